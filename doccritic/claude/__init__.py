@@ -1,0 +1,1 @@
+"""Everything that talks to Claude (added by the critic-panel issue)."""

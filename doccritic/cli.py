@@ -1,0 +1,148 @@
+"""The ``doccritic`` command: the app by default, and the same features headless.
+
+Errors reach the user as one sentence on stderr with exit code 2; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from doccritic import __version__
+from doccritic.core.checks import CheckResult, rules_from, run_checks
+from doccritic.core.document import Document
+from doccritic.core.errors import DoccriticError
+from doccritic.core.findings import Finding, Kind, Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+COMMANDS = ("check",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="doccritic",
+        description="Pressure-test a PRD before the meeting: offline checks and Claude critics mark up "
+        "weak arguments, challenged assumptions and one-way doors.",
+        epilog="With no command, doccritic opens FILE (or the bundled sample PRD).",
+    )
+    parser.add_argument("--version", action="version", version=f"doccritic {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser(
+        "check",
+        help="run the offline checks (no API key needed)",
+        description="Flag likely one-way doors, weak arguments, placeholders and missing sections. "
+        "Exit 0 when done, 1 when --fail-on trips, 2 on bad input.",
+    )
+    check.add_argument("file", type=Path, help="Markdown, .docx, .txt or .rst file")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument(
+        "--fail-on",
+        choices=[s.value for s in reversed(Severity)],
+        help="exit 1 if any finding is at least this severe",
+    )
+    check.add_argument("--all", action="store_true", help="show every finding (no per-rule caps)")
+    check.add_argument("--rules", type=Path, help="use this rules file instead of the default")
+    # SUPPRESS keeps "doccritic --debug check" working: a False default here would override it.
+    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(a in COMMANDS for a in argv) and not any(a in ("-h", "--help", "--version") for a in argv):
+        return _open(argv)
+    args = build_parser().parse_args(argv)
+    try:
+        return cmd_check(args, sys.stdout)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:
+        return _fail(err, args.debug)
+
+
+def _fail(err: Exception, debug: bool) -> int:
+    """One sentence on stderr instead of a traceback; --debug re-raises for the full story."""
+    if debug:
+        raise err
+    if isinstance(err, DoccriticError):
+        print(f"doccritic: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(
+        f"doccritic: internal error ({type(err).__name__}); nothing was changed. "
+        "Run again with --debug and report the traceback.",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+def _open(argv: list[str]) -> int:
+    """Default command. The review window arrives with the workspace issue; until then show the checks."""
+    debug = "--debug" in argv
+    files = [a for a in argv if not a.startswith("-")]
+    from doccritic import paths
+
+    target = Path(files[0]) if files else paths.sample_prd()
+    print(
+        "doccritic: the review window is not built yet; showing the offline checks for "
+        f"{target.name}.\n",
+        file=sys.stderr,
+    )
+    try:
+        return cmd_check(build_parser().parse_args(["check", str(target)]), sys.stdout)
+    except Exception as err:
+        return _fail(err, debug)
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from doccritic.formats.loader import load_document
+    from doccritic.formats.review_json import dumps, review_for
+
+    doc = load_document(args.file)
+    result = run_checks(doc, rules_from(args.rules), caps=not args.all)
+    for warning in doc.warnings:
+        print(f"doccritic: warning: {warning}", file=sys.stderr)
+    if args.format == "json":
+        out.write(dumps(review_for(doc, result.findings)))
+    else:
+        write_text_report(doc, result, out, display=str(args.file))
+    threshold = Severity(args.fail_on).rank if args.fail_on else None
+    if threshold is not None and any(f.severity.rank >= threshold for f in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def format_finding(doc: Document, finding: Finding, display: str) -> str:
+    """``path:line:col: severity kind [rule] title``, like a compiler or Vale (1-based positions)."""
+    rule = f" [{finding.rule}]" if finding.rule else ""
+    head = f"{finding.severity.value} {finding.kind.value}{rule} {finding.title}"
+    if finding.start is None:
+        return f"{display}: {head}"
+    line, col = doc.line_col(finding.start)
+    return f"{display}:{line + 1}:{col + 1}: {head}"
+
+
+def write_text_report(doc: Document, result: CheckResult, out: TextIO, display: str) -> None:
+    for finding in result.findings:
+        out.write(format_finding(doc, finding, display) + "\n")
+    out.write(_summary(result) + "\n")
+
+
+def _summary(result: CheckResult) -> str:
+    findings = result.findings
+    if not findings:
+        return "No findings."
+    by_sev = ", ".join(
+        f"{n} {s.value}" for s in Severity if (n := sum(f.severity is s for f in findings))
+    )
+    by_kind = ", ".join(
+        f"{n} {k.label.lower()}{'s' if n > 1 else ''}" for k in Kind if (n := sum(f.kind is k for f in findings))
+    )
+    line = f"{len(findings)} finding{'s' if len(findings) != 1 else ''} ({by_sev}): {by_kind}."
+    if result.hidden_total:
+        line += f" {result.hidden_total} similar finding(s) not shown; use --all to see them."
+    return line

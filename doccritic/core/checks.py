@@ -1,0 +1,296 @@
+"""Offline checks: instant, deterministic findings that need no API key.
+
+The checks read only prose. Code, front matter, HTML and URLs are blanked out of a *scan copy* of the
+canonical text that keeps every offset, so a match's offsets are the document's offsets and
+``doc.text[f.start:f.end] == f.quote`` holds for every finding. Noise is the first complaint about
+tools like this, so results are de-duplicated per sentence, capped per rule and ranked by severity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from doccritic.core.document import Block, BlockKind, Document
+from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
+from doccritic.core.rules import GapRule, Rule, RuleSet, load_rules
+
+_INLINE_NOISE = re.compile(
+    r"<!--.*?(?:-->|\Z)"  # HTML comments (template guidance left in)
+    r"|`[^`\n]+`"  # inline code
+    r"|\]\([^)\s]*\)"  # Markdown link destinations
+    r"|<(?:https?|mailto):[^>\s]+>"  # autolinks
+    r"|\bhttps?://[^\s<>)\]]+"  # bare URLs
+    r"|\bwww\.[^\s<>)\]]+"
+    r"|</?[A-Za-z][^>\n]{0,200}>",  # inline HTML tags
+    re.DOTALL,
+)
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|million|billion|half|double|twice|triple|percent|dozen)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]*_]*\s+(?=[\"“(\[*_]*[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)")
+_NEGATION = re.compile(r"\b(?:not|no|never|without|avoid\w*|prevent\w*|nor)\b[^.;:,]*$", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"\s*(?:if|whether|should)\b", re.IGNORECASE)
+_SPECULATIVE = re.compile(r"\b(?:could|might|maybe|perhaps|possibly)\b", re.IGNORECASE)
+_RESTATEMENT = 75  # token-set similarity (0-100) above which two quotes state the same decision
+_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|cf|Mr|Ms|Dr|No|Fig|Inc|Ltd|Corp|St|U\.S)\.)$")
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """Findings to show, and how many more each rule found but held back to keep noise low."""
+
+    findings: list[Finding]
+    hidden: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def hidden_total(self) -> int:
+        return sum(self.hidden.values())
+
+
+_default_rules: RuleSet | None = None
+
+
+def default_rules() -> RuleSet:
+    """The rules in the user's config dir if they customised them, else the bundled ones."""
+    global _default_rules
+    if _default_rules is None:
+        from doccritic import paths
+
+        user = paths.config_dir() / "checks" / "rules.toml"
+        _default_rules = load_rules(user if user.is_file() else paths.resource("checks", "rules.toml"))
+    return _default_rules
+
+
+def run_checks(doc: Document, rules: RuleSet | None = None, *, caps: bool = True) -> CheckResult:
+    """All offline findings for ``doc``, most severe first within each rule, capped unless ``caps=False``."""
+    rules = rules or default_rules()
+    scan = _Scan(doc)
+    raw: list[Finding] = []
+    for rule in rules.rules:
+        raw.extend(_apply_rule(rule, scan, rules))
+    raw = _dedupe_sentences(raw, scan)
+    raw.extend(_gaps(doc, rules, has_one_way_doors=any(f.kind is Kind.ONE_WAY_DOOR for f in raw)))
+    if not caps:
+        return CheckResult(sorted(raw, key=Finding.sort_key))
+    return _cap(raw, rules)
+
+
+class _Scan:
+    """The canonical text with non-prose blanked, plus sentence boundaries per block."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        chars = ["\n"] * len(doc.text)  # between blocks: a hard break no pattern crosses
+        self.prose: list[Block] = [b for b in doc.blocks if b.kind.is_prose]
+        for block in self.prose:
+            chars[block.start : block.end] = block.text
+        for block in self.prose:
+            for m in _INLINE_NOISE.finditer(block.text):
+                a, b = block.start + m.start(), block.start + m.end()
+                chars[a:b] = " " * (b - a)
+        self.text = "".join(chars)
+        self._sentences: dict[int, list[tuple[int, int]]] = {}
+
+    def sentence(self, block: Block, offset: int) -> tuple[int, int]:
+        """[start, end) of the sentence around ``offset``, trimmed of surrounding white space."""
+        spans = self._sentences.get(block.start)
+        if spans is None:
+            spans = self._sentences[block.start] = self._split(block)
+        for start, end in spans:
+            if start <= offset < end:
+                return start, end
+        return block.start, block.end
+
+    def _split(self, block: Block) -> list[tuple[int, int]]:
+        text = self.text[block.start : block.end]
+        spans, start = [], 0
+        for m in _SENTENCE_END.finditer(text):
+            if _ABBREVIATIONS.search(text[max(0, m.start() - 6) : m.start()]):
+                continue
+            spans.append((start, m.start()))
+            start = m.end()
+        spans.append((start, len(text)))
+        out = []
+        for a, b in spans:
+            chunk = text[a:b]
+            lead = len(chunk) - len(chunk.lstrip())
+            a, b = a + lead, a + len(chunk.rstrip())
+            if b > a:
+                out.append((block.start + a, block.start + b))
+        return out
+
+
+def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
+    found: list[Finding] = []
+    seen: set[tuple[int, int]] = set()
+    occurrences: Counter[str] = Counter()
+    for pattern in rule.patterns:
+        for m in pattern.finditer(scan.text):
+            block = scan.doc.block_at(m.start())
+            if block is None or block.kind is BlockKind.HEADING or m.end() > block.end:
+                continue
+            s0, s1 = scan.sentence(block, m.start())
+            sentence = scan.text[s0:s1]
+            if rule.unless_number and _NUMBER.search(sentence):
+                continue
+            if any(p.search(sentence) for p in rule.unless):
+                continue
+            if rule.kind is Kind.ONE_WAY_DOOR and _hedged(scan.text, s0, m.start(), sentence):
+                continue
+            if not all(p.search(sentence) for p in rule.requires):
+                continue
+            start, end = (s0, s1) if rule.quote == "sentence" else (m.start(), m.end())
+            if (start, end) in seen:
+                continue
+            seen.add((start, end))
+            quote = scan.doc.text[start:end]
+            occurrences[quote] += 1
+            found.append(_finding(rule, scan, quote, start, end, m.group(0), occurrences[quote], rules))
+    return found
+
+
+def _hedged(text: str, sentence_start: int, match_start: int, sentence: str) -> bool:
+    """A door that is negated ("does not introduce breaking changes") or hypothetical ("If X is
+    removed, ...") is not a commitment."""
+    before = text[max(sentence_start, match_start - 30) : match_start]
+    return bool(_NEGATION.search(before) or _CONDITIONAL.match(sentence) or _SPECULATIVE.search(before))
+
+
+def _finding(
+    rule: Rule, scan: _Scan, quote: str, start: int, end: int, match: str, nth: int, rules: RuleSet
+) -> Finding:
+    severity, rationale = rule.severity, rule.rationale
+    if rule.kind is Kind.ONE_WAY_DOOR and rule.mitigated_severity is not None:
+        section = scan.doc.section_at(start)
+        lo, hi = (section.start, section.end) if section else (0, len(scan.text))
+        block = scan.doc.block_at(start)
+        staged = block is not None and rules.staging.search(scan.text, block.start, block.end)
+        if staged or rules.mitigations.search(scan.text, lo, hi):
+            severity = rule.mitigated_severity
+        else:
+            where = f"“{section.title}”" if section else "The document"
+            rationale += f" {where} names no rollback, kill switch, pilot or phased rollout."
+    label = " ".join(match.split())
+    label = label if len(label) <= 60 else label[:57] + "…"
+    return Finding(
+        id=_stable_id(rule.id, quote, nth),
+        source=Source.CHECK,
+        rule=rule.id,
+        kind=rule.kind,
+        subtype=rule.subtype,
+        severity=severity,
+        title=rule.title.replace("{match}", label),
+        quote=quote,
+        start=start,
+        end=end,
+        anchor=Anchor.EXACT,
+        rationale=rationale,
+        suggestion=rule.suggestion,
+        question=rule.question,
+        reversibility=rule.reversibility,
+    )
+
+
+def _stable_id(rule_id: str, quote: str, nth: int) -> str:
+    """Same finding, same id across runs and unrelated edits, so decisions on it survive re-checks."""
+    digest = hashlib.sha1(f"{rule_id}\0{quote}\0{nth}".encode("utf-8", "surrogatepass")).hexdigest()
+    return f"chk-{digest[:12]}"
+
+
+def _dedupe_sentences(findings: list[Finding], scan: _Scan) -> list[Finding]:
+    """One finding per sentence and kind: the most severe, then the first rule in the file."""
+    best: dict[tuple[Kind, int], Finding] = {}
+    for f in findings:
+        assert f.start is not None
+        block = scan.doc.block_at(f.start)
+        key = (f.kind, scan.sentence(block, f.start)[0] if block else f.start)
+        if f.subtype in ("placeholder",):
+            key = (f.kind, f.start)  # every placeholder is its own to-do
+        if key not in best or f.severity.rank > best[key].severity.rank:
+            best[key] = f
+    return list(best.values())
+
+
+def _gaps(doc: Document, rules: RuleSet, *, has_one_way_doors: bool) -> list[Finding]:
+    headings = [b.text for b in doc.headings]
+    if len(headings) < rules.gap_min_headings or doc.word_count < rules.gap_min_words:
+        return []
+    missing = [
+        gap
+        for gap in rules.gaps
+        if not any(p.search(h) for p in gap.headings for h in headings)
+        and not any(p.search(b.text) for p in gap.mentions for b in doc.blocks if b.kind.is_prose)
+    ]
+    if len(rules.gaps) - len(missing) < rules.gap_min_present:
+        return []  # not shaped like a PRD or design doc: missing-section advice would be noise
+    return [_gap_finding(gap, has_one_way_doors) for gap in missing]
+
+
+def _gap_finding(gap: GapRule, has_one_way_doors: bool) -> Finding:
+    severity = gap.severity
+    rationale = gap.rationale
+    if has_one_way_doors and gap.escalate_with_one_way_doors is not None:
+        severity = gap.escalate_with_one_way_doors
+        rationale += " This document contains one-way doors, so the missing plan is a real risk."
+    return Finding(
+        id=_stable_id(gap.id, "", 1),
+        source=Source.CHECK,
+        rule=gap.id,
+        kind=Kind.OPEN_QUESTION,
+        subtype="missing_section",
+        severity=severity,
+        title=gap.title,
+        anchor=Anchor.DOCUMENT,
+        rationale=rationale,
+        suggestion=gap.suggestion,
+        question=gap.question,
+    )
+
+
+def _cap(findings: list[Finding], rules: RuleSet) -> CheckResult:
+    caps = {r.id: r.cap or rules.max_per_rule for r in rules.rules}
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_rule[f.rule or ""].append(f)
+    kept: list[Finding] = []
+    hidden: Counter[str] = Counter()
+    for rule_id, group in by_rule.items():
+        group.sort(key=lambda f: (-f.severity.rank, f.sort_key()))
+        group = _distinct(group)
+        limit = caps.get(rule_id, len(group))
+        kept.extend(group[:limit])
+        hidden[rule_id] += len(by_rule[rule_id]) - min(limit, len(group))
+    placed = sorted((f for f in kept if f.start is not None), key=lambda f: (-f.severity.rank, f.sort_key()))
+    for f in placed[rules.max_total :]:
+        hidden[f.rule or ""] += 1
+    gaps = [f for f in kept if f.start is None]
+    shown = placed[: rules.max_total] + gaps
+    return CheckResult(sorted(shown, key=Finding.sort_key), +hidden)
+
+
+def _distinct(group: list[Finding]) -> list[Finding]:
+    """Drop restatements: a TL;DR and its section repeat a decision, writers repeat a phrase."""
+    if not group or group[0].subtype == "placeholder":
+        return group  # every placeholder is its own to-do
+    kept: list[Finding] = []
+    for f in group:
+        text = f.quote.lower()
+        if all(fuzz.token_set_ratio(text, k.quote.lower()) < _RESTATEMENT for k in kept):
+            kept.append(f)
+    return kept
+
+
+def rules_from(path: Path | None) -> RuleSet:
+    """A rules file given on the command line, or the defaults."""
+    return load_rules(path) if path is not None else default_rules()
+
+
+__all__ = ["CheckResult", "Severity", "default_rules", "rules_from", "run_checks"]

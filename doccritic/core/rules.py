@@ -1,0 +1,192 @@
+"""Loading the offline check rules (``resources/checks/rules.toml``) into compiled, validated objects.
+
+Rules are data so a PM or team can tune them; a mistake in the file must name the rule and the field,
+never crash the check run with a regex traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from doccritic.core.errors import DoccriticError, ErrorKind
+from doccritic.core.findings import Kind, Reversibility, Severity
+
+
+class RuleError(DoccriticError):
+    """The rules file is malformed; the message names the file, the rule and the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    kind: Kind
+    title: str
+    severity: Severity
+    patterns: tuple[re.Pattern[str], ...]
+    rationale: str = ""
+    suggestion: str | None = None
+    question: str | None = None
+    subtype: str | None = None
+    requires: tuple[re.Pattern[str], ...] = ()
+    unless: tuple[re.Pattern[str], ...] = ()
+    unless_number: bool = False
+    quote: str = "match"
+    mitigated_severity: Severity | None = None
+    cap: int | None = None
+    reversibility: Reversibility | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GapRule:
+    id: str
+    section: str
+    title: str
+    severity: Severity
+    headings: tuple[re.Pattern[str], ...]
+    rationale: str = ""
+    suggestion: str | None = None
+    question: str | None = None
+    mentions: tuple[re.Pattern[str], ...] = ()
+    escalate_with_one_way_doors: Severity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    gaps: tuple[GapRule, ...]
+    mitigations: re.Pattern[str]
+    staging: re.Pattern[str]
+    max_per_rule: int = 3
+    max_total: int = 30
+    gap_min_headings: int = 4
+    gap_min_words: int = 300
+    gap_min_present: int = 3
+    source: Path | None = field(default=None, compare=False)
+
+
+def load_rules(path: Path) -> RuleSet:
+    """Read and compile a rules file, or raise :class:`RuleError` naming what is wrong."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleError(f"Cannot read check rules {path}: {exc.strerror or exc}.", ErrorKind.UNREADABLE) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RuleError(f"Check rules {path.name} are not valid TOML: {exc}.", ErrorKind.INVALID) from None
+    ctx = _Ctx(path)
+    settings = data.get("settings", {})
+    rules = tuple(_rule(ctx, raw) for raw in data.get("rule", []))
+    gaps = tuple(_gap(ctx, raw) for raw in data.get("gap", []))
+    mitigations = ctx.union("settings", settings, "mitigations")
+    staging = ctx.union("settings", settings, "staging")
+    return RuleSet(
+        rules=rules,
+        gaps=gaps,
+        mitigations=mitigations,
+        staging=staging,
+        max_per_rule=int(settings.get("max_per_rule", 3)),
+        max_total=int(settings.get("max_total", 30)),
+        gap_min_headings=int(settings.get("gap_min_headings", 4)),
+        gap_min_words=int(settings.get("gap_min_words", 300)),
+        gap_min_present=int(settings.get("gap_min_present", 3)),
+        source=path,
+    )
+
+
+class _Ctx:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, where: str, key: str, problem: str) -> RuleError:
+        return RuleError(f"Check rules {self.path.name}: {where}, field '{key}': {problem}.", ErrorKind.INVALID)
+
+    def text(self, where: str, raw: dict[str, Any], key: str, default: str | None = None) -> str:
+        value = raw.get(key, default)
+        if not isinstance(value, str) or (default is None and not value):
+            raise self.fail(where, key, "a non-empty string is required")
+        return value
+
+    def enum(self, where: str, raw: dict[str, Any], key: str, enum: type, default: Any = None) -> Any:
+        value = raw.get(key, default)
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(e.value for e in enum)
+            raise self.fail(where, key, f"'{value}' is not one of {allowed}") from None
+
+    def union(self, where: str, raw: dict[str, Any], key: str) -> re.Pattern[str]:
+        parts = self.patterns(where, raw, key)
+        if not parts:
+            return _never()
+        return re.compile("|".join(f"(?:{p.pattern})" for p in parts), re.IGNORECASE)
+
+    def patterns(self, where: str, raw: dict[str, Any], key: str, flags: int = re.IGNORECASE):
+        values = raw.get(key, [])
+        if isinstance(values, str) or not isinstance(values, list):
+            raise self.fail(where, key, "a list of regular expressions is required")
+        out = []
+        for value in values:
+            try:
+                out.append(re.compile(value, flags))
+            except (re.error, TypeError) as exc:
+                raise self.fail(where, key, f"bad regular expression {value!r} ({exc})") from None
+        return tuple(out)
+
+
+def _never() -> re.Pattern[str]:
+    return re.compile(r"(?!)")
+
+
+def _rule(ctx: _Ctx, raw: dict[str, Any]) -> Rule:
+    rid = ctx.text("a [[rule]]", raw, "id")
+    where = f"rule '{rid}'"
+    flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
+    patterns = ctx.patterns(where, raw, "patterns", flags)
+    if not patterns:
+        raise ctx.fail(where, "patterns", "at least one pattern is required")
+    quote = raw.get("quote", "match")
+    if quote not in ("match", "sentence"):
+        raise ctx.fail(where, "quote", "use 'match' or 'sentence'")
+    rev = raw.get("reversibility")
+    mitigated = raw.get("mitigated_severity")
+    return Rule(
+        id=rid,
+        kind=ctx.enum(where, raw, "kind", Kind),
+        title=ctx.text(where, raw, "title"),
+        severity=ctx.enum(where, raw, "severity", Severity),
+        patterns=patterns,
+        rationale=ctx.text(where, raw, "rationale", ""),
+        suggestion=raw.get("suggestion"),
+        question=raw.get("question"),
+        subtype=raw.get("subtype"),
+        requires=ctx.patterns(where, raw, "requires"),
+        unless=ctx.patterns(where, raw, "unless"),
+        unless_number=bool(raw.get("unless_number", False)),
+        quote=quote,
+        mitigated_severity=ctx.enum(where, raw, "mitigated_severity", Severity) if mitigated else None,
+        cap=int(raw["cap"]) if "cap" in raw else None,
+        reversibility=Reversibility(**rev) if isinstance(rev, dict) else None,
+    )
+
+
+def _gap(ctx: _Ctx, raw: dict[str, Any]) -> GapRule:
+    gid = ctx.text("a [[gap]]", raw, "id")
+    where = f"gap '{gid}'"
+    escalate = raw.get("escalate_with_one_way_doors")
+    return GapRule(
+        id=gid,
+        section=ctx.text(where, raw, "section"),
+        title=ctx.text(where, raw, "title"),
+        severity=ctx.enum(where, raw, "severity", Severity),
+        headings=ctx.patterns(where, raw, "headings"),
+        rationale=ctx.text(where, raw, "rationale", ""),
+        suggestion=raw.get("suggestion"),
+        question=raw.get("question"),
+        mentions=ctx.patterns(where, raw, "mentions"),
+        escalate_with_one_way_doors=(
+            ctx.enum(where, raw, "escalate_with_one_way_doors", Severity) if escalate else None
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Readers and writers, one module per file format. They build core objects and never touch Qt."""

@@ -1,0 +1,230 @@
+"""Markdown reading: CommonMark + GFM tables + YAML front matter, with exact source offsets.
+
+The canonical text is the decoded file itself, so a block's offsets are offsets into the file's text
+and saving never rewrites the user's Markdown. markdown-it-py gives each block a line range; this
+module narrows that to the exact characters of the block's content.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from doccritic.core.document import Block, BlockKind, DocFormat, Document, SourceRange
+from doccritic.formats.textio import MAX_TEXT_BYTES, decode_text, read_bytes
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_FM_TITLE = re.compile(r"^title:\s*['\"]?(.+?)['\"]?\s*$", re.MULTILINE)
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return md.use(front_matter_plugin)
+
+
+class _Lines:
+    """Line starts of the canonical text, split the way markdown-it splits (CRLF, CR or LF)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        self.ends: list[int] = []
+        for m in _LINE_BREAK.finditer(text):
+            self.ends.append(m.start())
+            self.starts.append(m.end())
+        self.ends.append(len(text))
+
+    def line(self, n: int) -> str:
+        return self.text[self.starts[n] : self.ends[n]]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+def parse_markdown(text: str, path: Path | None = None) -> Document:
+    """Build a :class:`Document` from Markdown text already decoded."""
+    lines = _Lines(text)
+    builder = _BlockBuilder(text, lines)
+    builder.walk(_parser().parse(text))
+    title = ""
+    if builder.front_matter:
+        m = _FM_TITLE.search(builder.front_matter)
+        title = m.group(1).strip() if m else ""
+    return Document(text=text, format=DocFormat.MARKDOWN, blocks=builder.blocks, path=path, title=title)
+
+
+def load_markdown(path: Path) -> Document:
+    """Read a Markdown file; refuses binary and oversized files, warns on guessed encodings."""
+    decoded = decode_text(read_bytes(path, MAX_TEXT_BYTES), path.name)
+    doc = parse_markdown(decoded.text, path)
+    doc.encoding = decoded.encoding
+    if decoded.warning:
+        doc.warnings.append(decoded.warning)
+    return doc
+
+
+class _BlockBuilder:
+    """Walks the token stream keeping a container stack, emitting leaf blocks with exact spans."""
+
+    def __init__(self, text: str, lines: _Lines) -> None:
+        self.text = text
+        self.lines = lines
+        self.blocks: list[Block] = []
+        self.front_matter = ""
+        self._containers: list[str] = []  # "li" / "bq"
+        self._list_depth = 0
+        self._quote_depth = 0
+        self._row = -1
+        self._col = -1
+        self._cells: list[tuple[int, int]] = []
+
+    def walk(self, tokens: Sequence[Token]) -> None:
+        for i, tok in enumerate(tokens):
+            handler = getattr(self, f"_on_{tok.type}", None)
+            if handler is not None:
+                handler(tok, tokens, i)
+
+    # containers -----------------------------------------------------------------------------
+    def _on_bullet_list_open(self, tok: Token, *_: object) -> None:
+        self._list_depth += 1
+
+    _on_ordered_list_open = _on_bullet_list_open
+
+    def _on_bullet_list_close(self, tok: Token, *_: object) -> None:
+        self._list_depth -= 1
+
+    _on_ordered_list_close = _on_bullet_list_close
+
+    def _on_list_item_open(self, tok: Token, *_: object) -> None:
+        self._containers.append("li")
+
+    def _on_blockquote_open(self, tok: Token, *_: object) -> None:
+        self._containers.append("bq")
+        self._quote_depth += 1
+
+    def _on_list_item_close(self, tok: Token, *_: object) -> None:
+        self._containers.pop()
+
+    def _on_blockquote_close(self, tok: Token, *_: object) -> None:
+        self._containers.pop()
+        self._quote_depth -= 1
+
+    def _on_tr_open(self, tok: Token, *_: object) -> None:
+        self._row += 1
+        self._col = -1
+        self._cells = self._split_row(tok.map[0]) if tok.map else []
+
+    def _on_table_open(self, tok: Token, *_: object) -> None:
+        self._row = -1
+
+    # leaves ---------------------------------------------------------------------------------
+    def _on_front_matter(self, tok: Token, *_: object) -> None:
+        self.front_matter = tok.content
+        if tok.map:
+            self._add_lines(BlockKind.FRONT_MATTER, tok.map[0], tok.map[1])
+
+    def _on_fence(self, tok: Token, *_: object) -> None:
+        if tok.map:
+            self._add_lines(BlockKind.CODE, tok.map[0], tok.map[1])
+
+    _on_code_block = _on_fence
+
+    def _on_html_block(self, tok: Token, *_: object) -> None:
+        if tok.map:
+            self._add_lines(BlockKind.HTML, tok.map[0], tok.map[1])
+
+    def _on_heading_open(self, tok: Token, tokens: Sequence[Token], i: int) -> None:
+        inline = tokens[i + 1]
+        if tok.map and inline.content:
+            span = self._content_span(inline.content, tok.map[0], tok.map[0] + inline.content.count("\n"))
+            self._add(BlockKind.HEADING, span, level=int(tok.tag[1:]))
+
+    def _on_paragraph_open(self, tok: Token, tokens: Sequence[Token], i: int) -> None:
+        inline = tokens[i + 1]
+        if not (tok.map and inline.content):
+            return
+        span = self._content_span(inline.content, tok.map[0], tok.map[1] - 1)
+        container = self._containers[-1] if self._containers else None
+        if container == "li":
+            self._add(BlockKind.LIST_ITEM, span, level=self._list_depth)
+        elif container == "bq":
+            self._add(BlockKind.QUOTE, span, level=self._quote_depth)
+        else:
+            self._add(BlockKind.PARAGRAPH, span)
+
+    def _on_th_open(self, tok: Token, *_: object) -> None:
+        self._col += 1
+        if 0 <= self._col < len(self._cells):
+            start, end = self._cells[self._col]
+            if end > start:
+                self._add(BlockKind.TABLE_CELL, (start, end), row=self._row, col=self._col)
+
+    _on_td_open = _on_th_open
+
+    # spans ----------------------------------------------------------------------------------
+    def _content_span(self, content: str, first: int, last: int) -> tuple[int, int]:
+        """Exact [start, end) of inline content whose first/last lines sit on source lines."""
+        last = min(max(last, first), len(self.lines) - 1)
+        head = content.split("\n", 1)[0].rstrip()
+        line = self.lines.line(first)
+        pos = line.rstrip().rfind(head) if head else -1
+        if pos < 0:
+            pos = len(line) - len(line.lstrip())
+        start = self.lines.starts[first] + pos
+        tail = self.lines.line(last).rstrip()
+        end = self.lines.starts[last] + len(tail)
+        if first == last and head and line[pos : pos + len(head)] == head:
+            end = start + len(head)  # ATX headings may end with a closing "###" that is not content
+        return start, max(end, start)
+
+    def _split_row(self, n: int) -> list[tuple[int, int]]:
+        line = self.lines.line(n)
+        base = self.lines.starts[n]
+        bounds = [-1] + [m.start() for m in _CELL_SPLIT.finditer(line)] + [len(line)]
+        cells = []
+        for a, b in itertools.pairwise(bounds):
+            seg = line[a + 1 : b]
+            lead = len(seg) - len(seg.lstrip())
+            cells.append((base + a + 1 + lead, base + a + 1 + len(seg.rstrip())))
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            cells = cells[1:]
+        if stripped.endswith("|") and not stripped.endswith("\\|"):
+            cells = cells[:-1]
+        return cells
+
+    def _add_lines(self, kind: BlockKind, first: int, end_line: int) -> None:
+        last = min(end_line, len(self.lines)) - 1
+        start, end = self.lines.starts[first], self.lines.ends[max(last, first)]
+        self._add(kind, (start, end))
+
+    def _add(self, kind: BlockKind, span: tuple[int, int], level: int = 0, **cell: int) -> None:
+        start, end = span
+        if end <= start:
+            return
+        l0, c0 = self._line_col(start)
+        l1, c1 = self._line_col(end)
+        self.blocks.append(
+            Block(
+                kind=kind,
+                start=start,
+                end=end,
+                text=self.text[start:end],
+                level=level,
+                row=cell.get("row"),
+                col=cell.get("col"),
+                source=SourceRange(l0, c0, l1, c1),
+            )
+        )
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.lines.starts, offset) - 1
+        return line, offset - self.lines.starts[line]

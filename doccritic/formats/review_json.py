@@ -1,0 +1,67 @@
+"""Review JSON v1: the file format every export and later feature reads (``docs/review-format.md``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from doccritic.core.document import Document
+from doccritic.core.errors import ErrorKind, LoadError
+from doccritic.core.findings import SCHEMA_ID, DocumentInfo, Finding, Review
+from doccritic.formats.textio import MAX_TEXT_BYTES, atomic_write_text, read_bytes
+
+
+def review_for(doc: Document, findings: list[Finding]) -> Review:
+    """Wrap findings with the document they belong to, sorted in document order."""
+    info = DocumentInfo(
+        path=str(doc.path) if doc.path else None,
+        format=doc.format.value,
+        title=doc.title,
+        fingerprint=doc.fingerprint,
+        text=doc.text,
+    )
+    return Review(document=info, findings=sorted(findings, key=Finding.sort_key))
+
+
+def dumps(review: Review) -> str:
+    return review.model_dump_json(by_alias=True, indent=2) + "\n"
+
+
+def save_review(review: Review, path: Path) -> None:
+    atomic_write_text(path, dumps(review))
+
+
+def loads(data: str | bytes, name: str = "review") -> Review:
+    """Parse review JSON; any problem becomes one sentence naming the first bad field."""
+    try:
+        raw = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise LoadError(f"Cannot read {name}: it is not valid JSON ({exc}).", ErrorKind.CORRUPT) from None
+    if not isinstance(raw, dict) or raw.get("schema") != SCHEMA_ID:
+        found = raw.get("schema") if isinstance(raw, dict) else None
+        raise LoadError(
+            f"Cannot read {name}: expected a {SCHEMA_ID} file, found {found or 'something else'}.",
+            ErrorKind.UNSUPPORTED,
+        )
+    try:
+        return Review.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise LoadError(f"Cannot read {name}: {where}: {err['msg']}.", ErrorKind.INVALID) from None
+
+
+def load_review(path: Path) -> Review:
+    return loads(read_bytes(path, MAX_TEXT_BYTES * 4), path.name)
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema for review v1 (written to ``docs/review.schema.json``)."""
+    schema = Review.model_json_schema(by_alias=True, mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://doccritic.dev/schema/review-1.json"
+    schema["title"] = "doccritic review v1"
+    return schema
