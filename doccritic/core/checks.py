@@ -37,6 +37,7 @@ _NUMBER = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]*_]*\s+(?=[\"“(\[*_]*[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)")
 _NEGATION = re.compile(r"\b(?:not|no|never|without|avoid\w*|prevent\w*|nor)\b[^.;:,]*$", re.IGNORECASE)
+_INNER_NEGATION = re.compile(r"\b(?:not|no|never|without|nor)\b", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\s*(?:if|whether|should)\b", re.IGNORECASE)
 _SPECULATIVE = re.compile(r"\b(?:could|might|maybe|perhaps|possibly)\b", re.IGNORECASE)
 _RESTATEMENT = 75  # token-set similarity (0-100) above which two quotes state the same decision
@@ -143,7 +144,7 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
                 continue
             if any(p.search(sentence) for p in rule.unless):
                 continue
-            if rule.kind is Kind.ONE_WAY_DOOR and _hedged(scan.text, s0, m.start(), sentence):
+            if rule.kind is Kind.ONE_WAY_DOOR and _hedged(scan.text, s0, m, sentence):
                 continue
             if not all(p.search(sentence) for p in rule.requires):
                 continue
@@ -157,11 +158,17 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
     return found
 
 
-def _hedged(text: str, sentence_start: int, match_start: int, sentence: str) -> bool:
+def _hedged(text: str, sentence_start: int, match: re.Match[str], sentence: str) -> bool:
     """A door that is negated ("does not introduce breaking changes") or hypothetical ("If X is
-    removed, ...") is not a commitment."""
-    before = text[max(sentence_start, match_start - 30) : match_start]
-    return bool(_NEGATION.search(before) or _CONDITIONAL.match(sentence) or _SPECULATIVE.search(before))
+    removed, ...") is not a commitment. The negation may sit inside a long match, too."""
+    before = text[max(sentence_start, match.start() - 30) : match.start()]
+    inside = match.group(0)[:-1]
+    return bool(
+        _NEGATION.search(before)
+        or _INNER_NEGATION.search(inside)
+        or _CONDITIONAL.match(sentence)
+        or _SPECULATIVE.search(before)
+    )
 
 
 def _finding(
@@ -176,7 +183,7 @@ def _finding(
         if staged or rules.mitigations.search(scan.text, lo, hi):
             severity = rule.mitigated_severity
         else:
-            where = f"“{section.title}”" if section else "The document"
+            where = f"The “{section.title}” section" if section else "The document"
             rationale += f" {where} names no rollback, kill switch, pilot or phased rollout."
     label = " ".join(match.split())
     label = label if len(label) <= 60 else label[:57] + "…"

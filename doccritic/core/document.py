@@ -136,7 +136,7 @@ def slugify(title: str) -> str:
     return slug or "section"
 
 
-@dataclass(slots=True)
+@dataclass
 class Document:
     """A loaded document. Build it with a loader from :mod:`doccritic.formats`."""
 

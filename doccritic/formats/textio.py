@@ -7,6 +7,7 @@ clear sentence instead of a traceback or silent mojibake.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,11 +112,25 @@ def decode_text(data: bytes, name: str) -> DecodedText:
     return _decode_fallback(data, name)
 
 
+# Single-byte Western code pages that charset-normalizer confuses on short text (it calls French
+# cp1257 and German cp1250). Windows-1252 is by far the most common legacy document encoding, so
+# when the guess falls in this family and cp1252 decodes cleanly, cp1252 wins.
+_LATIN_FAMILY = re.compile(
+    r"^(?:cp125[02478]|latin_1|iso8859_(?:1|2|3|4|9|10|13|14|15|16)|mac_(?:roman|latin2|iceland|turkish))$"
+)
+
+
 def _decode_fallback(data: bytes, name: str) -> DecodedText:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     encoding = best.encoding if best is not None else "cp1252"
+    if _LATIN_FAMILY.match(encoding):
+        try:
+            data.decode("cp1252")
+            encoding = "cp1252"
+        except UnicodeDecodeError:
+            pass
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):

@@ -1,0 +1,37 @@
+"""Shared test setup: Qt offscreen, per-test config/data dirs, and the shared corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+SAMPLE = REPO / "resources" / "samples" / "sample-prd.md"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the developer's real settings, rules or reviews."""
+    base = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("DOCCRITIC_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("DOCCRITIC_DATA_DIR", str(base / "data"))
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS} (it sits beside the repo in the workplace)")
+    return CORPUS
+
+
+def corpus_files(pattern: str = "*") -> list[Path]:
+    """Corpus files for parametrize; empty when the corpus is absent (tests then skip via `corpus`)."""
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in CORPUS.glob(pattern) if p.name != "SOURCES.md")

@@ -1,0 +1,128 @@
+"""The doccritic command, run as a user runs it: a real subprocess, real files, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SAMPLE
+
+LINE = re.compile(
+    r"^(?P<path>.+?):(?:(?P<line>\d+):(?P<col>\d+):)? (?P<sev>critical|major|minor) (?P<kind>\w+)"
+    r" \[(?P<rule>[\w.-]+)\] (?P<title>.+)$"
+)
+
+
+def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "doccritic", *args], capture_output=True, text=True, cwd=cwd, timeout=60
+    )
+
+
+def test_check_prints_compiler_style_lines_and_a_summary():
+    proc = run("check", str(SAMPLE))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    parsed = [LINE.match(line) for line in lines[:-1]]
+    assert all(parsed), [ln for ln, m in zip(lines, parsed, strict=False) if not m]
+    assert re.match(r"^\d+ findings \(\d+ critical, \d+ major, \d+ minor\): ", lines[-1])
+    # The position points at the flagged text in the file.
+    text = SAMPLE.read_text(encoding="utf-8").splitlines()
+    first_door = next(m for m in parsed if m and m["rule"] == "owd.full-launch")
+    line, col = int(first_door["line"]), int(first_door["col"])
+    assert text[line - 1][col - 1 :].startswith("Auto-charge ships enabled by default")
+    assert any(m["line"] is None and m["rule"].startswith("gap.") for m in parsed if m)
+
+
+def test_json_output_is_a_review():
+    proc = run("check", str(SAMPLE), "--format", "json")
+    assert proc.returncode == 0
+    data = json.loads(proc.stdout)
+    assert data["schema"] == "doccritic.review/1"
+    assert data["document"]["format"] == "markdown"
+    assert len(data["findings"]) >= 10
+
+
+@pytest.mark.parametrize(("threshold", "code"), [("critical", 1), ("minor", 1)])
+def test_fail_on_trips(threshold: str, code: int):
+    assert run("check", str(SAMPLE), "--fail-on", threshold).returncode == code
+
+
+def test_fail_on_does_not_trip_on_clean_docs(tmp_path: Path):
+    doc = tmp_path / "clean.md"
+    doc.write_text("# Notes\n\nWe reviewed the plan with nine customers in May.\n", encoding="utf-8")
+    proc = run("check", str(doc), "--fail-on", "minor")
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == "No findings."
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("photo.md", bytes(range(256)) * 8, "binary data"),
+        ("truncated.docx", b"PK\x03\x04" + b"\x00" * 200, "damaged"),
+        ("empty.docx", b"", "empty"),
+        ("legacy.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, ".doc"),
+        ("slides.pptx", b"PK", "not supported"),
+    ],
+)
+def test_bad_input_is_one_sentence_and_exit_2(tmp_path: Path, name: str, content: bytes, needle: str):
+    path = tmp_path / name
+    path.write_bytes(content)
+    proc = run("check", str(path))
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    err = proc.stderr.strip()
+    assert err.startswith("doccritic: ") and needle in err and name in err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_missing_file_and_corpus_broken_docx(corpus: Path):
+    proc = run("check", "no/such/file.md")
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+    proc = run("check", str(corpus / "BROKEN-truncated-real-world-bug62886.docx"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path):
+    path = tmp_path / "x.md"
+    path.write_bytes(b"\x00\x01\x02" * 50)
+    proc = run("--debug", "check", str(path))
+    assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+def test_bad_rules_file_is_reported(tmp_path: Path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[[rule]]\nid = 'x'\nkind = 'nope'\npatterns = ['a']\n", encoding="utf-8")
+    proc = run("check", str(SAMPLE), "--rules", str(rules))
+    assert proc.returncode == 2 and "field 'kind'" in proc.stderr
+
+
+def test_encoding_warning_goes_to_stderr(tmp_path: Path):
+    path = tmp_path / "legacy.txt"
+    path.write_bytes("Le café coûte 5 € — déjà réservé.\n".encode("cp1252"))
+    proc = run("check", str(path))
+    assert proc.returncode == 0
+    assert "warning: legacy.txt is not UTF-8" in proc.stderr
+
+
+def test_version_help_and_default_command(tmp_path: Path):
+    assert re.match(r"^doccritic \d+\.\d+", run("--version").stdout)
+    help_text = run("--help").stdout
+    assert "check" in help_text
+    assert "--fail-on" in run("check", "--help").stdout
+    # With no command, doccritic opens the bundled sample (for now: its offline checks).
+    proc = run(cwd=tmp_path)
+    assert proc.returncode == 0
+    assert "sample-prd.md" in proc.stdout and "findings" in proc.stdout
+
+
+def test_all_shows_more_than_the_capped_view():
+    capped = run("check", str(SAMPLE)).stdout.count("\n")
+    everything = run("check", str(SAMPLE), "--all").stdout.count("\n")
+    assert everything > capped
