@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from doccritic.core.document import Block, BlockKind, Document
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
 from doccritic.core.rules import GapRule, Rule, RuleSet, load_rules
+from doccritic.core.wordindex import WordIndex
 
 _INLINE_NOISE = re.compile(
     r"<!--.*?(?:-->|\Z)"  # HTML comments (template guidance left in)
@@ -89,15 +90,16 @@ class _Scan:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        chars = ["\n"] * len(doc.text)  # between blocks: a hard break no pattern crosses
         self.prose: list[Block] = [b for b in doc.blocks if b.kind.is_prose]
-        for block in self.prose:
-            chars[block.start : block.end] = block.text
-        for block in self.prose:
-            for m in _INLINE_NOISE.finditer(block.text):
-                a, b = block.start + m.start(), block.start + m.end()
-                chars[a:b] = " " * (b - a)
-        self.text = "".join(chars)
+        parts: list[str] = []
+        pos = 0
+        for block in self.prose:  # between prose blocks: hard breaks no pattern crosses
+            parts.append("\n" * (block.start - pos))
+            parts.append(_INLINE_NOISE.sub(lambda m: " " * len(m.group(0)), block.text))
+            pos = block.end
+        parts.append("\n" * (len(doc.text) - pos))
+        self.text = "".join(parts)
+        self.words = WordIndex(self.text)
         self._sentences: dict[int, list[tuple[int, int]]] = {}
 
     def sentence(self, block: Block, offset: int) -> tuple[int, int]:
@@ -134,7 +136,7 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
     seen: set[tuple[int, int]] = set()
     occurrences: Counter[str] = Counter()
     for pattern in rule.patterns:
-        for m in pattern.finditer(scan.text):
+        for m in scan.words.finditer(pattern):
             block = scan.doc.block_at(m.start())
             if block is None or block.kind is BlockKind.HEADING or m.end() > block.end:
                 continue

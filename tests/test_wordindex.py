@@ -1,0 +1,62 @@
+"""The word index is only a speed-up: it must find exactly what ``re.finditer`` finds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import SAMPLE, corpus_files
+from doccritic.core.checks import _Scan, default_rules
+from doccritic.core.wordindex import WordIndex, leading_literals
+from doccritic.formats.loader import load_document
+
+RULE_PATTERNS = [p for r in default_rules().rules for p in r.patterns]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\b(?:delet|purg)(?:e|ed)?\b", {"delet", "purg"}),
+        (r"\bof course\b", {"of"}),
+        (r"\b(?:public |external )?(?:APIs?|webhooks?)\b", {"public", "external", "api", "webhook"}),
+        (r"\b\d+\s+hires\b", set("0123456789")),
+        (r"\b[Ll]orem ipsum\b", {"lorem"}),
+        (r"[€$]\s?\d", None),  # not word-anchored: plain finditer is already fast for it
+        (r"\b(?:a|.b)", None),
+    ],
+)
+def test_leading_literals(pattern: str, expected: set[str] | None):
+    got = leading_literals(re.compile(pattern, re.IGNORECASE))
+    assert (set(got) if got is not None else None) == expected
+
+
+def spans(matches) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]
+
+
+@pytest.mark.parametrize(
+    "path", [SAMPLE] + [p for p in corpus_files() if not p.name.startswith("BROKEN")], ids=lambda p: p.name
+)
+def test_index_matches_finditer_for_every_rule_on_real_documents(path: Path):
+    scan = _Scan(load_document(path))
+    for pattern in RULE_PATTERNS:
+        assert spans(scan.words.finditer(pattern)) == spans(pattern.finditer(scan.text)), pattern.pattern
+
+
+WORDS = st.sampled_from(
+    ["delete", "Deleted", "DATA", "of", "course", "İstanbul", "straße", "API", "apis", "TBD", "12", "hires",
+     "lorem", "Ipsum", "won't", "100%", "users", "—", "日本", "🚀", "ﬁle", "ǅ"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(WORDS, st.sampled_from([" ", "\n", ". ", "-", ""])), max_size=40))
+def test_index_matches_finditer_on_random_text(parts):
+    text = "".join(w + sep for w, sep in parts)
+    index = WordIndex(text)
+    for pattern in RULE_PATTERNS:
+        assert spans(index.finditer(pattern)) == spans(pattern.finditer(text)), (pattern.pattern, text)
