@@ -140,3 +140,24 @@ def test_kep_html_comments_and_front_matter_are_not_prose(corpus: Path):
     eip = load_document(corpus / "eip-3675-upgrade-consensus-to-proof-of-stake.md")
     assert eip.blocks[0].kind is BlockKind.FRONT_MATTER
     assert eip.title == "Upgrade consensus to Proof-of-Stake"
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "- | a | b |\n  |---|---|\n  | c | d |\n",
+        "> | a | b |\n> |---|---|\n> | c | d |\n",
+        "- x\n\n  | a | b |\n  |---|---|\n  | c | d |\n",
+    ],
+    ids=["in-list", "in-quote", "after-list-paragraph"],
+)
+def test_tables_nested_in_lists_and_quotes_have_exact_cells(src: str):
+    doc = parse_markdown(src)
+    cells = [(b.row, b.col, b.text) for b in doc.blocks if b.kind is BlockKind.TABLE_CELL]
+    assert cells == [(0, 0, "a"), (0, 1, "b"), (1, 0, "c"), (1, 1, "d")]
+
+
+def test_section_ids_never_collide():
+    doc = parse_markdown("# a\n\n# a-1\n\n# a\n\n# a\n")
+    ids = [s.id for s in doc.iter_sections()]
+    assert ids == ["a", "a-1", "a-2", "a-3"]

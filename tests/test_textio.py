@@ -108,3 +108,14 @@ def test_other_legacy_encodings_are_detected(tmp_path: Path, text: str, encoding
     doc = load_document(path)
     assert doc.text == text
     assert doc.warnings
+
+
+def test_utf16_text_starting_with_nul_is_not_mistaken_for_utf32():
+    data = codecs.BOM_UTF16_LE + "\x00plan".encode("utf-16-le")  # begins FF FE 00 00, like UTF-32-LE
+    assert textio.decode_text(data, "x.txt").text == "\x00plan"
+
+
+def test_damaged_text_after_a_bom_is_reported(tmp_path: Path):
+    path = tmp_path / "bad.md"
+    path.write_bytes(codecs.BOM_UTF8 + b"ok \xff\xfe broken")
+    assert "byte-order mark" in expect_error(path, ErrorKind.CORRUPT)

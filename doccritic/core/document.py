@@ -227,12 +227,18 @@ def build_sections(blocks: Sequence[Block]) -> list[Section]:
     headings = [(i, b) for i, b in enumerate(blocks) if b.kind is BlockKind.HEADING]
     doc_end = max((b.end for b in blocks), default=0)
     seen: dict[str, int] = {}
+    used: set[str] = set()
     roots: list[Section] = []
     stack: list[Section] = []
     for n, (index, block) in enumerate(headings):
         base = slugify(block.text)
         count = seen.get(base, 0)
+        section_id = base if count == 0 else f"{base}-{count}"
+        while section_id in used:  # "a", "a-1", "a" must not give "a-1" twice
+            count += 1
+            section_id = f"{base}-{count}"
         seen[base] = count + 1
+        used.add(section_id)
         level = max(block.level, 1)
         end = doc_end
         for _, later in headings[n + 1 :]:
@@ -240,7 +246,7 @@ def build_sections(blocks: Sequence[Block]) -> list[Section]:
                 end = later.start
                 break
         section = Section(
-            id=base if count == 0 else f"{base}-{count}",
+            id=section_id,
             title=block.text.strip(),
             level=level,
             start=block.start,

@@ -22,6 +22,8 @@ from doccritic.formats.textio import MAX_TEXT_BYTES, decode_text, read_bytes
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_QUOTE_MARK = re.compile(r" {0,3}> ?")
+_LIST_MARK = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])(?: {1,4}|\t|$)")
 _FM_TITLE = re.compile(r"^title:\s*['\"]?(.+?)['\"]?\s*$", re.MULTILINE)
 
 
@@ -188,6 +190,8 @@ class _BlockBuilder:
     def _split_row(self, n: int) -> list[tuple[int, int]]:
         line = self.lines.line(n)
         base = self.lines.starts[n]
+        skip = self._container_prefix(line)  # "> " or "- " before a table nested in a quote or list
+        line, base = line[skip:], base + skip
         bounds = [-1] + [m.start() for m in _CELL_SPLIT.finditer(line)] + [len(line)]
         cells = []
         for a, b in itertools.pairwise(bounds):
@@ -200,6 +204,15 @@ class _BlockBuilder:
         if stripped.endswith("|") and not stripped.endswith("\\|"):
             cells = cells[:-1]
         return cells
+
+    def _container_prefix(self, line: str) -> int:
+        """Length of the quote and list markers that open ``line`` for the current containers."""
+        pos = 0
+        for container in self._containers:
+            m = (_QUOTE_MARK if container == "bq" else _LIST_MARK).match(line, pos)
+            if m:
+                pos = m.end()
+        return pos
 
     def _add_lines(self, kind: BlockKind, first: int, end_line: int) -> None:
         last = min(end_line, len(self.lines)) - 1

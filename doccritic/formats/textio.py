@@ -95,14 +95,14 @@ def decode_text(data: bytes, name: str) -> DecodedText:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom) :].decode(encoding)
+                return DecodedText(data[len(bom) :].decode(encoding), encoding, bom=True)
             except UnicodeDecodeError:
-                raise LoadError(
-                    f"Cannot open {name}: it starts with a {encoding.upper()} byte-order mark but is not "
-                    f"valid {encoding.upper()} text.",
-                    ErrorKind.CORRUPT,
-                ) from None
-            return DecodedText(text, encoding, bom=True)
+                continue  # FF FE 00 00 is also UTF-16-LE text that starts with U+0000
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or data.startswith(codecs.BOM_UTF8):
+        raise LoadError(
+            f"Cannot open {name}: it starts with a Unicode byte-order mark but the text after it is damaged.",
+            ErrorKind.CORRUPT,
+        )
     if looks_binary(data):
         raise LoadError(f"Cannot open {name}: it contains binary data, not text.", ErrorKind.BINARY)
     try:
