@@ -1,0 +1,367 @@
+"""Quote anchoring: loose critic quotes land on exact offsets, and stay placed while the text is edited.
+
+Cases follow what Claude actually sends back: straightened quotes, collapsed line breaks, dropped
+Markdown, elisions, changed case, a paraphrased word. The property tests pin the invariants the
+highlighter relies on: spans always inside the text, ``start <= end``, and no exceptions, ever.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+
+from doccritic.core import anchoring
+from doccritic.core.anchoring import Placement, anchor_quote, normalize_with_map, reanchor
+from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, Status
+
+PRD = (
+    "# Smart Payment Reminders\n\n"
+    "## TL;DR\n\n"
+    "Ledgerly customers spend too much time chasing late invoices. This release adds automatic charging\n"
+    "of a payer’s saved card on the due date, and we will **delete** all legacy templates after cut-over.\n"
+    'Internally we call the new engine "Nudge"… for now.\n\n'
+    "- Auto-charge ships enabled by default (opt-out) for all existing accounts.\n"
+    "- We consolidate card processing on [PayFlow](https://payflow.example/terms) under a 3-year exclusive deal.\n\n"
+    "> “I spend every Friday afternoon emailing people who owe me money.” — Zoë, designer 👩‍💻\n\n"
+    "## Risks\n\n"
+    "Auto-charge ships enabled by default. 日本語のチームは新しいテンプレートを確認します。\n"
+    "The root cause is clear: end customers simply forget to pay.\n"
+)
+CRLF = PRD.replace("\n", "\r\n")
+EDGE = " .,;:!?'\"()[]-"
+_FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def span(text: str, p: Placement) -> str:
+    assert p.start is not None and p.end is not None, p
+    return text[p.start : p.end]
+
+
+def norm(s: str) -> str:
+    return normalize_with_map(s)[0].strip(EDGE)
+
+
+def finding(quote: str, start: int | None, end: int | None, anchor: Anchor = Anchor.EXACT, **kw: object) -> Finding:
+    return Finding(
+        source=kw.pop("source", Source.CRITIC),
+        kind=Kind.WEAK_ARGUMENT,
+        severity=Severity.MAJOR,
+        title="t",
+        quote=quote,
+        start=start,
+        end=end,
+        anchor=anchor,
+        **kw,
+    )
+
+
+# -- anchor_quote on a realistic PRD ---------------------------------------------------------------
+
+
+def test_exact_quote_is_placed_verbatim() -> None:
+    p = anchor_quote(PRD, "chasing late invoices")
+    assert (p.anchor, p.score) == (Anchor.EXACT, 100.0)
+    assert p.start == PRD.index("chasing late invoices") and span(PRD, p) == "chasing late invoices"
+
+
+@pytest.mark.parametrize("quote", ["Zoë, designer 👩‍💻", "日本語のチームは新しいテンプレートを確認"])
+def test_emoji_and_cjk_offsets_are_code_points(quote: str) -> None:
+    p = anchor_quote(PRD, quote)
+    assert p.anchor is Anchor.EXACT and p.start == PRD.index(quote) and span(PRD, p) == quote
+
+
+def test_repeated_quote_without_hint_is_ambiguous_on_first_occurrence() -> None:
+    quote = "Auto-charge ships enabled by default"
+    p = anchor_quote(PRD, quote)
+    assert p.anchor is Anchor.AMBIGUOUS
+    assert (p.start, p.end) == (PRD.index(quote), PRD.index(quote) + len(quote))
+
+
+def test_repeated_quote_takes_occurrence_nearest_hint_or_inside_within() -> None:
+    quote = "Auto-charge ships enabled by default"
+    first, second = PRD.index(quote), PRD.rindex(quote)
+    assert anchor_quote(PRD, quote, hint=len(PRD)).start == second
+    near_first = anchor_quote(PRD, quote, hint=first + 3)
+    assert (near_first.anchor, near_first.start) == (Anchor.EXACT, first)
+    risks = PRD.index("## Risks")
+    inside = anchor_quote(PRD, quote, within=(risks, len(PRD)))
+    assert (inside.anchor, inside.start) == (Anchor.EXACT, second)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "expected"),
+    [
+        (PRD, "a payer's saved card", "a payer’s saved card"),  # straight for curly
+        (PRD, "we call the new engine “Nudge”", 'we call the new engine "Nudge"'),  # curly for straight
+        (PRD, "adds automatic charging of a payer's saved card", "adds automatic charging\nof a payer’s saved card"),
+        (CRLF, "adds automatic charging of a payer’s saved card", "adds automatic charging\r\nof a payer’s saved card"),
+        (
+            PRD,
+            "we will delete all legacy templates after cut-over",
+            "we will **delete** all legacy templates after cut-over",
+        ),
+        (PRD, "on PayFlow under a 3-year", "on [PayFlow](https://payflow.example/terms) under a 3-year"),
+        (PRD, "AUTO-CHARGE SHIPS ENABLED BY DEFAULT (OPT-OUT)", "Auto-charge ships enabled by default (opt-out)"),
+        (PRD, "zoë, DESIGNER 👩‍💻", "Zoë, designer 👩‍💻"),
+        (PRD, '"I spend every Friday afternoon" - ', "“I spend every Friday afternoon"),
+        (
+            CRLF,
+            "for all existing accounts. We consolidate card processing",
+            "for all existing accounts.\r\n- We consolidate card processing",  # list marker dropped
+        ),
+    ],
+)
+def test_normalized_match_spans_the_original_characters(text: str, quote: str, expected: str) -> None:
+    p = anchor_quote(text, quote)
+    assert (p.anchor, p.score) == (Anchor.NORMALIZED, 100.0)
+    assert span(text, p) == expected
+    assert norm(span(text, p)) == norm(quote)
+
+
+def test_markup_around_a_match_is_left_out() -> None:
+    p = anchor_quote(PRD, "Delete")  # "**delete**": the span is the word, not the asterisks
+    assert p.anchor is Anchor.NORMALIZED and span(PRD, p) == "delete"
+
+
+@pytest.mark.parametrize("gap", [" … ", "...", " [...] "])
+def test_ellipsis_anchors_head_and_tail(gap: str) -> None:
+    p = anchor_quote(PRD, f"Ledgerly customers spend too much time{gap}saved card on the due date")
+    assert p.anchor is Anchor.NORMALIZED
+    assert p.start == PRD.index("Ledgerly") and p.end == PRD.index(" date,") + len(" date")
+
+
+def test_ellipsis_tail_too_far_after_head_is_not_bridged() -> None:
+    text = "The pilot starts in March with ten customers. " + "Filler sentence here. " * 60 + "Rollout ends in May."
+    p = anchor_quote(text, "The pilot starts in March … Rollout ends in May")
+    assert p.anchor is Anchor.UNANCHORED
+
+
+def test_one_changed_word_is_a_fuzzy_match_on_word_boundaries() -> None:
+    p = anchor_quote(PRD, "The root cause is obvious: end customers simply forget to pay.")
+    assert p.anchor is Anchor.FUZZY and 85.0 <= p.score < 100.0
+    assert span(PRD, p) == "The root cause is clear: end customers simply forget to pay"
+
+
+def test_equally_good_fuzzy_matches_are_ambiguous_unless_hinted() -> None:
+    quote = "Auto-charge ship enabled by default"  # "ships" in both places
+    first, second = PRD.index("Auto-charge ships"), PRD.rindex("Auto-charge ships")
+    p = anchor_quote(PRD, quote)
+    assert (p.anchor, p.start) == (Anchor.AMBIGUOUS, first)
+    hinted = anchor_quote(PRD, quote, hint=second)
+    assert (hinted.anchor, hinted.start) == (Anchor.FUZZY, second)
+
+
+def test_min_score_decides_whether_a_paraphrase_is_accepted() -> None:
+    quote = "The root cause is obvious: end customers simply forget to pay."
+    assert anchor_quote(PRD, quote, min_score=99.0).anchor is Anchor.UNANCHORED
+    assert anchor_quote(PRD, quote, min_score=80.0).anchor is Anchor.FUZZY
+
+
+@pytest.mark.parametrize(
+    "quote", ["Kittens prefer warm laptops over cold keyboards in winter", "", "   \n", "...", "__"]
+)
+def test_unplaceable_quotes_are_unanchored(quote: str) -> None:
+    assert anchor_quote(PRD, quote) == Placement(None, None, Anchor.UNANCHORED, 0.0)
+
+
+def test_bad_hint_and_within_are_clamped_not_fatal() -> None:
+    quote = "Auto-charge ships enabled by default"
+    assert anchor_quote(PRD, quote, hint=-50).start == PRD.index(quote)
+    assert anchor_quote(PRD, quote, hint=10**9).start == PRD.rindex(quote)
+    p = anchor_quote(PRD, quote, within=(10**9, -5))  # reversed and out of range: the whole text
+    assert p.anchor is Anchor.AMBIGUOUS
+
+
+def test_large_document_anchors_every_kind() -> None:
+    """A ~50k-word PRD: correctness only here; the timing lives in the report (no sleeps, no timers)."""
+    rng = random.Random(4)
+    words = [w.strip(".,") for w in PRD.split() if w.isascii() and w.isalpha()]
+    filler = " ".join(rng.choice(words) + ("." if rng.random() < 0.1 else "") for _ in range(50_000))
+    needle = "Our churn model predicts a 4.2% drop once the **dunning** emails stop."
+    text = filler[:150_000] + "\n\n" + needle + "\n\n" + filler[150_000:]
+    at = text.index("Our churn")
+    exact = anchor_quote(text, "a 4.2% drop once the")
+    assert (exact.anchor, exact.start) == (Anchor.EXACT, at + needle.index("a 4.2%"))
+    normalized = anchor_quote(text, "predicts a 4.2% drop once the dunning emails stop")
+    assert normalized.anchor is Anchor.NORMALIZED and normalized.end == at + len(needle) - 1
+    fuzzy = anchor_quote(text, "Our churn model predicts a 4.2% decline once the dunning emails stop")
+    assert fuzzy.anchor is Anchor.FUZZY and fuzzy.start == at
+    assert anchor_quote(text, "Quarterly zeppelin maintenance budget exceeded expectations").anchor is Anchor.UNANCHORED
+
+
+# -- normalize_with_map ----------------------------------------------------------------------------
+
+
+def test_normalize_folds_and_maps_back() -> None:
+    text = "A  **Bold**\r\n- “Quote” — ﬁne… at cost * 2"
+    s, m = normalize_with_map(text)
+    assert s == 'a bold "quote" - fine... at cost 2'
+    assert len(m) == len(s)
+    assert text[m[s.index("bold")]] == "B" and text[m[s.index("fine")]] == "ﬁ"
+    assert [text[m[i]] for i in range(s.index("..."), s.index("...") + 3)] == ["…"] * 3
+
+
+_MARKDOWNISH = st.text(alphabet="ab Z1.*_`[]()!#>-|\n\r\t’“”…—ßﬁİ日👩\u200d💻\xa0\u3000\u200b", max_size=60)
+
+
+@_FAST
+@given(st.one_of(_MARKDOWNISH, st.text(max_size=60)))
+def test_normalize_map_is_monotone_in_range_and_honest(text: str) -> None:
+    s, m = normalize_with_map(text)
+    assert len(m) == len(s) and "  " not in s
+    assert all(0 <= i < len(text) for i in m)
+    assert m == sorted(m)
+    for ch, i in zip(s, m, strict=True):
+        if ch.isalnum():  # every letter comes from the character it maps to
+            assert ch in unicodedata.normalize("NFKC", text[i]).casefold()
+
+
+# -- properties --------------------------------------------------------------------------------------
+
+
+@_FAST
+@given(st.data(), st.one_of(_MARKDOWNISH.filter(bool), st.text(min_size=1, max_size=80)))
+@example(data=None, text="abab")
+def test_any_substring_is_found_exactly(data: st.DataObject | None, text: str) -> None:
+    if data is None:  # the explicit example: "ab" repeats, so it is ambiguous
+        i, j = 0, 2
+    else:
+        i = data.draw(st.integers(0, len(text) - 1))
+        j = data.draw(st.integers(i + 1, len(text)))
+    quote = text[i:j]
+    assume(quote.strip())
+    p = anchor_quote(text, quote)
+    assert span(text, p) == quote
+    repeated = text.find(quote, text.find(quote) + 1) >= 0
+    assert p.anchor is (Anchor.AMBIGUOUS if repeated else Anchor.EXACT)
+    if repeated:
+        assert p.start == text.find(quote)
+    with_hint = anchor_quote(text, quote, hint=i)
+    assert (with_hint.anchor, with_hint.start) == (Anchor.EXACT, i)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(_MARKDOWNISH, st.text(max_size=120)),
+    st.one_of(_MARKDOWNISH, st.text(max_size=40)),
+    st.none() | st.integers(-10, 200),
+    st.none() | st.tuples(st.integers(-10, 200), st.integers(-10, 200)),
+    st.floats(-10, 110),
+)
+def test_never_raises_and_spans_stay_in_range(
+    text: str, quote: str, hint: int | None, within: tuple[int, int] | None, min_score: float
+) -> None:
+    # The private core, so that the public wrapper's catch-all cannot hide a crash.
+    p = anchoring._anchor(text, quote, hint, within, min_score)
+    if p.anchor is Anchor.UNANCHORED:
+        assert (p.start, p.end) == (None, None)
+    else:
+        assert p.start is not None and p.end is not None
+        assert 0 <= p.start <= p.end <= len(text)
+        assert 0.0 <= p.score <= 100.0
+
+
+# -- reanchor ----------------------------------------------------------------------------------------
+
+
+def test_insert_before_span_shifts_offsets_and_stays_exact() -> None:
+    quote = "chasing late invoices"
+    f = finding(quote, PRD.index(quote), PRD.index(quote) + len(quote))
+    new = PRD.replace("## TL;DR", "## TL;DR\n\nA new opening paragraph.", 1)
+    g = reanchor(f, PRD, new)
+    shift = len("\n\nA new opening paragraph.")
+    assert (g.start, g.end, g.anchor, g.status) == (f.start + shift, f.end + shift, Anchor.EXACT, Status.OPEN)
+    assert new[g.start : g.end] == quote and g.id == f.id
+
+
+def test_edit_after_span_or_no_edit_leaves_finding_alone() -> None:
+    quote = "chasing late invoices"
+    f = finding(quote, PRD.index(quote), PRD.index(quote) + len(quote))
+    assert reanchor(f, PRD, PRD + "\nAppendix.\n") == f
+    assert reanchor(f, PRD, PRD) is f
+
+
+def test_small_edit_inside_quote_reanchors_fuzzily_in_place() -> None:
+    quote = "we will **delete** all legacy templates after cut-over"
+    start = PRD.index(quote)
+    f = finding(quote, start, start + len(quote))
+    new = PRD.replace("**delete** all legacy", "**delete** every legacy", 1)
+    g = reanchor(f, PRD, new)
+    assert g.anchor is Anchor.FUZZY and g.status is Status.OPEN
+    assert new[g.start : g.end] == "we will **delete** every legacy templates after cut-over"
+
+
+def test_typo_fix_does_not_jump_to_an_identical_sentence_elsewhere() -> None:
+    quote = "Auto-charge ships enabled by default"
+    first = PRD.index(quote)
+    f = finding(quote, first, first + len(quote), Anchor.AMBIGUOUS)
+    new = PRD[:first] + "Auto-charge ships enabled by defualt" + PRD[first + len(quote) :]
+    g = reanchor(f, PRD, new)
+    assert g.start == first and g.anchor is Anchor.FUZZY
+
+
+def test_ambiguous_finding_refound_by_its_hint_stays_ambiguous() -> None:
+    quote = "Auto-charge ships enabled by default"
+    second = PRD.rindex(quote)
+    f = finding(quote, second, second + len(quote), Anchor.AMBIGUOUS)
+    new = PRD[:second] + "a" + PRD[second + 1 :]  # "auto-charge": the edit touches the span
+    g = reanchor(f, PRD, new)
+    assert (g.anchor, g.start, g.end) == (Anchor.AMBIGUOUS, second, second + len(quote))
+
+
+def test_deleted_sentence_marks_finding_outdated_but_keeps_it() -> None:
+    quote = "The root cause is clear: end customers simply forget to pay."
+    start = PRD.index(quote)
+    f = finding(quote, start, start + len(quote), Anchor.NORMALIZED)
+    g = reanchor(f, PRD, PRD.replace(quote, ""))
+    assert (g.status, g.anchor, g.start, g.end) == (Status.OUTDATED, Anchor.UNANCHORED, None, None)
+    assert g.quote == quote and g.id == f.id and g.title == f.title
+
+
+def test_deleted_sentence_keeps_the_readers_verdict() -> None:
+    quote = "The root cause is clear: end customers simply forget to pay."
+    start = PRD.index(quote)
+    f = finding(quote, start, start + len(quote), status=Status.DISMISSED)
+    g = reanchor(f, PRD, PRD.replace(quote, ""))
+    assert (g.status, g.anchor, g.start) == (Status.DISMISSED, Anchor.UNANCHORED, None)
+
+
+def test_check_findings_are_reanchored_the_same_way() -> None:
+    start = PRD.index("simply")
+    f = finding("simply", start, start + len("simply"), source=Source.CHECK, rule="weasel")
+    new = PRD.replace("The root cause is clear: end customers simply", "Customers just simply", 1)
+    g = reanchor(f, PRD, new)
+    assert (g.anchor, g.source) == (Anchor.EXACT, Source.CHECK) and new[g.start : g.end] == "simply"
+
+
+def test_without_a_usable_quote_the_old_highlighted_text_is_followed() -> None:
+    start = PRD.index("simply forget")
+    f = finding("", start, start + len("simply forget"), Anchor.CITATION)  # the model gave offsets only
+    new = PRD.replace("end customers simply forget to pay.", "simply forget, customers say.", 1)  # span rewritten
+    g = reanchor(f, PRD, new)
+    assert g.anchor is Anchor.CITATION and new[g.start : g.end] == "simply forget"
+
+
+@pytest.mark.parametrize("anchor", [Anchor.DOCUMENT, Anchor.UNANCHORED])
+def test_unplaced_findings_are_returned_unchanged(anchor: Anchor) -> None:
+    f = finding("chasing late invoices", None, None, anchor)
+    assert reanchor(f, PRD, "completely different text") is f
+
+
+@_FAST
+@given(st.data(), st.text(min_size=1, max_size=80), st.text(max_size=20))
+def test_edits_outside_a_span_only_shift_it(data: st.DataObject, text: str, inserted: str) -> None:
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    cut = data.draw(st.sampled_from([i for i in range(len(text) + 1) if i <= start or i >= end]))
+    removed = data.draw(st.integers(0, (start - cut) if cut <= start else len(text) - cut))
+    new = text[:cut] + inserted + text[cut + removed :]
+    f = finding(text[start:end], start, end)
+    g = reanchor(f, text, new)
+    assert g.start is not None and g.end is not None
+    assert new[g.start : g.end] == text[start:end]
+    assert g.status is Status.OPEN
