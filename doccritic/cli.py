@@ -80,22 +80,37 @@ def _fail(err: Exception, debug: bool) -> int:
     return EXIT_INTERNAL
 
 
-def _open(argv: list[str]) -> int:
-    """Default command. The review window arrives with the workspace issue; until then show the checks."""
-    debug = "--debug" in argv
-    files = [a for a in argv if not a.startswith("-")]
-    from doccritic import paths
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="doccritic", description="Open the review window.")
+    parser.add_argument("file", nargs="?", type=Path, help="document to open (default: the sample PRD)")
+    parser.add_argument("--screenshot", type=Path, metavar="OUT.png", help="save a PNG of the window and exit")
+    parser.add_argument("--size", type=_size, metavar="WxH", help="window size, e.g. 1400x900")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), help="colour theme")
+    parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return parser
 
-    target = Path(files[0]) if files else paths.sample_prd()
-    print(
-        "doccritic: the review window is not built yet; showing the offline checks for "
-        f"{target.name}.\n",
-        file=sys.stderr,
-    )
+
+def _size(text: str) -> tuple[int, int]:
     try:
-        return cmd_check(build_parser().parse_args(["check", str(target)]), sys.stdout)
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("use WIDTHxHEIGHT, e.g. 1400x900") from None
+    if not (200 <= width <= 10_000 and 200 <= height <= 10_000):
+        raise argparse.ArgumentTypeError("width and height must be between 200 and 10000")
+    return width, height
+
+
+def _open(argv: list[str]) -> int:
+    """Default command: the review window with FILE (or the bundled sample PRD) open."""
+    args = _gui_parser().parse_args(argv)
+    from doccritic import paths
+    from doccritic.app import run_gui
+
+    target = args.file if args.file is not None else paths.sample_prd()
+    try:
+        return run_gui(target, screenshot=args.screenshot, size=args.size, theme_name=args.theme)
     except Exception as err:
-        return _fail(err, debug)
+        return _fail(err, args.debug)
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -111,15 +112,25 @@ def test_encoding_warning_goes_to_stderr(tmp_path: Path):
     assert "warning: legacy.txt is not UTF-8" in proc.stderr
 
 
-def test_version_help_and_default_command(tmp_path: Path):
+def test_version_and_help():
     assert re.match(r"^doccritic \d+\.\d+", run("--version").stdout)
-    help_text = run("--help").stdout
-    assert "check" in help_text
+    assert "check" in run("--help").stdout
     assert "--fail-on" in run("check", "--help").stdout
-    # With no command, doccritic opens the bundled sample (for now: its offline checks).
-    proc = run(cwd=tmp_path)
-    assert proc.returncode == 0
-    assert "sample-prd.md" in proc.stdout and "findings" in proc.stdout
+
+
+def test_default_command_without_a_display_says_how_to_work_headless(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "doccritic"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
+    )
+    assert proc.returncode == 2
+    assert "no display found" in proc.stderr and "doccritic check" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_window_size_is_rejected():
+    proc = run(str(SAMPLE), "--screenshot", "x.png", "--size", "huge")
+    assert proc.returncode == 2 and "WIDTHxHEIGHT" in proc.stderr
 
 
 def test_all_shows_more_than_the_capped_view():

@@ -146,6 +146,7 @@ class Document:
     path: Path | None = None
     title: str = ""
     encoding: str | None = None
+    bom: bool = False  # the file started with a byte-order mark: saving writes it back
     warnings: list[str] = field(default_factory=list)
     comments: list[ExistingComment] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)

@@ -68,6 +68,7 @@ def load_markdown(path: Path) -> Document:
     decoded = decode_text(read_bytes(path, MAX_TEXT_BYTES), path.name)
     doc = parse_markdown(decoded.text, path)
     doc.encoding = decoded.encoding
+    doc.bom = decoded.bom
     if decoded.warning:
         doc.warnings.append(decoded.warning)
     return doc

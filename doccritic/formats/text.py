@@ -48,6 +48,7 @@ def load_text(path: Path) -> Document:
     decoded = decode_text(read_bytes(path, MAX_TEXT_BYTES), path.name)
     doc = parse_text(decoded.text, path)
     doc.encoding = decoded.encoding
+    doc.bom = decoded.bom
     if decoded.warning:
         doc.warnings.append(decoded.warning)
     return doc

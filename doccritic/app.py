@@ -1,0 +1,80 @@
+"""Composition root: builds the QApplication and the window, opens the first document.
+
+``--screenshot`` runs the same window offscreen, waits until the document and its checks are shown,
+saves a PNG and exits: the docs' screenshots and the visual tests use it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+SCREENSHOT_TIMEOUT_MS = 30_000
+
+
+def run_gui(
+    path: Path | None,
+    *,
+    screenshot: Path | None = None,
+    size: tuple[int, int] | None = None,
+    theme_name: str | None = None,
+) -> int:
+    if screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif sys.platform.startswith("linux") and not _has_display():
+        print(
+            "doccritic: no display found, so the window cannot open. Use `doccritic check FILE` to review "
+            "from the terminal, or set DISPLAY.",
+            file=sys.stderr,
+        )
+        return 2
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from doccritic.ui import theme
+    from doccritic.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "doccritic"])
+    app.setApplicationName("doccritic")
+    app.setApplicationDisplayName("doccritic")
+    window = MainWindow()
+    theme.apply(theme_name or str(window.settings.value("theme", "system")))
+    window.editor.highlighter.set_dark(theme.is_dark_now())
+    if size:
+        window.resize(*size)
+    status = {"code": 0}
+    if screenshot is not None:
+
+        def shoot() -> None:
+            app.processEvents()
+            if not window.grab().save(str(screenshot)):
+                print(f"doccritic: could not write {screenshot}.", file=sys.stderr)
+                status["code"] = 2
+            app.quit()
+
+        def failed(message: str) -> None:
+            print(f"doccritic: {message}", file=sys.stderr)
+            status["code"] = 2
+            app.quit()
+
+        def timed_out() -> None:
+            print("doccritic: the document did not finish loading in time.", file=sys.stderr)
+            status["code"] = 2
+            app.quit()
+
+        window.document_ready.connect(lambda: QTimer.singleShot(200, shoot))
+        window.load_failed.connect(failed)
+        QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, timed_out)
+    window.show()
+    if path is not None:
+        window.open_path(path)
+    elif screenshot is not None:
+        QTimer.singleShot(200, shoot)
+    code = app.exec()
+    window.runner.wait(2000)
+    return status["code"] or code
+
+
+def _has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))

@@ -1,0 +1,155 @@
+"""Paints findings as cards in the sidebar list (a delegate, so 1,000 findings cost no widgets).
+
+A card shows the kind (icon, colour bar), severity, who raised it, the title and the quoted passage;
+the selected card expands to the rationale, suggestion, question and reversibility. When the proxy
+groups findings, the first card of each group carries the group's header.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from doccritic.core.findings import Finding, Status
+from doccritic.ui.findings_model import FindingsFilterProxy, Role
+from doccritic.ui.style import KIND_STYLES, SEVERITY_LABELS, STATUS_LABELS, is_dark, kind_color, kind_icon
+
+PAD = 10
+GAP = 6
+BAR = 4
+HEADER = 26
+FLAGS = Qt.TextFlag.TextWordWrap
+
+
+class CardDelegate(QStyledItemDelegate):
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    # layout ----------------------------------------------------------------------------------
+    def _header(self, index: QModelIndex) -> str:
+        proxy = index.model()
+        if not isinstance(proxy, FindingsFilterProxy):
+            return ""
+        group = proxy.group_of(index.row())
+        if not group or (index.row() > 0 and proxy.group_of(index.row() - 1) == group):
+            return ""
+        return group
+
+    def _lines(self, f: Finding, expanded: bool) -> list[tuple[str, QFont, str]]:
+        """(text, font, role) blocks of the card body, top to bottom."""
+        base = self.view.font()
+        bold, italic, small = QFont(base), QFont(base), QFont(base)
+        bold.setBold(True)
+        italic.setItalic(True)
+        small.setPointSizeF(base.pointSizeF() * 0.92)
+        lines = [(f.title, bold, "title")]
+        if f.quote:
+            quote = " ".join(f.quote.split())
+            if not expanded and len(quote) > 140:
+                quote = quote[:137] + "…"
+            lines.append((f"“{quote}”", italic, "quote"))
+        if expanded:
+            if f.rationale:
+                lines.append((f.rationale, small, "text"))
+            if f.suggestion:
+                lines.append((f"Suggestion: {f.suggestion}", small, "text"))
+            if f.question:
+                lines.append((f"Question to expect: {f.question}", small, "text"))
+            if f.reversibility:
+                r = f.reversibility
+                lines.append((f"Reversibility: {r.level.replace('_', '-')}. {r.cost_to_reverse} "
+                              f"Exit ramp: {r.exit_ramp}".strip(), small, "text"))
+            for reply in f.replies:
+                lines.append((f"{reply.author}: {reply.text}", small, "text"))
+        return lines
+
+    def _text_width(self) -> int:
+        return max(120, self.view.viewport().width() - 2 * PAD - BAR - 8)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        f: Finding = index.data(Role.FINDING)
+        if f is None:
+            return QSize(0, 0)
+        expanded = self.view.selectionModel().isSelected(index) if self.view.selectionModel() else False
+        width = self._text_width()
+        height = PAD + QFontMetrics(self.view.font()).height() + GAP  # the meta row
+        for text, font, _ in self._lines(f, expanded):
+            height += QFontMetrics(font).boundingRect(QRect(0, 0, width, 10_000), FLAGS, text).height() + GAP
+        height += PAD - GAP + 6
+        if self._header(index):
+            height += HEADER
+        return QSize(self.view.viewport().width(), height)
+
+    # painting --------------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        f: Finding = index.data(Role.FINDING)
+        if f is None:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRect(option.rect)
+        palette = option.palette
+        header = self._header(index)
+        if header:
+            self._paint_header(painter, QRect(rect.left(), rect.top(), rect.width(), HEADER), header, palette)
+            rect.setTop(rect.top() + HEADER)
+        card = rect.adjusted(4, 3, -4, -3)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        dark = is_dark(palette)
+        color = kind_color(f.kind, dark)
+        fill = palette.color(QPalette.ColorRole.Base)
+        if selected:
+            tint = QColor(color)
+            tint.setAlpha(40 if dark else 22)
+            painter.setBrush(fill)
+            painter.setPen(QColor(color))
+            painter.drawRoundedRect(card, 6, 6)
+            painter.setBrush(tint)
+        else:
+            painter.setBrush(fill)
+            painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.drawRoundedRect(card, 6, 6)
+        bar = QColor(color)
+        if f.status is not Status.OPEN:
+            bar.setAlpha(90)
+        painter.fillRect(QRect(card.left(), card.top() + 4, BAR, card.height() - 8), bar)
+        self._paint_body(painter, card, f, selected, palette, color)
+        painter.restore()
+
+    def _paint_header(self, painter: QPainter, rect: QRect, text: str, palette: QPalette) -> None:
+        font = QFont(self.view.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        painter.setFont(font)
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(rect.adjusted(PAD, 0, -PAD, 0), Qt.AlignmentFlag.AlignBottom, text.upper())
+
+    def _paint_body(self, painter: QPainter, card: QRect, f: Finding, expanded: bool, palette, color) -> None:
+        x = card.left() + BAR + PAD
+        y = card.top() + PAD
+        width = self._text_width()
+        metrics = QFontMetrics(self.view.font())
+        kind_icon(f.kind).paint(painter, QRect(x, y, metrics.height(), metrics.height()))
+        meta = QFont(self.view.font())
+        meta.setPointSizeF(meta.pointSizeF() * 0.88)
+        painter.setFont(meta)
+        faded = f.status is not Status.OPEN
+        status = "" if f.status is Status.OPEN else f" · {STATUS_LABELS[f.status]}"
+        who = f.persona or "check"
+        label = f"{KIND_STYLES[f.kind].label} · {SEVERITY_LABELS[f.severity]} · {who}{status}"
+        painter.setPen(QColor(color) if not faded else palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(QRect(x + metrics.height() + 6, y, width, metrics.height()), Qt.AlignmentFlag.AlignVCenter,
+                         label)
+        y += metrics.height() + GAP
+        text_color = palette.color(QPalette.ColorRole.Text)
+        if faded:
+            text_color.setAlpha(150)
+        for text, font, role in self._lines(f, expanded):
+            painter.setFont(font)
+            pen = palette.color(QPalette.ColorRole.PlaceholderText) if role == "quote" else text_color
+            painter.setPen(pen)
+            box = QFontMetrics(font).boundingRect(QRect(0, 0, width, 10_000), FLAGS, text)
+            painter.drawText(QRect(x, y, width, box.height()), FLAGS, text)
+            y += box.height() + GAP

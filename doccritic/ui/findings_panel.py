@@ -1,0 +1,170 @@
+"""The findings sidebar: kind toggles with counts, severity/status/grouping filters, search, cards."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from doccritic.core.findings import Kind, Severity, Status
+from doccritic.ui.cards import CardDelegate
+from doccritic.ui.findings_model import FindingsFilterProxy, FindingsModel, Role
+from doccritic.ui.style import KIND_STYLES, kind_icon
+
+_STATUS_FILTERS: dict[str, set[Status] | None] = {
+    "Open": {Status.OPEN},
+    "All statuses": None,
+    "Decided": {Status.ACCEPTED, Status.DISMISSED, Status.DEFERRED, Status.RESOLVED},
+    "Outdated": {Status.OUTDATED},
+}
+_SEVERITY_FILTERS = {"All severities": Severity.MINOR, "Major and up": Severity.MAJOR, "Critical": Severity.CRITICAL}
+_GROUPS = {"In document order": "none", "By section": "section", "By kind": "kind"}
+
+
+class FindingsPanel(QWidget):
+    finding_selected = Signal(str)
+
+    def __init__(self, model: FindingsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.proxy = FindingsFilterProxy(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.statuses = _STATUS_FILTERS["Open"] | {Status.OUTDATED}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addLayout(self._build_kind_toggles())
+        layout.addLayout(self._build_filters())
+        self.search = QLineEdit(placeholderText="Search findings…", clearButtonEnabled=True)
+        self.search.textChanged.connect(lambda text: self.proxy.set_filter(text=text.strip()))
+        layout.addWidget(self.search)
+        self.list = self._build_list()
+        layout.addWidget(self.list, 1)
+        self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.empty.setObjectName("emptyState")
+        layout.addWidget(self.empty)
+        for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged, model.modelReset):
+            signal.connect(self._refresh_counts)
+        self.proxy.layoutChanged.connect(self._refresh_counts)
+        self._refresh_counts()
+
+    # building --------------------------------------------------------------------------------
+    def _build_kind_toggles(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        self.kind_buttons: dict[Kind, QToolButton] = {}
+        for kind in Kind:
+            button = QToolButton(checkable=True, checked=True, autoRaise=True)
+            button.setIcon(kind_icon(kind))
+            button.setIconSize(QSize(14, 14))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setToolTip(f"Show {KIND_STYLES[kind].label.lower()}s")
+            button.toggled.connect(self._kinds_changed)
+            self.kind_buttons[kind] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    def _build_filters(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.severity = QComboBox()
+        self.severity.addItems(list(_SEVERITY_FILTERS))
+        self.severity.currentTextChanged.connect(
+            lambda text: self.proxy.set_filter(min_severity=_SEVERITY_FILTERS[text])
+        )
+        self.status = QComboBox()
+        self.status.addItems(list(_STATUS_FILTERS))
+        self.status.currentTextChanged.connect(self._status_changed)
+        self.group = QComboBox()
+        self.group.addItems(list(_GROUPS))
+        self.group.currentTextChanged.connect(self._group_changed)
+        for combo in (self.severity, self.status, self.group):
+            row.addWidget(combo, 1)
+        return row
+
+    def _build_list(self) -> QListView:
+        view = QListView()
+        view.setModel(self.proxy)
+        view.setItemDelegate(CardDelegate(view))
+        view.setUniformItemSizes(False)
+        view.setResizeMode(QListView.ResizeMode.Adjust)
+        view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
+        view.setSpacing(0)
+        view.setFrameShape(QListView.Shape.NoFrame)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # cards wrap to the width
+        view.selectionModel().currentChanged.connect(self._current_changed)
+        view.selectionModel().selectionChanged.connect(lambda *_: view.doItemsLayout())
+        return view
+
+    # filters ---------------------------------------------------------------------------------
+    def _kinds_changed(self) -> None:
+        self.proxy.set_filter(kinds={k for k, b in self.kind_buttons.items() if b.isChecked()})
+        self._refresh_counts()
+
+    def _status_changed(self, text: str) -> None:
+        statuses = _STATUS_FILTERS[text]
+        if text == "Open":
+            statuses = statuses | {Status.OUTDATED}  # outdated findings still need a decision
+        self.proxy.set_filter(statuses=statuses)
+        self._refresh_counts()
+
+    def _group_changed(self, text: str) -> None:
+        self.proxy.set_filter(group_by=_GROUPS[text])
+        self.proxy.invalidate()
+        self.proxy.sort(0)
+        self.list.doItemsLayout()
+
+    def _refresh_counts(self, *_: object) -> None:
+        counts = dict.fromkeys(Kind, 0)
+        for f in self.model.findings:
+            if self.proxy.statuses is None or f.status in self.proxy.statuses:
+                counts[f.kind] += 1
+        for kind, button in self.kind_buttons.items():
+            button.setText(str(counts[kind]))
+            button.setToolTip(f"{KIND_STYLES[kind].label}: {counts[kind]} (click to show or hide)")
+        shown = self.proxy.rowCount()
+        self.empty.setVisible(shown == 0)
+        if self.model.rowCount() == 0:
+            self.empty.setText("No findings yet. Offline checks run as you type.")
+        else:
+            self.empty.setText("No findings match these filters.")
+
+    # selection -------------------------------------------------------------------------------
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.finding_selected.emit(current.data(Role.ID))
+
+    def select(self, finding_id: str, *, notify: bool = False) -> bool:
+        """Select and scroll to a card; returns False when filters hide it."""
+        row = self.model.row_of(finding_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row))
+        if not index.isValid():
+            return False
+        blocker = None if notify else self.list.selectionModel().blockSignals(True)
+        self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if blocker is not None:
+            self.list.selectionModel().blockSignals(blocker)
+        self.list.doItemsLayout()
+        self.list.scrollTo(index, QListView.ScrollHint.PositionAtCenter)
+        return True
+
+    def current_id(self) -> str | None:
+        index = self.list.currentIndex()
+        return index.data(Role.ID) if index.isValid() else None
+
+    def selected_ids(self) -> list[str]:
+        return [i.data(Role.ID) for i in self.list.selectionModel().selectedIndexes()]
+
+    def visible_ids(self) -> list[str]:
+        return [self.proxy.index(r, 0).data(Role.ID) for r in range(self.proxy.rowCount())]

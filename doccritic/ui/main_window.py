@@ -1,0 +1,470 @@
+"""The review workspace: editor in the middle, outline and findings docks, menus and status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from doccritic import __version__, paths
+from doccritic.core.findings import Finding, Kind, Source, Status
+from doccritic.formats.loader import SUPPORTED_SUFFIXES
+from doccritic.ui import session, theme
+from doccritic.ui.editor import DocumentEditor
+from doccritic.ui.findings_model import FindingsModel
+from doccritic.ui.findings_panel import FindingsPanel
+from doccritic.ui.outline import OutlineView
+from doccritic.ui.runner import Runner
+from doccritic.ui.style import KIND_STYLES
+from doccritic.ui.textpos import Utf16Map
+from doccritic.ui.widgets import Banner, FindBar
+
+RECHECK_DELAY_MS = 400  # typing pause before offline checks re-run (the issue asks for <= 500 ms)
+MAX_RECENT = 10
+FILTER = "Documents (*.md *.markdown *.txt *.rst *.docx);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    document_ready = Signal()  # a document is shown with its checks (first time after each open)
+    checks_applied = Signal()  # a (re)check result reached the editor and the sidebar
+    load_failed = Signal(str)  # one sentence saying why a document could not be opened
+
+    def __init__(self, runner: Runner | None = None) -> None:
+        super().__init__()
+        self.runner = runner or Runner(self)
+        self.info: session.OpenFile | None = None
+        self.snapshot: session.Snapshot | None = None
+        self.findings = FindingsModel(self)
+        self._saving = False
+        self._pending_ready = False
+        self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS, timeout=self._recheck)
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(self._file_changed_on_disk)
+        self.settings = QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+        self.window_state = QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+        self._build_central()
+        self._build_docks()
+        self._build_menus()
+        self._build_status_bar()
+        self.setAcceptDrops(True)
+        self.resize(1280, 820)
+        self._restore_window()
+        self._update_title()
+
+    # construction ----------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.banner = Banner()
+        self.editor = DocumentEditor()
+        self.editor.setPlaceholderText("Open a PRD (Markdown, Word or text) with Ctrl+O, or drop it here.")
+        self.find_bar = FindBar(self.editor)
+        for widget in (self.banner, self.find_bar, self.editor):
+            layout.addWidget(widget, 1 if widget is self.editor else 0)
+        self.setCentralWidget(central)
+        self.editor.textChanged.connect(self._text_changed)
+        self.editor.finding_clicked.connect(self._finding_clicked)
+        self.editor.spans_touched.connect(self._spans_touched)
+        self.editor.document().modificationChanged.connect(lambda _: self._update_title())
+
+    def _build_docks(self) -> None:
+        self.panel = FindingsPanel(self.findings)
+        self.panel.finding_selected.connect(self._card_selected)
+        self.findings_dock = QDockWidget("Findings", self, objectName="findings")
+        self.findings_dock.setWidget(self.panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.findings_dock)
+        self.outline = OutlineView()
+        self.outline.heading_activated.connect(self._jump_to_offset)
+        self.outline_dock = QDockWidget("Outline", self, objectName="outline")
+        self.outline_dock.setWidget(self.outline)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.outline_dock)
+        self.resizeDocks([self.outline_dock, self.findings_dock], [220, 420], Qt.Orientation.Horizontal)
+
+    def _action(self, menu, text: str, slot, shortcut=None, **kw) -> QAction:
+        action = QAction(text, self, **kw)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.save_action = self._action(file, "&Save", self.save, QKeySequence.StandardKey.Save)
+        self.save_as_action = self._action(file, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
+        self._action(file, "Re&load", self.reload, "Ctrl+R")
+        self._action(file, "&Close", self.close_document, QKeySequence.StandardKey.Close)
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        self._action(edit, "&Undo", self.editor.undo, QKeySequence.StandardKey.Undo)
+        self._action(edit, "&Redo", self.editor.redo, QKeySequence.StandardKey.Redo)
+        edit.addSeparator()
+        self._action(edit, "&Find…", lambda: self.find_bar.open(), QKeySequence.StandardKey.Find)
+        self._action(edit, "&Replace…", lambda: self.find_bar.open(replace=True), "Ctrl+H")
+        view = bar.addMenu("&View")
+        view.addAction(self.outline_dock.toggleViewAction())
+        view.addAction(self.findings_dock.toggleViewAction())
+        view.addSeparator()
+        self._action(view, "Zoom &In", lambda: self.editor.zoomIn(1), QKeySequence.StandardKey.ZoomIn)
+        self._action(view, "Zoom &Out", lambda: self.editor.zoomOut(1), QKeySequence.StandardKey.ZoomOut)
+        self._action(view, "&Reset Zoom", self._reset_zoom, "Ctrl+0")
+        themes = view.addMenu("&Theme")
+        for name in ("system", "light", "dark"):
+            self._action(themes, name.title(), lambda _=False, n=name: self.set_theme(n), checkable=True)
+        review = bar.addMenu("&Review")
+        self._action(review, "&Next Finding", lambda: self.step_finding(1), "F8")
+        self._action(review, "&Previous Finding", lambda: self.step_finding(-1), "Shift+F8")
+        self._action(review, "Run &Checks Now", self._recheck, "Ctrl+Shift+K")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About doccritic", self._about)
+
+    def _build_status_bar(self) -> None:
+        self.words_label = QLabel()
+        self.counts_label = QLabel()
+        self.model_label = QLabel("Offline checks · Claude not set up")
+        for label in (self.counts_label, self.words_label, self.model_label):
+            self.statusBar().addPermanentWidget(label)  # transient messages must not hide them
+
+    # opening and saving ----------------------------------------------------------------------
+    def open_path(self, path: Path | str) -> None:
+        """Open a file in the background; the window stays responsive while it loads."""
+        path = Path(path).expanduser()
+        if not self._confirm_discard():
+            return
+        self.statusBar().showMessage(f"Opening {path.name}…")
+        self._pending_ready = True
+        self.runner.submit(
+            "load",
+            lambda: session.open_for_editing(path),
+            self._opened,
+            lambda message: self._open_failed(path, message),
+        )
+
+    def _opened(self, result: tuple[session.OpenFile, session.Snapshot]) -> None:
+        info, snap = result
+        if self.info and self.info.path and str(self.info.path) in self.watcher.files():
+            self.watcher.removePath(str(self.info.path))
+        self.info = info
+        self.runner.cancel("checks")
+        self._recheck_timer.stop()
+        self.findings.update_findings([])
+        self.editor.blockSignals(True)
+        self.editor.setPlainText(snap.text)
+        self.editor.blockSignals(False)
+        self.editor.document().setModified(False)
+        self.editor.setReadOnly(info.read_only)
+        self.editor.highlighter.enabled = info.format.value == "markdown"
+        self.editor.highlighter.set_structure(_line_structure(snap) if info.read_only else {})
+        self._apply_snapshot(snap)
+        if info.path:
+            self.watcher.addPath(str(info.path))
+            self._remember_recent(info.path)
+        self._show_open_notes(info)
+        self.statusBar().showMessage(f"Opened {info.path.name if info.path else 'document'}", 3000)
+        self._update_title()
+
+    def _show_open_notes(self, info: session.OpenFile) -> None:
+        notes = list(info.warnings)
+        if info.read_only:
+            notes.insert(0, "Word documents open for review only: make edits in Word, then Reload (Ctrl+R).")
+        if notes:
+            self.banner.show_message(" ".join(notes))
+        else:
+            self.banner.hide()
+
+    def _open_failed(self, path: Path, message: str) -> None:
+        self._pending_ready = False
+        self.statusBar().clearMessage()
+        self.banner.show_message(message)
+        self.load_failed.emit(message)
+
+    def open_dialog(self) -> None:
+        start = str(self.info.path.parent) if self.info and self.info.path else str(Path.home())
+        name, _ = QFileDialog.getOpenFileName(self, "Open document", start, FILTER)
+        if name:
+            self.open_path(name)
+
+    def save(self) -> bool:
+        if self.info is None or self.info.read_only:
+            return False
+        if self.info.path is None:
+            return self.save_as()
+        return self._write(self.info.path)
+
+    def save_as(self) -> bool:
+        if self.info is None or self.info.read_only:
+            return False
+        start = str(self.info.path) if self.info.path else str(Path.home() / "untitled.md")
+        name, _ = QFileDialog.getSaveFileName(self, "Save document as", start, FILTER)
+        return bool(name) and self._write(Path(name))
+
+    def _write(self, path: Path) -> bool:
+        assert self.info is not None
+        watched = str(path) in self.watcher.files()
+        if watched:
+            self.watcher.removePath(str(path))  # our own write is not an outside change
+        try:
+            session.save(self.info, self.editor.toPlainText(), path)
+        except OSError as err:
+            reason = (err.strerror or type(err).__name__).lower()
+            self.banner.show_message(
+                f"Could not save {path.name}: {reason}. Your text is still here; use Save As to save it elsewhere.",
+                [("Save As…", self.save_as)],
+            )
+            return False
+        finally:
+            if path.exists():
+                self.watcher.addPath(str(path))
+        self.info.path = path
+        self.editor.document().setModified(False)
+        self._remember_recent(path)
+        self.statusBar().showMessage(f"Saved {path.name}", 3000)
+        self._update_title()
+        return True
+
+    def reload(self) -> None:
+        if self.info and self.info.path:
+            self.editor.document().setModified(False)
+            self.open_path(self.info.path)
+
+    def close_document(self) -> None:
+        if not self._confirm_discard():
+            return
+        if self.info and self.info.path:
+            self.watcher.removePath(str(self.info.path))
+        self.info = self.snapshot = None
+        self.findings.update_findings([])
+        self.editor.set_findings([])
+        self.editor.blockSignals(True)
+        self.editor.clear()
+        self.editor.blockSignals(False)
+        self.editor.document().setModified(False)
+        self.outline.set_sections([])
+        self.banner.hide()
+        self._update_status()
+        self._update_title()
+
+    def _confirm_discard(self) -> bool:
+        if self.info is None or self.info.read_only or not self.editor.document().isModified():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            "This document has unsaved changes. Save them first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _file_changed_on_disk(self, name: str) -> None:
+        if self.info is None or str(self.info.path) != name:
+            return
+        if not Path(name).exists():
+            self.banner.show_message(
+                f"{Path(name).name} was moved or deleted on disk. Your text is still here.",
+                [("Save As…", self.save_as)],
+            )
+            return
+        self.watcher.addPath(name)  # some editors replace the file, which drops the watch
+        self.banner.show_message(
+            f"{Path(name).name} changed on disk.", [("Reload", self.reload)]
+        )
+
+    # checks ----------------------------------------------------------------------------------
+    def _text_changed(self) -> None:
+        if self.info is not None and not self.info.read_only:
+            self._recheck_timer.start()
+
+    def _recheck(self) -> None:
+        if self.info is None or self.info.read_only:
+            return
+        text, fmt, path = self.editor.toPlainText(), self.info.format, self.info.path
+        self.runner.submit("checks", lambda: session.recheck(text, fmt, path), self._rechecked)
+
+    def _rechecked(self, snap: session.Snapshot) -> None:
+        if snap.text != self.editor.toPlainText():
+            return  # the user kept typing; the pending re-check will bring fresh results
+        self._apply_snapshot(snap)
+
+    def _apply_snapshot(self, snap: session.Snapshot) -> None:
+        """Show a parsed version's check findings, keeping decisions made on findings that remain."""
+        self.snapshot = snap
+        kept = []
+        for f in snap.checks.findings:
+            old = self.findings.finding(f.id)
+            if old is not None and (old.status is not Status.OPEN or old.replies):
+                f = f.model_copy(update={"status": old.status, "replies": old.replies})
+            kept.append(f)
+        others = [f for f in self.findings.findings if f.source is not Source.CHECK]
+        self.findings.update_findings(kept + others)
+        self.findings.set_sections(self._sections_by_finding(kept + others))
+        self.editor.set_findings(self.findings.findings, Utf16Map(snap.text))
+        current = self.panel.current_id()
+        if current:
+            self.editor.set_active(current)
+        self.outline.set_sections(snap.doc.sections)
+        self._update_status()
+        self.checks_applied.emit()
+        if self._pending_ready:
+            self._pending_ready = False
+            self.document_ready.emit()
+
+    def _sections_by_finding(self, findings: list[Finding]) -> dict[str, str]:
+        assert self.snapshot is not None
+        out = {}
+        for f in findings:
+            section = self.snapshot.doc.section_at(f.start) if f.start is not None else None
+            out[f.id] = section.title if section else ""
+        return out
+
+    def _spans_touched(self, ids: list[str]) -> None:
+        """A critic finding whose quoted text was edited away is kept, marked outdated."""
+        for fid in ids:
+            finding = self.findings.finding(fid)
+            if finding is None or finding.source is Source.CHECK or finding.status is not Status.OPEN:
+                continue  # check findings are recomputed by the next re-check
+            if self.editor.span_text(fid) != finding.quote:
+                updated = finding.model_copy(update={"status": Status.OUTDATED})
+                self.findings.replace_finding(updated)
+                self.editor.update_finding(updated)
+
+    # navigation ------------------------------------------------------------------------------
+    def _finding_clicked(self, finding_id: str) -> None:
+        if not self.panel.select(finding_id):
+            self.statusBar().showMessage("That finding is hidden by the sidebar's filters.", 3000)
+
+    def _card_selected(self, finding_id: str) -> None:
+        if not self.editor.reveal(finding_id):
+            self.editor.set_active(None)
+
+    def _jump_to_offset(self, offset: int) -> None:
+        if self.snapshot is None:
+            return
+        cursor = self.editor.textCursor()
+        cursor.setPosition(Utf16Map(self.snapshot.text).to_qt(offset))
+        self.editor.setTextCursor(cursor)
+        self.editor.centerCursor()
+        self.editor.setFocus()
+
+    def step_finding(self, direction: int) -> str | None:
+        """F8 / Shift+F8: the next (previous) visible finding in document order, wrapping around."""
+        spans = sorted((span, fid) for fid in self.panel.visible_ids() if (span := self.editor.span_of(fid)))
+        if not spans:
+            return None
+        order = [fid for _, fid in spans]
+        current = self.panel.current_id()
+        if current in order:
+            target = order[(order.index(current) + direction) % len(order)]
+        else:
+            here = self.editor.textCursor().position()
+            after = [fid for (start, _), fid in spans if (start >= here if direction > 0 else start < here)]
+            target = (after[0] if direction > 0 else after[-1]) if after else order[0 if direction > 0 else -1]
+        self.panel.select(target)
+        self.editor.reveal(target)
+        return target
+
+    # window chrome ---------------------------------------------------------------------------
+    def _update_status(self) -> None:
+        doc = self.snapshot.doc if self.snapshot else None
+        self.words_label.setText(f"{doc.word_count:,} words" if doc else "")
+        counts = dict.fromkeys(Kind, 0)
+        for f in self.findings.findings:
+            if f.status in (Status.OPEN, Status.OUTDATED):
+                counts[f.kind] += 1
+        parts = [f"{n} {KIND_STYLES[k].label.lower()}{'s' if n != 1 else ''}" for k, n in counts.items() if n]
+        self.counts_label.setText(" · ".join(parts) if parts else ("No open findings" if doc else ""))
+
+    def _update_title(self) -> None:
+        name = self.info.path.name if self.info and self.info.path else "doccritic"
+        modified = "*" if self.editor.document().isModified() else ""
+        suffix = " (review only)" if self.info and self.info.read_only else ""
+        self.setWindowTitle(f"{modified}{name}{suffix} — doccritic" if self.info else "doccritic")
+        self.save_action.setEnabled(bool(self.info and not self.info.read_only))
+        self.save_as_action.setEnabled(bool(self.info and not self.info.read_only))
+
+    def _remember_recent(self, path: Path) -> None:
+        recent = [p for p in self.settings.value("recent", [], list) if p != str(path)]
+        self.settings.setValue("recent", [str(path), *recent][:MAX_RECENT])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for name in self.settings.value("recent", [], list):
+            self._action(self.recent_menu, name, lambda _=False, n=name: self.open_path(n))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent documents").setEnabled(False)
+
+    def set_theme(self, name: str) -> None:
+        theme.apply(name)
+        self.settings.setValue("theme", name)
+        self.editor.highlighter.set_dark(theme.is_dark_now())
+        if self.snapshot:
+            self.editor.set_findings(self.findings.findings, Utf16Map(self.snapshot.text))
+
+    def _reset_zoom(self) -> None:
+        font = self.editor.font()
+        font.setPointSizeF(self.font().pointSizeF() + 1)
+        self.editor.setFont(font)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About doccritic",
+            f"<b>doccritic {__version__}</b><p>Pressure-test a draft before the meeting where it would be "
+            "torn apart: offline checks and Claude critics mark up weak arguments, challenged assumptions "
+            "and one-way doors.</p>",
+        )
+
+    def _restore_window(self) -> None:
+        # Dock state first: restoring it after the geometry lets hidden docks shrink the window.
+        state = self.window_state.value("state")
+        if state is not None:
+            self.restoreState(state)
+        geometry = self.window_state.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if any(Path(u.toLocalFile()).suffix.lower() in SUPPORTED_SUFFIXES for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            self.open_path(files[0])
+            event.acceptProposedAction()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self._confirm_discard():
+            event.ignore()
+            return
+        self.window_state.setValue("geometry", self.saveGeometry())
+        self.window_state.setValue("state", self.saveState())
+        self.window_state.sync()
+        self.settings.sync()
+        self.runner.cancel("load")
+        self.runner.cancel("checks")
+        event.accept()
+
+
+def _line_structure(snap: session.Snapshot) -> dict[int, tuple[str, int]]:
+    """Block kind per line of a DOCX document's text (one paragraph per line)."""
+    doc = snap.doc
+    return {doc.line_col(b.start)[0]: (b.kind.value, b.level) for b in doc.blocks}

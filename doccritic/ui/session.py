@@ -1,0 +1,81 @@
+"""What the window knows about the open file, and the background work on it (no Qt here).
+
+The editor works on text with ``\\n`` line endings, so the UI's document is parsed from that text and
+all its offsets match the editor; the file's own line endings, encoding and byte-order mark are
+remembered and written back on save, so saving an unedited file reproduces it byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from doccritic.core.checks import CheckResult, run_checks
+from doccritic.core.document import DocFormat, Document
+from doccritic.formats.loader import load_document
+from doccritic.formats.markdown import parse_markdown
+from doccritic.formats.text import parse_text
+from doccritic.formats.textio import atomic_write_text
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class OpenFile:
+    path: Path | None
+    format: DocFormat
+    newline: str = "\n"
+    encoding: str = "utf-8"
+    bom: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def read_only(self) -> bool:
+        """DOCX is reviewed, not edited: edits belong in Word."""
+        return self.format is DocFormat.DOCX
+
+
+@dataclass
+class Snapshot:
+    """A parsed version of the editor's text with its check results (built on a worker thread)."""
+
+    doc: Document
+    checks: CheckResult
+    text: str
+
+
+def open_for_editing(path: Path) -> tuple[OpenFile, Snapshot]:
+    """Load a file and run the offline checks; raises LoadError with a user-facing sentence."""
+    doc = load_document(path)
+    newline = _dominant_newline(doc.text)
+    info = OpenFile(path, doc.format, newline, doc.encoding or "utf-8", doc.bom, list(doc.warnings))
+    if doc.format is not DocFormat.DOCX and "\r" in doc.text:
+        doc = parse(doc.text.replace("\r\n", "\n").replace("\r", "\n"), doc.format, path)
+    return info, Snapshot(doc, run_checks(doc), doc.text)
+
+
+def parse(text: str, fmt: DocFormat, path: Path | None = None) -> Document:
+    return parse_text(text, path) if fmt is DocFormat.TEXT else parse_markdown(text, path)
+
+
+def recheck(text: str, fmt: DocFormat, path: Path | None) -> Snapshot:
+    doc = parse(text, fmt, path)
+    return Snapshot(doc, run_checks(doc), text)
+
+
+def save(info: OpenFile, text: str, path: Path | None = None) -> Path:
+    """Write the editor's text atomically in the file's own encoding, line endings and BOM."""
+    target = Path(path or info.path or "")
+    body = text.replace("\n", info.newline) if info.newline != "\n" else text
+    if info.bom:
+        body = "\ufeff" + body
+    atomic_write_text(target, body, encoding=info.encoding)
+    return target
+
+
+def _dominant_newline(text: str) -> str:
+    counts: dict[str, int] = {}
+    for m in _NEWLINE.finditer(text[:200_000]):
+        counts[m.group(0)] = counts.get(m.group(0), 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else "\n"

@@ -1,0 +1,86 @@
+"""How each kind of finding looks: colour, underline style and icon, in light and dark themes.
+
+Kinds must be told apart without colour (for colour-blind readers and greyscale prints), so each kind
+also has its own underline style and icon shape; severity sets how strong the tint is, and findings
+from offline checks are drawn lighter than the critics'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from PySide6.QtGui import QColor, QIcon, QPalette, QTextCharFormat
+from PySide6.QtWidgets import QApplication
+
+from doccritic import paths
+from doccritic.core.findings import Finding, Kind, Severity, Source, Status
+
+
+@dataclass(frozen=True)
+class KindStyle:
+    label: str
+    light: str
+    dark: str
+    underline: QTextCharFormat.UnderlineStyle
+    icon: str
+
+
+KIND_STYLES: dict[Kind, KindStyle] = {
+    Kind.ONE_WAY_DOOR: KindStyle(
+        "One-way door", "#c62828", "#ff6b6b", QTextCharFormat.UnderlineStyle.SingleUnderline, "one_way_door"
+    ),
+    Kind.WEAK_ARGUMENT: KindStyle(
+        "Weak argument", "#b26a00", "#ffb74d", QTextCharFormat.UnderlineStyle.WaveUnderline, "weak_argument"
+    ),
+    Kind.CHALLENGED_ASSUMPTION: KindStyle(
+        "Challenged assumption", "#6a1b9a", "#ce93d8", QTextCharFormat.UnderlineStyle.DashUnderline,
+        "challenged_assumption",
+    ),
+    Kind.OPEN_QUESTION: KindStyle(
+        "Open question", "#1565c0", "#64b5f6", QTextCharFormat.UnderlineStyle.DotLine, "open_question"
+    ),
+}
+
+SEVERITY_LABELS = {Severity.CRITICAL: "Critical", Severity.MAJOR: "Major", Severity.MINOR: "Minor"}
+STATUS_LABELS = {
+    Status.OPEN: "Open", Status.ACCEPTED: "Accepted", Status.DISMISSED: "Dismissed",
+    Status.DEFERRED: "Deferred", Status.RESOLVED: "Resolved", Status.OUTDATED: "Outdated",
+}
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    palette = palette or QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def kind_color(kind: Kind, dark: bool | None = None) -> QColor:
+    style = KIND_STYLES[kind]
+    return QColor(style.dark if (is_dark() if dark is None else dark) else style.light)
+
+
+@cache
+def kind_icon(kind: Kind) -> QIcon:
+    return QIcon(str(paths.resource("icons", f"{KIND_STYLES[kind].icon}.svg")))
+
+
+def highlight_format(finding: Finding, dark: bool, *, active: bool = False) -> QTextCharFormat:
+    """The character format that marks a finding's span in the editor."""
+    style = KIND_STYLES[finding.kind]
+    color = QColor(style.dark if dark else style.light)
+    alpha = {Severity.CRITICAL: 70, Severity.MAJOR: 48, Severity.MINOR: 30}[finding.severity]
+    if finding.source is Source.CHECK:
+        alpha = alpha * 2 // 3
+    if finding.status is not Status.OPEN:
+        alpha = 12
+    if active:
+        alpha = 120
+    fmt = QTextCharFormat()
+    background = QColor(color)
+    background.setAlpha(alpha)
+    fmt.setBackground(background)
+    fmt.setUnderlineStyle(style.underline)
+    underline = QColor(color)
+    underline.setAlpha(90 if finding.status is not Status.OPEN else 255)
+    fmt.setUnderlineColor(underline)
+    return fmt

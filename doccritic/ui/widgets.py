@@ -1,0 +1,120 @@
+"""Small widgets the window composes: an inline message banner and a find/replace bar.
+
+Messages that need a choice (the file changed on disk, a warning about the encoding) appear as an
+inline banner rather than a modal dialog, so they never block reading or typing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+
+
+class Banner(QFrame):
+    """A one-line message above the editor with optional action buttons."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(10, 6, 6, 6)
+        self.label = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._layout.addWidget(self.label, 1)
+        self._buttons: list[QPushButton] = []
+        self.hide()
+
+    def show_message(self, text: str, actions: list[tuple[str, Callable[[], None]]] | None = None) -> None:
+        for button in self._buttons:
+            button.deleteLater()
+        self._buttons = []
+        self.label.setText(text)
+        for title, callback in [*(actions or []), ("Dismiss", self.hide)]:
+            button = QPushButton(title)
+            button.clicked.connect(callback)
+            if callback is not self.hide:
+                button.clicked.connect(self.hide)
+            self._layout.addWidget(button)
+            self._buttons.append(button)
+        self.show()
+
+    def button(self, title: str) -> QPushButton | None:
+        return next((b for b in self._buttons if b.text() == title), None)
+
+
+class FindBar(QFrame):
+    """Find and replace in the editor (Ctrl+F / Ctrl+H), case-insensitive by default."""
+
+    not_found = Signal(str)
+
+    def __init__(self, editor: QPlainTextEdit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        self.find = QLineEdit(placeholderText="Find", clearButtonEnabled=True)
+        self.replace = QLineEdit(placeholderText="Replace with")
+        self.find.returnPressed.connect(self.find_next)
+        buttons = [
+            ("Previous", lambda: self.find_next(backward=True)),
+            ("Next", self.find_next),
+            ("Replace", self.replace_one),
+            ("Replace all", self.replace_all),
+            ("Close", self.hide),
+        ]
+        layout.addWidget(self.find, 2)
+        layout.addWidget(self.replace, 2)
+        for title, slot in buttons:
+            button = QPushButton(title)
+            button.clicked.connect(slot)
+            layout.addWidget(button)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.hide)
+        self.hide()
+
+    def open(self, replace: bool = False) -> None:
+        selected = self.editor.textCursor().selectedText()
+        if selected and "\u2029" not in selected:
+            self.find.setText(selected)
+        self.replace.setVisible(replace or bool(self.replace.text()))
+        self.show()
+        self.find.setFocus()
+        self.find.selectAll()
+
+    def find_next(self, backward: bool = False) -> bool:
+        needle = self.find.text()
+        if not needle:
+            return False
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        if self.editor.find(needle, flags):
+            return True
+        cursor = self.editor.textCursor()  # wrap around once
+        cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
+        self.editor.setTextCursor(cursor)
+        found = self.editor.find(needle, flags)
+        if not found:
+            self.not_found.emit(needle)
+        return found
+
+    def replace_one(self) -> None:
+        cursor = self.editor.textCursor()
+        if cursor.hasSelection() and cursor.selectedText().casefold() == self.find.text().casefold():
+            cursor.insertText(self.replace.text())
+        self.find_next()
+
+    def replace_all(self) -> int:
+        needle, text = self.find.text(), self.replace.text()
+        if not needle or self.editor.isReadOnly():
+            return 0
+        cursor = self.editor.textCursor()
+        cursor.beginEditBlock()  # one undo step
+        count = 0
+        probe = self.editor.document().find(needle, 0)
+        while not probe.isNull():
+            probe.insertText(text)
+            count += 1
+            probe = self.editor.document().find(needle, probe.position())
+        cursor.endEditBlock()
+        return count

@@ -1,0 +1,294 @@
+"""The review window as a PM uses it: open, see highlights, click through findings, edit, save."""
+
+from __future__ import annotations
+
+import codecs
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QTextCursor
+from PySide6.QtTest import QTest
+
+from conftest import CORPUS, SAMPLE
+from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, Status
+from doccritic.ui.findings_model import NOT_PLACED, FindingsModel
+from doccritic.ui.main_window import MainWindow
+from doccritic.ui.textpos import Utf16Map
+
+SIGNAL_TIMEOUT = 15_000
+
+
+@pytest.fixture
+def window(qtbot):
+    # Not qtbot.addWidget: pytest-qt closes those before fixture teardown, and closing a window with
+    # unsaved edits asks the user (a modal dialog) — here we clear the edits first, then close.
+    win = MainWindow()
+    win.resize(1300, 850)
+    win.show()
+    yield win
+    win.editor.document().setModified(False)
+    win.close()
+    win.runner.wait(5000)
+    win.deleteLater()
+
+
+def open_doc(qtbot, win: MainWindow, path: Path) -> None:
+    with qtbot.waitSignal(win.document_ready, timeout=SIGNAL_TIMEOUT):
+        win.open_path(path)
+
+
+def placed(win: MainWindow) -> list[Finding]:
+    return [f for f in win.findings.findings if f.placed]
+
+
+def assert_highlights_exact(win: MainWindow) -> None:
+    for f in placed(win):
+        assert win.editor.span_text(f.id) == f.quote, f.title
+
+
+def test_sample_opens_with_every_highlight_on_its_exact_text(qtbot, window):
+    open_doc(qtbot, window, SAMPLE)
+    assert window.editor.toPlainText() == SAMPLE.read_text(encoding="utf-8")
+    assert len(placed(window)) >= 15
+    assert_highlights_exact(window)
+    assert len(window.editor.extraSelections()) == len(placed(window))
+    assert "sample-prd.md" in window.windowTitle()
+    assert "words" in window.words_label.text()
+    assert "one-way door" in window.counts_label.text()
+    assert window.outline.topLevelItemCount() == 1  # the H1, with the sections under it
+
+
+def test_emoji_and_cjk_do_not_shift_highlights(qtbot, window, tmp_path):
+    doc = tmp_path / "intl.md"
+    doc.write_text(
+        "# 発売計画 🚀\n\nThe team 👩‍💻👨‍👩‍👧 in 東京 agreed. "
+        "We will delete all legacy customer records after launch.\n"
+        "\nTBD 🇩🇪 owner.\n",
+        encoding="utf-8",
+    )
+    open_doc(qtbot, window, doc)
+    quotes = {f.quote for f in placed(window)}
+    assert "We will delete all legacy customer records after launch." in quotes and "TBD" in quotes
+    assert_highlights_exact(window)
+
+
+def click_span(window: MainWindow, finding_id: str) -> None:
+    start, end = window.editor.span_of(finding_id)
+    cursor = QTextCursor(window.editor.document())
+    cursor.setPosition((start + end) // 2)
+    rect = window.editor.cursorRect(cursor)
+    QTest.mouseClick(window.editor.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_click_highlight_selects_card_and_card_reveals_span(qtbot, window):
+    open_doc(qtbot, window, SAMPLE)
+    door = next(f for f in placed(window) if f.kind is Kind.ONE_WAY_DOOR)
+    window.editor.reveal(door.id, flash=False)
+    click_span(window, door.id)
+    assert window.panel.current_id() == door.id
+    other = next(f for f in placed(window) if f.rule == "weak.metric-no-baseline")
+    window.panel.select(other.id, notify=True)
+    start, _ = window.editor.span_of(other.id)
+    assert window.editor.textCursor().position() == start
+    assert window.editor.cursorRect().intersects(window.editor.viewport().rect())  # scrolled into view
+
+
+def test_f8_steps_through_findings_in_document_order(qtbot, window):
+    open_doc(qtbot, window, SAMPLE)
+    window.editor.setFocus()
+    cursor = window.editor.textCursor()
+    cursor.setPosition(0)
+    window.editor.setTextCursor(cursor)
+    seen = []
+    for _ in range(4):
+        QTest.keyClick(window.editor, Qt.Key.Key_F8)
+        seen.append(window.panel.current_id())
+    starts = [window.editor.span_of(fid)[0] for fid in seen]
+    assert starts == sorted(starts) and len(set(seen)) == 4
+    QTest.keyClick(window.editor, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
+    assert window.panel.current_id() == seen[2]
+
+
+def test_filters_hide_and_show_cards_and_counts_follow(qtbot, window):
+    open_doc(qtbot, window, SAMPLE)
+    panel = window.panel
+    total = panel.proxy.rowCount()
+    doors = sum(f.kind is Kind.ONE_WAY_DOOR for f in window.findings.findings)
+    assert panel.kind_buttons[Kind.ONE_WAY_DOOR].text() == str(doors)
+    panel.kind_buttons[Kind.ONE_WAY_DOOR].setChecked(False)
+    assert panel.proxy.rowCount() == total - doors
+    panel.kind_buttons[Kind.ONE_WAY_DOOR].setChecked(True)
+    panel.severity.setCurrentText("Critical")
+    assert 0 < panel.proxy.rowCount() < total
+    panel.severity.setCurrentText("All severities")
+    panel.search.setText("PayFlow")
+    assert all("PayFlow" in panel.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 1).quote
+               for r in range(panel.proxy.rowCount()))
+    panel.search.setText("no such words anywhere")
+    assert panel.proxy.rowCount() == 0 and not panel.empty.isHidden()
+
+
+def test_unplaced_findings_have_their_own_group(qtbot, window):
+    open_doc(qtbot, window, SAMPLE)
+    window.panel.group.setCurrentText("By section")
+    proxy = window.panel.proxy
+    groups = [proxy.group_of(r) for r in range(proxy.rowCount())]
+    assert groups[-1] == NOT_PLACED  # the missing "Alternatives considered" section
+    assert "Rollout plan" in groups
+
+
+def test_findings_model_passes_qt_model_tester(qtmodeltester):
+    model = FindingsModel()
+    make = lambda i, **kw: Finding(  # noqa: E731
+        id=f"f{i}", source=Source.CHECK, kind=Kind.WEAK_ARGUMENT, severity=Severity.MINOR, title=f"t{i}", **kw
+    )
+    model.update_findings([make(i) for i in range(5)])
+    model.update_findings([make(i, status=Status.DISMISSED) if i == 2 else make(i) for i in (0, 2, 4, 7)])
+    assert [f.id for f in model.findings] == ["f0", "f2", "f4", "f7"]
+    assert model.finding("f2").status is Status.DISMISSED
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_typing_moves_highlights_and_rechecks_without_losing_selection(qtbot, window):
+    open_doc(qtbot, window, SAMPLE)
+    door = next(f for f in placed(window) if f.rule == "owd.contract")
+    window.panel.select(door.id, notify=True)
+    cursor = QTextCursor(window.editor.document())
+    cursor.setPosition(0)
+    window.editor.setTextCursor(cursor)
+    with qtbot.waitSignal(window.checks_applied, timeout=SIGNAL_TIMEOUT):
+        QTest.keyClicks(window.editor, "Draft 2. ")
+        assert window.editor.span_text(door.id) == door.quote  # moved with the text at once
+    assert_highlights_exact(window)
+    assert window.panel.current_id() == door.id  # the re-check kept the selected card
+    assert window.editor.document().isModified() and window.windowTitle().startswith("*")
+
+
+def test_new_problem_typed_in_is_flagged_after_the_pause(qtbot, window, tmp_path):
+    doc = tmp_path / "short.md"
+    doc.write_text("# Plan\n\nWe ship in May.\n", encoding="utf-8")
+    open_doc(qtbot, window, doc)
+    assert placed(window) == []
+    cursor = window.editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    window.editor.setTextCursor(cursor)
+    with qtbot.waitSignal(window.checks_applied, timeout=SIGNAL_TIMEOUT):
+        QTest.keyClick(window.editor, Qt.Key.Key_Return)  # a "\n" inside keyClicks is not a key press
+        QTest.keyClicks(window.editor, "Pricing: TBD")
+    assert [f.quote for f in placed(window)] == ["TBD"]
+    assert_highlights_exact(window)
+
+
+def test_critic_finding_whose_text_is_edited_away_becomes_outdated_not_lost(qtbot, window, tmp_path):
+    doc = tmp_path / "plan.md"
+    text = "# Plan\n\nCustomers will adopt auto-charge quickly.\n"
+    doc.write_text(text, encoding="utf-8")
+    open_doc(qtbot, window, doc)
+    quote = "Customers will adopt auto-charge quickly."
+    start = text.index(quote)
+    critic = Finding(
+        source=Source.CRITIC, persona="skeptical-exec", kind=Kind.CHALLENGED_ASSUMPTION, severity=Severity.MAJOR,
+        title="Adoption assumed", quote=quote, start=start, end=start + len(quote), anchor=Anchor.EXACT,
+    )
+    window.findings.update_findings([*window.findings.findings, critic])
+    window.editor.set_findings(window.findings.findings, Utf16Map(window.editor.toPlainText()))
+    cursor = QTextCursor(window.editor.document())
+    cursor.setPosition(start + len("Customers will "))
+    cursor.setPosition(start + len("Customers will adopt"), QTextCursor.MoveMode.KeepAnchor)
+    cursor.insertText("ignore")
+    kept = window.findings.finding(critic.id)
+    assert kept is not None and kept.status is Status.OUTDATED
+
+
+def test_save_is_lossless_and_atomic(qtbot, window, tmp_path):
+    doc = tmp_path / "windows.md"
+    original = codecs.BOM_UTF8 + b"# Plan\r\n\r\nWe ship in May.\r\n"
+    doc.write_bytes(original)
+    open_doc(qtbot, window, doc)
+    assert "\r" not in window.editor.toPlainText()
+    assert window.save()
+    assert doc.read_bytes() == original  # unedited: byte for byte
+    cursor = window.editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    window.editor.setTextCursor(cursor)
+    QTest.keyClicks(window.editor, "Owner: Ana.")
+    assert window.save()
+    assert doc.read_bytes() == codecs.BOM_UTF8 + b"# Plan\r\n\r\nWe ship in May.\r\nOwner: Ana."
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["windows.md"]
+    assert not window.windowTitle().startswith("*")
+
+
+def test_source_file_untouched_until_saved(qtbot, window, tmp_path):
+    doc = tmp_path / "draft.md"
+    doc.write_text("# Draft\n\nText.\n", encoding="utf-8")
+    open_doc(qtbot, window, doc)
+    QTest.keyClicks(window.editor, "edit ")
+    assert doc.read_text(encoding="utf-8") == "# Draft\n\nText.\n"
+
+
+def test_docx_opens_for_review_only(qtbot, window):
+    path = CORPUS / "word-sample-comment-footnote-endnote-deletions.docx"
+    if not path.exists():
+        pytest.skip(f"shared corpus not found at {CORPUS}")
+    open_doc(qtbot, window, path)
+    assert window.editor.isReadOnly()
+    assert not window.save_action.isEnabled()
+    assert "review only" in window.banner.label.text() and "8 deletions left out" in window.banner.label.text()
+    assert window.outline.topLevelItemCount() >= 3
+    assert_highlights_exact(window)
+
+
+def test_bad_file_gets_a_clear_message_and_keeps_the_open_document(qtbot, window, tmp_path):
+    open_doc(qtbot, window, SAMPLE)
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with qtbot.waitSignal(window.load_failed, timeout=SIGNAL_TIMEOUT) as blocker:
+        window.open_path(bad)
+    assert "broken.docx" in blocker.args[0]
+    assert window.banner.label.text() == blocker.args[0]
+    assert window.info.path == SAMPLE  # the sample is still open
+    assert window.editor.toPlainText() == SAMPLE.read_text(encoding="utf-8")
+
+
+def test_change_on_disk_offers_reload(qtbot, window, tmp_path):
+    doc = tmp_path / "live.md"
+    doc.write_text("# Live\n\nFirst version.\n", encoding="utf-8")
+    open_doc(qtbot, window, doc)
+    doc.write_text("# Live\n\nSecond version: TBD.\n", encoding="utf-8")
+    qtbot.waitUntil(lambda: window.banner.button("Reload") is not None, timeout=SIGNAL_TIMEOUT)
+    assert "changed on disk" in window.banner.label.text()
+    with qtbot.waitSignal(window.document_ready, timeout=SIGNAL_TIMEOUT):
+        window.banner.button("Reload").click()
+    assert "Second version" in window.editor.toPlainText()
+    assert [f.quote for f in placed(window)] == ["TBD"]
+
+
+def test_window_geometry_is_restored(qtbot, tmp_path):
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.resize(720, 520)  # fits the offscreen platform's 800x600 screen (restoreGeometry clamps)
+    first.findings_dock.hide()
+    qtbot.waitUntil(lambda: first.width() == 720)
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    assert (second.width(), second.height()) == (720, 520)
+    assert second.findings_dock.isHidden() and not second.outline_dock.isHidden()
+
+
+def test_screenshot_command_writes_a_png(tmp_path):
+    out = tmp_path / "shot.png"
+    proc = subprocess.run(
+        [sys.executable, "-m", "doccritic", str(SAMPLE), "--screenshot", str(out), "--size", "1000x700"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1000, 700)
