@@ -52,6 +52,7 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             (QRegularExpression(r"^\s*\|.*\|\s*$"), fmt(muted)),
         ]
         self._fence = fmt(muted, mono=True)
+        self._front_matter = fmt(muted)
         self._heading = fmt(accent, bold=True)
         self._cell = fmt(muted)
         self.rehighlight()
@@ -72,6 +73,12 @@ class MarkdownHighlighter(QSyntaxHighlighter):
                 self.setFormat(0, len(text), self._cell)
             return
         if not self.enabled:
+            return
+        block = self.currentBlock().blockNumber()
+        if (block == 0 and text == "---") or self.previousBlockState() == 2:  # YAML front matter
+            closing = block > 0 and text in ("---", "...")
+            self.setFormat(0, len(text), self._front_matter)
+            self.setCurrentBlockState(0 if closing else 2)
             return
         in_fence = self.previousBlockState() == 1
         if text.lstrip().startswith(("```", "~~~")):
