@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -29,8 +30,19 @@ _SEVERITY_FILTERS = {"All severities": Severity.MINOR, "Major and up": Severity.
 _GROUPS = {"In document order": "none", "By section": "section", "By kind": "kind"}
 
 
+DECISIONS = (
+    ("accept", "Accept", "Accept: apply the suggested rewrite, if there is one (one undo step)"),
+    ("dismiss", "Dismiss…", "Dismiss, with an optional reason"),
+    ("defer", "Defer", "Defer: add the question to the document's Open questions section"),
+    ("resolve", "Resolve", "Mark as resolved"),
+    ("reopen", "Reopen", "Reopen"),
+    ("reply", "Reply…", "Add a note to the finding's thread"),
+)
+
+
 class FindingsPanel(QWidget):
     finding_selected = Signal(str)
+    decision_requested = Signal(str, list)  # action, finding ids
 
     def __init__(self, model: FindingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +60,7 @@ class FindingsPanel(QWidget):
         layout.addWidget(self.search)
         self.list = self._build_list()
         layout.addWidget(self.list, 1)
+        layout.addLayout(self._build_decisions())
         self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.empty.setObjectName("emptyState")
         layout.addWidget(self.empty)
@@ -105,6 +118,41 @@ class FindingsPanel(QWidget):
         view.selectionModel().selectionChanged.connect(lambda *_: view.doItemsLayout())
         return view
 
+    def _build_decisions(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        self.decision_buttons: dict[str, QToolButton] = {}
+        for action, title, tip in DECISIONS:
+            button = QToolButton(text=title, toolTip=tip, autoRaise=False)
+            button.clicked.connect(lambda _=False, a=action: self._request(a))
+            self.decision_buttons[action] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
+        self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_decisions())
+        self._update_decisions()
+        return row
+
+    def _request(self, action: str) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.decision_requested.emit(action, ids)
+
+    def _context_menu(self, pos) -> None:
+        if not self.list.indexAt(pos).isValid():
+            return
+        menu = QMenu(self)
+        for action, title, tip in DECISIONS:
+            item = menu.addAction(title, lambda a=action: self._request(a))
+            item.setToolTip(tip)
+        menu.exec(self.list.viewport().mapToGlobal(pos))
+
+    def _update_decisions(self) -> None:
+        count = len(self.selected_ids())
+        for button in self.decision_buttons.values():
+            button.setEnabled(count > 0)
+
     # filters ---------------------------------------------------------------------------------
     def _kinds_changed(self) -> None:
         self.proxy.set_filter(kinds={k for k, b in self.kind_buttons.items() if b.isChecked()})
@@ -155,6 +203,7 @@ class FindingsPanel(QWidget):
         self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         if blocker is not None:
             self.list.selectionModel().blockSignals(blocker)
+        self._update_decisions()  # selection signals were blocked above
         self.list.doItemsLayout()
         self.list.scrollTo(index, QListView.ScrollHint.PositionAtCenter)
         return True

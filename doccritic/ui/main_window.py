@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -17,8 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from doccritic import __version__, paths
+from doccritic.core import decisions
+from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Kind, Source, Status
+from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import SUPPORTED_SUFFIXES
+from doccritic.formats.review_json import review_for
 from doccritic.ui import session, theme
 from doccritic.ui.editor import DocumentEditor
 from doccritic.ui.findings_model import FindingsModel
@@ -29,6 +34,7 @@ from doccritic.ui.style import KIND_STYLES
 from doccritic.ui.textpos import Utf16Map
 from doccritic.ui.widgets import Banner, FindBar
 
+SAVE_DELAY_MS = 800  # decisions and re-checks are stored this long after the last change
 RECHECK_DELAY_MS = 400  # typing pause before offline checks re-run (the issue asks for <= 500 ms)
 MAX_RECENT = 10
 FILTER = "Documents (*.md *.markdown *.txt *.rst *.docx);;All files (*)"
@@ -52,6 +58,8 @@ class MainWindow(QMainWindow):
         self.watcher.fileChanged.connect(self._file_changed_on_disk)
         self.settings = QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
         self.window_state = QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS, timeout=self._save_review)
+        self.store = self._open_store()
         self._build_central()
         self._build_docks()
         self._build_menus()
@@ -82,6 +90,7 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.panel = FindingsPanel(self.findings)
         self.panel.finding_selected.connect(self._card_selected)
+        self.panel.decision_requested.connect(lambda action, ids: self.decide(action, ids))
         self.findings_dock = QDockWidget("Findings", self, objectName="findings")
         self.findings_dock.setWidget(self.panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.findings_dock)
@@ -150,9 +159,10 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Opening {path.name}…")
         self._pending_ready = True
+        store = self.store
         self.runner.submit(
             "load",
-            lambda: session.open_for_editing(path),
+            lambda: session.open_for_editing(path, store),
             self._opened,
             lambda message: self._open_failed(path, message),
         )
@@ -164,7 +174,7 @@ class MainWindow(QMainWindow):
         self.info = info
         self.runner.cancel("checks")
         self._recheck_timer.stop()
-        self.findings.update_findings([])
+        self.findings.update_findings(snap.restored)  # saved decisions and critic findings come back
         self.editor.blockSignals(True)
         self.editor.setPlainText(snap.text)
         self.editor.blockSignals(False)
@@ -322,6 +332,7 @@ class MainWindow(QMainWindow):
             self.editor.set_active(current)
         self.outline.set_sections(snap.doc.sections)
         self._update_status()
+        self._save_timer.start()
         self.checks_applied.emit()
         if self._pending_ready:
             self._pending_ready = False
@@ -345,6 +356,94 @@ class MainWindow(QMainWindow):
                 updated = finding.model_copy(update={"status": Status.OUTDATED})
                 self.findings.replace_finding(updated)
                 self.editor.update_finding(updated)
+
+    # decisions -------------------------------------------------------------------------------
+    def decide(self, action: str, ids: list[str] | None = None, text: str | None = None) -> None:
+        """Apply a decision to findings; Accept and Defer edits go in as one undo step."""
+        ids = ids or self.panel.selected_ids()
+        if not ids or self.snapshot is None:
+            return
+        if action in ("dismiss", "reply") and text is None:
+            text = self._ask_text(action)
+            if text is None:
+                return
+        current = self.editor.toPlainText()
+        text_map = Utf16Map(current)
+        doc = self.snapshot.doc if current == self.snapshot.text else session.parse(current, self.info.format)
+        edits = []
+        for fid in ids:
+            finding = self._with_live_span(self.findings.finding(fid), text_map)
+            if finding is None:
+                continue
+            edit = None
+            if action == "accept":
+                finding, edit = decisions.accept(finding)
+            elif action == "defer":
+                finding, edit = decisions.defer(finding, doc)
+            elif action == "dismiss":
+                finding = decisions.dismiss(finding, text or "")
+            elif action == "reply":
+                finding = decisions.reply(finding, text or "") if (text or "").strip() else finding
+            elif action == "resolve":
+                finding = decisions.resolve(finding)
+            elif action == "reopen":
+                finding = decisions.reopen(finding)
+            self.findings.replace_finding(finding)
+            self.editor.update_finding(finding)
+            if edit is not None and not self.editor.isReadOnly():
+                edits.append(edit)
+        self._apply_edits(edits, text_map)
+        self._update_status()
+        self._save_timer.start()
+
+    def _with_live_span(self, finding: Finding | None, text_map: Utf16Map) -> Finding | None:
+        """The finding with offsets where its highlight is now (the user may have typed since)."""
+        span = self.editor.span_of(finding.id) if finding else None
+        if finding is None or span is None:
+            return finding
+        return finding.model_copy(update={"start": text_map.from_qt(span[0]), "end": text_map.from_qt(span[1])})
+
+    def _apply_edits(self, edits: list[decisions.TextEdit], text_map: Utf16Map) -> None:
+        if not edits:
+            return
+        cursor = QTextCursor(self.editor.document())
+        cursor.beginEditBlock()
+        for edit in sorted(reversed(edits), key=lambda e: e.start, reverse=True):
+            cursor.setPosition(text_map.to_qt(edit.start))
+            cursor.setPosition(text_map.to_qt(edit.end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(edit.text)
+        cursor.endEditBlock()
+
+    def _ask_text(self, action: str) -> str | None:
+        if action == "dismiss":
+            text, ok = QInputDialog.getText(self, "Dismiss finding", "Reason (optional):")
+        else:
+            text, ok = QInputDialog.getMultiLineText(self, "Reply", "Your note on this finding:")
+        return text if ok else None
+
+    # saved reviews ---------------------------------------------------------------------------
+    def _open_store(self) -> ReviewStore | None:
+        try:
+            return ReviewStore()
+        except DoccriticError as err:
+            message = f"{err} Reviews will not be saved."  # `err` is unbound once the except block ends
+            QTimer.singleShot(0, lambda: self.banner.show_message(message))
+            return None
+
+    def _save_review(self) -> None:
+        """Store the review when the findings' offsets match the text (i.e. after a re-check)."""
+        if self.store is None or self.snapshot is None or self.info is None or self.info.path is None:
+            return
+        if self.editor.toPlainText() != self.snapshot.text:
+            return  # a re-check is pending; it will save again
+        text_map = Utf16Map(self.snapshot.text)
+        findings = [self._with_live_span(f, text_map) for f in self.findings.findings]
+        review = review_for(self.snapshot.doc, [f for f in findings if f is not None])
+        store = self.store
+        self.runner.submit(
+            "store", lambda: store.save(review), lambda _: None,
+            lambda message: self.statusBar().showMessage(f"Could not save the review: {message}", 5000),
+        )
 
     # navigation ------------------------------------------------------------------------------
     def _finding_clicked(self, finding_id: str) -> None:
@@ -461,6 +560,13 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.runner.cancel("load")
         self.runner.cancel("checks")
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            self._save_review()
+        self.runner.wait(3000)
+        if self.store is not None:
+            self.store.close()
+            self.store = None
         event.accept()
 
 

@@ -11,8 +11,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from doccritic.core.anchoring import reanchor
 from doccritic.core.checks import CheckResult, run_checks
 from doccritic.core.document import DocFormat, Document
+from doccritic.core.findings import Finding, Source
+from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import load_document
 from doccritic.formats.markdown import parse_markdown
 from doccritic.formats.text import parse_text
@@ -43,16 +46,34 @@ class Snapshot:
     doc: Document
     checks: CheckResult
     text: str
+    restored: list[Finding] = field(default_factory=list)  # the saved review's findings, re-anchored
 
 
-def open_for_editing(path: Path) -> tuple[OpenFile, Snapshot]:
-    """Load a file and run the offline checks; raises LoadError with a user-facing sentence."""
+def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
+    """Attach the saved review of this document to ``snap``; returns warnings for the user."""
+    if store is None or snap.doc.path is None:
+        return []
+    stored = store.load(snap.doc.path, snap.doc.fingerprint)
+    if stored is None:
+        return list(store.warnings)
+    old_text = stored.review.document.text
+    findings = stored.review.findings
+    if not stored.fingerprint_matches:
+        findings = [f if f.source is Source.CHECK else reanchor(f, old_text, snap.text) for f in findings]
+    snap.restored = findings
+    return list(store.warnings)
+
+
+def open_for_editing(path: Path, store: ReviewStore | None = None) -> tuple[OpenFile, Snapshot]:
+    """Load a file, run the offline checks and fetch its saved review; raises LoadError."""
     doc = load_document(path)
     newline = _dominant_newline(doc.text)
     info = OpenFile(path, doc.format, newline, doc.encoding or "utf-8", doc.bom, list(doc.warnings))
     if doc.format is not DocFormat.DOCX and "\r" in doc.text:
         doc = parse(doc.text.replace("\r\n", "\n").replace("\r", "\n"), doc.format, path)
-    return info, Snapshot(doc, run_checks(doc), doc.text)
+    snap = Snapshot(doc, run_checks(doc), doc.text)
+    info.warnings.extend(restore(store, snap))
+    return info, snap
 
 
 def parse(text: str, fmt: DocFormat, path: Path | None = None) -> Document:

@@ -1,0 +1,91 @@
+"""Decisions on findings: accept, dismiss, defer, resolve, reopen, reply — and the text edits they imply.
+
+Pure functions: they return an updated finding and, for Accept and Defer, the edit to apply to the
+document, so the UI can apply it as one undoable step and the CLI or tests can apply it to a string.
+
+A suggestion counts as a *concrete rewrite* when it is wholly wrapped in double quotes (“…” or "…"):
+the quoted text replaces the finding's span. Any other suggestion is advice, and accepting the
+finding only records the decision.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from doccritic.core.document import BlockKind, DocFormat, Document
+from doccritic.core.findings import Finding, Reply, Status
+
+_REWRITE = re.compile(r'^\s*[“"](?P<text>.+)[”"]\s*$', re.DOTALL)
+OPEN_QUESTIONS = re.compile(r"^\s*(?:open|unresolved)\s+questions?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    """Replace ``[start, end)`` (code points) with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+    def apply(self, text: str) -> str:
+        return text[: self.start] + self.text + text[self.end :]
+
+
+def rewrite_text(finding: Finding) -> str | None:
+    """The replacement text when the suggestion is a concrete rewrite, else None."""
+    if not finding.suggestion or not finding.placed:
+        return None
+    m = _REWRITE.match(finding.suggestion)
+    return m.group("text") if m else None
+
+
+def accept(finding: Finding) -> tuple[Finding, TextEdit | None]:
+    rewrite = rewrite_text(finding)
+    edit = TextEdit(finding.start, finding.end, rewrite) if rewrite is not None else None  # type: ignore[arg-type]
+    return finding.model_copy(update={"status": Status.ACCEPTED}), edit
+
+
+def dismiss(finding: Finding, reason: str = "", author: str = "You") -> Finding:
+    replies = finding.replies
+    if reason.strip():
+        replies = [*replies, Reply(author=author, text=f"Dismissed: {reason.strip()}")]
+    return finding.model_copy(update={"status": Status.DISMISSED, "replies": replies})
+
+
+def resolve(finding: Finding) -> Finding:
+    return finding.model_copy(update={"status": Status.RESOLVED})
+
+
+def reopen(finding: Finding) -> Finding:
+    return finding.model_copy(update={"status": Status.OPEN})
+
+
+def reply(finding: Finding, text: str, author: str = "You") -> Finding:
+    return finding.model_copy(update={"replies": [*finding.replies, Reply(author=author, text=text.strip())]})
+
+
+def defer(finding: Finding, doc: Document) -> tuple[Finding, TextEdit | None]:
+    """Mark deferred and, for Markdown/text, add its question to the doc's "Open questions" section."""
+    deferred = finding.model_copy(update={"status": Status.DEFERRED})
+    if doc.format is DocFormat.DOCX:
+        return deferred, None
+    question = " ".join((finding.question or finding.title).split())
+    return deferred, open_question_edit(doc, question)
+
+
+def open_question_edit(doc: Document, question: str) -> TextEdit:
+    """Append ``- question`` to the end of the "Open questions" section, creating the section if missing."""
+    item = f"- {question}"
+    section = next((s for s in doc.iter_sections() if OPEN_QUESTIONS.match(s.title)), None)
+    if section is None:
+        level = min((s.level for s in doc.iter_sections()), default=1)
+        level = 2 if level == 1 and len(doc.sections) == 1 else level
+        hashes = "#" * max(1, level) if doc.format is DocFormat.MARKDOWN else ""
+        heading = f"{hashes} Open questions" if hashes else "Open questions\n=============="
+        body = doc.text.rstrip("\n")
+        return TextEdit(len(body), len(doc.text), f"\n\n{heading}\n\n{item}\n")
+    blocks = [b for b in doc.blocks if section.start <= b.start < section.end and b.kind is not BlockKind.HEADING]
+    anchor = max((b.end for b in blocks), default=next(b.end for b in doc.blocks if b.start == section.start))
+    separator = "\n" if blocks and blocks[-1].kind is BlockKind.LIST_ITEM else "\n\n"
+    return TextEdit(anchor, anchor, f"{separator}{item}")

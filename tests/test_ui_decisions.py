@@ -1,0 +1,149 @@
+"""Deciding on findings in the window, and finding those decisions again after a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QTextCursor
+
+from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, Status
+from doccritic.ui.main_window import MainWindow
+from doccritic.ui.textpos import Utf16Map
+
+TIMEOUT = 15_000
+DOC = (
+    "# Reminders\n\n## Goals\n\nAuto-charge will definitely delight most users.\n\n"
+    "We will delete all legacy reminder templates after cut-over.\n\nPricing: TBD\n"
+)
+
+
+@pytest.fixture
+def doc_path(tmp_path: Path) -> Path:
+    path = tmp_path / "prd.md"
+    path.write_text(DOC, encoding="utf-8")
+    return path
+
+
+def make_window(qtbot, path: Path) -> MainWindow:
+    win = MainWindow()
+    win.show()
+    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
+        win.open_path(path)
+    return win
+
+
+def close_window(qtbot, win: MainWindow) -> None:
+    win.editor.document().setModified(False)
+    win.close()
+    win.deleteLater()
+
+
+@pytest.fixture
+def window(qtbot, doc_path):
+    win = make_window(qtbot, doc_path)
+    yield win
+    close_window(qtbot, win)
+
+
+def add_critic(win: MainWindow, quote: str, **kw) -> Finding:
+    start = win.editor.toPlainText().index(quote)
+    finding = Finding(
+        source=Source.CRITIC, persona="skeptical-exec", kind=kw.pop("kind", Kind.CHALLENGED_ASSUMPTION),
+        severity=Severity.MAJOR, title=kw.pop("title", "Delight is assumed"), quote=quote, start=start,
+        end=start + len(quote), anchor=Anchor.EXACT, **kw,
+    )
+    win.findings.update_findings([*win.findings.findings, finding])
+    win.editor.set_findings(win.findings.findings, Utf16Map(win.editor.toPlainText()))
+    return finding
+
+
+def by_rule(win: MainWindow, rule: str) -> Finding:
+    return next(f for f in win.findings.findings if f.rule == rule)
+
+
+def test_accepting_a_rewrite_changes_the_text_in_one_undo_step(qtbot, window):
+    f = add_critic(window, "definitely delight most users", suggestion="“reduce late payments for 60% of accounts”")
+    window.decide("accept", [f.id])
+    assert "Auto-charge will reduce late payments for 60% of accounts." in window.editor.toPlainText()
+    assert window.findings.finding(f.id).status is Status.ACCEPTED
+    window.editor.undo()
+    assert window.editor.toPlainText() == DOC
+
+
+def test_bulk_dismiss_with_reason_hides_cards_from_the_open_view(qtbot, window):
+    ids = [by_rule(window, "owd.data-deletion").id, by_rule(window, "weak.placeholder").id]
+    shown = window.panel.proxy.rowCount()
+    window.decide("dismiss", ids, text="Known; tracked in LED-2231")
+    for fid in ids:
+        finding = window.findings.finding(fid)
+        assert finding.status is Status.DISMISSED
+        assert finding.replies[-1].text == "Dismissed: Known; tracked in LED-2231"
+    assert window.panel.proxy.rowCount() == shown - 2
+    window.panel.status.setCurrentText("Decided")
+    assert sorted(window.panel.visible_ids()) == sorted(ids)
+
+
+def test_defer_adds_the_question_to_open_questions(qtbot, window):
+    door = by_rule(window, "owd.data-deletion")
+    window.decide("defer", [door.id])
+    assert window.editor.toPlainText().endswith(f"## Open questions\n\n- {door.question}\n")
+    assert window.findings.finding(door.id).status is Status.DEFERRED
+
+
+def test_decision_buttons_follow_the_selection(qtbot, window):
+    assert not window.panel.decision_buttons["accept"].isEnabled()
+    window.panel.select(by_rule(window, "weak.placeholder").id)
+    assert window.panel.decision_buttons["accept"].isEnabled()
+    window.panel.decision_buttons["resolve"].click()
+    assert by_rule(window, "weak.placeholder").status is Status.RESOLVED
+
+
+def wait_saved(qtbot, win: MainWindow) -> None:
+    with qtbot.waitSignal(win.runner.job_finished, timeout=TIMEOUT, check_params_cb=lambda ch, _: ch == "store"):
+        win._save_timer.setInterval(0)
+        win._save_timer.start()
+
+
+def test_review_survives_a_restart(qtbot, doc_path):
+    first = make_window(qtbot, doc_path)
+    placeholder = by_rule(first, "weak.placeholder")
+    first.decide("dismiss", [placeholder.id], text="Finance owns pricing")
+    critic = add_critic(first, "definitely delight most users")
+    first.decide("reply", [critic.id], text="Asked research for data.")
+    wait_saved(qtbot, first)
+    close_window(qtbot, first)
+
+    second = make_window(qtbot, doc_path)
+    restored = second.findings.finding(placeholder.id)
+    assert restored.status is Status.DISMISSED and restored.replies[-1].text == "Dismissed: Finance owns pricing"
+    again = second.findings.finding(critic.id)
+    assert again is not None and again.replies[-1].text == "Asked research for data."
+    assert second.editor.span_text(critic.id) == critic.quote
+    close_window(qtbot, second)
+
+
+def test_review_is_reanchored_when_the_file_changed_while_closed(qtbot, doc_path):
+    first = make_window(qtbot, doc_path)
+    critic = add_critic(first, "definitely delight most users")
+    wait_saved(qtbot, first)
+    close_window(qtbot, first)
+    edited = "# Reminders\n\nNew intro paragraph added elsewhere.\n\n" + DOC.split("\n\n", 1)[1]
+    doc_path.write_text(edited, encoding="utf-8")
+
+    second = make_window(qtbot, doc_path)
+    moved = second.findings.finding(critic.id)
+    assert moved.status is Status.OPEN
+    assert second.editor.span_text(critic.id) == critic.quote  # same words, new offsets
+    assert moved.start != critic.start
+    close_window(qtbot, second)
+
+
+def test_accept_after_typing_uses_where_the_text_is_now(qtbot, window):
+    f = add_critic(window, "definitely delight most users", suggestion="“help 60% of accounts”")
+    cursor = QTextCursor(window.editor.document())
+    cursor.setPosition(0)
+    cursor.insertText("Draft 3. ")
+    window.decide("accept", [f.id])
+    assert window.editor.toPlainText().startswith("Draft 3. # Reminders")
+    assert "Auto-charge will help 60% of accounts." in window.editor.toPlainText()
