@@ -186,7 +186,7 @@ def _finding(
             severity = rule.mitigated_severity
         else:
             where = f"The “{section.title}” section" if section else "The document"
-            rationale += f" {where} names no rollback, kill switch, pilot or phased rollout."
+            rationale += f" {where} names no rollback or kill switch, and no pilot or phased rollout covers this step."
     label = " ".join(match.split())
     label = label if len(label) <= 60 else label[:57] + "…"
     return Finding(

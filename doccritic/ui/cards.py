@@ -7,6 +7,8 @@ groups findings, the first card of each group carries the group's header.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -20,6 +22,7 @@ GAP = 6
 BAR = 4
 HEADER = 26
 FLAGS = Qt.TextFlag.TextWordWrap
+_MARKUP = re.compile(r"\*\*|__|`")
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -46,7 +49,7 @@ class CardDelegate(QStyledItemDelegate):
         small.setPointSizeF(base.pointSizeF() * 0.92)
         lines = [(f.title, bold, "title")]
         if f.quote:
-            quote = " ".join(f.quote.split())
+            quote = " ".join(_MARKUP.sub("", f.quote).split())  # display only: the stored quote stays exact
             if not expanded and len(quote) > 140:
                 quote = quote[:137] + "…"
             lines.append((f"“{quote}”", italic, "quote"))
