@@ -15,6 +15,7 @@ from doccritic.core.anchoring import reanchor
 from doccritic.core.checks import CheckResult, run_checks
 from doccritic.core.document import DocFormat, Document
 from doccritic.core.findings import Finding, Source
+from doccritic.core.journal import Journal, JournalEntry
 from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import load_document
 from doccritic.formats.markdown import parse_markdown
@@ -47,6 +48,7 @@ class Snapshot:
     checks: CheckResult
     text: str
     restored: list[Finding] = field(default_factory=list)  # the saved review's findings, re-anchored
+    recovered: JournalEntry | None = None  # unsaved text from a session that ended without saving
 
 
 def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
@@ -64,8 +66,10 @@ def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
     return list(store.warnings)
 
 
-def open_for_editing(path: Path, store: ReviewStore | None = None) -> tuple[OpenFile, Snapshot]:
-    """Load a file, run the offline checks and fetch its saved review; raises LoadError."""
+def open_for_editing(
+    path: Path, store: ReviewStore | None = None, journal: Journal | None = None
+) -> tuple[OpenFile, Snapshot]:
+    """Load a file, run the offline checks, fetch its saved review and any unsaved text; raises LoadError."""
     doc = load_document(path)
     newline = _dominant_newline(doc.text)
     info = OpenFile(path, doc.format, newline, doc.encoding or "utf-8", doc.bom, list(doc.warnings))
@@ -73,6 +77,9 @@ def open_for_editing(path: Path, store: ReviewStore | None = None) -> tuple[Open
         doc = parse(doc.text.replace("\r\n", "\n").replace("\r", "\n"), doc.format, path)
     snap = Snapshot(doc, run_checks(doc), doc.text)
     info.warnings.extend(restore(store, snap))
+    entry = journal.read(path) if journal is not None and not info.read_only else None
+    if entry is not None and entry.text != snap.text:
+        snap.recovered = entry
     return info, snap
 
 

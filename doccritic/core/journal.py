@@ -1,0 +1,61 @@
+"""The edit journal: unsaved text kept on disk so a crash or a kill loses at most a moment of typing.
+
+One small JSON file per document under ``<data dir>/journal``, replaced atomically on each write. The
+window writes it while the document has unsaved edits, deletes it on save or on a deliberate discard,
+and on reopening offers the journaled text when it differs from the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from doccritic import paths
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    path: str
+    text: str
+    at: datetime
+
+
+class Journal:
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or paths.data_dir() / "journal"
+
+    def _file(self, document: Path | str) -> Path:
+        key = str(Path(document).expanduser().resolve())
+        return self.directory / f"{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:24]}.json"
+
+    def write(self, document: Path | str, text: str) -> None:
+        """Record unsaved text atomically (a crash mid-write leaves the previous entry intact)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        entry = {"path": str(document), "text": text, "at": datetime.now(UTC).isoformat()}
+        target = self._file(document)
+        fd, tmp = tempfile.mkstemp(prefix=".journal.", dir=self.directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(entry, fh, ensure_ascii=False)
+                fh.flush()
+                os.fsync(fh.fileno())
+            Path(tmp).replace(target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def read(self, document: Path | str) -> JournalEntry | None:
+        """The journaled text for a document, or None (a damaged entry is ignored, never fatal)."""
+        try:
+            raw = json.loads(self._file(document).read_text(encoding="utf-8"))
+            return JournalEntry(raw["path"], raw["text"], datetime.fromisoformat(raw["at"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def discard(self, document: Path | str) -> None:
+        self._file(document).unlink(missing_ok=True)
