@@ -292,3 +292,30 @@ def test_screenshot_command_writes_a_png(tmp_path):
     assert proc.returncode == 0, proc.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1000, 700)
+
+
+def test_overlapping_findings_are_all_reachable_by_clicking(qtbot, window):
+    open_doc(qtbot, window, SAMPLE)
+    tbd = next(f for f in placed(window) if f.rule == "weak.placeholder" and "commitment of TBD" in
+               window.editor.toPlainText()[f.start - 30 : f.end])
+    outer = next(f for f in placed(window) if f.start <= tbd.start and f.end >= tbd.end and f.id != tbd.id)
+    window.editor.reveal(tbd.id, flash=False)
+    click_span(window, tbd.id)
+    assert window.panel.current_id() == tbd.id  # the innermost finding first
+    click_span(window, tbd.id)
+    assert window.panel.current_id() == outer.id  # the same spot again reaches the one underneath
+
+
+def test_dropping_a_file_opens_it(qtbot, window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    doc = tmp_path / "dropped.md"
+    doc.write_text("# Dropped\n\nOwner: TBD\n", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(doc))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.document_ready, timeout=SIGNAL_TIMEOUT):
+        window.dropEvent(event)
+    assert window.info.path == doc and [f.quote for f in placed(window)] == ["TBD"]
