@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from doccritic import paths
+from doccritic.core.fileio import atomic_write_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +36,7 @@ class Journal:
         """Record unsaved text atomically (a crash mid-write leaves the previous entry intact)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         entry = {"path": str(document), "text": text, "at": datetime.now(UTC).isoformat()}
-        target = self._file(document)
-        fd, tmp = tempfile.mkstemp(prefix=".journal.", dir=self.directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(entry, fh, ensure_ascii=False)
-                fh.flush()
-                os.fsync(fh.fileno())
-            Path(tmp).replace(target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_text(self._file(document), json.dumps(entry, ensure_ascii=False))
 
     def read(self, document: Path | str) -> JournalEntry | None:
         """The journaled text for a document, or None (a damaged entry is ignored, never fatal)."""

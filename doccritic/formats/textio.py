@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from doccritic.core.errors import ErrorKind, LoadError
+from doccritic.core.fileio import atomic_write_text  # noqa: F401 - re-exported for formats and ui
 
 #: Largest text file (Markdown, plain text) we open: far above any real PRD (~100x a long one).
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -142,21 +143,3 @@ def _decode_fallback(data: bytes, name: str) -> DecodedText:
         "re-save the file as UTF-8."
     )
     return DecodedText(text, label, bom=False, warning=warning)
-
-
-def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` so that a crash leaves either the old file or the new one, never half of each."""
-    import os
-    import tempfile
-
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
