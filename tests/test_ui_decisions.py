@@ -147,3 +147,14 @@ def test_accept_after_typing_uses_where_the_text_is_now(qtbot, window):
     window.decide("accept", [f.id])
     assert window.editor.toPlainText().startswith("Draft 3. # Reminders")
     assert "Auto-charge will help 60% of accounts." in window.editor.toPlainText()
+
+
+def test_reviewer_filter_lists_present_reviewers_and_filters(qtbot, window):
+    critic = add_critic(window, "definitely delight most users")
+    combo = window.panel.persona
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert labels == ["All reviewers", "Offline checks", "skeptical-exec"]
+    combo.setCurrentIndex(labels.index("skeptical-exec"))
+    assert window.panel.visible_ids() == [critic.id]
+    combo.setCurrentIndex(labels.index("Offline checks"))
+    assert critic.id not in window.panel.visible_ids() and window.panel.visible_ids()

@@ -319,3 +319,21 @@ def test_dropping_a_file_opens_it(qtbot, window, tmp_path):
     with qtbot.waitSignal(window.document_ready, timeout=SIGNAL_TIMEOUT):
         window.dropEvent(event)
     assert window.info.path == doc and [f.quote for f in placed(window)] == ["TBD"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("notes.txt", "Launch plan\n\nWe will delete all legacy customer records after launch.\n\nOwner: TBD\n"),
+        ("design.rst", "Launch plan\n===========\n\nWe will delete all legacy customer records after launch.\n"),
+    ],
+)
+def test_text_and_rst_open_editable_with_exact_highlights(qtbot, window, tmp_path, name, text):
+    doc = tmp_path / name
+    doc.write_text(text, encoding="utf-8")
+    open_doc(qtbot, window, doc)
+    assert not window.editor.isReadOnly() and window.editor.toPlainText() == text
+    assert any(f.rule == "owd.data-deletion" for f in placed(window))
+    assert_highlights_exact(window)
+    if name.endswith(".rst"):
+        assert window.outline.topLevelItem(0).text(0) == "Launch plan"

@@ -27,6 +27,7 @@ _STATUS_FILTERS: dict[str, set[Status] | None] = {
     "Outdated": {Status.OUTDATED},
 }
 _SEVERITY_FILTERS = {"All severities": Severity.MINOR, "Major and up": Severity.MAJOR, "Critical": Severity.CRITICAL}
+_ALL_REVIEWERS = "All reviewers"
 _GROUPS = {"In document order": "none", "By section": "section", "By kind": "kind"}
 
 
@@ -99,9 +100,34 @@ class FindingsPanel(QWidget):
         self.group = QComboBox()
         self.group.addItems(list(_GROUPS))
         self.group.currentTextChanged.connect(self._group_changed)
-        for combo in (self.severity, self.status, self.group):
+        self.persona = QComboBox(toolTip="Show findings from one reviewer")
+        self.persona.addItem(_ALL_REVIEWERS, None)
+        self.persona.currentIndexChanged.connect(self._persona_changed)
+        for combo in (self.severity, self.status, self.persona, self.group):
             row.addWidget(combo, 1)
         return row
+
+    def _persona_changed(self) -> None:
+        chosen = self.persona.currentData()
+        self.proxy.set_filter(personas=None if chosen is None else {chosen})
+        self._refresh_counts()
+
+    def _refresh_personas(self) -> None:
+        """Offer exactly the reviewers present, keeping the current choice."""
+        present = sorted({f.persona or "check" for f in self.model.findings})
+        current = self.persona.currentData()
+        items = [(_ALL_REVIEWERS, None)] + [("Offline checks" if p == "check" else p, p) for p in present]
+        if [self.persona.itemData(i) for i in range(self.persona.count())] == [d for _, d in items]:
+            return
+        self.persona.blockSignals(True)
+        self.persona.clear()
+        for label, data in items:
+            self.persona.addItem(label, data)
+        index = self.persona.findData(current) if current is not None else 0
+        self.persona.setCurrentIndex(max(index, 0))
+        self.persona.blockSignals(False)
+        if current is not None and index < 0:
+            self._persona_changed()  # the chosen reviewer's findings are gone
 
     def _build_list(self) -> QListView:
         view = QListView()
@@ -172,6 +198,7 @@ class FindingsPanel(QWidget):
         self.list.doItemsLayout()
 
     def _refresh_counts(self, *_: object) -> None:
+        self._refresh_personas()
         counts = dict.fromkeys(Kind, 0)
         for f in self.model.findings:
             if self.proxy.statuses is None or f.status in self.proxy.statuses:
