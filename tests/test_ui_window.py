@@ -167,6 +167,65 @@ def test_typing_moves_highlights_and_rechecks_without_losing_selection(qtbot, wi
     assert window.editor.document().isModified() and window.windowTitle().startswith("*")
 
 
+def painted(win: MainWindow) -> list[tuple[int, int]]:
+    """The spans the editor actually paints, to compare with the spans it reports."""
+    spans = ((s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in win.editor.extraSelections())
+    return sorted((start, end) for start, end in spans if start < end)
+
+
+def test_highlights_painted_where_the_spans_are_after_every_kind_of_edit(qtbot, window, tmp_path):
+    doc = tmp_path / "plan.md"
+    text = "# Plan\n\nAlpha beta gamma delta.\n\nEpsilon zeta eta.\n"
+    doc.write_text(text, encoding="utf-8")
+    open_doc(qtbot, window, doc)
+
+    def critic(quote: str) -> Finding:
+        start = text.index(quote)
+        return Finding(source=Source.CRITIC, persona="staff-engineer", kind=Kind.WEAK_ARGUMENT,
+                       severity=Severity.MAJOR, title=quote, quote=quote, start=start, end=start + len(quote),
+                       anchor=Anchor.EXACT)
+
+    bg, zeta = critic("beta gamma"), critic("zeta")
+    window.findings.update_findings([bg, zeta])
+    window.editor.set_findings([bg, zeta], Utf16Map(window.editor.toPlainText()))
+    editor = window.editor
+
+    def edit(at: str, insert: str = "", remove: int = 0, offset: int = 0) -> None:
+        cursor = QTextCursor(editor.document())
+        cursor.setPosition(editor.toPlainText().index(at) + offset)
+        cursor.setPosition(cursor.position() + remove, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(insert)
+        spans = sorted(s for s in (editor.span_of(bg.id), editor.span_of(zeta.id)) if s and s[0] < s[1])
+        assert painted(window) == spans
+
+    edit("gamma", "!", offset=len("gamma"))  # typed right after a span: not part of it
+    assert editor.span_text(bg.id) == "beta gamma"
+    edit("beta", "so ")  # typed right before: pushes it along
+    assert editor.span_text(bg.id) == "beta gamma"
+    assert window.findings.finding(bg.id).status is Status.OPEN
+    edit("gamma", "-", offset=2)  # typed inside: the span grows and no longer matches its quote
+    assert editor.span_text(bg.id) == "beta ga-mma"
+    assert window.findings.finding(bg.id).status is Status.OUTDATED
+    edit("ta eta", remove=len("ta eta"))  # cuts the end of "zeta": what survives stays marked
+    assert editor.span_text(zeta.id) == "ze"
+    edit("ze", remove=2)  # deletes the rest...
+    edit(".\n", "new words", offset=0)  # ...and what is typed there later is not highlighted
+    assert editor.span_text(zeta.id) == ""
+    assert window.findings.finding(zeta.id) is not None  # kept, shown as outdated
+
+
+def test_long_typing_session_with_highlights_keeps_running(qtbot, window):
+    """PySide6 6.12.0 lost a reference to None per Qt call and aborted Python 3.11 after ~70 keys."""
+    open_doc(qtbot, window, SAMPLE)
+    before = window.editor.toPlainText()
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len(before))
+    window.editor.setTextCursor(cursor)
+    QTest.keyClicks(window.editor, "abc " * 100)
+    assert window.editor.toPlainText() == before + "abc " * 100
+    assert_highlights_exact(window)
+
+
 def test_new_problem_typed_in_is_flagged_after_the_pause(qtbot, window, tmp_path):
     doc = tmp_path / "short.md"
     doc.write_text("# Plan\n\nWe ship in May.\n", encoding="utf-8")

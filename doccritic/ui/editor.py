@@ -109,7 +109,11 @@ class DocumentEditor(QPlainTextEdit):
         self.document().setDocumentMargin(18)
         self.highlighter = MarkdownHighlighter(self.document())
         self._findings: dict[str, Finding] = {}
-        self._spans: dict[str, list[int]] = {}  # id -> [qt_start, qt_end]
+        self._spans: dict[str, list[int]] = {}  # id -> [qt_start, qt_end], mirrors the cursors below
+        self._cursors: dict[str, QTextCursor] = {}  # id -> a selection the document moves on every edit
+        self._selections: dict[str, QTextEdit.ExtraSelection] = {}
+        self._order: list[str] = []  # paint order: wide spans first, so narrow ones stay visible on top
+        self._formats: dict[tuple, QTextCharFormat] = {}
         self._active: str | None = None
         self._flash: str | None = None
         self._last_click: tuple[int, list[str]] | None = None
@@ -123,20 +127,24 @@ class DocumentEditor(QPlainTextEdit):
         text_map = text_map or Utf16Map(self.toPlainText())
         self._findings = {f.id: f for f in findings if f.placed}
         self._spans = {fid: list(text_map.span_to_qt(f.start, f.end)) for fid, f in self._findings.items()}
-        self._repaint_highlights()
+        self._cursors = {fid: self._tracking_cursor(start, end) for fid, (start, end) in self._spans.items()}
+        self._order = sorted(self._spans, key=lambda fid: self._spans[fid][0] - self._spans[fid][1])
+        self._formats.clear()  # the palette (light/dark) may have changed since the last full paint
+        self._selections = {fid: self._selection(fid) for fid in self._order}
+        self._push_selections()
 
     def update_finding(self, finding: Finding) -> None:
         if finding.id in self._findings:
             self._findings[finding.id] = finding
-            self._repaint_highlights()
+            self._restyle([finding.id])
 
     def span_of(self, finding_id: str) -> tuple[int, int] | None:
         span = self._spans.get(finding_id)
         return (span[0], span[1]) if span else None
 
     def set_active(self, finding_id: str | None) -> None:
-        self._active = finding_id
-        self._repaint_highlights()
+        previous, self._active = self._active, finding_id
+        self._restyle([previous, finding_id])
 
     def reveal(self, finding_id: str, flash: bool = True) -> bool:
         """Scroll to a finding's span, put the cursor there and flash it."""
@@ -147,11 +155,12 @@ class DocumentEditor(QPlainTextEdit):
         cursor.setPosition(span[0])
         self.setTextCursor(cursor)
         self.centerCursor()
+        changed = [self._active, self._flash, finding_id]
         self._active = finding_id
         if flash:
             self._flash = finding_id
             self._flash_timer.start()
-        self._repaint_highlights()
+        self._restyle(changed)
         return True
 
     def ids_at(self, position: int) -> list[str]:
@@ -160,47 +169,87 @@ class DocumentEditor(QPlainTextEdit):
         return [fid for _, fid in sorted(hits)]
 
     def _end_flash(self) -> None:
-        self._flash = None
-        self._repaint_highlights()
+        previous, self._flash = self._flash, None
+        self._restyle([previous])
+
+    # painting --------------------------------------------------------------------------------
+    # Building 1,000 selections costs ~30 ms in Python, so they are built once per set_findings and then
+    # only restyled one by one: the document itself moves their cursors as the user types.
+    def _tracking_cursor(self, start: int, end: int) -> QTextCursor:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        # Text typed right after a span stays outside it; Qt applies the flag to the position (the span's
+        # end) only, so text typed right before the span still pushes it along. Same rule as anchoring.
+        cursor.setKeepPositionOnInsert(True)
+        return cursor
+
+    def _format(self, fid: str, dark: bool) -> QTextCharFormat:
+        finding = self._findings[fid]
+        active, flash = fid in (self._active, self._flash), fid == self._flash
+        key = (finding.kind, finding.severity, finding.source, finding.status, active, flash, dark)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = highlight_format(finding, dark, active=active)
+            if flash:
+                fmt.setForeground(QColor("#000000") if dark else QColor("#ffffff"))
+            self._formats[key] = fmt
+        return fmt
+
+    def _selection(self, fid: str, dark: bool | None = None) -> QTextEdit.ExtraSelection:
+        sel = QTextEdit.ExtraSelection()
+        sel.cursor = self._cursors[fid]
+        sel.format = self._format(fid, is_dark(self.palette()) if dark is None else dark)
+        return sel
+
+    def _restyle(self, ids: list[str | None]) -> None:
+        dark = is_dark(self.palette())
+        changed = False
+        for fid in dict.fromkeys(ids):
+            if fid is not None and fid in self._selections:
+                self._selections[fid] = self._selection(fid, dark)
+                changed = True
+        if changed:
+            self._push_selections()
+
+    def _push_selections(self) -> None:
+        self.setExtraSelections([self._selections[fid] for fid in self._order])
 
     def _repaint_highlights(self) -> None:
+        """Restyle every highlight (after a theme change)."""
+        self._formats.clear()
         dark = is_dark(self.palette())
-        selections = []
-        order = sorted(self._spans.items(), key=lambda item: -(item[1][1] - item[1][0]))  # wide first
-        for fid, (start, end) in order:
-            finding = self._findings.get(fid)
-            if finding is None or end <= start:
-                continue
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = QTextCursor(self.document())
-            sel.cursor.setPosition(start)
-            sel.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            sel.format = highlight_format(finding, dark, active=fid in (self._active, self._flash))
-            if fid == self._flash:
-                sel.format.setForeground(QColor("#ffffff") if not dark else QColor("#000000"))
-            selections.append(sel)
-        self.setExtraSelections(selections)
+        self._selections = {fid: self._selection(fid, dark) for fid in self._order}
+        self._push_selections()
 
     # live anchors ----------------------------------------------------------------------------
     def _on_contents_change(self, position: int, removed: int, added: int) -> None:
+        """Keep ``_spans`` equal to the tracked cursors, reading back only those the edit reached."""
         if not self._spans:
             return
-        delta = added - removed
-        edit_end = position + removed
-        touched = []
+        delta, edit_end = added - removed, position + removed
+        touched, repush = [], False
         for fid, span in self._spans.items():
             start, end = span
-            if edit_end <= start:
-                span[0], span[1] = start + delta, end + delta
-            elif position >= end:
+            if end < position:
                 continue
-            else:  # the edit overlaps the span: keep what survives, let the window judge it
-                span[0] = min(start, position) if position < start else start
-                span[1] = max(span[0], end + delta)
+            if start > edit_end:
+                span[0], span[1] = start + delta, end + delta
+                continue
+            cursor = self._cursors[fid]
+            if cursor.anchor() > cursor.position():  # typing into a collapsed span: keep it empty
+                cursor.setPosition(cursor.anchor())
+                self._selections[fid] = self._selection(fid)
+                repush = True
+            span[0], span[1] = cursor.selectionStart(), cursor.selectionEnd()
+            if position < end and edit_end > start:  # the edit overlaps the span
                 touched.append(fid)
+        if repush:
+            self._push_selections()
         if touched:
             self.spans_touched.emit(touched)
-        self._repaint_highlights()
+        # The widget paints its own copies of the cursors; they moved with the document, except where
+        # the copy and ours were detached (repush above), so nothing else needs repainting.
 
     def span_text(self, finding_id: str) -> str | None:
         span = self._spans.get(finding_id)

@@ -99,17 +99,22 @@ class FindingsModel(QAbstractListModel):
         """
         new = {f.id: f for f in findings}
         scope = set(replace) if replace is not None else None
-        for row in range(len(self._findings) - 1, -1, -1):
-            old = self._findings[row]
-            if old.id not in new and (scope is None or old.source.value in scope):
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._findings[row]
-                self.endRemoveRows()
+        # One signal per contiguous run of rows, not per row: views and counts react to each signal, and
+        # a re-check that shifts 1,000 findings must not cost 1,000 relayouts.
+        gone = [row for row, old in enumerate(self._findings)
+                if old.id not in new and (scope is None or old.source.value in scope)]
+        for first, last in reversed(_runs(gone)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._findings[first:last + 1]
+            self.endRemoveRows()
+        changed = []
         for row, old in enumerate(self._findings):
             fresh = new.pop(old.id, None)
             if fresh is not None and fresh != old:
                 self._findings[row] = fresh
-                self.dataChanged.emit(self.index(row), self.index(row))
+                changed.append(row)
+        for first, last in _runs(changed):
+            self.dataChanged.emit(self.index(first), self.index(last))
         if new:
             first = len(self._findings)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
@@ -182,3 +187,14 @@ class FindingsFilterProxy(QSortFilterProxyModel):
         if self.group_by == "section":
             return index.data(Role.SECTION) or "Before the first heading"
         return ""
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending rows as (first, last) runs of consecutive numbers."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
