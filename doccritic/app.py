@@ -29,6 +29,9 @@ def run_gui(
             file=sys.stderr,
         )
         return 2
+    import doccritic.ui  # noqa: F401 - before PySide6: see doccritic/ui/__init__.py
+
+    # isort: split
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -39,6 +42,8 @@ def run_gui(
     app.setApplicationName("doccritic")
     app.setApplicationDisplayName("doccritic")
     window = MainWindow()
+    if path is not None:  # loading and checking run on a worker while the window is styled and shown
+        window.open_path(path)
     theme.apply(theme_name or str(window.settings.value("theme", "system")))
     window.editor.highlighter.set_dark(theme.is_dark_now())
     if size:
@@ -67,9 +72,7 @@ def run_gui(
         window.load_failed.connect(failed)
         QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, timed_out)
     window.show()
-    if path is not None:
-        window.open_path(path)
-    elif screenshot is not None:
+    if path is None and screenshot is not None:
         QTimer.singleShot(200, shoot)
     code = app.exec()
     window.runner.wait(2000)

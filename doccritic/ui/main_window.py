@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QTextCursor
@@ -20,13 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from doccritic import __version__, paths
-from doccritic.core import decisions
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Kind, Source, Status
 from doccritic.core.journal import Journal
 from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import SUPPORTED_SUFFIXES
-from doccritic.formats.review_json import review_for
 from doccritic.ui import session, theme
 from doccritic.ui.editor import DocumentEditor
 from doccritic.ui.findings_model import FindingsModel
@@ -36,6 +35,9 @@ from doccritic.ui.runner import Runner
 from doccritic.ui.style import KIND_STYLES
 from doccritic.ui.textpos import Utf16Map
 from doccritic.ui.widgets import Banner, FindBar
+
+if TYPE_CHECKING:
+    from doccritic.core.decisions import TextEdit
 
 JOURNAL_INTERVAL_MS = 1500  # unsaved edits reach the journal within this (the issue asks for <= 2 s)
 SAVE_DELAY_MS = 800  # decisions and re-checks are stored this long after the last change
@@ -414,6 +416,8 @@ class MainWindow(QMainWindow):
     # decisions -------------------------------------------------------------------------------
     def decide(self, action: str, ids: list[str] | None = None, text: str | None = None) -> None:
         """Apply a decision to findings; Accept and Defer edits go in as one undo step."""
+        from doccritic.core import decisions  # here, not at the top: not needed to show the first document
+
         ids = ids or self.panel.selected_ids()
         if not ids or self.snapshot is None:
             return
@@ -457,7 +461,7 @@ class MainWindow(QMainWindow):
             return finding
         return finding.model_copy(update={"start": text_map.from_qt(span[0]), "end": text_map.from_qt(span[1])})
 
-    def _apply_edits(self, edits: list[decisions.TextEdit], text_map: Utf16Map) -> None:
+    def _apply_edits(self, edits: list[TextEdit], text_map: Utf16Map) -> None:
         if not edits:
             return
         cursor = QTextCursor(self.editor.document())
@@ -490,6 +494,8 @@ class MainWindow(QMainWindow):
             return
         if self.editor.toPlainText() != self.snapshot.text:
             return  # a re-check is pending; it will save again
+        from doccritic.formats.review_json import review_for  # not needed to show the first document
+
         text_map = Utf16Map(self.snapshot.text)
         findings = [self._with_live_span(f, text_map) for f in self.findings.findings]
         review = review_for(self.snapshot.doc, [f for f in findings if f is not None])
