@@ -94,6 +94,17 @@ class Reply(BaseModel):
     at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
+class Raise(BaseModel):
+    """Another critic who raised the same problem on the same passage, in their own words."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    persona: str
+    severity: Severity
+    rationale: str = ""
+    suggestion: str | None = None
+
+
 def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -122,11 +133,18 @@ class Finding(BaseModel):
     reversibility: Reversibility | None = None
     status: Status = Status.OPEN
     replies: list[Reply] = Field(default_factory=list)
+    also_raised_by: list[Raise] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def placed(self) -> bool:
         return self.anchor.placed and self.start is not None and self.end is not None
+
+    @property
+    def personas(self) -> list[str]:
+        """Everyone who raised it, the first critic first ("raised by 3")."""
+        first = [self.persona] if self.persona else []
+        return first + [r.persona for r in self.also_raised_by if r.persona not in first]
 
     def sort_key(self) -> tuple[int, int, int]:
         """Document order, document-level findings last, worst first at equal positions."""

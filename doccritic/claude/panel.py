@@ -1,0 +1,453 @@
+"""The critic panel: several personas read the document at once and stream anchored findings.
+
+One shared ``AsyncAnthropic``; one asyncio task per persona; events flow through a queue to whoever
+iterates :meth:`Panel.events` (the CLI, the GUI's runner, a test). Design choices:
+
+- **Cache first, then fan out.** The first critic starts alone; the rest launch once its stream has
+  begun, by which time the shared prefix (instructions + document) is in the prompt cache, so they
+  read it at a tenth of the price instead of each writing it.
+- **Findings as they complete**, not at the end: see ``streamparse``.
+- **Our own retries.** The client has ``max_retries=0`` so the engine can tell the user "rate limited,
+  retrying in 12 s"; only failures before any output are retried automatically. After output has
+  arrived, the findings are kept and the persona ends "partial" with a Retry for the user.
+- **Degrade, don't die.** A backend that rejects structured output, caching, effort or thinking gets
+  the request again without it, and the panel remembers that for the rest of the session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import anthropic
+
+from doccritic.claude import prompts
+from doccritic.claude.client import DEFAULT_MODEL
+from doccritic.claude.events import (
+    CriticDone,
+    CriticFailed,
+    CriticProgress,
+    CriticResult,
+    CriticStarted,
+    CriticStatus,
+    FindingFound,
+    FindingMerged,
+    PanelDone,
+    PanelEvent,
+)
+from doccritic.claude.failures import AUTO_RETRY, Failure, FailureKind, classify, unsupported_parameter
+from doccritic.claude.pricing import PriceTable, Usage, estimate_tokens, load_prices
+from doccritic.claude.schema import Critique, parse_finding, to_finding
+from doccritic.claude.streamparse import FindingStream
+from doccritic.core.anchoring import anchor_quote
+from doccritic.core.document import Document
+from doccritic.core.findings import Anchor, Finding
+from doccritic.core.merge import find_duplicate, merge
+
+OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort")
+EXPECTED_OUTPUT_TOKENS_PER_FINDING = 220
+
+
+@dataclass
+class PanelSettings:
+    model: str = DEFAULT_MODEL
+    effort: str | None = None
+    adaptive_thinking: bool = False
+    max_tokens: int = 4096
+    max_findings: int = prompts.DEFAULT_MAX_FINDINGS
+    max_concurrent: int = 4
+    budget_usd: float | None = None
+    attempts: int = 3  # automatic tries while nothing has arrived yet
+    max_retry_wait: float = 60.0  # longest server-requested wait we sit through
+    stagger: bool = True
+    stagger_timeout: float = 20.0
+
+
+@dataclass
+class Backend:
+    """What this endpoint turned out to support; a rejected feature is dropped for the rest of the session."""
+
+    structured_output: bool = True
+    caching: bool = True
+    effort: bool = True
+    thinking: bool = True
+    count_tokens: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    def drop(self, param: str) -> None:
+        attr = {"output_config": "structured_output", "cache_control": "caching"}.get(param, param)
+        if getattr(self, attr, False):
+            setattr(self, attr, False)
+            self.notes.append(f"This endpoint does not support {param}; continuing without it.")
+
+
+_SCHEMA = anthropic.transform_schema(Critique)
+
+
+def request_params(
+    doc: Document,
+    persona: prompts.PersonaLike,
+    settings: PanelSettings,
+    backend: Backend,
+    *,
+    model: str,
+    effort: str | None,
+    section: str | None = None,
+) -> dict[str, Any]:
+    req = prompts.critic_request(doc, persona, section=section, max_findings=settings.max_findings,
+                                 cache=backend.caching)
+    params: dict[str, Any] = {"model": model, "max_tokens": settings.max_tokens, **req.params()}
+    output_config: dict[str, Any] = {}
+    if backend.structured_output:
+        output_config["format"] = {"type": "json_schema", "schema": _SCHEMA}
+    if effort and backend.effort:
+        output_config["effort"] = effort
+    if output_config:
+        params["output_config"] = output_config
+    if settings.adaptive_thinking and backend.thinking:
+        params["thinking"] = {"type": "adaptive"}
+    return params
+
+
+@dataclass
+class Estimate:
+    """Before a run: expected prompt tokens and dollars per persona and in total."""
+
+    per_persona: dict[str, tuple[int, float]]  # persona id -> (prompt tokens, dollars)
+    method: str  # "count_tokens" or "local estimate"
+
+    @property
+    def total(self) -> float:
+        return sum(cost for _, cost in self.per_persona.values())
+
+    @property
+    def tokens(self) -> int:
+        return sum(tokens for tokens, _ in self.per_persona.values())
+
+
+async def estimate(
+    client: anthropic.AsyncAnthropic,
+    doc: Document,
+    personas: Sequence[Any],
+    settings: PanelSettings,
+    *,
+    prices: PriceTable | None = None,
+    backend: Backend | None = None,
+    section: str | None = None,
+) -> Estimate:
+    """Prompt tokens from ``count_tokens`` when the endpoint has it, else a local estimate; dollars assume
+    the first critic writes the shared prefix to the cache and the others read it."""
+    prices = prices or load_prices()
+    backend = backend or Backend()
+    shared = estimate_tokens("".join(b["text"] for b in prompts.shared_prefix(doc, cache=False)))
+    out: dict[str, tuple[int, float]] = {}
+    method = "local estimate"
+    for i, persona in enumerate(personas):
+        model = getattr(persona, "model", None) or settings.model
+        params = request_params(doc, persona, settings, backend, model=model, effort=None, section=section)
+        tokens = None
+        if backend.count_tokens:
+            try:
+                counted = await client.messages.count_tokens(model=model, system=params["system"],
+                                                             messages=params["messages"])
+                tokens, method = counted.input_tokens, "count_tokens"
+            except Exception:
+                backend.count_tokens = False
+        if tokens is None:
+            tokens = estimate_tokens("".join(b["text"] for b in params["system"])) + estimate_tokens(
+                params["messages"][0]["content"][0]["text"])
+        cached = min(shared, tokens) if backend.caching else 0
+        fresh = tokens - cached
+        usage = Usage(input_tokens=fresh, output_tokens=settings.max_findings * EXPECTED_OUTPUT_TOKENS_PER_FINDING,
+                      cache_creation_input_tokens=cached if i == 0 else 0,
+                      cache_read_input_tokens=cached if i > 0 else 0)
+        out[persona.id] = (tokens, prices.cost(model, usage))
+    return Estimate(out, method)
+
+
+def section_span(doc: Document, title: str | None) -> tuple[int, int] | None:
+    """The span of the section a critic named (case-insensitive; a prefix will do)."""
+    if not title:
+        return None
+    want = title.strip().strip("#").strip().casefold()
+    sections = [s for top in doc.sections for s in top.walk()]
+    for match in (lambda t: t == want, lambda t: t.startswith(want) or want.startswith(t)):
+        for s in sections:
+            if s.title.strip().casefold() and match(s.title.strip().casefold()):
+                return s.start, s.end
+    return None
+
+
+class Panel:
+    """One run of several critics over one document (or one section of it)."""
+
+    def __init__(
+        self,
+        client: anthropic.AsyncAnthropic,
+        doc: Document,
+        personas: Sequence[Any],
+        settings: PanelSettings | None = None,
+        *,
+        prices: PriceTable | None = None,
+        backend: Backend | None = None,
+        section: str | None = None,
+        existing: Sequence[Finding] = (),
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client, self.doc, self.personas = client, doc, list(personas)
+        self.settings = settings or PanelSettings()
+        self.prices = prices or load_prices()
+        self.backend = backend or Backend()
+        self.section = section
+        self._within = section_span(doc, section) if section else None
+        self._cards: list[Finding] = [f for f in existing if f.persona]
+        self._clock = clock
+        self._queue: asyncio.Queue[PanelEvent] = asyncio.Queue()
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._results = {p.id: CriticResult(p.id, getattr(p, "model", None) or self.settings.model) for p in personas}
+        self._first_stream = asyncio.Event()
+        self._budget_lock = asyncio.Lock()
+        self._committed = 0.0  # dollars spent or reserved by launched critics
+        self.budget_stopped = False
+        self._cancel_all = False
+
+    # public ---------------------------------------------------------------------------------
+    def cancel(self, persona_id: str | None = None) -> None:
+        """Stop one critic, or all; their findings so far are kept."""
+        for pid, task in self._tasks.items():
+            if persona_id in (None, pid) and not task.done():
+                task.cancel()
+        if persona_id is None:
+            self._cancel_all = True
+
+    async def events(self) -> AsyncIterator[PanelEvent]:
+        supervisor = asyncio.create_task(self._run_all())
+        try:
+            while True:
+                event = await self._queue.get()
+                yield event
+                if isinstance(event, PanelDone):
+                    return
+        finally:
+            if not supervisor.done():
+                self.cancel()
+                supervisor.cancel()
+            await asyncio.gather(supervisor, *self._tasks.values(), return_exceptions=True)
+
+    @property
+    def results(self) -> list[CriticResult]:
+        return list(self._results.values())
+
+    # orchestration --------------------------------------------------------------------------
+    async def _run_all(self) -> None:
+        started = self._clock()
+        limit = asyncio.Semaphore(max(1, self.settings.max_concurrent))
+        per_persona = await self._estimates()
+        for i, persona in enumerate(self.personas):
+            if self._cancel_all:
+                self._finish_unlaunched(persona.id, FailureKind.CANCELLED, "Stopped before it started.")
+                continue
+            if i > 0 and self.settings.stagger:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._first_stream.wait(), self.settings.stagger_timeout)
+            if not await self._reserve(per_persona.get(persona.id, 0.0)):
+                self._finish_unlaunched(
+                    persona.id, FailureKind.BUDGET,
+                    f"Not started: the budget cap of ${self.settings.budget_usd:.2f} for this run was reached.")
+                continue
+            self._tasks[persona.id] = asyncio.create_task(self._guarded(persona, limit))
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        results = self.results
+        usage = sum((r.usage for r in results), Usage())
+        self._queue.put_nowait(PanelDone(results, usage, sum(r.cost for r in results), self._clock() - started,
+                                         self.budget_stopped))
+
+    async def _estimates(self) -> dict[str, float]:
+        if self.settings.budget_usd is None:
+            return {}
+        est = await estimate(self.client, self.doc, self.personas, self.settings, prices=self.prices,
+                             backend=self.backend, section=self.section)
+        return {pid: cost for pid, (_, cost) in est.per_persona.items()}
+
+    async def _reserve(self, cost: float) -> bool:
+        if self.settings.budget_usd is None:
+            return True
+        async with self._budget_lock:
+            if self._committed + cost > self.settings.budget_usd + 1e-9:
+                self.budget_stopped = True
+                return False
+            self._committed += cost
+            return True
+
+    def _finish_unlaunched(self, pid: str, kind: FailureKind, message: str) -> None:
+        result = self._results[pid]
+        result.status = CriticStatus.SKIPPED if kind is FailureKind.BUDGET else CriticStatus.CANCELLED
+        result.failure = Failure(kind, message)
+        self._queue.put_nowait(CriticFailed(pid, result))
+
+    async def _guarded(self, persona: Any, limit: asyncio.Semaphore) -> None:
+        result = self._results[persona.id]
+        started = self._clock()
+        try:
+            async with limit:
+                await self._critic(persona, result)
+        except asyncio.CancelledError:
+            self._end(result, started, Failure(FailureKind.CANCELLED, "Stopped."))
+        except Exception as exc:  # a bug must cost one critic, never the panel
+            self._end(result, started, Failure(FailureKind.INTERNAL, f"Unexpected error ({type(exc).__name__})."))
+        finally:
+            self._first_stream.set()  # never leave the others waiting on a critic that is gone
+
+    # one critic ------------------------------------------------------------------------------
+    async def _critic(self, persona: Any, result: CriticResult) -> None:
+        model = result.model
+        effort = getattr(persona, "effort", None) or self.settings.effort
+        started = self._clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            result.attempts = attempt
+            self._queue.put_nowait(CriticStarted(persona.id, model, attempt))
+            stream = FindingStream()
+            box: dict[str, Any] = {}
+            try:
+                await self._stream(persona, result, stream, box, model, effort)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                result.usage = result.usage + box.get("usage", Usage())
+                param = unsupported_parameter(exc, OPTIONAL_PARAMS)
+                if param and not box.get("opened"):
+                    self.backend.drop(param)
+                    attempt -= 1
+                    continue
+                failure = classify(exc, model=model)
+                if failure.kind is FailureKind.NO_KEY:
+                    return self._end(result, started, failure)
+                wait = self._retry_wait(failure, attempt, result)
+                if wait is None:
+                    return self._end(result, started, failure)
+                self._queue.put_nowait(CriticProgress(persona.id, _waiting_text(failure, wait), 0, wait))
+                await asyncio.sleep(wait)
+                continue
+            result.usage = result.usage + box.get("usage", Usage())
+            return self._conclude(persona, result, stream, box, started)
+
+    async def _stream(self, persona: Any, result: CriticResult, fs: FindingStream, box: dict[str, Any],
+                      model: str, effort: str | None) -> None:
+        params = request_params(self.doc, persona, self.settings, self.backend, model=model, effort=effort,
+                                section=self.section)
+        async with self.client.messages.stream(**params) as stream:
+            box["opened"] = True
+            async for event in stream:
+                kind = event.type
+                if kind == "message_start":
+                    box["usage"] = Usage.of(event.message.usage)
+                    result.status = CriticStatus.WRITING
+                    self._first_stream.set()
+                    self._queue.put_nowait(CriticProgress(persona.id, "writing", len(result.findings)))
+                elif kind == "text":
+                    for raw in fs.feed(event.text):
+                        self._accept(persona, result, raw)
+                elif kind == "message_delta":
+                    usage = box.get("usage", Usage())
+                    usage.output_tokens = int(getattr(event.usage, "output_tokens", 0) or 0)
+                    for name in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"):
+                        value = getattr(event.usage, name, None)
+                        if value is not None:
+                            setattr(usage, name, int(value))
+                    box["usage"] = usage
+                    box["stop_reason"] = event.delta.stop_reason
+                    box["stop_seen"] = True
+
+    def _retry_wait(self, failure: Failure, attempt: int, result: CriticResult) -> float | None:
+        if result.findings or failure.kind not in AUTO_RETRY or attempt >= self.settings.attempts:
+            return None
+        if failure.retry_after is not None:
+            return failure.retry_after if failure.retry_after <= self.settings.max_retry_wait else None
+        return min(0.5 * 2 ** (attempt - 1), 8.0) * random.uniform(0.75, 1.0)
+
+    def _accept(self, persona: Any, result: CriticResult, raw: Any) -> None:
+        item = parse_finding(raw)
+        if item is None:
+            result.skipped_items += 1
+            return
+        if len(result.findings) >= self.settings.max_findings:
+            return  # asked for the most severe first: the cap keeps those
+        finding = self._place(to_finding(item, persona.id), item.section)
+        result.findings.append(finding)
+        card = find_duplicate(self._cards, finding)
+        if card is not None:
+            merged = merge(card, finding)
+            self._cards[self._cards.index(card)] = merged
+            self._queue.put_nowait(FindingMerged(persona.id, merged))
+        else:
+            self._cards.append(finding)
+            self._queue.put_nowait(FindingFound(persona.id, finding))
+        self._queue.put_nowait(CriticProgress(persona.id, "writing", len(result.findings)))
+
+    def _place(self, finding: Finding, section: str | None) -> Finding:
+        if not finding.quote:
+            return finding.model_copy(update={"anchor": Anchor.DOCUMENT})
+        within = section_span(self.doc, section) or self._within
+        where = anchor_quote(self.doc.text, finding.quote, within=within)
+        if where.anchor is Anchor.AMBIGUOUS:  # never silently on the first of several matches
+            return finding.model_copy(update={"anchor": Anchor.AMBIGUOUS})
+        return finding.model_copy(update={"start": where.start, "end": where.end, "anchor": where.anchor})
+
+    def _conclude(self, persona: Any, result: CriticResult, fs: FindingStream, box: dict[str, Any],
+                  started: float) -> None:
+        stop = box.get("stop_reason")
+        if not box.get("stop_seen"):
+            n = len(result.findings)
+            return self._end(result, started, Failure(
+                FailureKind.TRUNCATED, f"The answer stopped before it was finished, after {n} findings."))
+        if stop == "refusal":
+            return self._end(result, started, Failure(FailureKind.REFUSAL, "The model declined to review this."))
+        rest, whole = fs.finish()
+        for raw in rest:
+            self._accept(persona, result, raw)
+        if stop == "max_tokens":
+            return self._end(result, started, Failure(
+                FailureKind.MAX_TOKENS,
+                f"The critic ran out of room (max_tokens) after {len(result.findings)} findings."))
+        if whole is None:
+            if not result.findings:
+                return self._end(result, started, Failure(
+                    FailureKind.MALFORMED, "The critic's answer was not the JSON it was asked for."))
+        else:
+            result.verdict = str(whole.get("verdict") or "").strip()
+            readiness = whole.get("readiness")
+            result.readiness = int(readiness) if isinstance(readiness, int | float) else None
+        return self._end(result, started, None)
+
+    def _end(self, result: CriticResult, started: float, failure: Failure | None) -> None:
+        result.duration = self._clock() - started
+        result.cost = self.prices.cost(result.model, result.usage)
+        result.failure = failure
+        if failure is None:
+            result.status = CriticStatus.DONE
+            self._queue.put_nowait(CriticDone(result.persona_id, result))
+            return
+        if failure.kind is FailureKind.CANCELLED:
+            result.status = CriticStatus.CANCELLED
+        else:
+            result.status = CriticStatus.PARTIAL if result.findings else CriticStatus.FAILED
+        self._queue.put_nowait(CriticFailed(result.persona_id, result))
+
+
+def _waiting_text(failure: Failure, wait: float) -> str:
+    what = {
+        FailureKind.RATE_LIMITED: "rate limited",
+        FailureKind.OVERLOADED: "API overloaded",
+        FailureKind.SERVER: "API error",
+        FailureKind.OFFLINE: "cannot connect",
+        FailureKind.TIMEOUT: "timed out",
+        FailureKind.DISCONNECTED: "connection dropped",
+    }.get(failure.kind, "failed")
+    return f"{what}, retrying in {max(1, round(wait))} s"

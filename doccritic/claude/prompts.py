@@ -1,0 +1,86 @@
+"""Critic requests, built so that every persona shares one byte-identical, cacheable prefix.
+
+Order matters for prompt caching (the API caches tools -> system -> messages up to a breakpoint): the
+persona-independent instructions, then the document with ``cache_control``, are identical for every
+persona and every run on the same text; only the short persona message after the breakpoint differs.
+Templates live in ``resources/prompts`` so they can be tuned without touching code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from string import Template
+from typing import Any, Protocol
+
+from doccritic import paths
+from doccritic.core.document import Document
+
+DEFAULT_MAX_FINDINGS = 6
+
+
+class PersonaLike(Protocol):
+    """What a prompt needs from a persona (``doccritic.core.personas.Persona`` provides it)."""
+
+    id: str
+    name: str
+
+    def brief(self) -> str: ...
+
+
+@cache
+def template(name: str) -> Template:
+    return Template(paths.resource("prompts", f"{name}.md").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class CriticRequest:
+    """The parts of one critic's ``messages.stream`` call that depend on the document and persona."""
+
+    system: list[dict[str, Any]]
+    messages: list[dict[str, Any]]
+
+    def params(self) -> dict[str, Any]:
+        return {"system": self.system, "messages": self.messages}
+
+
+def shared_prefix(doc: Document, *, max_findings: int = DEFAULT_MAX_FINDINGS, cache: bool = True) -> list[dict]:
+    """System blocks every persona sends: instructions, then the fenced document (the cache breakpoint)."""
+    instructions = template("critic-system").substitute(max_findings=max_findings)
+    document = template("critic-document").substitute(
+        title=doc.title or (doc.path.name if doc.path else "Untitled"),
+        word_count=doc.word_count,
+        text=_fence_safe(doc.text),
+    )
+    doc_block: dict[str, Any] = {"type": "text", "text": document}
+    if cache:
+        doc_block["cache_control"] = {"type": "ephemeral"}
+    return [{"type": "text", "text": instructions}, doc_block]
+
+
+def critic_request(
+    doc: Document,
+    persona: PersonaLike,
+    *,
+    section: str | None = None,
+    max_findings: int = DEFAULT_MAX_FINDINGS,
+    cache: bool = True,
+) -> CriticRequest:
+    scope = (
+        f'Review only the section "{section}" (and what it depends on elsewhere in the document); quote only '
+        "from that section.\n"
+        if section
+        else ""
+    )
+    persona_text = template("critic-persona").substitute(
+        persona_id=persona.id, brief=persona.brief().strip(), scope=scope, max_findings=max_findings
+    )
+    return CriticRequest(
+        system=shared_prefix(doc, max_findings=max_findings, cache=cache),
+        messages=[{"role": "user", "content": [{"type": "text", "text": persona_text}]}],
+    )
+
+
+def _fence_safe(text: str) -> str:
+    """Keep the draft from closing the fence it sits in (a ``</document>`` inside it would end the data)."""
+    return text.replace("</document>", "</ document>").replace("<document>", "< document>")

@@ -1,0 +1,99 @@
+"""What a critic must return: the model-facing schema, and its conversion into findings.
+
+The schema mirrors the review JSON v1 finding fields, minus what only doccritic knows (ids, offsets,
+status). ``findings`` comes first so findings stream before the verdict, which is written last, after
+the critic has made up its mind.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from doccritic.core.findings import Finding, Kind, Reversibility, Severity, Source
+
+KindName = Literal["weak_argument", "challenged_assumption", "one_way_door", "open_question"]
+
+
+class ReversibilityOut(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    level: Literal["one_way", "costly", "two_way"] = Field(
+        description="one_way: cannot be undone; costly: undoable at real cost; two_way: cheap to undo"
+    )
+    cost_to_reverse: str = Field(default="", description="What undoing it would cost, concretely")
+    exit_ramp: str = Field(default="", description="The cheapest way to keep the door open or get out later")
+
+
+class CritiqueFinding(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    kind: KindName
+    subtype: str | None = Field(default=None, description="Optional finer label, e.g. 'pricing', 'migration'")
+    severity: Literal["critical", "major", "minor"]
+    confidence: float | None = Field(default=None, description="0.0-1.0: how sure you are this is a real problem")
+    title: str = Field(description="The problem in under 12 words")
+    quote: str = Field(
+        default="",
+        description="Verbatim passage from the document (one sentence or less), copied exactly; empty only "
+        "for a problem about the whole document",
+    )
+    section: str | None = Field(default=None, description="Heading of the section the quote is in")
+    rationale: str = Field(description="Why it matters, in 1-3 sentences, in your voice")
+    suggestion: str | None = Field(
+        default=None,
+        description="What to change. When you propose new wording, give the full replacement text for the "
+        "quote in double quotes, e.g. \"We will ship to 5% of users first.\"",
+    )
+    question: str | None = Field(default=None, description="The question you would ask in the review meeting")
+    reversibility: ReversibilityOut | None = Field(default=None, description="Required for one_way_door")
+    evidence_needed: str | None = Field(
+        default=None, description="For challenged_assumption: the evidence that would settle it"
+    )
+
+
+class Critique(BaseModel):
+    """The whole answer of one critic."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    findings: list[CritiqueFinding] = Field(description="Most severe first")
+    verdict: str = Field(default="", description="One line: would you approve this draft, and why")
+    readiness: int | None = Field(default=None, description="0-10: how ready this draft is for the meeting")
+
+
+def parse_finding(raw: object) -> CritiqueFinding | None:
+    """One item of the ``findings`` array, or None when it is malformed (it is then skipped and counted)."""
+    try:
+        item = CritiqueFinding.model_validate(raw)
+    except ValidationError:
+        return None
+    if not item.title.strip():
+        return None
+    return item
+
+
+def to_finding(item: CritiqueFinding, persona_id: str) -> Finding:
+    """A critic's item as a doccritic finding, not yet anchored (the panel anchors it)."""
+    rationale = item.rationale.strip()
+    if item.evidence_needed and item.evidence_needed.strip():
+        rationale = f"{rationale}\nEvidence that would settle it: {item.evidence_needed.strip()}".strip()
+    reversibility = None
+    if item.reversibility is not None:
+        reversibility = Reversibility(**item.reversibility.model_dump())
+    confidence = None if item.confidence is None else min(1.0, max(0.0, item.confidence))
+    return Finding(
+        source=Source.CRITIC,
+        persona=persona_id,
+        kind=Kind(item.kind),
+        subtype=item.subtype or None,
+        severity=Severity(item.severity),
+        confidence=confidence,
+        title=item.title.strip(),
+        quote=item.quote.strip(),
+        rationale=rationale,
+        suggestion=(item.suggestion or "").strip() or None,
+        question=(item.question or "").strip() or None,
+        reversibility=reversibility,
+    )
