@@ -252,7 +252,7 @@ class Panel:
             if self._cancel_all:
                 self._finish_unlaunched(persona.id, FailureKind.CANCELLED, "Stopped before it started.")
                 continue
-            if i > 0 and self.settings.stagger:
+            if self._tasks and self.settings.stagger:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._first_stream.wait(), self.settings.stagger_timeout)
             if not await self._reserve(per_persona.get(persona.id, 0.0)):
