@@ -301,6 +301,7 @@ def test_cancelling_a_critic_stops_its_request_within_a_second_and_keeps_the_oth
         api.script(Reply.json(long, ttft=0, chunk_chars=5, tokens_per_second=20), match="persona: staff-engineer")
         api.script(Reply.json(long), match="persona: skeptical-exec")
         _, _, events, timed = run_panel(api, [STAFF, EXEC], on_event=on_event)
+        api.wait_for_requests(2, timeout=3, finished=True)  # the server notices the hang-up on its next write
         staff = next(r for r in api.journal if "persona: staff-engineer" in r.text)
     stopped = next((t, e) for t, e in timed if isinstance(e, CriticFailed))
     assert stopped[1].result.status is CriticStatus.CANCELLED
