@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+# ruff: noqa: PTH100, PTH103, PTH118, PTH120, SIM105 - a measurement script run in another venv; os.path kept
+"""Cold-start comparison: bare PyQt6 / bare PySide6 windows vs novelWriter and ReText.
+
+Needs its own venv beside this file (the apps use PyQt6, which doccritic does not):
+
+    python3 -m venv bench/compare-venv
+    bench/compare-venv/bin/pip install novelwriter retext "PySide6-Essentials>=6.8,<6.12"
+    QT_QPA_PLATFORM=offscreen bench/compare-venv/bin/python bench/compare_editors.py [N]
+
+Each sample is a fresh subprocess, timed from just before Popen to the first
+event-loop turn after the main window's show() (QTimer.singleShot(0, done),
+where done prints time.time() and calls os._exit(0)).  One untimed warm-up
+round first (fills the PYTHONPYCACHEPREFIX .pyc cache and the OS page cache),
+then N interleaved rounds (order rotated every round).
+"""
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PY = os.path.join(HERE, "compare-venv", "bin", "python")
+SAMPLE = os.path.join(os.path.dirname(HERE), "resources", "samples", "sample-prd.md")
+PYCACHE = os.path.join(tempfile.gettempdir(), "doccritic-compare-pycache")
+MARK = "COLDSTART_DONE "
+
+# ---------------------------------------------------------------- child side
+
+def _debug_state():
+    # COLD_DEBUG=1: report what the app had loaded when the timer fired
+    mod = sys.modules.get("PyQt6.QtWidgets") or sys.modules.get("PySide6.QtWidgets")
+    for w in mod.QApplication.topLevelWidgets():
+        if w.isVisible():
+            info = f"{type(w).__name__} title={w.windowTitle()!r} size={w.width()}x{w.height()}"
+            tabs = getattr(w, "tabWidget", None)
+            if tabs is not None and tabs.count():
+                t = tabs.currentWidget()
+                info += f" tabs={tabs.count()} editor_chars={len(t.editBox.toPlainText())}"
+            sys.stderr.write(f"COLD_DEBUG visible: {info}\n")
+
+
+def _done():
+    if os.environ.get("COLD_DEBUG"):
+        _debug_state()
+    sys.stdout.write(f"{MARK}{time.time():.6f}\n")
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def child_bare(binding):
+    if binding == "pyqt6":
+        from PyQt6.QtCore import QTimer
+        from PyQt6.QtWidgets import QApplication, QMainWindow
+    else:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication, QMainWindow
+    app = QApplication(sys.argv)
+    w = QMainWindow()
+    w.show()
+    QTimer.singleShot(0, _done)
+    app.exec()
+
+
+def _patch_show():
+    """Schedule _done on the first event-loop turn after the first
+    QMainWindow show()/showNormal()/showMaximized() call from Python."""
+    from PyQt6.QtCore import QTimer
+    from PyQt6.QtWidgets import QMainWindow, QWidget
+
+    state = {"armed": True}
+
+    def wrap(orig):
+        def shower(self, *a, **k):
+            r = orig(self, *a, **k)
+            if state["armed"] and isinstance(self, QMainWindow):
+                state["armed"] = False
+                QTimer.singleShot(0, _done)
+            return r
+        return shower
+
+    for name in ("show", "showNormal", "showMaximized"):
+        setattr(QWidget, name, wrap(getattr(QWidget, name)))
+
+
+def child_novelwriter():
+    _patch_show()
+    from novelwriter import main
+    sys.argv = ["novelwriter"]
+    main([])
+
+
+def child_novelwriter_nosplash():
+    # Supplementary: same, but NSplashScreen.show() is made a no-op. Under
+    # QPA offscreen, Qt 6.11's QSplashScreen.show() blocks ~1.0 s (an expose
+    # wait that times out headless); this variant estimates startup without
+    # it. novelWriter's own 10 x 25 ms splash-status sleeps still run.
+    from PyQt6.QtWidgets import QSplashScreen
+    QSplashScreen.show = lambda self: None
+    child_novelwriter()
+
+
+def child_retext(path):
+    _patch_show()
+    from ReText.__main__ import main
+    sys.argv = ["retext", path]
+    main()
+
+
+# --------------------------------------------------------------- parent side
+
+VARIANTS = {
+    "bare-PyQt6": ["bare", "pyqt6"],
+    "bare-PySide6": ["bare", "pyside6"],
+    "novelWriter": ["novelwriter"],
+    "ReText": ["retext", SAMPLE],
+    "nW-nosplash": ["novelwriter-nosplash"],  # supplementary, see above
+}
+
+
+def run_one(name):
+    tmp = tempfile.mkdtemp(prefix="cold-")
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPYCACHEPREFIX=PYCACHE,
+        HOME=os.path.join(tmp, "home"),
+        XDG_CONFIG_HOME=os.path.join(tmp, "config"),
+        XDG_DATA_HOME=os.path.join(tmp, "data"),
+        XDG_CACHE_HOME=os.path.join(tmp, "cache"),
+        XDG_RUNTIME_DIR=os.path.join(tmp, "run"),
+    )
+    for d in ("home", "config", "data", "cache", "run"):
+        os.makedirs(os.path.join(tmp, d), mode=0o700)
+    cmd = [PY, os.path.abspath(__file__), "--child"] + VARIANTS[name]
+    t0 = time.time()
+    p = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True,
+                         start_new_session=True)
+    try:
+        out, err = p.communicate(timeout=120)
+    finally:
+        # ReText spawns a multiprocessing converter child; end our own
+        # child's process group so nothing lingers into the next sample.
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        shutil.rmtree(tmp, ignore_errors=True)
+    for line in out.splitlines():
+        if line.startswith(MARK):
+            return float(line[len(MARK):]) - t0
+    raise RuntimeError(f"{name}: no done marker (rc={p.returncode})\n"
+                       f"stdout:\n{out[-2000:]}\nstderr:\n{err[-2000:]}")
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    names = list(VARIANTS)
+    res = {k: [] for k in names}
+    for r in range(n + 1):
+        order = names[r % len(names):] + names[:r % len(names)]
+        for name in order:
+            dt = run_one(name)
+            if r > 0:
+                res[name].append(dt)
+        print(f"round {r}{' (warm-up, untimed)' if r == 0 else ''}: done",
+              file=sys.stderr, flush=True)
+    base = statistics.median(res["bare-PyQt6"])
+    basemin = min(res["bare-PyQt6"])
+    print(f"N={n} rounds (+1 warm-up), seconds, Popen -> first event-loop turn after show")
+    print(f"{'variant':<14}{'median':>8}{'min':>8}{'med/PyQt6':>11}{'min/PyQt6':>11}")
+    for k in names:
+        med, mn = statistics.median(res[k]), min(res[k])
+        print(f"{k:<14}{med:8.3f}{mn:8.3f}{med / base:11.2f}{mn / basemin:11.2f}")
+    print("raw:", {k: [round(x, 3) for x in v] for k, v in res.items()})
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        kind = sys.argv[2]
+        if kind == "bare":
+            child_bare(sys.argv[3])
+        elif kind == "novelwriter":
+            child_novelwriter()
+        elif kind == "novelwriter-nosplash":
+            child_novelwriter_nosplash()
+        elif kind == "retext":
+            child_retext(sys.argv[3])
+        sys.exit(3)  # event loop ended without the done marker
+    main()
