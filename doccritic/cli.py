@@ -6,7 +6,9 @@ Errors reach the user as one sentence on stderr with exit code 2; ``--debug`` sh
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -16,9 +18,10 @@ from doccritic.core.checks import CheckResult, rules_from, run_checks
 from doccritic.core.document import Document
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Kind, Severity
+from doccritic.core.personas import Persona, PersonaSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-COMMANDS = ("check",)
+COMMANDS = ("check", "personas")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--rules", type=Path, help="use this rules file instead of the default")
     # SUPPRESS keeps "doccritic --debug check" working: a False default here would override it.
     check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    personas = sub.add_parser(
+        "personas",
+        help="list the critic personas, built-in and yours",
+        description="List the critic personas: which are on, which are built in and which come from your "
+        "personas folder (printed at the end). Problems in your persona files are warnings on stderr.",
+    )
+    personas.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    personas.add_argument(
+        "--all", action="store_true", help="print each persona in full: lens, questions, tone, file"
+    )
+    personas.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
@@ -57,8 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not any(a in COMMANDS for a in argv) and not any(a in ("-h", "--help", "--version") for a in argv):
         return _open(argv)
     args = build_parser().parse_args(argv)
+    command = {"check": cmd_check, "personas": cmd_personas}[args.command]
     try:
-        return cmd_check(args, sys.stdout)
+        return command(args, sys.stdout)
     except KeyboardInterrupt:
         return 130
     except Exception as err:
@@ -129,6 +145,64 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if threshold is not None and any(f.severity.rank >= threshold for f in result.findings):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def cmd_personas(args: argparse.Namespace, out: TextIO) -> int:
+    """List the panel. Bad persona files are warnings, not failures: the rest of the panel still works."""
+    from doccritic.core.personas import load_personas
+
+    found = load_personas()
+    for problem in found.errors:
+        print(f"doccritic: warning: {problem}", file=sys.stderr)
+    if args.format == "json":
+        rows = [
+            {**p.model_dump(mode="json"), "builtin": p.builtin, "path": str(p.path) if p.path else None}
+            for p in found.personas
+        ]
+        out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        write_personas_report(found, out, full=args.all)
+    return EXIT_OK
+
+
+def write_personas_report(found: PersonaSet, out: TextIO, *, full: bool = False) -> None:
+    """One line per persona (on/off, id, name, origin, role), or with ``full`` every field; then the folder."""
+
+    def origin(p: Persona) -> str:
+        if p.builtin:
+            return "built-in"
+        return "yours, replaces built-in" if found.is_override(p.id) else "yours"
+
+    ids = max((len(p.id) for p in found.personas), default=0)
+    names = max((len(p.name) for p in found.personas), default=0)
+    for p in found.personas:
+        state = "on " if p.enabled else "off"
+        if not full:
+            out.write(f"{state}  {p.id:<{ids}}  {p.name:<{names}}  {origin(p):<24}  {p.role}\n")
+            continue
+        out.write(f"{state}  {p.id}: {p.name} ({origin(p)}, {p.initials}, {p.color})\n")
+        out.write(f"     role: {p.role}\n")
+        if p.tone:
+            out.write(f"     tone: {p.tone}\n")
+        if p.model or p.effort:
+            out.write(f"     model: {p.model or 'default'}, effort: {p.effort or 'default'}\n")
+        if p.path:
+            out.write(f"     file: {p.path}\n")
+        out.write("     lens:\n")
+        for line in p.lens.splitlines():
+            hang = "  " if line.startswith("- ") else ""
+            wrapped = textwrap.fill(
+                line, 100, initial_indent=" " * 7, subsequent_indent=" " * 7 + hang, break_on_hyphens=False
+            )
+            out.write(wrapped + "\n")
+        out.write("     questions:\n" + "".join(f"       - {q}\n" for q in p.questions) + "\n")
+    on = len(found.enabled())
+    folder = found.user_dir
+    note = "" if folder is None or folder.is_dir() else " (not created yet)"
+    if found.personas and not full:
+        out.write("\n")
+    out.write(f"{on} of {len(found.personas)} personas on. Your personas folder{note}: {folder}\n")
+    out.write("Add a persona there as <id>.toml; a file named after a built-in's id replaces that built-in.\n")
 
 
 def format_finding(doc: Document, finding: Finding, display: str) -> str:
