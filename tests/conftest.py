@@ -20,7 +20,22 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     base = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("DOCCRITIC_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("DOCCRITIC_DATA_DIR", str(base / "data"))
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "ANTHROPIC_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ANTHROPIC_CONFIG_DIR", str(base / "anthropic"))  # never the developer's SDK profile
+
+
+@pytest.fixture(autouse=True)
+def _no_real_keyring() -> object:
+    """Every test gets an empty in-memory keyring (or none, when a test sets the fail backend)."""
+    import keyring
+    from fakes.keyring_backend import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    yield memory
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -248,7 +248,7 @@ class Panel:
         started = self._clock()
         limit = asyncio.Semaphore(max(1, self.settings.max_concurrent))
         per_persona = await self._estimates()
-        for i, persona in enumerate(self.personas):
+        for persona in self.personas:
             if self._cancel_all:
                 self._finish_unlaunched(persona.id, FailureKind.CANCELLED, "Stopped before it started.")
                 continue
