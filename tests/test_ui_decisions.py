@@ -153,8 +153,8 @@ def test_reviewer_filter_lists_present_reviewers_and_filters(qtbot, window):
     critic = add_critic(window, "definitely delight most users")
     combo = window.panel.persona
     labels = [combo.itemText(i) for i in range(combo.count())]
-    assert labels == ["All reviewers", "Offline checks", "skeptical-exec"]
-    combo.setCurrentIndex(labels.index("skeptical-exec"))
+    assert labels == ["All reviewers", "Offline checks", "Skeptical Exec"]  # the persona's name, not its id
+    combo.setCurrentIndex(labels.index("Skeptical Exec"))
     assert window.panel.visible_ids() == [critic.id]
     combo.setCurrentIndex(labels.index("Offline checks"))
     assert critic.id not in window.panel.visible_ids() and window.panel.visible_ids()

@@ -330,15 +330,15 @@ def test_window_geometry_is_restored(qtbot, tmp_path):
     qtbot.addWidget(first)
     first.show()
     qtbot.waitExposed(first)
-    first.resize(720, 520)  # fits the offscreen platform's 800x600 screen (restoreGeometry clamps)
+    first.resize(770, 540)  # fits the offscreen platform's 800x600 screen (restoreGeometry clamps)
     first.findings_dock.hide()
-    qtbot.waitUntil(lambda: first.width() == 720)
+    qtbot.waitUntil(lambda: first.width() == 770)
     first.close()
     second = MainWindow()
     qtbot.addWidget(second)
     second.show()
     qtbot.waitExposed(second)
-    assert (second.width(), second.height()) == (720, 520)
+    assert (second.width(), second.height()) == (770, 540)
     assert second.findings_dock.isHidden() and not second.outline_dock.isHidden()
 
 

@@ -13,7 +13,8 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from doccritic.core.findings import Finding, Status
+from doccritic.core.findings import Anchor, Finding, Status
+from doccritic.core.merge import is_tradeoff
 from doccritic.ui.findings_model import FindingsFilterProxy, Role
 from doccritic.ui.style import KIND_STYLES, SEVERITY_LABELS, STATUS_LABELS, is_dark, kind_color, kind_icon
 
@@ -29,6 +30,15 @@ class CardDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self.view = view
+        self.persona_names: dict[str, str] = {}  # persona id -> display name, set by the critics panel
+
+    def who(self, f: Finding) -> str:
+        """"check", a persona's name, or "Staff Engineer +2" when several critics raised it."""
+        if not f.persona:
+            return "check"
+        name = self.persona_names.get(f.persona, f.persona)
+        others = len(f.personas) - 1
+        return f"{name} +{others}" if others > 0 else name
 
     # layout ----------------------------------------------------------------------------------
     def _header(self, index: QModelIndex) -> str:
@@ -64,9 +74,30 @@ class CardDelegate(QStyledItemDelegate):
                 r = f.reversibility
                 lines.append((f"Reversibility: {r.level.replace('_', '-')}. {r.cost_to_reverse} "
                               f"Exit ramp: {r.exit_ramp}".strip(), small, "text"))
+            lines += self._raised_lines(f, small)
+            if f.anchor is Anchor.AMBIGUOUS:
+                lines.append(("This passage appears more than once in the text, so it is not highlighted.",
+                              small, "quote"))
+            elif f.anchor is Anchor.UNANCHORED and f.quote:
+                lines.append(("This passage was not found in the text (it may have been edited or misquoted).",
+                              small, "quote"))
             for reply in f.replies:
                 lines.append((f"{reply.author}: {reply.text}", small, "text"))
         return lines
+
+    def _raised_lines(self, f: Finding, font: QFont) -> list[tuple[str, QFont, str]]:
+        out = []
+        for r in f.also_raised_by:
+            name = self.persona_names.get(r.persona, r.persona)
+            out.append((f"Also raised by {name} ({SEVERITY_LABELS[r.severity].lower()}): {r.rationale}".strip(),
+                        font, "text"))
+        if is_tradeoff(f):
+            first = self.persona_names.get(f.persona or "", f.persona or "")
+            options = [f"{first}: {f.suggestion}"] if f.suggestion else []
+            options += [f"{self.persona_names.get(r.persona, r.persona)}: {r.suggestion}"
+                        for r in f.also_raised_by if r.suggestion]
+            out.append(("Trade-off, the critics disagree on the fix — " + " | ".join(options), font, "text"))
+        return out
 
     def _text_width(self) -> int:
         return max(120, self.view.viewport().width() - 2 * PAD - BAR - 8)
@@ -140,7 +171,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(meta)
         faded = f.status is not Status.OPEN
         status = "" if f.status is Status.OPEN else f" · {STATUS_LABELS[f.status]}"
-        who = f.persona or "check"
+        who = self.who(f)
         label = f"{KIND_STYLES[f.kind].label} · {SEVERITY_LABELS[f.severity]} · {who}{status}"
         painter.setPen(QColor(color) if not faded else palette.color(QPalette.ColorRole.PlaceholderText))
         painter.drawText(QRect(x + metrics.height() + 6, y, width, metrics.height()), Qt.AlignmentFlag.AlignVCenter,

@@ -133,6 +133,24 @@ class DocumentEditor(QPlainTextEdit):
         self._selections = {fid: self._selection(fid) for fid in self._order}
         self._push_selections()
 
+    def upsert_findings(self, findings: list[Finding], text_map: Utf16Map | None = None) -> None:
+        """Add findings, or restyle ones already shown (their live span is kept): critic findings arrive
+        one at a time while thousands of highlights may be on screen, so nothing else is rebuilt."""
+        text_map = text_map or Utf16Map(self.toPlainText())
+        dark = is_dark(self.palette())
+        for finding in findings:
+            fid = finding.id
+            if fid not in self._spans:
+                if not finding.placed:
+                    continue
+                start, end = text_map.span_to_qt(finding.start, finding.end)
+                self._spans[fid] = [start, end]
+                self._cursors[fid] = self._tracking_cursor(start, end)
+                self._order.append(fid)  # painted last: on top of the wider check highlights
+            self._findings[fid] = finding
+            self._selections[fid] = self._selection(fid, dark)
+        self._push_selections()
+
     def update_finding(self, finding: Finding) -> None:
         if finding.id in self._findings:
             self._findings[finding.id] = finding

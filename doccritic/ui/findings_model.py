@@ -155,7 +155,7 @@ class FindingsFilterProxy(QSortFilterProxyModel):
             return False
         if self.statuses is not None and f.status not in self.statuses:
             return False
-        if self.personas is not None and (f.persona or "check") not in self.personas:
+        if self.personas is not None and not self.personas.intersection(f.personas or ["check"]):
             return False
         if self.text:
             needle = self.text.casefold()

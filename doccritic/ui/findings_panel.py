@@ -114,9 +114,10 @@ class FindingsPanel(QWidget):
 
     def _refresh_personas(self) -> None:
         """Offer exactly the reviewers present, keeping the current choice."""
-        present = sorted({f.persona or "check" for f in self.model.findings})
+        present = sorted({p for f in self.model.findings for p in (f.personas or ["check"])})
         current = self.persona.currentData()
-        items = [(_ALL_REVIEWERS, None)] + [("Offline checks" if p == "check" else p, p) for p in present]
+        names = self.delegate.persona_names
+        items = [(_ALL_REVIEWERS, None)] + [("Offline checks" if p == "check" else names.get(p, p), p) for p in present]
         if [self.persona.itemData(i) for i in range(self.persona.count())] == [d for _, d in items]:
             return
         self.persona.blockSignals(True)
@@ -132,7 +133,8 @@ class FindingsPanel(QWidget):
     def _build_list(self) -> QListView:
         view = QListView()
         view.setModel(self.proxy)
-        view.setItemDelegate(CardDelegate(view))
+        self.delegate = CardDelegate(view)
+        view.setItemDelegate(self.delegate)
         view.setUniformItemSizes(False)
         view.setResizeMode(QListView.ResizeMode.Adjust)
         view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)

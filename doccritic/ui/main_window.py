@@ -27,6 +27,7 @@ from doccritic.core.journal import Journal
 from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import SUPPORTED_SUFFIXES
 from doccritic.ui import session, theme
+from doccritic.ui.critics import CriticsController
 from doccritic.ui.editor import DocumentEditor
 from doccritic.ui.findings_model import FindingsModel
 from doccritic.ui.findings_panel import FindingsPanel
@@ -111,6 +112,12 @@ class MainWindow(QMainWindow):
         self.outline_dock = QDockWidget("Outline", self, objectName="outline")
         self.outline_dock.setWidget(self.outline)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.outline_dock)
+        self.critics = CriticsController(self)
+        self.critics.panel.settings_requested.connect(self.open_claude_settings)
+        self.critics.panel.edit_personas_requested.connect(self.open_persona_editor)
+        self.critics_dock = QDockWidget("Critics", self, objectName="critics")
+        self.critics_dock.setWidget(self.critics.panel)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.critics_dock)
         self.resizeDocks([self.outline_dock, self.findings_dock], [220, 420], Qt.Orientation.Horizontal)
 
     def _action(self, menu, text: str, slot, shortcut=None, **kw) -> QAction:
@@ -142,6 +149,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         view.addAction(self.outline_dock.toggleViewAction())
         view.addAction(self.findings_dock.toggleViewAction())
+        view.addAction(self.critics_dock.toggleViewAction())
         view.addSeparator()
         self._action(view, "Zoom &In", lambda: self.editor.zoomIn(1), QKeySequence.StandardKey.ZoomIn)
         self._action(view, "Zoom &Out", lambda: self.editor.zoomOut(1), QKeySequence.StandardKey.ZoomOut)
@@ -153,13 +161,18 @@ class MainWindow(QMainWindow):
         self._action(review, "&Next Finding", lambda: self.step_finding(1), "F8")
         self._action(review, "&Previous Finding", lambda: self.step_finding(-1), "Shift+F8")
         self._action(review, "Run &Checks Now", self._recheck, "Ctrl+Shift+K")
+        review.addSeparator()
+        self._action(review, "Run C&ritics…", lambda: self.critics.run(), "Ctrl+Shift+R")
+        self._action(review, "&Stop Critics", self.critics.stop, "Ctrl+Shift+.")
+        self._action(review, "&Personas…", self.open_persona_editor)
+        self._action(review, "Claude &Settings…", self.open_claude_settings)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About doccritic", self._about)
 
     def _build_status_bar(self) -> None:
         self.words_label = QLabel()
         self.counts_label = QLabel()
-        self.model_label = QLabel("Offline checks · Claude not set up")
+        self.model_label = QLabel(self.critics.status_text())
         for label in (self.counts_label, self.words_label, self.model_label):
             self.statusBar().addPermanentWidget(label)  # transient messages must not hide them
 
@@ -379,20 +392,65 @@ class MainWindow(QMainWindow):
             if old is not None and (old.status is not Status.OPEN or old.replies):
                 f = f.model_copy(update={"status": old.status, "replies": old.replies})
             kept.append(f)
-        others = [f for f in self.findings.findings if f.source is not Source.CHECK]
+        text_map = Utf16Map(snap.text)  # == the editor's text: typed-on results never get here
+        others = [self._with_live_span(f, text_map) for f in self.findings.findings if f.source is not Source.CHECK]
+        others = [f for f in others if f is not None]
         self.findings.update_findings(kept + others)
         self.findings.set_sections(self._sections_by_finding(kept + others))
-        self.editor.set_findings(self.findings.findings, Utf16Map(snap.text))
+        self.editor.set_findings(self.findings.findings, text_map)
         current = self.panel.current_id()
         if current:
             self.editor.set_active(current)
         self.outline.set_sections(snap.doc.sections)
+        self.critics.panel.set_sections([s.title for top in snap.doc.sections for s in top.walk() if s.title])
         self._update_status()
         self._save_timer.start()
         self.checks_applied.emit()
         if self._pending_ready:
             self._pending_ready = False
             self.document_ready.emit()
+
+    # critic findings -------------------------------------------------------------------------
+    def add_critic_findings(self, cards: list[Finding], text_map: Utf16Map) -> None:
+        """Show new or merged critic cards (offsets into the editor's current text); decisions on a card that
+        another critic joined are kept."""
+        by_id = {f.id: f for f in self.findings.findings}
+        for card in cards:
+            old = by_id.get(card.id)
+            if old is not None:
+                card = card.model_copy(update={"status": old.status, "replies": old.replies})
+            by_id[card.id] = card
+        self.findings.update_findings(list(by_id.values()))
+        if self.snapshot is not None:
+            self.findings.set_sections(self._sections_by_finding(self.findings.findings))
+        self.editor.upsert_findings([by_id[c.id] for c in cards], text_map)
+        self._update_status()
+        self._save_timer.start()
+
+    def replace_critic_findings(self, keep: list[Finding]) -> None:
+        """Keep only ``keep`` (a Retry replaces that critic's open findings)."""
+        text_map = Utf16Map(self.editor.toPlainText())
+        live = [f for f in (self._with_live_span(f, text_map) for f in keep) if f is not None]
+        self.findings.update_findings(live)
+        self.editor.set_findings(live, text_map)
+        self._update_status()
+        self._save_timer.start()
+
+    def open_claude_settings(self) -> None:
+        from doccritic.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self.critics.runner, self)
+        if dialog.exec():
+            self.update_claude_status()
+
+    def open_persona_editor(self) -> None:
+        from doccritic.ui.persona_editor import PersonaEditor
+
+        PersonaEditor(self).exec()
+        self.critics.reload_personas()
+
+    def update_claude_status(self) -> None:
+        self.model_label.setText(self.critics.status_text())
 
     def _sections_by_finding(self, findings: list[Finding]) -> dict[str, str]:
         assert self.snapshot is not None
@@ -624,6 +682,7 @@ class MainWindow(QMainWindow):
             self._save_timer.stop()
             self._save_review()
         self.runner.wait(3000)
+        self.critics.shutdown()
         if self.store is not None:
             self.store.close()
             self.store = None

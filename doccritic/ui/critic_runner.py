@@ -1,0 +1,149 @@
+"""The one place where Qt meets asyncio: a private event loop on one thread runs every Claude call.
+
+The engine (``doccritic.claude``) knows nothing of Qt; this runner drives it on its own loop and hands
+each event back to the GUI thread as a signal tagged with a run id (a cross-thread emit is queued by
+Qt), so the UI thread never waits on the network and results of a stopped run can be told apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import threading
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from doccritic.claude.client import Connection, list_models
+from doccritic.claude.failures import classify
+from doccritic.claude.panel import Backend, Panel, PanelSettings, estimate
+from doccritic.core.document import Document
+from doccritic.core.findings import Finding
+
+
+class CriticRunner(QObject):
+    panel_event = Signal(int, object)  # run id, a doccritic.claude.events event (PanelDone ends the run)
+    estimate_ready = Signal(int, object)  # request id, Estimate
+    models_listed = Signal(list, str)  # [ModelChoice], why listing failed ("" when it worked)
+    connection_tested = Signal(bool, str)  # ok, one sentence
+    task_failed = Signal(int, str)  # request id, one sentence (estimate or panel setup failed)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ids = itertools.count(1)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="doccritic-claude", daemon=True)
+        self._thread.start()
+        self._panels: dict[int, Panel] = {}
+        self._futures: dict[int, Future[Any]] = {}
+        self.backend = Backend()  # what the endpoint supports, learnt once per session
+
+    # public API (GUI thread) -----------------------------------------------------------------
+    def start_panel(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
+                    *, section: str | None = None, existing: list[Finding] | None = None) -> int:
+        run_id = next(self._ids)
+        self._submit(run_id, self._drive(run_id, connection, doc, personas, settings, section, existing or []))
+        return run_id
+
+    def cancel(self, run_id: int, persona_id: str | None = None) -> None:
+        """Stop one critic of a run, or the whole run; returns at once, the run reports its end."""
+        panel = self._panels.get(run_id)
+        if panel is not None:
+            self._loop.call_soon_threadsafe(panel.cancel, persona_id)
+
+    def cancel_all(self) -> None:
+        for run_id in list(self._panels):
+            self.cancel(run_id)
+
+    def running(self) -> bool:
+        return bool(self._panels)
+
+    def estimate(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
+                 *, section: str | None = None) -> int:
+        request_id = next(self._ids)
+
+        async def job() -> None:
+            client = connection.client()
+            try:
+                result = await estimate(client, doc, personas, settings, backend=self.backend, section=section)
+                self.estimate_ready.emit(request_id, result)
+            finally:
+                await client.close()
+
+        self._submit(request_id, job())
+        return request_id
+
+    def list_models(self, connection: Connection) -> None:
+        async def job() -> None:
+            client = connection.client()
+            try:
+                models, why = await list_models(client)
+                self.models_listed.emit(models, why or "")
+            finally:
+                await client.close()
+
+        self._submit(next(self._ids), job())
+
+    def test_connection(self, connection: Connection, model: str) -> None:
+        """One tiny request: proves the key, the endpoint and the model together."""
+
+        async def job() -> None:
+            client = connection.client()
+            try:
+                await client.messages.create(model=model, max_tokens=1,
+                                             messages=[{"role": "user", "content": "ping"}])
+                self.connection_tested.emit(True, f"Connected: {model} answered.")
+            except Exception as exc:
+                self.connection_tested.emit(False, classify(exc, model=model).message)
+            finally:
+                await client.close()
+
+        self._submit(next(self._ids), job())
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """Cancel everything and stop the loop thread (window closing)."""
+        if not self._thread.is_alive():
+            return
+
+        async def stop() -> None:
+            for panel in list(self._panels.values()):
+                panel.cancel()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        with contextlib.suppress(Exception):  # a task that will not die must not keep the window open
+            asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout)
+
+    # loop side -------------------------------------------------------------------------------
+    def _submit(self, request_id: int, coro: Coroutine[Any, Any, None]) -> None:
+        future = asyncio.run_coroutine_threadsafe(self._guard(request_id, coro), self._loop)
+        self._futures[request_id] = future
+        future.add_done_callback(lambda _f, rid=request_id: self._futures.pop(rid, None))
+
+    async def _guard(self, request_id: int, coro: Coroutine[Any, Any, None]) -> None:
+        try:
+            await coro
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # never a silent failure: the GUI says what went wrong
+            self.task_failed.emit(request_id, classify(exc).message)
+
+    async def _drive(self, run_id: int, connection: Connection, doc: Document, personas: list[Any],
+                     settings: PanelSettings, section: str | None, existing: list[Finding]) -> None:
+        client = connection.client()
+        panel = Panel(client, doc, personas, settings, backend=self.backend, section=section, existing=existing)
+        self._panels[run_id] = panel
+        emit: Callable[[int, object], None] = self.panel_event.emit
+        try:
+            async for event in panel.events():
+                emit(run_id, event)
+        finally:
+            self._panels.pop(run_id, None)
+            await client.close()

@@ -1,0 +1,277 @@
+"""Glue between the critics dock, the engine runner and the review window.
+
+Engine events arrive as queued signals; they are buffered and applied every ``FLUSH_MS`` in one batch
+(one model update, one highlight push), so six critics writing at once never stall typing. Findings
+carry offsets into the text the critics were sent; if the user typed since, they are re-anchored onto
+the current text before they are shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from doccritic.claude.client import DEFAULT_MODEL, Connection, get_api_key
+from doccritic.claude.events import (
+    CriticDone,
+    CriticFailed,
+    CriticProgress,
+    CriticStarted,
+    CriticStatus,
+    FindingFound,
+    FindingMerged,
+    PanelDone,
+)
+from doccritic.claude.panel import Estimate, PanelSettings
+from doccritic.core.anchoring import reanchor
+from doccritic.core.findings import Finding, Source, Status
+from doccritic.core.personas import Persona, load_personas
+from doccritic.ui.critic_runner import CriticRunner
+from doccritic.ui.persona_panel import PersonaPanel
+from doccritic.ui.textpos import Utf16Map
+
+if TYPE_CHECKING:
+    from doccritic.ui.main_window import MainWindow
+
+FLUSH_MS = 50
+
+
+def panel_settings(settings: QSettings) -> PanelSettings:
+    """The engine settings stored under ``claude/`` (never the key: that lives in the keyring)."""
+    def num(key: str, default: float) -> float:
+        try:
+            return float(settings.value(f"claude/{key}", default))
+        except (TypeError, ValueError):
+            return default
+
+    budget = num("budget_usd", 0.0)
+    return PanelSettings(
+        model=str(settings.value("claude/model", DEFAULT_MODEL) or DEFAULT_MODEL),
+        effort=str(settings.value("claude/effort", "") or "") or None,
+        adaptive_thinking=str(settings.value("claude/adaptive_thinking", "false")).lower() == "true",
+        max_concurrent=max(1, int(num("max_concurrent", 4))),
+        max_findings=max(1, int(num("max_findings", 6))),
+        budget_usd=budget if budget > 0 else None,
+    )
+
+
+def connection(settings: QSettings) -> Connection:
+    return Connection.from_environment(str(settings.value("claude/base_url", "") or "") or None)
+
+
+class CriticsController(QObject):
+    run_started = Signal(int)
+    run_finished = Signal(int)  # run id; the findings of that run are all shown
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = window.settings
+        self.runner = CriticRunner(self)
+        self.panel = PersonaPanel()
+        self.personas: dict[str, Persona] = {}
+        self.session_cost = 0.0
+        self._run_id: int | None = None
+        self._run_text = ""
+        self._pending: list[tuple[int, Any]] = []
+        self._estimate_id: int | None = None
+        self._request: tuple[list[Persona], str | None] | None = None
+        self._flush_timer = QTimer(self, singleShot=True, interval=FLUSH_MS, timeout=self._flush)
+        self.confirm: Callable[[Estimate, list[Persona], str | None], bool] = self._confirm_dialog
+        self.runner.panel_event.connect(self._queue)
+        self.runner.estimate_ready.connect(self._estimated)
+        self.runner.task_failed.connect(self._task_failed)
+        self.panel.run_requested.connect(self.run)
+        self.panel.stop_requested.connect(self.stop)
+        self.panel.retry_requested.connect(self.retry)
+        self.panel.selection_changed.connect(self._remember_selection)
+        self.reload_personas()
+
+    # personas --------------------------------------------------------------------------------
+    def reload_personas(self) -> None:
+        loaded = load_personas()
+        self.personas = {p.id: p for p in loaded.personas}
+        saved = self.settings.value("claude/panel")
+        checked = set(str(saved).split(",")) if saved else None  # None: each persona's own default
+        self.panel.set_personas(loaded.personas, checked)
+        self.window.panel.delegate.persona_names = {p.id: p.name for p in loaded.personas}
+        if loaded.errors:
+            self.window.banner.show_message("Some persona files were skipped: " + " ".join(loaded.errors))
+
+    def _remember_selection(self) -> None:
+        self.settings.setValue("claude/panel", ",".join(self.panel.checked_ids()))
+
+    # running ---------------------------------------------------------------------------------
+    def status_text(self) -> str:
+        key = get_api_key()
+        conn = connection(self.settings)
+        model = panel_settings(self.settings).model
+        if conn.needs_key:
+            return "Offline checks · Claude not set up"
+        where = "" if not conn.base_url else " · custom endpoint"
+        cost = f" · ${self.session_cost:.3f} this session" if self.session_cost else ""
+        source = {"environment": "key from ANTHROPIC_API_KEY", "keyring": "key in keyring"}.get(key.source, "no key")
+        return f"Claude: {model}{where} · {source}{cost}"
+
+    def run(self, personas: list[Persona] | None = None, section: str | None = None) -> None:
+        """Estimate, confirm, then start the checked critics (or ``personas``)."""
+        snap = self.window.snapshot
+        if snap is None or self.running():
+            return
+        chosen = personas if personas is not None else [self.personas[p] for p in self.panel.checked_ids()
+                                                        if p in self.personas]
+        if not chosen:
+            self.panel.set_summary("Check at least one critic to run.")
+            return
+        conn = connection(self.settings)
+        if conn.needs_key:
+            self.window.banner.show_message(
+                "Critics need an Anthropic API key (or an Anthropic-compatible endpoint).",
+                [("Set up Claude…", self.window.open_claude_settings)])
+            return
+        section = section if personas is not None else self.panel.section()
+        self._request = (chosen, section)
+        self.panel.set_summary("Estimating cost…")
+        self.panel.run_button.setEnabled(False)
+        self._estimate_id = self.runner.estimate(conn, snap.doc, chosen, panel_settings(self.settings),
+                                                 section=section)
+
+    def _estimated(self, request_id: int, estimate: Estimate) -> None:
+        if request_id != self._estimate_id or self._request is None:
+            return
+        chosen, section = self._request
+        self._request = None
+        self.panel.run_button.setEnabled(True)
+        if not self.confirm(estimate, chosen, section):
+            self.panel.set_summary(f"Not run. Estimate was ${estimate.total:.3f}.")
+            return
+        self._start(chosen, section)
+
+    def _start(self, chosen: list[Persona], section: str | None) -> None:
+        snap = self.window.snapshot
+        assert snap is not None
+        existing = [f for f in self.window.findings.findings if f.source is Source.CRITIC]
+        self._run_text = snap.text
+        self._run_id = self.runner.start_panel(connection(self.settings), snap.doc, chosen,
+                                               panel_settings(self.settings), section=section, existing=existing)
+        for persona in chosen:
+            self.panel.set_status(persona.id, "queued")
+        self.panel.set_running(True)
+        where = f"section “{section}”" if section else "the whole document"
+        self.panel.set_summary(f"{len(chosen)} critics reading {where}…")
+        self.run_started.emit(self._run_id)
+
+    def retry(self, persona_id: str) -> None:
+        """Run one critic again; its open findings from before are replaced, decided ones stay."""
+        persona = self.personas.get(persona_id)
+        if persona is None or self.running():
+            return
+        keep = [f for f in self.window.findings.findings
+                if not (f.persona == persona_id and f.status is Status.OPEN and not f.also_raised_by)]
+        self.window.replace_critic_findings(keep)
+        self.run([persona], self.panel.section())
+
+    def stop(self) -> None:
+        if self._run_id is not None:
+            self.runner.cancel(self._run_id)
+            self.panel.set_summary("Stopping…")
+
+    def running(self) -> bool:
+        return self._run_id is not None
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()
+
+    def _task_failed(self, request_id: int, message: str) -> None:
+        if request_id == self._estimate_id:
+            self._request = None
+            self.panel.run_button.setEnabled(True)
+        self.panel.set_summary(message)
+
+    # events ----------------------------------------------------------------------------------
+    def _queue(self, run_id: int, event: Any) -> None:
+        self._pending.append((run_id, event))
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        cards: dict[str, Finding] = {}
+        for run_id, event in batch:
+            if run_id != self._run_id:
+                continue
+            if isinstance(event, FindingFound | FindingMerged):
+                cards[event.finding.id] = event.finding
+            else:
+                self._status(event)
+        if cards:
+            self._show(list(cards.values()))
+        for run_id, event in batch:
+            if run_id == self._run_id and isinstance(event, PanelDone):
+                self._done(event)
+
+    def _show(self, cards: list[Finding]) -> None:
+        current = self.window.editor.toPlainText()
+        if current != self._run_text:  # the user typed while the critics were reading
+            cards = [reanchor(f, self._run_text, current) if f.placed else f for f in cards]
+        self.window.add_critic_findings(cards, Utf16Map(current))
+
+    def _status(self, event: Any) -> None:
+        pid = getattr(event, "persona_id", None)
+        if isinstance(event, CriticStarted):
+            self.panel.set_status(pid, "starting…" if event.attempt == 1 else f"trying again ({event.attempt})")
+        elif isinstance(event, CriticProgress):
+            count = f" ({event.findings} finding{'s' if event.findings != 1 else ''})" if event.findings else ""
+            self.panel.set_status(pid, f"{event.message}{count}")
+        elif isinstance(event, CriticDone):
+            r = event.result
+            ready = f" · readiness {r.readiness}/10" if r.readiness is not None else ""
+            verdict = f"\n“{r.verdict}”" if r.verdict else ""
+            skipped = f" · {r.skipped_items} malformed skipped" if r.skipped_items else ""
+            self.panel.set_status(pid, f"done in {r.duration:.0f} s · {len(r.findings)} findings · ${r.cost:.3f}"
+                                       f"{ready}{skipped}{verdict}")
+        elif isinstance(event, CriticFailed):
+            r = event.result
+            word = {CriticStatus.PARTIAL: "partial", CriticStatus.CANCELLED: "stopped",
+                    CriticStatus.SKIPPED: "not started"}.get(r.status, "failed")
+            kept = f" · {len(r.findings)} findings kept" if r.findings else ""
+            self.panel.set_status(pid, f"{word}: {event.failure.message}{kept}", retry=event.failure.retryable)
+
+    def _done(self, event: PanelDone) -> None:
+        run_id, self._run_id = self._run_id, None
+        self.session_cost += event.cost
+        results = event.results
+        found = sum(len(r.findings) for r in results)
+        trouble = [r for r in results if r.status is not CriticStatus.DONE]
+        extra = f" · {len(trouble)} did not finish" if trouble else ""
+        budget = " · budget cap reached" if event.budget_stopped else ""
+        self.panel.set_summary(f"Last run: {len(results)} critics · {found} findings · ${event.cost:.3f} · "
+                               f"{event.duration:.0f} s{extra}{budget}")
+        for note in self.runner.backend.notes:
+            self.panel.set_summary(self.panel.summary.text() + f"\n{note}")
+        self.panel.set_running(False)
+        self.window.update_claude_status()
+        if run_id is not None:
+            self.run_finished.emit(run_id)
+
+    # dialogs ---------------------------------------------------------------------------------
+    def _confirm_dialog(self, estimate: Estimate, chosen: list[Persona], section: str | None) -> bool:
+        settings = panel_settings(self.settings)
+        cap = f"\nBudget cap for this run: ${settings.budget_usd:.2f}." if settings.budget_usd else ""
+        where = f"the section “{section}”" if section else "the whole document"
+        lines = "\n".join(f"  {self.personas[pid].name}: ~{tokens:,} tokens, ${cost:.3f}"
+                          for pid, (tokens, cost) in estimate.per_persona.items() if pid in self.personas)
+        box = QMessageBox(QMessageBox.Icon.Question, "Run critics",
+                          f"Run {len(chosen)} critics on {where} with {settings.model}?", parent=self._parent())
+        box.setInformativeText(f"Estimated cost about ${estimate.total:.3f} ({estimate.method}; the first critic "
+                               f"caches the document, the others read it).{cap}")
+        box.setDetailedText(lines)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Ok).setText("Run")
+        return box.exec() == QMessageBox.StandardButton.Ok
+
+    def _parent(self) -> QWidget:
+        return self.window

@@ -1,0 +1,177 @@
+"""The critics dock: who reviews, Run / Stop, and each critic's live status with Retry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+WHOLE_DOCUMENT = "Whole document"
+
+
+class _PersonaRow(QWidget):
+    retry_clicked = Signal(str)
+    toggled = Signal()
+
+    def __init__(self, persona: Any, checked: bool) -> None:
+        super().__init__()
+        self.persona_id = persona.id
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 3, 6, 3)
+        layout.setSpacing(8)
+        self.check = QCheckBox()
+        self.check.setChecked(checked)
+        self.check.setToolTip(f"Include {persona.name} in the next run")
+        self.check.toggled.connect(lambda _: self.toggled.emit())
+        badge = QLabel(persona.initials)
+        badge.setFixedSize(28, 28)
+        badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        badge.setStyleSheet(f"background:{persona.color}; color:white; border-radius:14px; font-weight:600;")
+        text = QVBoxLayout()
+        text.setSpacing(0)
+        self.name = QLabel(f"<b>{_esc(persona.name)}</b>")
+        self.name.setToolTip(f"{persona.role}\n\n{persona.lens.strip()}")
+        self.status = QLabel(persona.role)
+        self.status.setObjectName("personaStatus")
+        self.status.setWordWrap(True)
+        text.addWidget(self.name)
+        text.addWidget(self.status)
+        self.retry = QToolButton(text="Retry")
+        self.retry.setToolTip("Run this critic again")
+        self.retry.hide()
+        self.retry.clicked.connect(lambda: self.retry_clicked.emit(self.persona_id))
+        layout.addWidget(self.check)
+        layout.addWidget(badge)
+        layout.addLayout(text, 1)
+        layout.addWidget(self.retry)
+
+    def set_status(self, text: str, *, retry: bool = False, tooltip: str = "") -> None:
+        self.status.setText(text)
+        self.status.setToolTip(tooltip or text)
+        self.retry.setVisible(retry)
+
+
+class PersonaPanel(QWidget):
+    run_requested = Signal()
+    stop_requested = Signal()
+    retry_requested = Signal(str)
+    settings_requested = Signal()
+    edit_personas_requested = Signal()
+    selection_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        self.list = QListWidget()
+        self.list.setObjectName("personaList")
+        self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        layout.addWidget(self.list, 1)
+        self.scope = QComboBox()
+        self.scope.setToolTip("Review the whole document or one section (cheaper, and fits long documents)")
+        self.scope.addItem(WHOLE_DOCUMENT)
+        layout.addWidget(self.scope)
+        buttons = QHBoxLayout()
+        self.run_button = QPushButton("Run")
+        self.run_button.setDefault(True)
+        self.run_button.setToolTip("Estimate the cost, then run the checked critics (Ctrl+Shift+R)")
+        self.run_button.clicked.connect(self.run_requested)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop_requested)
+        buttons.addWidget(self.run_button, 1)
+        buttons.addWidget(self.stop_button)
+        layout.addLayout(buttons)
+        tools = QHBoxLayout()
+        personas = QToolButton(text="Personas…", autoRaise=True)
+        personas.setToolTip("Create, duplicate and edit critic personas")
+        personas.clicked.connect(self.edit_personas_requested)
+        settings = QToolButton(text="Settings…", autoRaise=True)
+        settings.setToolTip("Claude settings: API key, endpoint, model, budget")
+        settings.clicked.connect(self.settings_requested)
+        tools.addWidget(personas)
+        tools.addStretch(1)
+        tools.addWidget(settings)
+        layout.addLayout(tools)
+        self.summary = QLabel()
+        self.summary.setObjectName("runSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self._rows: dict[str, _PersonaRow] = {}
+
+    # personas --------------------------------------------------------------------------------
+    def set_personas(self, personas: list[Any], checked: set[str] | None = None) -> None:
+        """Show ``personas``; ``checked`` None keeps each persona's own enabled flag."""
+        previous = self.checked_ids() if self._rows else None
+        self.list.clear()
+        self._rows.clear()
+        for persona in personas:
+            on = persona.id in checked if checked is not None else (
+                persona.id in previous if previous is not None else persona.enabled)
+            row = _PersonaRow(persona, on)
+            row.retry_clicked.connect(self.retry_requested)
+            row.toggled.connect(self.selection_changed)
+            item = QListWidgetItem()
+            item.setSizeHint(row.sizeHint())
+            item.setData(Qt.ItemDataRole.UserRole, persona.id)
+            self.list.addItem(item)
+            self.list.setItemWidget(item, row)
+            self._rows[persona.id] = row
+
+    def checked_ids(self) -> list[str]:
+        return [pid for pid, row in self._rows.items() if row.check.isChecked()]
+
+    def set_checked(self, ids: set[str]) -> None:
+        for pid, row in self._rows.items():
+            row.check.setChecked(pid in ids)
+
+    def row(self, persona_id: str) -> _PersonaRow | None:
+        return self._rows.get(persona_id)
+
+    def set_status(self, persona_id: str, text: str, *, retry: bool = False, tooltip: str = "") -> None:
+        row = self._rows.get(persona_id)
+        if row is not None:
+            row.set_status(text, retry=retry, tooltip=tooltip)
+            item = self.list.item(list(self._rows).index(persona_id))
+            item.setSizeHint(row.sizeHint())
+
+    # scope and state -------------------------------------------------------------------------
+    def set_sections(self, titles: list[str]) -> None:
+        current = self.scope.currentText()
+        self.scope.blockSignals(True)
+        self.scope.clear()
+        self.scope.addItem(WHOLE_DOCUMENT)
+        self.scope.addItems(titles)
+        index = self.scope.findText(current)
+        self.scope.setCurrentIndex(max(0, index))
+        self.scope.blockSignals(False)
+
+    def section(self) -> str | None:
+        text = self.scope.currentText()
+        return None if text == WHOLE_DOCUMENT or not text else text
+
+    def set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        for row in self._rows.values():
+            row.check.setEnabled(not running)
+
+    def set_summary(self, text: str) -> None:
+        self.summary.setText(text)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,224 @@
+"""Claude settings: the key (keyring only), the endpoint, the model and how critics run.
+
+The key field writes to the OS keyring and nowhere else; the settings file gets the endpoint, model
+and limits. With no keyring backend the dialog says so and points at ANTHROPIC_API_KEY.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from doccritic.claude.client import (
+    DEFAULT_MODEL,
+    Connection,
+    KeyStoreError,
+    ModelChoice,
+    clear_api_key,
+    get_api_key,
+    keyring_available,
+    set_api_key,
+)
+from doccritic.ui.critic_runner import CriticRunner
+from doccritic.ui.critics import panel_settings
+
+EFFORTS = ("", "low", "medium", "high", "xhigh", "max")
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: QSettings, runner: CriticRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Claude settings")
+        self.setMinimumWidth(520)
+        self.settings, self.runner = settings, runner
+        self._models: dict[str, ModelChoice] = {}
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self._build_key(form)
+        self._build_endpoint(form)
+        self._build_run(form)
+        self.result = QLabel(wordWrap=True)
+        self.result.setObjectName("testResult")
+        layout.addWidget(self.result)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        runner.models_listed.connect(self._models_listed)
+        runner.connection_tested.connect(self._tested)
+        self._load()
+        self.refresh_models()
+
+    # building --------------------------------------------------------------------------------
+    def _build_key(self, form: QFormLayout) -> None:
+        self.key = QLineEdit(echoMode=QLineEdit.EchoMode.Password, placeholderText="sk-ant-…")
+        self.key.setToolTip("Stored in your system keyring, never in a file")
+        self.key_state = QLabel(wordWrap=True)
+        self.clear_key = QPushButton("Remove stored key")
+        self.clear_key.clicked.connect(self._clear_key)
+        row = QHBoxLayout()
+        row.addWidget(self.key, 1)
+        row.addWidget(self.clear_key)
+        form.addRow("API key", row)
+        form.addRow("", self.key_state)
+
+    def _build_endpoint(self, form: QFormLayout) -> None:
+        self.base_url = QLineEdit(placeholderText="https://api.anthropic.com (default)")
+        self.base_url.setToolTip("Any Anthropic-compatible endpoint: a gateway, or Ollama / llama.cpp for local review")
+        form.addRow("Endpoint", self.base_url)
+        self.model = QComboBox(editable=True)
+        self.model.currentTextChanged.connect(self._model_changed)
+        refresh = QPushButton("Refresh")
+        refresh.clicked.connect(self.refresh_models)
+        row = QHBoxLayout()
+        row.addWidget(self.model, 1)
+        row.addWidget(refresh)
+        form.addRow("Model", row)
+        self.model_info = QLabel(wordWrap=True)
+        form.addRow("", self.model_info)
+        test = QPushButton("Test connection")
+        test.clicked.connect(self.test_connection)
+        form.addRow("", test)
+
+    def _build_run(self, form: QFormLayout) -> None:
+        self.effort = QComboBox()
+        for name in EFFORTS:
+            self.effort.addItem(name or "model default", name)
+        form.addRow("Effort", self.effort)
+        self.thinking = QCheckBox("Adaptive thinking (when the model supports it)")
+        form.addRow("", self.thinking)
+        self.concurrent = QSpinBox(minimum=1, maximum=12)
+        form.addRow("Critics at once", self.concurrent)
+        self.max_findings = QSpinBox(minimum=1, maximum=20)
+        self.max_findings.setToolTip("Most severe first: fewer, decidable findings beat twenty polite ones")
+        form.addRow("Findings per critic", self.max_findings)
+        self.budget = QDoubleSpinBox(minimum=0.0, maximum=1000.0, decimals=2, singleStep=0.25, prefix="$ ")
+        self.budget.setSpecialValueText("no cap")
+        self.budget.setToolTip("Critics whose estimated cost would go over this are not started")
+        form.addRow("Budget per run", self.budget)
+
+    # state -----------------------------------------------------------------------------------
+    def _load(self) -> None:
+        s = panel_settings(self.settings)
+        self.base_url.setText(str(self.settings.value("claude/base_url", "") or ""))
+        self.model.setEditText(s.model)
+        self.effort.setCurrentIndex(max(0, self.effort.findData(s.effort or "")))
+        self.thinking.setChecked(s.adaptive_thinking)
+        self.concurrent.setValue(s.max_concurrent)
+        self.max_findings.setValue(s.max_findings)
+        self.budget.setValue(s.budget_usd or 0.0)
+        self._show_key_state()
+
+    def _show_key_state(self) -> None:
+        key = get_api_key()
+        if key.source == "environment":
+            text = "Using the key in ANTHROPIC_API_KEY (it wins over a stored key)."
+        elif key.source == "keyring":
+            text = "A key is stored in your system keyring. Type a new one to replace it."
+        else:
+            text = "No key yet. Type one above; it goes to your system keyring."
+        if not keyring_available():
+            text = ("No system keyring is available on this machine, so a key cannot be stored: set "
+                    "ANTHROPIC_API_KEY in your environment instead (or use an endpoint that needs no key).")
+            self.key.setEnabled(False)
+        self.clear_key.setEnabled(key.source == "keyring")
+        self.key_state.setText(text)
+
+    def connection(self) -> Connection:
+        conn = Connection.from_environment(self.base_url.text().strip() or None)
+        typed = self.key.text().strip()
+        if typed:
+            conn.api_key = typed
+        return conn
+
+    def refresh_models(self) -> None:
+        self.model_info.setText("Listing models…")
+        self.runner.list_models(self.connection())
+
+    def _models_listed(self, models: list[ModelChoice], why: str) -> None:
+        current = self.model.currentText() or DEFAULT_MODEL
+        self._models = {m.id: m for m in models}
+        self.model.blockSignals(True)
+        self.model.clear()
+        for m in models:
+            self.model.addItem(m.label, m.id)
+        index = self.model.findData(current)
+        if index >= 0:
+            self.model.setCurrentIndex(index)
+        else:
+            self.model.setEditText(current)
+        self.model.blockSignals(False)
+        self._model_changed()
+        if why:
+            self.model_info.setText(f"Could not list this endpoint's models ({why}); showing common ones.")
+
+    def model_id(self) -> str:
+        data = self.model.currentData()
+        text = self.model.currentText().strip()
+        if data and self.model.itemText(self.model.currentIndex()) == text:
+            return str(data)
+        return text or DEFAULT_MODEL
+
+    def _model_changed(self, *_: object) -> None:
+        m = self._models.get(self.model_id())
+        if m is None:
+            self.model_info.setText("")
+            return
+        parts = []
+        if m.deprecated:
+            parts.append("Deprecated: it will be retired, pick a newer model.")
+        parts.append("effort: " + (", ".join(m.efforts) if m.efforts else "not supported"))
+        parts.append("adaptive thinking" if m.adaptive_thinking else "no adaptive thinking")
+        if m.max_input_tokens:
+            parts.append(f"context {m.max_input_tokens:,} tokens")
+        self.model_info.setText(" · ".join(parts))
+
+    def test_connection(self) -> None:
+        conn = self.connection()
+        if conn.needs_key:
+            self.result.setText("Type an API key first (or set an endpoint that needs none).")
+            return
+        self.result.setText("Testing…")
+        self.runner.test_connection(conn, self.model_id())
+
+    def _tested(self, ok: bool, message: str) -> None:
+        self.result.setText(("✓ " if ok else "✗ ") + message)
+
+    def _clear_key(self) -> None:
+        clear_api_key()
+        self._show_key_state()
+
+    def accept(self) -> None:
+        typed = self.key.text().strip()
+        if typed:
+            try:
+                set_api_key(typed)
+            except KeyStoreError as exc:
+                self.result.setText(str(exc))
+                return
+            self.key.clear()
+        s = self.settings
+        s.setValue("claude/base_url", self.base_url.text().strip())
+        s.setValue("claude/model", self.model_id())
+        s.setValue("claude/effort", self.effort.currentData() or "")
+        s.setValue("claude/adaptive_thinking", "true" if self.thinking.isChecked() else "false")
+        s.setValue("claude/max_concurrent", self.concurrent.value())
+        s.setValue("claude/max_findings", self.max_findings.value())
+        s.setValue("claude/budget_usd", self.budget.value())
+        s.sync()
+        super().accept()
