@@ -1,0 +1,219 @@
+"""Critics in the review window, against the loopback Messages API (real SDK, real socket)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fakes.messages_api import FakeMessagesAPI, Fault, Reply
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from conftest import SAMPLE
+from doccritic.claude.client import get_api_key
+from doccritic.core.findings import Source
+from doccritic.ui.main_window import MainWindow
+
+TIMEOUT = 15_000
+TEXT = SAMPLE.read_text(encoding="utf-8")
+QUOTES = [ln.strip("-* ").split(". ")[0] for ln in TEXT.splitlines() if len(ln) > 70 and not ln.startswith("#")][:4]
+
+
+def answer(*quotes: str, kind: str = "challenged_assumption") -> dict:
+    return {"findings": [{"kind": kind, "severity": "major", "title": f"Doubt {i}", "quote": q,
+                          "rationale": "Needs evidence."} for i, q in enumerate(quotes)],
+            "verdict": "Needs work.", "readiness": 5}
+
+
+@pytest.fixture
+def api(monkeypatch):
+    with FakeMessagesAPI() as server:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+        yield server
+
+
+@pytest.fixture
+def window(qtbot, api):
+    win = MainWindow()
+    win.settings.setValue("claude/base_url", api.base_url)
+    win.critics.confirm = lambda estimate, chosen, section: True  # the cost dialog is tested on its own
+    win.resize(1300, 850)
+    win.show()
+    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
+        win.open_path(SAMPLE)
+    yield win
+    win.editor.document().setModified(False)
+    win.close()
+    win.runner.wait(5000)
+    win.deleteLater()
+
+
+def critic_findings(win: MainWindow):
+    return [f for f in win.findings.findings if f.source is Source.CRITIC]
+
+
+def run(qtbot, win: MainWindow, personas: set[str]) -> None:
+    win.critics.panel.set_checked(personas)
+    with qtbot.waitSignal(win.critics.run_finished, timeout=TIMEOUT):
+        QTest.mouseClick(win.critics.panel.run_button, Qt.MouseButton.LeftButton)
+
+
+def test_critic_findings_are_highlighted_on_their_passage_and_listed(qtbot, window, api):
+    api.script(Reply.json(answer(QUOTES[0], QUOTES[1])), match="persona: staff-engineer")
+    api.script(Reply.json(answer(QUOTES[2], kind="one_way_door")), match="persona: skeptical-exec")
+    run(qtbot, window, {"staff-engineer", "skeptical-exec"})
+    found = critic_findings(window)
+    assert sorted(window.editor.span_text(f.id) for f in found) == sorted(QUOTES[:3])
+    assert {f.persona for f in found} == {"staff-engineer", "skeptical-exec"}
+    assert set(window.panel.visible_ids()) >= {f.id for f in found}
+    status = window.critics.panel.row("staff-engineer").status.text()
+    assert status.startswith("done in") and "2 findings" in status and "Needs work." in status
+    assert "Last run: 2 critics · 3 findings" in window.critics.panel.summary.text()
+    assert "this session" in window.model_label.text()
+
+
+def test_findings_appear_while_critics_are_still_writing(qtbot, window, api):
+    slow = answer(*QUOTES[:3])
+    api.script(Reply.json(slow, chunk_chars=15, tokens_per_second=300))
+    window.critics.panel.set_checked({"staff-engineer"})
+    window.critics.run()
+    qtbot.waitUntil(lambda: len(critic_findings(window)) >= 1, timeout=TIMEOUT)
+    assert window.critics.running()  # a card is on screen and the critic is still writing
+    assert window.critics.panel.stop_button.isEnabled()
+    with qtbot.waitSignal(window.critics.run_finished, timeout=TIMEOUT):
+        pass
+
+
+def test_stop_keeps_what_arrived_and_offers_retry(qtbot, window, api):
+    api.script(Reply.json(answer(*QUOTES[:4]), chunk_chars=10, tokens_per_second=60))
+    window.critics.panel.set_checked({"staff-engineer"})
+    window.critics.run()
+    qtbot.waitUntil(lambda: len(critic_findings(window)) >= 1, timeout=TIMEOUT)
+    with qtbot.waitSignal(window.critics.run_finished, timeout=3000):
+        window.critics.panel.stop_button.click()
+    row = window.critics.panel.row("staff-engineer")
+    assert row.status.text().startswith("stopped") and row.retry.isVisibleTo(row)
+    assert critic_findings(window)  # nothing that arrived is lost
+
+
+def test_a_failed_critic_shows_why_and_retry_brings_its_findings(qtbot, window, api):
+    # cut after the first finding: before any output the engine would retry by itself
+    api.script(Reply.json(answer(*QUOTES[:3]), chunk_chars=20, fault=Fault.disconnect(after_events=14)),
+               Reply.json(answer(*QUOTES[:3])), match="persona: staff-engineer")
+    run(qtbot, window, {"staff-engineer"})
+    row = window.critics.panel.row("staff-engineer")
+    assert row.status.text().startswith("partial: The connection dropped") and row.retry.isVisibleTo(row)
+    assert 1 <= len(critic_findings(window)) < 3
+    with qtbot.waitSignal(window.critics.run_finished, timeout=TIMEOUT):
+        row.retry.click()
+    found = critic_findings(window)
+    assert sorted(window.editor.span_text(f.id) for f in found) == sorted(QUOTES[:3])  # no duplicates
+    assert row.status.text().startswith("done in")
+
+
+def test_typing_during_a_run_still_places_findings_on_their_text(qtbot, window, api):
+    api.script(Reply.json(answer(QUOTES[3]), ttft=0.3))
+    window.critics.panel.set_checked({"staff-engineer"})
+    window.critics.run()
+    cursor = window.editor.textCursor()
+    cursor.setPosition(0)
+    window.editor.setTextCursor(cursor)
+    QTest.keyClicks(window.editor, "DRAFT 3 ")
+    with qtbot.waitSignal(window.critics.run_finished, timeout=TIMEOUT):
+        pass
+    (finding,) = critic_findings(window)
+    assert window.editor.span_text(finding.id) == QUOTES[3]
+
+
+def test_critic_findings_survive_a_recheck_and_stay_on_their_text(qtbot, window, api):
+    api.script(Reply.json(answer(QUOTES[2])))
+    run(qtbot, window, {"staff-engineer"})
+    (finding,) = critic_findings(window)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(0)
+    window.editor.setTextCursor(cursor)
+    with qtbot.waitSignal(window.checks_applied, timeout=TIMEOUT):
+        QTest.keyClicks(window.editor, "Edited. ")
+    assert window.editor.span_text(finding.id) == QUOTES[2]
+
+
+def test_without_a_key_run_explains_and_offers_settings(qtbot, window, monkeypatch):
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    window.settings.setValue("claude/base_url", "")
+    window.critics.run()
+    assert window.banner.isVisible() and "API key" in window.banner.label.text()
+    assert window.banner.button("Set up Claude…") is not None
+
+
+def test_settings_dialog_puts_the_key_in_the_keyring_and_nothing_in_settings(qtbot, window, api, monkeypatch,
+                                                                              _no_real_keyring):
+    from doccritic.ui.settings_dialog import SettingsDialog
+
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    dialog = SettingsDialog(window.settings, window.critics.runner, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.model.count() > 1, timeout=TIMEOUT)  # listed from the endpoint
+    dialog.key.setText("sk-ant-typed-key")
+    api.script(Reply.text("pong"))
+    with qtbot.waitSignal(window.critics.runner.connection_tested, timeout=TIMEOUT) as tested:
+        dialog.test_connection()
+    assert tested.args[0] is True and "answered" in dialog.result.text()
+    dialog.budget.setValue(1.5)
+    dialog.accept()
+    assert get_api_key().value == "sk-ant-typed-key" and get_api_key().source == "keyring"
+    window.settings.sync()
+    settings_file = window.settings.fileName()
+    assert "sk-ant" not in Path(settings_file).read_text(encoding="utf-8")
+    assert float(window.settings.value("claude/budget_usd")) == 1.5
+
+
+def test_persona_editor_creates_edits_and_deletes_personas(qtbot, window):
+    from doccritic.core.personas import load_personas
+    from doccritic.ui.persona_editor import PersonaEditor
+
+    editor = PersonaEditor(window)
+    qtbot.addWidget(editor)
+    editor.new_button.click()
+    editor.f_id.setText("cfo")
+    editor.f_name.setText("CFO")
+    editor._set_color("blue")
+    assert not editor.save()
+    assert "field 'color'" in editor.note.text()  # the loader's own sentence, naming the field
+    editor._set_color("#aa5500")
+    assert editor.save()
+    assert load_personas().get("cfo").name == "CFO"
+    editor.delete_button.click()
+    assert load_personas().get("cfo") is None
+    window.critics.reload_personas()
+    assert window.critics.panel.row("cfo") is None
+
+
+def test_cost_is_estimated_and_confirmed_before_anything_is_sent(qtbot, window, api):
+    seen = {}
+
+    def confirm(estimate, chosen, section):
+        seen["total"], seen["requests"] = estimate.total, [r.path for r in api.journal]
+        return False
+
+    window.critics.confirm = confirm
+    window.critics.panel.set_checked({"staff-engineer", "skeptical-exec"})
+    window.critics.run()
+    qtbot.waitUntil(lambda: "total" in seen, timeout=TIMEOUT)
+    assert seen["total"] > 0 and "/v1/messages" not in seen["requests"]
+    assert "Not run" in window.critics.panel.summary.text()
+    assert all(r.path != "/v1/messages" for r in api.journal)
+
+
+def test_critic_findings_come_back_when_the_document_is_reopened(qtbot, window, api):
+    api.script(Reply.json(answer(QUOTES[0])))
+    run(qtbot, window, {"staff-engineer"})
+    window.close()  # stores the review
+    again = MainWindow()
+    try:
+        with qtbot.waitSignal(again.document_ready, timeout=TIMEOUT):
+            again.open_path(SAMPLE)
+        (finding,) = critic_findings(again)
+        assert finding.persona == "staff-engineer" and again.editor.span_text(finding.id) == QUOTES[0]
+    finally:
+        again.close()
+        again.runner.wait(5000)
