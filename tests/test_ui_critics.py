@@ -66,7 +66,7 @@ def test_critic_findings_are_highlighted_on_their_passage_and_listed(qtbot, wind
     assert sorted(window.editor.span_text(f.id) for f in found) == sorted(QUOTES[:3])
     assert {f.persona for f in found} == {"staff-engineer", "skeptical-exec"}
     assert set(window.panel.visible_ids()) >= {f.id for f in found}
-    status = window.critics.panel.row("staff-engineer").status.text()
+    status = window.critics.panel.row("staff-engineer").status.full_text()
     assert status.startswith("done in") and "2 findings" in status and "Needs work." in status
     assert "Last run: 2 critics · 3 findings" in window.critics.panel.summary.text()
     assert "this session" in window.model_label.text()
@@ -92,7 +92,7 @@ def test_stop_keeps_what_arrived_and_offers_retry(qtbot, window, api):
     with qtbot.waitSignal(window.critics.run_finished, timeout=3000):
         window.critics.panel.stop_button.click()
     row = window.critics.panel.row("staff-engineer")
-    assert row.status.text().startswith("stopped") and row.retry.isVisibleTo(row)
+    assert row.status.full_text().startswith("stopped") and row.retry.isVisibleTo(row)
     assert critic_findings(window)  # nothing that arrived is lost
 
 
@@ -102,13 +102,13 @@ def test_a_failed_critic_shows_why_and_retry_brings_its_findings(qtbot, window, 
                Reply.json(answer(*QUOTES[:3])), match="persona: staff-engineer")
     run(qtbot, window, {"staff-engineer"})
     row = window.critics.panel.row("staff-engineer")
-    assert row.status.text().startswith("partial: The connection dropped") and row.retry.isVisibleTo(row)
+    assert row.status.full_text().startswith("partial: The connection dropped") and row.retry.isVisibleTo(row)
     assert 1 <= len(critic_findings(window)) < 3
     with qtbot.waitSignal(window.critics.run_finished, timeout=TIMEOUT):
         row.retry.click()
     found = critic_findings(window)
     assert sorted(window.editor.span_text(f.id) for f in found) == sorted(QUOTES[:3])  # no duplicates
-    assert row.status.text().startswith("done in")
+    assert row.status.full_text().startswith("done in")
 
 
 def test_typing_during_a_run_still_places_findings_on_their_text(qtbot, window, api):

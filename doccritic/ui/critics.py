@@ -229,10 +229,11 @@ class CriticsController(QObject):
         elif isinstance(event, CriticDone):
             r = event.result
             ready = f" · readiness {r.readiness}/10" if r.readiness is not None else ""
-            verdict = f"\n“{r.verdict}”" if r.verdict else ""
             skipped = f" · {r.skipped_items} malformed skipped" if r.skipped_items else ""
-            self.panel.set_status(pid, f"done in {r.duration:.0f} s · {len(r.findings)} findings · ${r.cost:.3f}"
-                                       f"{ready}{skipped}{verdict}")
+            facts = f"{r.duration:.0f} s · {len(r.findings)} findings · ${r.cost:.3f}{ready}{skipped}"
+            verdict = f" — “{r.verdict}”" if r.verdict else ""
+            self.panel.set_status(pid, f"done in {facts}{verdict}",
+                                  tooltip=f"Done in {facts}\n\n{r.verdict}".strip())
         elif isinstance(event, CriticFailed):
             r = event.result
             word = {CriticStatus.PARTIAL: "partial", CriticStatus.CANCELLED: "stopped",

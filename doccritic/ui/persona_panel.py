@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,12 +14,40 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 WHOLE_DOCUMENT = "Whole document"
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when the dock is narrow; the whole text is in the tooltip."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self._full = text
+        self.setMinimumWidth(40)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        self._full = text
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        first = self._full.splitlines()[0] if self._full else ""
+        shown = self.fontMetrics().elidedText(first, Qt.TextElideMode.ElideRight, max(40, self.width()))
+        super().setText(shown)
 
 
 class _PersonaRow(QWidget):
@@ -41,11 +70,13 @@ class _PersonaRow(QWidget):
         badge.setStyleSheet(f"background:{persona.color}; color:white; border-radius:14px; font-weight:600;")
         text = QVBoxLayout()
         text.setSpacing(0)
-        self.name = QLabel(f"<b>{_esc(persona.name)}</b>")
+        self.name = ElidedLabel(persona.name)
+        font = self.name.font()
+        font.setBold(True)
+        self.name.setFont(font)
         self.name.setToolTip(f"{persona.role}\n\n{persona.lens.strip()}")
-        self.status = QLabel(persona.role)
+        self.status = ElidedLabel(persona.role)
         self.status.setObjectName("personaStatus")
-        self.status.setWordWrap(True)
         text.addWidget(self.name)
         text.addWidget(self.status)
         self.retry = QToolButton(text="Retry")
@@ -60,6 +91,7 @@ class _PersonaRow(QWidget):
     def set_status(self, text: str, *, retry: bool = False, tooltip: str = "") -> None:
         self.status.setText(text)
         self.status.setToolTip(tooltip or text)
+        self.setToolTip(tooltip or text)
         self.retry.setVisible(retry)
 
 
@@ -79,6 +111,8 @@ class PersonaPanel(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("personaList")
         self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setUniformItemSizes(True)
         layout.addWidget(self.list, 1)
         self.scope = QComboBox()
         self.scope.setToolTip("Review the whole document or one section (cheaper, and fits long documents)")
@@ -145,8 +179,6 @@ class PersonaPanel(QWidget):
         row = self._rows.get(persona_id)
         if row is not None:
             row.set_status(text, retry=retry, tooltip=tooltip)
-            item = self.list.item(list(self._rows).index(persona_id))
-            item.setSizeHint(row.sizeHint())
 
     # scope and state -------------------------------------------------------------------------
     def set_sections(self, titles: list[str]) -> None:
@@ -171,7 +203,3 @@ class PersonaPanel(QWidget):
 
     def set_summary(self, text: str) -> None:
         self.summary.setText(text)
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
