@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from doccritic import paths
+
 THEMES = ("system", "light", "dark")
 
 _DARK = {
@@ -44,6 +46,11 @@ _STYLESHEET = """
 QFrame#banner { background: palette(alternate-base); border: 1px solid palette(mid); border-radius: 4px; }
 QLabel#emptyState { color: palette(placeholder-text); padding: 24px; }
 QDockWidget::title { padding: 6px 8px; font-weight: bold; }
+QCheckBox::indicator { width: 14px; height: 14px; border: 1px solid palette(placeholder-text); border-radius: 3px;
+                       background: palette(base); }
+QCheckBox::indicator:checked { background: palette(highlight); border-color: palette(highlight);
+                               image: url(CHECK_ICON); }
+QCheckBox::indicator:disabled { border-color: palette(mid); }
 """
 
 
@@ -64,7 +71,8 @@ def apply(name: str) -> None:
     palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#7d848e"))
     palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#7d848e"))
     app.setPalette(palette)
-    app.setStyleSheet(_STYLESHEET)
+    # Fusion draws checkbox outlines from the window colour, which vanishes on the dark palette.
+    app.setStyleSheet(_STYLESHEET.replace("CHECK_ICON", paths.resource("icons", "check.svg").as_posix()))
 
 
 def is_dark_now() -> bool:
