@@ -1,0 +1,221 @@
+"""Critic panel speed and cost against the loopback Messages API (a measurement, not a test).
+
+Run from the repository root, in the project's venv:
+
+    QT_QPA_PLATFORM=offscreen python bench/panel.py [--personas 6] [--repeat 3]
+
+Scripted latencies make the fake behave like the real API with a Sonnet-class model: 1-2 s to the first
+token, 50-80 output tokens per second, six findings of ~200 tokens each per critic (about 20 s of
+writing). ``--time-scale 4`` (the default) runs that four times faster, which keeps every ratio; the
+``short`` profile (0.5-1.2 s, 80-150 tokens/s, four short findings) is the harsh case where the wait
+for the cache is a bigger share. All figures come from one invocation, so ratios compare like with like:
+
+1. panel wall time / the slowest single critic run alone (goal <= 1.10): do critics really overlap?
+2. first finding on screen / the slowest critic (goal <= 0.25): does the PM see something early?
+3. panel input-token cost / a naive panel that sends every critic the whole uncached prompt (goal <= 0.35;
+   with Anthropic's prices, 0.29 is the floor for N critics sharing one cached document);
+4. the largest event-loop stall in the review window while 6 critics stream into it (goal <= 50 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))  # the loopback fake lives with the tests
+
+from fakes.messages_api import FakeMessagesAPI, Reply  # noqa: E402
+
+from doccritic import paths  # noqa: E402
+from doccritic.claude.client import Connection  # noqa: E402
+from doccritic.claude.events import CriticDone, FindingFound, PanelDone  # noqa: E402
+from doccritic.claude.panel import Backend, Panel, PanelSettings  # noqa: E402
+from doccritic.claude.pricing import Usage, load_prices  # noqa: E402
+from doccritic.formats.loader import load_document  # noqa: E402
+
+PROFILES = {  # seconds to first token, output tokens per second, findings per critic, rationale length
+    "realistic": ([1.0, 1.4, 1.8, 1.2, 1.6, 2.0, 1.1, 1.5], [70, 55, 80, 60, 50, 65, 75, 58], 6, 600),
+    "short": ([0.6, 0.8, 1.0, 1.2, 0.7, 0.9, 1.1, 0.5], [120, 90, 150, 100, 80, 110, 130, 95], 4, 120),
+}
+TTFT, TPS, PER_CRITIC, RATIONALE = PROFILES["realistic"]
+SCALE = 4.0
+
+
+@dataclass
+class P:
+    id: str
+    name: str
+    model: str | None = None
+    effort: str | None = None
+
+    def brief(self) -> str:
+        return f"{self.name}: reviews from their own seat."
+
+
+def quotes(text: str) -> list[str]:
+    lines = [ln.strip("-* ") for ln in text.splitlines() if len(ln) > 60 and not ln.startswith(("#", ">", "|"))]
+    return [ln.split(". ")[0] for ln in lines]
+
+
+def answer(qs: list[str], i: int) -> dict:
+    why = ("Why this matters to the decision, in the reviewer's voice, with the evidence the meeting will ask "
+           "for and what happens if it is wrong. " * 8)[:RATIONALE]
+    return {"findings": [{"kind": "weak_argument", "severity": "major", "title": f"Point {i}.{k}", "quote": q,
+                          "rationale": why, "suggestion": "A concrete change to the wording or the plan.",
+                          "question": "What would change your mind?"}
+                         for k, q in enumerate(qs)], "verdict": "Not ready yet.", "readiness": 5}
+
+
+def reply(qs: list[str], i: int, *, ui: bool = False) -> Reply:
+    mine = [qs[(i * PER_CRITIC + k) % len(qs)] for k in range(PER_CRITIC)]
+    return Reply.json(answer(mine, i), ttft=TTFT[i % 8] / SCALE, tokens_per_second=TPS[i % 8] * SCALE,
+                      chunk_chars=8 if ui else 24)
+
+
+def script(api: FakeMessagesAPI, personas: list[P], qs: list[str]) -> None:
+    for i, p in enumerate(personas):
+        api.script(reply(qs, i), match=f"persona: {p.id}")
+
+
+async def run(api: FakeMessagesAPI, doc, personas: list[P], settings: PanelSettings) -> dict:
+    client = Connection(api_key="sk-bench", base_url=api.base_url).client()
+    t0 = time.monotonic()
+    first = None
+    done: dict[str, float] = {}
+    usage, cost = Usage(), 0.0
+    try:
+        async for event in Panel(client, doc, personas, settings, backend=Backend()).events():
+            now = time.monotonic() - t0
+            if isinstance(event, FindingFound) and first is None:
+                first = now
+            elif isinstance(event, CriticDone):
+                done[event.persona_id] = now
+            elif isinstance(event, PanelDone):
+                usage, cost = event.usage, event.cost
+    finally:
+        await client.close()
+    return {"wall": time.monotonic() - t0, "first": first, "done": done, "usage": usage, "cost": cost}
+
+
+def naive_cost(results: list[Usage], model: str) -> float:
+    """Every critic pays for its whole prompt at the fresh input price, as with no caching."""
+    prices = load_prices()
+    return sum(prices.cost(model, Usage(input_tokens=u.prompt_tokens, output_tokens=0)) for u in results)
+
+
+def bench_engine(n: int, repeat: int) -> list[tuple[str, float, str]]:
+    doc = load_document(paths.sample_prd())
+    qs = quotes(doc.text)
+    personas = [P(f"critic-{i}", f"Critic {i}") for i in range(n)]
+    settings = PanelSettings(max_concurrent=n, stagger_timeout=10)
+    walls, firsts, slowest, input_ratio = [], [], [], []
+    for _ in range(repeat):
+        with FakeMessagesAPI() as api:  # a fresh cache per round: the first critic pays the write
+            script(api, personas, qs)
+            singles = []
+            for p in personas:  # each critic alone, on its own fresh server (no cache help)
+                with FakeMessagesAPI() as solo:
+                    script(solo, personas, qs)
+                    singles.append(asyncio.run(run(solo, doc, [p], settings))["wall"])
+            panel = asyncio.run(run(api, doc, personas, settings))
+            per_critic = [Usage(**{k: r.usage.get(k, 0) for k in Usage.__dataclass_fields__})
+                          for r in api.journal if r.path == "/v1/messages" and r.usage]
+        slow = max(singles)
+        walls.append(panel["wall"] / slow)
+        firsts.append(panel["first"] / slow)
+        slowest.append(slow)
+        prices = load_prices()
+        cached_input = sum(prices.cost(settings.model, Usage(u.input_tokens, 0, u.cache_creation_input_tokens,
+                                                             u.cache_read_input_tokens)) for u in per_critic)
+        input_ratio.append(cached_input / naive_cost(per_critic, settings.model))
+    med = statistics.median
+    return [
+        ("slowest single critic", med(slowest), "s"),
+        ("panel wall / slowest critic", med(walls), "x (goal <= 1.10)"),
+        ("first finding / slowest critic", med(firsts), "x (goal <= 0.25)"),
+        ("panel input cost / naive uncached", med(input_ratio), f"x (goal <= 0.35; floor {floor(n):.2f})"),
+    ]
+
+
+def floor(n: int) -> float:
+    """Best case: one critic writes the document to the cache (1.25x), the rest read it (0.1x)."""
+    return (1.25 + 0.1 * (n - 1)) / n
+
+
+def bench_ui_stall(n: int) -> list[tuple[str, float, str]]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import tempfile
+
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["DOCCRITIC_CONFIG_DIR"], os.environ["DOCCRITIC_DATA_DIR"] = f"{tmp}/c", f"{tmp}/d"
+        os.environ["ANTHROPIC_API_KEY"] = "sk-bench"
+        from doccritic.ui.main_window import MainWindow
+
+        app = QApplication.instance() or QApplication([])  # noqa: F841 - kept alive for the window
+        doc_text = paths.sample_prd().read_text(encoding="utf-8")
+        qs = quotes(doc_text)
+        with FakeMessagesAPI() as api:
+            window = MainWindow()
+            ids = [p.id for p in list(window.critics.personas.values())[:n]]
+            for i, pid in enumerate(ids):
+                api.script(reply(qs, i, ui=True), match=f"persona: {pid}")
+            window.settings.setValue("claude/base_url", api.base_url)
+            window.settings.setValue("claude/max_concurrent", n)
+            window.critics.confirm = lambda *a: True
+            window.resize(1400, 900)
+            window.show()
+            loop = QEventLoop()
+            window.document_ready.connect(loop.quit)
+            window.open_path(paths.sample_prd())
+            loop.exec()
+            window.critics.panel.set_checked(set(ids))
+            ticks: list[float] = []
+            timer = QTimer(interval=5, timerType=Qt.TimerType.PreciseTimer)
+            timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+            window.critics.run_finished.connect(loop.quit)
+            window.critics.run()
+            timer.start()
+            loop.exec()
+            timer.stop()
+            gaps = [b - a for a, b in itertools.pairwise(ticks)]
+            found = sum(1 for f in window.findings.findings if f.persona)
+            window.editor.document().setModified(False)
+            window.close()
+    return [("largest UI stall, 6-critic run", max(gaps) * 1000, f"ms (goal <= 50); {found} critic findings shown"),
+            ("UI stall p99", statistics.quantiles(gaps, n=100)[98] * 1000, "ms")]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--personas", type=int, default=6)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--profile", choices=sorted(PROFILES), default="realistic")
+    ap.add_argument("--time-scale", type=float, default=4.0, help="run the scripted latencies this much faster")
+    args = ap.parse_args()
+    global TTFT, TPS, PER_CRITIC, RATIONALE, SCALE
+    TTFT, TPS, PER_CRITIC, RATIONALE = PROFILES[args.profile]
+    SCALE = args.time_scale
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; {args.personas} critics; repeat={args.repeat}; "
+          f"profile {args.profile}, time scale {SCALE:g}")
+    rows = bench_engine(args.personas, args.repeat) + bench_ui_stall(args.personas)
+    width = max(len(r[0]) for r in rows)
+    for name, value, unit in rows:
+        print(f"{name:<{width}}  {value:8.3f} {unit}")
+    print(json.dumps({name: round(value, 4) for name, value, _ in rows}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
