@@ -217,3 +217,33 @@ def test_critic_findings_come_back_when_the_document_is_reopened(qtbot, window, 
     finally:
         again.close()
         again.runner.wait(5000)
+
+
+def test_stopping_one_critic_leaves_the_others_running(qtbot, window, api):
+    api.script(Reply.json(answer(*QUOTES[:4]), chunk_chars=8, tokens_per_second=40), match="persona: staff-engineer")
+    api.script(Reply.json(answer(QUOTES[0])), match="persona: skeptical-exec")
+    window.critics.panel.set_checked({"staff-engineer", "skeptical-exec"})
+    window.critics.run()
+    row = window.critics.panel.row("staff-engineer")
+    qtbot.waitUntil(lambda: row.stop.isVisibleTo(row) and row.status.full_text().startswith("writing"),
+                    timeout=TIMEOUT)
+    with qtbot.waitSignal(window.critics.run_finished, timeout=TIMEOUT):
+        row.stop.click()
+    assert row.status.full_text().startswith("stopped") and row.retry.isVisibleTo(row)
+    other = window.critics.panel.row("skeptical-exec").status.full_text()
+    assert other.startswith("done in")
+
+
+def test_a_rejected_key_points_to_the_settings(qtbot, window, api):
+    api.script(Reply.error(401, "authentication_error", "invalid x-api-key"))
+    run(qtbot, window, {"staff-engineer"})
+    assert "API key was rejected" in window.banner.label.text()
+    assert window.banner.button("Claude settings…") is not None
+
+
+def test_a_document_too_long_for_the_model_suggests_a_section(qtbot, window, api):
+    api.script(Reply.error(413, "request_too_large", "Request exceeds the maximum size"))
+    run(qtbot, window, {"staff-engineer"})
+    assert "one section at a time" in window.banner.label.text()
+    assert window.banner.button("Pick a section") is not None
+    assert window.critics.panel.scope.count() > 3  # the document's sections are offered

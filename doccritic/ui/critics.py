@@ -25,6 +25,7 @@ from doccritic.claude.events import (
     FindingMerged,
     PanelDone,
 )
+from doccritic.claude.failures import Failure, FailureKind
 from doccritic.claude.panel import Estimate, PanelSettings
 from doccritic.core.anchoring import reanchor
 from doccritic.core.findings import Finding, Source, Status
@@ -87,6 +88,7 @@ class CriticsController(QObject):
         self.panel.run_requested.connect(self.run)
         self.panel.stop_requested.connect(self.stop)
         self.panel.retry_requested.connect(self.retry)
+        self.panel.stop_one_requested.connect(self.stop_one)
         self.panel.selection_changed.connect(self._remember_selection)
         self.reload_personas()
 
@@ -158,7 +160,7 @@ class CriticsController(QObject):
         self._run_id = self.runner.start_panel(connection(self.settings), snap.doc, chosen,
                                                panel_settings(self.settings), section=section, existing=existing)
         for persona in chosen:
-            self.panel.set_status(persona.id, "queued")
+            self.panel.set_status(persona.id, "queued", stop=True)
         self.panel.set_running(True)
         where = f"section “{section}”" if section else "the whole document"
         self.panel.set_summary(f"{len(chosen)} critics reading {where}…")
@@ -173,6 +175,10 @@ class CriticsController(QObject):
                 if not (f.persona == persona_id and f.status is Status.OPEN and not f.also_raised_by)]
         self.window.replace_critic_findings(keep)
         self.run([persona], self.panel.section())
+
+    def stop_one(self, persona_id: str) -> None:
+        if self._run_id is not None:
+            self.runner.cancel(self._run_id, persona_id)
 
     def stop(self) -> None:
         if self._run_id is not None:
@@ -222,10 +228,11 @@ class CriticsController(QObject):
     def _status(self, event: Any) -> None:
         pid = getattr(event, "persona_id", None)
         if isinstance(event, CriticStarted):
-            self.panel.set_status(pid, "starting…" if event.attempt == 1 else f"trying again ({event.attempt})")
+            self.panel.set_status(pid, "starting…" if event.attempt == 1 else f"trying again ({event.attempt})",
+                                  stop=True)
         elif isinstance(event, CriticProgress):
             count = f" ({event.findings} finding{'s' if event.findings != 1 else ''})" if event.findings else ""
-            self.panel.set_status(pid, f"{event.message}{count}")
+            self.panel.set_status(pid, f"{event.message}{count}", stop=True)
         elif isinstance(event, CriticDone):
             r = event.result
             ready = f" · readiness {r.readiness}/10" if r.readiness is not None else ""
@@ -240,6 +247,19 @@ class CriticsController(QObject):
                     CriticStatus.SKIPPED: "not started"}.get(r.status, "failed")
             kept = f" · {len(r.findings)} findings kept" if r.findings else ""
             self.panel.set_status(pid, f"{word}: {event.failure.message}{kept}", retry=event.failure.retryable)
+            self._explain(event.failure)
+
+    def _explain(self, failure: Failure) -> None:
+        """Failures the PM fixes outside the row get a banner that goes straight to the fix."""
+        settings = ("Claude settings…", self.window.open_claude_settings)
+        if failure.kind in (FailureKind.AUTH, FailureKind.NO_KEY, FailureKind.PERMISSION):
+            self.window.banner.show_message(failure.message, [settings])
+        elif failure.kind is FailureKind.MODEL_NOT_FOUND:
+            self.window.banner.show_message(failure.message, [("Choose a model…", self.window.open_claude_settings)])
+        elif failure.kind is FailureKind.TOO_LARGE:
+            self.window.banner.show_message(failure.message, [("Pick a section", self.panel.scope.showPopup)])
+        elif failure.kind is FailureKind.OFFLINE:
+            self.window.banner.show_message(failure.message + " Offline checks still work.", [settings])
 
     def _done(self, event: PanelDone) -> None:
         run_id, self._run_id = self._run_id, None

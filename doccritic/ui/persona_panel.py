@@ -52,6 +52,7 @@ class ElidedLabel(QLabel):
 
 class _PersonaRow(QWidget):
     retry_clicked = Signal(str)
+    stop_clicked = Signal(str)
     toggled = Signal()
 
     def __init__(self, persona: Any, checked: bool) -> None:
@@ -83,22 +84,29 @@ class _PersonaRow(QWidget):
         self.retry.setToolTip("Run this critic again")
         self.retry.hide()
         self.retry.clicked.connect(lambda: self.retry_clicked.emit(self.persona_id))
+        self.stop = QToolButton(text="Stop")
+        self.stop.setToolTip("Stop this critic; what it has written so far is kept")
+        self.stop.hide()
+        self.stop.clicked.connect(lambda: self.stop_clicked.emit(self.persona_id))
         layout.addWidget(self.check)
         layout.addWidget(badge)
         layout.addLayout(text, 1)
         layout.addWidget(self.retry)
+        layout.addWidget(self.stop)
 
-    def set_status(self, text: str, *, retry: bool = False, tooltip: str = "") -> None:
+    def set_status(self, text: str, *, retry: bool = False, stop: bool = False, tooltip: str = "") -> None:
         self.status.setText(text)
         self.status.setToolTip(tooltip or text)
         self.setToolTip(tooltip or text)
         self.retry.setVisible(retry)
+        self.stop.setVisible(stop and not retry)
 
 
 class PersonaPanel(QWidget):
     run_requested = Signal()
     stop_requested = Signal()
     retry_requested = Signal(str)
+    stop_one_requested = Signal(str)
     settings_requested = Signal()
     edit_personas_requested = Signal()
     selection_changed = Signal()
@@ -157,6 +165,7 @@ class PersonaPanel(QWidget):
                 persona.id in previous if previous is not None else persona.enabled)
             row = _PersonaRow(persona, on)
             row.retry_clicked.connect(self.retry_requested)
+            row.stop_clicked.connect(self.stop_one_requested)
             row.toggled.connect(self.selection_changed)
             item = QListWidgetItem()
             item.setSizeHint(row.sizeHint())
@@ -175,10 +184,11 @@ class PersonaPanel(QWidget):
     def row(self, persona_id: str) -> _PersonaRow | None:
         return self._rows.get(persona_id)
 
-    def set_status(self, persona_id: str, text: str, *, retry: bool = False, tooltip: str = "") -> None:
+    def set_status(self, persona_id: str, text: str, *, retry: bool = False, stop: bool = False,
+                   tooltip: str = "") -> None:
         row = self._rows.get(persona_id)
         if row is not None:
-            row.set_status(text, retry=retry, tooltip=tooltip)
+            row.set_status(text, retry=retry, stop=stop, tooltip=tooltip)
 
     # scope and state -------------------------------------------------------------------------
     def set_sections(self, titles: list[str]) -> None:
