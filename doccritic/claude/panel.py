@@ -384,8 +384,9 @@ class Panel:
         card = find_duplicate(self._cards, finding)
         if card is not None:
             merged = merge(card, finding)
-            self._cards[self._cards.index(card)] = merged
-            self._queue.put_nowait(FindingMerged(persona.id, merged))
+            if merged is not card:
+                self._cards[self._cards.index(card)] = merged
+                self._queue.put_nowait(FindingMerged(persona.id, merged))
         else:
             self._cards.append(finding)
             self._queue.put_nowait(FindingFound(persona.id, finding))

@@ -36,15 +36,19 @@ def same_problem(a: Finding, b: Finding) -> bool:
 
 
 def find_duplicate(existing: list[Finding], new: Finding) -> Finding | None:
-    """The card ``new`` belongs on: a finding by another persona about the same problem."""
+    """The card ``new`` belongs on: a finding about the same problem, by another critic or by the same
+    one in an earlier run (a re-run must not repeat itself, nor resurrect what the PM dismissed)."""
     for f in existing:
-        if new.persona not in f.personas and same_problem(f, new):
+        if same_problem(f, new):
             return f
     return None
 
 
 def merge(card: Finding, new: Finding) -> Finding:
-    """``card`` now also raised by ``new``'s persona; the worse severity wins."""
+    """``card`` now also raised by ``new``'s persona; the worse severity wins. A critic already on the card
+    changes nothing: the card, and any decision on it, stays as it is."""
+    if new.persona in card.personas:
+        return card
     raised = Raise(persona=new.persona or "critic", severity=new.severity, rationale=new.rationale,
                    suggestion=new.suggestion)
     severity = max(card.severity, new.severity, key=lambda s: s.rank)

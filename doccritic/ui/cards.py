@@ -89,7 +89,8 @@ class CardDelegate(QStyledItemDelegate):
         out = []
         for r in f.also_raised_by:
             name = self.persona_names.get(r.persona, r.persona)
-            out.append((f"Also raised by {name} ({SEVERITY_LABELS[r.severity].lower()}): {r.rationale}".strip(),
+            fix = f" Suggests: {r.suggestion}" if r.suggestion and not is_tradeoff(f) else ""
+            out.append((f"Also raised by {name} ({SEVERITY_LABELS[r.severity].lower()}): {r.rationale}{fix}".strip(),
                         font, "text"))
         if is_tradeoff(f):
             first = self.persona_names.get(f.persona or "", f.persona or "")
