@@ -247,3 +247,19 @@ def test_a_document_too_long_for_the_model_suggests_a_section(qtbot, window, api
     assert "one section at a time" in window.banner.label.text()
     assert window.banner.button("Pick a section") is not None
     assert window.critics.panel.scope.count() > 3  # the document's sections are offered
+
+
+def test_model_choice_shows_capabilities_and_flags_deprecated_models(qtbot, window):
+    from doccritic.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.settings, window.critics.runner, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.model.count() > 1, timeout=TIMEOUT)
+    labels = [dialog.model.itemText(i) for i in range(dialog.model.count())]
+    assert labels[-1] == "Claude Sonnet 4.5 (deprecated, effort)"  # listed last, flagged
+    dialog.model.setCurrentIndex(labels.index("Claude Haiku 4.5"))
+    assert "effort: not supported" in dialog.model_info.text()
+    offered = [dialog.effort.model().item(i).isEnabled() for i in range(dialog.effort.count())]
+    assert offered == [True] + [False] * (dialog.effort.count() - 1)  # only "model default"
+    dialog.model.setCurrentIndex(labels.index("Claude Sonnet 4.5 (deprecated, effort)"))
+    assert "Deprecated" in dialog.model_info.text()

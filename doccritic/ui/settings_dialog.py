@@ -176,6 +176,7 @@ class SettingsDialog(QDialog):
 
     def _model_changed(self, *_: object) -> None:
         m = self._models.get(self.model_id())
+        self._offer_efforts(m)
         if m is None:
             self.model_info.setText("")
             return
@@ -187,6 +188,17 @@ class SettingsDialog(QDialog):
         if m.max_input_tokens:
             parts.append(f"context {m.max_input_tokens:,} tokens")
         self.model_info.setText(" · ".join(parts))
+
+    def _offer_efforts(self, m: ModelChoice | None) -> None:
+        """Only the effort levels the model reports (all of them for a model the endpoint did not describe)."""
+        items = self.effort.model()
+        for row in range(self.effort.count()):
+            level = self.effort.itemData(row)
+            ok = not level or m is None or level in m.efforts
+            items.item(row).setEnabled(ok)  # type: ignore[attr-defined]
+        if not items.item(self.effort.currentIndex()).isEnabled():  # type: ignore[attr-defined]
+            self.effort.setCurrentIndex(0)
+        self.thinking.setEnabled(m is None or m.adaptive_thinking)
 
     def test_connection(self) -> None:
         conn = self.connection()
