@@ -85,11 +85,22 @@ class FindingsModel(QAbstractListModel):
     def row_of(self, finding_id: str) -> int | None:
         return next((i for i, f in enumerate(self._findings) if f.id == finding_id), None)
 
-    def set_sections(self, sections: dict[str, str]) -> None:
-        """Section title per finding id, for grouping; unplaced findings get their own group."""
-        self._sections = dict(sections)
-        if self._findings:
-            self.dataChanged.emit(self.index(0), self.index(len(self._findings) - 1), [Role.SECTION])
+    def set_sections(self, sections: dict[str, str], *, only: bool = False) -> None:
+        """Section title per finding id, for grouping; unplaced findings get their own group.
+
+        With ``only``, ``sections`` updates just those findings (critic cards arriving one by one) and only
+        their rows are announced, instead of every row being re-laid out.
+        """
+        if not only:
+            self._sections = dict(sections)
+            if self._findings:
+                self.dataChanged.emit(self.index(0), self.index(len(self._findings) - 1), [Role.SECTION])
+            return
+        changed = sorted(row for fid, title in sections.items()
+                         if self._sections.get(fid) != title and (row := self.row_of(fid)) is not None)
+        self._sections.update(sections)
+        for first, last in _runs(changed):
+            self.dataChanged.emit(self.index(first), self.index(last), [Role.SECTION])
 
     def update_findings(self, findings: Iterable[Finding], *, replace: Iterable[str] | None = None) -> None:
         """Make the model hold ``findings``, diffed by id.

@@ -422,7 +422,7 @@ class MainWindow(QMainWindow):
             by_id[card.id] = card
         self.findings.update_findings(list(by_id.values()))
         if self.snapshot is not None:
-            self.findings.set_sections(self._sections_by_finding(self.findings.findings))
+            self.findings.set_sections(self._sections_by_finding([by_id[c.id] for c in cards]), only=True)
         self.editor.upsert_findings([by_id[c.id] for c in cards], text_map)
         self._update_status()
         self._save_timer.start()
