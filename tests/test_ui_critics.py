@@ -263,3 +263,20 @@ def test_model_choice_shows_capabilities_and_flags_deprecated_models(qtbot, wind
     assert offered == [True] + [False] * (dialog.effort.count() - 1)  # only "model default"
     dialog.model.setCurrentIndex(labels.index("Claude Sonnet 4.5 (deprecated, effort)"))
     assert "Deprecated" in dialog.model_info.text()
+
+
+def test_status_bar_learns_where_the_key_is_without_blocking_start_up(qtbot, monkeypatch, _no_real_keyring):
+    from doccritic.claude.client import set_api_key
+
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    set_api_key("sk-ant-in-keyring")
+    win = MainWindow()
+    try:
+        assert "checking for a key" in win.model_label.text()  # nothing slow ran while the window was built
+        with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
+            win.open_path(SAMPLE)
+        qtbot.waitUntil(lambda: "key in keyring" in win.model_label.text(), timeout=TIMEOUT)
+        assert "sk-ant" not in win.model_label.text()
+    finally:
+        win.close()
+        win.runner.wait(5000)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import contextlib
 import os
 from dataclasses import dataclass, field
-from typing import Any
-
-import anthropic
-import httpx2
+from typing import TYPE_CHECKING, Any
 
 from doccritic.core.errors import DoccriticError, ErrorKind
+
+if TYPE_CHECKING:  # the SDK takes ~0.5 s to import: only a run, a test or a model listing pays for it
+    import anthropic
+    import httpx2
 
 KEYRING_SERVICE = "doccritic"
 KEYRING_USER = "anthropic-api-key"
@@ -115,6 +116,9 @@ class Connection:
         Without a key the endpoint must be a custom one (see ``needs_key``); a placeholder key keeps the SDK
         from falling back to a credentials profile on disk that the user never gave doccritic.
         """
+        import anthropic
+        import httpx2
+
         kwargs: dict[str, Any] = {
             "api_key": self.api_key or "no-key",
             "timeout": httpx2.Timeout(self.read_timeout, connect=self.connect_timeout),

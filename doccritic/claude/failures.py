@@ -12,9 +12,10 @@ import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import anthropic
-import httpx2
+if TYPE_CHECKING:  # imported where used: the GUI must not pay for the SDK at start-up
+    import anthropic
 
 
 class FailureKind(StrEnum):
@@ -68,6 +69,9 @@ _UNSUPPORTED = re.compile(r"(extra inputs are not permitted|not supported|unsupp
 
 def classify(exc: BaseException, *, model: str = "") -> Failure:
     """The failure behind an exception raised while calling or streaming from the API."""
+    import anthropic
+    import httpx2
+
     if isinstance(exc, anthropic.APIStatusError):
         return _status_failure(exc, model)
     if isinstance(exc, anthropic.APITimeoutError | httpx2.TimeoutException):
@@ -120,6 +124,8 @@ def _status_failure(exc: anthropic.APIStatusError, model: str) -> Failure:
 
 def unsupported_parameter(exc: BaseException, names: tuple[str, ...]) -> str | None:
     """Which of our optional parameters a backend rejected with a 400, so the request can be retried without."""
+    import anthropic
+
     if not isinstance(exc, anthropic.BadRequestError):
         return None
     text = _api_message(exc)

@@ -21,13 +21,12 @@ import contextlib
 import random
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import anthropic
 
 from doccritic.claude import prompts
-from doccritic.claude.client import DEFAULT_MODEL
+from doccritic.claude.config import Backend, Estimate, PanelSettings
 from doccritic.claude.events import (
     CriticDone,
     CriticFailed,
@@ -51,39 +50,7 @@ from doccritic.core.merge import find_duplicate, merge
 
 OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort")
 EXPECTED_OUTPUT_TOKENS_PER_FINDING = 220
-
-
-@dataclass
-class PanelSettings:
-    model: str = DEFAULT_MODEL
-    effort: str | None = None
-    adaptive_thinking: bool = False
-    max_tokens: int = 4096
-    max_findings: int = prompts.DEFAULT_MAX_FINDINGS
-    max_concurrent: int = 4
-    budget_usd: float | None = None
-    attempts: int = 3  # automatic tries while nothing has arrived yet
-    max_retry_wait: float = 60.0  # longest server-requested wait we sit through
-    stagger: bool = True
-    stagger_timeout: float = 20.0
-
-
-@dataclass
-class Backend:
-    """What this endpoint turned out to support; a rejected feature is dropped for the rest of the session."""
-
-    structured_output: bool = True
-    caching: bool = True
-    effort: bool = True
-    thinking: bool = True
-    count_tokens: bool = True
-    notes: list[str] = field(default_factory=list)
-
-    def drop(self, param: str) -> None:
-        attr = {"output_config": "structured_output", "cache_control": "caching"}.get(param, param)
-        if getattr(self, attr, False):
-            setattr(self, attr, False)
-            self.notes.append(f"This endpoint does not support {param}; continuing without it.")
+__all__ = ["Backend", "Estimate", "Panel", "PanelSettings", "estimate", "request_params", "section_span"]
 
 
 _SCHEMA = anthropic.transform_schema(Critique)
@@ -112,22 +79,6 @@ def request_params(
     if settings.adaptive_thinking and backend.thinking:
         params["thinking"] = {"type": "adaptive"}
     return params
-
-
-@dataclass
-class Estimate:
-    """Before a run: expected prompt tokens and dollars per persona and in total."""
-
-    per_persona: dict[str, tuple[int, float]]  # persona id -> (prompt tokens, dollars)
-    method: str  # "count_tokens" or "local estimate"
-
-    @property
-    def total(self) -> float:
-        return sum(cost for _, cost in self.per_persona.values())
-
-    @property
-    def tokens(self) -> int:
-        return sum(tokens for tokens, _ in self.per_persona.values())
 
 
 async def estimate(

@@ -14,9 +14,8 @@ from string import Template
 from typing import Any, Protocol
 
 from doccritic import paths
+from doccritic.claude.config import DEFAULT_MAX_FINDINGS
 from doccritic.core.document import Document
-
-DEFAULT_MAX_FINDINGS = 6
 
 
 class PersonaLike(Protocol):

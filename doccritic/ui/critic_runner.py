@@ -17,9 +17,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from doccritic.claude.client import Connection, list_models
+from doccritic.claude.client import Connection
+from doccritic.claude.config import Backend, PanelSettings
 from doccritic.claude.failures import classify
-from doccritic.claude.panel import Backend, Panel, PanelSettings, estimate
 from doccritic.core.document import Document
 from doccritic.core.findings import Finding
 
@@ -30,6 +30,7 @@ class CriticRunner(QObject):
     models_listed = Signal(list, str)  # [ModelChoice], why listing failed ("" when it worked)
     connection_tested = Signal(bool, str)  # ok, one sentence
     task_failed = Signal(int, str)  # request id, one sentence (estimate or panel setup failed)
+    key_checked = Signal(str)  # where the API key comes from: "environment", "keyring" or "none"
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,9 +38,10 @@ class CriticRunner(QObject):
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="doccritic-claude", daemon=True)
         self._thread.start()
-        self._panels: dict[int, Panel] = {}
+        self._panels: dict[int, Any] = {}  # run id -> doccritic.claude.panel.Panel
         self._futures: dict[int, Future[Any]] = {}
         self.backend = Backend()  # what the endpoint supports, learnt once per session
+        self._closed = False
 
     # public API (GUI thread) -----------------------------------------------------------------
     def start_panel(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
@@ -66,6 +68,8 @@ class CriticRunner(QObject):
         request_id = next(self._ids)
 
         async def job() -> None:
+            from doccritic.claude.panel import estimate  # on the loop thread: the SDK import never blocks the UI
+
             client = connection.client()
             try:
                 result = await estimate(client, doc, personas, settings, backend=self.backend, section=section)
@@ -78,6 +82,8 @@ class CriticRunner(QObject):
 
     def list_models(self, connection: Connection) -> None:
         async def job() -> None:
+            from doccritic.claude.client import list_models
+
             client = connection.client()
             try:
                 models, why = await list_models(client)
@@ -103,8 +109,20 @@ class CriticRunner(QObject):
 
         self._submit(next(self._ids), job())
 
+    def check_key(self) -> None:
+        """Find out where the key comes from off the UI thread (importing keyring and finding its backend
+        takes ~0.2 s); the key itself never leaves this module's callers."""
+
+        async def job() -> None:
+            from doccritic.claude.client import get_api_key
+
+            self.key_checked.emit(get_api_key().source)
+
+        self._submit(next(self._ids), job())
+
     def shutdown(self, timeout: float = 2.0) -> None:
         """Cancel everything and stop the loop thread (window closing)."""
+        self._closed = True
         if not self._thread.is_alive():
             return
 
@@ -123,6 +141,9 @@ class CriticRunner(QObject):
 
     # loop side -------------------------------------------------------------------------------
     def _submit(self, request_id: int, coro: Coroutine[Any, Any, None]) -> None:
+        if self._closed:  # the window is closing: nothing new starts
+            coro.close()
+            return
         future = asyncio.run_coroutine_threadsafe(self._guard(request_id, coro), self._loop)
         self._futures[request_id] = future
         future.add_done_callback(lambda _f, rid=request_id: self._futures.pop(rid, None))
@@ -137,6 +158,8 @@ class CriticRunner(QObject):
 
     async def _drive(self, run_id: int, connection: Connection, doc: Document, personas: list[Any],
                      settings: PanelSettings, section: str | None, existing: list[Finding]) -> None:
+        from doccritic.claude.panel import Panel
+
         client = connection.client()
         panel = Panel(client, doc, personas, settings, backend=self.backend, section=section, existing=existing)
         self._panels[run_id] = panel

@@ -8,13 +8,15 @@ the current text before they are shown.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from doccritic.claude.client import DEFAULT_MODEL, Connection, get_api_key
+from doccritic.claude.client import DEFAULT_MODEL, Connection
+from doccritic.claude.config import Estimate, PanelSettings
 from doccritic.claude.events import (
     CriticDone,
     CriticFailed,
@@ -26,7 +28,6 @@ from doccritic.claude.events import (
     PanelDone,
 )
 from doccritic.claude.failures import Failure, FailureKind
-from doccritic.claude.panel import Estimate, PanelSettings
 from doccritic.core.anchoring import reanchor
 from doccritic.core.findings import Finding, Source, Status
 from doccritic.core.personas import Persona, load_personas
@@ -75,6 +76,7 @@ class CriticsController(QObject):
         self.panel = PersonaPanel()
         self.personas: dict[str, Persona] = {}
         self.session_cost = 0.0
+        self.key_source: str | None = None  # None until the runner has looked (keyring is slow to load)
         self._run_id: int | None = None
         self._run_text = ""
         self._pending: list[tuple[int, Any]] = []
@@ -85,6 +87,7 @@ class CriticsController(QObject):
         self.runner.panel_event.connect(self._queue)
         self.runner.estimate_ready.connect(self._estimated)
         self.runner.task_failed.connect(self._task_failed)
+        self.runner.key_checked.connect(self._key_checked)
         self.panel.run_requested.connect(self.run)
         self.panel.stop_requested.connect(self.stop)
         self.panel.retry_requested.connect(self.retry)
@@ -108,15 +111,25 @@ class CriticsController(QObject):
 
     # running ---------------------------------------------------------------------------------
     def status_text(self) -> str:
-        key = get_api_key()
-        conn = connection(self.settings)
+        """The status bar's Claude part; never touches the keyring (see ``refresh_key``)."""
         model = panel_settings(self.settings).model
-        if conn.needs_key:
+        custom = bool(str(self.settings.value("claude/base_url", "") or "") or os.environ.get("ANTHROPIC_BASE_URL"))
+        source = "environment" if os.environ.get("ANTHROPIC_API_KEY", "").strip() else self.key_source
+        if source is None:
+            return f"Claude: {model} · checking for a key…"
+        if source == "none" and not custom:
             return "Offline checks · Claude not set up"
-        where = "" if not conn.base_url else " · custom endpoint"
+        where = " · custom endpoint" if custom else ""
         cost = f" · ${self.session_cost:.3f} this session" if self.session_cost else ""
-        source = {"environment": "key from ANTHROPIC_API_KEY", "keyring": "key in keyring"}.get(key.source, "no key")
-        return f"Claude: {model}{where} · {source}{cost}"
+        key = {"environment": "key from ANTHROPIC_API_KEY", "keyring": "key in keyring"}.get(source, "no key")
+        return f"Claude: {model}{where} · {key}{cost}"
+
+    def refresh_key(self) -> None:
+        self.runner.check_key()
+
+    def _key_checked(self, source: str) -> None:
+        self.key_source = source
+        self.window.update_claude_status()
 
     def run(self, personas: list[Persona] | None = None, section: str | None = None) -> None:
         """Estimate, confirm, then start the checked critics (or ``personas``)."""

@@ -408,6 +408,8 @@ class MainWindow(QMainWindow):
         self.checks_applied.emit()
         if self._pending_ready:
             self._pending_ready = False
+            if self.critics.key_source is None:
+                QTimer.singleShot(300, self.critics.refresh_key)  # after the first paint, off the UI thread
             self.document_ready.emit()
 
     # critic findings -------------------------------------------------------------------------
@@ -441,6 +443,7 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.settings, self.critics.runner, self)
         if dialog.exec():
+            self.critics.refresh_key()
             self.update_claude_status()
 
     def open_persona_editor(self) -> None:

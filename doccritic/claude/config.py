@@ -1,0 +1,58 @@
+"""Run settings and what a backend supports: plain data, so the GUI can hold them without the SDK."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from doccritic.claude.client import DEFAULT_MODEL
+
+DEFAULT_MAX_FINDINGS = 6
+
+
+@dataclass
+class PanelSettings:
+    model: str = DEFAULT_MODEL
+    effort: str | None = None
+    adaptive_thinking: bool = False
+    max_tokens: int = 4096
+    max_findings: int = DEFAULT_MAX_FINDINGS
+    max_concurrent: int = 4
+    budget_usd: float | None = None
+    attempts: int = 3  # automatic tries while nothing has arrived yet
+    max_retry_wait: float = 60.0  # longest server-requested wait we sit through
+    stagger: bool = True
+    stagger_timeout: float = 20.0
+
+
+@dataclass
+class Backend:
+    """What this endpoint turned out to support; a rejected feature is dropped for the rest of the session."""
+
+    structured_output: bool = True
+    caching: bool = True
+    effort: bool = True
+    thinking: bool = True
+    count_tokens: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    def drop(self, param: str) -> None:
+        attr = {"output_config": "structured_output", "cache_control": "caching"}.get(param, param)
+        if getattr(self, attr, False):
+            setattr(self, attr, False)
+            self.notes.append(f"This endpoint does not support {param}; continuing without it.")
+
+
+@dataclass
+class Estimate:
+    """Before a run: expected prompt tokens and dollars per persona and in total."""
+
+    per_persona: dict[str, tuple[int, float]]  # persona id -> (prompt tokens, dollars)
+    method: str  # "count_tokens" or "local estimate"
+
+    @property
+    def total(self) -> float:
+        return sum(cost for _, cost in self.per_persona.values())
+
+    @property
+    def tokens(self) -> int:
+        return sum(tokens for tokens, _ in self.per_persona.values())
