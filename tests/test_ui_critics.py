@@ -41,6 +41,7 @@ def window(qtbot, api):
     win.show()
     with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
         win.open_path(SAMPLE)
+    qtbot.waitUntil(lambda: bool(win.critics.personas), timeout=TIMEOUT)  # loaded just after the first paint
     yield win
     win.editor.document().setModified(False)
     win.close()

@@ -30,6 +30,7 @@ def make_window(qtbot, path: Path) -> MainWindow:
     win.show()
     with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
         win.open_path(path)
+    qtbot.waitUntil(lambda: bool(win.critics.personas), timeout=TIMEOUT)  # persona names, just after the paint
     return win
 
 

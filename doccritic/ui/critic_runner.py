@@ -7,13 +7,11 @@ Qt), so the UI thread never waits on the network and results of a stopped run ca
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import threading
 from collections.abc import Callable, Coroutine
-from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -22,6 +20,9 @@ from doccritic.claude.config import Backend, PanelSettings
 from doccritic.claude.failures import classify
 from doccritic.core.document import Document
 from doccritic.core.findings import Finding
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 class CriticRunner(QObject):
@@ -35,9 +36,8 @@ class CriticRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ids = itertools.count(1)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="doccritic-claude", daemon=True)
-        self._thread.start()
+        self._loop: Any = None  # the asyncio loop and its thread start with the first job, not with the window
+        self._thread: threading.Thread | None = None
         self._panels: dict[int, Any] = {}  # run id -> doccritic.claude.panel.Panel
         self._futures: dict[int, Future[Any]] = {}
         self.backend = Backend()  # what the endpoint supports, learnt once per session
@@ -53,7 +53,7 @@ class CriticRunner(QObject):
     def cancel(self, run_id: int, persona_id: str | None = None) -> None:
         """Stop one critic of a run, or the whole run; returns at once, the run reports its end."""
         panel = self._panels.get(run_id)
-        if panel is not None:
+        if panel is not None and self._loop is not None:
             self._loop.call_soon_threadsafe(panel.cancel, persona_id)
 
     def cancel_all(self) -> None:
@@ -123,8 +123,9 @@ class CriticRunner(QObject):
     def shutdown(self, timeout: float = 2.0) -> None:
         """Cancel everything and stop the loop thread (window closing)."""
         self._closed = True
-        if not self._thread.is_alive():
+        if self._thread is None or not self._thread.is_alive():
             return
+        import asyncio
 
         async def stop() -> None:
             for panel in list(self._panels.values()):
@@ -144,11 +145,19 @@ class CriticRunner(QObject):
         if self._closed:  # the window is closing: nothing new starts
             coro.close()
             return
+        import asyncio  # ~40 ms, paid by the first Claude job instead of by every start of the window
+
+        if self._thread is None:
+            self._loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(target=self._loop.run_forever, name="doccritic-claude", daemon=True)
+            self._thread.start()
         future = asyncio.run_coroutine_threadsafe(self._guard(request_id, coro), self._loop)
         self._futures[request_id] = future
         future.add_done_callback(lambda _f, rid=request_id: self._futures.pop(rid, None))
 
     async def _guard(self, request_id: int, coro: Coroutine[Any, Any, None]) -> None:
+        import asyncio
+
         try:
             await coro
         except asyncio.CancelledError:

@@ -93,7 +93,21 @@ class CriticsController(QObject):
         self.panel.retry_requested.connect(self.retry)
         self.panel.stop_one_requested.connect(self.stop_one)
         self.panel.selection_changed.connect(self._remember_selection)
-        self.reload_personas()
+        self.panel.set_summary("Loading critics…")
+        # Persona files load once the first document is on screen (or after 300 ms without one): they
+        # are not needed to read the draft, and validating them is start-up time the PM would wait for.
+        self._personas_timer = QTimer(self, singleShot=True, interval=300, timeout=self._first_load)
+        self._personas_timer.start()
+
+    def defer_first_load(self) -> None:
+        """A document is being shown: load the personas right after it is on screen."""
+        if not self.personas:
+            self._personas_timer.start(50)
+
+    def _first_load(self) -> None:
+        if not self.personas:
+            self.reload_personas()
+            self.panel.set_summary("")
 
     # personas --------------------------------------------------------------------------------
     def reload_personas(self) -> None:
@@ -102,7 +116,7 @@ class CriticsController(QObject):
         saved = self.settings.value("claude/panel")
         checked = set(str(saved).split(",")) if saved else None  # None: each persona's own default
         self.panel.set_personas(loaded.personas, checked)
-        self.window.panel.delegate.persona_names = {p.id: p.name for p in loaded.personas}
+        self.window.panel.set_persona_names({p.id: p.name for p in loaded.personas})
         if loaded.errors:
             self.window.banner.show_message("Some persona files were skipped: " + " ".join(loaded.errors))
 

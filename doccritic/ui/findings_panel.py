@@ -112,6 +112,13 @@ class FindingsPanel(QWidget):
         self.proxy.set_filter(personas=None if chosen is None else {chosen})
         self._refresh_counts()
 
+    def set_persona_names(self, names: dict[str, str]) -> None:
+        """Display names for persona ids (cards, the reviewer filter)."""
+        self.delegate.persona_names = dict(names)
+        self.persona.clear()  # rebuilt with the names below
+        self._refresh_personas()
+        self.list.viewport().update()
+
     def _refresh_personas(self) -> None:
         """Offer exactly the reviewers present, keeping the current choice."""
         present = sorted({p for f in self.model.findings for p in (f.personas or ["check"])})

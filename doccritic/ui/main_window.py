@@ -410,6 +410,7 @@ class MainWindow(QMainWindow):
             self._pending_ready = False
             if self.critics.key_source is None:
                 QTimer.singleShot(300, self.critics.refresh_key)  # after the first paint, off the UI thread
+            self.critics.defer_first_load()
             self.document_ready.emit()
 
     # critic findings -------------------------------------------------------------------------
