@@ -327,3 +327,22 @@ def test_running_a_critic_again_does_not_repeat_its_findings():
         _, _, again, _ = run_panel(api, [STAFF], existing=earlier)
     assert len(earlier) == 1 and of(again, FindingFound) == [] and of(again, FindingMerged) == []
     assert len(of(again, CriticDone)[0].result.findings) == 1  # it still counts for the critic
+
+
+def test_a_wait_longer_than_the_cap_is_not_sat_through_and_the_message_says_so():
+    with FakeMessagesAPI() as api:
+        api.script(Reply.error(429, "rate_limit_error", "Slow down", headers={"retry-after": "120"}))
+        started = time.monotonic()
+        _, _, events, _ = run_panel(api, [STAFF], PanelSettings(max_retry_wait=30))
+    failure = of(events, CriticFailed)[0].failure
+    assert time.monotonic() - started < 5
+    assert failure.kind is FailureKind.RATE_LIMITED and "asked to wait 120 s" in failure.message
+
+
+def test_without_token_counting_the_estimate_is_local_and_still_priced():
+    with FakeMessagesAPI(count_tokens=False) as api:
+        client = Connection(api_key="sk-test", base_url=api.base_url).client()
+        est = asyncio.run(estimate(client, parse_markdown(DOC_TEXT), [STAFF, EXEC], PanelSettings()))
+    assert est.method == "local estimate" and est.total > 0
+    first, second = (est.per_persona[p.id][1] for p in (STAFF, EXEC))
+    assert second < first  # the second critic reads the cache the first one wrote

@@ -21,6 +21,7 @@ import contextlib
 import random
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import anthropic
@@ -282,6 +283,10 @@ class Panel:
                     return self._end(result, started, failure)
                 wait = self._retry_wait(failure, attempt, result)
                 if wait is None:
+                    too_long = failure.retry_after is not None and failure.retry_after > self.settings.max_retry_wait
+                    if too_long:  # say why we did not wait, and for how long the API asked
+                        failure = replace(failure, message=f"{failure.message} The API asked to wait "
+                                          f"{failure.retry_after:.0f} s; try again later.")
                     return self._end(result, started, failure)
                 self._queue.put_nowait(CriticProgress(persona.id, _waiting_text(failure, wait), 0, wait))
                 await asyncio.sleep(wait)
