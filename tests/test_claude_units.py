@@ -114,3 +114,9 @@ def test_a_backend_rejecting_an_optional_parameter_is_recognised():
     assert unsupported_parameter(exc, ("output_config", "cache_control")) == "output_config"
     other = status_error(400, "invalid_request_error", "messages: at least one message is required")
     assert unsupported_parameter(other, ("output_config", "cache_control")) is None
+
+
+def test_a_verdict_written_before_the_findings_does_not_release_a_half_written_one():
+    text = '{"verdict": "No.", "findings": [{"kind": "weak_argument", "severity": "major", "title": "Half wri'
+    seen, _ = feed_in_pieces(text, 9)
+    assert seen == []

@@ -16,9 +16,10 @@ import jiter
 
 
 class FindingStream:
-    """Feed text deltas; get each raw ``findings`` item once, as soon as it is complete."""
+    """Feed text deltas; get each raw item of the ``key`` array (``findings``) once, as soon as it is complete."""
 
-    def __init__(self) -> None:
+    def __init__(self, key: str = "findings") -> None:
+        self.key = key
         self._text = ""
         self._emitted = 0
         self.snapshot: dict[str, Any] = {}
@@ -33,10 +34,11 @@ class FindingStream:
         if snapshot is None:
             return []
         self.snapshot = snapshot
-        items = snapshot.get("findings")
+        items = snapshot.get(self.key)
         if not isinstance(items, list):
             return []
-        later_keys = any(key != "findings" for key in snapshot)
+        keys = list(snapshot)  # in the order written: only a key *after* the array proves it closed
+        later_keys = keys.index(self.key) < len(keys) - 1
         complete = len(items) if later_keys else len(items) - 1
         return self._take(items, complete)
 
@@ -46,7 +48,7 @@ class FindingStream:
         if whole is None:
             return [], None
         self.snapshot = whole
-        items = whole.get("findings")
+        items = whole.get(self.key)
         rest = self._take(items, len(items)) if isinstance(items, list) else []
         return rest, whole
 

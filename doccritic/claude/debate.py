@@ -1,0 +1,448 @@
+"""Debate engine: two personas argue turn by turn over the draft, then a referee sums up.
+
+Same conventions as the critic panel: one ``AsyncAnthropic``, typed events from an async iterator, no
+Qt. The request for each turn is the shared debate instructions and the document (cache breakpoint
+one), then the setup and the transcript so far (cache breakpoint two, on the latest turn), then the
+speaker's instruction: every turn re-reads what earlier turns already cached.
+
+The session is long-lived and steerable while it runs: :meth:`DebateSession.pause`, ``resume``,
+``stop`` (keeps the partial turn, marked), ``interject`` (the moderator message reaches the next
+turn), ``another_round``, ``regenerate_last`` and ``retry`` (an interrupted turn). ``events()`` runs
+whatever is pending — the remaining turns, then the referee — and can be called again to continue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from doccritic.claude.config import Backend
+from doccritic.claude.failures import AUTO_RETRY, Failure, FailureKind, classify, unsupported_parameter
+from doccritic.claude.pricing import PriceTable, Usage, load_prices
+from doccritic.claude.prompts import template
+from doccritic.claude.streamparse import FindingStream
+from doccritic.core.anchoring import anchor_quote
+from doccritic.core.debates import Citation, Debate, Interjection, Summary, SummaryPoint, Turn
+from doccritic.core.document import Document
+from doccritic.core.findings import Anchor, Kind, Severity
+
+_QUOTED = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")  # passages a turn quotes: 12+ characters in double quotes
+MAX_SUMMARY_POINTS = 10
+
+
+# events -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TurnStarted:
+    index: int
+    speaker: str
+
+
+@dataclass(frozen=True)
+class TurnDelta:
+    index: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TurnDone:
+    turn: Turn  # complete, or stopped by the PM (status "stopped")
+
+
+@dataclass(frozen=True)
+class TurnFailed:
+    turn: Turn  # status "interrupted": its text so far is kept; retry() runs it again
+    failure: Failure
+
+
+@dataclass(frozen=True)
+class TurnWaiting:
+    index: int
+    message: str  # "rate limited, retrying in 4 s"
+
+
+@dataclass(frozen=True)
+class SummaryStarted:
+    pass
+
+
+@dataclass(frozen=True)
+class SummaryPointFound:
+    point: SummaryPoint
+
+
+@dataclass(frozen=True)
+class SummaryDone:
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class SummaryFailed:
+    failure: Failure
+
+
+@dataclass(frozen=True)
+class DebateIdle:
+    """Nothing more to do until the PM asks (finished, paused, stopped or waiting for a retry)."""
+
+    debate: Debate
+    reason: str  # "finished", "paused", "stopped", "interrupted"
+
+
+DebateEvent = (TurnStarted | TurnDelta | TurnDone | TurnFailed | TurnWaiting | SummaryStarted
+               | SummaryPointFound | SummaryDone | SummaryFailed | DebateIdle)
+
+
+# the session ----------------------------------------------------------------------------------
+class DebateSession:
+    def __init__(
+        self,
+        client: Any,
+        doc: Document,
+        debate: Debate,
+        personas: dict[str, Any],
+        *,
+        max_tokens: int | None = None,
+        prices: PriceTable | None = None,
+        backend: Backend | None = None,
+        summarize: bool = True,
+        attempts: int = 3,
+    ) -> None:
+        self.client, self.doc, self.debate, self.personas = client, doc, debate, personas
+        self.max_tokens = max_tokens or max(400, debate.turn_words * 3)
+        self.prices = prices or load_prices()
+        self.backend = backend or Backend()
+        self.summarize = summarize
+        self.attempts = attempts
+        self._paused = False
+        self._stopped = False
+        self._resume = asyncio.Event()
+        self._resume.set()
+        self._current: asyncio.Task[None] | None = None
+        self._queue: asyncio.Queue[DebateEvent] = asyncio.Queue()
+        self._summary_wanted = False
+
+    # commands (call on the session's loop) ---------------------------------------------------
+    def pause(self) -> None:
+        """Finish the turn being written, then wait."""
+        self._paused = True
+        self._resume.clear()
+
+    def resume(self) -> None:
+        self._paused = False
+        self._stopped = False
+        self._resume.set()
+
+    def stop(self) -> None:
+        """Stop now: the turn being written is kept as it is, marked stopped."""
+        self._stopped = True
+        self._resume.set()
+        if self._current is not None and not self._current.done():
+            self._current.cancel()
+
+    def interject(self, text: str) -> None:
+        text = text.strip()
+        if text:
+            self.debate.interjections.append(Interjection(after_turn=len(self.debate.turns), text=text))
+
+    def another_round(self) -> None:
+        self.debate.rounds += 1
+        self.debate.summary = None  # the referee sums up the longer debate
+
+    def regenerate_last(self) -> None:
+        if self.debate.turns:
+            self.debate.turns.pop()
+            self.debate.summary = None
+
+    def retry(self) -> None:
+        """Run an interrupted (or stopped) last turn again."""
+        if self.debate.turns and self.debate.turns[-1].status != "complete":
+            self.debate.turns.pop()
+        self._stopped = False
+
+    def request_summary(self) -> None:
+        """Sum up now, even before all rounds are spoken."""
+        self._summary_wanted = True
+
+    # running ---------------------------------------------------------------------------------
+    async def events(self) -> AsyncIterator[DebateEvent]:
+        worker = asyncio.create_task(self._run())
+        try:
+            while True:
+                event = await self._queue.get()
+                yield event
+                if isinstance(event, DebateIdle):
+                    return
+        finally:
+            if not worker.done():
+                self.stop()
+                worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+
+    async def _run(self) -> None:
+        reason = "finished"
+        while True:
+            if self._stopped:
+                reason = "stopped"
+                break
+            if self._summary_wanted:
+                break
+            if self._paused:
+                self._queue.put_nowait(DebateIdle(self.debate, "paused"))
+                return
+            turns = self.debate.turns
+            if turns and turns[-1].status == "interrupted":
+                reason = "interrupted"
+                break
+            if len(turns) >= self.debate.planned_turns:
+                break
+            self._current = asyncio.create_task(self._turn(len(turns) + 1))
+            try:
+                await self._current
+            except asyncio.CancelledError:
+                if not self._stopped:
+                    raise
+            finally:
+                self._current = None
+        if reason == "finished" and self.summarize and self.debate.summary is None and self.debate.turns:
+            self._summary_wanted = False
+            await self._referee()
+        self._queue.put_nowait(DebateIdle(self.debate, reason))
+
+    # one turn ----------------------------------------------------------------------------------
+    async def _turn(self, index: int) -> None:
+        debate = self.debate
+        speaker = debate.speaker_for(index)
+        turn = Turn(index=index, speaker=speaker, side=debate.side_of(speaker))
+        attempt = 0
+        while True:
+            attempt += 1
+            turn.text = ""
+            self._queue.put_nowait(TurnStarted(index, speaker))
+            box: dict[str, Any] = {}
+            try:
+                await self._stream(self._turn_params(index), box, lambda delta: self._delta(turn, delta))
+            except asyncio.CancelledError:
+                turn.status = "stopped"
+                return self._finish_turn(turn, box, stopped=True)
+            except Exception as exc:
+                param = unsupported_parameter(exc, ("cache_control",))
+                if param and not box.get("opened"):
+                    self.backend.drop(param)
+                    attempt -= 1
+                    continue
+                failure = classify(exc, model=debate.model)
+                if not turn.text and failure.kind in AUTO_RETRY and attempt < self.attempts:
+                    wait = failure.retry_after if failure.retry_after is not None else 0.5 * 2 ** (attempt - 1)
+                    if wait <= 60:
+                        self._queue.put_nowait(TurnWaiting(index, f"{_what(failure)}, retrying in {round(wait)} s"))
+                        await asyncio.sleep(wait)
+                        continue
+                return self._fail_turn(turn, box, failure)
+            stop = box.get("stop_reason")
+            if not box.get("stop_seen"):
+                return self._fail_turn(turn, box, Failure(FailureKind.TRUNCATED, "The turn stopped mid-sentence."))
+            if stop == "refusal":
+                return self._fail_turn(turn, box, Failure(FailureKind.REFUSAL, "The model declined this turn."))
+            return self._finish_turn(turn, box)
+
+    def _delta(self, turn: Turn, text: str) -> None:
+        turn.text += text
+        self._queue.put_nowait(TurnDelta(turn.index, text))
+
+    def _finish_turn(self, turn: Turn, box: dict[str, Any], *, stopped: bool = False) -> None:
+        turn.text = turn.text.strip()
+        turn.citations = self.cite(turn.text)
+        turn.usage = box.get("usage", Usage()).as_dict()
+        self._count(box)
+        if stopped:
+            turn.status = "stopped"
+        self.debate.turns.append(turn)
+        self._queue.put_nowait(TurnDone(turn))
+
+    def _fail_turn(self, turn: Turn, box: dict[str, Any], failure: Failure) -> None:
+        turn.status, turn.failure = "interrupted", failure.message
+        turn.text = turn.text.strip()
+        turn.citations = self.cite(turn.text)
+        turn.usage = box.get("usage", Usage()).as_dict()
+        self._count(box)
+        self.debate.turns.append(turn)
+        self._queue.put_nowait(TurnFailed(turn, failure))
+
+    def _count(self, box: dict[str, Any]) -> None:
+        usage = box.get("usage")
+        if usage is None:
+            return
+        total = Usage(**{k: self.debate.usage.get(k, 0) for k in Usage.__dataclass_fields__}) + usage
+        self.debate.usage = total.as_dict()
+        self.debate.cost_usd = self.prices.cost(self.debate.model, total)
+
+    # the referee -----------------------------------------------------------------------------
+    async def _referee(self) -> None:
+        self._queue.put_nowait(SummaryStarted())
+        summary = Summary()
+        parser = FindingStream("points")
+        box: dict[str, Any] = {}
+
+        def take(delta: str) -> None:
+            for raw in parser.feed(delta):
+                self._add_point(summary, raw)
+
+        try:
+            await self._stream(self._referee_params(), box, take)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self._count(box)
+            self._queue.put_nowait(SummaryFailed(classify(exc, model=self.debate.model)))
+            return
+        self._count(box)
+        rest, whole = parser.finish()
+        for raw in rest:
+            self._add_point(summary, raw)
+        if whole is None and not summary.points:
+            self._queue.put_nowait(SummaryFailed(Failure(FailureKind.MALFORMED, "The referee's summary was garbled.")))
+            return
+        summary.verdict = str((whole or {}).get("verdict") or "").strip()
+        self.debate.summary = summary
+        self._queue.put_nowait(SummaryDone(summary))
+
+    def _add_point(self, summary: Summary, raw: Any) -> None:
+        if not isinstance(raw, dict) or not str(raw.get("text") or "").strip():
+            return
+        kinds, severities = {k.value for k in Kind}, {s.value for s in Severity}
+        try:
+            point = SummaryPoint(
+                category=raw.get("category") if raw.get("category") in ("strongest", "conceded", "unresolved",
+                                                                          "change") else "unresolved",
+                side=raw.get("side") if raw.get("side") in ("for", "against", "both") else "both",
+                text=str(raw["text"]).strip(),
+                citations=[self.place(str(q)) for q in raw.get("citations") or [] if str(q).strip()],
+                kind=Kind(raw["kind"]) if raw.get("kind") in kinds else Kind.CHALLENGED_ASSUMPTION,
+                severity=Severity(raw["severity"]) if raw.get("severity") in severities else Severity.MAJOR,
+            )
+        except (ValueError, TypeError):
+            return
+        summary.points.append(point)
+        self._queue.put_nowait(SummaryPointFound(point))
+
+    # requests --------------------------------------------------------------------------------
+    async def _stream(self, params: dict[str, Any], box: dict[str, Any], on_text: Any) -> None:
+        async with self.client.messages.stream(**params) as stream:
+            box["opened"] = True
+            async for event in stream:
+                if event.type == "message_start":
+                    box["usage"] = Usage.of(event.message.usage)
+                elif event.type == "text":
+                    on_text(event.text)
+                elif event.type == "message_delta":
+                    usage = box.get("usage", Usage())
+                    usage.output_tokens = int(getattr(event.usage, "output_tokens", 0) or 0)
+                    box["usage"] = usage
+                    box["stop_reason"], box["stop_seen"] = event.delta.stop_reason, True
+
+    def _system(self) -> list[dict[str, Any]]:
+        doc_block: dict[str, Any] = {"type": "text", "text": template("critic-document").substitute(
+            title=self.doc.title or "Untitled", word_count=self.doc.word_count,
+            text=self.doc.text.replace("</document>", "</ document>").replace("<document>", "< document>"))}
+        if self.backend.caching:
+            doc_block["cache_control"] = {"type": "ephemeral"}
+        return [{"type": "text", "text": template("debate-system").template}, doc_block]
+
+    def _setup_block(self) -> str:
+        d = self.debate
+        pro, con = self.personas[d.pro], self.personas[d.con]
+        if d.free_positions:
+            pro_pos = con_pos = "Take the position your seat leads you to; you need not disagree for its own sake."
+        else:
+            pro_pos = "Argue FOR the motion: defend the draft's position."
+            con_pos = "Argue AGAINST the motion: attack the draft's position."
+        focus = f"The debate is about this passage or finding: {d.focus}\n" if d.focus else ""
+        return template("debate-setup").substitute(
+            motion=d.motion, focus=focus, pro_brief=pro.brief().strip(), pro_position=pro_pos,
+            con_brief=con.brief().strip(), con_position=con_pos)
+
+    def _transcript_blocks(self, upto: int) -> list[dict[str, Any]]:
+        """Earlier turns and interjections, in order, one block each; the last carries the cache breakpoint."""
+        blocks: list[dict[str, Any]] = []
+        notes = sorted(self.debate.interjections, key=lambda n: n.after_turn)
+        for turn in self.debate.turns[:upto]:
+            for note in (n for n in notes if n.after_turn == turn.index - 1):
+                blocks.append({"type": "text", "text": f"Moderator (the document's author): {note.text}"})
+            name = self.personas[turn.speaker].name
+            marker = "" if turn.status == "complete" else " [cut off]"
+            blocks.append({"type": "text", "text": f"Turn {turn.index} — {name} ({turn.side}){marker}:\n{turn.text}"})
+        for note in (n for n in notes if n.after_turn >= upto):
+            blocks.append({"type": "text", "text": f"Moderator (the document's author): {note.text}"})
+        if blocks and self.backend.caching:
+            blocks[-1]["cache_control"] = {"type": "ephemeral"}
+        return blocks
+
+    def _turn_params(self, index: int) -> dict[str, Any]:
+        d = self.debate
+        speaker = self.personas[d.speaker_for(index)]
+        previous = d.turns[-1] if d.turns else None
+        if previous is None:
+            instruction = "Open the debate: state your case on the motion, grounded in the document."
+        else:
+            other = self.personas[previous.speaker].name
+            instruction = (f"Answer {other}'s latest point directly first, then press your case. If they have "
+                           "given you new evidence or a better argument, say so with \"I concede\".")
+        if d.interjections and d.interjections[-1].after_turn >= len(d.turns):
+            instruction += " The moderator has just spoken: address what they said."
+        content = [{"type": "text", "text": self._setup_block()}, *self._transcript_blocks(len(d.turns)),
+                   {"type": "text", "text": template("debate-turn").substitute(
+                       speaker_name=speaker.name, index=index, total=d.planned_turns, words=d.turn_words,
+                       instruction=instruction)}]
+        return {"model": d.model, "max_tokens": self.max_tokens, "system": self._system(),
+                "messages": [{"role": "user", "content": content}]}
+
+    def _referee_params(self) -> dict[str, Any]:
+        content = [{"type": "text", "text": self._setup_block()}, *self._transcript_blocks(len(self.debate.turns)),
+                   {"type": "text", "text": template("debate-referee").substitute(max_points=MAX_SUMMARY_POINTS)}]
+        return {"model": self.debate.model, "max_tokens": 3000, "system": self._system(),
+                "messages": [{"role": "user", "content": content}]}
+
+    # citations -------------------------------------------------------------------------------
+    def place(self, quote: str) -> Citation:
+        where = anchor_quote(self.doc.text, quote)
+        if where.anchor is Anchor.AMBIGUOUS or not where.anchor.placed:
+            return Citation(quote=quote, anchor=where.anchor)
+        return Citation(quote=quote, start=where.start, end=where.end, anchor=where.anchor)
+
+    def cite(self, text: str) -> list[Citation]:
+        """The document passages a turn quotes; quotes not found in the document are dropped (they may quote
+        the other speaker)."""
+        out = []
+        for m in _QUOTED.finditer(text):
+            c = self.place(m.group(1).strip())
+            if c.placed:
+                out.append(c)
+        return out
+
+
+def new_debate(motion: str, pro: str, con: str, *, model: str, opener: str | None = None, rounds: int = 3,
+               turn_words: int = 180, free_positions: bool = False, focus: str = "") -> Debate:
+    return Debate(motion=motion, pro=pro, con=con, opener=opener or pro, rounds=max(1, rounds),
+                  turn_words=max(40, turn_words), free_positions=free_positions, focus=focus, model=model)
+
+
+_WAITING = {FailureKind.RATE_LIMITED: "rate limited", FailureKind.OVERLOADED: "API overloaded",
+            FailureKind.SERVER: "API error", FailureKind.OFFLINE: "cannot connect", FailureKind.TIMEOUT: "timed out",
+            FailureKind.DISCONNECTED: "connection dropped"}
+
+
+def _what(failure: Failure) -> str:
+    return _WAITING.get(failure.kind, "failed")
+
+
+def suggested_motion(focus: str | None = None, title: str = "") -> str:
+    """A motion to start from: about a passage or finding when there is one, else about the draft."""
+    if focus:
+        text = " ".join(focus.split())
+        text = text if len(text) <= 160 else text[:157] + "…"
+        return f"The draft is right to commit to this: “{text}”"
+    return f"“{title or 'This draft'}” is ready for the review meeting as written."
+

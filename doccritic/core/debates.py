@@ -1,0 +1,144 @@
+"""Debates: two personas argue over the draft, turn by turn; the transcript is part of the review.
+
+A debate is saved with its review (review JSON ``debates[]``) exactly as these models dump: the
+motion, who argued which side, every turn with the passages it quoted, the PM's interjections, the
+referee's summary, and what it cost. A turn that failed or was stopped is kept and marked, never lost.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, new_id
+
+Side = Literal["for", "against", "free"]
+TurnStatus = Literal["complete", "interrupted", "stopped"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Citation(BaseModel):
+    """A passage of the document a turn or a summary point quotes, placed like a finding's quote."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quote: str
+    start: int | None = None
+    end: int | None = None
+    anchor: Anchor = Anchor.UNANCHORED
+
+    @property
+    def placed(self) -> bool:
+        return self.anchor.placed and self.start is not None and self.end is not None
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    index: int  # 1-based, in speaking order
+    speaker: str  # persona id
+    side: Side
+    text: str = ""
+    citations: list[Citation] = Field(default_factory=list)
+    status: TurnStatus = "complete"
+    failure: str | None = None  # why an interrupted turn stopped, for the user
+    usage: dict[str, int] = Field(default_factory=dict)
+    at: datetime = Field(default_factory=_now)
+
+
+class Interjection(BaseModel):
+    """A moderator message from the PM; both personas see it from the next turn on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    after_turn: int  # the number of turns spoken when it was made
+    text: str
+    at: datetime = Field(default_factory=_now)
+
+
+class SummaryPoint(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=new_id)
+    category: Literal["strongest", "conceded", "unresolved", "change"]
+    side: Literal["for", "against", "both"] = "both"
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    kind: Kind = Kind.CHALLENGED_ASSUMPTION  # what it becomes with "Add as finding"
+    severity: Severity = Severity.MAJOR
+    finding_id: str | None = None  # set once it was added as a finding
+
+
+class Summary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: str = ""
+    points: list[SummaryPoint] = Field(default_factory=list)
+
+
+class Debate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=new_id)
+    motion: str
+    pro: str  # persona id arguing for the motion (or first speaker's side when positions are free)
+    con: str
+    free_positions: bool = False
+    opener: str  # persona id who speaks first
+    rounds: int = 3  # exchanges: one turn each
+    turn_words: int = 180
+    focus: str = ""  # the passage or finding the debate is about, if any
+    model: str = ""
+    turns: list[Turn] = Field(default_factory=list)
+    interjections: list[Interjection] = Field(default_factory=list)
+    summary: Summary | None = None
+    usage: dict[str, int] = Field(default_factory=dict)
+    cost_usd: float = 0.0
+    created_at: datetime = Field(default_factory=_now)
+
+    def side_of(self, persona_id: str) -> Side:
+        if self.free_positions:
+            return "free"
+        return "for" if persona_id == self.pro else "against"
+
+    def speaker_for(self, index: int) -> str:
+        """Who speaks turn ``index`` (1-based): the opener, then alternating."""
+        other = self.con if self.opener == self.pro else self.pro
+        return self.opener if index % 2 == 1 else other
+
+    @property
+    def planned_turns(self) -> int:
+        return 2 * self.rounds
+
+    @property
+    def title(self) -> str:
+        motion = " ".join(self.motion.split())
+        return motion if len(motion) <= 80 else motion[:77] + "…"
+
+
+def point_to_finding(point: SummaryPoint, debate: Debate) -> Finding:
+    """A referee's point as a finding on the passage it concerns (source ``debate``)."""
+    placed = next((c for c in point.citations if c.placed), None)
+    quote = placed.quote if placed else (point.citations[0].quote if point.citations else "")
+    anchor = placed.anchor if placed else (Anchor.UNANCHORED if quote else Anchor.DOCUMENT)
+    label = {"strongest": "Strongest point", "conceded": "Conceded", "unresolved": "Unresolved",
+             "change": "Change needed"}[point.category]
+    title = " ".join(point.text.split())
+    title = title if len(title) <= 90 else title[:87] + "…"
+    return Finding(
+        source=Source.DEBATE,
+        persona=debate.pro if point.side == "for" else debate.con if point.side == "against" else None,
+        kind=point.kind,
+        severity=point.severity,
+        title=title,
+        quote=quote,
+        start=placed.start if placed else None,
+        end=placed.end if placed else None,
+        anchor=anchor,
+        rationale=f"{label} in the debate “{debate.title}”: {point.text}",
+    )
