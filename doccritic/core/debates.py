@@ -142,3 +142,22 @@ def point_to_finding(point: SummaryPoint, debate: Debate) -> Finding:
         anchor=anchor,
         rationale=f"{label} in the debate “{debate.title}”: {point.text}",
     )
+
+
+def replace_citations(debate: Debate, text: str) -> Debate:
+    """The debate with every cited passage placed again on ``text`` (the document changed since)."""
+    from doccritic.core.anchoring import anchor_quote
+
+    def again(c: Citation) -> Citation:
+        where = anchor_quote(text, c.quote, hint=c.start)
+        if where.anchor is Anchor.AMBIGUOUS or not where.anchor.placed:
+            return Citation(quote=c.quote, anchor=where.anchor)
+        return Citation(quote=c.quote, start=where.start, end=where.end, anchor=where.anchor)
+
+    copy = debate.model_copy(deep=True)
+    for turn in copy.turns:
+        turn.citations = [again(c) for c in turn.citations]
+    if copy.summary is not None:
+        for point in copy.summary.points:
+            point.citations = [again(c) for c in point.citations]
+    return copy

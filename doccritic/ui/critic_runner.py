@@ -32,6 +32,7 @@ class CriticRunner(QObject):
     connection_tested = Signal(bool, str)  # ok, one sentence
     task_failed = Signal(int, str)  # request id, one sentence (estimate or panel setup failed)
     key_checked = Signal(str)  # where the API key comes from: "environment", "keyring" or "none"
+    debate_event = Signal(int, object)  # debate id, a doccritic.claude.debate event (DebateIdle ends a pass)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +40,8 @@ class CriticRunner(QObject):
         self._loop: Any = None  # the asyncio loop and its thread start with the first job, not with the window
         self._thread: threading.Thread | None = None
         self._panels: dict[int, Any] = {}  # run id -> doccritic.claude.panel.Panel
+        self._debates: dict[int, tuple[Any, Any]] = {}  # debate id -> (DebateSession, its client)
+        self._debate_passes: dict[int, Any] = {}  # debate id -> the task running its current pass
         self._futures: dict[int, Future[Any]] = {}
         self.backend = Backend()  # what the endpoint supports, learnt once per session
         self._closed = False
@@ -108,6 +111,62 @@ class CriticRunner(QObject):
                 await client.close()
 
         self._submit(next(self._ids), job())
+
+    # debates ---------------------------------------------------------------------------------
+    def start_debate(self, connection: Connection, doc: Document, debate: Any, personas: dict[str, Any]) -> int:
+        """Run a debate (a doccritic.core.debates.Debate, new or continued) until it is idle; returns its id."""
+        debate_id = next(self._ids)
+
+        async def job() -> None:
+            from doccritic.claude.debate import DebateSession
+
+            client = connection.client()
+            session = DebateSession(client, doc, debate, personas, backend=self.backend)
+            self._debates[debate_id] = (session, client)
+            await self._debate_pass(debate_id)
+
+        self._submit(debate_id, job())
+        return debate_id
+
+    def debate_command(self, debate_id: int, command: str, *args: Any) -> None:
+        """pause, resume, stop, interject(text), another_round, regenerate_last, retry, request_summary; the
+        ones that need more turns start another pass when the debate was idle."""
+        entry = self._debates.get(debate_id)
+        if entry is None or self._loop is None:
+            return
+
+        def apply() -> None:
+            session = entry[0]
+            getattr(session, command)(*args)
+            if command in ("resume", "another_round", "regenerate_last", "retry", "request_summary") and \
+                    debate_id not in self._debate_passes:
+                self._debate_passes[debate_id] = self._loop.create_task(self._debate_pass(debate_id))
+
+        self._loop.call_soon_threadsafe(apply)
+
+    def end_debate(self, debate_id: int) -> None:
+        entry = self._debates.pop(debate_id, None)
+        if entry is not None and self._loop is not None:
+            session, client = entry
+
+            async def close() -> None:
+                session.stop()
+                await client.close()
+
+            self._submit(next(self._ids), close())
+
+    async def _debate_pass(self, debate_id: int) -> None:
+        import asyncio
+
+        entry = self._debates.get(debate_id)
+        if entry is None:
+            return
+        self._debate_passes[debate_id] = asyncio.current_task()
+        try:
+            async for event in entry[0].events():
+                self.debate_event.emit(debate_id, event)
+        finally:
+            self._debate_passes.pop(debate_id, None)
 
     def check_key(self) -> None:
         """Find out where the key comes from off the UI thread (importing keyring and finding its backend

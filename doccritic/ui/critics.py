@@ -99,6 +99,12 @@ class CriticsController(QObject):
         self._personas_timer = QTimer(self, singleShot=True, interval=300, timeout=self._first_load)
         self._personas_timer.start()
 
+    def ensure_personas(self) -> None:
+        """Load the personas now if the deferred first load has not run yet."""
+        if not self.personas:
+            self._personas_timer.stop()
+            self._first_load()
+
     def defer_first_load(self) -> None:
         """A document is being shown: load the personas right after it is on screen."""
         if not self.personas:

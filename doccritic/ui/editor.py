@@ -8,7 +8,15 @@ equals its quote is reported through ``spans_touched`` so the window can mark th
 from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QSyntaxHighlighter, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QMouseEvent,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from doccritic.core.findings import Finding
@@ -102,6 +110,7 @@ class DocumentEditor(QPlainTextEdit):
 
     finding_clicked = Signal(str)
     spans_touched = Signal(list)  # finding ids whose highlighted text was edited
+    debate_requested = Signal(str)  # the selected text: "Debate this"
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -277,6 +286,23 @@ class DocumentEditor(QPlainTextEdit):
         cursor.setPosition(span[0])
         cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
         return cursor.selectedText().replace("\u2029", "\n")
+
+    def flash_span(self, start: int, end: int) -> None:
+        """Select a Qt span and scroll to it (a cited passage clicked in a debate)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
+        menu = self.createStandardContextMenu(event.pos())
+        selected = self.textCursor().selectedText().replace("\u2029", "\n").strip()
+        if selected:
+            menu.addSeparator()
+            menu.addAction("Debate this…", lambda: self.debate_requested.emit(selected))
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     # clicks ----------------------------------------------------------------------------------
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override

@@ -44,6 +44,7 @@ DECISIONS = (
 class FindingsPanel(QWidget):
     finding_selected = Signal(str)
     decision_requested = Signal(str, list)  # action, finding ids
+    debate_requested = Signal(str)  # finding id: "Debate this finding"
 
     def __init__(self, model: FindingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,6 +182,9 @@ class FindingsPanel(QWidget):
         for action, title, tip in DECISIONS:
             item = menu.addAction(title, lambda a=action: self._request(a))
             item.setToolTip(tip)
+        fid = self.list.indexAt(pos).data(Role.ID)
+        menu.addSeparator()
+        menu.addAction("Debate this finding…", lambda: self.debate_requested.emit(fid))
         menu.exec(self.list.viewport().mapToGlobal(pos))
 
     def _update_decisions(self) -> None:

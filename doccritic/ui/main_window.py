@@ -28,6 +28,7 @@ from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import SUPPORTED_SUFFIXES
 from doccritic.ui import session, theme
 from doccritic.ui.critics import CriticsController
+from doccritic.ui.debates import DebatesController
 from doccritic.ui.editor import DocumentEditor
 from doccritic.ui.findings_model import FindingsModel
 from doccritic.ui.findings_panel import FindingsPanel
@@ -118,6 +119,13 @@ class MainWindow(QMainWindow):
         self.critics_dock = QDockWidget("Critics", self, objectName="critics")
         self.critics_dock.setWidget(self.critics.panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.critics_dock)
+        self.debates = DebatesController(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.debates.dock)
+        self.tabifyDockWidget(self.findings_dock, self.debates.dock)
+        self.findings_dock.raise_()
+        self.editor.debate_requested.connect(lambda text: self.debates.new_debate(focus=text))
+        self.panel.debate_requested.connect(self._debate_finding)
+        self.critics.panel.debate_requested.connect(lambda: self.debates.new_debate())
         self.resizeDocks([self.outline_dock, self.findings_dock], [220, 420], Qt.Orientation.Horizontal)
 
     def _action(self, menu, text: str, slot, shortcut=None, **kw) -> QAction:
@@ -150,6 +158,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.outline_dock.toggleViewAction())
         view.addAction(self.findings_dock.toggleViewAction())
         view.addAction(self.critics_dock.toggleViewAction())
+        view.addAction(self.debates.dock.toggleViewAction())
         view.addSeparator()
         self._action(view, "Zoom &In", lambda: self.editor.zoomIn(1), QKeySequence.StandardKey.ZoomIn)
         self._action(view, "Zoom &Out", lambda: self.editor.zoomOut(1), QKeySequence.StandardKey.ZoomOut)
@@ -164,6 +173,7 @@ class MainWindow(QMainWindow):
         review.addSeparator()
         self._action(review, "Run C&ritics…", lambda: self.critics.run(), "Ctrl+Shift+R")
         self._action(review, "&Stop Critics", self.critics.stop, "Ctrl+Shift+.")
+        self._action(review, "&Debate…", lambda: self.debates.new_debate(), "Ctrl+Shift+D")
         self._action(review, "&Personas…", self.open_persona_editor)
         self._action(review, "Claude &Settings…", self.open_claude_settings)
         help_menu = bar.addMenu("&Help")
@@ -208,6 +218,7 @@ class MainWindow(QMainWindow):
         self.editor.highlighter.enabled = info.format.value == "markdown"
         self.editor.highlighter.set_structure(_line_structure(snap) if info.read_only else {})
         self._apply_snapshot(snap)
+        self.debates.set_document(snap.debates, snap.text)
         if info.path:
             self.watcher.addPath(str(info.path))
             self._remember_recent(info.path)
@@ -324,6 +335,7 @@ class MainWindow(QMainWindow):
         if self.info and self.info.path:
             self.watcher.removePath(str(self.info.path))
         self.info = self.snapshot = None
+        self.debates.set_document([], "")
         self.findings.update_findings([])
         self.editor.set_findings([])
         self.editor.blockSignals(True)
@@ -439,6 +451,9 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._save_timer.start()
 
+    def schedule_review_save(self) -> None:
+        self._save_timer.start()
+
     def open_claude_settings(self) -> None:
         from doccritic.ui.settings_dialog import SettingsDialog
 
@@ -455,6 +470,11 @@ class MainWindow(QMainWindow):
 
     def update_claude_status(self) -> None:
         self.model_label.setText(self.critics.status_text())
+
+    def _debate_finding(self, finding_id: str) -> None:
+        f = self.findings.finding(finding_id)
+        if f is not None:
+            self.debates.new_debate(focus=f"{f.title}: “{f.quote}”" if f.quote else f.title)
 
     def _sections_by_finding(self, findings: list[Finding]) -> dict[str, str]:
         assert self.snapshot is not None
@@ -561,6 +581,7 @@ class MainWindow(QMainWindow):
         text_map = Utf16Map(self.snapshot.text)
         findings = [self._with_live_span(f, text_map) for f in self.findings.findings]
         review = review_for(self.snapshot.doc, [f for f in findings if f is not None])
+        review.debates = self.debates.saved(self.snapshot.text)
         store = self.store
         self.runner.submit(
             "store", lambda: store.save(review), lambda _: None,
@@ -686,6 +707,7 @@ class MainWindow(QMainWindow):
             self._save_timer.stop()
             self._save_review()
         self.runner.wait(3000)
+        self.debates.stop_all()
         self.critics.shutdown()
         if self.store is not None:
             self.store.close()

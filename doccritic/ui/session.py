@@ -11,8 +11,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from doccritic.core.anchoring import reanchor
 from doccritic.core.checks import CheckResult, run_checks
+from doccritic.core.debates import Debate, replace_citations
 from doccritic.core.document import DocFormat, Document
 from doccritic.core.findings import Finding, Source
 from doccritic.core.journal import Journal, JournalEntry
@@ -48,6 +51,7 @@ class Snapshot:
     checks: CheckResult
     text: str
     restored: list[Finding] = field(default_factory=list)  # the saved review's findings, re-anchored
+    debates: list[Debate] = field(default_factory=list)  # the saved debates, citations placed on ``text``
     recovered: JournalEntry | None = None  # unsaved text from a session that ended without saving
 
 
@@ -63,7 +67,15 @@ def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
     if not stored.fingerprint_matches:
         findings = [f if f.source is Source.CHECK else reanchor(f, old_text, snap.text) for f in findings]
     snap.restored = findings
-    return list(store.warnings)
+    warnings = list(store.warnings)
+    for raw in stored.review.debates:
+        try:
+            debate = Debate.model_validate(raw)
+        except ValidationError:
+            warnings.append("A saved debate could not be read and was left out.")
+            continue
+        snap.debates.append(debate if stored.fingerprint_matches else replace_citations(debate, snap.text))
+    return warnings
 
 
 def open_for_editing(

@@ -1,0 +1,92 @@
+"""Setting up a debate: the motion, who argues which side, who opens, how long it runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+@dataclass
+class DebateChoice:
+    motion: str
+    pro: str
+    con: str
+    opener: str
+    rounds: int
+    turn_words: int
+    free_positions: bool
+
+
+class DebateDialog(QDialog):
+    def __init__(self, personas: list[Any], motion: str, *, pro: str | None = None, con: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Start a debate")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        intro = QLabel("Two reviewers argue over the draft while you read along; you can step in at any turn. "
+                       "A referee sums up at the end.", wordWrap=True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.motion = QPlainTextEdit(motion)
+        self.motion.setFixedHeight(72)
+        form.addRow("Motion", self.motion)
+        self.pro, self.con = QComboBox(), QComboBox()
+        for combo in (self.pro, self.con):
+            for p in personas:
+                combo.addItem(p.name, p.id)
+        ids = [p.id for p in personas]
+        self.pro.setCurrentIndex(ids.index(pro) if pro in ids else 0)
+        self.con.setCurrentIndex(ids.index(con) if con in ids else min(1, len(ids) - 1))
+        form.addRow("Argues for", self.pro)
+        form.addRow("Argues against", self.con)
+        self.free = QCheckBox("Free positions (each argues from their own seat, not an assigned side)")
+        form.addRow("", self.free)
+        self.opener = QComboBox()
+        self.opener.addItem("The side for the motion", "pro")
+        self.opener.addItem("The side against", "con")
+        form.addRow("Opens", self.opener)
+        self.rounds = QSpinBox(minimum=1, maximum=10, value=3, suffix=" exchanges")
+        self.rounds.setToolTip("One turn each per exchange")
+        form.addRow("Length", self.rounds)
+        self.words = QSpinBox(minimum=60, maximum=600, value=180, singleStep=20, suffix=" words per turn")
+        form.addRow("Turns", self.words)
+        layout.addLayout(form)
+        self.problem = QLabel(wordWrap=True)
+        self.problem.setObjectName("testResult")
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start debate")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def choice(self) -> DebateChoice:
+        pro, con = self.pro.currentData(), self.con.currentData()
+        return DebateChoice(
+            motion=" ".join(self.motion.toPlainText().split()), pro=pro, con=con,
+            opener=pro if self.opener.currentData() == "pro" else con, rounds=self.rounds.value(),
+            turn_words=self.words.value(), free_positions=self.free.isChecked())
+
+    def accept(self) -> None:
+        c = self.choice()
+        if not c.motion:
+            self.problem.setText("Write the motion the two reviewers will argue about.")
+            return
+        if c.pro == c.con:
+            self.problem.setText("Pick two different reviewers.")
+            return
+        super().accept()

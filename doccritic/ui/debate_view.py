@@ -1,0 +1,299 @@
+"""The live debate transcript: streamed turns, clickable quotes, the PM's controls and the referee summary.
+
+Streaming text is buffered and appended every ``FLUSH_MS``; the transcript is fully re-rendered only when
+a turn ends (a few dozen paragraphs), keeping the reader's scroll position. Auto-scroll follows the
+newest text only while the reader is at the bottom.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from doccritic.core.debates import Debate, SummaryPoint, Turn
+
+FLUSH_MS = 50
+_CATEGORIES = (("strongest", "Strongest points"), ("conceded", "Conceded"), ("unresolved", "Still unresolved"),
+               ("change", "Changes the draft needs"))
+
+
+class DebateView(QWidget):
+    command_requested = Signal(str, tuple)  # a DebateSession command and its arguments
+    add_point_requested = Signal(str)  # summary point id
+    citation_clicked = Signal(str, int)  # quote, its offset in the debate's text (or -1)
+    new_requested = Signal()
+    debate_chosen = Signal(int)  # index into the document's saved debates
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.debate: Debate | None = None
+        self.personas: dict[str, Any] = {}
+        self.running = False
+        self.idle_reason = ""
+        self._live: tuple[int, str] | None = None  # the turn being written and its speaker
+        self._pending = ""
+        self._flush_timer = QTimer(self, singleShot=True, interval=FLUSH_MS, timeout=self._flush)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addLayout(self._build_top())
+        self.motion = QLabel(wordWrap=True)
+        self.motion.setObjectName("debateMotion")
+        self.motion.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.motion)
+        self.transcript = QTextBrowser(openLinks=False, openExternalLinks=False)
+        self.transcript.setObjectName("transcript")
+        self.transcript.anchorClicked.connect(self._link)
+        layout.addWidget(self.transcript, 1)
+        layout.addLayout(self._build_controls())
+        layout.addLayout(self._build_interject())
+        self.status = QLabel(wordWrap=True)
+        self.status.setObjectName("debateStatus")
+        layout.addWidget(self.status)
+        self.show_debate(None)
+
+    # building --------------------------------------------------------------------------------
+    def _build_top(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.history = QComboBox()
+        self.history.setToolTip("Debates held on this document")
+        self.history.activated.connect(self.debate_chosen)
+        self.new_button = QPushButton("New debate…")
+        self.new_button.clicked.connect(self.new_requested)
+        row.addWidget(self.history, 1)
+        row.addWidget(self.new_button)
+        return row
+
+    def _build_controls(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        self.buttons: dict[str, QToolButton] = {}
+        for key, text, tip in (
+            ("pause", "Pause", "Stop after the turn being written; Resume carries on"),
+            ("stop", "Stop", "Stop now; the turn being written is kept, marked as stopped"),
+            ("another_round", "Another round", "One more turn each"),
+            ("regenerate_last", "Regenerate last", "Write the last turn again"),
+            ("retry", "Retry", "Run the interrupted turn again"),
+            ("request_summary", "Sum up", "Ask the referee for a summary now"),
+        ):
+            button = QToolButton(text=text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, k=key: self._control(k))
+            row.addWidget(button)
+            self.buttons[key] = button
+        row.addStretch(1)
+        return row
+
+    def _build_interject(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.interject = QLineEdit(placeholderText="Step in as moderator: both reviewers see it from the next turn")
+        self.interject.returnPressed.connect(self._send)
+        self.send = QPushButton("Send")
+        self.send.clicked.connect(self._send)
+        row.addWidget(self.interject, 1)
+        row.addWidget(self.send)
+        return row
+
+    # state -----------------------------------------------------------------------------------
+    def set_history(self, titles: list[str], current: int) -> None:
+        self.history.blockSignals(True)
+        self.history.clear()
+        self.history.addItems(titles or ["No debates yet"])
+        self.history.setEnabled(bool(titles))
+        self.history.setCurrentIndex(max(0, current))
+        self.history.blockSignals(False)
+
+    def show_debate(self, debate: Debate | None, personas: dict[str, Any] | None = None, *,
+                    running: bool = False, reason: str = "") -> None:
+        self.debate, self.running, self.idle_reason = debate, running, reason
+        if personas is not None:
+            self.personas = personas
+        self._live, self._pending = None, ""
+        self._render()
+        self._update_controls()
+
+    def _name(self, pid: str) -> str:
+        p = self.personas.get(pid)
+        return p.name if p is not None else pid
+
+    def _color(self, pid: str) -> str:
+        p = self.personas.get(pid)
+        return p.color if p is not None else "#777777"
+
+    def _update_controls(self) -> None:
+        d = self.debate
+        has = d is not None
+        unfinished = has and bool(d.turns) and d.turns[-1].status != "complete"  # stopped or interrupted
+        interrupted = unfinished and d.turns[-1].status == "interrupted"
+        paused = self.idle_reason == "paused"
+        self.buttons["pause"].setText("Resume" if paused else "Pause")
+        self.buttons["pause"].setEnabled(has and (self.running or paused))
+        self.buttons["stop"].setEnabled(self.running)
+        self.buttons["another_round"].setEnabled(has and not self.running and not interrupted)
+        self.buttons["regenerate_last"].setEnabled(has and not self.running and bool(d.turns))
+        self.buttons["retry"].setVisible(bool(unfinished) and not self.running)
+        self.buttons["request_summary"].setEnabled(has and not self.running and bool(d.turns))
+        self.interject.setEnabled(has)
+        self.send.setEnabled(has)
+        if not has:
+            self.motion.setText("No debate on this document yet. Start one from here, from a selection "
+                                "(right-click → Debate this) or from a finding's menu.")
+            return
+        self.motion.setText(f"<b>Motion:</b> {html.escape(d.motion)}")
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    # streaming -------------------------------------------------------------------------------
+    def turn_started(self, index: int, speaker: str) -> None:
+        self._flush()
+        self._live, self._pending = (index, speaker), ""
+        self._render()
+
+    def turn_delta(self, text: str) -> None:
+        self._pending += text
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _flush(self) -> None:
+        if not self._pending or self._live is None:
+            self._pending = ""
+            return
+        bar = self.transcript.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 8
+        cursor = QTextCursor(self.transcript.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(self._pending)
+        self._pending = ""
+        if at_bottom:
+            bar.setValue(bar.maximum())
+
+    def turn_ended(self, turn: Turn) -> None:
+        """The mirror already holds ``turn``; re-render with its citations as links."""
+        self._flush_timer.stop()
+        self._live, self._pending = None, ""
+        self._render()
+
+    # rendering -------------------------------------------------------------------------------
+    def _render(self) -> None:
+        bar = self.transcript.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 8
+        keep = bar.value()
+        self.transcript.setHtml(self._html())
+        bar.setValue(bar.maximum() if at_bottom else keep)
+
+    def _html(self) -> str:
+        d = self.debate
+        if d is None:
+            return ""
+        parts = [self._vs()]
+        notes = sorted(d.interjections, key=lambda n: n.after_turn)
+        for turn in d.turns:
+            parts += [self._note(n.text) for n in notes if n.after_turn == turn.index - 1]
+            parts.append(self._turn(turn))
+        parts += [self._note(n.text) for n in notes if n.after_turn >= len(d.turns)]
+        if self._live is not None:
+            index, speaker = self._live
+            parts.append(self._head(index, speaker, "writing…") + "<p>")  # the streamed text follows
+        elif d.summary is not None:
+            parts.append(self._summary())
+        return "".join(parts)
+
+    def _vs(self) -> str:
+        d = self.debate
+        assert d is not None
+        side = (lambda pid: "") if d.free_positions else (lambda pid: " (for)" if pid == d.pro else " (against)")
+        left = f"<span style='color:{self._color(d.pro)}'><b>{html.escape(self._name(d.pro))}</b></span>{side(d.pro)}"
+        right = f"<span style='color:{self._color(d.con)}'><b>{html.escape(self._name(d.con))}</b></span>{side(d.con)}"
+        return f"<p style='color:gray'>{left} vs {right} · {d.rounds} exchanges</p>"
+
+    def _head(self, index: int, speaker: str, extra: str = "") -> str:
+        d = self.debate
+        assert d is not None
+        side = "" if d.free_positions else (" · for" if speaker == d.pro else " · against")
+        tail = f" · <i>{html.escape(extra)}</i>" if extra else ""
+        return (f"<p style='margin-top:12px'><span style='color:{self._color(speaker)}; font-size:large'>●</span> "
+                f"<b>{html.escape(self._name(speaker))}</b>"
+                f"<span style='color:gray'> · turn {index}{side}{tail}</span></p>")
+
+    def _turn(self, turn: Turn) -> str:
+        body = html.escape(turn.text)
+        for k, c in enumerate(turn.citations):
+            quoted = html.escape(c.quote)
+            body = body.replace(quoted, f"<a href='cite:{turn.index}:{k}'>{quoted}</a>", 1)
+        body = body.replace("\n\n", "</p><p>").replace("\n", "<br>")
+        marks = {"stopped": "stopped by you", "interrupted": f"interrupted: {turn.failure or 'failed'}"}
+        mark = marks.get(turn.status, "")
+        badge = f"<p style='color:#c0392b'><i>[{html.escape(mark)}]</i></p>" if mark else ""
+        return f"{self._head(turn.index, turn.speaker)}<p>{body}</p>{badge}"
+
+    def _note(self, text: str) -> str:
+        return (f"<p style='margin-left:16px; color:gray'><b>You (moderator):</b> "
+                f"<i>{html.escape(text)}</i></p>")
+
+    def _summary(self) -> str:
+        d = self.debate
+        assert d is not None and d.summary is not None
+        parts = ["<hr><p><b>Referee's summary</b></p>"]
+        if d.summary.verdict:
+            parts.append(f"<p><i>{html.escape(d.summary.verdict)}</i></p>")
+        for key, title in _CATEGORIES:
+            points = [p for p in d.summary.points if p.category == key]
+            if points:
+                parts.append(f"<p><b>{title}</b></p><ul>" + "".join(self._point(p) for p in points) + "</ul>")
+        return "".join(parts)
+
+    def _point(self, point: SummaryPoint) -> str:
+        side = {"for": " (for)", "against": " (against)"}.get(point.side, "")
+        cites = " ".join(f"<a href='point:{point.id}:{k}'>“{html.escape(c.quote[:80])}”</a>"
+                         for k, c in enumerate(point.citations))
+        action = ("<span style='color:gray'>added as a finding</span>" if point.finding_id
+                  else f"<a href='add:{point.id}'>Add as finding</a>")
+        return f"<li>{html.escape(point.text)}{side} {cites} · {action}</li>"
+
+    # interaction -----------------------------------------------------------------------------
+    def _control(self, key: str) -> None:
+        if key == "pause" and self.idle_reason == "paused":
+            key = "resume"
+        self.command_requested.emit(key, ())
+
+    def _send(self) -> None:
+        text = self.interject.text().strip()
+        if text and self.debate is not None:
+            self.command_requested.emit("interject", (text,))
+            self.interject.clear()
+
+    def _link(self, url: QUrl) -> None:
+        target = url.toString()
+        d = self.debate
+        if d is None:
+            return
+        kind, _, rest = target.partition(":")
+        if kind == "add":
+            self.add_point_requested.emit(rest)
+        elif kind == "cite":
+            index, k = (int(x) for x in rest.split(":"))
+            turn = next((t for t in d.turns if t.index == index), None)
+            if turn is not None and k < len(turn.citations):
+                c = turn.citations[k]
+                self.citation_clicked.emit(c.quote, c.start if c.start is not None else -1)
+        elif kind == "point" and d.summary is not None:
+            pid, k = rest.rsplit(":", 1)
+            point = next((p for p in d.summary.points if p.id == pid), None)
+            if point is not None and int(k) < len(point.citations):
+                c = point.citations[int(k)]
+                self.citation_clicked.emit(c.quote, c.start if c.start is not None else -1)

@@ -1,0 +1,168 @@
+"""Debates in the review window, against the loopback Messages API (real SDK, real socket)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fakes.messages_api import FakeMessagesAPI, Fault, Reply
+from PySide6.QtCore import QUrl
+
+from conftest import SAMPLE
+from doccritic.core.findings import Kind, Source
+from doccritic.ui.debate_dialog import DebateChoice, DebateDialog
+from doccritic.ui.main_window import MainWindow
+
+TIMEOUT = 15_000
+DOOR = "Auto-charge ships enabled by default (opt-out) for all existing accounts."
+ENG_TURN, EXEC_TURN, REFEREE = "You are Staff Engineer. Write turn", "You are Skeptical Exec. Write turn", \
+    "You are the referee"
+CHOICE = DebateChoice(motion="Auto-charge should be opt-out.", pro="staff-engineer", con="skeptical-exec",
+                      opener="staff-engineer", rounds=2, turn_words=120, free_positions=False)
+
+
+def turn(n: int) -> str:
+    return f"Turn {n} text. The draft says \"{DOOR}\" and I hold that this is {'right' if n % 2 else 'wrong'}."
+
+
+SUMMARY = {"points": [{"category": "strongest", "side": "against", "text": "Opt-out cannot be quietly undone.",
+                       "citations": [DOOR], "kind": "one_way_door", "severity": "critical"}],
+           "verdict": "Make it opt-in for the pilot."}
+
+
+@pytest.fixture
+def api(monkeypatch):
+    with FakeMessagesAPI() as server:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+        yield server
+
+
+@pytest.fixture
+def window(qtbot, api):
+    win = MainWindow()
+    win.settings.setValue("claude/base_url", api.base_url)
+    win.resize(1300, 850)
+    win.show()
+    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
+        win.open_path(SAMPLE)
+    qtbot.waitUntil(lambda: bool(win.critics.personas), timeout=TIMEOUT)
+    yield win
+    win.editor.document().setModified(False)
+    win.close()
+    win.runner.wait(5000)
+    win.deleteLater()
+
+
+def script(api, *, eng=None, exe=None, **options) -> None:
+    api.script(*(eng or [Reply.text(turn(1), **options), Reply.text(turn(3), **options)]), match=ENG_TURN)
+    api.script(*(exe or [Reply.text(turn(2), **options), Reply.text(turn(4), **options)]), match=EXEC_TURN)
+    api.script(Reply.json(SUMMARY), match=REFEREE)
+
+
+def start(qtbot, win: MainWindow, reason: str = "finished") -> None:
+    with qtbot.waitSignal(win.debates.debate_idle, timeout=TIMEOUT, check_params_cb=lambda r: r == reason):
+        assert win.debates.new_debate(choice=CHOICE)
+
+
+def transcript(win: MainWindow) -> str:
+    return win.debates.view.transcript.toPlainText()
+
+
+def test_debate_streams_turns_then_a_summary_whose_points_become_findings(qtbot, window, api):
+    script(api)
+    start(qtbot, window)
+    text = transcript(window)
+    assert text.index("Staff Engineer") < text.index("Skeptical Exec")
+    assert all(turn(n) in text for n in range(1, 5))
+    assert "Referee's summary" in text and "Make it opt-in for the pilot." in text
+    assert window.debates.dock.isVisible() and "Debate finished" in window.debates.view.status.text()
+    point = window.debates.current.summary.points[0]
+    window.debates.view._link(QUrl(f"add:{point.id}"))
+    finding = next(f for f in window.findings.findings if f.source is Source.DEBATE)
+    assert finding.kind is Kind.ONE_WAY_DOOR and window.editor.span_text(finding.id) == DOOR
+    assert "added as a finding" in transcript(window)
+
+
+def test_clicking_a_quoted_passage_selects_it_in_the_document(qtbot, window, api):
+    script(api)
+    start(qtbot, window)
+    window.debates.view._link(QUrl("cite:2:0"))
+    assert window.editor.textCursor().selectedText() == DOOR
+
+
+def test_turns_are_shown_while_they_are_written(qtbot, window, api):
+    script(api, chunk_chars=6, tokens_per_second=80)
+    assert window.debates.new_debate(choice=CHOICE)
+    # part of turn 1 is on screen before the whole of it is: streamed, not delivered at the end
+    qtbot.waitUntil(lambda: "Turn 1 text." in transcript(window) and turn(1) not in transcript(window),
+                    timeout=TIMEOUT)
+    assert "Staff Engineer" in transcript(window) and "writing…" in transcript(window)
+    with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT):
+        pass
+
+
+def test_interjection_reaches_the_next_turn_and_is_shown(qtbot, window, api):
+    script(api, chunk_chars=8, tokens_per_second=120)
+    assert window.debates.new_debate(choice=CHOICE)
+    qtbot.waitUntil(lambda: "Turn 1 text." in transcript(window), timeout=TIMEOUT)
+    window.debates.view.interject.setText("What if only new accounts get it?")
+    window.debates.view.send.click()
+    with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT):
+        pass
+    assert "You (moderator): What if only new accounts get it?" in transcript(window)
+    later = [r for r in api.journal if r.path == "/v1/messages" and "Write turn 2" in r.text]
+    assert "What if only new accounts get it?" in later[0].text
+
+
+def test_stop_keeps_the_partial_turn_marked(qtbot, window, api):
+    script(api, chunk_chars=4, tokens_per_second=30)
+    assert window.debates.new_debate(choice=CHOICE)
+    qtbot.waitUntil(lambda: "Turn 1 text." in transcript(window), timeout=TIMEOUT)
+    with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT):
+        window.debates.view.buttons["stop"].click()
+    assert "[stopped by you]" in transcript(window)
+    assert window.debates.current.turns[-1].status == "stopped"
+    assert window.debates.view.buttons["another_round"].isEnabled()
+
+
+def test_a_failed_turn_is_kept_and_retry_finishes_the_debate(qtbot, window, api):
+    script(api, eng=[Reply.text(turn(1)), Reply.text(turn(3), chunk_chars=10, fault=Fault.disconnect(after_events=8)),
+                     Reply.text(turn(3))])
+    start(qtbot, window, reason="interrupted")
+    view = window.debates.view
+    assert "interrupted: The connection dropped" in transcript(window)
+    assert turn(1) in transcript(window) and turn(2) in transcript(window)
+    assert view.buttons["retry"].isVisibleTo(view)
+    with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT, check_params_cb=lambda r: r == "finished"):
+        view.buttons["retry"].click()
+    assert [t.status for t in window.debates.current.turns] == ["complete"] * 4
+    assert "interrupted" not in transcript(window)
+
+
+def test_debates_are_saved_with_the_review_and_listed_on_reopening(qtbot, window, api):
+    script(api)
+    start(qtbot, window)
+    window.close()  # stores the review
+    again = MainWindow()
+    try:
+        with qtbot.waitSignal(again.document_ready, timeout=TIMEOUT):
+            again.open_path(SAMPLE)
+        qtbot.waitUntil(lambda: bool(again.critics.personas), timeout=TIMEOUT)
+        assert again.debates.view.history.itemText(0) == "Auto-charge should be opt-out."
+        assert turn(4) in again.debates.view.transcript.toPlainText()
+        saved = again.debates.saved(again.editor.toPlainText())
+        assert json.loads(json.dumps(saved))[0]["turns"][0]["citations"][0]["quote"] == DOOR
+    finally:
+        again.close()
+        again.runner.wait(5000)
+
+
+def test_setup_dialog_proposes_a_motion_from_the_selection_and_needs_two_people(qtbot, window):
+    from doccritic.claude.debate import suggested_motion
+
+    personas = list(window.critics.personas.values())
+    dialog = DebateDialog(personas, suggested_motion(DOOR), pro="staff-engineer", con="staff-engineer")
+    qtbot.addWidget(dialog)
+    assert DOOR in dialog.motion.toPlainText()
+    dialog.accept()
+    assert "two different reviewers" in dialog.problem.text() and not dialog.result()
