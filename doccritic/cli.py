@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from doccritic import __version__, cli_review
+from doccritic import __version__, cli_debate, cli_review
 from doccritic.core.checks import CheckResult, rules_from, run_checks
 from doccritic.core.document import Document
 from doccritic.core.errors import DoccriticError
@@ -21,7 +21,7 @@ from doccritic.core.findings import Finding, Kind, Severity
 from doccritic.core.personas import Persona, PersonaSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-COMMANDS = ("check", "review", "personas")
+COMMANDS = ("check", "review", "debate", "personas")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     cli_review.add_parser(sub)
+    cli_debate.add_parser(sub)
 
     personas = sub.add_parser(
         "personas",
@@ -74,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not any(a in COMMANDS for a in argv) and not any(a in ("-h", "--help", "--version") for a in argv):
         return _open(argv)
     args = build_parser().parse_args(argv)
-    command = {"check": cmd_check, "review": cli_review.cmd_review, "personas": cmd_personas}[args.command]
+    command = {"check": cmd_check, "review": cli_review.cmd_review, "debate": cli_debate.cmd_debate,
+               "personas": cmd_personas}[args.command]
     try:
         return command(args, sys.stdout)
     except KeyboardInterrupt:
