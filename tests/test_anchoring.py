@@ -74,11 +74,13 @@ def test_emoji_and_cjk_offsets_are_code_points(quote: str) -> None:
     assert p.anchor is Anchor.EXACT and p.start == PRD.index(quote) and span(PRD, p) == quote
 
 
-def test_repeated_quote_without_hint_is_ambiguous_on_first_occurrence() -> None:
+def test_repeated_quote_is_ambiguous_with_every_occurrence_as_candidate() -> None:
     quote = "Auto-charge ships enabled by default"
+    first, second = PRD.index(quote), PRD.rindex(quote)
     p = anchor_quote(PRD, quote)
-    assert p.anchor is Anchor.AMBIGUOUS
-    assert (p.start, p.end) == (PRD.index(quote), PRD.index(quote) + len(quote))
+    assert p.anchor is Anchor.AMBIGUOUS and not p.anchor.placed
+    assert p.candidates == ((first, first + len(quote)), (second, second + len(quote)))
+    assert (p.start, p.end) == p.candidates[0]  # repeated for old callers; not a placement
 
 
 def test_repeated_quote_takes_occurrence_nearest_hint_or_inside_within() -> None:
@@ -143,7 +145,7 @@ def test_ellipsis_tail_too_far_after_head_is_not_bridged() -> None:
 def test_one_changed_word_is_a_fuzzy_match_on_word_boundaries() -> None:
     p = anchor_quote(PRD, "The root cause is obvious: end customers simply forget to pay.")
     assert p.anchor is Anchor.FUZZY and 85.0 <= p.score < 100.0
-    assert span(PRD, p) == "The root cause is clear: end customers simply forget to pay"
+    assert span(PRD, p) == "The root cause is clear: end customers simply forget to pay."  # its "." is there too
 
 
 def test_equally_good_fuzzy_matches_are_ambiguous_unless_hinted() -> None:
@@ -151,8 +153,10 @@ def test_equally_good_fuzzy_matches_are_ambiguous_unless_hinted() -> None:
     first, second = PRD.index("Auto-charge ships"), PRD.rindex("Auto-charge ships")
     p = anchor_quote(PRD, quote)
     assert (p.anchor, p.start) == (Anchor.AMBIGUOUS, first)
+    assert [a for a, _ in p.candidates] == [first, second]
+    assert all(span(PRD, Placement(a, b, Anchor.FUZZY, 0.0)).startswith("Auto-charge ships") for a, b in p.candidates)
     hinted = anchor_quote(PRD, quote, hint=second)
-    assert (hinted.anchor, hinted.start) == (Anchor.FUZZY, second)
+    assert (hinted.anchor, hinted.start, hinted.candidates) == (Anchor.FUZZY, second, ())
 
 
 def test_min_score_decides_whether_a_paraphrase_is_accepted() -> None:
@@ -193,13 +197,183 @@ def test_large_document_anchors_every_kind() -> None:
     assert anchor_quote(text, "Quarterly zeppelin maintenance budget exceeded expectations").anchor is Anchor.UNANCHORED
 
 
+# -- one test per way a quote comes back wrong (bench/anchoring.py measures them on real documents) ----
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("end customers simply forget to pay", ""),  # exact, for reference
+        ("end  customers\nsimply   forget to pay", ""),  # whitespace
+        ("end\u00a0customers simply\u00a0forget to pay", ""),  # NBSP
+        ("END CUSTOMERS SIMPLY FORGET TO PAY", ""),  # case
+        ("end *customers* simply `forget` to pay", ""),  # markup the text does not have
+        ("…end customers simply forget to pay", ""),  # truncated, with the mark
+        ("end customers simply forget to pay...", "."),  # the text's own "." is taken in
+    ],
+)
+def test_loose_copies_of_a_passage_land_on_it(quote: str, expected: str) -> None:
+    p = anchor_quote(PRD, quote)
+    assert p.anchor in (Anchor.EXACT, Anchor.NORMALIZED)
+    assert span(PRD, p) == "end customers simply forget to pay" + expected
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("The rollout -- region by region -- ends in May.", "The rollout — region by region — ends in May."),
+        ("The rollout — region by region — ends in May.", "The rollout - region by region - ends in May."),
+        ("The rollout—region by region—ends in May.", "The rollout – region by region – ends in May."),
+        ("A fine-grained policy.", "A fine‑grained policy."),  # non-breaking hyphen
+    ],
+)
+def test_dashes_of_any_kind_and_spacing_are_one_dash(text: str, quote: str) -> None:
+    p = anchor_quote(text, quote)
+    assert (p.anchor, p.start, p.end) == (Anchor.NORMALIZED, 0, len(text))
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("The root cause is clear: customers simply forget to pay.", "dropped"),
+        ("The root cause is very clear: end customers simply forget to pay.", "inserted"),
+        ("The root cause is clear: end customers simply neglect to pay.", "changed"),
+    ],
+)
+def test_one_word_edits_span_the_whole_sentence(quote: str, expected: str) -> None:
+    p = anchor_quote(PRD, quote)
+    assert p.anchor is Anchor.FUZZY, expected
+    assert span(PRD, p) == "The root cause is clear: end customers simply forget to pay."
+
+
+def test_a_dropped_phrase_is_bridged_and_a_changed_edge_word_kept() -> None:
+    p = anchor_quote(PRD, "Ledgerly customers spend time chasing late invoices.")
+    assert p.anchor is Anchor.FUZZY and span(PRD, p) == "Ledgerly customers spend too much time chasing late invoices."
+    q = anchor_quote(PRD, "Ledgerly customers spend too much time chasing overdue invoices")
+    assert span(PRD, q) == "Ledgerly customers spend too much time chasing late invoices"
+
+
+def test_an_extra_edge_word_does_not_pull_in_the_line_before() -> None:
+    text = "## Unresolved questions\n\nThe config field is fairly rough and needs a second pass.\n"
+    p = anchor_quote(text, "The the config field is fairly rough and needs a second pass")
+    assert span(text, p) == "The config field is fairly rough and needs a second pass"
+
+
+def test_link_text_alone_highlights_the_whole_link_when_it_ends_inside_it() -> None:
+    p = anchor_quote(PRD, "We consolidate card processing on PayFlow")
+    assert span(PRD, p) == "We consolidate card processing on [PayFlow](https://payflow.example/terms)"
+    assert span(PRD, anchor_quote(PRD, "PayFlow")) == "PayFlow"  # the link text itself: no brackets
+
+
+def test_quote_markup_at_its_ends_is_taken_in() -> None:
+    text = "- **Status:** Completed 18/8/21 - Access to instance metadata is blocked [#2942](https://x.test/2942)\n"
+    p = anchor_quote(text, "**Status:** Completed 18/8/21 - Access to instance metadata is blocked #2942")
+    assert span(text, p) == text[2:-1]
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "expected"),
+    [
+        (  # reStructuredText link: the target goes, the text stays
+            "There's `not much appetite for Python version 4\n<https://example.org/py4>`__.",
+            "There's not much appetite for Python version 4.",
+            "There's `not much appetite for Python version 4\n<https://example.org/py4>`__.",
+        ),
+        (  # inline HTML tags go; placeholders such as <version> stay
+            "Deploy a policy to enforce <code>SupplementalGroupsPolicy</code> field; pin <version> first.",
+            "Deploy a policy to enforce SupplementalGroupsPolicy field; pin <version> first.",
+            "Deploy a policy to enforce <code>SupplementalGroupsPolicy</code> field; pin <version> first.",
+        ),
+        (  # "2031." starting a wrapped line is a year, not a list marker
+            "setting the minimum to 3.30 in\n2031. For wider support, wait.",
+            "setting the minimum to 3.30 in 2031. For wider support",
+            "setting the minimum to 3.30 in\n2031. For wider support",
+        ),
+        (  # a task box, even with the line broken after it
+            "- [x] (R) Production readiness review completed\n- [x] (R) Production readiness review approved\n",
+            "[x]\n(R) Production readiness review approved",
+            "(R) Production readiness review approved",
+        ),
+    ],
+)
+def test_document_markup_the_quote_leaves_out(text: str, quote: str, expected: str) -> None:
+    p = anchor_quote(text, quote)
+    assert p.anchor is Anchor.NORMALIZED and span(text, p) == expected
+
+
+def test_elided_quote_pairs_each_tail_with_the_nearest_head() -> None:
+    text = "The new engine replaces cron. " + "Filler words go here. " * 5 + "The new engine ships in May."
+    p = anchor_quote(text, "The new engine … ships in May")
+    assert p.anchor is Anchor.NORMALIZED and span(text, p) == "The new engine ships in May"
+
+
+def test_a_quote_from_another_document_or_two_spliced_sentences_stays_unanchored() -> None:
+    assert anchor_quote(PRD, "Payers never log in; their experience is the email and the SMS.").start is None
+    spliced = "Ledgerly customers spend too much time emailing people who owe me money."
+    assert anchor_quote(PRD, spliced).anchor is Anchor.UNANCHORED
+
+
+# -- repeated quotes: section hint, context, candidates ------------------------------------------------
+
+REPEATS = (
+    "## Overview\n\n👩‍💻 ＡＰＩ は新しいテンプレートを確認します。 See [Test Plan](#test-plan).\n\n"
+    "## Test Plan\n\n👩‍💻 ＡＰＩ は新しいテンプレートを確認します。 Users may opt-out at any time.\n\n"
+    "## Billing\n\nCharging is on by default (opt-out). Charging is on by default.\n"
+)
+
+
+def test_candidates_are_code_point_offsets_in_emoji_and_cjk_text() -> None:
+    quote = "API は新しいテンプレートを確認します"  # NFKC: the text has full-width ＡＰＩ
+    p = anchor_quote(REPEATS, quote)
+    expected = "ＡＰＩ は新しいテンプレートを確認します"
+    first, second = REPEATS.index(expected), REPEATS.rindex(expected)
+    assert p.anchor is Anchor.AMBIGUOUS
+    assert p.candidates == ((first, first + len(expected)), (second, second + len(expected)))
+    assert [REPEATS[a:b] for a, b in p.candidates] == [expected, expected]
+
+
+def test_one_match_inside_the_named_section_is_a_placement() -> None:
+    section = (REPEATS.index("## Test Plan"), REPEATS.index("## Billing"))
+    p = anchor_quote(REPEATS, "api は新しいテンプレートを確認します", within=section)
+    assert (p.anchor, p.start, p.candidates) == (Anchor.NORMALIZED, REPEATS.rindex("ＡＰＩ"), ())
+    both = anchor_quote(REPEATS, "Charging is on by default", within=(REPEATS.index("## Billing"), len(REPEATS)))
+    assert both.anchor is Anchor.AMBIGUOUS and len(both.candidates) == 2
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected", "where"),
+    [
+        ("[Test  Plan](#test-plan)", "[Test Plan](#test-plan)", "See "),  # the TOC entry, not the heading
+        ("(OPT-OUT)", "(opt-out)", "default "),  # the quote's own brackets tell "(opt-out)" from "opt-out"
+    ],
+)
+def test_context_the_quote_carries_picks_one_of_the_matches(quote: str, expected: str, where: str) -> None:
+    p = anchor_quote(REPEATS, quote)
+    assert p.anchor is Anchor.NORMALIZED and span(REPEATS, p) == expected
+    assert REPEATS[: p.start].endswith(where)
+
+
+def test_candidates_stop_at_twenty_in_document_order() -> None:
+    text = "Same sentence here. " * 30
+    p = anchor_quote(text, "same  sentence here")
+    assert p.anchor is Anchor.AMBIGUOUS and len(p.candidates) == 20
+    assert [a for a, _ in p.candidates] == [20 * i for i in range(20)]
+
+
+def test_finding_keeps_candidates_in_review_json() -> None:
+    f = finding("Charging is on by default", None, None, Anchor.AMBIGUOUS, candidates=[(5, 30), (40, 65)])
+    again = Finding.model_validate_json(f.model_dump_json())
+    assert again.candidates == [(5, 30), (40, 65)] and again == f
+    assert Finding.model_validate_json(f.model_dump_json(exclude={"candidates"})).candidates == []
+
+
 # -- normalize_with_map ----------------------------------------------------------------------------
 
 
 def test_normalize_folds_and_maps_back() -> None:
     text = "A  **Bold**\r\n- “Quote” — ﬁne… at cost * 2"
     s, m = normalize_with_map(text)
-    assert s == 'a bold "quote" - fine... at cost 2'
+    assert s == 'a bold "quote"-fine... at cost 2'  # spaced dashes fold to one "-"
     assert len(m) == len(s)
     assert text[m[s.index("bold")]] == "B" and text[m[s.index("fine")]] == "ﬁ"
     assert [text[m[i]] for i in range(s.index("..."), s.index("...") + 3)] == ["…"] * 3
@@ -233,15 +407,18 @@ def test_any_substring_is_found_exactly(data: st.DataObject | None, text: str) -
         i = data.draw(st.integers(0, len(text) - 1))
         j = data.draw(st.integers(i + 1, len(text)))
     quote = text[i:j]
-    assume(quote.strip())
+    core = quote.strip()
+    assume(core)
     p = anchor_quote(text, quote)
-    assert span(text, p) == quote
-    repeated = text.find(quote, text.find(quote) + 1) >= 0
-    assert p.anchor is (Anchor.AMBIGUOUS if repeated else Anchor.EXACT)
-    if repeated:
-        assert p.start == text.find(quote)
+    starts = [k for k in range(len(text)) if text.startswith(core, k)]
+    if len(starts) == 1:
+        assert (p.anchor, span(text, p)) == (Anchor.EXACT, quote)
+    else:  # outer whitespace tells nothing apart: every occurrence of the stripped quote is a candidate
+        assert p.anchor is Anchor.AMBIGUOUS and (p.start, p.end) == p.candidates[0]
+        assert [a for a, _ in p.candidates] == starts[:20]
+        assert all(text[a:b] == core for a, b in p.candidates)
     with_hint = anchor_quote(text, quote, hint=i)
-    assert (with_hint.anchor, with_hint.start) == (Anchor.EXACT, i)
+    assert (with_hint.anchor, with_hint.start, span(text, with_hint)) == (Anchor.EXACT, i, quote)
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -258,11 +435,16 @@ def test_never_raises_and_spans_stay_in_range(
     # The private core, so that the public wrapper's catch-all cannot hide a crash.
     p = anchoring._anchor(text, quote, hint, within, min_score)
     if p.anchor is Anchor.UNANCHORED:
-        assert (p.start, p.end) == (None, None)
+        assert (p.start, p.end, p.candidates) == (None, None, ())
     else:
         assert p.start is not None and p.end is not None
         assert 0 <= p.start <= p.end <= len(text)
         assert 0.0 <= p.score <= 100.0
+    if p.anchor is Anchor.AMBIGUOUS:  # two to twenty distinct spans, in order, the first one repeated
+        assert 2 <= len(p.candidates) <= 20 and list(p.candidates) == sorted(set(p.candidates))
+        assert all(0 <= a <= b <= len(text) for a, b in p.candidates) and (p.start, p.end) == p.candidates[0]
+    else:
+        assert p.candidates == ()
 
 
 # -- reanchor ----------------------------------------------------------------------------------------
@@ -344,6 +526,46 @@ def test_without_a_usable_quote_the_old_highlighted_text_is_followed() -> None:
     new = PRD.replace("end customers simply forget to pay.", "simply forget, customers say.", 1)  # span rewritten
     g = reanchor(f, PRD, new)
     assert g.anchor is Anchor.CITATION and new[g.start : g.end] == "simply forget"
+
+
+def ambiguous(quote: str, text: str) -> Finding:
+    """An ambiguous finding as the critic panel stores it: no offsets, the candidates instead."""
+    p = anchor_quote(text, quote)
+    assert p.anchor is Anchor.AMBIGUOUS
+    return finding(quote, None, None, Anchor.AMBIGUOUS, candidates=list(p.candidates))
+
+
+def test_candidates_move_with_an_edit_that_touches_none_of_them() -> None:
+    f = ambiguous("Auto-charge ships enabled by default", PRD)
+    new = PRD.replace("## TL;DR", "## TL;DR\n\nA new opening paragraph.", 1)
+    g = reanchor(f, PRD, new)
+    shift = len("\n\nA new opening paragraph.")
+    assert g.candidates == [(a + shift, b + shift) for a, b in f.candidates]
+    assert all(new[a:b] == "Auto-charge ships enabled by default" for a, b in g.candidates)
+    assert (g.anchor, g.start, g.status) == (Anchor.AMBIGUOUS, None, Status.OPEN)
+
+
+def test_editing_one_of_two_repeats_away_places_the_finding_on_the_other() -> None:
+    f = ambiguous("Auto-charge ships enabled by default", PRD)
+    new = PRD.replace("Auto-charge ships enabled by default.", "Auto-pay is opt-in.", 1)  # the one in Risks
+    g = reanchor(f, PRD, new)
+    second = new.index("Auto-charge ships enabled by default")
+    assert (g.anchor, g.start, g.candidates) == (Anchor.EXACT, second, [])
+
+
+def test_an_edit_that_touches_a_candidate_looks_the_quote_up_again() -> None:
+    text = "We ship it. You ship it. They ship it.\n"
+    f = ambiguous("ship it", text)
+    new = text.replace("You ship it.", "You do not ship it yet.")
+    g = reanchor(f, text, new)
+    assert g.anchor is Anchor.AMBIGUOUS and g.candidates != f.candidates and len(g.candidates) == 3
+    assert all(new[a:b] == "ship it" for a, b in g.candidates)
+
+
+def test_an_ambiguous_quote_edited_away_everywhere_is_outdated() -> None:
+    f = ambiguous("Auto-charge ships enabled by default", PRD)
+    g = reanchor(f, PRD, PRD.replace("Auto-charge ships enabled by default", "Billing stays manual"))
+    assert (g.anchor, g.status, g.candidates) == (Anchor.UNANCHORED, Status.OUTDATED, [])
 
 
 @pytest.mark.parametrize("anchor", [Anchor.DOCUMENT, Anchor.UNANCHORED])

@@ -127,6 +127,7 @@ class Finding(BaseModel):
     start: int | None = Field(default=None, ge=0)
     end: int | None = Field(default=None, ge=0)
     anchor: Anchor = Anchor.UNANCHORED
+    candidates: list[tuple[int, int]] = Field(default_factory=list)  # [start, end) spans of an ambiguous quote
     rationale: str = ""
     suggestion: str | None = None
     question: str | None = None
