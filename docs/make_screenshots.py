@@ -1,4 +1,4 @@
-"""Screenshots of the critic panel for the docs, made against the loopback Messages API.
+"""Screenshots of the critic panel and a debate for the docs, made against the loopback Messages API.
 
 The window is real; the critics' answers are scripted (no API key, no network), so the picture is
 reproducible. Run from the repository root:
@@ -93,12 +93,86 @@ def shoot(theme_name: str, out: Path) -> None:
     print(f"wrote {out}")
 
 
+DEBATE = [
+    ("You are Staff Engineer. Write turn", [
+        "I'll defend the draft. The key decision is clear: \"Auto-charge ships enabled by default (opt-out) for "
+        "all existing accounts.\" Opt-in features in billing get single-digit adoption; if we want the late-payment "
+        "numbers to move, the default has to do the work. Payers already saved their cards with us.",
+        "I concede that existing accounts never agreed to this. But the fix is a notice period, not opt-in: two "
+        "emails and an in-app banner before the switch, and a one-click off. The reversibility you want is there: "
+        "anyone can turn it off on day one."]),
+    ("You are Skeptical Exec. Write turn", [
+        "The default is the problem, not the solution. The PRD's own evidence is one customer quote: \"I'd happily "
+        "pay for Ledgerly to just take the money on the due date.\" That is a wish from one studio owner, not a "
+        "measured switch rate, and a charge nobody expected becomes a chargeback and a support ticket.",
+        "A banner is not consent, and the cost of being wrong lands on our customers' customers. Run opt-in for new "
+        "accounts for a quarter, measure the switch rate, and earn the default with data."]),
+]
+VERDICT = {"points": [
+    {"category": "strongest", "side": "for", "text": "Opt-in billing features rarely move the metric.",
+     "citations": ["Auto-charge ships enabled by default (opt-out) for all existing accounts."],
+     "kind": "challenged_assumption", "severity": "major"},
+    {"category": "strongest", "side": "against", "text": "Demand rests on one quote, not a measured rate.",
+     "citations": ["I'd happily pay for Ledgerly to just take the money on the due date."],
+     "kind": "weak_argument", "severity": "major"},
+    {"category": "conceded", "side": "for", "text": "Existing accounts never agreed to being charged.",
+     "citations": [], "kind": "open_question", "severity": "major"},
+    {"category": "change", "side": "both", "text": "Pilot opt-in with new accounts and report the switch rate.",
+     "citations": ["Auto-charge ships enabled by default (opt-out) for all existing accounts."],
+     "kind": "one_way_door", "severity": "critical"}],
+    "verdict": "Not ready: the default is a one-way door the draft has not earned."}
+
+
+def shoot_debate(theme_name: str, out: Path) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from doccritic import paths
+    from doccritic.ui import theme
+    from doccritic.ui.debate_dialog import DebateChoice
+    from doccritic.ui.main_window import MainWindow
+
+    QApplication.instance() or QApplication([])
+    with FakeMessagesAPI() as api:
+        for match, turns in DEBATE:
+            api.script(*(Reply.text(t) for t in turns), match=match)
+        api.script(Reply.json(VERDICT), match="You are the referee")
+        window = MainWindow()
+        window.settings.setValue("claude/base_url", api.base_url)
+        theme.apply(theme_name)
+        window.editor.highlighter.set_dark(theme.is_dark_now())
+        window.resize(1500, 950)
+        window.show()
+        loop = QEventLoop()
+        window.document_ready.connect(loop.quit)
+        window.open_path(paths.sample_prd())
+        loop.exec()
+        window.critics.ensure_personas()
+        window.debates.debate_idle.connect(lambda _reason: loop.quit())
+        window.debates.new_debate(choice=DebateChoice(
+            motion="Auto-charge should ship on by default (opt-out) for existing accounts.", pro="staff-engineer",
+            con="skeptical-exec", opener="staff-engineer", rounds=2, turn_words=120, free_positions=False))
+        window.debates.view.interject.setText("Assume legal signs off on opt-out. Does that change your view?")
+        window.debates.view.send.click()
+        loop.exec()
+        window.debates.jump("Auto-charge ships enabled by default (opt-out) for all existing accounts.", -1)
+        QTimer.singleShot(400, loop.quit)
+        loop.exec()
+        window.grab().save(str(out))
+        window.editor.document().setModified(False)
+        window.close()
+    print(f"wrote {out}")
+
+
 def main() -> int:
     os.environ["ANTHROPIC_API_KEY"] = "sk-screenshot"
     for name in sys.argv[1:] or ["light", "dark"]:
         with tempfile.TemporaryDirectory() as tmp:  # each picture starts from a first run
             os.environ["DOCCRITIC_CONFIG_DIR"], os.environ["DOCCRITIC_DATA_DIR"] = f"{tmp}/c", f"{tmp}/d"
             shoot(name, REPO / "docs" / "screenshots" / f"critics-{name}.png")
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["DOCCRITIC_CONFIG_DIR"], os.environ["DOCCRITIC_DATA_DIR"] = f"{tmp}/c", f"{tmp}/d"
+            shoot_debate(name, REPO / "docs" / "screenshots" / f"debate-{name}.png")
     return 0
 
 

@@ -262,8 +262,11 @@ def test_quotes_that_are_not_in_the_text_are_kept_unanchored_and_repeats_are_amb
                                      item("about billing edge cases and retries."),
                                      item("", "open_question"))))
         _, _, events, _ = run_panel(api, [STAFF])
-    anchors = [e.finding.anchor for e in of(events, FindingFound)]
-    assert anchors == [Anchor.UNANCHORED, Anchor.AMBIGUOUS, Anchor.DOCUMENT]
+    found = [e.finding for e in of(events, FindingFound)]
+    assert [f.anchor for f in found] == [Anchor.UNANCHORED, Anchor.AMBIGUOUS, Anchor.DOCUMENT]
+    repeated = "about billing edge cases and retries."
+    assert len(found[1].candidates) == min(20, DOC_TEXT.count(repeated))  # the matches offered, none chosen
+    assert all(DOC_TEXT[a:b] == repeated for a, b in found[1].candidates) and not found[1].placed
 
 
 def test_same_problem_from_two_critics_is_one_card():

@@ -354,7 +354,7 @@ class Panel:
         within = section_span(self.doc, section) or self._within
         where = anchor_quote(self.doc.text, finding.quote, within=within)
         if where.anchor is Anchor.AMBIGUOUS:  # never silently on the first of several matches
-            return finding.model_copy(update={"anchor": Anchor.AMBIGUOUS})
+            return finding.model_copy(update={"anchor": Anchor.AMBIGUOUS, "candidates": list(where.candidates)})
         return finding.model_copy(update={"start": where.start, "end": where.end, "anchor": where.anchor})
 
     def _conclude(self, persona: Any, result: CriticResult, fs: FindingStream, box: dict[str, Any],

@@ -156,6 +156,7 @@ class CriticsController(QObject):
         snap = self.window.snapshot
         if snap is None or self.running():
             return
+        self.ensure_personas()
         chosen = personas if personas is not None else [self.personas[p] for p in self.panel.checked_ids()
                                                         if p in self.personas]
         if not chosen:

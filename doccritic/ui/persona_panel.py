@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -139,19 +140,21 @@ class PersonaPanel(QWidget):
         buttons.addWidget(self.stop_button)
         layout.addLayout(buttons)
         tools = QHBoxLayout()
-        personas = QToolButton(text="Personas…", autoRaise=True)
-        personas.setToolTip("Create, duplicate and edit critic personas")
-        personas.clicked.connect(self.edit_personas_requested)
         debate = QToolButton(text="Debate…", autoRaise=True)
         debate.setToolTip("Two of the checked critics argue over the draft (Ctrl+Shift+D)")
         debate.clicked.connect(self.debate_requested)
-        settings = QToolButton(text="Settings…", autoRaise=True)
-        settings.setToolTip("Claude settings: API key, endpoint, model, budget")
-        settings.clicked.connect(self.settings_requested)
-        tools.addWidget(personas)
+        self.manage = QToolButton(text="Manage", autoRaise=True)
+        self.manage.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.manage.setToolTip("Personas and Claude settings")
+        menu = QMenu(self.manage)
+        menu.addAction("Personas…", self.edit_personas_requested.emit).setToolTip(
+            "Create, duplicate and edit critic personas")
+        menu.addAction("Claude settings…", self.settings_requested.emit).setToolTip(
+            "API key, endpoint, model, effort, budget")
+        self.manage.setMenu(menu)
         tools.addWidget(debate)
         tools.addStretch(1)
-        tools.addWidget(settings)
+        tools.addWidget(self.manage)
         layout.addLayout(tools)
         self.summary = QLabel()
         self.summary.setObjectName("runSummary")
