@@ -166,3 +166,18 @@ def test_setup_dialog_proposes_a_motion_from_the_selection_and_needs_two_people(
     assert DOOR in dialog.motion.toPlainText()
     dialog.accept()
     assert "two different reviewers" in dialog.problem.text() and not dialog.result()
+
+
+def test_the_referee_summary_appears_point_by_point(qtbot, window, api):
+    long = {"points": [{**SUMMARY["points"][0], "text": f"Point {n}: " + "why it matters " * 12}
+                       for n in range(1, 4)], "verdict": "Done."}
+    api.script(Reply.text(turn(1)), match=ENG_TURN)
+    api.script(Reply.text(turn(2)), match=EXEC_TURN)
+    api.script(Reply.json(long, chunk_chars=10, tokens_per_second=100), match=REFEREE)
+    one = DebateChoice(**{**CHOICE.__dict__, "rounds": 1})
+    assert window.debates.new_debate(choice=one)
+    qtbot.waitUntil(lambda: "Point 1:" in transcript(window) and "Point 3:" not in transcript(window),
+                    timeout=TIMEOUT)
+    with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT):
+        pass
+    assert "Point 3:" in transcript(window)

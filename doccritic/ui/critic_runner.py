@@ -32,6 +32,7 @@ class CriticRunner(QObject):
     connection_tested = Signal(bool, str)  # ok, one sentence
     task_failed = Signal(int, str)  # request id, one sentence (estimate or panel setup failed)
     key_checked = Signal(str)  # where the API key comes from: "environment", "keyring" or "none"
+    warmed_up = Signal()  # the SDK and the engines are imported: the next run starts at once
     debate_event = Signal(int, object)  # debate id, a doccritic.claude.debate event (DebateIdle ends a pass)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -45,6 +46,7 @@ class CriticRunner(QObject):
         self._futures: dict[int, Future[Any]] = {}
         self.backend = Backend()  # what the endpoint supports, learnt once per session
         self._closed = False
+        self._warm = False
 
     # public API (GUI thread) -----------------------------------------------------------------
     def start_panel(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
@@ -167,6 +169,25 @@ class CriticRunner(QObject):
                 self.debate_event.emit(debate_id, event)
         finally:
             self._debate_passes.pop(debate_id, None)
+
+    def warm_up(self) -> None:
+        """Import the SDK on the engine thread while the PM is reading, not when they press Run: importing
+        anthropic takes ~1 s here, and one of its modules holds the GIL for ~0.1 s (a one-off UI hiccup that
+        is better spent now than in the middle of a streaming debate)."""
+
+        if self._warm:
+            return
+        self._warm = True
+
+        async def job() -> None:
+            import anthropic  # noqa: F401
+
+            import doccritic.claude.debate
+            import doccritic.claude.panel  # noqa: F401
+
+            self.warmed_up.emit()
+
+        self._submit(next(self._ids), job())
 
     def check_key(self) -> None:
         """Find out where the key comes from off the UI thread (importing keyring and finding its backend

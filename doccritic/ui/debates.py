@@ -194,8 +194,17 @@ class DebatesController(QObject):
                 self.view.set_status(f"Turn {turn.index} interrupted: {event.failure.message} Its text is kept; "
                                      "Retry runs it again.")
         elif isinstance(event, ev.SummaryStarted):
+            from doccritic.core.debates import Summary
+
+            d.summary = Summary()  # points appear one by one as the referee writes them
+            self.view.show_debate(d, running=True)
             self.view.set_status("The referee is summing up…")
+        elif isinstance(event, ev.SummaryPointFound):
+            if d.summary is not None:
+                d.summary.points.append(event.point.model_copy(deep=True))
+                self.view.show_debate(d, running=True)
         elif isinstance(event, ev.SummaryFailed):
+            d.summary = None
             self.view.set_status(f"No summary: {event.failure.message} “Sum up” tries again.")
         elif isinstance(event, ev.DebateIdle):
             self._idle(event)
