@@ -181,3 +181,21 @@ def test_the_referee_summary_appears_point_by_point(qtbot, window, api):
     with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT):
         pass
     assert "Point 3:" in transcript(window)
+
+
+def test_auto_scroll_follows_new_text_until_the_reader_scrolls_up(qtbot, window, api):
+    long_turn = (turn(1) + " ") * 12
+    api.script(Reply.text(long_turn, chunk_chars=12, tokens_per_second=150), match=ENG_TURN)
+    api.script(Reply.text((turn(2) + " ") * 12, chunk_chars=12, tokens_per_second=150), match=EXEC_TURN)
+    api.script(Reply.json(SUMMARY), match=REFEREE)
+    window.debates.dock.setFloating(True)  # a short transcript pane, so the text overflows it
+    window.debates.dock.resize(420, 300)
+    bar = window.debates.view.transcript.verticalScrollBar()
+    assert window.debates.new_debate(choice=DebateChoice(**{**CHOICE.__dict__, "rounds": 1}))
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), timeout=TIMEOUT)  # following
+    bar.setValue(0)  # the reader goes back up to re-read turn 1
+    grown = bar.maximum()
+    qtbot.waitUntil(lambda: bar.maximum() > grown + 40, timeout=TIMEOUT)  # more text arrived below...
+    assert bar.value() == 0  # ...and the view stayed where the reader is
+    with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT):
+        pass
