@@ -1,0 +1,96 @@
+"""What every export says about a finding: one wording for Word comments, CriticMarkup, HTML and PDF.
+
+Exporters differ in layout, never in content: who raised it (persona names, or "doccritic checks"), the
+kind and severity, the title, why, the fix, the question to expect, reversibility, the status and the
+replies. Everything here is plain text; each exporter escapes it for its own format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from doccritic.core.findings import Finding, Kind, Review, Severity, Source, Status
+from doccritic.core.merge import is_tradeoff
+
+CHECKS_AUTHOR = "doccritic checks"
+KIND_LABELS = {Kind.WEAK_ARGUMENT: "Weak argument", Kind.CHALLENGED_ASSUMPTION: "Challenged assumption",
+               Kind.ONE_WAY_DOOR: "One-way door", Kind.OPEN_QUESTION: "Open question"}
+SEVERITY_LABELS = {Severity.CRITICAL: "critical", Severity.MAJOR: "major", Severity.MINOR: "minor"}
+STATUS_LABELS = {Status.OPEN: "open", Status.ACCEPTED: "accepted", Status.DISMISSED: "dismissed",
+                 Status.DEFERRED: "deferred", Status.RESOLVED: "resolved", Status.OUTDATED: "outdated"}
+
+
+@dataclass(frozen=True)
+class Note:
+    """A finding as an export shows it."""
+
+    finding: Finding
+    author: str  # "Staff Engineer", "Staff Engineer +2", "doccritic checks", "Debate"
+    initials: str
+    heading: str  # "One-way door · critical: Turns it on for everyone at once"
+    lines: tuple[str, ...] = field(default=())  # body paragraphs, in order
+    replies: tuple[tuple[str, str], ...] = ()  # (author, text)
+
+    @property
+    def text(self) -> str:
+        """Heading and body as one plain-text block (a Word comment, a CriticMarkup note)."""
+        return "\n".join((self.heading, *self.lines))
+
+
+def _initials(name: str) -> str:
+    letters = "".join(part[0] for part in name.replace("&", " ").split() if part[:1].isalpha())
+    return (letters or name[:2]).upper()[:3]
+
+
+def note_for(finding: Finding, names: Mapping[str, str] | None = None,
+             initials: Mapping[str, str] | None = None) -> Note:
+    """``names``/``initials``: persona id -> display name / initials (falls back to the id)."""
+    names, initials = names or {}, initials or {}
+    if finding.source is Source.CHECK or not finding.persona:
+        author, short = (CHECKS_AUTHOR, "DC") if finding.source is Source.CHECK else ("Debate", "DB")
+    else:
+        first = names.get(finding.persona, finding.persona)
+        others = len(finding.personas) - 1
+        author = f"{first} +{others}" if others > 0 else first
+        short = initials.get(finding.persona) or _initials(first)
+    heading = f"{KIND_LABELS[finding.kind]} · {SEVERITY_LABELS[finding.severity]}: {finding.title}"
+    lines: list[str] = []
+    if finding.rationale:
+        lines.append(finding.rationale)
+    if finding.suggestion:
+        lines.append(f"Suggestion: {finding.suggestion}")
+    if finding.question:
+        lines.append(f"Question to expect: {finding.question}")
+    if finding.reversibility is not None:
+        r = finding.reversibility
+        parts = [f"Reversibility: {r.level.replace('_', '-')}."]
+        if r.cost_to_reverse:
+            parts.append(f"Cost to reverse: {r.cost_to_reverse}")
+        if r.exit_ramp:
+            parts.append(f"Exit ramp: {r.exit_ramp}")
+        lines.append(" ".join(parts))
+    for other in finding.also_raised_by:
+        who = names.get(other.persona, other.persona)
+        fix = f" Suggests: {other.suggestion}" if other.suggestion and not is_tradeoff(finding) else ""
+        lines.append(f"Also raised by {who} ({SEVERITY_LABELS[other.severity]}): {other.rationale}{fix}".strip())
+    if is_tradeoff(finding):
+        options = [f"{names.get(finding.persona or '', finding.persona or '')}: {finding.suggestion}"]
+        options += [f"{names.get(r.persona, r.persona)}: {r.suggestion}"
+                    for r in finding.also_raised_by if r.suggestion]
+        lines.append("Trade-off, the critics disagree on the fix: " + " | ".join(options))
+    if finding.status is not Status.OPEN:
+        lines.append(f"Status: {STATUS_LABELS[finding.status]}.")
+    replies = tuple((r.author, r.text) for r in finding.replies)
+    return Note(finding, author, short, heading, tuple(lines), replies)
+
+
+def exported_findings(review: Review, *, include_dismissed: bool = False, include_checks: bool = True
+                      ) -> list[Finding]:
+    """The findings an export shows, in document order (document-level ones last)."""
+    keep: Iterable[Finding] = review.findings
+    if not include_dismissed:
+        keep = (f for f in keep if f.status is not Status.DISMISSED)
+    if not include_checks:
+        keep = (f for f in keep if f.source is not Source.CHECK)
+    return sorted(keep, key=Finding.sort_key)
