@@ -237,7 +237,8 @@ class DebateSession:
                 if not turn.text and failure.kind in AUTO_RETRY and attempt < self.attempts:
                     wait = failure.retry_after if failure.retry_after is not None else 0.5 * 2 ** (attempt - 1)
                     if wait <= 60:
-                        self._queue.put_nowait(TurnWaiting(index, f"{_what(failure)}, retrying in {round(wait)} s"))
+                        message = f"{_what(failure)}, retrying in {max(1, round(wait))} s"
+                        self._queue.put_nowait(TurnWaiting(index, message))
                         await asyncio.sleep(wait)
                         continue
                 return self._fail_turn(turn, box, failure)

@@ -79,7 +79,7 @@ def classify(exc: BaseException, *, model: str = "") -> Failure:
     if isinstance(exc, anthropic.APIConnectionError | httpx2.ConnectError):
         return Failure(FailureKind.OFFLINE, "Cannot reach the API: check your connection, proxy or base URL.")
     if isinstance(exc, httpx2.TransportError):  # RemoteProtocolError, ReadError...: the stream was cut
-        return Failure(FailureKind.DISCONNECTED, "The connection dropped while the critic was writing.")
+        return Failure(FailureKind.DISCONNECTED, "The connection dropped while the answer was being written.")
     if isinstance(exc, json.JSONDecodeError):
         return Failure(FailureKind.STREAM_ERROR, "The API sent a garbled event; the stream was abandoned.")
     if isinstance(exc, TypeError) and "authentication" in str(exc).lower():
