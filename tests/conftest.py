@@ -50,3 +50,33 @@ def corpus_files(pattern: str = "*") -> list[Path]:
     if not CORPUS.is_dir():
         return []
     return sorted(p for p in CORPUS.glob(pattern) if p.name != "SOURCES.md")
+
+
+@pytest.fixture
+def claude_api(monkeypatch: pytest.MonkeyPatch):
+    """The loopback Messages API, with a key in the environment (scripts are up to the test)."""
+    from fakes.messages_api import FakeMessagesAPI
+
+    with FakeMessagesAPI() as server:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+        yield server
+
+
+@pytest.fixture
+def claude_window(qtbot, claude_api):
+    """The review window pointed at ``claude_api``, the sample PRD open and the personas loaded."""
+    from doccritic.ui.main_window import MainWindow
+
+    win = MainWindow()
+    win.settings.setValue("claude/base_url", claude_api.base_url)
+    win.resize(1300, 850)
+    win.show()
+    with qtbot.waitSignal(win.document_ready, timeout=15_000):
+        win.open_path(SAMPLE)
+    qtbot.waitUntil(lambda: bool(win.critics.personas), timeout=15_000)  # loaded just after the first paint
+    yield win
+    # Not qtbot.addWidget: closing a window with unsaved edits asks the user; clear them, then close.
+    win.editor.document().setModified(False)
+    win.close()
+    win.runner.wait(5000)
+    win.deleteLater()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes.messages_api import FakeMessagesAPI, Fault, Reply
+from fakes.messages_api import Fault, Reply
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -26,27 +26,14 @@ def answer(*quotes: str, kind: str = "challenged_assumption") -> dict:
 
 
 @pytest.fixture
-def api(monkeypatch):
-    with FakeMessagesAPI() as server:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
-        yield server
+def api(claude_api):
+    return claude_api
 
 
 @pytest.fixture
-def window(qtbot, api):
-    win = MainWindow()
-    win.settings.setValue("claude/base_url", api.base_url)
-    win.critics.confirm = lambda estimate, chosen, section: True  # the cost dialog is tested on its own
-    win.resize(1300, 850)
-    win.show()
-    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
-        win.open_path(SAMPLE)
-    qtbot.waitUntil(lambda: bool(win.critics.personas), timeout=TIMEOUT)  # loaded just after the first paint
-    yield win
-    win.editor.document().setModified(False)
-    win.close()
-    win.runner.wait(5000)
-    win.deleteLater()
+def window(claude_window):
+    claude_window.critics.confirm = lambda estimate, chosen, section: True  # the cost dialog has its own test
+    return claude_window
 
 
 def critic_findings(win: MainWindow):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from fakes.messages_api import FakeMessagesAPI, Fault, Reply
+from fakes.messages_api import Fault, Reply
 from PySide6.QtCore import QUrl
 
 from conftest import SAMPLE
@@ -31,26 +31,13 @@ SUMMARY = {"points": [{"category": "strongest", "side": "against", "text": "Opt-
 
 
 @pytest.fixture
-def api(monkeypatch):
-    with FakeMessagesAPI() as server:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
-        yield server
+def api(claude_api):
+    return claude_api
 
 
 @pytest.fixture
-def window(qtbot, api):
-    win = MainWindow()
-    win.settings.setValue("claude/base_url", api.base_url)
-    win.resize(1300, 850)
-    win.show()
-    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
-        win.open_path(SAMPLE)
-    qtbot.waitUntil(lambda: bool(win.critics.personas), timeout=TIMEOUT)
-    yield win
-    win.editor.document().setModified(False)
-    win.close()
-    win.runner.wait(5000)
-    win.deleteLater()
+def window(claude_window):
+    return claude_window
 
 
 def script(api, *, eng=None, exe=None, **options) -> None:

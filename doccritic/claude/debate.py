@@ -23,6 +23,7 @@ from doccritic.claude.config import Backend
 from doccritic.claude.failures import AUTO_RETRY, Failure, FailureKind, classify, unsupported_parameter
 from doccritic.claude.pricing import PriceTable, Usage, load_prices
 from doccritic.claude.prompts import template
+from doccritic.claude.streaming import StreamState, stream_reply
 from doccritic.claude.streamparse import FindingStream
 from doccritic.core.anchoring import anchor_quote
 from doccritic.core.debates import Citation, Debate, Interjection, Summary, SummaryPoint, Turn
@@ -221,15 +222,16 @@ class DebateSession:
             attempt += 1
             turn.text = ""
             self._queue.put_nowait(TurnStarted(index, speaker))
-            box: dict[str, Any] = {}
+            state = StreamState()
             try:
-                await self._stream(self._turn_params(index), box, lambda delta: self._delta(turn, delta))
+                await stream_reply(self.client, self._turn_params(index), state,
+                                   on_text=lambda delta: self._delta(turn, delta))
             except asyncio.CancelledError:
                 turn.status = "stopped"
-                return self._finish_turn(turn, box, stopped=True)
+                return self._finish_turn(turn, state, stopped=True)
             except Exception as exc:
                 param = unsupported_parameter(exc, ("cache_control",))
-                if param and not box.get("opened"):
+                if param and not state.opened:
                     self.backend.drop(param)
                     attempt -= 1
                     continue
@@ -241,42 +243,38 @@ class DebateSession:
                         self._queue.put_nowait(TurnWaiting(index, message))
                         await asyncio.sleep(wait)
                         continue
-                return self._fail_turn(turn, box, failure)
-            stop = box.get("stop_reason")
-            if not box.get("stop_seen"):
-                return self._fail_turn(turn, box, Failure(FailureKind.TRUNCATED, "The turn stopped mid-sentence."))
-            if stop == "refusal":
-                return self._fail_turn(turn, box, Failure(FailureKind.REFUSAL, "The model declined this turn."))
-            return self._finish_turn(turn, box)
+                return self._fail_turn(turn, state, failure)
+            if not state.stop_seen:
+                return self._fail_turn(turn, state, Failure(FailureKind.TRUNCATED, "The turn stopped mid-sentence."))
+            if state.stop_reason == "refusal":
+                return self._fail_turn(turn, state, Failure(FailureKind.REFUSAL, "The model declined this turn."))
+            return self._finish_turn(turn, state)
 
     def _delta(self, turn: Turn, text: str) -> None:
         turn.text += text
         self._queue.put_nowait(TurnDelta(turn.index, text))
 
-    def _finish_turn(self, turn: Turn, box: dict[str, Any], *, stopped: bool = False) -> None:
+    def _finish_turn(self, turn: Turn, state: StreamState, *, stopped: bool = False) -> None:
         turn.text = turn.text.strip()
         turn.citations = self.cite(turn.text)
-        turn.usage = box.get("usage", Usage()).as_dict()
-        self._count(box)
+        turn.usage = state.usage.as_dict()
+        self._count(state)
         if stopped:
             turn.status = "stopped"
         self.debate.turns.append(turn)
         self._queue.put_nowait(TurnDone(turn))
 
-    def _fail_turn(self, turn: Turn, box: dict[str, Any], failure: Failure) -> None:
+    def _fail_turn(self, turn: Turn, state: StreamState, failure: Failure) -> None:
         turn.status, turn.failure = "interrupted", failure.message
         turn.text = turn.text.strip()
         turn.citations = self.cite(turn.text)
-        turn.usage = box.get("usage", Usage()).as_dict()
-        self._count(box)
+        turn.usage = state.usage.as_dict()
+        self._count(state)
         self.debate.turns.append(turn)
         self._queue.put_nowait(TurnFailed(turn, failure))
 
-    def _count(self, box: dict[str, Any]) -> None:
-        usage = box.get("usage")
-        if usage is None:
-            return
-        total = Usage(**{k: self.debate.usage.get(k, 0) for k in Usage.__dataclass_fields__}) + usage
+    def _count(self, state: StreamState) -> None:
+        total = Usage(**{k: self.debate.usage.get(k, 0) for k in Usage.__dataclass_fields__}) + state.usage
         self.debate.usage = total.as_dict()
         self.debate.cost_usd = self.prices.cost(self.debate.model, total)
 
@@ -285,21 +283,21 @@ class DebateSession:
         self._queue.put_nowait(SummaryStarted())
         summary = Summary()
         parser = FindingStream("points")
-        box: dict[str, Any] = {}
+        state = StreamState()
 
         def take(delta: str) -> None:
             for raw in parser.feed(delta):
                 self._add_point(summary, raw)
 
         try:
-            await self._stream(self._referee_params(), box, take)
+            await stream_reply(self.client, self._referee_params(), state, on_text=take)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            self._count(box)
+            self._count(state)
             self._queue.put_nowait(SummaryFailed(classify(exc, model=self.debate.model)))
             return
-        self._count(box)
+        self._count(state)
         rest, whole = parser.finish()
         for raw in rest:
             self._add_point(summary, raw)
@@ -330,20 +328,6 @@ class DebateSession:
         self._queue.put_nowait(SummaryPointFound(point))
 
     # requests --------------------------------------------------------------------------------
-    async def _stream(self, params: dict[str, Any], box: dict[str, Any], on_text: Any) -> None:
-        async with self.client.messages.stream(**params) as stream:
-            box["opened"] = True
-            async for event in stream:
-                if event.type == "message_start":
-                    box["usage"] = Usage.of(event.message.usage)
-                elif event.type == "text":
-                    on_text(event.text)
-                elif event.type == "message_delta":
-                    usage = box.get("usage", Usage())
-                    usage.output_tokens = int(getattr(event.usage, "output_tokens", 0) or 0)
-                    box["usage"] = usage
-                    box["stop_reason"], box["stop_seen"] = event.delta.stop_reason, True
-
     def _system(self) -> list[dict[str, Any]]:
         doc_block: dict[str, Any] = {"type": "text", "text": template("critic-document").substitute(
             title=self.doc.title or "Untitled", word_count=self.doc.word_count,

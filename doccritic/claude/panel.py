@@ -43,6 +43,7 @@ from doccritic.claude.events import (
 from doccritic.claude.failures import AUTO_RETRY, Failure, FailureKind, classify, unsupported_parameter
 from doccritic.claude.pricing import PriceTable, Usage, estimate_tokens, load_prices
 from doccritic.claude.schema import Critique, parse_finding, to_finding
+from doccritic.claude.streaming import StreamState, stream_reply
 from doccritic.claude.streamparse import FindingStream
 from doccritic.core.anchoring import anchor_quote
 from doccritic.core.document import Document
@@ -266,15 +267,15 @@ class Panel:
             result.attempts = attempt
             self._queue.put_nowait(CriticStarted(persona.id, model, attempt))
             stream = FindingStream()
-            box: dict[str, Any] = {}
+            state = StreamState()
             try:
-                await self._stream(persona, result, stream, box, model, effort)
+                await self._stream(persona, result, stream, state, model, effort)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                result.usage = result.usage + box.get("usage", Usage())
+                result.usage = result.usage + state.usage
                 param = unsupported_parameter(exc, OPTIONAL_PARAMS)
-                if param and not box.get("opened"):
+                if param and not state.opened:
                     self.backend.drop(param)
                     attempt -= 1
                     continue
@@ -291,35 +292,24 @@ class Panel:
                 self._queue.put_nowait(CriticProgress(persona.id, _waiting_text(failure, wait), 0, wait))
                 await asyncio.sleep(wait)
                 continue
-            result.usage = result.usage + box.get("usage", Usage())
-            return self._conclude(persona, result, stream, box, started)
+            result.usage = result.usage + state.usage
+            return self._conclude(persona, result, stream, state, started)
 
-    async def _stream(self, persona: Any, result: CriticResult, fs: FindingStream, box: dict[str, Any],
+    async def _stream(self, persona: Any, result: CriticResult, fs: FindingStream, state: StreamState,
                       model: str, effort: str | None) -> None:
         params = request_params(self.doc, persona, self.settings, self.backend, model=model, effort=effort,
                                 section=self.section)
-        async with self.client.messages.stream(**params) as stream:
-            box["opened"] = True
-            async for event in stream:
-                kind = event.type
-                if kind == "message_start":
-                    box["usage"] = Usage.of(event.message.usage)
-                    result.status = CriticStatus.WRITING
-                    self._first_stream.set()
-                    self._queue.put_nowait(CriticProgress(persona.id, "writing", len(result.findings)))
-                elif kind == "text":
-                    for raw in fs.feed(event.text):
-                        self._accept(persona, result, raw)
-                elif kind == "message_delta":
-                    usage = box.get("usage", Usage())
-                    usage.output_tokens = int(getattr(event.usage, "output_tokens", 0) or 0)
-                    for name in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"):
-                        value = getattr(event.usage, name, None)
-                        if value is not None:
-                            setattr(usage, name, int(value))
-                    box["usage"] = usage
-                    box["stop_reason"] = event.delta.stop_reason
-                    box["stop_seen"] = True
+
+        def started() -> None:
+            result.status = CriticStatus.WRITING
+            self._first_stream.set()
+            self._queue.put_nowait(CriticProgress(persona.id, "writing", len(result.findings)))
+
+        def text(delta: str) -> None:
+            for raw in fs.feed(delta):
+                self._accept(persona, result, raw)
+
+        await stream_reply(self.client, params, state, on_text=text, on_start=started)
 
     def _retry_wait(self, failure: Failure, attempt: int, result: CriticResult) -> float | None:
         if result.findings or failure.kind not in AUTO_RETRY or attempt >= self.settings.attempts:
@@ -357,10 +347,10 @@ class Panel:
             return finding.model_copy(update={"anchor": Anchor.AMBIGUOUS, "candidates": list(where.candidates)})
         return finding.model_copy(update={"start": where.start, "end": where.end, "anchor": where.anchor})
 
-    def _conclude(self, persona: Any, result: CriticResult, fs: FindingStream, box: dict[str, Any],
+    def _conclude(self, persona: Any, result: CriticResult, fs: FindingStream, state: StreamState,
                   started: float) -> None:
-        stop = box.get("stop_reason")
-        if not box.get("stop_seen"):
+        stop = state.stop_reason
+        if not state.stop_seen:
             n = len(result.findings)
             return self._end(result, started, Failure(
                 FailureKind.TRUNCATED, f"The answer stopped before it was finished, after {n} findings."))
