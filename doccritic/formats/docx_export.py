@@ -17,6 +17,9 @@ Markdown or text a clean document is rendered first (:mod:`doccritic.formats.doc
 
 Findings that cover no span (document-level, or a quote that was not found) go on the title, or with
 ``unplaced="summary"`` on their own paragraphs in a section added at the end.
+
+The whole review (every finding, status, reply, debate and run) is embedded as a Custom XML item
+(:func:`doccritic.formats.review_import.embed_review`), so importing the .docx restores the session exactly.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from doccritic.formats.docx import iter_body_paragraphs, iter_paragraph_runs, ru
 from doccritic.formats.docx_render import Piece, render_document
 from doccritic.formats.export_common import Note, exported_findings, note_for
 from doccritic.formats.ooxml import check_package, damaged
+from doccritic.formats.review_import import embed_review
 from doccritic.formats.textio import MAX_DOCX_BYTES, read_bytes
 
 _W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -100,6 +104,7 @@ def export_docx(review: Review, doc: Document, out: Path, *, source: Path | None
         word, pieces = render_document(doc)
     findings = exported_findings(review, include_dismissed=include_dismissed, include_checks=include_checks)
     _Annotator(word, doc, pieces).annotate(findings, names or {}, initials or {}, unplaced)
+    embed_review(word, review)  # the whole review, so importing this file restores the session exactly
     buffer = io.BytesIO()
     word.save(buffer)
     _write_atomically(out, buffer.getvalue())
