@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from doccritic import __version__, cli_debate, cli_review
+from doccritic import __version__, cli_debate, cli_export, cli_review
 from doccritic.core.checks import CheckResult, rules_from, run_checks
 from doccritic.core.document import Document
 from doccritic.core.errors import DoccriticError
@@ -21,7 +21,7 @@ from doccritic.core.findings import Finding, Kind, Severity
 from doccritic.core.personas import Persona, PersonaSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-COMMANDS = ("check", "review", "debate", "personas")
+COMMANDS = ("check", "review", "debate", "export", "personas")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_review.add_parser(sub)
     cli_debate.add_parser(sub)
+    cli_export.add_parser(sub)
 
     personas = sub.add_parser(
         "personas",
@@ -76,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _open(argv)
     args = build_parser().parse_args(argv)
     command = {"check": cmd_check, "review": cli_review.cmd_review, "debate": cli_debate.cmd_debate,
+               "export": cli_export.cmd_export,
                "personas": cmd_personas}[args.command]
     try:
         return command(args, sys.stdout)

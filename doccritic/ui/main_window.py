@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from doccritic import __version__, paths
 from doccritic.core.errors import DoccriticError
-from doccritic.core.findings import Finding, Kind, Source, Status
+from doccritic.core.findings import Finding, Kind, Review, Source, Status
 from doccritic.core.journal import Journal
 from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import SUPPORTED_SUFFIXES
@@ -30,6 +30,7 @@ from doccritic.ui import session, theme
 from doccritic.ui.critics import CriticsController
 from doccritic.ui.debates import DebatesController
 from doccritic.ui.editor import DocumentEditor
+from doccritic.ui.exports import ExportsController
 from doccritic.ui.findings_model import FindingsModel
 from doccritic.ui.findings_panel import FindingsPanel
 from doccritic.ui.outline import OutlineView
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.critics_dock.setWidget(self.critics.panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.critics_dock)
         self.debates = DebatesController(self)
+        self.exports = ExportsController(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.debates.dock)
         self.tabifyDockWidget(self.findings_dock, self.debates.dock)
         self.findings_dock.raise_()
@@ -145,6 +147,9 @@ class MainWindow(QMainWindow):
         self.save_action = self._action(file, "&Save", self.save, QKeySequence.StandardKey.Save)
         self.save_as_action = self._action(file, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
         self._action(file, "Re&load", self.reload, "Ctrl+R")
+        file.addSeparator()
+        self._action(file, "&Export…", self.exports.export_dialog, "Ctrl+E")
+        self._action(file, "&Import Review…", self.exports.import_dialog)
         self._action(file, "&Close", self.close_document, QKeySequence.StandardKey.Close)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -570,23 +575,55 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.banner.show_message(message))
             return None
 
-    def _save_review(self) -> None:
-        """Store the review when the findings' offsets match the text (i.e. after a re-check)."""
-        if self.store is None or self.snapshot is None or self.info is None or self.info.path is None:
-            return
-        if self.editor.toPlainText() != self.snapshot.text:
-            return  # a re-check is pending; it will save again
+    def recheck_now(self) -> None:
+        """Re-check the current text without waiting for the typing pause (``checks_applied`` follows)."""
+        self._recheck_timer.stop()
+        self._recheck()
+
+    def current_review(self) -> Review | None:
+        """The review as shown, on the last parsed text: live highlight positions, decisions, debates.
+
+        None while a re-check is pending (the findings' offsets would not match ``snapshot.text``).
+        """
+        if self.snapshot is None or self.editor.toPlainText() != self.snapshot.text:
+            return None
         from doccritic.formats.review_json import review_for  # not needed to show the first document
 
         text_map = Utf16Map(self.snapshot.text)
         findings = [self._with_live_span(f, text_map) for f in self.findings.findings]
         review = review_for(self.snapshot.doc, [f for f in findings if f is not None])
         review.debates = self.debates.saved(self.snapshot.text)
+        return review
+
+    def _save_review(self) -> None:
+        """Store the review when the findings' offsets match the text (i.e. after a re-check)."""
+        if self.store is None or self.info is None or self.info.path is None:
+            return
+        review = self.current_review()
+        if review is None:
+            return  # a re-check is pending; it will save again
         store = self.store
         self.runner.submit(
             "store", lambda: store.save(review), lambda _: None,
             lambda message: self.statusBar().showMessage(f"Could not save the review: {message}", 5000),
         )
+
+    def import_review(self, findings: list[Finding], debates: list[dict]) -> None:
+        """Show imported findings (offsets into the current text) and add imported debates."""
+        from doccritic.core.debates import Debate
+
+        text = self.editor.toPlainText()
+        text_map = Utf16Map(text)
+        self.findings.update_findings(findings)
+        if self.snapshot is not None:
+            self.findings.set_sections(self._sections_by_finding(findings))
+        self.editor.set_findings(findings, text_map)
+        known = {d.id for d in self.debates.debates}
+        new = [Debate.model_validate(d) for d in debates if d.get("id") not in known]
+        if new:
+            self.debates.set_document([*self.debates.debates, *new], text)
+        self._update_status()
+        self._save_timer.start()
 
     # navigation ------------------------------------------------------------------------------
     def _finding_clicked(self, finding_id: str) -> None:

@@ -1,0 +1,100 @@
+"""One entry point for every export format, shared by File → Export… and ``doccritic export``.
+
+PDF is drawn with Qt, which only ``doccritic.ui`` may import, so the caller passes the PDF writer in
+(``doccritic.ui.pdf_export.export_pdf``); everything else is plain Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from doccritic.core.document import DocFormat, Document
+from doccritic.core.errors import DoccriticError, ErrorKind
+from doccritic.core.fileio import atomic_write_text
+from doccritic.core.findings import Review, Source, Status
+
+FORMATS: dict[str, tuple[str, str]] = {  # name -> (suffix, label)
+    "docx": (".docx", "Word document with comments (.docx)"),
+    "md": (".md", "Markdown with CriticMarkup (.md)"),
+    "html": (".html", "Web page, self-contained (.html)"),
+    "pdf": (".pdf", "PDF report (.pdf)"),
+    "json": (".json", "Review JSON (.json)"),
+}
+PdfWriter = Callable[..., Path]
+
+
+@dataclass
+class ExportOptions:
+    include_dismissed: bool = False
+    include_checks: bool = True
+    include_debates: bool = True
+    names: dict[str, str] = field(default_factory=dict)  # persona id -> display name
+    initials: dict[str, str] = field(default_factory=dict)
+    colors: dict[str, str] = field(default_factory=dict)
+    markdown_style: Literal["critic", "footnotes"] = "critic"
+    unplaced: Literal["title", "summary"] = "title"
+
+
+def format_for(path: Path, explicit: str | None = None) -> str:
+    """The export format named, or implied by the output file's suffix."""
+    if explicit:
+        if explicit not in FORMATS:
+            raise DoccriticError(f"Unknown export format '{explicit}' (use {', '.join(FORMATS)}).")
+        return explicit
+    suffix = path.suffix.lower()
+    for name, (ext, _) in FORMATS.items():
+        if suffix == ext or (name == "md" and suffix == ".markdown") or (name == "html" and suffix == ".htm"):
+            return name
+    raise DoccriticError(f"Cannot tell the export format from '{path.name}': name it with --to.")
+
+
+def filtered(review: Review, options: ExportOptions) -> Review:
+    """The review as exported: without dismissed findings, checks or debates when the options say so."""
+    findings = [f for f in review.findings
+                if (options.include_dismissed or f.status is not Status.DISMISSED)
+                and (options.include_checks or f.source is not Source.CHECK)]
+    return review.model_copy(update={"findings": findings,
+                                     "debates": review.debates if options.include_debates else []})
+
+
+def export_review(review: Review, doc: Document, fmt: str, out: Path, options: ExportOptions | None = None, *,
+                  source: Path | None = None, pdf: PdfWriter | None = None) -> Path:
+    """Write ``review`` on ``doc`` as ``fmt`` to ``out`` (atomically); ``source`` is the original .docx."""
+    options = options or ExportOptions()
+    out = Path(out)
+    if source is not None and out.resolve() == Path(source).resolve():
+        raise DoccriticError("The export would overwrite the document itself: choose another file name.")
+    common = {"include_dismissed": options.include_dismissed, "include_checks": options.include_checks}
+    if fmt == "json":
+        from doccritic.formats.review_json import dumps
+
+        atomic_write_text(out, dumps(filtered(review, options)))
+    elif fmt == "md":
+        from doccritic.formats.criticmarkup import export_criticmarkup
+
+        text = export_criticmarkup(review, doc, names=options.names, style=options.markdown_style, **common)
+        atomic_write_text(out, text)
+    elif fmt == "html":
+        from doccritic.formats.html_export import export_html
+
+        atomic_write_text(out, export_html(review, doc, names=options.names, colors=options.colors,
+                                           include_debates=options.include_debates, **common))
+    elif fmt == "docx":
+        from doccritic.formats.docx_export import export_docx
+
+        origin = source if doc.format is DocFormat.DOCX else None
+        if doc.format is DocFormat.DOCX and (origin is None or not Path(origin).is_file()):
+            raise DoccriticError("Exporting a Word review to .docx needs the original .docx file, which is "
+                                 "missing: pass it with --source.", ErrorKind.NOT_FOUND)
+        export_docx(review, doc, out, source=origin, names=options.names, initials=options.initials,
+                    unplaced=options.unplaced, **common)
+    elif fmt == "pdf":
+        if pdf is None:
+            raise DoccriticError("PDF export needs the app's PDF writer.", ErrorKind.UNSUPPORTED)
+        pdf(review, doc, out, names=options.names, include_debates=options.include_debates, **common)
+    else:
+        raise DoccriticError(f"Unknown export format '{fmt}' (use {', '.join(FORMATS)}).")
+    return out

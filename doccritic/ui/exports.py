@@ -1,0 +1,186 @@
+"""File → Export… and File → Import Review…: the window's side of ``doccritic.formats.export``.
+
+Exports run on the worker pool (PDF on the UI thread: it paints with Qt), from a snapshot of the
+review taken when the PM clicks, so typing on meanwhile changes nothing in the file being written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from doccritic.formats.export import FORMATS, ExportOptions
+
+if TYPE_CHECKING:
+    from doccritic.ui.main_window import MainWindow
+
+
+@dataclass
+class ExportChoice:
+    fmt: str
+    path: Path
+    options: ExportOptions
+    open_when_done: bool
+
+
+class ExportDialog(QDialog):
+    def __init__(self, default: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export review")
+        self.setMinimumWidth(540)
+        self._stem = default.with_suffix("")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.format = QComboBox()
+        for name, (_, label) in FORMATS.items():
+            self.format.addItem(label, name)
+        self.format.currentIndexChanged.connect(self._format_changed)
+        form.addRow("Format", self.format)
+        self.path = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        form.addRow("Save as", row)
+        self.dismissed = QCheckBox("Include dismissed findings")
+        self.checks = QCheckBox("Include offline-check findings", checked=True)
+        self.debates = QCheckBox("Include debates", checked=True)
+        self.footnotes = QCheckBox("Markdown: footnotes instead of CriticMarkup")
+        self.summary = QCheckBox("Word: findings not tied to a passage in a summary at the end")
+        self.open_after = QCheckBox("Open the file when done", checked=True)
+        for box in (self.dismissed, self.checks, self.debates, self.footnotes, self.summary, self.open_after):
+            form.addRow("", box)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._format_changed()
+
+    def _format_changed(self, *_: object) -> None:
+        fmt = self.format.currentData()
+        suffix = ".review.docx" if fmt == "docx" else FORMATS[fmt][0]  # never the source .docx itself
+        self.path.setText(str(self._stem) + suffix)
+        self.footnotes.setEnabled(fmt == "md")
+        self.summary.setEnabled(fmt == "docx")
+        self.debates.setEnabled(fmt in ("html", "pdf", "json"))
+
+    def _browse(self) -> None:
+        fmt = self.format.currentData()
+        suffix = FORMATS[fmt][0]
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export review", self.path.text(), f"*{suffix}")
+        if chosen:
+            self.path.setText(chosen if chosen.endswith(suffix) else chosen + suffix)
+
+    def choice(self) -> ExportChoice:
+        options = ExportOptions(include_dismissed=self.dismissed.isChecked(), include_checks=self.checks.isChecked(),
+                                include_debates=self.debates.isChecked(),
+                                markdown_style="footnotes" if self.footnotes.isChecked() else "critic",
+                                unplaced="summary" if self.summary.isChecked() else "title")
+        return ExportChoice(self.format.currentData(), Path(self.path.text()).expanduser(), options,
+                            self.open_after.isChecked())
+
+
+class ExportsController(QObject):
+    exported = Signal(str)  # the written path
+    failed = Signal(str)  # one sentence
+    imported = Signal(int)  # findings restored
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def export_dialog(self) -> None:
+        w = self.window
+        if w.snapshot is None or w.info is None:
+            return
+        base = w.info.path or Path.home() / "review"
+        dialog = ExportDialog(base, w)
+        if dialog.exec():
+            self.export(dialog.choice())
+
+    def export(self, choice: ExportChoice) -> None:
+        """Write the current review (as shown, decisions included) in the background."""
+        w = self.window
+        if w.snapshot is None:
+            return
+        review = w.current_review()
+        if review is None:  # the text changed since the last check: check it now, then export that
+            w.checks_applied.connect(lambda: self.export(choice), Qt.ConnectionType.SingleShotConnection)
+            w.recheck_now()
+            return
+        personas = w.critics.personas
+        choice.options.names.update({p.id: p.name for p in personas.values()})
+        choice.options.initials.update({p.id: p.initials for p in personas.values()})
+        choice.options.colors.update({p.id: p.color for p in personas.values()})
+        doc, source = w.snapshot.doc, w.info.path if w.info else None
+        from doccritic.formats.export import export_review
+
+        if choice.fmt == "pdf":  # painted with Qt: on this thread
+            from doccritic.ui.pdf_export import export_pdf
+
+            try:
+                export_review(review, doc, "pdf", choice.path, choice.options, pdf=export_pdf)
+            except Exception as exc:
+                self._failed(str(exc) if hasattr(exc, "kind") else f"Export failed ({type(exc).__name__}).")
+                return
+            self._done(choice, choice.path)
+            return
+        w.statusBar().showMessage(f"Exporting {choice.path.name}…")
+        w.runner.submit("export", lambda: export_review(review, doc, choice.fmt, choice.path, choice.options,
+                                                        source=source),
+                        lambda path: self._done(choice, path), self._failed)
+
+    def _done(self, choice: ExportChoice, path: Path) -> None:
+        self.window.statusBar().showMessage(f"Exported to {path}", 6000)
+        if choice.open_when_done:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        self.exported.emit(str(path))
+
+    def _failed(self, message: str) -> None:
+        self.window.banner.show_message(f"Could not export: {message}")
+        self.failed.emit(message)
+
+    # import ----------------------------------------------------------------------------------
+    def import_dialog(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self.window, "Import a review", "",
+                                                "Reviews (*.json *.docx);;All files (*)")
+        if chosen:
+            self.import_file(Path(chosen))
+
+    def import_file(self, path: Path) -> None:
+        """Restore a review (JSON, or a .docx doccritic exported) onto the open document."""
+        from doccritic.core.errors import DoccriticError
+        from doccritic.formats.review_import import merge_into, read_review_file, rebase
+
+        w = self.window
+        if w.snapshot is None:
+            return
+        try:
+            review, warnings = rebase(read_review_file(path), w.snapshot.doc)
+        except DoccriticError as exc:
+            w.banner.show_message(str(exc))
+            return
+        w.import_review(merge_into(w.findings.findings, review.findings), review.debates)
+        note = f"Imported {len(review.findings)} findings and {len(review.debates)} debates from {path.name}."
+        w.banner.show_message(" ".join([note, *warnings]))
+        self.imported.emit(len(review.findings))
