@@ -1,0 +1,545 @@
+"""PDF export: a print-ready report with numbered highlights, the notes behind them and the debates.
+
+The report is a ``QTextDocument`` built with ``QTextCursor`` calls only (no model text is ever parsed
+as HTML), laid out at the PDF writer's resolution and drawn page by page with a footer. Each placed
+finding tints its characters in its kind's colour and is followed by a superscript ``[n]``; the notes
+explain every number in the wording all exports share (``note_for``). Needs only a
+``QGuiApplication``; when there is none (the CLI) one is created, offscreen when there is no display. It
+is a ``QApplication``, so a window opened later in the same process still works.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+import sys
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6 import QtGui
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QFont, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from doccritic.core.debates import Citation, Debate
+from doccritic.core.document import Block, BlockKind, DocFormat, Document
+from doccritic.core.errors import DoccriticError, ErrorKind
+from doccritic.core.fileio import atomic_write_text
+from doccritic.core.findings import Finding, Kind, Review, Severity, Source, Status
+from doccritic.formats.export_common import CHECKS_AUTHOR, KIND_LABELS, SEVERITY_LABELS, exported_findings, note_for
+from doccritic.ui.style import KIND_STYLES
+
+PAGE_SIZES = {name.lower(): getattr(QtGui.QPageSize.PageSizeId, name) for name in ("A4", "A3", "A5", "Letter", "Legal")}
+SANS = ["Noto Sans", "DejaVu Sans", "Helvetica Neue", "Arial", "Liberation Sans", "Noto Sans CJK SC"]
+MONO = ["DejaVu Sans Mono", "Noto Sans Mono", "Menlo", "Consolas", "Liberation Mono", "Noto Sans Mono CJK SC"]
+INK, MUTED, LINE, PAPER_2, RED = (QColor(c) for c in ("#1f2328", "#5f6b7a", "#d5d9de", "#f3f4f6", "#c62828"))
+BODY_PT, DPI, HEADING_PT = 10.5, 300, {1: 18.0, 2: 14.5, 3: 12.5}
+U = 96 / 72  # margins, indents and table lengths are in 1/96 inch (Qt scales them to the device): U per point
+SIDES = {"for": "for the motion", "against": "against the motion", "free": "own position"}
+CATEGORIES = {"strongest": "Strongest points", "conceded": "Conceded", "unresolved": "Unresolved",
+              "change": "Changes needed"}
+NOTE_LABELS = ("Suggestion:", "Question to expect:", "Reversibility:", "Also raised by", "Trade-off", "Status:")
+BOLD, ITALIC, CODE, LINK, STRIKE = 1, 2, 4, 8, 16
+_INLINE = [  # Markdown inline syntax: group 1 is shown with the style bit, the rest of the match is dropped
+    (re.compile(r"!?\[([^\]\n]+)\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)"), LINK),
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), LINK),
+    (re.compile(r"(?<!\*)\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?!\*)", re.S), BOLD),
+    (re.compile(r"(?<![\w_])__(?=\S)(.+?)(?<=\S)__(?![\w_])", re.S), BOLD),
+    (re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.S), ITALIC),
+    (re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])", re.S), ITALIC),
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~", re.S), STRIKE),
+]
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_FENCE = re.compile(r"[ \t]*(?:```|~~~|---|\+\+\+)")
+_app: QtGui.QGuiApplication | None = None
+
+
+def _make(cls: type, **props: Any) -> Any:
+    """A Qt format with ``set<Name>(value)`` called for each keyword: ``_make(QTextTableFormat, Border=1)``."""
+    obj = cls()
+    for name, value in props.items():
+        getattr(obj, f"set{name}")(value)
+    return obj
+
+
+def _tint(finding: Finding) -> float:
+    """How strong a highlight is, as in the HTML export: by severity, lighter for checks and closed ones."""
+    if finding.status is not Status.OPEN:
+        return 0.06
+    strength = {Severity.CRITICAL: (0.27, 0.18), Severity.MAJOR: (0.20, 0.13), Severity.MINOR: (0.12, 0.08)}
+    return strength[finding.severity][finding.source is Source.CHECK]
+
+
+def _color(kind: Kind) -> QColor:
+    return QColor(KIND_STYLES[kind].light)
+
+
+def _inline(text: str) -> tuple[list[str], list[int]]:
+    """Each character of Markdown source as shown ("" when it is syntax) and its inline style bits."""
+    show, style, work = list(text), [0] * len(text), list(text)
+    for m in _CODE_SPAN.finditer(text):
+        for i in (*range(m.start(), m.start(2)), *range(m.end(2), m.end())):
+            show[i], work[i] = "", "\x01"
+        for i in range(m.start(2), m.end(2)):
+            style[i], work[i] = CODE, "\x02"
+    for m in _ESCAPE.finditer("".join(work)):
+        show[m.start()], work[m.start()], work[m.start(1)] = "", "\x01", "\x02"
+    for pattern, bit in _INLINE:
+        for m in pattern.finditer("".join(work)):
+            for i in (*range(m.start(), m.start(1)), *range(m.end(1), m.end())):
+                show[i], work[i] = "", "\x01"
+            for i in range(m.start(1), m.end(1)):
+                style[i] |= bit
+    for m in re.finditer(r"\n[ \t>]*", text):  # soft line breaks, quote and list continuation prefixes
+        show[m.start():m.end()] = [" "] + [""] * (m.end() - m.start() - 1)
+    return show, style
+
+
+def _atoms(doc: Document, block: Block) -> list[tuple[int, str, int]]:
+    """The characters a block shows: (offset in ``doc.text``, character to draw, inline style bits)."""
+    text, markdown = block.text, doc.format is DocFormat.MARKDOWN
+    if block.kind in (BlockKind.CODE, BlockKind.FRONT_MATTER, BlockKind.HTML):
+        show = list(text)
+        lines = [m.span() for m in re.finditer(r"[^\n]*\n?", text) if m.end() > m.start()]
+        for k, (a, b) in enumerate(lines):  # fence lines are syntax
+            if markdown and len(lines) > 1 and k in (0, len(lines) - 1) and _FENCE.match(text, a):
+                show[a:b] = [""] * (b - a)
+        while show and show[-1] in ("", "\n"):
+            show.pop()
+        style = [CODE] * len(show)
+    elif markdown:
+        show, style = _inline(text)
+    else:
+        show, style = list(text), [0] * len(text)
+    return [(block.start + i, "\u2028" if ch == "\n" else ch, style[i]) for i, ch in enumerate(show) if ch]
+
+
+class _Report:
+    """The report document, its cursor, and where each marker and source character landed."""
+
+    def __init__(self, writer: QtGui.QPdfWriter) -> None:
+        self.px = writer.resolution() / 72.0  # device pixels per point
+        rect = writer.pageLayout().paintRectPixels(writer.resolution())
+        self.width, self.footer = float(rect.width()), 22 * self.px
+        self.page_h = rect.height() - self.footer
+        self.doc = QtGui.QTextDocument()
+        self.doc.documentLayout().setPaintDevice(writer)
+        self.doc.setPageSize(QSizeF(self.width, self.page_h))
+        self.doc.setDocumentMargin(0)
+        self.doc.setIndentWidth(14 * U)
+        self.doc.setDefaultFont(self.fmt().font())
+        self.doc.setDefaultTextOption(_make(QtGui.QTextOption,  # long words wrap: nothing past the right edge
+                                            WrapMode=QtGui.QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere))
+        self.cur = QTextCursor(self.doc)
+        self.fresh, self.keep, self.lists = True, [], {}
+        self.marks: dict[int, int] = {}  # number -> document position of its marker
+        self.positions: list[tuple[int, int]] = []  # (source offset, document position) of each run
+
+    def fmt(self, pt: float = BODY_PT, *, bold: bool = False, italic: bool = False, color: QColor = INK,
+            mono: bool = False) -> QTextCharFormat:
+        return _make(QTextCharFormat, FontFamilies=MONO if mono else SANS, FontPointSize=pt, FontItalic=italic,
+                     FontWeight=QFont.Weight.Bold if bold else QFont.Weight.Normal, Foreground=color,
+                     FontFeatures={QFont.Tag("liga"): 0})  # no "ﬁ" glyphs: searching the PDF finds "fi"
+
+    def para(self, text: str = "", fmt: QTextCharFormat | None = None, *, before: float = 0, after: float = 5,
+             left: float = 0, keep: bool = False, page_break: bool = False, background: QColor | None = None,
+             label: str = "") -> None:
+        b = _make(QTextBlockFormat, TopMargin=before * U, BottomMargin=after * U, LeftMargin=left * U,
+                  PageBreakPolicy=QTextBlockFormat.PageBreakFlag.PageBreak_AlwaysBefore if page_break else
+                  QTextBlockFormat.PageBreakFlag.PageBreak_Auto)
+        b.setLineHeight(106, 1)  # proportional
+        if background is not None:
+            b.setBackground(background)
+        if self.fresh:
+            self.cur.setBlockFormat(b)
+            self.cur.setBlockCharFormat(self.fmt())
+            self.fresh = False
+        else:
+            self.cur.insertBlock(b, self.fmt())  # list bullets take the block's format, never the last run's
+        if keep:  # keep this block on one page with the next one (or with the one ``hold`` marks)
+            self.keep.append([self.cur.block().blockNumber(), 0])
+        if text:
+            self.text(text, fmt or self.fmt(), label)
+
+    def text(self, text: str, fmt: QTextCharFormat, label: str = "") -> None:
+        """``text`` as one paragraph, with ``label`` (or a note label it starts with) in bold."""
+        text = re.sub(r"\r\n|[\r\n\u2029]", "\u2028", text)
+        cut = len(label) if label else text.find(": ") + 2 if text.startswith(NOTE_LABELS) and ": " in text else 0
+        bold = QTextCharFormat(fmt)
+        bold.setFontWeight(QFont.Weight.Bold)
+        self.cur.insertText(text[:cut], bold)
+        self.cur.insertText(text[cut:], fmt)
+
+    def hold(self) -> None:
+        self.keep[-1][1] = self.cur.block().blockNumber()
+
+    def page_of(self, position: int) -> int:
+        block = self.doc.findBlock(position)
+        top = self.doc.documentLayout().blockBoundingRect(block).top()
+        line = block.layout().lineForTextPosition(position - block.position())
+        return int((top + (line.y() if line.isValid() else 0) + 1) // self.page_h) + 1
+
+    def page_at(self, offset: int) -> int | None:
+        """The page showing the source character at ``offset`` (or the nearest shown one before it)."""
+        i = bisect.bisect_right(self.positions, (offset, 1 << 62)) - 1
+        return self.page_of(self.positions[i][1]) if i >= 0 else None
+
+    def keep_with_next(self) -> None:
+        """Headings and note titles go to the next page rather than end one (Qt has no keep-with-next)."""
+        layout = self.doc.documentLayout()
+        for number, last in self.keep:
+            block, nxt = self.doc.findBlockByNumber(number), self.doc.findBlockByNumber(max(last, number + 1))
+            if not nxt.isValid():
+                continue
+            top = layout.blockBoundingRect(block).top()
+            first = nxt.layout().lineAt(0).height() if nxt.layout().lineCount() else 0
+            if (layout.blockBoundingRect(nxt).top() + first) // self.page_h > (top + 1) // self.page_h \
+                    and top % self.page_h > 1:
+                fmt = block.blockFormat()
+                fmt.setPageBreakPolicy(QTextBlockFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                QTextCursor(block).setBlockFormat(fmt)
+        self.keep = []
+
+    def split_at_pages(self) -> None:
+        """Paragraphs that run onto the next page become two blocks there. Qt draws the last line above a
+        page's clip too (hidden, yet found by search and copy), so no block may cross a page boundary."""
+        layout, block = self.doc.documentLayout(), self.doc.begin()
+        while block.isValid():
+            top, lines = layout.blockBoundingRect(block).top(), block.layout()
+            page = [(top + lines.lineAt(i).y() + 1) // self.page_h for i in range(lines.lineCount())]
+            cut = next((i for i in range(1, len(page)) if page[i] != page[0]), None)
+            if cut is not None:
+                fmt = block.blockFormat()
+                if block.textList() is not None:  # the rest of a list item: indented, without a bullet
+                    fmt.setIndent(block.textList().format().indent())
+                    fmt.clearProperty(QtGui.QTextFormat.Property.ObjectIndex)
+                fmt.setTopMargin(0)
+                fmt.setPageBreakPolicy(QTextBlockFormat.PageBreakFlag.PageBreak_Auto)
+                cursor = QTextCursor(block)
+                cursor.setPosition(block.position() + lines.lineAt(cut).textStart())
+                cursor.insertBlock(fmt)
+            block = block.next()
+
+    # ---- the document ----------------------------------------------------------------------------
+    def body(self, doc: Document, placed: list[tuple[int, Finding]]) -> None:
+        # (number, start, end) of each span; a trailing space or line break is not highlighted
+        self.spans = [(n, f.start, f.start + (len(doc.text[f.start:f.end].rstrip()) or f.end - f.start))
+                      for n, f in placed]
+        self.pending = sorted(self.spans, key=lambda s: (s[2], s[0]))  # markers still to draw
+        self.by_number = dict(placed)
+        blocks, i = doc.blocks, 0
+        key = [(b.docx.table if b.docx else None, b.row or 0, b.col or 0) for b in blocks]  # where a cell sits
+        while i < len(blocks):
+            j = i + 1
+            if blocks[i].kind is BlockKind.TABLE_CELL:  # one table: cells in reading order, same DOCX table
+                while j < len(blocks) and blocks[j].kind is BlockKind.TABLE_CELL and key[j][0] == key[i][0] \
+                        and key[j][1:] > key[j - 1][1:]:
+                    j += 1
+                self.table(doc, blocks[i:j], blocks[j].start if j < len(blocks) else None)
+            elif not (blocks[i].kind is BlockKind.HTML and blocks[i].text.lstrip().startswith("<!--")):
+                self.fill(doc, blocks[i], self.block_start(doc, blocks[i]),
+                          blocks[j].start if j < len(blocks) else None)
+                if self.cur.currentFrame() != self.doc.rootFrame():  # out of a code frame
+                    self.cur.movePosition(QTextCursor.MoveOperation.End)
+            i = j
+        self.lists = {}
+
+    def block_start(self, doc: Document, block: Block) -> QTextCharFormat:
+        """A new paragraph laid out for the block's kind; returns the block's base character format."""
+        kind, level = block.kind, max(block.level, 1)
+        after_list, self.lists = bool(self.lists), self.lists if kind is BlockKind.LIST_ITEM else {}
+        if kind is BlockKind.HEADING:
+            self.para(before=(16, 13, 9)[min(level, 3) - 1], after=4, keep=True)
+            return self.fmt(HEADING_PT.get(level, 11), bold=True, color=INK if level < 4 else MUTED)
+        if kind is BlockKind.FRONT_MATTER:
+            self.para("DOCUMENT PROPERTIES", self.fmt(7.5, bold=True, color=MUTED), before=4, after=1)
+        if kind in (BlockKind.CODE, BlockKind.FRONT_MATTER, BlockKind.HTML):  # a shaded, padded frame
+            self.cur.insertFrame(_make(QtGui.QTextFrameFormat, Background=PAPER_2, Padding=5 * U, TopMargin=4 * U,
+                                       BottomMargin=8 * U))
+            self.fresh = True  # its first block takes the code; the block after it, the next paragraph
+            return self.fmt(8.5 if kind is BlockKind.CODE else 8, color=MUTED if kind is BlockKind.FRONT_MATTER
+                            else INK, mono=True)
+        if kind is BlockKind.QUOTE:
+            self.para(left=14 * level, after=6)
+            return self.fmt(italic=True, color=MUTED)
+        if kind is not BlockKind.LIST_ITEM:
+            self.para(before=8 if after_list else 0, after=6)
+            return self.fmt()
+        self.para(after=3)
+        line_start = doc.text.rfind("\n", 0, block.start) + 1
+        number = re.search(r"(\d+)[.)][ \t]*$", doc.text[line_start:block.start])
+        self.lists = {k: v for k, v in self.lists.items() if k <= level}
+        current, styles = self.lists.get(level), QtGui.QTextListFormat.Style
+        if current is None or (current.format().style() == styles.ListDecimal) != bool(number):
+            self.lists[level] = self.cur.createList(_make(
+                QtGui.QTextListFormat, Indent=level, Start=int(number.group(1)) if number else 1,
+                Style=styles.ListDecimal if number else (styles.ListDisc, styles.ListCircle,
+                                                         styles.ListSquare)[(level - 1) % 3]))
+        else:
+            current.add(self.cur.block())
+        return self.fmt()
+
+    def fill(self, doc: Document, block: Block, base: QTextCharFormat, next_start: int | None) -> None:
+        """The block's characters, tinted by the findings over them, with ``[n]`` after each span."""
+        spans = [s for s in self.spans if s[1] < block.end and s[2] > block.start]
+        run, key = "", (0, ())
+        for offset, ch, style in _atoms(doc, block):
+            here = (style, tuple(n for n, a, b in spans if a <= offset < b))
+            due = bool(self.pending) and self.pending[0][2] <= offset
+            if (here != key or due) and run:
+                self.run(run, base, *key)
+                run = ""
+            if due:
+                self.flush(offset)
+            if not run:
+                self.positions.append((offset, self.cur.position()))
+            run, key = run + ch, here
+        if run:
+            self.run(run, base, *key)
+        self.flush(next_start)
+
+    def flush(self, limit: int | None) -> None:
+        """The markers of the spans that end by ``limit``: superscript, bold, in the kind's colour."""
+        while self.pending and (limit is None or self.pending[0][2] <= limit):
+            number = self.pending.pop(0)[0]
+            self.marks.setdefault(number, self.cur.position())
+            f = self.fmt(bold=True, color=_color(self.by_number[number].kind))
+            f.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
+            self.cur.insertText(f"\u2060[{number}]", f)  # a word joiner: never alone at the start of a line
+
+    def run(self, text: str, base: QTextCharFormat, style: int, numbers: tuple[int, ...]) -> None:
+        f = QTextCharFormat(base)
+        f.setFontWeight(QFont.Weight.Bold if style & BOLD else base.fontWeight())
+        f.setFontItalic(bool(style & ITALIC) or base.fontItalic())
+        f.setFontStrikeOut(bool(style & STRIKE))
+        f.setForeground(QColor("#0b57d0") if style & LINK else base.foreground())
+        if style & CODE and MONO[0] not in base.fontFamilies():  # type: ignore[operator]
+            f.setFontFamilies(MONO)
+            f.setFontPointSize(base.fontPointSize() * 0.9)
+            f.setBackground(PAPER_2)
+        if numbers:
+            r = g = b = 1.0
+            for finding in (self.by_number[n] for n in numbers):  # multiplied: overlaps tint deeper
+                c, a = _color(finding.kind), _tint(finding)
+                r, g, b = r * (1 - a + a * c.redF()), g * (1 - a + a * c.greenF()), b * (1 - a + a * c.blueF())
+            f.setBackground(QColor.fromRgbF(r, g, b))
+        self.cur.insertText(text, f)
+
+    def table(self, doc: Document, cells: list[Block], next_start: int | None) -> None:
+        self.lists, head = {}, doc.format is DocFormat.MARKDOWN
+        self.para(after=0)
+        table = self.cur.insertTable(max(c.row or 0 for c in cells) + 1, max(c.col or 0 for c in cells) + 1, _make(
+            QtGui.QTextTableFormat, Border=0.75 * U, BorderBrush=LINE, BorderCollapse=True, CellPadding=3.5 * U,
+            CellSpacing=0, BottomMargin=8 * U, HeaderRowCount=int(head),
+            BorderStyle=QtGui.QTextFrameFormat.BorderStyle.BorderStyle_Solid,
+            Width=QtGui.QTextLength(QtGui.QTextLength.Type.PercentageLength, 100)))
+        for k, cell in enumerate(cells):
+            where = table.cellAt(cell.row or 0, cell.col or 0)
+            if head and cell.row == 0:
+                where.setFormat(_make(QTextCharFormat, Background=PAPER_2))
+            self.cur = where.firstCursorPosition()
+            self.fill(doc, cell, self.fmt(9.5, bold=head and cell.row == 0),
+                      cells[k + 1].start if k + 1 < len(cells) else next_start)
+        self.cur = QTextCursor(self.doc)
+        self.cur.movePosition(QTextCursor.MoveOperation.End)
+        self.fresh = True  # the empty block after the table takes the next paragraph
+
+
+def _header(r: _Report, title: str, findings: list[Finding], debates: list[Debate], names: Mapping[str, str]) -> None:
+    eyebrow = r.fmt(8, bold=True, color=MUTED)
+    eyebrow.setFontLetterSpacing(112)
+    r.para("DOCCRITIC REVIEW", eyebrow, after=2)
+    r.para(title, r.fmt(21, bold=True), after=4)
+    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    n, d = len(findings), len(debates)
+    r.para(f"Exported {stamp} · {n} finding{'s' * (n != 1)}" + (f" · {d} debate{'s' * (d != 1)}" if d else ""),
+           r.fmt(9.5, color=MUTED), after=7)
+    r.para(after=4)
+    for kind in Kind:
+        r.text("■ ", r.fmt(10, color=_color(kind)))
+        r.text(f"{KIND_LABELS[kind]} ", r.fmt(9.5))
+        r.text(f"{sum(f.kind is kind for f in findings)}      ", r.fmt(9.5, bold=True))
+    people: list[str] = []
+    for who in [p for f in findings if f.source is not Source.CHECK for p in f.personas] + \
+               [p for d in debates for p in (d.pro, d.con)]:
+        people += [] if names.get(who, who) in people else [names.get(who, who)]
+    people += [CHECKS_AUTHOR] if any(f.source is Source.CHECK for f in findings) else []
+    r.para(f"Reviewed by: {', '.join(people) or 'nobody yet'}", r.fmt(9.5, color=MUTED), after=4)
+    r.para("Highlighted passages are tinted by kind; the number after each one refers to its note at the end.",
+           r.fmt(9, italic=True, color=MUTED), after=8)
+    r.para(after=10, background=LINE)  # a thin rule: an empty block in a 1 pt font
+    r.cur.setBlockCharFormat(r.fmt(1))
+
+
+def _notes(r: _Report, numbered: list[tuple[int, Finding]], where: dict[int, str], doc: Document,
+           names: Mapping[str, str]) -> None:
+    r.para("Notes", r.fmt(HEADING_PT[1], bold=True), page_break=True, after=4)
+    for n, f in numbered:
+        note = note_for(f, names)
+        r.para(before=10, after=1.5, keep=True)
+        r.text(f"{n}. ", r.fmt(10.5, bold=True, color=_color(f.kind)))
+        r.text(f"{note.author} · {KIND_LABELS[f.kind]} · {SEVERITY_LABELS[f.severity]} — {f.title}",
+               r.fmt(10.5, bold=True))
+        r.para(where[n], r.fmt(8.5, color=MUTED), left=14, after=2)
+        if f.quote:
+            quote = " ".join(("".join(_inline(f.quote)[0]) if doc.format is DocFormat.MARKDOWN else f.quote).split())
+            r.para(f"“{quote if len(quote) <= 400 else quote[:399] + '…'}”", r.fmt(9.5, italic=True, color=MUTED),
+                   left=14, after=2.5)
+        for i, text in enumerate(note.lines):
+            r.para(text, r.fmt(9.5), left=14, after=2.5)
+            r.hold() if i == 0 else None
+        for author, text in note.replies:
+            r.para(f"↳ {author}: {text}", r.fmt(9.5, color=MUTED), label=f"↳ {author}: ", left=24, after=2)
+
+
+def _debates(r: _Report, debates: list[Debate], names: Mapping[str, str], pages: dict[int | None, int | None]) -> None:
+    def cites(citations: list[Citation]) -> None:
+        if citations:
+            r.para("Cites: " + "  ".join(f"“{c.quote}”" + (f" (p. {pages[c.start]})" if pages.get(c.start) else "")
+                                         for c in citations), r.fmt(8.5, italic=True, color=MUTED), left=14, after=3)
+
+    for k, d in enumerate(debates):
+        colors = {d.pro: QColor("#2e7d32"), d.con: QColor("#ad1457")}
+        r.para("Debates", r.fmt(HEADING_PT[1], bold=True), page_break=True, after=4) if k == 0 else None
+        r.para(f"Debate: {d.motion}", r.fmt(HEADING_PT[2], bold=True), before=10, after=3, keep=True)
+        r.para(after=4)
+        for pid, sep in ((d.pro, " vs "), (d.con, f" · {len(d.turns)} of {d.planned_turns} turns")):
+            r.text(names.get(pid, pid), r.fmt(9.5, bold=True, color=colors[pid]))
+            r.text(f" ({SIDES[d.side_of(pid)]}){sep}", r.fmt(9.5, color=MUTED))
+        r.para(f"Focus: {d.focus}", r.fmt(9.5), label="Focus: ", after=4) if d.focus else None
+        said = sorted(d.interjections, key=lambda i: i.after_turn)
+        for turn in [*d.turns, None]:
+            while said and (turn is None or said[0].after_turn < turn.index):
+                r.para(f"PM (moderator): {said.pop(0).text}", r.fmt(9.5, italic=True), label="PM (moderator): ",
+                       before=3, after=4, left=14, background=PAPER_2)
+            if turn is None:
+                break
+            r.para(before=6, after=2, keep=True)
+            r.text(names.get(turn.speaker, turn.speaker), r.fmt(10, bold=True, color=colors.get(turn.speaker, INK)))
+            r.text(f" · {SIDES[turn.side]} · turn {turn.index}", r.fmt(9, color=MUTED))
+            r.text("" if turn.status == "complete" else f"  {turn.status.upper()}", r.fmt(8.5, bold=True, color=RED))
+            for part in [p for p in re.split(r"\n\s*\n", turn.text) if p.strip()] or ["(no text)"]:
+                r.para(part.strip(), r.fmt(10), left=14, after=3)
+            r.para(turn.failure, r.fmt(9, italic=True, color=RED), left=14, after=3) if turn.failure else None
+            cites(turn.citations)
+        if d.summary:
+            r.para("Referee summary", r.fmt(12, bold=True), before=10, after=3, keep=True)
+            if d.summary.verdict:
+                r.para(f"Verdict: {d.summary.verdict}", r.fmt(10), label="Verdict: ", after=4)
+            for category, label in CATEGORIES.items():
+                points = [p for p in d.summary.points if p.category == category]
+                r.para(label, r.fmt(10, bold=True, color=MUTED), before=5, after=2, keep=True) if points else None
+                for p in points:
+                    side = f"[{p.side}] " if p.side != "both" else ""
+                    r.para(f"• {side}{p.text}" + (" (added as a finding)" if p.finding_id else ""), r.fmt(10),
+                           left=14, after=2)
+                    cites(p.citations)
+
+
+def _unplaced_reason(f: Finding, same_text: bool) -> str:
+    if not same_text:
+        return "The document changed since the review; not highlighted"
+    return {"document": "About the whole document",
+            "ambiguous": f"The quote appears {len(f.candidates) or 'several'} times; not highlighted"}.get(
+        f.anchor.value, "Quote not found in the text")
+
+
+def _render(r: _Report, writer: QtGui.QPdfWriter, title: str) -> None:
+    """Each page of the laid-out document, clipped to its own height, with a footer under it."""
+    painter = QtGui.QPainter()
+    if not painter.begin(writer):
+        raise DoccriticError("Cannot draw the PDF: Qt's PDF writer did not start.", ErrorKind.UNSUPPORTED)
+    try:
+        pages, font = r.doc.pageCount(), r.fmt(7.5).font()
+        for i in range(pages):
+            if i:
+                writer.newPage()
+            painter.save()
+            painter.translate(0, -i * r.page_h)
+            r.doc.drawContents(painter, QRectF(0, i * r.page_h, r.width, r.page_h))
+            painter.restore()
+            y, top = r.page_h + r.footer * 0.35, Qt.AlignmentFlag.AlignTop
+            painter.setPen(LINE)
+            painter.drawLine(0, round(y), round(r.width), round(y))
+            painter.setPen(MUTED)
+            painter.setFont(font)
+            box = QRectF(0, y + 3 * r.px, r.width, r.footer * 0.6)
+            painter.drawText(box, top | Qt.AlignmentFlag.AlignLeft, painter.fontMetrics().elidedText(
+                f"{title} · doccritic review", Qt.TextElideMode.ElideRight, round(r.width * 0.7)))
+            painter.drawText(box, top | Qt.AlignmentFlag.AlignRight, f"Page {i + 1} of {pages}")
+    finally:
+        painter.end()
+
+
+def export_pdf(review: Review, doc: Document, out: Path, *, names: Mapping[str, str] | None = None,
+               include_dismissed: bool = False, include_checks: bool = True, include_debates: bool = True,
+               page_size: str = "A4") -> Path:
+    """Write the review as a print-ready PDF to ``out`` (atomically) and return ``out``.
+
+    ``names``: persona id -> display name; ``page_size``: A4, Letter, Legal, A3 or A5. Offsets are read
+    against ``doc.text``; if it is not the reviewed text, every finding is listed as not placed.
+    """
+    if page_size.lower() not in PAGE_SIZES:
+        raise DoccriticError(f"Unknown page size '{page_size}' (use A4, Letter, Legal, A3 or A5).")
+    global _app
+    if QtGui.QGuiApplication.instance() is None:  # the CLI: no window, maybe no display
+        headless = sys.platform.startswith("linux") and not os.environ.get("DISPLAY", os.environ.get("WAYLAND_DISPLAY"))
+        offscreen = headless and "QT_QPA_PLATFORM" not in os.environ
+        _app = QApplication(["doccritic", *(["-platform", "offscreen"] if offscreen else [])])
+    names, out = names or {}, Path(out)
+    title = doc.title or review.document.title or "Untitled"
+    findings = exported_findings(review, include_dismissed=include_dismissed, include_checks=include_checks)
+    same_text = doc.text == review.document.text
+    placed = [f for f in findings if same_text and f.placed and f.start < f.end <= len(doc.text)]  # type: ignore[operator]
+    numbered = list(enumerate(placed + [f for f in findings if f not in placed], 1))
+    debates: list[Debate] = []
+    for raw in review.debates if include_debates else ():
+        try:
+            debates.append(Debate.model_validate(raw))
+        except ValidationError:
+            continue
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QtGui.QPdfWriter(buffer)
+    writer.setResolution(DPI)
+    writer.setTitle(f"{title} · doccritic review")
+    writer.setCreator("doccritic")
+    writer.setPageLayout(QtGui.QPageLayout(QtGui.QPageSize(PAGE_SIZES[page_size.lower()]),
+                                           QtGui.QPageLayout.Orientation.Portrait, QMarginsF(18, 16, 18, 12),
+                                           QtGui.QPageLayout.Unit.Millimeter))
+    r = _Report(writer)
+    _header(r, title, findings, debates, names)
+    r.body(doc, numbered[: len(placed)])
+    others = numbered[len(placed):]
+    if others:
+        r.para("Not placed in the text", r.fmt(HEADING_PT[2], bold=True), before=16, after=4, keep=True)
+    for n, f in others:
+        r.para(f"[{n}] ", r.fmt(10, bold=True, color=_color(f.kind)), after=2.5)
+        r.text(f"{f.title} ", r.fmt(10))
+        r.text(f"— {_unplaced_reason(f, same_text)}", r.fmt(9, color=MUTED))
+    r.keep_with_next()  # the body is final from here on: its page numbers can be read
+    where = {n: _unplaced_reason(f, same_text) for n, f in others}
+    for n, f in numbered[: len(placed)]:
+        section = doc.section_at(f.start)  # type: ignore[arg-type]
+        where[n] = " · ".join(filter(None, [f"In “{section.title}”" if section else "",
+                                            f"page {r.page_of(r.marks[n])}" if n in r.marks else ""]))
+    cited = [c for d in debates for c in [*(c for t in d.turns for c in t.citations),
+                                          *(c for p in (d.summary.points if d.summary else ()) for c in p.citations)]]
+    pages = {c.start: r.page_at(c.start) for c in cited if c.placed and same_text}  # type: ignore[arg-type]
+    if numbered:
+        _notes(r, numbered, where, doc, names)
+    _debates(r, debates, names, pages)
+    r.keep_with_next()
+    r.split_at_pages()
+    _render(r, writer, title)
+    buffer.close()
+    try:  # crash-safe: latin-1 maps each byte to one character, so the PDF's bytes are written unchanged
+        atomic_write_text(out, bytes(buffer.data()).decode("latin-1"), encoding="latin-1")
+    except OSError as exc:
+        raise DoccriticError(f"Cannot write {out.name}: {exc.strerror or exc}.", ErrorKind.UNREADABLE) from exc
+    return out
