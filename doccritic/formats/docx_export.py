@@ -52,7 +52,7 @@ from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.findings import Anchor, Finding, Review, Status
 from doccritic.formats.docx import iter_body_paragraphs, iter_paragraph_runs, run_text
 from doccritic.formats.docx_render import Piece, render_document
-from doccritic.formats.export_common import Note, exported_findings, note_for
+from doccritic.formats.export_common import Note, exported_findings, initials_of, note_for
 from doccritic.formats.ooxml import check_package, damaged
 from doccritic.formats.review_import import embed_review
 from doccritic.formats.textio import MAX_DOCX_BYTES, read_bytes
@@ -246,7 +246,7 @@ class _Annotator:
                      span=span, runs=runs, done=finding.status is Status.RESOLVED)
         for reply, (author, text) in zip(finding.replies, note.replies, strict=True):
             who = self.names.get(author, author)
-            child = _Mark(self._new_id(), who, _initials_of(who), reply.at, "", text.split("\n"),
+            child = _Mark(self._new_id(), who, initials_of(who), reply.at, "", text.split("\n"),
                           span=span, runs=runs, parent=mark, done=mark.done)
             mark.children.append(child)
         return mark
@@ -506,11 +506,6 @@ class _ParaIds:
             if value not in self.used and value != "00000000":
                 self.used.add(value)
                 return value
-
-
-def _initials_of(name: str) -> str:
-    letters = "".join(part[0] for part in name.split() if part[:1].isalpha())
-    return (letters or name[:2]).upper()[:3]
 
 
 def _link_threads(word: Any, marks: list[_Mark]) -> None:

@@ -38,8 +38,12 @@ class Note:
         return "\n".join((self.heading, *self.lines))
 
 
-def _initials(name: str) -> str:
-    letters = "".join(part[0] for part in name.replace("&", " ").split() if part[:1].isalpha())
+def initials_of(name: str) -> str:
+    """"Staff Engineer" -> "SE", "Legal & Privacy Counsel" -> "LPC", "PM" -> "PM", "Priya" -> "P"."""
+    words = name.replace("&", " ").split()
+    if len(words) == 1 and words[0].isupper() and len(words[0]) <= 3:
+        return words[0]  # already an acronym
+    letters = "".join(part[0] for part in words if part[:1].isalpha())
     return (letters or name[:2]).upper()[:3]
 
 
@@ -53,7 +57,7 @@ def note_for(finding: Finding, names: Mapping[str, str] | None = None,
         first = names.get(finding.persona, finding.persona)
         others = len(finding.personas) - 1
         author = f"{first} +{others}" if others > 0 else first
-        short = initials.get(finding.persona) or _initials(first)
+        short = initials.get(finding.persona) or initials_of(first)
     heading = f"{KIND_LABELS[finding.kind]} · {SEVERITY_LABELS[finding.severity]}: {finding.title}"
     lines: list[str] = []
     if finding.rationale:
