@@ -152,6 +152,8 @@ class CriticsController(QObject):
         self.window.update_claude_status()
         if "not set up" not in self.status_text():  # Claude is usable: load the SDK before the first run
             QTimer.singleShot(1500, self.runner.warm_up)
+        else:
+            self.window.offer_claude_setup()
 
     def run(self, personas: list[Persona] | None = None, section: str | None = None) -> None:
         """Estimate, confirm, then start the checked critics (or ``personas``)."""

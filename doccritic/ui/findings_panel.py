@@ -19,6 +19,7 @@ from doccritic.core.findings import Kind, Severity, Status
 from doccritic.ui.cards import CardDelegate
 from doccritic.ui.findings_model import FindingsFilterProxy, FindingsModel, Role
 from doccritic.ui.style import KIND_STYLES, kind_icon
+from doccritic.ui.widgets import Hint
 
 _STATUS_FILTERS: dict[str, set[Status] | None] = {
     "Open": {Status.OPEN},
@@ -55,6 +56,13 @@ class FindingsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
+        self.hint = Hint(
+            "<b>How to read this:</b> each card is one finding. The colour and underline give its kind "
+            "(solid: one-way door, wavy: weak argument, dashed: challenged assumption, dotted: open question); "
+            "lighter marks come from offline checks, stronger ones from Claude critics. Click a card to see "
+            "the passage, then Accept, Dismiss, Defer or Resolve it. F8 steps through them.")
+        self.hint.hide()  # shown by the window on first use
+        layout.addWidget(self.hint)
         layout.addLayout(self._build_kind_toggles())
         layout.addLayout(self._build_filters())
         self.search = QLineEdit(placeholderText="Search findings…", clearButtonEnabled=True)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from doccritic import __version__, paths
+from doccritic import paths
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Kind, Review, Source, Status
 from doccritic.core.journal import Journal
@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.findings_dock.raise_()
         self.editor.debate_requested.connect(lambda text: self.debates.new_debate(focus=text))
         self.panel.debate_requested.connect(self._debate_finding)
+        self.panel.hint.dismissed.connect(self._hint_dismissed)
         self.critics.panel.debate_requested.connect(lambda: self.debates.new_debate())
         self.resizeDocks([self.outline_dock, self.findings_dock], [220, 420], Qt.Orientation.Horizontal)
 
@@ -427,6 +428,7 @@ class MainWindow(QMainWindow):
             self._pending_ready = False
             if self.critics.key_source is None:
                 QTimer.singleShot(300, self.critics.refresh_key)  # after the first paint, off the UI thread
+            self._first_run_hints()
             self.critics.defer_first_load()
             self.document_ready.emit()
 
@@ -455,6 +457,24 @@ class MainWindow(QMainWindow):
         self.editor.set_findings(live, text_map)
         self._update_status()
         self._save_timer.start()
+
+    def _first_run_hints(self) -> None:
+        """The sidebar's "how to read this", until the PM says "Got it"."""
+        if str(self.settings.value("ui/hint_dismissed", "false")) != "true":
+            self.panel.hint.show()
+
+    def _hint_dismissed(self) -> None:
+        self.settings.setValue("ui/hint_dismissed", "true")
+
+    def offer_claude_setup(self) -> None:
+        """Once Claude turns out not to be set up: say what it adds, without a modal, until dismissed."""
+        if str(self.settings.value("ui/claude_banner_dismissed", "false")) == "true" or self.banner.isVisible():
+            return
+        self.banner.show_message(
+            "Offline checks are shown. Claude critics and debates need an Anthropic API key, or an "
+            "Anthropic-compatible endpoint such as a local Ollama or llama.cpp server.",
+            [("Set up Claude…", self.open_claude_settings)],
+            on_dismiss=lambda: self.settings.setValue("ui/claude_banner_dismissed", "true"))
 
     def schedule_review_save(self) -> None:
         self._save_timer.start()
@@ -703,13 +723,9 @@ class MainWindow(QMainWindow):
         self.editor.setFont(font)
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About doccritic",
-            f"<b>doccritic {__version__}</b><p>Pressure-test a draft before the meeting where it would be "
-            "torn apart: offline checks and Claude critics mark up weak arguments, challenged assumptions "
-            "and one-way doors.</p>",
-        )
+        from doccritic.ui.about import AboutDialog
+
+        AboutDialog(self).exec()
 
     def _restore_window(self) -> None:
         # Dock state first: restoring it after the geometry lets hidden docks shrink the window.

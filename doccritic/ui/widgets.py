@@ -27,18 +27,25 @@ class Banner(QFrame):
         self._buttons: list[QPushButton] = []
         self.hide()
 
-    def show_message(self, text: str, actions: list[tuple[str, Callable[[], None]]] | None = None) -> None:
+    def show_message(self, text: str, actions: list[tuple[str, Callable[[], None]]] | None = None,
+                     on_dismiss: Callable[[], None] | None = None) -> None:
+        """Show ``text`` with action buttons (each also closes the banner) and Dismiss."""
         for button in self._buttons:
             button.deleteLater()
         self._buttons = []
         self.label.setText(text)
-        for title, callback in [*(actions or []), ("Dismiss", self.hide)]:
+        for title, callback in actions or []:
             button = QPushButton(title)
             button.clicked.connect(callback)
-            if callback is not self.hide:
-                button.clicked.connect(self.hide)
+            button.clicked.connect(self.hide)
             self._layout.addWidget(button)
             self._buttons.append(button)
+        dismiss = QPushButton("Dismiss")
+        if on_dismiss is not None:
+            dismiss.clicked.connect(on_dismiss)
+        dismiss.clicked.connect(self.hide)
+        self._layout.addWidget(dismiss)
+        self._buttons.append(dismiss)
         self.show()
 
     def button(self, title: str) -> QPushButton | None:
@@ -118,3 +125,27 @@ class FindBar(QFrame):
             probe = self.editor.document().find(needle, probe.position())
         cursor.endEditBlock()
         return count
+
+
+class Hint(QFrame):
+    """A short, dismissible explanation shown once (its dismissal is remembered by the caller)."""
+
+    dismissed = Signal()
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("hint")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 6, 4, 6)
+        self.label = QLabel(text, wordWrap=True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        close = QPushButton("Got it")
+        close.setToolTip("Hide this hint for good")
+        close.clicked.connect(self._close)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+
+    def _close(self) -> None:
+        self.hide()
+        self.dismissed.emit()
+
