@@ -41,6 +41,12 @@ def run_gui(
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "doccritic"])
     app.setApplicationName("doccritic")
     app.setApplicationDisplayName("doccritic")
+    app.setDesktopFileName("app.doccritic.Doccritic")  # Wayland matches the window to the .desktop file's icon
+    from PySide6.QtGui import QIcon
+
+    from doccritic import paths
+
+    app.setWindowIcon(QIcon(str(paths.resource("icons", "doccritic.svg"))))
     window = MainWindow()
     if path is not None:  # loading and checking run on a worker while the window is styled and shown
         window.open_path(path)
