@@ -4,6 +4,7 @@ The window is real; the critics' answers are scripted (no API key, no network), 
 reproducible. Run from the repository root:
 
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py [light|dark ...]
+    QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py guide   # docs/user-guide.md's pictures
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from fakes.messages_api import FakeMessagesAPI, Reply  # noqa: E402
+from fakes.messages_api import FakeMessagesAPI, Fault, Reply  # noqa: E402
 
 WHY = ("The draft states this as settled, but the only evidence is one survey of existing customers; the "
        "meeting will ask how many would switch and what happens to the ones who do not.")
@@ -164,7 +165,389 @@ def shoot_debate(theme_name: str, out: Path) -> None:
     print(f"wrote {out}")
 
 
+# the user guide's pictures ---------------------------------------------------------------------
+GUIDE_SIZE = (1280, 800)
+MAX_PNG_BYTES = 240_000
+
+
+def save_png(image, out: Path) -> None:
+    """Save a grab; above MAX_PNG_BYTES, map it onto its own 256 most frequent colours (UI pictures have a few
+    thousand colours, mostly anti-aliasing, so this is invisible and makes the file 3x smaller)."""
+    import array
+    from collections import Counter
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage, QPixmap
+
+    image = image.toImage() if isinstance(image, QPixmap) else image
+    if not image.save(str(out)):
+        raise SystemExit(f"could not write {out}")
+    if out.stat().st_size > MAX_PNG_BYTES:
+        rgb = image.convertToFormat(QImage.Format.Format_RGB32)
+        pixels = array.array("I")
+        pixels.frombytes(bytes(memoryview(rgb.constBits()).cast("B")))
+        palette = [color for color, _ in Counter(pixels).most_common(256)]
+        rgb.convertToFormat(QImage.Format.Format_Indexed8, palette, Qt.ImageConversionFlag.ThresholdDither).save(
+            str(out))
+    print(f"wrote {out} ({out.stat().st_size // 1024} KB)")
+
+
+def settle(ms: int = 300) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_for(condition, timeout: float = 20.0, what: str = "the window") -> None:
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise SystemExit(f"timed out waiting for {what}")
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def guide_window(theme_name: str = "light", *, base_url: str | None = None, hint: bool = False):
+    """A review window on the sample PRD, sized like the guide's pictures, with its checks shown."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    from doccritic import paths
+    from doccritic.ui import theme
+    from doccritic.ui.main_window import MainWindow
+
+    QApplication.instance() or QApplication([])
+    window = MainWindow()
+    if base_url:
+        window.settings.setValue("claude/base_url", base_url)
+    if not hint:
+        window.settings.setValue("ui/hint_dismissed", "true")
+        window.settings.setValue("ui/claude_banner_dismissed", "true")
+    theme.apply(theme_name)
+    window.editor.highlighter.set_dark(theme.is_dark_now())
+    window.resize(*GUIDE_SIZE)
+    window.show()
+    loop = QEventLoop()
+    window.document_ready.connect(loop.quit)
+    window.open_path(paths.sample_prd())
+    loop.exec()
+    window.critics.ensure_personas()
+    wait_for(lambda: window.critics.key_source is not None, what="the key check")
+    settle()
+    return window
+
+
+def close(window) -> None:
+    window.editor.document().setModified(False)
+    window.close()
+
+
+def grab_dialog(dialog, out: Path, ms: int = 300) -> None:
+    dialog.show()
+    settle(ms)
+    save_png(dialog.grab(), out)
+
+
+def guide_first_run(out: Path) -> None:
+    """What a PM sees on first start without a key: offline checks, the reading hint, the set-up offer."""
+    window = guide_window(hint=True)
+    settle(300)
+    save_png(window.grab(), out)
+    close(window)
+
+
+def guide_card(out: Path) -> None:
+    """A one-way door selected: its card opened up, the passage flashed, the decision bar enabled."""
+    window = guide_window()
+    target = next(f.id for f in window.findings.findings if f.rule == "owd.full-launch")
+    window.panel.select(target, notify=True)
+    settle(500)
+    save_png(window.grab(), out)
+    close(window)
+
+
+def guide_settings(out: Path, *, keyring_backend: str) -> None:
+    """Claude settings: models listed from the endpoint and a tested connection, then the endpoint field shown
+    empty (the default, api.anthropic.com); or, with no keyring backend, the message pointing at the variable."""
+    import keyring
+    from keyring.backends import fail
+
+    from doccritic.ui.settings_dialog import SettingsDialog
+
+    with FakeMessagesAPI() as api:
+        api.script(Reply.text("pong"))  # the connection test's one-token request
+        if keyring_backend == "memory":
+            from fakes.keyring_backend import MemoryKeyring
+
+            keyring.set_keyring(MemoryKeyring())
+            keyring.set_password("doccritic", "anthropic-api-key", "sk-ant-screenshot")
+        else:
+            keyring.set_keyring(fail.Keyring())
+        window = guide_window(base_url=api.base_url)
+        dialog = SettingsDialog(window.settings, window.critics.runner, window)
+        dialog.show()
+        wait_for(lambda: dialog.model.count() > 0 and "Listing" not in dialog.model_info.text(), what="models")
+        if keyring_backend == "memory":
+            dialog.test_connection()
+            wait_for(lambda: dialog.result.text().startswith(("✓", "✗")), what="the connection test")
+        dialog.base_url.setText("")
+        grab_dialog(dialog, out)
+        dialog.reject()
+        close(window)
+
+
+CRITICS = {
+    "staff-engineer": [("challenged_assumption", "major", "Root cause asserted, not shown",
+                        "The root cause is clear: end customers simply forget to pay", None),
+                       ("weak_argument", "major", "One quote stands in for demand",
+                        "I'd happily pay for Ledgerly to just take the money on the due date.", None)],
+    "target-customer": [("one_way_door", "critical", "Opt-out auto-charge cannot be walked back",
+                         "Auto-charge ships enabled by default (opt-out) for all existing accounts.", None)],
+    "devils-advocate": [("weak_argument", "minor", "Certainty without evidence",
+                         "customers will definitely love not thinking about collections at all", None)],
+}
+
+
+def guide_run(estimate_out: Path, running_out: Path) -> None:
+    """The cost estimate before a run, then the window mid-run: one critic writing, one waiting out a
+    rate limit, two done, and one not started because the budget cap was reached."""
+    import asyncio
+
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from doccritic import paths
+    from doccritic.claude.client import Connection
+    from doccritic.claude.config import PanelSettings
+    from doccritic.claude.panel import estimate
+    from doccritic.core.personas import load_personas
+    from doccritic.formats.loader import load_document
+
+    with FakeMessagesAPI() as api:
+        staff = json_answer("staff-engineer", "Not yet: the plan rests on an adoption guess.", 4)
+        second = staff.index('"question"', staff.index('"question"') + 1)  # inside the second finding
+        api.script(Reply.text(staff, fault=Fault.stall(after_events=3 + second // 40, seconds=120)),
+                   match="persona: staff-engineer")
+        api.script(Reply.error(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute "
+                               "rate limit.", {"retry-after": "40"}), match="persona: skeptical-exec")
+        api.script(Reply.text(json_answer("target-customer", "I would turn this off on day one.", 3)),
+                   match="persona: target-customer")
+        api.script(Reply.text(json_answer("devils-advocate", "The strongest case against is consent.", 5)),
+                   match="persona: devils-advocate")
+        api.script(Reply.json(answer([], "Needs a consent review before launch.", 5)), match="persona: legal-privacy")
+        # A cap that lets four of the five default critics start: the fifth shows what the cap does.
+        personas = [p for p in load_personas().personas if p.enabled]
+        doc = load_document(paths.sample_prd())
+
+        async def costs() -> list[float]:
+            client = Connection(api_key="sk-screenshot", base_url=api.base_url).client()
+            try:
+                est = await estimate(client, doc, personas, PanelSettings())
+            finally:
+                await client.close()
+            return [cost for _, cost in est.per_persona.values()]
+
+        per_critic = asyncio.run(costs())
+        window = guide_window(base_url=api.base_url)
+        window.settings.setValue("claude/budget_usd", round(sum(per_critic[:4]) + 0.001, 3))
+        window.resizeDocks([window.critics_dock], [430], Qt.Orientation.Horizontal)
+        window.outline_dock.hide()
+        shot: dict[str, bool] = {}
+
+        def grab_estimate() -> None:
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox):
+                QTimer.singleShot(100, grab_estimate)
+                return
+            settle(300)
+            save_png(box.grab(), estimate_out)
+            shot["estimate"] = True
+            box.button(QMessageBox.StandardButton.Ok).click()
+
+        QTimer.singleShot(100, grab_estimate)
+        window.critics.run()
+        wait_for(lambda: shot.get("estimate") and window.critics.running(), what="the run to start")
+        rows = window.critics.panel
+        wait_for(lambda: all(rows.row(pid).status.full_text().startswith(want) for pid, want in (
+            ("staff-engineer", "writing (1"), ("skeptical-exec", "rate limited"), ("target-customer", "done"),
+            ("devils-advocate", "done"), ("legal-privacy", "not started"))), timeout=30, what="the critics")
+        first = next(f.id for f in window.findings.findings if f.persona == "target-customer")
+        window.panel.select(first, notify=True)
+        settle(500)
+        save_png(window.grab(), running_out)
+        window.critics.stop()
+        wait_for(lambda: not window.critics.running(), what="the run to stop")
+        close(window)
+
+
+def json_answer(persona: str, verdict: str, readiness: int) -> str:
+    import json
+
+    return json.dumps(answer(CRITICS[persona], verdict, readiness))
+
+
+def guide_personas(out: Path) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from doccritic.ui.persona_editor import PersonaEditor
+
+    window = guide_window()
+    editor = PersonaEditor(window)
+    editor.resize(900, 620)
+    editor.list.setCurrentRow(1)
+    for field in (editor.f_role, editor.f_tone):
+        field.setCursorPosition(0)
+    for label in editor.findChildren(QLabel):
+        if label.text().startswith("Your personas are saved in"):
+            label.setText("Your personas are saved in /home/priya/.config/doccritic/personas")
+    grab_dialog(editor, out)
+    editor.reject()
+    close(window)
+
+
+def guide_debate_setup(out: Path) -> None:
+    """The dialog a finding's "Debate this finding…" opens, its motion proposed from the finding."""
+    from doccritic.claude.debate import suggested_motion
+    from doccritic.ui.debate_dialog import DebateDialog
+
+    window = guide_window()
+    f = next(f for f in window.findings.findings if f.rule == "owd.full-launch")
+    motion = suggested_motion(f"{f.title}: “{f.quote}”", window.snapshot.doc.title)
+    dialog = DebateDialog(list(window.critics.personas.values()), motion, pro="staff-engineer",
+                          con="skeptical-exec", parent=window)
+    grab_dialog(dialog, out)
+    dialog.reject()
+    close(window)
+
+
+def guide_export(out: Path) -> None:
+    from doccritic.ui.exports import ExportDialog
+
+    window = guide_window()
+    dialog = ExportDialog(Path("/home/priya/Documents/sample-prd.md"), window)
+    grab_dialog(dialog, out)
+    dialog.reject()
+    close(window)
+
+
+def guide_debate(out: Path) -> None:
+    """A finished debate in the Debate dock, widened, with a quoted passage selected in the draft."""
+    from PySide6.QtCore import QEventLoop, Qt
+
+    from doccritic.ui.debate_dialog import DebateChoice
+
+    with FakeMessagesAPI() as api:
+        for match, turns in DEBATE:
+            api.script(*(Reply.text(t) for t in turns), match=match)
+        api.script(Reply.json(VERDICT), match="You are the referee")
+        window = guide_window(base_url=api.base_url)
+        window.outline_dock.hide()
+        window.critics_dock.hide()
+        loop = QEventLoop()
+        window.debates.debate_idle.connect(lambda _reason: loop.quit())
+        window.debates.new_debate(choice=DebateChoice(
+            motion="Auto-charge should ship on by default (opt-out) for existing accounts.", pro="staff-engineer",
+            con="skeptical-exec", opener="staff-engineer", rounds=2, turn_words=120, free_positions=False))
+        window.debates.view.interject.setText("Assume legal signs off on opt-out. Does that change your view?")
+        window.debates.view.send.click()
+        loop.exec()
+        window.resizeDocks([window.debates.dock], [640], Qt.Orientation.Horizontal)
+        window.debates.jump("Auto-charge ships enabled by default (opt-out) for all existing accounts.", -1)
+        bar = window.debates.view.transcript.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        settle(400)
+        save_png(window.grab(), out)
+        close(window)
+
+
+def guide_local(out: Path) -> None:
+    """The Critics dock after a run on a local model whose server rejects structured output: the run goes on
+    without it and says so; a prices.toml entry makes the local model free."""
+    from PySide6.QtCore import QEventLoop, Qt
+
+    from doccritic import paths
+
+    with FakeMessagesAPI(caching=False, structured_output=False, count_tokens=False, models=["qwen3:14b"]) as api:
+        api.script(Reply.text(json_answer("staff-engineer", "Not yet: the plan rests on an adoption guess.", 4)),
+                   match="persona: staff-engineer")
+        api.script(Reply.text(json_answer("target-customer", "I would turn this off on day one.", 3)),
+                   match="persona: target-customer")
+        config = paths.config_dir()
+        config.mkdir(parents=True, exist_ok=True)
+        bundled = paths.resource("prices.toml").read_text(encoding="utf-8")
+        free = '[[model]]\nprefix = "qwen3"\ninput = 0.0\noutput = 0.0\n\n'  # first: the first match wins
+        (config / "prices.toml").write_text(bundled.replace("[[model]]\nprefix", free + "[[model]]\nprefix", 1),
+                                            encoding="utf-8")
+        window = guide_window(base_url=api.base_url)
+        window.settings.setValue("claude/model", "qwen3:14b")
+        window.update_claude_status()
+        window.critics.panel.set_checked({"staff-engineer", "target-customer"})
+        window.critics.confirm = lambda *_: True
+        window.resize(1280, 620)
+        window.outline_dock.hide()
+        window.resizeDocks([window.critics_dock], [470], Qt.Orientation.Horizontal)
+        loop = QEventLoop()
+        window.critics.run_finished.connect(loop.quit)
+        window.critics.run()
+        loop.exec()
+        settle(400)
+        save_png(window.grab(), out)
+        close(window)
+
+
+def guide_dark_cli(out: Path) -> None:
+    """The same window as `doccritic FILE --screenshot OUT --size WxH --theme dark` draws it."""
+    import subprocess
+
+    from PySide6.QtGui import QImage
+
+    from doccritic import paths
+
+    subprocess.run([sys.executable, "-m", "doccritic", str(paths.sample_prd()), "--screenshot", str(out),
+                    "--size", "x".join(map(str, GUIDE_SIZE)), "--theme", "dark"], check=True)
+    save_png(QImage(str(out)), out)
+
+
+def guide() -> None:
+    shots = REPO / "docs" / "screenshots"
+
+    def fresh(make, *args, key: bool = True, **kw) -> None:
+        with tempfile.TemporaryDirectory() as tmp:  # each picture starts from a first run
+            os.environ["DOCCRITIC_CONFIG_DIR"], os.environ["DOCCRITIC_DATA_DIR"] = f"{tmp}/c", f"{tmp}/d"
+            os.environ.pop("ANTHROPIC_BASE_URL", None)
+            if key:
+                os.environ["ANTHROPIC_API_KEY"] = "sk-screenshot"
+            else:
+                os.environ.pop("ANTHROPIC_API_KEY", None)
+            make(*args, **kw)
+
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())  # never the real keychain of the machine making the pictures
+    fresh(guide_first_run, shots / "guide-first-run-light.png", key=False)
+    fresh(guide_card, shots / "guide-card-light.png")
+    fresh(guide_settings, shots / "guide-settings-light.png", keyring_backend="memory", key=False)
+    fresh(guide_settings, shots / "guide-settings-no-keyring-light.png", keyring_backend="none", key=False)
+    fresh(guide_run, shots / "guide-estimate-light.png", shots / "guide-critics-running-light.png")
+    fresh(guide_personas, shots / "guide-personas-light.png")
+    fresh(guide_debate_setup, shots / "guide-debate-setup-light.png")
+    fresh(guide_export, shots / "guide-export-light.png")
+    fresh(guide_debate, shots / "guide-debate-light.png")
+    fresh(guide_local, shots / "guide-local-model-light.png", key=False)
+    fresh(guide_dark_cli, shots / "guide-window-dark.png")
+
+
 def main() -> int:
+    if sys.argv[1:] == ["guide"]:
+        guide()
+        return 0
     os.environ["ANTHROPIC_API_KEY"] = "sk-screenshot"
     for name in sys.argv[1:] or ["light", "dark"]:
         with tempfile.TemporaryDirectory() as tmp:  # each picture starts from a first run
