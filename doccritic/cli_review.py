@@ -116,7 +116,8 @@ async def _run(connection: Any, doc: Any, personas: list[Any], settings: Any, se
             elif isinstance(event, CriticFailed):
                 r = event.result
                 kept = f" ({len(r.findings)} findings kept)" if r.findings else ""
-                print(f"doccritic: {pid}: {r.status.value}: {event.failure.message}{kept}", file=err)
+                why = f": {event.failure.message}" if event.failure.message else ""
+                print(f"doccritic: {pid}: {r.status.value}{why}{kept}", file=err)
         for note in panel.backend.notes:
             print(f"doccritic: note: {note}", file=err)
         return sorted(cards.values(), key=Finding.sort_key), panel.results

@@ -120,3 +120,9 @@ def test_a_verdict_written_before_the_findings_does_not_release_a_half_written_o
     text = '{"verdict": "No.", "findings": [{"kind": "weak_argument", "severity": "major", "title": "Half wri'
     seen, _ = feed_in_pieces(text, 9)
     assert seen == []
+
+
+def test_local_models_cost_nothing_unless_priced():
+    prices = load_prices()
+    assert prices.cost("llama3.1:70b", Usage(input_tokens=1_000_000, output_tokens=1_000_000)) == 0
+    assert prices.cost("claude-some-future-model", Usage(input_tokens=1_000_000)) == 3.0  # [default]

@@ -149,7 +149,7 @@ def test_backend_without_structured_output_or_caching_still_reviews():
         bodies = [r.body for r in api.journal if r.path == "/v1/messages"]
     assert len(of(events, FindingFound)) >= 1 and len(of(events, CriticDone)) == 2
     assert not panel.backend.structured_output
-    assert any("output_config" in note for note in panel.backend.notes)
+    assert any("structured output" in note for note in panel.backend.notes)
     assert "output_config" in bodies[0] and "output_config" not in bodies[-1]
 
 
@@ -349,3 +349,15 @@ def test_without_token_counting_the_estimate_is_local_and_still_priced():
     assert est.method == "local estimate" and est.total > 0
     first, second = (est.per_persona[p.id][1] for p in (STAFF, EXEC))
     assert second < first  # the second critic reads the cache the first one wrote
+
+
+def test_a_section_review_sends_only_that_section_and_places_findings_in_the_whole_text():
+    with FakeMessagesAPI() as api:
+        api.script(Reply.json(answer(item("We ship to all users on day one."))))
+        doc, _, events, _ = run_panel(api, [STAFF], section="Rollout")
+        sent = api.journal[-1].text
+    assert "We ship to all users on day one." in sent
+    assert "Customers will adopt auto-charge quickly" not in sent  # the Goals section stayed home
+    assert "Detail line 5 about billing" not in sent
+    found = of(events, FindingFound)[0].finding
+    assert doc.text[found.start:found.end] == "We ship to all users on day one."

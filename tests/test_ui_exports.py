@@ -88,3 +88,20 @@ def test_export_dialog_never_proposes_overwriting_the_document(qtbot, tmp_path):
     assert dialog.path.text().endswith("plan.review.docx")
     dialog.format.setCurrentIndex(dialog.format.findData("html"))
     assert dialog.path.text().endswith("plan.html") and not dialog.footnotes.isEnabled()
+
+
+def test_export_dialog_never_proposes_the_markdown_draft_itself(qtbot, tmp_path):
+    dialog = ExportDialog(tmp_path / "plan.md")
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("md"))
+    assert dialog.path.text().endswith("plan.review.md")
+
+
+def test_word_export_embeds_only_what_it_shows(qtbot, window, tmp_path):
+    from doccritic.formats.review_import import read_review_file
+
+    first = window.findings.findings[0]
+    window.decide("dismiss", [first.id], "Private reason")
+    out = export(qtbot, window, "docx", tmp_path / "shown.docx")
+    embedded = read_review_file(out)
+    assert first.id not in {f.id for f in embedded.findings}

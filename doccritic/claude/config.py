@@ -39,7 +39,9 @@ class Backend:
         attr = {"output_config": "structured_output", "cache_control": "caching"}.get(param, param)
         if getattr(self, attr, False):
             setattr(self, attr, False)
-            self.notes.append(f"This endpoint does not support {param}; continuing without it.")
+            what = {"output_config": "structured output", "cache_control": "prompt caching",
+                    "thinking": "adaptive thinking", "effort": "effort levels"}.get(param, param)
+            self.notes.append(f"This endpoint does not support {what}; doccritic carries on without it.")
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Estimate:
     """Before a run: expected prompt tokens and dollars per persona and in total."""
 
     per_persona: dict[str, tuple[int, float]]  # persona id -> (prompt tokens, dollars)
-    method: str  # "count_tokens" or "local estimate"
+    method: str  # "counted by the API" or "local estimate"
 
     @property
     def total(self) -> float:

@@ -68,8 +68,8 @@ def request_params(
     effort: str | None,
     section: str | None = None,
 ) -> dict[str, Any]:
-    req = prompts.critic_request(doc, persona, section=section, max_findings=settings.max_findings,
-                                 cache=backend.caching)
+    req = prompts.critic_request(doc, persona, section=section, span=section_span(doc, section),
+                                 max_findings=settings.max_findings, cache=backend.caching)
     params: dict[str, Any] = {"model": model, "max_tokens": settings.max_tokens, **req.params()}
     output_config: dict[str, Any] = {}
     if backend.structured_output:
@@ -108,7 +108,7 @@ async def estimate(
             try:
                 counted = await client.messages.count_tokens(model=model, system=params["system"],
                                                              messages=params["messages"])
-                tokens, method = counted.input_tokens, "count_tokens"
+                tokens, method = counted.input_tokens, "counted by the API"
             except Exception:
                 backend.count_tokens = False
         if tokens is None:
@@ -203,7 +203,7 @@ class Panel:
         per_persona = await self._estimates()
         for persona in self.personas:
             if self._cancel_all:
-                self._finish_unlaunched(persona.id, FailureKind.CANCELLED, "Stopped before it started.")
+                self._finish_unlaunched(persona.id, FailureKind.CANCELLED, "stopped before it started")
                 continue
             if self._tasks and self.settings.stagger:
                 with contextlib.suppress(TimeoutError):
@@ -211,7 +211,7 @@ class Panel:
             if not await self._reserve(per_persona.get(persona.id, 0.0)):
                 self._finish_unlaunched(
                     persona.id, FailureKind.BUDGET,
-                    f"Not started: the budget cap of ${self.settings.budget_usd:.2f} for this run was reached.")
+                    f"the budget cap of ${self.settings.budget_usd:.2f} for this run was reached.")
                 continue
             self._tasks[persona.id] = asyncio.create_task(self._guarded(persona, limit))
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
@@ -250,7 +250,7 @@ class Panel:
             async with limit:
                 await self._critic(persona, result)
         except asyncio.CancelledError:
-            self._end(result, started, Failure(FailureKind.CANCELLED, "Stopped."))
+            self._end(result, started, Failure(FailureKind.CANCELLED, ""))
         except Exception as exc:  # a bug must cost one critic, never the panel
             self._end(result, started, Failure(FailureKind.INTERNAL, f"Unexpected error ({type(exc).__name__})."))
         finally:

@@ -64,7 +64,10 @@ class PriceTable:
         self._default = (float(default["input"]), float(default["output"]))
 
     def price(self, model: str) -> Price:
-        inp, out = next(((i, o) for prefix, i, o in self._models if model.startswith(prefix)), self._default)
+        """The first matching ``[[model]]``; else ``[default]`` for Claude models, and nothing for the rest
+        (a local model served by Ollama or llama.cpp has no per-token price)."""
+        listed = next(((i, o) for prefix, i, o in self._models if model.startswith(prefix)), None)
+        inp, out = listed or (self._default if model.startswith("claude") else (0.0, 0.0))
         w5, w1, r = self._mult
         return Price(inp, out, inp * w5, inp * w1, inp * r)
 

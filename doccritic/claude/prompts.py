@@ -43,14 +43,22 @@ class CriticRequest:
         return {"system": self.system, "messages": self.messages}
 
 
-def shared_prefix(doc: Document, *, max_findings: int = DEFAULT_MAX_FINDINGS, cache: bool = True) -> list[dict]:
-    """System blocks every persona sends: instructions, then the fenced document (the cache breakpoint)."""
+def shared_prefix(doc: Document, *, max_findings: int = DEFAULT_MAX_FINDINGS, cache: bool = True,
+                  section: tuple[str, int, int] | None = None) -> list[dict]:
+    """System blocks every persona sends: instructions, then the fenced document (the cache breakpoint).
+
+    With ``section`` (title, start, end) only that part of the document is sent: a section review is
+    what makes a document too long for the model reviewable at all, and it costs less.
+    """
     instructions = template("critic-system").substitute(max_findings=max_findings)
+    title = doc.title or (doc.path.name if doc.path else "Untitled")
+    text = doc.text
+    if section is not None:
+        name, start, end = section
+        text = doc.text[start:end]
+        title = f"{title}, section “{name}” only"
     document = template("critic-document").substitute(
-        title=doc.title or (doc.path.name if doc.path else "Untitled"),
-        word_count=doc.word_count,
-        text=_fence_safe(doc.text),
-    )
+        title=title, word_count=len(text.split()), text=_fence_safe(text))
     doc_block: dict[str, Any] = {"type": "text", "text": document}
     if cache:
         doc_block["cache_control"] = {"type": "ephemeral"}
@@ -62,12 +70,13 @@ def critic_request(
     persona: PersonaLike,
     *,
     section: str | None = None,
+    span: tuple[int, int] | None = None,
     max_findings: int = DEFAULT_MAX_FINDINGS,
     cache: bool = True,
 ) -> CriticRequest:
+    """``section`` names the part under review; with its ``span`` only that part is sent."""
     scope = (
-        f'Review only the section "{section}" (and what it depends on elsewhere in the document); quote only '
-        "from that section.\n"
+        f'Review only the section "{section}"; it is all of the document you have. Quote only from it.\n'
         if section
         else ""
     )
@@ -75,7 +84,8 @@ def critic_request(
         persona_id=persona.id, brief=persona.brief().strip(), scope=scope, max_findings=max_findings
     )
     return CriticRequest(
-        system=shared_prefix(doc, max_findings=max_findings, cache=cache),
+        system=shared_prefix(doc, max_findings=max_findings, cache=cache,
+                             section=(section, *span) if section and span else None),
         messages=[{"role": "user", "content": [{"type": "text", "text": persona_text}]}],
     )
 

@@ -89,7 +89,8 @@ def export_review(review: Review, doc: Document, fmt: str, out: Path, options: E
         if doc.format is DocFormat.DOCX and (origin is None or not Path(origin).is_file()):
             raise DoccriticError("Exporting a Word review to .docx needs the original .docx file, which is "
                                  "missing: pass it with --source.", ErrorKind.NOT_FOUND)
-        export_docx(review, doc, out, source=origin, names=options.names, initials=options.initials,
+        # The .docx carries its review inside (for Import Review…): only what this export shows.
+        export_docx(filtered(review, options), doc, out, source=origin, names=options.names, initials=options.initials,
                     unplaced=options.unplaced, **common)
     elif fmt == "pdf":
         if pdf is None:

@@ -243,7 +243,10 @@ class CriticRunner(QObject):
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # never a silent failure: the GUI says what went wrong
-            self.task_failed.emit(request_id, classify(exc).message)
+            from doccritic.core.errors import DoccriticError
+
+            message = str(exc) if isinstance(exc, DoccriticError) else classify(exc).message
+            self.task_failed.emit(request_id, message)
 
     async def _drive(self, run_id: int, connection: Connection, doc: Document, personas: list[Any],
                      settings: PanelSettings, section: str | None, existing: list[Finding]) -> None:

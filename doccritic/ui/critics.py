@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 FLUSH_MS = 50
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def panel_settings(settings: QSettings) -> PanelSettings:
     """The engine settings stored under ``claude/`` (never the key: that lives in the keyring)."""
     def num(key: str, default: float) -> float:
@@ -275,7 +279,7 @@ class CriticsController(QObject):
             r = event.result
             ready = f" · readiness {r.readiness}/10" if r.readiness is not None else ""
             skipped = f" · {r.skipped_items} malformed skipped" if r.skipped_items else ""
-            facts = f"{r.duration:.0f} s · {len(r.findings)} findings · ${r.cost:.3f}{ready}{skipped}"
+            facts = f"{r.duration:.0f} s · {_n(len(r.findings), 'finding')} · ${r.cost:.3f}{ready}{skipped}"
             verdict = f" — “{r.verdict}”" if r.verdict else ""
             self.panel.set_status(pid, f"done in {facts}{verdict}",
                                   tooltip=f"Done in {facts}\n\n{r.verdict}".strip())
@@ -283,8 +287,9 @@ class CriticsController(QObject):
             r = event.result
             word = {CriticStatus.PARTIAL: "partial", CriticStatus.CANCELLED: "stopped",
                     CriticStatus.SKIPPED: "not started"}.get(r.status, "failed")
-            kept = f" · {len(r.findings)} findings kept" if r.findings else ""
-            self.panel.set_status(pid, f"{word}: {event.failure.message}{kept}", retry=event.failure.retryable)
+            kept = f" · {_n(len(r.findings), 'finding')} kept" if r.findings else ""
+            why = f": {event.failure.message}" if event.failure.message else ""
+            self.panel.set_status(pid, f"{word}{why}{kept}", retry=event.failure.retryable)
             self._explain(event.failure)
 
     def _explain(self, failure: Failure) -> None:
@@ -307,7 +312,7 @@ class CriticsController(QObject):
         trouble = [r for r in results if r.status is not CriticStatus.DONE]
         extra = f" · {len(trouble)} did not finish" if trouble else ""
         budget = " · budget cap reached" if event.budget_stopped else ""
-        self.panel.set_summary(f"Last run: {len(results)} critics · {found} findings · ${event.cost:.3f} · "
+        self.panel.set_summary(f"Last run: {_n(len(results), 'critic')} · {_n(found, 'finding')} · ${event.cost:.3f} · "
                                f"{event.duration:.0f} s{extra}{budget}")
         for note in self.runner.backend.notes:
             self.panel.set_summary(self.panel.summary.text() + f"\n{note}")

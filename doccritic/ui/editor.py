@@ -242,8 +242,8 @@ class DocumentEditor(QPlainTextEdit):
     def _push_selections(self) -> None:
         self.setExtraSelections([self._selections[fid] for fid in self._order])
 
-    def _repaint_highlights(self) -> None:
-        """Restyle every highlight (after a theme change)."""
+    def restyle_all(self) -> None:
+        """Restyle every highlight (after a theme change); positions are left where the edits put them."""
         self._formats.clear()
         dark = is_dark(self.palette())
         self._selections = {fid: self._selection(fid, dark) for fid in self._order}

@@ -45,6 +45,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export review")
         self.setMinimumWidth(540)
+        self._source = default
         self._stem = default.with_suffix("")
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -78,7 +79,9 @@ class ExportDialog(QDialog):
 
     def _format_changed(self, *_: object) -> None:
         fmt = self.format.currentData()
-        suffix = ".review.docx" if fmt == "docx" else FORMATS[fmt][0]  # never the source .docx itself
+        suffix = FORMATS[fmt][0]
+        if self._source.suffix.lower() in (suffix, ".markdown") or fmt == "docx":
+            suffix = ".review" + suffix  # never propose the draft's own file
         self.path.setText(str(self._stem) + suffix)
         self.footnotes.setEnabled(fmt == "md")
         self.summary.setEnabled(fmt == "docx")
@@ -181,6 +184,8 @@ class ExportsController(QObject):
             w.banner.show_message(str(exc))
             return
         w.import_review(merge_into(w.findings.findings, review.findings), review.debates)
-        note = f"Imported {len(review.findings)} findings and {len(review.debates)} debates from {path.name}."
+        found, held = len(review.findings), len(review.debates)
+        note = (f"Imported {found} finding{'' if found == 1 else 's'} and {held} debate{'' if held == 1 else 's'} "
+                f"from {path.name}.")
         w.banner.show_message(" ".join([note, *warnings]))
         self.imported.emit(len(review.findings))

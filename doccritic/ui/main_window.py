@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QTextCursor
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -170,15 +170,19 @@ class MainWindow(QMainWindow):
         self._action(view, "Zoom &Out", lambda: self.editor.zoomOut(1), QKeySequence.StandardKey.ZoomOut)
         self._action(view, "&Reset Zoom", self._reset_zoom, "Ctrl+0")
         themes = view.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)  # one choice, and the current one is ticked
+        current = str(self.settings.value("theme", "system"))
         for name in ("system", "light", "dark"):
-            self._action(themes, name.title(), lambda _=False, n=name: self.set_theme(n), checkable=True)
+            action = self._action(themes, name.title(), lambda _=False, n=name: self.set_theme(n), checkable=True)
+            action.setChecked(name == current)
+            self.theme_group.addAction(action)
         review = bar.addMenu("&Review")
         self._action(review, "&Next Finding", lambda: self.step_finding(1), "F8")
         self._action(review, "&Previous Finding", lambda: self.step_finding(-1), "Shift+F8")
         self._action(review, "Run &Checks Now", self._recheck, "Ctrl+Shift+K")
         review.addSeparator()
         self._action(review, "Run C&ritics…", lambda: self.critics.run(), "Ctrl+Shift+R")
-        self._action(review, "&Stop Critics", self.critics.stop, "Ctrl+Shift+.")
+        self._action(review, "&Stop Critics", self.critics.stop, "Ctrl+Shift+X")
         self._action(review, "&Debate…", lambda: self.debates.new_debate(), "Ctrl+Shift+D")
         self._action(review, "&Personas…", self.open_persona_editor)
         self._action(review, "Claude &Settings…", self.open_claude_settings)
@@ -714,8 +718,7 @@ class MainWindow(QMainWindow):
         theme.apply(name)
         self.settings.setValue("theme", name)
         self.editor.highlighter.set_dark(theme.is_dark_now())
-        if self.snapshot:
-            self.editor.set_findings(self.findings.findings, Utf16Map(self.snapshot.text))
+        self.editor.restyle_all()  # new colours, same (live) positions
 
     def _reset_zoom(self) -> None:
         font = self.editor.font()

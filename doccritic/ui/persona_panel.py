@@ -141,7 +141,7 @@ class PersonaPanel(QWidget):
         layout.addLayout(buttons)
         tools = QHBoxLayout()
         debate = QToolButton(text="Debate…", autoRaise=True)
-        debate.setToolTip("Two of the checked critics argue over the draft (Ctrl+Shift+D)")
+        debate.setToolTip("Two personas argue over the draft; the first two checked are proposed (Ctrl+Shift+D)")
         debate.clicked.connect(self.debate_requested)
         self.manage = QToolButton(text="Manage", autoRaise=True)
         self.manage.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
