@@ -268,3 +268,14 @@ def test_status_bar_learns_where_the_key_is_without_blocking_start_up(qtbot, mon
     finally:
         win.close()
         win.runner.wait(5000)
+
+
+def test_a_broken_price_table_is_explained_and_run_stays_usable(qtbot, window, api):
+    from doccritic import paths
+
+    (paths.config_dir() / "prices.toml").write_text("[default\ninput = 3", encoding="utf-8")
+    window.critics.panel.set_checked({"staff-engineer"})
+    window.critics.run()
+    qtbot.waitUntil(lambda: "price table" in window.critics.panel.summary.text(), timeout=TIMEOUT)
+    assert "fix or delete it" in window.banner.label.text()
+    assert window.critics.panel.run_button.isEnabled() and not window.critics.running()

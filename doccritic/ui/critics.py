@@ -234,10 +234,15 @@ class CriticsController(QObject):
         self.runner.shutdown()
 
     def _task_failed(self, request_id: int, message: str) -> None:
+        """An estimate or a run could not even start (e.g. a broken price table): say why, unlock Run."""
         if request_id == self._estimate_id:
             self._request = None
             self.panel.run_button.setEnabled(True)
+        if request_id == self._run_id:
+            self._run_id = None
+            self.panel.set_running(False)
         self.panel.set_summary(message)
+        self.window.banner.show_message(message)
 
     # events ----------------------------------------------------------------------------------
     def _queue(self, run_id: int, event: Any) -> None:
