@@ -61,26 +61,14 @@ def script(api: FakeMessagesAPI, text: str) -> None:
 
 def shoot(theme_name: str, out: Path) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
 
     from doccritic import paths
-    from doccritic.ui import theme
-    from doccritic.ui.main_window import MainWindow
 
-    QApplication.instance() or QApplication([])
     with FakeMessagesAPI() as api:
         script(api, paths.sample_prd().read_text(encoding="utf-8"))
-        window = MainWindow()
-        window.settings.setValue("claude/base_url", api.base_url)
-        theme.apply(theme_name)
-        window.editor.highlighter.set_dark(theme.is_dark_now())
+        window = guide_window(theme_name, base_url=api.base_url, size=(1500, 950))
         window.critics.confirm = lambda *_: True
-        window.resize(1500, 950)
-        window.show()
         loop = QEventLoop()
-        window.document_ready.connect(loop.quit)
-        window.open_path(paths.sample_prd())
-        loop.exec()
         window.critics.run_finished.connect(loop.quit)
         window.critics.run()
         loop.exec()
@@ -126,29 +114,15 @@ VERDICT = {"points": [
 
 def shoot_debate(theme_name: str, out: Path) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
 
-    from doccritic import paths
-    from doccritic.ui import theme
     from doccritic.ui.debate_dialog import DebateChoice
-    from doccritic.ui.main_window import MainWindow
 
-    QApplication.instance() or QApplication([])
     with FakeMessagesAPI() as api:
         for match, turns in DEBATE:
             api.script(*(Reply.text(t) for t in turns), match=match)
         api.script(Reply.json(VERDICT), match="You are the referee")
-        window = MainWindow()
-        window.settings.setValue("claude/base_url", api.base_url)
-        theme.apply(theme_name)
-        window.editor.highlighter.set_dark(theme.is_dark_now())
-        window.resize(1500, 950)
-        window.show()
+        window = guide_window(theme_name, base_url=api.base_url, size=(1500, 950))
         loop = QEventLoop()
-        window.document_ready.connect(loop.quit)
-        window.open_path(paths.sample_prd())
-        loop.exec()
-        window.critics.ensure_personas()
         window.debates.debate_idle.connect(lambda _reason: loop.quit())
         window.debates.new_debate(choice=DebateChoice(
             motion="Auto-charge should ship on by default (opt-out) for existing accounts.", pro="staff-engineer",
@@ -213,7 +187,8 @@ def wait_for(condition, timeout: float = 20.0, what: str = "the window") -> None
         time.sleep(0.02)
 
 
-def guide_window(theme_name: str = "light", *, base_url: str | None = None, hint: bool = False):
+def guide_window(theme_name: str = "light", *, base_url: str | None = None, hint: bool = False,
+                 size: tuple[int, int] = GUIDE_SIZE):
     """A review window on the sample PRD, sized like the guide's pictures, with its checks shown."""
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
@@ -231,7 +206,7 @@ def guide_window(theme_name: str = "light", *, base_url: str | None = None, hint
         window.settings.setValue("ui/claude_banner_dismissed", "true")
     theme.apply(theme_name)
     window.editor.highlighter.set_dark(theme.is_dark_now())
-    window.resize(*GUIDE_SIZE)
+    window.resize(*size)
     window.show()
     loop = QEventLoop()
     window.document_ready.connect(loop.quit)
