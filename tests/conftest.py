@@ -38,6 +38,15 @@ def _no_real_keyring() -> object:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread():
+    """The app collects garbage on the GUI thread only (doccritic/ui/gc_guard.py); between tests, do it here."""
+    yield
+    import gc
+
+    gc.collect()
+
+
 @pytest.fixture
 def corpus() -> Path:
     if not CORPUS.is_dir():

@@ -396,3 +396,21 @@ def test_text_and_rst_open_editable_with_exact_highlights(qtbot, window, tmp_pat
     assert_highlights_exact(window)
     if name.endswith(".rst"):
         assert window.outline.topLevelItem(0).text(0) == "Launch plan"
+
+
+def test_garbage_is_collected_on_the_gui_thread_not_by_workers(qtbot, window):
+    import gc
+
+    assert not gc.isenabled()  # a collection started by a parsing thread could free Qt objects there
+    from doccritic.ui import gc_guard
+
+    collector = gc_guard.install(window)
+    gc.collect()
+    for _ in range(collector.threshold[0] + 10):
+        [].append([])  # make sure generation 0 is past its threshold
+        cycle = []
+        cycle.append(cycle)
+    assert gc.get_count()[0] > collector.threshold[0]
+    with qtbot.waitSignal(collector.timer.timeout, timeout=2000):
+        pass
+    assert gc.get_count()[0] <= collector.threshold[0]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -26,7 +27,7 @@ from doccritic.core.findings import Finding, Kind, Review, Source, Status
 from doccritic.core.journal import Journal
 from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import SUPPORTED_SUFFIXES
-from doccritic.ui import session, theme
+from doccritic.ui import gc_guard, session, theme
 from doccritic.ui.critics import CriticsController
 from doccritic.ui.debates import DebatesController
 from doccritic.ui.editor import DocumentEditor
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, runner: Runner | None = None) -> None:
         super().__init__()
+        gc_guard.install(QApplication.instance())  # garbage is collected on this thread, never on a worker
         self.runner = runner or Runner(self)
         self.info: session.OpenFile | None = None
         self.snapshot: session.Snapshot | None = None
