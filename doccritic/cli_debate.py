@@ -68,12 +68,16 @@ def cmd_debate(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     for warning in doc.warnings:
         print(f"doccritic: warning: {warning}", file=err)
     motion = (args.motion or "").strip() or suggested_motion(title=doc.title)
-    connection = Connection.from_environment(args.base_url)
+    from doccritic.claude.config import saved_settings
+
+    saved = saved_settings()  # the window's Claude settings: flags override them
+    connection = Connection.from_environment(args.base_url or saved.get("base_url") or None)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
         return EXIT_API
-    debate = new_debate(motion, pro.id, con.id, model=args.model or DEFAULT_MODEL, opener=args.opener,
+    model = args.model or saved.get("model") or DEFAULT_MODEL
+    debate = new_debate(motion, pro.id, con.id, model=model, opener=args.opener,
                         rounds=args.rounds, turn_words=args.words, free_positions=args.free)
     printer = _Printer(out, err, doc, debate, {p.id: p for p in personas}, args.format, str(args.file))
     outcome = asyncio.run(_run(connection, doc, printer, summarize=not args.no_summary))

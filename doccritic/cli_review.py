@@ -35,7 +35,8 @@ def add_parser(sub: Any) -> None:
     review.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     review.add_argument("--out", type=Path, help="also write the review JSON to this file")
     review.add_argument("--max-cost", type=float, metavar="USD", help="do not start critics beyond this budget")
-    review.add_argument("--max-concurrent", type=int, default=4, metavar="N", help="critics at once (default 4)")
+    review.add_argument("--max-concurrent", type=int, metavar="N",
+                        help="critics at once (default: the app's setting, else 4)")
     review.add_argument("--base-url", help="Anthropic-compatible endpoint (default: ANTHROPIC_BASE_URL or the API)")
     review.add_argument(
         "--fail-on", choices=[s.value for s in reversed(Severity)], help="exit 1 if any finding is this severe"
@@ -46,24 +47,30 @@ def add_parser(sub: Any) -> None:
 def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -> int:
     err = err or sys.stderr  # looked up now, not at import: tests and callers may have replaced it
     from doccritic.claude.client import Connection
-    from doccritic.claude.panel import PanelSettings
+    from doccritic.claude.config import panel_settings_from, saved_settings
     from doccritic.core.personas import load_personas
     from doccritic.formats.loader import load_document
 
     doc = load_document(args.file)
-    personas = _pick_personas(load_personas(), args.personas, err)
+    saved = saved_settings()  # the window's Claude settings: flags override them
+    wanted = args.personas or (saved.get("panel") or None)
+    personas = _pick_personas(load_personas(), wanted, err)
     if args.section:
         from doccritic.claude.panel import section_span
 
         if section_span(doc, args.section) is None:
             titles = ", ".join(f'"{s.title}"' for top in doc.sections for s in top.walk()) or "none"
             raise DoccriticError(f'No section "{args.section}" in {args.file.name} (sections: {titles}).')
-    connection = Connection.from_environment(args.base_url)
+    connection = Connection.from_environment(args.base_url or saved.get("base_url") or None)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
         return EXIT_API
-    settings = PanelSettings(max_concurrent=max(1, args.max_concurrent), budget_usd=args.max_cost)
+    settings = panel_settings_from(saved)
+    if args.max_concurrent is not None:
+        settings.max_concurrent = max(1, args.max_concurrent)
+    if args.max_cost is not None:
+        settings.budget_usd = args.max_cost
     if args.model:
         settings.model = args.model
     if args.effort:

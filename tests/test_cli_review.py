@@ -92,3 +92,21 @@ def test_section_review_tells_the_critic_which_section(api, capsys):
     heading = next(ln.lstrip("# ") for ln in SAMPLE.read_text(encoding="utf-8").splitlines() if ln.startswith("## "))
     assert cli.main(["review", str(SAMPLE), "--personas", "staff-engineer", "--section", heading]) == 0
     assert f'Review only the section "{heading}"' in api.journal[-1].text
+
+
+def test_review_uses_the_apps_claude_settings_and_flags_override_them(monkeypatch, capsys):
+    from doccritic import paths
+
+    with FakeMessagesAPI() as server:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+        paths.config_dir().mkdir(parents=True, exist_ok=True)
+        (paths.config_dir() / "settings.ini").write_text(
+            f'[claude]\nbase_url={server.base_url}\nmodel=claude-opus-4-8\npanel="skeptical-exec"\n', encoding="utf-8")
+        server.script(Reply.json(answer(sample_quote())))
+        assert cli.main(["review", str(SAMPLE)]) == 0  # no --base-url, no --personas: the app's choices
+        first = [r for r in server.journal if r.path == "/v1/messages"]
+        assert len(first) == 1 and first[0].body["model"] == "claude-opus-4-8"
+        assert "persona: skeptical-exec" in first[0].text
+        assert cli.main(["review", str(SAMPLE), "--model", "claude-haiku-4-5", "--personas", "staff-engineer"]) == 0
+        last = [r for r in server.journal if r.path == "/v1/messages"][-1]
+        assert last.body["model"] == "claude-haiku-4-5" and "persona: staff-engineer" in last.text

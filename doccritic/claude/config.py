@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from doccritic.claude.client import DEFAULT_MODEL
 
@@ -58,3 +60,41 @@ class Estimate:
     @property
     def tokens(self) -> int:
         return sum(tokens for tokens, _ in self.per_persona.values())
+
+
+def saved_settings(path: Path | None = None) -> dict[str, str]:
+    """The window's Claude settings (the ``[claude]`` group of settings.ini), so the command line runs the
+    critics the way the app would: same endpoint, model, effort and budget. Never the key (keyring/env)."""
+    import configparser
+
+    from doccritic import paths
+
+    path = path or paths.config_dir() / "settings.ini"
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return {}
+    if not parser.has_section("claude"):
+        return {}
+    return {key: value.strip().strip('"') for key, value in parser.items("claude")}
+
+
+def panel_settings_from(saved: Mapping[str, object]) -> PanelSettings:
+    """Run settings from stored values (strings from an INI file, or whatever QSettings returns)."""
+    def num(key: str, default: float) -> float:
+        try:
+            return float(saved.get(key, default) or default)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return default
+
+    budget = num("budget_usd", 0.0)
+    return PanelSettings(
+        model=str(saved.get("model") or DEFAULT_MODEL),
+        effort=str(saved.get("effort") or "") or None,
+        adaptive_thinking=str(saved.get("adaptive_thinking", "false")).lower() == "true",
+        max_concurrent=max(1, int(num("max_concurrent", 4))),
+        max_findings=max(1, int(num("max_findings", DEFAULT_MAX_FINDINGS))),
+        budget_usd=budget if budget > 0 else None,
+    )
+

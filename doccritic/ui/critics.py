@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from doccritic.claude.client import DEFAULT_MODEL, Connection
-from doccritic.claude.config import Estimate, PanelSettings
+from doccritic.claude.client import Connection
+from doccritic.claude.config import Estimate, PanelSettings, panel_settings_from
 from doccritic.claude.events import (
     CriticDone,
     CriticFailed,
@@ -47,21 +47,9 @@ def _n(count: int, noun: str) -> str:
 
 def panel_settings(settings: QSettings) -> PanelSettings:
     """The engine settings stored under ``claude/`` (never the key: that lives in the keyring)."""
-    def num(key: str, default: float) -> float:
-        try:
-            return float(settings.value(f"claude/{key}", default))
-        except (TypeError, ValueError):
-            return default
-
-    budget = num("budget_usd", 0.0)
-    return PanelSettings(
-        model=str(settings.value("claude/model", DEFAULT_MODEL) or DEFAULT_MODEL),
-        effort=str(settings.value("claude/effort", "") or "") or None,
-        adaptive_thinking=str(settings.value("claude/adaptive_thinking", "false")).lower() == "true",
-        max_concurrent=max(1, int(num("max_concurrent", 4))),
-        max_findings=max(1, int(num("max_findings", 6))),
-        budget_usd=budget if budget > 0 else None,
-    )
+    keys = ("model", "effort", "adaptive_thinking", "max_concurrent", "max_findings", "budget_usd")
+    return panel_settings_from({k: settings.value(f"claude/{k}") for k in keys
+                                if settings.value(f"claude/{k}") is not None})
 
 
 def connection(settings: QSettings) -> Connection:
