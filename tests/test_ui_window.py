@@ -414,3 +414,18 @@ def test_garbage_is_collected_on_the_gui_thread_not_by_workers(qtbot, window):
     with qtbot.waitSignal(collector.timer.timeout, timeout=2000):
         pass
     assert gc.get_count()[0] <= collector.threshold[0]
+
+
+def test_find_says_when_there_is_no_match_and_replace_all_says_how_many(qtbot, window, tmp_path):
+    doc = tmp_path / "plan.md"
+    doc.write_text("# Plan\n\nShip it. Ship it again.\n", encoding="utf-8")
+    open_doc(qtbot, window, doc)
+    bar = window.find_bar
+    bar.open(replace=True)
+    bar.find.setText("unicorn")
+    assert not bar.find_next() and bar.result.text() == "No match"
+    bar.find.setText("Ship")
+    assert bar.result.text() == "" and bar.find_next()
+    bar.replace.setText("Launch")
+    assert bar.replace_all() == 2 and bar.result.text() == "Replaced 2"
+    assert window.editor.toPlainText() == "# Plan\n\nLaunch it. Launch it again.\n"

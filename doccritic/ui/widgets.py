@@ -72,8 +72,12 @@ class FindBar(QFrame):
             ("Replace all", self.replace_all),
             ("Close", self.hide),
         ]
+        self.result = QLabel()
+        self.result.setObjectName("findResult")
+        self.find.textChanged.connect(lambda _: self._say(""))
         layout.addWidget(self.find, 2)
         layout.addWidget(self.replace, 2)
+        layout.addWidget(self.result)
         for title, slot in buttons:
             button = QPushButton(title)
             button.clicked.connect(slot)
@@ -102,8 +106,13 @@ class FindBar(QFrame):
         self.editor.setTextCursor(cursor)
         found = self.editor.find(needle, flags)
         if not found:
+            self._say("No match", error=True)
             self.not_found.emit(needle)
         return found
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.result.setText(text)
+        self.find.setStyleSheet("QLineEdit { border: 1px solid #c0392b; }" if error else "")
 
     def replace_one(self) -> None:
         cursor = self.editor.textCursor()
@@ -124,6 +133,7 @@ class FindBar(QFrame):
             count += 1
             probe = self.editor.document().find(needle, probe.position())
         cursor.endEditBlock()
+        self._say(f"Replaced {count}" if count else "No match", error=not count)
         return count
 
 
