@@ -279,3 +279,19 @@ def test_a_broken_price_table_is_explained_and_run_stays_usable(qtbot, window, a
     qtbot.waitUntil(lambda: "price table" in window.critics.panel.summary.text(), timeout=TIMEOUT)
     assert "fix or delete it" in window.banner.label.text()
     assert window.critics.panel.run_button.isEnabled() and not window.critics.running()
+
+
+def test_persona_editor_asks_before_dropping_unsaved_changes(qtbot, window):
+    from doccritic.core.personas import load_personas
+    from doccritic.ui.persona_editor import PersonaEditor
+
+    editor = PersonaEditor(window)
+    qtbot.addWidget(editor)
+    assert not editor.unsaved()  # just opened: nothing to lose
+    editor.f_tone.setText("Short and sharp.")
+    answers = iter(["cancel", "save"])
+    editor.ask_about_unsaved = lambda: next(answers)
+    editor.done_editing()
+    assert not editor.result()  # cancelled: still open, edits kept
+    editor.done_editing()
+    assert editor.result() and load_personas().get(editor.f_id.text()).tone == "Short and sharp."

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -100,7 +101,7 @@ class PersonaEditor(QDialog):
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save)
         close = QPushButton("Close")
-        close.clicked.connect(self.accept)
+        close.clicked.connect(self.done_editing)
         buttons.addWidget(self.save_button)
         buttons.addWidget(close)
         box.addLayout(buttons)
@@ -173,6 +174,35 @@ class PersonaEditor(QDialog):
         return data
 
     # actions ---------------------------------------------------------------------------------
+    def unsaved(self) -> bool:
+        """True when the form holds edits that are not in any persona file."""
+        p = self.current()
+        if p is None:
+            return True  # a new persona being filled in
+
+        def norm(data: dict) -> dict:
+            return {k: v.strip() if isinstance(v, str) else v for k, v in data.items() if v not in (None, "")}
+
+        return norm(self.form_data()) != norm(p.file_data())
+
+    def ask_about_unsaved(self) -> str:
+        """"save", "discard" or "cancel" (a question box; tests replace it)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved persona",
+                          "This persona has changes that are not saved.", parent=self)
+        box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                               | QMessageBox.StandardButton.Cancel)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(answer), "cancel")
+
+    def done_editing(self) -> None:
+        """Close, but never lose typed changes without asking."""
+        if self.unsaved():
+            choice = self.ask_about_unsaved()
+            if choice == "cancel" or (choice == "save" and not self.save()):
+                return
+        self.accept()
+
     def save(self) -> bool:
         try:
             persona = parse_persona(self.form_data(), source="This persona")
