@@ -261,7 +261,7 @@ def guide_settings(out: Path, *, keyring_backend: str) -> None:
             from fakes.keyring_backend import MemoryKeyring
 
             keyring.set_keyring(MemoryKeyring())
-            keyring.set_password("doccritic", "anthropic-api-key", "sk-ant-screenshot")
+            keyring.set_password("doccritic", "anthropic-api-key", "fake-key-for-screenshots")
         else:
             keyring.set_keyring(fail.Keyring())
         window = guide_window(base_url=api.base_url)

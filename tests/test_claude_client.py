@@ -21,11 +21,11 @@ from doccritic.claude.client import (
 
 
 def test_key_round_trips_through_the_keyring_and_never_shows_in_repr(_no_real_keyring):
-    set_api_key("  sk-ant-secret-123  ")
+    set_api_key("  fake-key-secret-123  ")
     key = get_api_key()
-    assert key.value == "sk-ant-secret-123" and key.source == "keyring"
-    assert "sk-ant" not in repr(key)
-    assert _no_real_keyring.store == {("doccritic", "anthropic-api-key"): "sk-ant-secret-123"}
+    assert key.value == "fake-key-secret-123" and key.source == "keyring"
+    assert "fake-key" not in repr(key)
+    assert _no_real_keyring.store == {("doccritic", "anthropic-api-key"): "fake-key-secret-123"}
     clear_api_key()
     assert get_api_key().source == "none"
 
@@ -48,15 +48,15 @@ def test_key_travels_only_in_the_authorization_header():
         api.script(Reply.text("ok"))
 
         async def call():
-            client = Connection(api_key="sk-ant-do-not-leak", base_url=api.base_url).client()
+            client = Connection(api_key="fake-key-do-not-leak", base_url=api.base_url).client()
             await client.messages.create(model="claude-sonnet-4-6", max_tokens=5,
                                          messages=[{"role": "user", "content": "hi"}])
             await client.close()
 
         asyncio.run(call())
         entry = api.journal[0]
-    assert entry.headers["authorization"] != "Bearer sk-ant-do-not-leak"  # the fake redacts what it records
-    assert "sk-ant-do-not-leak" not in str(entry.body)
+    assert entry.headers["authorization"] != "Bearer fake-key-do-not-leak"  # the fake redacts what it records
+    assert "fake-key-do-not-leak" not in str(entry.body)
 
 
 def test_models_are_listed_with_capabilities_and_deprecated_ones_last():

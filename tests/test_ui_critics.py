@@ -141,17 +141,17 @@ def test_settings_dialog_puts_the_key_in_the_keyring_and_nothing_in_settings(qtb
     dialog = SettingsDialog(window.settings, window.critics.runner, window)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.model.count() > 1, timeout=TIMEOUT)  # listed from the endpoint
-    dialog.key.setText("sk-ant-typed-key")
+    dialog.key.setText("fake-key-typed")
     api.script(Reply.text("pong"))
     with qtbot.waitSignal(window.critics.runner.connection_tested, timeout=TIMEOUT) as tested:
         dialog.test_connection()
     assert tested.args[0] is True and "answered" in dialog.result.text()
     dialog.budget.setValue(1.5)
     dialog.accept()
-    assert get_api_key().value == "sk-ant-typed-key" and get_api_key().source == "keyring"
+    assert get_api_key().value == "fake-key-typed" and get_api_key().source == "keyring"
     window.settings.sync()
     settings_file = window.settings.fileName()
-    assert "sk-ant" not in Path(settings_file).read_text(encoding="utf-8")
+    assert "fake-key-typed" not in Path(settings_file).read_text(encoding="utf-8")
     assert float(window.settings.value("claude/budget_usd")) == 1.5
 
 
@@ -257,14 +257,14 @@ def test_status_bar_learns_where_the_key_is_without_blocking_start_up(qtbot, mon
     from doccritic.claude.client import set_api_key
 
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    set_api_key("sk-ant-in-keyring")
+    set_api_key("fake-key-in-keyring")
     win = MainWindow()
     try:
         assert "checking for a key" in win.model_label.text()  # nothing slow ran while the window was built
         with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
             win.open_path(SAMPLE)
         qtbot.waitUntil(lambda: "key in keyring" in win.model_label.text(), timeout=TIMEOUT)
-        assert "sk-ant" not in win.model_label.text()
+        assert "fake-key" not in win.model_label.text()
     finally:
         win.close()
         win.runner.wait(5000)
