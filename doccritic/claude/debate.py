@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from doccritic.claude.config import Backend
-from doccritic.claude.failures import AUTO_RETRY, Failure, FailureKind, classify, unsupported_parameter
+from doccritic.claude.failures import Failure, FailureKind, classify, retry_delay, unsupported_parameter, waiting_text
 from doccritic.claude.pricing import PriceTable, Usage, load_prices
-from doccritic.claude.prompts import template
+from doccritic.claude.prompts import document_block, template
 from doccritic.claude.streaming import StreamState, stream_reply
 from doccritic.claude.streamparse import FindingStream
 from doccritic.core.anchoring import anchor_quote
@@ -236,13 +236,11 @@ class DebateSession:
                     attempt -= 1
                     continue
                 failure = classify(exc, model=debate.model)
-                if not turn.text and failure.kind in AUTO_RETRY and attempt < self.attempts:
-                    wait = failure.retry_after if failure.retry_after is not None else 0.5 * 2 ** (attempt - 1)
-                    if wait <= 60:
-                        message = f"{_what(failure)}, retrying in {max(1, round(wait))} s"
-                        self._queue.put_nowait(TurnWaiting(index, message))
-                        await asyncio.sleep(wait)
-                        continue
+                wait = retry_delay(failure, attempt) if not turn.text and attempt < self.attempts else None
+                if wait is not None:
+                    self._queue.put_nowait(TurnWaiting(index, waiting_text(failure, wait)))
+                    await asyncio.sleep(wait)
+                    continue
                 return self._fail_turn(turn, state, failure)
             if not state.stop_seen:
                 return self._fail_turn(turn, state, Failure(FailureKind.TRUNCATED, "The turn stopped mid-sentence."))
@@ -329,12 +327,8 @@ class DebateSession:
 
     # requests --------------------------------------------------------------------------------
     def _system(self) -> list[dict[str, Any]]:
-        doc_block: dict[str, Any] = {"type": "text", "text": template("critic-document").substitute(
-            title=self.doc.title or "Untitled", word_count=self.doc.word_count,
-            text=self.doc.text.replace("</document>", "</ document>").replace("<document>", "< document>"))}
-        if self.backend.caching:
-            doc_block["cache_control"] = {"type": "ephemeral"}
-        return [{"type": "text", "text": template("debate-system").template}, doc_block]
+        return [{"type": "text", "text": template("debate-system").template},
+                document_block(self.doc, cache=self.backend.caching)]
 
     def _setup_block(self) -> str:
         d = self.debate
@@ -413,14 +407,6 @@ def new_debate(motion: str, pro: str, con: str, *, model: str, opener: str | Non
     return Debate(motion=motion, pro=pro, con=con, opener=opener or pro, rounds=max(1, rounds),
                   turn_words=max(40, turn_words), free_positions=free_positions, focus=focus, model=model)
 
-
-_WAITING = {FailureKind.RATE_LIMITED: "rate limited", FailureKind.OVERLOADED: "API overloaded",
-            FailureKind.SERVER: "API error", FailureKind.OFFLINE: "cannot connect", FailureKind.TIMEOUT: "timed out",
-            FailureKind.DISCONNECTED: "connection dropped"}
-
-
-def _what(failure: Failure) -> str:
-    return _WAITING.get(failure.kind, "failed")
 
 
 def suggested_motion(focus: str | None = None, title: str = "") -> str:

@@ -9,6 +9,7 @@ they are built here from status codes and error types, not from request data.
 from __future__ import annotations
 
 import json
+import random
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -162,3 +163,23 @@ def _api_message(exc: anthropic.APIStatusError) -> str:
         if isinstance(err, dict) and isinstance(err.get("message"), str):
             return err["message"]
     return getattr(exc, "api_message", None) or ""
+
+
+def retry_delay(failure: Failure, attempt: int, *, max_wait: float = 60.0) -> float | None:
+    """Seconds to wait before attempt ``attempt + 1``: the server's retry-after, else exponential backoff with
+    jitter; None when the failure is not worth an automatic retry or the server asks for more than ``max_wait``."""
+    if failure.kind not in AUTO_RETRY:
+        return None
+    if failure.retry_after is not None:
+        return failure.retry_after if failure.retry_after <= max_wait else None
+    return min(0.5 * 2 ** (attempt - 1), 8.0) * random.uniform(0.75, 1.0)
+
+
+_WAITING = {FailureKind.RATE_LIMITED: "rate limited", FailureKind.OVERLOADED: "API overloaded",
+            FailureKind.SERVER: "API error", FailureKind.OFFLINE: "cannot connect", FailureKind.TIMEOUT: "timed out",
+            FailureKind.DISCONNECTED: "connection dropped"}
+
+
+def waiting_text(failure: Failure, wait: float) -> str:
+    """The status while waiting to retry: "rate limited, retrying in 12 s"."""
+    return f"{_WAITING.get(failure.kind, 'failed')}, retrying in {max(1, round(wait))} s"

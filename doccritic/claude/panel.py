@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
@@ -40,7 +39,7 @@ from doccritic.claude.events import (
     PanelDone,
     PanelEvent,
 )
-from doccritic.claude.failures import AUTO_RETRY, Failure, FailureKind, classify, unsupported_parameter
+from doccritic.claude.failures import Failure, FailureKind, classify, retry_delay, unsupported_parameter, waiting_text
 from doccritic.claude.pricing import PriceTable, Usage, estimate_tokens, load_prices
 from doccritic.claude.schema import Critique, parse_finding, to_finding
 from doccritic.claude.streaming import StreamState, stream_reply
@@ -289,7 +288,7 @@ class Panel:
                         failure = replace(failure, message=f"{failure.message} The API asked to wait "
                                           f"{failure.retry_after:.0f} s; try again later.")
                     return self._end(result, started, failure)
-                self._queue.put_nowait(CriticProgress(persona.id, _waiting_text(failure, wait), 0, wait))
+                self._queue.put_nowait(CriticProgress(persona.id, waiting_text(failure, wait), 0, wait))
                 await asyncio.sleep(wait)
                 continue
             result.usage = result.usage + state.usage
@@ -312,11 +311,9 @@ class Panel:
         await stream_reply(self.client, params, state, on_text=text, on_start=started)
 
     def _retry_wait(self, failure: Failure, attempt: int, result: CriticResult) -> float | None:
-        if result.findings or failure.kind not in AUTO_RETRY or attempt >= self.settings.attempts:
-            return None
-        if failure.retry_after is not None:
-            return failure.retry_after if failure.retry_after <= self.settings.max_retry_wait else None
-        return min(0.5 * 2 ** (attempt - 1), 8.0) * random.uniform(0.75, 1.0)
+        if result.findings or attempt >= self.settings.attempts:
+            return None  # after output the PM decides (Retry); the attempts are used up
+        return retry_delay(failure, attempt, max_wait=self.settings.max_retry_wait)
 
     def _accept(self, persona: Any, result: CriticResult, raw: Any) -> None:
         item = parse_finding(raw)
@@ -386,15 +383,3 @@ class Panel:
         else:
             result.status = CriticStatus.PARTIAL if result.findings else CriticStatus.FAILED
         self._queue.put_nowait(CriticFailed(result.persona_id, result))
-
-
-def _waiting_text(failure: Failure, wait: float) -> str:
-    what = {
-        FailureKind.RATE_LIMITED: "rate limited",
-        FailureKind.OVERLOADED: "API overloaded",
-        FailureKind.SERVER: "API error",
-        FailureKind.OFFLINE: "cannot connect",
-        FailureKind.TIMEOUT: "timed out",
-        FailureKind.DISCONNECTED: "connection dropped",
-    }.get(failure.kind, "failed")
-    return f"{what}, retrying in {max(1, round(wait))} s"

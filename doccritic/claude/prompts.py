@@ -51,18 +51,22 @@ def shared_prefix(doc: Document, *, max_findings: int = DEFAULT_MAX_FINDINGS, ca
     what makes a document too long for the model reviewable at all, and it costs less.
     """
     instructions = template("critic-system").substitute(max_findings=max_findings)
+    return [{"type": "text", "text": instructions}, document_block(doc, cache=cache, section=section)]
+
+
+def document_block(doc: Document, *, cache: bool = True, section: tuple[str, int, int] | None = None) -> dict:
+    """The fenced draft as data, with the cache breakpoint: the same block for critics and debates."""
     title = doc.title or (doc.path.name if doc.path else "Untitled")
-    text = doc.text
+    text, words = doc.text, doc.word_count
     if section is not None:
         name, start, end = section
-        text = doc.text[start:end]
+        text, words = doc.text[start:end], len(doc.text[start:end].split())
         title = f"{title}, section “{name}” only"
-    document = template("critic-document").substitute(
-        title=title, word_count=len(text.split()), text=_fence_safe(text))
-    doc_block: dict[str, Any] = {"type": "text", "text": document}
+    block: dict[str, Any] = {"type": "text", "text": template("critic-document").substitute(
+        title=title, word_count=words, text=_fence_safe(text))}
     if cache:
-        doc_block["cache_control"] = {"type": "ephemeral"}
-    return [{"type": "text", "text": instructions}, doc_block]
+        block["cache_control"] = {"type": "ephemeral"}
+    return block
 
 
 def critic_request(
