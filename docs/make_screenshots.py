@@ -112,24 +112,33 @@ VERDICT = {"points": [
     "verdict": "Not ready: the default is a one-way door the draft has not earned."}
 
 
-def shoot_debate(theme_name: str, out: Path) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
+def run_demo_debate(api: FakeMessagesAPI, window):
+    """Script the sample debate on ``api``, run it in ``window`` with one interjection, wait for the end."""
+    from PySide6.QtCore import QEventLoop
 
     from doccritic.ui.debate_dialog import DebateChoice
 
+    for match, turns in DEBATE:
+        api.script(*(Reply.text(t) for t in turns), match=match)
+    api.script(Reply.json(VERDICT), match="You are the referee")
+    loop = QEventLoop()
+    window.debates.debate_idle.connect(lambda _reason: loop.quit())
+    window.debates.new_debate(choice=DebateChoice(
+        motion="Auto-charge should ship on by default (opt-out) for existing accounts.", pro="staff-engineer",
+        con="skeptical-exec", opener="staff-engineer", rounds=2, turn_words=120, free_positions=False))
+    window.debates.view.interject.setText("Assume legal signs off on opt-out. Does that change your view?")
+    window.debates.view.send.click()
+    loop.exec()
+    return window
+
+
+def shoot_debate(theme_name: str, out: Path) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+
     with FakeMessagesAPI() as api:
-        for match, turns in DEBATE:
-            api.script(*(Reply.text(t) for t in turns), match=match)
-        api.script(Reply.json(VERDICT), match="You are the referee")
-        window = guide_window(theme_name, base_url=api.base_url, size=(1500, 950))
+        window = run_demo_debate(api, guide_window(theme_name, base_url=api.base_url, size=(1500, 950)))
         loop = QEventLoop()
-        window.debates.debate_idle.connect(lambda _reason: loop.quit())
-        window.debates.new_debate(choice=DebateChoice(
-            motion="Auto-charge should ship on by default (opt-out) for existing accounts.", pro="staff-engineer",
-            con="skeptical-exec", opener="staff-engineer", rounds=2, turn_words=120, free_positions=False))
-        window.debates.view.interject.setText("Assume legal signs off on opt-out. Does that change your view?")
-        window.debates.view.send.click()
-        loop.exec()
         window.debates.jump("Auto-charge ships enabled by default (opt-out) for all existing accounts.", -1)
         QTimer.singleShot(400, loop.quit)
         loop.exec()
@@ -413,25 +422,14 @@ def guide_export(out: Path) -> None:
 
 def guide_debate(out: Path) -> None:
     """A finished debate in the Debate dock, widened, with a quoted passage selected in the draft."""
-    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtCore import Qt
 
-    from doccritic.ui.debate_dialog import DebateChoice
 
     with FakeMessagesAPI() as api:
-        for match, turns in DEBATE:
-            api.script(*(Reply.text(t) for t in turns), match=match)
-        api.script(Reply.json(VERDICT), match="You are the referee")
         window = guide_window(base_url=api.base_url)
         window.outline_dock.hide()
         window.critics_dock.hide()
-        loop = QEventLoop()
-        window.debates.debate_idle.connect(lambda _reason: loop.quit())
-        window.debates.new_debate(choice=DebateChoice(
-            motion="Auto-charge should ship on by default (opt-out) for existing accounts.", pro="staff-engineer",
-            con="skeptical-exec", opener="staff-engineer", rounds=2, turn_words=120, free_positions=False))
-        window.debates.view.interject.setText("Assume legal signs off on opt-out. Does that change your view?")
-        window.debates.view.send.click()
-        loop.exec()
+        run_demo_debate(api, window)
         window.resizeDocks([window.debates.dock], [640], Qt.Orientation.Horizontal)
         window.debates.jump("Auto-charge ships enabled by default (opt-out) for all existing accounts.", -1)
         bar = window.debates.view.transcript.verticalScrollBar()
