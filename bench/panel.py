@@ -112,11 +112,11 @@ def naive_cost(results: list[Usage], model: str) -> float:
     return sum(prices.cost(model, Usage(input_tokens=u.prompt_tokens, output_tokens=0)) for u in results)
 
 
-def bench_engine(n: int, repeat: int) -> list[tuple[str, float, str]]:
+def bench_engine(n: int, repeat: int, stagger: bool = True) -> list[tuple[str, float, str]]:
     doc = load_document(paths.sample_prd())
     qs = quotes(doc.text)
     personas = [P(f"critic-{i}", f"Critic {i}") for i in range(n)]
-    settings = PanelSettings(max_concurrent=n, stagger_timeout=10)
+    settings = PanelSettings(max_concurrent=n, stagger_timeout=10, stagger=stagger)
     walls, firsts, slowest, input_ratio = [], [], [], []
     for _ in range(repeat):
         with FakeMessagesAPI() as api:  # a fresh cache per round: the first critic pays the write
@@ -203,13 +203,18 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--profile", choices=sorted(PROFILES), default="realistic")
     ap.add_argument("--time-scale", type=float, default=4.0, help="run the scripted latencies this much faster")
+    ap.add_argument("--no-stagger", action="store_true",
+                    help="launch every critic at once (engine figures only), to compare with the staggered start")
     args = ap.parse_args()
     global TTFT, TPS, PER_CRITIC, RATIONALE, SCALE
     TTFT, TPS, PER_CRITIC, RATIONALE = PROFILES[args.profile]
     SCALE = args.time_scale
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; {args.personas} critics; repeat={args.repeat}; "
           f"profile {args.profile}, time scale {SCALE:g}")
-    rows = bench_engine(args.personas, args.repeat) + bench_ui_stall(args.personas)
+    if args.no_stagger:  # the alternative the panel does not use: every critic at once, each writing the cache
+        rows = bench_engine(args.personas, args.repeat, stagger=False)
+    else:
+        rows = bench_engine(args.personas, args.repeat) + bench_ui_stall(args.personas)
     width = max(len(r[0]) for r in rows)
     for name, value, unit in rows:
         print(f"{name:<{width}}  {value:8.3f} {unit}")
