@@ -60,9 +60,14 @@ class DebatesController(QObject):
     def saved(self, text: str) -> list[dict]:
         """The debates as review JSON, their citations placed on ``text`` (the text being saved)."""
         out = []
-        for d in self.debates:
+        for i, d in enumerate(self.debates):
             if self._texts.get(d.id) != text:
                 d = replace_citations(d, text)
+                if not (d.id == getattr(self.current, "id", None) and self.running()):
+                    # keep the re-placed copy: the next save (every few edits) need not place them again
+                    self.debates[i], self._texts[d.id] = d, text
+                    if self.current is not None and self.current.id == d.id:
+                        self.current = d
             out.append(d.model_dump(mode="json"))
         return out
 
