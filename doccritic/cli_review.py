@@ -164,8 +164,9 @@ def _report(args: argparse.Namespace, doc: Any, findings: list[Finding], results
     else:
         from doccritic.cli import format_finding
 
+        order = [r.persona_id for r in results]  # panel order, not whichever stream finished first
         for finding in findings:
-            who = ", ".join(finding.personas)
+            who = ", ".join(sorted(finding.personas, key=lambda p: order.index(p) if p in order else len(order)))
             out.write(f"{format_finding(doc, finding, str(args.file))} ({who})\n")
         print(f"doccritic: {len(findings)} findings, ${sum(r.cost for r in results):.4f}", file=err)
     ran = [r for r in results if r.status is not CriticStatus.SKIPPED]
