@@ -256,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--words", type=int, default=50_000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--only", choices=["cold", "open", "memory"],
+                    help="run one step for quicker iterations (open also times keystrokes)")
     args = ap.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     qInstallMessageHandler(lambda _m, _c, msg: None if "propagateSizeHints" in msg else print(msg, file=sys.stderr))
@@ -272,8 +274,11 @@ def main(argv: list[str] | None = None) -> int:
         app = QApplication.instance() or QApplication(sys.argv[:1])
         print(f"Generated {path.stat().st_size / 1024:.0f} KiB Markdown; sample PRD {paths.sample_prd().name}")
         window, ticker, cache = new_window(), Ticker(), f"{tmp}/pycache"
-        for step in (lambda: cold_start(args.repeat, cache), lambda: open_speed(window, path, args.repeat, ticker),
-                     lambda: keystrokes(app, window, args.repeat, ticker), lambda: memory(path, args.repeat, cache)):
+        steps = {"cold": lambda: cold_start(args.repeat, cache), "open": lambda: open_speed(window, path, args.repeat, ticker),
+                 "keys": lambda: keystrokes(app, window, args.repeat, ticker), "memory": lambda: memory(path, args.repeat, cache)}
+        for name, step in steps.items():
+            if args.only and name != args.only and not (args.only, name) == ("open", "keys"):
+                continue
             try:
                 rows.extend(step())
             except Exception as exc:  # a measurement, not a gate: report and go on

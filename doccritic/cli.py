@@ -11,20 +11,25 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from doccritic import __version__, cli_debate, cli_export, cli_review
-from doccritic.core.checks import CheckResult, rules_from, run_checks
-from doccritic.core.document import Document
+from doccritic import __version__
 from doccritic.core.errors import DoccriticError
-from doccritic.core.findings import Finding, Kind, Severity
-from doccritic.core.personas import Persona, PersonaSet
+
+if TYPE_CHECKING:  # the commands' modules load when one runs: opening the window needs none of them
+    from doccritic.core.checks import CheckResult
+    from doccritic.core.document import Document
+    from doccritic.core.findings import Finding
+    from doccritic.core.personas import Persona, PersonaSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 COMMANDS = ("check", "review", "debate", "export", "personas")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from doccritic import cli_debate, cli_export, cli_review
+    from doccritic.core.findings import Severity
+
     parser = argparse.ArgumentParser(
         prog="doccritic",
         description="Pressure-test a PRD before the meeting: offline checks and Claude critics mark up "
@@ -76,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not any(a in COMMANDS for a in argv) and not any(a in ("-h", "--help", "--version") for a in argv):
         return _open(argv)
     args = build_parser().parse_args(argv)
+    from doccritic import cli_debate, cli_export, cli_review
+
     command = {"check": cmd_check, "review": cli_review.cmd_review, "debate": cli_debate.cmd_debate,
                "export": cli_export.cmd_export,
                "personas": cmd_personas}[args.command]
@@ -136,6 +143,8 @@ def _open(argv: list[str]) -> int:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from doccritic.core.checks import rules_from, run_checks
+    from doccritic.core.findings import Severity
     from doccritic.formats.loader import load_document
     from doccritic.formats.review_json import dumps, review_for
 
@@ -228,6 +237,8 @@ def write_text_report(doc: Document, result: CheckResult, out: TextIO, display: 
 
 
 def _summary(result: CheckResult) -> str:
+    from doccritic.core.findings import Kind, Severity
+
     findings = result.findings
     if not findings:
         return "No findings."

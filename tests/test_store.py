@@ -37,7 +37,7 @@ def make_review(path: Path | str | None, text: str = "Ship it to everyone on day
 
 
 def dump(review: Review) -> str:
-    return review.model_dump_json(by_alias=True)
+    return review.model_dump_json()
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ Everything here works on the *normalized* text and quote (casefolded, markup dro
 from __future__ import annotations
 
 import re
-
-from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq
+from functools import cache
+from typing import Any
 
 Span = tuple[int, int]
 _IDEOGRAPHS = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -118,12 +117,22 @@ def _span(nt: str, nq: str, a: int, b: int, lo: int, hi: int) -> tuple[Span, int
     return (tokens[found[0]].start(), tokens[found[1] - 1].end()), found[2]
 
 
+@cache
+def _rapidfuzz() -> tuple[Any, Any]:
+    """rapidfuzz's ``fuzz`` and ``LCSseq``, imported by the first fuzzy match (exact quotes never need them)."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import LCSseq
+
+    return fuzz, LCSseq
+
+
 def _shortlist(nt: str, nq: str, lo: int, hi: int, min_score: float) -> list[Span]:
     """Rough spots, best first: rapidfuzz's partial ratio in windows around rare words, else everywhere.
 
     The cut-off is low: partial ratio scores "as discussed in api section" at 67 against "as discussed
     in kubernetes api section"; only the aligned span's score decides.
     """
+    fuzz, _ = _rapidfuzz()
     for windows in (_windows(nt, nq, lo, hi), [(lo, hi)]):
         rough: list[tuple[float, int, int]] = []
         for a, b in windows:
@@ -148,6 +157,7 @@ def score(nq: str, span: str) -> float:
     Characters alone punish short quotes: one dropped word in "In addition to their version" scores
     85 by characters and 91 by words. Words count only from four matched words on.
     """
+    fuzz, LCSseq = _rapidfuzz()  # noqa: N806 - rapidfuzz's name
     chars = fuzz.ratio(nq, span)
     quote, text = _WORD.findall(nq), _WORD.findall(span)
     return max(chars, fuzz.ratio(quote, text)) if LCSseq.similarity(quote, text) >= 4 else chars

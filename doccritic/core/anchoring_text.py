@@ -13,8 +13,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-
 Span = tuple[int, int]
 EDGE = " .,;:!?'\"()[]-"  # what a quote may carry at its ends that the highlighted text need not
 _BOX = r"\[[ xX]\][ \t]+"  # a task-list box, also without its list marker: a quote often starts with it
@@ -218,4 +216,6 @@ def trim(text: str, a: int, b: int, q: Quote) -> Span:
 
 
 def _unlike(word: str, other: str) -> bool:
+    from rapidfuzz import fuzz  # only fuzzy spans get here: exact quotes never load rapidfuzz
+
     return fuzz.ratio(normalize_with_map(word)[0].strip(EDGE), other.strip(EDGE)) < 50

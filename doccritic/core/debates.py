@@ -1,18 +1,18 @@
 """Debates: two personas argue over the draft, turn by turn; the transcript is part of the review.
 
-A debate is saved with its review (review JSON ``debates[]``) exactly as these models dump: the
+A debate is saved with its review (review JSON ``debates[]``) exactly as these records dump: the
 motion, who argued which side, every turn with the passages it quoted, the PM's interjections, the
 referee's summary, and what it cost. A turn that failed or was stopped is kept and marked, never lost.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, new_id
+from doccritic.core.records import Record
 
 Side = Literal["for", "against", "free"]
 TurnStatus = Literal["complete", "interrupted", "stopped"]
@@ -22,69 +22,69 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class Citation(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Citation(Record):
     """A passage of the document a turn or a summary point quotes, placed like a finding's quote."""
-
-    model_config = ConfigDict(extra="forbid")
 
     quote: str
     start: int | None = None
     end: int | None = None
     anchor: Anchor = Anchor.UNANCHORED
 
+    def __post_init__(self) -> None:
+        self.anchor = Anchor(self.anchor)
+
     @property
     def placed(self) -> bool:
         return self.anchor.placed and self.start is not None and self.end is not None
 
 
-class Turn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+@dataclass(slots=True, kw_only=True)
+class Turn(Record):
     index: int  # 1-based, in speaking order
     speaker: str  # persona id
     side: Side
     text: str = ""
-    citations: list[Citation] = Field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
     status: TurnStatus = "complete"
     failure: str | None = None  # why an interrupted turn stopped, for the user
-    usage: dict[str, int] = Field(default_factory=dict)
-    at: datetime = Field(default_factory=_now)
+    usage: dict[str, int] = field(default_factory=dict)
+    at: datetime = field(default_factory=_now)
 
 
-class Interjection(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Interjection(Record):
     """A moderator message from the PM; both personas see it from the next turn on."""
-
-    model_config = ConfigDict(extra="forbid")
 
     after_turn: int  # the number of turns spoken when it was made
     text: str
-    at: datetime = Field(default_factory=_now)
+    at: datetime = field(default_factory=_now)
 
 
-class SummaryPoint(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str = Field(default_factory=new_id)
+@dataclass(slots=True, kw_only=True)
+class SummaryPoint(Record):
+    id: str = field(default_factory=new_id)
     category: Literal["strongest", "conceded", "unresolved", "change"]
     side: Literal["for", "against", "both"] = "both"
     text: str
-    citations: list[Citation] = Field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
     kind: Kind = Kind.CHALLENGED_ASSUMPTION  # what it becomes with "Add as finding"
     severity: Severity = Severity.MAJOR
     finding_id: str | None = None  # set once it was added as a finding
 
+    def __post_init__(self) -> None:
+        self.kind, self.severity = Kind(self.kind), Severity(self.severity)
 
-class Summary(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
+@dataclass(slots=True, kw_only=True)
+class Summary(Record):
     verdict: str = ""
-    points: list[SummaryPoint] = Field(default_factory=list)
+    points: list[SummaryPoint] = field(default_factory=list)
 
 
-class Debate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str = Field(default_factory=new_id)
+@dataclass(slots=True, kw_only=True)
+class Debate(Record):
+    id: str = field(default_factory=new_id)
     motion: str
     pro: str  # persona id arguing for the motion (or first speaker's side when positions are free)
     con: str
@@ -94,12 +94,12 @@ class Debate(BaseModel):
     turn_words: int = 180
     focus: str = ""  # the passage or finding the debate is about, if any
     model: str = ""
-    turns: list[Turn] = Field(default_factory=list)
-    interjections: list[Interjection] = Field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
+    interjections: list[Interjection] = field(default_factory=list)
     summary: Summary | None = None
-    usage: dict[str, int] = Field(default_factory=dict)
+    usage: dict[str, int] = field(default_factory=dict)
     cost_usd: float = 0.0
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = field(default_factory=_now)
 
     def side_of(self, persona_id: str) -> Side:
         if self.free_positions:

@@ -1,17 +1,19 @@
 """Findings and reviews: the product's core data, shared by checks, critics, debates and exports.
 
-These pydantic models *are* the review JSON v1 (``docs/review-format.md``); the published JSON Schema
-is generated from them, so the file format and the code cannot drift apart.
+These records *are* the review JSON v1 (``docs/review-format.md``); the published JSON Schema is
+generated from them, so the file format and the code cannot drift apart. They are plain dataclasses
+(``core.records``): pydantic validates them only at the JSON edges, so it stays off the cold start.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from doccritic.core.records import Record
 
 SCHEMA_ID = "doccritic.review/1"
 
@@ -76,66 +78,78 @@ class Status(StrEnum):
     OUTDATED = "outdated"
 
 
-class Reversibility(BaseModel):
-    """How hard a one-way door is to walk back, and the cheapest way out if it goes wrong."""
+def _now() -> datetime:
+    return datetime.now(UTC)
 
-    model_config = ConfigDict(extra="forbid")
+
+@dataclass(slots=True, kw_only=True)
+class Reversibility(Record):
+    """How hard a one-way door is to walk back, and the cheapest way out if it goes wrong."""
 
     level: Literal["one_way", "costly", "two_way"]
     cost_to_reverse: str = ""
     exit_ramp: str = ""
 
 
-class Reply(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+@dataclass(slots=True, kw_only=True)
+class Reply(Record):
     author: str
     text: str
-    at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    at: datetime = field(default_factory=_now)
 
 
-class Raise(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Raise(Record):
     """Another critic who raised the same problem on the same passage, in their own words."""
-
-    model_config = ConfigDict(extra="forbid")
 
     persona: str
     severity: Severity
     rationale: str = ""
     suggestion: str | None = None
 
+    def __post_init__(self) -> None:
+        self.severity = Severity(self.severity)
+
 
 def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-class Finding(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Finding(Record):
     """One mark on the document: what is wrong, where, why it matters and what to do."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    id: str = Field(default_factory=new_id)
+    id: str = field(default_factory=new_id)
     source: Source
     persona: str | None = None
     rule: str | None = None
     kind: Kind
     subtype: str | None = None
     severity: Severity
-    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    confidence: float | None = None  # 0..1
     title: str
     quote: str = ""
-    start: int | None = Field(default=None, ge=0)
-    end: int | None = Field(default=None, ge=0)
+    start: int | None = None  # code points into the document's canonical text, >= 0
+    end: int | None = None
     anchor: Anchor = Anchor.UNANCHORED
-    candidates: list[tuple[int, int]] = Field(default_factory=list)  # [start, end) spans of an ambiguous quote
+    candidates: list[tuple[int, int]] = field(default_factory=list)  # [start, end) spans of an ambiguous quote
     rationale: str = ""
     suggestion: str | None = None
     question: str | None = None
     reversibility: Reversibility | None = None
     status: Status = Status.OPEN
-    replies: list[Reply] = Field(default_factory=list)
-    also_raised_by: list[Raise] = Field(default_factory=list)
-    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    replies: list[Reply] = field(default_factory=list)
+    also_raised_by: list[Raise] = field(default_factory=list)
+    created_at: datetime = field(default_factory=_now)
+
+    def __post_init__(self) -> None:
+        """The checks and coercions pydantic applied on construction, kept for code that builds findings."""
+        self.source, self.kind, self.severity = Source(self.source), Kind(self.kind), Severity(self.severity)
+        self.anchor, self.status = Anchor(self.anchor), Status(self.status)
+        if self.confidence is not None and not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence must be between 0 and 1, not {self.confidence}")
+        if (self.start is not None and self.start < 0) or (self.end is not None and self.end < 0):
+            raise ValueError("start and end must be >= 0")
 
     @property
     def placed(self) -> bool:
@@ -153,9 +167,8 @@ class Finding(BaseModel):
         return (pos, -self.severity.rank, self.end or 0)
 
 
-class DocumentInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+@dataclass(slots=True, kw_only=True)
+class DocumentInfo(Record):
     path: str | None = None
     format: Literal["markdown", "docx", "text"]
     title: str = ""
@@ -163,16 +176,15 @@ class DocumentInfo(BaseModel):
     text: str
 
 
-class Review(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Review(Record):
     """A document's findings, debates and runs: what ``doccritic check --format json`` prints."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    schema_: Literal["doccritic.review/1"] = Field(default=SCHEMA_ID, alias="schema")
+    schema: Literal["doccritic.review/1"] = SCHEMA_ID
     document: DocumentInfo
-    findings: list[Finding] = Field(default_factory=list)
-    debates: list[dict[str, Any]] = Field(default_factory=list)
-    runs: list[dict[str, Any]] = Field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    debates: list[dict[str, Any]] = field(default_factory=list)
+    runs: list[dict[str, Any]] = field(default_factory=list)
 
     def counts_by_kind(self) -> dict[Kind, int]:
         counts = dict.fromkeys(Kind, 0)

@@ -15,7 +15,7 @@ API::
     store.warnings                     # user-facing sentences: files set aside, rows skipped
 
 Schema (``PRAGMA user_version`` = 1): table ``reviews`` (canonical path, fingerprint, title, format,
-review JSON exactly as ``model_dump_json(by_alias=True)`` wrote it, ISO 8601 UTC ``created_at`` and
+review JSON exactly as ``model_dump_json()`` wrote it, ISO 8601 UTC ``created_at`` and
 ``updated_at``, and ``seq``, a store-wide save counter). "Newest" is the highest ``seq``, not the clock,
 so order holds when two saves share a clock tick or the clock jumps back. At most ``max_versions``
 (default 20) fingerprints are kept per path.
@@ -144,7 +144,7 @@ class ReviewStore:
         doc = review.document
         if doc.path is None:
             return
-        key, data, now = canonical_path(doc.path), review.model_dump_json(by_alias=True), _now()
+        key, data, now = canonical_path(doc.path), review.model_dump_json(), _now()
 
         def op(conn: sqlite3.Connection) -> None:
             with _transaction(conn):

@@ -147,9 +147,9 @@ def embed_review(word: Any, review: Review) -> None:
     for rel in list(word.part.rels.values()):
         if rel.reltype == RT.CUSTOM_XML and not rel.is_external and rel.target_part in stale:
             word.part.drop_rel(rel.rId)
-    payload = json.dumps(review.model_dump(mode="json", by_alias=True), ensure_ascii=True, separators=(",", ":"))
+    payload = json.dumps(review.model_dump(mode="json"), ensure_ascii=True, separators=(",", ":"))
     root = etree.Element(f"{{{REVIEW_NS}}}review", nsmap={None: REVIEW_NS})
-    root.set("schema", review.schema_)
+    root.set("schema", review.schema)
     for i in range(0, len(payload), _CHUNK):
         etree.SubElement(root, f"{{{REVIEW_NS}}}chunk").text = payload[i : i + _CHUNK]
     item_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{REVIEW_NS}#{hashlib.sha256(payload.encode()).hexdigest()}")

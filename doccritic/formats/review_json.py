@@ -27,7 +27,7 @@ def review_for(doc: Document, findings: list[Finding]) -> Review:
 
 
 def dumps(review: Review) -> str:
-    return review.model_dump_json(by_alias=True, indent=2) + "\n"
+    return review.model_dump_json(indent=2) + "\n"
 
 
 def save_review(review: Review, path: Path) -> None:
@@ -60,7 +60,11 @@ def load_review(path: Path) -> Review:
 
 def json_schema() -> dict[str, Any]:
     """The published JSON Schema for review v1 (written to ``docs/review.schema.json``)."""
-    schema = Review.model_json_schema(by_alias=True, mode="serialization")
+    schema = Review.model_json_schema(mode="serialization")
+    finding = schema["$defs"]["Finding"]["properties"]  # bounds Finding.__post_init__ checks
+    finding["confidence"]["anyOf"][0].update(minimum=0.0, maximum=1.0)
+    for key in ("start", "end"):
+        finding[key]["anyOf"][0]["minimum"] = 0
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://doccritic.dev/schema/review-1.json"
     schema["title"] = "doccritic review v1"

@@ -30,12 +30,12 @@ from doccritic.claude.events import (
 from doccritic.claude.failures import Failure, FailureKind
 from doccritic.core.anchoring import reanchor
 from doccritic.core.findings import Finding, Source, Status
-from doccritic.core.personas import Persona, load_personas
 from doccritic.ui.critic_runner import CriticRunner
 from doccritic.ui.persona_panel import PersonaPanel
 from doccritic.ui.textpos import Utf16Map
 
 if TYPE_CHECKING:
+    from doccritic.core.personas import Persona, PersonaSet
     from doccritic.ui.main_window import MainWindow
 
 FLUSH_MS = 50
@@ -43,6 +43,12 @@ FLUSH_MS = 50
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _load_personas() -> PersonaSet:
+    from doccritic.core.personas import load_personas
+
+    return load_personas()
 
 
 def panel_settings(settings: QSettings) -> PanelSettings:
@@ -95,7 +101,7 @@ class CriticsController(QObject):
         """Load the personas now if the deferred first load has not run yet."""
         if not self.personas:
             self._personas_timer.stop()
-            self._first_load()
+            self.reload_personas()
 
     def defer_first_load(self) -> None:
         """A document is being shown: load the personas right after it is on screen."""
@@ -103,13 +109,20 @@ class CriticsController(QObject):
             self._personas_timer.start(50)
 
     def _first_load(self) -> None:
+        """Read and validate the persona files on a worker (pydantic is imported there, off the UI thread)."""
         if not self.personas:
-            self.reload_personas()
-            self.panel.set_summary("")
+            self.window.runner.submit("personas", _load_personas, self._first_loaded)
+
+    def _first_loaded(self, loaded: PersonaSet) -> None:
+        if not self.personas:  # ensure_personas() may have loaded them already
+            self._show_personas(loaded)
 
     # personas --------------------------------------------------------------------------------
     def reload_personas(self) -> None:
-        loaded = load_personas()
+        self._show_personas(_load_personas())
+
+    def _show_personas(self, loaded: PersonaSet) -> None:
+        self.panel.set_summary("")
         self.personas = {p.id: p for p in loaded.personas}
         saved = self.settings.value("claude/panel")
         checked = set(str(saved).split(",")) if saved else None  # None: each persona's own default

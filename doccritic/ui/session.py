@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from doccritic.core.anchoring import reanchor
 from doccritic.core.checks import CheckResult, run_checks
 from doccritic.core.debates import Debate, replace_citations
@@ -68,6 +66,8 @@ def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
         findings = [f if f.source is Source.CHECK else reanchor(f, old_text, snap.text) for f in findings]
     snap.restored = findings
     warnings = list(store.warnings)
+    from pydantic import ValidationError  # only a stored review needs it: the first open does not
+
     for raw in stored.review.debates:
         try:
             debate = Debate.model_validate(raw)
