@@ -47,21 +47,28 @@ BENCH = Path(__file__).resolve().parent
 KEYS, FINDINGS, TIMEOUT_S = 200, 1000, 120.0
 WORD_RUN = re.compile(r"\w+(?: \w+){0,3}")
 _DONE = """import os, resource, sys, time
-from PySide6.QtCore import QTimer
 def done():
     print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
     os._exit(0)
 """
-CHILD_DOCCRITIC = _DONE + """import doccritic.ui.main_window as mw
-class Timed(mw.MainWindow):  # the real entry point, timed to the first event-loop turn after document_ready
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.document_ready.connect(lambda: QTimer.singleShot(0, done))
-mw.MainWindow = Timed
+CHILD_DOCCRITIC = _DONE + """import doccritic.app
+run_gui = doccritic.app.run_gui
+def timed_run_gui(*args, **kwargs):  # the real entry point, timed to the first event-loop turn after document_ready
+    import doccritic.ui  # noqa: F401 - what run_gui imports first, so the import order stays the app's own
+    from PySide6.QtCore import QTimer
+    import doccritic.ui.main_window as mw
+    class Timed(mw.MainWindow):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.document_ready.connect(lambda: QTimer.singleShot(0, done))
+    mw.MainWindow = Timed
+    return run_gui(*args, **kwargs)
+doccritic.app.run_gui = timed_run_gui
 from doccritic.cli import main
 sys.exit(main([]))
 """
-CHILD_BARE = _DONE + """from PySide6.QtWidgets import QApplication, QMainWindow
+CHILD_BARE = _DONE + """from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
 app, window = QApplication(sys.argv[:1]), QMainWindow()
 window.show(), QTimer.singleShot(0, done), app.exec()
 """

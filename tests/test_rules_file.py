@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from doccritic.core.checks import default_rules, run_checks
+from conftest import corpus_files
+from doccritic.core.checks import CheckResult, default_rules, run_checks
 from doccritic.core.rules import RuleError, load_rules
 from doccritic.formats.markdown import parse_markdown
 
@@ -69,3 +70,24 @@ def test_bundled_rules_are_valid_and_complete():
     assert {"one_way_door", "weak_argument"} <= kinds
     assert {g.id for g in rules.gaps} >= {"gap.problem", "gap.goals", "gap.metrics", "gap.rollout"}
     assert all(r.rationale and r.suggestion for r in rules.rules)
+
+
+def test_bundled_rules_compile_and_find_the_same_on_first_use_as_compiled_up_front():
+    """The bundled rules compile each pattern on first use (start-up time): that must change no finding."""
+    from doccritic import paths
+    from doccritic.core.rules import LazyPattern
+    from doccritic.formats.loader import load_document
+
+    bundled = paths.resource("checks", "rules.toml")
+    lazy, eager = load_rules(bundled, lazy=True), load_rules(bundled)
+    patterns = [p for r in lazy.rules for p in (*r.patterns, *r.requires, *r.unless)]
+    patterns += [p for g in lazy.gaps for p in (*g.headings, *g.mentions)] + [lazy.mitigations, lazy.staging]
+    assert patterns and all(isinstance(p, LazyPattern) for p in patterns)
+    assert all(p.compiled.pattern == p.pattern for p in patterns)  # every bundled pattern is a valid regex
+    docs = [paths.sample_prd(), *corpus_files("*.md")]  # the corpus adds real documents when it is there
+    def shown(result: CheckResult) -> list[dict]:
+        return [f.model_dump(mode="json", exclude={"created_at"}) for f in result.findings]
+
+    for path in docs:
+        doc = load_document(path)
+        assert shown(run_checks(doc, load_rules(bundled, lazy=True))) == shown(run_checks(doc, eager)), path.name

@@ -7,7 +7,9 @@ never crash the check run with a regex traceback.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,19 +22,56 @@ class RuleError(DoccriticError):
     """The rules file is malformed; the message names the file, the rule and the field."""
 
 
+class LazyPattern:
+    """A regular expression compiled on first use, for the bundled rules only.
+
+    Compiling the ~140 bundled patterns takes ~20 ms, on the path to the first checks shown, and a given
+    document triggers few of them: the word index (``core.wordindex``) reads a pattern's source, not its
+    compiled form, to know where it could match. The bundled file is compiled in full by the tests; a
+    user's rules file is compiled eagerly, so its mistakes are reported when it loads.
+    """
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self.pattern, self.flags = pattern, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.search(string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.match(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(string, pos, endpos)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r}, {self.flags})"
+
+
+Pattern = re.Pattern[str] | LazyPattern
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     kind: Kind
     title: str
     severity: Severity
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Pattern, ...]
     rationale: str = ""
     suggestion: str | None = None
     question: str | None = None
     subtype: str | None = None
-    requires: tuple[re.Pattern[str], ...] = ()
-    unless: tuple[re.Pattern[str], ...] = ()
+    requires: tuple[Pattern, ...] = ()
+    unless: tuple[Pattern, ...] = ()
     unless_number: bool = False
     quote: str = "match"
     mitigated_severity: Severity | None = None
@@ -46,11 +85,11 @@ class GapRule:
     section: str
     title: str
     severity: Severity
-    headings: tuple[re.Pattern[str], ...]
+    headings: tuple[Pattern, ...]
     rationale: str = ""
     suggestion: str | None = None
     question: str | None = None
-    mentions: tuple[re.Pattern[str], ...] = ()
+    mentions: tuple[Pattern, ...] = ()
     escalate_with_one_way_doors: Severity | None = None
 
 
@@ -58,8 +97,8 @@ class GapRule:
 class RuleSet:
     rules: tuple[Rule, ...]
     gaps: tuple[GapRule, ...]
-    mitigations: re.Pattern[str]
-    staging: re.Pattern[str]
+    mitigations: Pattern
+    staging: Pattern
     max_per_rule: int = 3
     max_total: int = 30
     gap_min_headings: int = 4
@@ -68,15 +107,19 @@ class RuleSet:
     source: Path | None = field(default=None, compare=False)
 
 
-def load_rules(path: Path) -> RuleSet:
-    """Read and compile a rules file, or raise :class:`RuleError` naming what is wrong."""
+def load_rules(path: Path, *, lazy: bool = False) -> RuleSet:
+    """Read and compile a rules file, or raise :class:`RuleError` naming what is wrong.
+
+    ``lazy`` defers compiling each pattern to its first use (see :class:`LazyPattern`): only for a file
+    whose patterns are known to be valid, such as the bundled one.
+    """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise RuleError(f"Cannot read check rules {path}: {exc.strerror or exc}.", ErrorKind.UNREADABLE) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RuleError(f"Check rules {path.name} are not valid TOML: {exc}.", ErrorKind.INVALID) from None
-    ctx = _Ctx(path)
+    ctx = _Ctx(path, lazy)
     settings = data.get("settings", {})
     rules = tuple(_rule(ctx, raw) for raw in data.get("rule", []))
     gaps = tuple(_gap(ctx, raw) for raw in data.get("gap", []))
@@ -97,8 +140,8 @@ def load_rules(path: Path) -> RuleSet:
 
 
 class _Ctx:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, lazy: bool = False) -> None:
+        self.path, self.lazy = path, lazy
 
     def fail(self, where: str, key: str, problem: str) -> RuleError:
         return RuleError(f"Check rules {self.path.name}: {where}, field '{key}': {problem}.", ErrorKind.INVALID)
@@ -117,18 +160,22 @@ class _Ctx:
             allowed = ", ".join(e.value for e in enum)
             raise self.fail(where, key, f"'{value}' is not one of {allowed}") from None
 
-    def union(self, where: str, raw: dict[str, Any], key: str) -> re.Pattern[str]:
+    def union(self, where: str, raw: dict[str, Any], key: str) -> Pattern:
         parts = self.patterns(where, raw, key)
         if not parts:
             return _never()
-        return re.compile("|".join(f"(?:{p.pattern})" for p in parts), re.IGNORECASE)
+        union = "|".join(f"(?:{p.pattern})" for p in parts)
+        return LazyPattern(union, re.IGNORECASE) if self.lazy else re.compile(union, re.IGNORECASE)
 
     def patterns(self, where: str, raw: dict[str, Any], key: str, flags: int = re.IGNORECASE):
         values = raw.get(key, [])
         if isinstance(values, str) or not isinstance(values, list):
             raise self.fail(where, key, "a list of regular expressions is required")
-        out = []
+        out: list[Pattern] = []
         for value in values:
+            if self.lazy and isinstance(value, str):
+                out.append(LazyPattern(value, flags))
+                continue
             try:
                 out.append(re.compile(value, flags))
             except (re.error, TypeError) as exc:

@@ -14,6 +14,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from doccritic.core.rules import Pattern
 
 try:  # the parser is private API; without it every pattern simply takes the slow path
     from re import _constants as _c
@@ -26,7 +30,7 @@ _KEY = 3  # words are bucketed by their first three (lower-cased) characters
 
 
 @lru_cache(maxsize=1024)
-def leading_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+def leading_literals(pattern: Pattern) -> frozenset[str] | None:
     """Lower-cased literal prefixes every match must start with, right after a leading ``\\b``.
 
     None when the pattern does not start with ``\\b`` or a branch does not start with a literal.
@@ -123,7 +127,7 @@ class WordIndex:
             ]
         return self._short_cache[prefix]
 
-    def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    def finditer(self, pattern: Pattern) -> Iterator[re.Match[str]]:
         """Same matches as ``pattern.finditer(text)`` for word-anchored patterns, in text order."""
         prefixes = leading_literals(pattern)
         if prefixes is None:

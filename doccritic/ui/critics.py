@@ -28,7 +28,6 @@ from doccritic.claude.events import (
     PanelDone,
 )
 from doccritic.claude.failures import Failure, FailureKind
-from doccritic.core.anchoring import reanchor
 from doccritic.core.findings import Finding, Source, Status
 from doccritic.ui.critic_runner import CriticRunner
 from doccritic.ui.persona_panel import PersonaPanel
@@ -270,6 +269,8 @@ class CriticsController(QObject):
     def _show(self, cards: list[Finding]) -> None:
         current = self.window.editor.toPlainText()
         if current != self._run_text:  # the user typed while the critics were reading
+            from doccritic.core.anchoring import reanchor
+
             cards = [reanchor(f, self._run_text, current) if f.placed else f for f in cards]
         self.window.add_critic_findings(cards, Utf16Map(current))
 

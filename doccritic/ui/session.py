@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from doccritic.core.anchoring import reanchor
 from doccritic.core.checks import CheckResult, run_checks
 from doccritic.core.debates import Debate, replace_citations
 from doccritic.core.document import DocFormat, Document
@@ -63,6 +62,8 @@ def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
     old_text = stored.review.document.text
     findings = stored.review.findings
     if not stored.fingerprint_matches:
+        from doccritic.core.anchoring import reanchor  # fuzzy anchoring loads only when the text changed
+
         findings = [f if f.source is Source.CHECK else reanchor(f, old_text, snap.text) for f in findings]
     snap.restored = findings
     warnings = list(store.warnings)
