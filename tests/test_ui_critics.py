@@ -260,9 +260,11 @@ def test_status_bar_learns_where_the_key_is_without_blocking_start_up(qtbot, mon
     set_api_key("fake-key-in-keyring")
     win = MainWindow()
     try:
-        assert "checking for a key" in win.model_label.text()  # nothing slow ran while the window was built
+        assert not win.claude_ui_built and win.model_label.text() == ""  # nothing of Claude's slowed the start
         with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
             win.open_path(SAMPLE)
+        qtbot.waitUntil(lambda: win.claude_ui_built, timeout=TIMEOUT)  # right after the document is shown
+        assert "checking for a key" in win.model_label.text()  # the keyring is asked off the UI thread
         qtbot.waitUntil(lambda: "key in keyring" in win.model_label.text(), timeout=TIMEOUT)
         assert "fake-key" not in win.model_label.text()
     finally:

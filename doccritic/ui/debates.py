@@ -23,11 +23,11 @@ if TYPE_CHECKING:
 class DebatesController(QObject):
     debate_idle = Signal(str)  # why the running debate stopped: finished, paused, stopped, interrupted
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, dock: QDockWidget) -> None:
         super().__init__(window)
         self.window = window
         self.view = DebateView()
-        self.dock = QDockWidget("Debate", window, objectName="debate")
+        self.dock = dock
         self.dock.setWidget(self.view)
         self.debates: list[Debate] = []  # this document's debates, oldest first
         self._texts: dict[str, str] = {}  # debate id -> the text its citations are placed on

@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QTextCursor
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -28,10 +37,7 @@ from doccritic.core.journal import Journal
 from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import SUPPORTED_SUFFIXES
 from doccritic.ui import gc_guard, session, theme
-from doccritic.ui.critics import CriticsController
-from doccritic.ui.debates import DebatesController
 from doccritic.ui.editor import DocumentEditor
-from doccritic.ui.exports import ExportsController
 from doccritic.ui.findings_model import FindingsModel
 from doccritic.ui.findings_panel import FindingsPanel
 from doccritic.ui.outline import OutlineView
@@ -42,6 +48,9 @@ from doccritic.ui.widgets import Banner, FindBar
 
 if TYPE_CHECKING:
     from doccritic.core.decisions import TextEdit
+    from doccritic.ui.critics import CriticsController
+    from doccritic.ui.debates import DebatesController
+    from doccritic.ui.exports import ExportsController
 
 JOURNAL_INTERVAL_MS = 1500  # unsaved edits reach the journal within this (the issue asks for <= 2 s)
 SAVE_DELAY_MS = 800  # decisions and re-checks are stored this long after the last change
@@ -63,6 +72,10 @@ class MainWindow(QMainWindow):
         self.info: session.OpenFile | None = None
         self.snapshot: session.Snapshot | None = None
         self.findings = FindingsModel(self)
+        self._critics: CriticsController | None = None
+        self._debates: DebatesController | None = None
+        self._exports: ExportsController | None = None
+        self._debates_to_show: tuple[list, str] | None = None  # the open document's, until the Debate dock is built
         self._saving = False
         self._pending_ready = False
         self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS, timeout=self._recheck)
@@ -116,22 +129,81 @@ class MainWindow(QMainWindow):
         self.outline_dock = QDockWidget("Outline", self, objectName="outline")
         self.outline_dock.setWidget(self.outline)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.outline_dock)
-        self.critics = CriticsController(self)
-        self.critics.panel.settings_requested.connect(self.open_claude_settings)
-        self.critics.panel.edit_personas_requested.connect(self.open_persona_editor)
+        # The Claude docks are placed now (the saved layout restores them) and filled once the first
+        # document is on screen: see _build_claude_ui.
         self.critics_dock = QDockWidget("Critics", self, objectName="critics")
-        self.critics_dock.setWidget(self.critics.panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.critics_dock)
-        self.debates = DebatesController(self)
-        self.exports = ExportsController(self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.debates.dock)
-        self.tabifyDockWidget(self.findings_dock, self.debates.dock)
+        self.debate_dock = QDockWidget("Debate", self, objectName="debate")
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.debate_dock)
+        self.tabifyDockWidget(self.findings_dock, self.debate_dock)
         self.findings_dock.raise_()
         self.editor.debate_requested.connect(lambda text: self.debates.new_debate(focus=text))
         self.panel.debate_requested.connect(self._debate_finding)
         self.panel.hint.dismissed.connect(self._hint_dismissed)
-        self.critics.panel.debate_requested.connect(lambda: self.debates.new_debate())
         self.resizeDocks([self.outline_dock, self.findings_dock], [220, 420], Qt.Orientation.Horizontal)
+
+    # Claude: critics, debates and exports ----------------------------------------------------
+    @property
+    def critics(self) -> CriticsController:
+        if self._critics is None:
+            self._build_claude_ui()
+        assert self._critics is not None
+        return self._critics
+
+    @property
+    def debates(self) -> DebatesController:
+        if self._debates is None:
+            self._build_claude_ui()
+        assert self._debates is not None
+        return self._debates
+
+    @property
+    def exports(self) -> ExportsController:
+        if self._exports is None:
+            self._build_claude_ui()
+        assert self._exports is not None
+        return self._exports
+
+    @property
+    def claude_ui_built(self) -> bool:
+        return self._critics is not None
+
+    def _build_claude_ui(self) -> None:
+        """Critics, debates and exports: built one event-loop turn after the first document is shown.
+
+        They are a fifth of the start-up (their modules, the persona list, the debate view) and the PM
+        reads the draft and its checks first; anything that needs them earlier builds them on demand.
+        """
+        if self._critics is not None:
+            return
+        from doccritic.ui.critics import CriticsController
+        from doccritic.ui.debates import DebatesController
+        from doccritic.ui.exports import ExportsController
+
+        self._critics = critics = CriticsController(self)
+        critics.panel.settings_requested.connect(self.open_claude_settings)
+        critics.panel.edit_personas_requested.connect(self.open_persona_editor)
+        critics.panel.debate_requested.connect(lambda: self.debates.new_debate())
+        self.critics_dock.setWidget(critics.panel)
+        self._debates = DebatesController(self, self.debate_dock)
+        self._exports = ExportsController(self)
+        self.model_label.setText(critics.status_text())
+        if self.snapshot is not None:
+            self._sections_to_critics(self.snapshot)
+        if self._debates_to_show is not None:
+            self._debates.set_document(*self._debates_to_show)
+            self._debates_to_show = None
+        if critics.key_source is None:
+            QTimer.singleShot(300, critics.refresh_key)  # after the first paint, off the UI thread
+        critics.defer_first_load()
+
+    def _sections_to_critics(self, snap: session.Snapshot) -> None:
+        if self._critics is not None:
+            self._critics.panel.set_sections([s.title for top in snap.doc.sections for s in top.walk() if s.title])
+
+    def _build_claude_ui_soon(self) -> None:
+        """Two event-loop turns from now: the first one paints the document and its checks."""
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._build_claude_ui))
 
     def _action(self, menu, text: str, slot, shortcut=None, **kw) -> QAction:
         action = QAction(text, self, **kw)
@@ -151,8 +223,8 @@ class MainWindow(QMainWindow):
         self.save_as_action = self._action(file, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
         self._action(file, "Re&load", self.reload, "Ctrl+R")
         file.addSeparator()
-        self._action(file, "&Export…", self.exports.export_dialog, "Ctrl+E")
-        self._action(file, "&Import Review…", self.exports.import_dialog)
+        self._action(file, "&Export…", lambda: self.exports.export_dialog(), "Ctrl+E")
+        self._action(file, "&Import Review…", lambda: self.exports.import_dialog())
         self._action(file, "&Close", self.close_document, QKeySequence.StandardKey.Close)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -166,7 +238,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.outline_dock.toggleViewAction())
         view.addAction(self.findings_dock.toggleViewAction())
         view.addAction(self.critics_dock.toggleViewAction())
-        view.addAction(self.debates.dock.toggleViewAction())
+        view.addAction(self.debate_dock.toggleViewAction())
         view.addSeparator()
         self._action(view, "Zoom &In", lambda: self.editor.zoomIn(1), QKeySequence.StandardKey.ZoomIn)
         self._action(view, "Zoom &Out", lambda: self.editor.zoomOut(1), QKeySequence.StandardKey.ZoomOut)
@@ -184,7 +256,7 @@ class MainWindow(QMainWindow):
         self._action(review, "Run &Checks Now", self._recheck, "Ctrl+Shift+K")
         review.addSeparator()
         self._action(review, "Run C&ritics…", lambda: self.critics.run(), "Ctrl+Shift+R")
-        self._action(review, "&Stop Critics", self.critics.stop, "Ctrl+Shift+X")
+        self._action(review, "&Stop Critics", lambda: self.critics.stop(), "Ctrl+Shift+X")
         self._action(review, "&Debate…", lambda: self.debates.new_debate(), "Ctrl+Shift+D")
         self._action(review, "&Personas…", self.open_persona_editor)
         self._action(review, "Claude &Settings…", self.open_claude_settings)
@@ -194,7 +266,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.words_label = QLabel()
         self.counts_label = QLabel()
-        self.model_label = QLabel(self.critics.status_text())
+        self.model_label = QLabel()  # filled by _build_claude_ui
         for label in (self.counts_label, self.words_label, self.model_label):
             self.statusBar().addPermanentWidget(label)  # transient messages must not hide them
 
@@ -230,7 +302,10 @@ class MainWindow(QMainWindow):
         self.editor.highlighter.enabled = info.format.value == "markdown"
         self.editor.highlighter.set_structure(_line_structure(snap) if info.read_only else {})
         self._apply_snapshot(snap)
-        self.debates.set_document(snap.debates, snap.text)
+        if self._debates is None:
+            self._debates_to_show = (snap.debates, snap.text)
+        else:
+            self.debates.set_document(snap.debates, snap.text)
         if info.path:
             self.watcher.addPath(str(info.path))
             self._remember_recent(info.path)
@@ -284,6 +359,7 @@ class MainWindow(QMainWindow):
 
     def _open_failed(self, path: Path, message: str) -> None:
         self._pending_ready = False
+        self._build_claude_ui_soon()
         self.statusBar().clearMessage()
         self.banner.show_message(message)
         self.load_failed.emit(message)
@@ -347,7 +423,9 @@ class MainWindow(QMainWindow):
         if self.info and self.info.path:
             self.watcher.removePath(str(self.info.path))
         self.info = self.snapshot = None
-        self.debates.set_document([], "")
+        self._debates_to_show = None
+        if self._debates is not None:
+            self._debates.set_document([], "")
         self.findings.update_findings([])
         self.editor.set_findings([])
         self.editor.blockSignals(True)
@@ -426,16 +504,14 @@ class MainWindow(QMainWindow):
         if current:
             self.editor.set_active(current)
         self.outline.set_sections(snap.doc.sections)
-        self.critics.panel.set_sections([s.title for top in snap.doc.sections for s in top.walk() if s.title])
+        self._sections_to_critics(snap)
         self._update_status()
         self._save_timer.start()
         self.checks_applied.emit()
         if self._pending_ready:
             self._pending_ready = False
-            if self.critics.key_source is None:
-                QTimer.singleShot(300, self.critics.refresh_key)  # after the first paint, off the UI thread
             self._first_run_hints()
-            self.critics.defer_first_load()
+            self._build_claude_ui_soon()
             self.document_ready.emit()
 
     # critic findings -------------------------------------------------------------------------
@@ -618,7 +694,10 @@ class MainWindow(QMainWindow):
         text_map = Utf16Map(self.snapshot.text)
         findings = [self._with_live_span(f, text_map) for f in self.findings.findings]
         review = review_for(self.snapshot.doc, [f for f in findings if f is not None])
-        review.debates = self.debates.saved(self.snapshot.text)
+        if self._debates is not None:
+            review.debates = self._debates.saved(self.snapshot.text)
+        elif self._debates_to_show is not None:  # closed before the Debate dock was built: keep them as loaded
+            review.debates = [d.model_dump(mode="json") for d in self._debates_to_show[0]]
         return review
 
     def _save_review(self) -> None:
@@ -751,6 +830,11 @@ class MainWindow(QMainWindow):
             self.open_path(files[0])
             event.acceptProposedAction()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._critics is None and not self._pending_ready:  # no document on its way: nothing to wait for
+            self._build_claude_ui_soon()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if not self._confirm_discard():
             event.ignore()
@@ -765,8 +849,10 @@ class MainWindow(QMainWindow):
             self._save_timer.stop()
             self._save_review()
         self.runner.wait(3000)
-        self.debates.stop_all()
-        self.critics.shutdown()
+        if self._debates is not None:
+            self._debates.stop_all()
+        if self._critics is not None:
+            self._critics.shutdown()
         if self.store is not None:
             self.store.close()
             self.store = None

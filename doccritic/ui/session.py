@@ -67,12 +67,10 @@ def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
         findings = [f if f.source is Source.CHECK else reanchor(f, old_text, snap.text) for f in findings]
     snap.restored = findings
     warnings = list(store.warnings)
-    from pydantic import ValidationError  # only a stored review needs it: the first open does not
-
     for raw in stored.review.debates:
         try:
             debate = Debate.model_validate(raw)
-        except ValidationError:
+        except ValueError:  # pydantic's ValidationError is one
             warnings.append("A saved debate could not be read and was left out.")
             continue
         snap.debates.append(debate if stored.fingerprint_matches else replace_citations(debate, snap.text))
