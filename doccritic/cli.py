@@ -5,10 +5,7 @@ Errors reach the user as one sentence on stderr with exit code 2; ``--debug`` sh
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -17,6 +14,8 @@ from doccritic import __version__
 from doccritic.core.errors import DoccriticError
 
 if TYPE_CHECKING:  # the commands' modules load when one runs: opening the window needs none of them
+    import argparse
+
     from doccritic.core.checks import CheckResult
     from doccritic.core.document import Document
     from doccritic.core.findings import Finding
@@ -27,6 +26,8 @@ COMMANDS = ("check", "review", "debate", "export", "personas")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     from doccritic import cli_debate, cli_export, cli_review
     from doccritic.core.findings import Severity
 
@@ -110,6 +111,8 @@ def _fail(err: Exception, debug: bool) -> int:
 
 
 def _gui_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="doccritic", description="Open the review window.")
     parser.add_argument("file", nargs="?", type=Path, help="document to open (default: the sample PRD)")
     parser.add_argument("--screenshot", type=Path, metavar="OUT.png", help="save a PNG of the window and exit")
@@ -120,6 +123,8 @@ def _gui_parser() -> argparse.ArgumentParser:
 
 
 def _size(text: str) -> tuple[int, int]:
+    import argparse
+
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
@@ -131,15 +136,19 @@ def _size(text: str) -> tuple[int, int]:
 
 def _open(argv: list[str]) -> int:
     """Default command: the review window with FILE (or the bundled sample PRD) open."""
-    args = _gui_parser().parse_args(argv)
+    if len(argv) <= 1 and not any(a.startswith("-") for a in argv):  # `doccritic [FILE]`: no argparse to load
+        file, options, debug = (Path(argv[0]) if argv else None), {}, False
+    else:
+        args = _gui_parser().parse_args(argv)
+        file, debug = args.file, args.debug
+        options = {"screenshot": args.screenshot, "size": args.size, "theme_name": args.theme}
     from doccritic import paths
     from doccritic.app import run_gui
 
-    target = args.file if args.file is not None else paths.sample_prd()
     try:
-        return run_gui(target, screenshot=args.screenshot, size=args.size, theme_name=args.theme)
+        return run_gui(file if file is not None else paths.sample_prd(), **options)
     except Exception as err:
-        return _fail(err, args.debug)
+        return _fail(err, debug)
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
@@ -174,6 +183,8 @@ def cmd_personas(args: argparse.Namespace, out: TextIO) -> int:
             {**p.model_dump(mode="json"), "builtin": p.builtin, "path": str(p.path) if p.path else None}
             for p in found.personas
         ]
+        import json
+
         out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     else:
         write_personas_report(found, out, full=args.all)
@@ -206,6 +217,8 @@ def write_personas_report(found: PersonaSet, out: TextIO, *, full: bool = False)
         out.write("     lens:\n")
         for line in p.lens.splitlines():
             hang = "  " if line.startswith("- ") else ""
+            import textwrap
+
             wrapped = textwrap.fill(
                 line, 100, initial_indent=" " * 7, subsequent_indent=" " * 7 + hang, break_on_hyphens=False
             )

@@ -8,8 +8,6 @@ a critic said is lost, and differing suggestions read as a trade-off rather than
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
-
 from doccritic.core.findings import Finding, Raise, Source
 
 MIN_OVERLAP = 0.5  # of the shorter span
@@ -32,6 +30,8 @@ def same_problem(a: Finding, b: Finding) -> bool:
         return False
     if a.kind is b.kind:
         return True
+    from rapidfuzz import fuzz  # here: the window imports this module for is_tradeoff, at start-up
+
     return fuzz.token_set_ratio(a.title.lower(), b.title.lower()) >= SAME_GIST
 
 

@@ -64,6 +64,7 @@ def connection(settings: QSettings) -> Connection:
 class CriticsController(QObject):
     run_started = Signal(int)
     run_finished = Signal(int)  # run id; the findings of that run are all shown
+    personas_loaded = Signal()  # the panel lists the personas (first load or reload)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -110,11 +111,15 @@ class CriticsController(QObject):
     def _first_load(self) -> None:
         """Read and validate the persona files on a worker (pydantic is imported there, off the UI thread)."""
         if not self.personas:
-            self.window.runner.submit("personas", _load_personas, self._first_loaded)
+            self.window.runner.submit("personas", _load_personas, self._first_loaded, self._first_load_failed)
 
     def _first_loaded(self, loaded: PersonaSet) -> None:
         if not self.personas:  # ensure_personas() may have loaded them already
             self._show_personas(loaded)
+
+    def _first_load_failed(self, message: str) -> None:
+        self.panel.set_summary(f"Could not load the personas: {message}")
+        self.personas_loaded.emit()
 
     # personas --------------------------------------------------------------------------------
     def reload_personas(self) -> None:
@@ -129,6 +134,7 @@ class CriticsController(QObject):
         self.window.panel.set_persona_names({p.id: p.name for p in loaded.personas})
         if loaded.errors:
             self.window.banner.show_message("Some persona files were skipped: " + " ".join(loaded.errors))
+        self.personas_loaded.emit()
 
     def _remember_selection(self) -> None:
         self.settings.setValue("claude/panel", ",".join(self.panel.checked_ids()))

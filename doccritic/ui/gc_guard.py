@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer
 
 INTERVAL_MS = 500
 _installed: MainThreadCollector | None = None
+_settled = False
 
 
 class MainThreadCollector(QObject):
@@ -32,6 +33,17 @@ class MainThreadCollector(QObject):
         generation = next((g for g in (2, 1, 0) if counts[g] > limits[g]), None)
         if generation is not None:
             gc.collect(generation)
+
+
+def settle() -> None:
+    """Once, after start-up: what is alive then (modules, classes, the window's wrappers) lives as long as
+    the app, so it is moved out of the collector's way and later full collections walk only newer objects.
+    Called on the GUI thread; collects first so that no start-up garbage is kept forever."""
+    global _settled
+    if not _settled:
+        _settled = True
+        gc.collect()
+        gc.freeze()
 
 
 def install(parent: QObject) -> MainThreadCollector:

@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
         if critics.key_source is None:
             QTimer.singleShot(300, critics.refresh_key)  # after the first paint, off the UI thread
         critics.defer_first_load()
+        gc_guard.settle()
 
     def _sections_to_critics(self, snap: session.Snapshot) -> None:
         if self._critics is not None:
@@ -816,6 +817,8 @@ class MainWindow(QMainWindow):
         state = self.window_state.value("state")
         if state is not None:
             self.restoreState(state)
+        else:  # the Critics dock is filled after the first paint: give it its room now
+            self.resizeDocks([self.outline_dock, self.critics_dock], [330, 480], Qt.Orientation.Vertical)
         geometry = self.window_state.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
