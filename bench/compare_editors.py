@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 # ruff: noqa: PTH100, PTH103, PTH118, PTH120, SIM105 - a measurement script run in another venv; os.path kept
-"""Cold-start comparison: bare PyQt6 / bare PySide6 windows vs novelWriter and ReText.
+"""Cold-start comparison: bare PyQt6 / bare PySide6 windows vs novelWriter, ReText and doccritic.
 
-Needs its own venv beside this file (the apps use PyQt6, which doccritic does not):
+Needs its own venv beside this file (the apps use PyQt6, which doccritic does not); doccritic runs
+from the interpreter named by DOCCRITIC_PYTHON (its own venv), in the same interleaved rounds:
 
     python3 -m venv bench/compare-venv
     bench/compare-venv/bin/pip install novelwriter retext "PySide6-Essentials>=6.8,<6.12"
-    QT_QPA_PLATFORM=offscreen bench/compare-venv/bin/python bench/compare_editors.py [N]
+    DOCCRITIC_PYTHON=.venv/bin/python QT_QPA_PLATFORM=offscreen \
+        bench/compare-venv/bin/python bench/compare_editors.py [N]
+
+doccritic is timed like ``bench/ui_speed.py`` times it: to the first event-loop turn after the
+sample PRD is shown with its offline checks (``document_ready``), through the real entry point
+(``doccritic FILE``), with fresh config and data folders.
 
 Each sample is a fresh subprocess, timed from just before Popen to the first
 event-loop turn after the main window's show() (QTimer.singleShot(0, done),
@@ -104,6 +110,32 @@ def child_novelwriter_nosplash():
     child_novelwriter()
 
 
+def child_doccritic(path):
+    import doccritic.app
+
+    run_gui = doccritic.app.run_gui
+
+    def timed_run_gui(*args, **kwargs):
+        import doccritic.ui  # noqa: F401 - run_gui's own first import: the app's import order is kept
+
+        # isort: split
+        from PySide6.QtCore import QTimer
+
+        import doccritic.ui.main_window as mw
+
+        class Timed(mw.MainWindow):
+            def __init__(self, *a, **k):
+                super().__init__(*a, **k)
+                self.document_ready.connect(lambda: QTimer.singleShot(0, _done))
+
+        mw.MainWindow = Timed
+        return run_gui(*args, **kwargs)
+
+    doccritic.app.run_gui = timed_run_gui
+    from doccritic.cli import main
+    sys.exit(main([path]))
+
+
 def child_retext(path):
     _patch_show()
     from ReText.__main__ import main
@@ -120,6 +152,9 @@ VARIANTS = {
     "ReText": ["retext", SAMPLE],
     "nW-nosplash": ["novelwriter-nosplash"],  # supplementary, see above
 }
+DOCCRITIC_PY = os.environ.get("DOCCRITIC_PYTHON")
+if DOCCRITIC_PY:
+    VARIANTS["doccritic"] = ["doccritic", SAMPLE]
 
 
 def run_one(name):
@@ -137,7 +172,8 @@ def run_one(name):
     )
     for d in ("home", "config", "data", "cache", "run"):
         os.makedirs(os.path.join(tmp, d), mode=0o700)
-    cmd = [PY, os.path.abspath(__file__), "--child"] + VARIANTS[name]
+    python = DOCCRITIC_PY if name == "doccritic" else PY
+    cmd = [python, os.path.abspath(__file__), "--child"] + VARIANTS[name]
     t0 = time.time()
     p = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True,
@@ -171,13 +207,15 @@ def main():
                 res[name].append(dt)
         print(f"round {r}{' (warm-up, untimed)' if r == 0 else ''}: done",
               file=sys.stderr, flush=True)
-    base = statistics.median(res["bare-PyQt6"])
-    basemin = min(res["bare-PyQt6"])
+    base, basemin = statistics.median(res["bare-PyQt6"]), min(res["bare-PyQt6"])
+    side, sidemin = statistics.median(res["bare-PySide6"]), min(res["bare-PySide6"])
     print(f"N={n} rounds (+1 warm-up), seconds, Popen -> first event-loop turn after show")
-    print(f"{'variant':<14}{'median':>8}{'min':>8}{'med/PyQt6':>11}{'min/PyQt6':>11}")
+    print(f"{'variant':<14}{'median':>8}{'min':>8}{'med/PyQt6':>11}{'min/PyQt6':>11}{'med/PySide6':>13}"
+          f"{'min/PySide6':>13}")
     for k in names:
         med, mn = statistics.median(res[k]), min(res[k])
-        print(f"{k:<14}{med:8.3f}{mn:8.3f}{med / base:11.2f}{mn / basemin:11.2f}")
+        print(f"{k:<14}{med:8.3f}{mn:8.3f}{med / base:11.2f}{mn / basemin:11.2f}{med / side:13.2f}"
+              f"{mn / sidemin:13.2f}")
     print("raw:", {k: [round(x, 3) for x in v] for k, v in res.items()})
 
 
@@ -192,5 +230,7 @@ if __name__ == "__main__":
             child_novelwriter_nosplash()
         elif kind == "retext":
             child_retext(sys.argv[3])
+        elif kind == "doccritic":
+            child_doccritic(sys.argv[3])
         sys.exit(3)  # event loop ended without the done marker
     main()

@@ -281,10 +281,14 @@ def main(argv: list[str] | None = None) -> int:
         app = QApplication.instance() or QApplication(sys.argv[:1])
         print(f"Generated {path.stat().st_size / 1024:.0f} KiB Markdown; sample PRD {paths.sample_prd().name}")
         window, ticker, cache = new_window(), Ticker(), f"{tmp}/pycache"
-        steps = {"cold": lambda: cold_start(args.repeat, cache), "open": lambda: open_speed(window, path, args.repeat, ticker),
-                 "keys": lambda: keystrokes(app, window, args.repeat, ticker), "memory": lambda: memory(path, args.repeat, cache)}
+        steps = {
+            "cold": lambda: cold_start(args.repeat, cache),
+            "open": lambda: open_speed(window, path, args.repeat, ticker),
+            "keys": lambda: keystrokes(app, window, args.repeat, ticker),
+            "memory": lambda: memory(path, args.repeat, cache),
+        }
         for name, step in steps.items():
-            if args.only and name != args.only and not (args.only, name) == ("open", "keys"):
+            if args.only and name != args.only and (args.only, name) != ("open", "keys"):
                 continue
             try:
                 rows.extend(step())
