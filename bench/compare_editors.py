@@ -111,28 +111,35 @@ def child_novelwriter_nosplash():
 
 
 def child_doccritic(path):
-    import doccritic.app
+    class TimeWhenReady:
+        """Patches MainWindow as its module loads, so that nothing is imported earlier than doccritic
+        imports it itself (it reads the PRD in a helper forked before PySide6 is imported)."""
 
-    run_gui = doccritic.app.run_gui
+        def find_spec(self, name, path, target=None):
+            if name != "doccritic.ui.main_window":
+                return None
+            import importlib.machinery
 
-    def timed_run_gui(*args, **kwargs):
-        import doccritic.ui  # noqa: F401 - run_gui's own first import: the app's import order is kept
+            spec = importlib.machinery.PathFinder.find_spec(name, path)
+            run = spec.loader.exec_module
 
-        # isort: split
-        from PySide6.QtCore import QTimer
+            def exec_module(module):
+                run(module)
+                from PySide6.QtCore import QTimer
 
-        import doccritic.ui.main_window as mw
+                class Timed(module.MainWindow):
+                    def __init__(self, *a, **k):
+                        super().__init__(*a, **k)
+                        self.document_ready.connect(lambda: QTimer.singleShot(0, _done))
 
-        class Timed(mw.MainWindow):
-            def __init__(self, *a, **k):
-                super().__init__(*a, **k)
-                self.document_ready.connect(lambda: QTimer.singleShot(0, _done))
+                module.MainWindow = Timed
 
-        mw.MainWindow = Timed
-        return run_gui(*args, **kwargs)
+            spec.loader.exec_module = exec_module
+            return spec
 
-    doccritic.app.run_gui = timed_run_gui
+    sys.meta_path.insert(0, TimeWhenReady())
     from doccritic.cli import main
+
     sys.exit(main([path]))
 
 

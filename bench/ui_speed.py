@@ -51,19 +51,25 @@ def done():
     print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
     os._exit(0)
 """
-CHILD_DOCCRITIC = _DONE + """import doccritic.app
-run_gui = doccritic.app.run_gui
-def timed_run_gui(*args, **kwargs):  # the real entry point, timed to the first event-loop turn after document_ready
-    import doccritic.ui  # noqa: F401 - what run_gui imports first, so the import order stays the app's own
-    from PySide6.QtCore import QTimer
-    import doccritic.ui.main_window as mw
-    class Timed(mw.MainWindow):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.document_ready.connect(lambda: QTimer.singleShot(0, done))
-    mw.MainWindow = Timed
-    return run_gui(*args, **kwargs)
-doccritic.app.run_gui = timed_run_gui
+CHILD_DOCCRITIC = _DONE + """
+class TimeWhenReady:  # the real entry point, timed to the first event-loop turn after document_ready
+    def find_spec(self, name, path, target=None):  # patches MainWindow as its module loads, so nothing
+        if name != "doccritic.ui.main_window":     # is imported earlier than the app imports it itself
+            return None
+        import importlib.machinery
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            from PySide6.QtCore import QTimer
+            class Timed(module.MainWindow):
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **kwargs)
+                    self.document_ready.connect(lambda: QTimer.singleShot(0, done))
+            module.MainWindow = Timed
+        spec.loader.exec_module = exec_module
+        return spec
+sys.meta_path.insert(0, TimeWhenReady())
 from doccritic.cli import main
 sys.exit(main([]))
 """

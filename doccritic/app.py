@@ -34,6 +34,9 @@ def run_gui(
     # almost nothing, as modules and classes live on; doccritic.ui.gc_guard collects on the GUI thread.
     gc.disable()
     import doccritic.ui  # noqa: F401 - before PySide6: see doccritic/ui/__init__.py
+    from doccritic.ui.preload import Preload
+
+    preload = Preload.start(path) if path is not None else None  # reads and checks it while Qt loads
 
     # isort: split
     from PySide6.QtCore import QTimer
@@ -53,7 +56,7 @@ def run_gui(
     app.setWindowIcon(QIcon(str(paths.resource("icons", "doccritic.svg"))))
     window = MainWindow()
     if path is not None:  # loading and checking run on a worker while the window is styled and shown
-        window.open_path(path)
+        window.open_path(path, preload=preload)
     theme.apply(theme_name or str(window.settings.value("theme", "system")))
     window.editor.highlighter.set_dark(theme.is_dark_now())
     if size:

@@ -429,3 +429,37 @@ def test_find_says_when_there_is_no_match_and_replace_all_says_how_many(qtbot, w
     bar.replace.setText("Launch")
     assert bar.replace_all() == 2 and bar.result.text() == "Replaced 2"
     assert window.editor.toPlainText() == "# Plan\n\nLaunch it. Launch it again.\n"
+
+
+class HandedOver:
+    """Stands in for ``ui.preload.Preload`` (whose own tests fork the real helper): the window must show a
+    prepared document exactly as one it loaded itself, and load it itself when the helper gives up."""
+
+    def __init__(self, answer: object) -> None:
+        self.answer, self.asked = answer, 0
+
+    def result(self) -> object:
+        self.asked += 1
+        return self.answer
+
+    def discard(self) -> None:
+        self.answer = None
+
+
+def shown_state(win: MainWindow) -> tuple:
+    return (win.editor.toPlainText(), [(f.rule, f.start, f.end, f.title) for f in win.findings.findings],
+            win.words_label.text(), win.counts_label.text(), win.outline.topLevelItemCount())
+
+
+def test_a_document_prepared_by_the_start_up_helper_shows_as_if_loaded_here(qtbot, tmp_path):
+    from doccritic.ui import session
+
+    wins = []
+    for preload in (None, HandedOver(session.prepare(SAMPLE)), HandedOver(None)):
+        win = MainWindow()
+        qtbot.addWidget(win)
+        with qtbot.waitSignal(win.document_ready, timeout=SIGNAL_TIMEOUT):
+            win.open_path(SAMPLE, preload=preload)
+        assert preload is None or preload.asked == 1
+        wins.append(shown_state(win))
+    assert wins[0] == wins[1] == wins[2] and wins[0][1]  # with the helper's work, or without it

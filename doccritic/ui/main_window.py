@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from doccritic.ui.critics import CriticsController
     from doccritic.ui.debates import DebatesController
     from doccritic.ui.exports import ExportsController
+    from doccritic.ui.preload import Preload
 
 JOURNAL_INTERVAL_MS = 1500  # unsaved edits reach the journal within this (the issue asks for <= 2 s)
 SAVE_DELAY_MS = 800  # decisions and re-checks are stored this long after the last change
@@ -272,17 +273,25 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)  # transient messages must not hide them
 
     # opening and saving ----------------------------------------------------------------------
-    def open_path(self, path: Path | str) -> None:
-        """Open a file in the background; the window stays responsive while it loads."""
+    def open_path(self, path: Path | str, preload: Preload | None = None) -> None:
+        """Open a file in the background; the window stays responsive while it loads. ``preload`` is the
+        same file already being read and checked by a helper process (see ``ui.preload``)."""
         path = Path(path).expanduser()
         if not self._confirm_discard():
+            if preload is not None:
+                preload.discard()
             return
         self.statusBar().showMessage(f"Opening {path.name}…")
         self._pending_ready = True
         store, journal = self.store, self.journal
+
+        def load() -> tuple[session.OpenFile, session.Snapshot]:
+            prepared = preload.result() if preload is not None else None
+            return session.open_for_editing(path, store, journal, prepared)
+
         self.runner.submit(
             "load",
-            lambda: session.open_for_editing(path, store, journal),
+            load,
             self._opened,
             lambda message: self._open_failed(path, message),
         )

@@ -77,16 +77,25 @@ def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
     return warnings
 
 
-def open_for_editing(
-    path: Path, store: ReviewStore | None = None, journal: Journal | None = None
-) -> tuple[OpenFile, Snapshot]:
-    """Load a file, run the offline checks, fetch its saved review and any unsaved text; raises LoadError."""
+def prepare(path: Path) -> tuple[OpenFile, Snapshot]:
+    """Load a file and run the offline checks: the part of opening that needs no store (``ui.preload``)."""
     doc = load_document(path)
     newline = _dominant_newline(doc.text)
     info = OpenFile(path, doc.format, newline, doc.encoding or "utf-8", doc.bom, list(doc.warnings))
     if doc.format is not DocFormat.DOCX and "\r" in doc.text:
         doc = parse(doc.text.replace("\r\n", "\n").replace("\r", "\n"), doc.format, path)
-    snap = Snapshot(doc, run_checks(doc), doc.text)
+    return info, Snapshot(doc, run_checks(doc), doc.text)
+
+
+def open_for_editing(
+    path: Path,
+    store: ReviewStore | None = None,
+    journal: Journal | None = None,
+    prepared: tuple[OpenFile, Snapshot] | None = None,
+) -> tuple[OpenFile, Snapshot]:
+    """Load a file (unless ``prepared`` already did), run the offline checks, fetch its saved review and
+    any unsaved text; raises LoadError."""
+    info, snap = prepared or prepare(path)
     info.warnings.extend(restore(store, snap))
     entry = journal.read(path) if journal is not None and not info.read_only else None
     if entry is not None and entry.text != snap.text:

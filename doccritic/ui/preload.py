@@ -1,0 +1,128 @@
+"""Read and check the first document in a forked helper process while Qt loads (no Qt here).
+
+Start-up is Python work on one thread: importing Qt and building the window take ~150 ms, reading the
+PRD and running its offline checks ~50 ms more, and a thread cannot overlap the two because both hold
+the GIL (measured: a loader thread made start-up slower, not faster). A child process forked before
+PySide6 is imported already has every module that work needs and no threads; it runs on another core
+and sends the parsed document and its checks back through a pipe, usually before the window exists.
+
+Only where ``fork`` is safe and cheap: Linux and the BSDs, not macOS (system frameworks are not
+fork-safe) nor Windows (no fork). Anything unexpected (the child fails, dies, or is slow) means the
+window loads the file itself, exactly as it does for every later open, so nothing depends on the helper.
+``DOCCRITIC_NO_PRELOAD=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import select
+import sys
+import threading
+import time
+from pathlib import Path
+
+from doccritic.ui import session
+
+log = logging.getLogger(__name__)
+WAIT_S = 10.0  # a helper slower than this is abandoned: the window loads the file itself
+
+
+class Preload:
+    """A document being read and checked in a child process; ``result()`` collects it once."""
+
+    def __init__(self, path: Path, pid: int, fd: int) -> None:
+        self.path, self.pid, self._fd = path, pid, fd
+        self._lock = threading.Lock()
+        self._collected = False
+
+    @classmethod
+    def start(cls, path: Path) -> Preload | None:
+        """Fork the helper, or None where that is not safe (then the window loads as usual)."""
+        if not _can_fork():
+            return None
+        read_fd, write_fd = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd), os.close(write_fd)
+            return None
+        if pid == 0:  # the helper: never returns
+            os.close(read_fd)
+            _child(path, write_fd)
+        os.close(write_fd)
+        return cls(path, pid, read_fd)
+
+    def result(self, wait_s: float = WAIT_S) -> tuple[session.OpenFile, session.Snapshot] | None:
+        """The prepared document, or None if the window should load it itself. Blocks: call it off the UI thread."""
+        with self._lock:
+            if self._collected:
+                return None
+            self._collected = True
+            try:
+                data = _read_all(self._fd, wait_s)
+            finally:
+                os.close(self._fd)
+                self._reap(kill=True)
+        try:
+            status, value = pickle.loads(data) if data else ("lost", "the helper ended without an answer")
+        except Exception as exc:  # a truncated answer
+            status, value = "lost", f"unreadable answer ({type(exc).__name__})"
+        if status != "ok":
+            log.info("preloading %s did not work (%s); loading it in the window", self.path.name, value)
+            return None
+        return value
+
+    def discard(self) -> None:
+        """The window opened something else first: stop the helper and forget its work."""
+        with self._lock:
+            if not self._collected:
+                self._collected = True
+                os.close(self._fd)
+                self._reap(kill=True)
+
+    def _reap(self, kill: bool) -> None:
+        try:
+            if kill:
+                os.kill(self.pid, 9)  # it has written everything or is stuck; either way it is done
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
+def _can_fork() -> bool:
+    if os.environ.get("DOCCRITIC_NO_PRELOAD") or not hasattr(os, "fork") or sys.platform == "darwin":
+        return False
+    # Forking a process with threads can copy a lock some other thread holds; before Qt there are none.
+    return threading.active_count() == 1 and "PySide6.QtCore" not in sys.modules
+
+
+def _child(path: Path, fd: int) -> None:
+    """Run in the helper: prepare the document, write the pickled answer, exit without cleanup."""
+    code = 0
+    try:
+        try:
+            answer = ("ok", session.prepare(path))
+        except Exception as exc:  # the window loads it again and reports the problem in its own words
+            answer = ("error", f"{type(exc).__name__}: {exc}")
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)  # no atexit handlers, no flushing the parent's buffers twice
+
+
+def _read_all(fd: int, wait_s: float) -> bytes:
+    chunks, deadline = [], time.monotonic() + wait_s
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return b""  # too slow: abandoned
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
