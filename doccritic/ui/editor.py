@@ -34,9 +34,13 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         self.enabled = True
         self.structure: dict[int, tuple[str, int]] = {}  # DOCX: line -> (block kind, level)
         self._rules: list[tuple[QRegularExpression, QTextCharFormat]] = []
+        self._dark: bool | None = None
         self.set_dark(False)
 
     def set_dark(self, dark: bool) -> None:
+        if dark == self._dark:
+            return
+        self._dark = dark
         def fmt(color: str, bold: bool = False, italic: bool = False, mono: bool = False) -> QTextCharFormat:
             f = QTextCharFormat()
             if color:  # no colour: keep the theme's text colour
@@ -65,10 +69,10 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         self._cell = fmt(muted)
         self.rehighlight()
 
-    def set_structure(self, structure: dict[int, tuple[str, int]]) -> None:
-        """Style whole lines by block kind (used for DOCX, whose text has no Markdown markup)."""
-        self.structure = structure
-        self.rehighlight()
+    def configure(self, *, markdown: bool, structure: dict[int, tuple[str, int]]) -> None:
+        """What the next text is: Markdown to colour, or (DOCX) whole lines styled by block kind, as
+        ``structure`` maps them. Call it before setting the text; it colours nothing by itself."""
+        self.enabled, self.structure = markdown, structure
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
         if self.structure:

@@ -230,7 +230,8 @@ class FindingsPanel(QWidget):
         shown = self.proxy.rowCount()
         self.empty.setVisible(shown == 0)
         if self.model.rowCount() == 0:
-            self.empty.setText("No findings yet. Offline checks run as you type.")
+            self.empty.setText(
+                "No findings from the offline checks. Review → Run Critics asks Claude for a closer read.")
         else:
             self.empty.setText("No findings match these filters.")
 

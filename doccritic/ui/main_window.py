@@ -304,13 +304,14 @@ class MainWindow(QMainWindow):
         self.runner.cancel("checks")
         self._recheck_timer.stop()
         self.findings.update_findings(snap.restored)  # saved decisions and critic findings come back
+        # How to colour it first, so that setPlainText colours each line once.
+        self.editor.highlighter.configure(markdown=info.format.value == "markdown",
+                                          structure=_line_structure(snap) if info.read_only else {})
         self.editor.blockSignals(True)
         self.editor.setPlainText(snap.text)
         self.editor.blockSignals(False)
         self.editor.document().setModified(False)
         self.editor.setReadOnly(info.read_only)
-        self.editor.highlighter.enabled = info.format.value == "markdown"
-        self.editor.highlighter.set_structure(_line_structure(snap) if info.read_only else {})
         self._apply_snapshot(snap)
         if self._debates is None:
             self._debates_to_show = (snap.debates, snap.text)
