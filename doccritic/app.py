@@ -33,10 +33,13 @@ def run_gui(
     # No automatic garbage collection from here on: during start-up it runs ~70 times (~10 ms) and frees
     # almost nothing, as modules and classes live on; doccritic.ui.gc_guard collects on the GUI thread.
     gc.disable()
-    import doccritic.ui  # noqa: F401 - before PySide6: see doccritic/ui/__init__.py
-    from doccritic.ui.preload import Preload
+    from doccritic.ui.preload import Preload  # the order of what follows: see doccritic/ui/__init__.py
 
     preload = Preload.start(path) if path is not None else None  # reads and checks it while Qt loads
+    import doccritic.ui.session
+
+    if preload is None:  # the window parses the document itself
+        import doccritic.formats.markdown  # noqa: F401
 
     # isort: split
     from PySide6.QtCore import QTimer

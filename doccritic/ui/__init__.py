@@ -1,8 +1,7 @@
 """The Qt user interface: the only package that imports PySide6.
 
-Importing this package first loads the Qt-free modules the window needs. Once PySide6 is imported,
-shiboken's ``__feature__`` hook reads the source of every module imported after it (inspect.getsource,
-~40 ms for this dependency tree), so importing them before PySide6 keeps that off the cold start.
+Start-up order matters (``doccritic.app.run_gui``): the first document's helper is forked before
+anything heavy is imported (``preload``), and the Qt-free modules the window needs (``session``) are
+imported before PySide6, because once it is loaded shiboken's ``__feature__`` hook reads the source of
+every module imported after it (inspect.getsource, ~40 ms for this dependency tree).
 """
-
-import doccritic.ui.session  # noqa: F401

@@ -14,18 +14,16 @@ window loads the file itself, exactly as it does for every later open, so nothin
 
 from __future__ import annotations
 
-import logging
 import os
-import pickle
-import select
 import sys
 import threading
-import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from doccritic.ui import session
+if TYPE_CHECKING:  # imported where used: this module is the first thing the window imports
+    from pathlib import Path
 
-log = logging.getLogger(__name__)
+    from doccritic.ui import session
+
 WAIT_S = 10.0  # a helper slower than this is abandoned: the window loads the file itself
 
 
@@ -56,6 +54,8 @@ class Preload:
 
     def result(self, wait_s: float = WAIT_S) -> tuple[session.OpenFile, session.Snapshot] | None:
         """The prepared document, or None if the window should load it itself. Blocks: call it off the UI thread."""
+        import pickle
+
         with self._lock:
             if self._collected:
                 return None
@@ -70,7 +70,9 @@ class Preload:
         except Exception as exc:  # a truncated answer
             status, value = "lost", f"unreadable answer ({type(exc).__name__})"
         if status != "ok":
-            log.info("preloading %s did not work (%s); loading it in the window", self.path.name, value)
+            import logging
+
+            logging.getLogger(__name__).info("preloading %s failed (%s); the window loads it", self.path.name, value)
             return None
         return value
 
@@ -103,9 +105,13 @@ def _child(path: Path, fd: int) -> None:
     code = 0
     try:
         try:
+            from doccritic.ui import session  # here: forked before the parent imported it (ui/__init__.py)
+
             answer = ("ok", session.prepare(path))
         except Exception as exc:  # the window loads it again and reports the problem in its own words
             answer = ("error", f"{type(exc).__name__}: {exc}")
+        import pickle
+
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(data)
         while view:
@@ -117,6 +123,9 @@ def _child(path: Path, fd: int) -> None:
 
 
 def _read_all(fd: int, wait_s: float) -> bytes:
+    import select
+    import time
+
     chunks, deadline = [], time.monotonic() + wait_s
     while True:
         left = deadline - time.monotonic()

@@ -18,7 +18,6 @@ from doccritic.core.findings import Finding, Source
 from doccritic.core.journal import Journal, JournalEntry
 from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import load_document
-from doccritic.formats.markdown import parse_markdown
 from doccritic.formats.text import parse_text
 from doccritic.formats.textio import atomic_write_text
 
@@ -104,7 +103,11 @@ def open_for_editing(
 
 
 def parse(text: str, fmt: DocFormat, path: Path | None = None) -> Document:
-    return parse_text(text, path) if fmt is DocFormat.TEXT else parse_markdown(text, path)
+    if fmt is DocFormat.TEXT:
+        return parse_text(text, path)
+    from doccritic.formats.markdown import parse_markdown  # the start-up helper parsed the first document
+
+    return parse_markdown(text, path)
 
 
 def recheck(text: str, fmt: DocFormat, path: Path | None) -> Snapshot:
