@@ -463,3 +463,15 @@ def test_a_document_prepared_by_the_start_up_helper_shows_as_if_loaded_here(qtbo
         assert preload is None or preload.asked == 1
         wins.append(shown_state(win))
     assert wins[0] == wins[1] == wins[2] and wins[0][1]  # with the helper's work, or without it
+
+
+def test_a_review_store_that_cannot_be_opened_costs_the_saved_reviews_not_the_document(qtbot, tmp_path,
+                                                                                       monkeypatch):
+    (tmp_path / "blocker").write_text("a file where the data folder should be", encoding="utf-8")
+    monkeypatch.setenv("DOCCRITIC_DATA_DIR", str(tmp_path / "blocker" / "data"))
+    win = MainWindow()  # the store is opened on a worker by the first load, not here
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.document_ready, timeout=SIGNAL_TIMEOUT):
+        win.open_path(SAMPLE)
+    assert "Reviews will not be saved" in win.banner.label.text()
+    assert win.editor.toPlainText() == SAMPLE.read_text(encoding="utf-8") and placed(win)

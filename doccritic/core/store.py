@@ -122,7 +122,12 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
 class ReviewStore:
     """Reviews by document path and fingerprint in one SQLite file; safe to share between threads."""
 
-    def __init__(self, db_path: Path | None = None, *, max_versions: int = DEFAULT_MAX_VERSIONS) -> None:
+    def __init__(
+        self, db_path: Path | None = None, *, max_versions: int = DEFAULT_MAX_VERSIONS, lazy: bool = False
+    ) -> None:
+        """Open (and if needed create or migrate) the store; with ``lazy``, on first use instead, so that
+        a window can create it without touching the disk on its UI thread. Problems raise DoccriticError
+        then: from here, or with ``lazy`` from the first call that needs the file."""
         if max_versions < 1:
             raise ValueError("max_versions must be at least 1")
         self.db_path = Path(db_path) if db_path is not None else paths.data_dir() / DB_NAME
@@ -130,12 +135,10 @@ class ReviewStore:
         self.warnings: list[str] = []
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
-        try:
-            self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise self._unwritable(exc.strerror or str(exc)) from None
-        with self._lock:
-            self._conn = self._open()
+        self._closed = False
+        if not lazy:
+            with self._lock:
+                self._conn = self._first_open()
 
     # -- public API ---------------------------------------------------------------------------------
 
@@ -227,6 +230,7 @@ class ReviewStore:
     def close(self) -> None:
         """Close the database; safe to call twice. Later calls raise RuntimeError."""
         with self._lock:
+            self._closed = True
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
@@ -242,8 +246,10 @@ class ReviewStore:
     def _run(self, what: str, op: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``op`` under the lock; on corruption set the file aside and retry once on a fresh one."""
         with self._lock:
-            if self._conn is None:
+            if self._closed:
                 raise RuntimeError("the review store is closed")
+            if self._conn is None:  # lazy: the first use opens it
+                self._conn = self._first_open()
             try:
                 return op(self._conn)
             except sqlite3.Error as exc:
@@ -257,6 +263,13 @@ class ReviewStore:
                 return op(self._conn)
             except sqlite3.Error as exc:
                 raise _failed(what, exc) from None
+
+    def _first_open(self) -> sqlite3.Connection:
+        try:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._unwritable(exc.strerror or str(exc)) from None
+        return self._open()
 
     def _open(self, recover: bool = True) -> sqlite3.Connection:
         """Connect, migrate and prove the file is writable; set a damaged file aside if ``recover``."""

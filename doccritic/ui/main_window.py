@@ -681,9 +681,10 @@ class MainWindow(QMainWindow):
 
     # saved reviews ---------------------------------------------------------------------------
     def _open_store(self) -> ReviewStore | None:
+        """The store opens on a worker when the first document loads; a problem with it is shown then."""
         try:
-            return ReviewStore()
-        except DoccriticError as err:
+            return ReviewStore(lazy=True)
+        except DoccriticError as err:  # only a bad data folder location fails this early
             message = f"{err} Reviews will not be saved."  # `err` is unbound once the except block ends
             QTimer.singleShot(0, lambda: self.banner.show_message(message))
             return None

@@ -14,6 +14,7 @@ from pathlib import Path
 from doccritic.core.checks import CheckResult, run_checks
 from doccritic.core.debates import Debate, replace_citations
 from doccritic.core.document import DocFormat, Document
+from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Source
 from doccritic.core.journal import Journal, JournalEntry
 from doccritic.core.store import ReviewStore
@@ -55,7 +56,10 @@ def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
     """Attach the saved review of this document to ``snap``; returns warnings for the user."""
     if store is None or snap.doc.path is None:
         return []
-    stored = store.load(snap.doc.path, snap.doc.fingerprint)
+    try:
+        stored = store.load(snap.doc.path, snap.doc.fingerprint)  # the window's store opens here, on first use
+    except DoccriticError as err:
+        return [f"{err} Reviews will not be saved."]
     if stored is None:
         return list(store.warnings)
     old_text = stored.review.document.text
