@@ -153,6 +153,8 @@ class FindingsPanel(QWidget):
         view.setItemDelegate(self.delegate)
         view.setUniformItemSizes(False)
         view.setResizeMode(QListView.ResizeMode.Adjust)
+        view.setLayoutMode(QListView.LayoutMode.Batched)  # cards are measured a screenful at a time, so the
+        view.setBatchSize(12)  # first paint (and a re-check that replaces 1,000 findings) waits for ~12, not all
         view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         view.setSpacing(0)
