@@ -13,11 +13,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doccritic.core.document import Block, BlockKind, Document
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
-from doccritic.core.rules import GapRule, Rule, RuleSet, load_rules
-from doccritic.core.wordindex import WordIndex
+
+if TYPE_CHECKING:  # loaded by the first check run: a window whose first document was checked by the
+    from doccritic.core.rules import GapRule, Rule, RuleSet  # start-up helper needs them only later
 
 _INLINE_NOISE = re.compile(
     r"<!--.*?(?:-->|\Z)"  # HTML comments (template guidance left in)
@@ -63,6 +65,7 @@ def default_rules() -> RuleSet:
     global _default_rules
     if _default_rules is None:
         from doccritic import paths
+        from doccritic.core.rules import load_rules
 
         user = paths.config_dir() / "checks" / "rules.toml"
         if user.is_file():
@@ -100,6 +103,8 @@ class _Scan:
             pos = block.end
         parts.append("\n" * (len(doc.text) - pos))
         self.text = "".join(parts)
+        from doccritic.core.wordindex import WordIndex
+
         self.words = WordIndex(self.text)
         self._sentences: dict[int, list[tuple[int, int]]] = {}
 
@@ -302,6 +307,8 @@ def _distinct(group: list[Finding]) -> list[Finding]:
 
 def rules_from(path: Path | None) -> RuleSet:
     """A rules file given on the command line, or the defaults."""
+    from doccritic.core.rules import load_rules
+
     return load_rules(path) if path is not None else default_rules()
 
 

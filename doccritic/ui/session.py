@@ -87,6 +87,7 @@ def prepare(path: Path) -> tuple[OpenFile, Snapshot]:
     info = OpenFile(path, doc.format, newline, doc.encoding or "utf-8", doc.bom, list(doc.warnings))
     if doc.format is not DocFormat.DOCX and "\r" in doc.text:
         doc = parse(doc.text.replace("\r\n", "\n").replace("\r", "\n"), doc.format, path)
+    doc.fingerprint  # noqa: B018 - computed here, so that a start-up helper hands it over with the rest
     return info, Snapshot(doc, run_checks(doc), doc.text)
 
 
