@@ -14,6 +14,7 @@ window loads the file itself, exactly as it does for every later open, so nothin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -104,6 +105,8 @@ def _child(path: Path, fd: int) -> None:
     """Run in the helper: prepare the document, write the pickled answer, exit without cleanup."""
     code = 0
     try:
+        with contextlib.suppress(OSError):
+            os.nice(10)  # on a busy machine the window comes first; when it waits for this, this runs anyway
         try:
             from doccritic.ui import session  # here: forked before the parent imported it (ui/__init__.py)
 
