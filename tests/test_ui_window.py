@@ -435,15 +435,15 @@ class HandedOver:
     """Stands in for ``ui.preload.Preload`` (whose own tests fork the real helper): the window must show a
     prepared document exactly as one it loaded itself, and load it itself when the helper gives up."""
 
-    def __init__(self, answer: object) -> None:
-        self.answer, self.asked = answer, 0
+    def __init__(self, answer: object, path: Path = SAMPLE) -> None:
+        self.answer, self.path, self.asked, self.discarded = answer, path, 0, False
 
     def result(self) -> object:
         self.asked += 1
         return self.answer
 
     def discard(self) -> None:
-        self.answer = None
+        self.discarded = True
 
 
 def shown_state(win: MainWindow) -> tuple:
@@ -454,15 +454,18 @@ def shown_state(win: MainWindow) -> tuple:
 def test_a_document_prepared_by_the_start_up_helper_shows_as_if_loaded_here(qtbot, tmp_path):
     from doccritic.ui import session
 
+    other = tmp_path / "other.md"
+    other.write_text("# Other\n\nOwner: TBD\n", encoding="utf-8")
     wins = []
-    for preload in (None, HandedOver(session.prepare(SAMPLE)), HandedOver(None)):
+    for preload in (None, HandedOver(session.prepare(SAMPLE)), HandedOver(None), HandedOver(None, other)):
         win = MainWindow()
         qtbot.addWidget(win)
         with qtbot.waitSignal(win.document_ready, timeout=SIGNAL_TIMEOUT):
             win.open_path(SAMPLE, preload=preload)
-        assert preload is None or preload.asked == 1
+        if preload is not None:  # asked once, unless it was preparing another file: then dropped
+            assert (preload.asked, preload.discarded) == ((0, True) if preload.path == other else (1, False))
         wins.append(shown_state(win))
-    assert wins[0] == wins[1] == wins[2] and wins[0][1]  # with the helper's work, or without it
+    assert wins[0] == wins[1] == wins[2] == wins[3] and wins[0][1]  # with the helper's work, or without it
 
 
 def test_a_review_store_that_cannot_be_opened_costs_the_saved_reviews_not_the_document(qtbot, tmp_path,

@@ -285,6 +285,10 @@ class MainWindow(QMainWindow):
         self._pending_ready = True
         store, journal = self.store, self.journal
 
+        if preload is not None and preload.path != path:  # not this file after all
+            preload.discard()
+            preload = None
+
         def load() -> tuple[session.OpenFile, session.Snapshot]:
             prepared = preload.result() if preload is not None else None
             return session.open_for_editing(path, store, journal, prepared)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # imported where used: this module is the first thing the win
 
     from doccritic.ui import session
 
-WAIT_S = 10.0  # a helper slower than this is abandoned: the window loads the file itself
+WAIT_S = 60.0  # a helper slower than this is presumed stuck and abandoned: the window loads the file itself
 
 
 class Preload:
@@ -41,6 +41,9 @@ class Preload:
         """Fork the helper, or None where that is not safe (then the window loads as usual)."""
         if not _can_fork():
             return None
+        from pathlib import Path
+
+        path = Path(path).expanduser()  # as the window will name it
         read_fd, write_fd = os.pipe()
         try:
             pid = os.fork()
