@@ -111,33 +111,10 @@ def child_novelwriter_nosplash():
 
 
 def child_doccritic(path):
-    class TimeWhenReady:
-        """Patches MainWindow as its module loads, so that nothing is imported earlier than doccritic
-        imports it itself (it reads the PRD in a helper forked before PySide6 is imported)."""
+    sys.path.insert(0, HERE)
+    import timing_hook  # patches MainWindow as it loads: doccritic's own import order is kept
 
-        def find_spec(self, name, path, target=None):
-            if name != "doccritic.ui.main_window":
-                return None
-            import importlib.machinery
-
-            spec = importlib.machinery.PathFinder.find_spec(name, path)
-            run = spec.loader.exec_module
-
-            def exec_module(module):
-                run(module)
-                from PySide6.QtCore import QTimer
-
-                class Timed(module.MainWindow):
-                    def __init__(self, *a, **k):
-                        super().__init__(*a, **k)
-                        self.document_ready.connect(lambda: QTimer.singleShot(0, _done))
-
-                module.MainWindow = Timed
-
-            spec.loader.exec_module = exec_module
-            return spec
-
-    sys.meta_path.insert(0, TimeWhenReady())
+    timing_hook.install(_done)
     from doccritic.cli import main
 
     sys.exit(main([path]))

@@ -51,25 +51,9 @@ def done():
     print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
     os._exit(0)
 """
-CHILD_DOCCRITIC = _DONE + """
-class TimeWhenReady:  # the real entry point, timed to the first event-loop turn after document_ready
-    def find_spec(self, name, path, target=None):  # patches MainWindow as its module loads, so nothing
-        if name != "doccritic.ui.main_window":     # is imported earlier than the app imports it itself
-            return None
-        import importlib.machinery
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        run = spec.loader.exec_module
-        def exec_module(module):
-            run(module)
-            from PySide6.QtCore import QTimer
-            class Timed(module.MainWindow):
-                def __init__(self, *args, **kwargs):
-                    super().__init__(*args, **kwargs)
-                    self.document_ready.connect(lambda: QTimer.singleShot(0, done))
-            module.MainWindow = Timed
-        spec.loader.exec_module = exec_module
-        return spec
-sys.meta_path.insert(0, TimeWhenReady())
+CHILD_DOCCRITIC = _DONE + f"""sys.path.insert(0, {str(BENCH)!r})
+import timing_hook  # the real entry point, timed to the first event-loop turn after document_ready
+timing_hook.install(done)
 from doccritic.cli import main
 sys.exit(main([]))
 """
