@@ -100,8 +100,16 @@ class Preload:
 def _can_fork() -> bool:
     if os.environ.get("DOCCRITIC_NO_PRELOAD") or not hasattr(os, "fork") or sys.platform == "darwin":
         return False
-    # Forking a process with threads can copy a lock some other thread holds; before Qt there are none.
-    return threading.active_count() == 1 and "PySide6.QtCore" not in sys.modules
+    # Forking a process with threads can copy a lock another thread holds. Before the QApplication exists
+    # there are none, even when PySide6 is already imported (PyInstaller's runtime hook imports it first);
+    # /proc counts native threads too, where it exists.
+    qt = sys.modules.get("PySide6.QtCore")
+    if qt is not None and qt.QCoreApplication.instance() is not None:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1  # noqa: PTH208 - pathlib is not loaded yet here
+    except OSError:
+        return threading.active_count() == 1
 
 
 def _child(path: Path, fd: int) -> None:
