@@ -16,16 +16,12 @@ from PySide6.QtGui import (
     QDropEvent,
     QKeySequence,
     QShowEvent,
-    QTextCursor,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -45,9 +41,10 @@ from doccritic.ui.runner import Runner
 from doccritic.ui.style import KIND_STYLES
 from doccritic.ui.textpos import Utf16Map
 from doccritic.ui.widgets import Banner, FindBar
+from doccritic.ui.window_decisions import DecisionActions
+from doccritic.ui.window_files import FileActions
 
 if TYPE_CHECKING:
-    from doccritic.core.decisions import TextEdit
     from doccritic.ui.critics import CriticsController
     from doccritic.ui.debates import DebatesController
     from doccritic.ui.exports import ExportsController
@@ -56,11 +53,9 @@ if TYPE_CHECKING:
 JOURNAL_INTERVAL_MS = 1500  # unsaved edits reach the journal within this (the issue asks for <= 2 s)
 SAVE_DELAY_MS = 800  # decisions and re-checks are stored this long after the last change
 RECHECK_DELAY_MS = 400  # typing pause before offline checks re-run (the issue asks for <= 500 ms)
-MAX_RECENT = 10
-FILTER = "Documents (*.md *.markdown *.txt *.rst *.docx);;All files (*)"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileActions, DecisionActions, QMainWindow):
     document_ready = Signal()  # a document is shown with its checks (first time after each open)
     checks_applied = Signal()  # a (re)check result reached the editor and the sidebar
     load_failed = Signal(str)  # one sentence saying why a document could not be opened
@@ -324,157 +319,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {info.path.name if info.path else 'document'}", 3000)
         self._update_title()
 
-    def _show_open_notes(self, info: session.OpenFile) -> None:
-        notes = list(info.warnings)
-        if info.read_only:
-            notes.insert(0, "Word documents open for review only: make edits in Word, then Reload (Ctrl+R).")
-        if notes:
-            self.banner.show_message(" ".join(notes))
-        else:
-            self.banner.hide()
-
-    def _offer_recovery(self, entry) -> None:
-        when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M")
-        self.banner.show_message(
-            f"Unsaved changes to this document from {when} were recovered (doccritic did not close normally).",
-            [("Restore", lambda: self._restore_journal(entry.text)), ("Discard", self._discard_journal)],
-        )
-
-    def _restore_journal(self, text: str) -> None:
-        cursor = QTextCursor(self.editor.document())
-        cursor.beginEditBlock()  # one undo step back to the file's version
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.insertText(text)
-        cursor.endEditBlock()
-        self.statusBar().showMessage("Recovered text restored; save to keep it.", 5000)
-
-    def _discard_journal(self) -> None:
-        if self.info and self.info.path:
-            self.journal.discard(self.info.path)
-
-    def _write_journal(self) -> None:
-        """Copy unsaved text to the journal on a worker thread; writes land in order."""
-        if self.info is None or self.info.path is None or not self.editor.document().isModified():
-            return
-        path, text, seq = self.info.path, self.editor.toPlainText(), next(self._journal_seq)
-
-        def write() -> None:
-            with self._journal_lock:
-                if seq > self._journal_written:
-                    self.journal.write(path, text)
-                    self._journal_written = seq
-
-        self.runner.submit("journal", write, lambda _: self.journal_written.emit())
-
     def _open_failed(self, path: Path, message: str) -> None:
         self._pending_ready = False
         self._build_claude_ui_soon()
         self.statusBar().clearMessage()
         self.banner.show_message(message)
         self.load_failed.emit(message)
-
-    def open_dialog(self) -> None:
-        start = str(self.info.path.parent) if self.info and self.info.path else str(Path.home())
-        name, _ = QFileDialog.getOpenFileName(self, "Open document", start, FILTER)
-        if name:
-            self.open_path(name)
-
-    def save(self) -> bool:
-        if self.info is None or self.info.read_only:
-            return False
-        if self.info.path is None:
-            return self.save_as()
-        return self._write(self.info.path)
-
-    def save_as(self) -> bool:
-        if self.info is None or self.info.read_only:
-            return False
-        start = str(self.info.path) if self.info.path else str(Path.home() / "untitled.md")
-        name, _ = QFileDialog.getSaveFileName(self, "Save document as", start, FILTER)
-        return bool(name) and self._write(Path(name))
-
-    def _write(self, path: Path) -> bool:
-        assert self.info is not None
-        watched = str(path) in self.watcher.files()
-        if watched:
-            self.watcher.removePath(str(path))  # our own write is not an outside change
-        try:
-            session.save(self.info, self.editor.toPlainText(), path)
-        except OSError as err:
-            reason = (err.strerror or type(err).__name__).lower()
-            self.banner.show_message(
-                f"Could not save {path.name}: {reason}. Your text is still here; use Save As to save it elsewhere.",
-                [("Save As…", self.save_as)],
-            )
-            return False
-        finally:
-            if path.exists():
-                self.watcher.addPath(str(path))
-        self.info.path = path
-        self.editor.document().setModified(False)
-        self._journal_timer.stop()
-        with self._journal_lock:
-            self._journal_written = next(self._journal_seq)  # journal writes still in flight are now stale
-            self.journal.discard(path)
-        self._remember_recent(path)
-        self.statusBar().showMessage(f"Saved {path.name}", 3000)
-        self._update_title()
-        return True
-
-    def reload(self) -> None:
-        if self.info and self.info.path:
-            self.editor.document().setModified(False)
-            self.open_path(self.info.path)
-
-    def close_document(self) -> None:
-        if not self._confirm_discard():
-            return
-        if self.info and self.info.path:
-            self.watcher.removePath(str(self.info.path))
-        self.info = self.snapshot = None
-        self._debates_to_show = None
-        if self._debates is not None:
-            self._debates.set_document([], "")
-        self.findings.update_findings([])
-        self.editor.set_findings([])
-        self.editor.blockSignals(True)
-        self.editor.clear()
-        self.editor.blockSignals(False)
-        self.editor.document().setModified(False)
-        self.outline.set_sections([])
-        self.banner.hide()
-        self._update_status()
-        self._update_title()
-
-    def _confirm_discard(self) -> bool:
-        if self.info is None or self.info.read_only or not self.editor.document().isModified():
-            return True
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            "This document has unsaved changes. Save them first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        if answer == QMessageBox.StandardButton.Discard:
-            self._discard_journal()
-            return True
-        return False
-
-    def _file_changed_on_disk(self, name: str) -> None:
-        if self.info is None or str(self.info.path) != name:
-            return
-        if not Path(name).exists():
-            self.banner.show_message(
-                f"{Path(name).name} was moved or deleted on disk. Your text is still here.",
-                [("Save As…", self.save_as)],
-            )
-            return
-        self.watcher.addPath(name)  # some editors replace the file, which drops the watch
-        self.banner.show_message(
-            f"{Path(name).name} changed on disk.", [("Reload", self.reload)]
-        )
 
     # checks ----------------------------------------------------------------------------------
     def _text_changed(self) -> None:
@@ -524,31 +374,6 @@ class MainWindow(QMainWindow):
             self.document_ready.emit()
 
     # critic findings -------------------------------------------------------------------------
-    def add_critic_findings(self, cards: list[Finding], text_map: Utf16Map) -> None:
-        """Show new or merged critic cards (offsets into the editor's current text); decisions on a card that
-        another critic joined are kept."""
-        by_id = {f.id: f for f in self.findings.findings}
-        for card in cards:
-            old = by_id.get(card.id)
-            if old is not None:
-                card = card.model_copy(update={"status": old.status, "replies": old.replies})
-            by_id[card.id] = card
-        self.findings.update_findings(list(by_id.values()))
-        if self.snapshot is not None:
-            self.findings.set_sections(self._sections_by_finding([by_id[c.id] for c in cards]), only=True)
-        self.editor.upsert_findings([by_id[c.id] for c in cards], text_map)
-        self._update_status()
-        self._save_timer.start()
-
-    def replace_critic_findings(self, keep: list[Finding]) -> None:
-        """Keep only ``keep`` (a Retry replaces that critic's open findings)."""
-        text_map = Utf16Map(self.editor.toPlainText())
-        live = [f for f in (self._with_live_span(f, text_map) for f in keep) if f is not None]
-        self.findings.update_findings(live)
-        self.editor.set_findings(live, text_map)
-        self._update_status()
-        self._save_timer.start()
-
     def _first_run_hints(self) -> None:
         """The sidebar's "how to read this", until the PM says "Got it"."""
         if str(self.settings.value("ui/hint_dismissed", "false")) != "true":
@@ -600,83 +425,7 @@ class MainWindow(QMainWindow):
             out[f.id] = section.title if section else ""
         return out
 
-    def _spans_touched(self, ids: list[str]) -> None:
-        """A critic finding whose quoted text was edited away is kept, marked outdated."""
-        for fid in ids:
-            finding = self.findings.finding(fid)
-            if finding is None or finding.source is Source.CHECK or finding.status is not Status.OPEN:
-                continue  # check findings are recomputed by the next re-check
-            if self.editor.span_text(fid) != finding.quote:
-                updated = finding.model_copy(update={"status": Status.OUTDATED})
-                self.findings.replace_finding(updated)
-                self.editor.update_finding(updated)
-
     # decisions -------------------------------------------------------------------------------
-    def decide(self, action: str, ids: list[str] | None = None, text: str | None = None) -> None:
-        """Apply a decision to findings; Accept and Defer edits go in as one undo step."""
-        from doccritic.core import decisions  # here, not at the top: not needed to show the first document
-
-        ids = ids or self.panel.selected_ids()
-        if not ids or self.snapshot is None:
-            return
-        if action in ("dismiss", "reply") and text is None:
-            text = self._ask_text(action)
-            if text is None:
-                return
-        current = self.editor.toPlainText()
-        text_map = Utf16Map(current)
-        doc = self.snapshot.doc if current == self.snapshot.text else session.parse(current, self.info.format)
-        edits = []
-        for fid in ids:
-            finding = self._with_live_span(self.findings.finding(fid), text_map)
-            if finding is None:
-                continue
-            edit = None
-            if action == "accept":
-                finding, edit = decisions.accept(finding)
-            elif action == "defer":
-                finding, edit = decisions.defer(finding, doc)
-            elif action == "dismiss":
-                finding = decisions.dismiss(finding, text or "")
-            elif action == "reply":
-                finding = decisions.reply(finding, text or "") if (text or "").strip() else finding
-            elif action == "resolve":
-                finding = decisions.resolve(finding)
-            elif action == "reopen":
-                finding = decisions.reopen(finding)
-            self.findings.replace_finding(finding)
-            self.editor.update_finding(finding)
-            if edit is not None and not self.editor.isReadOnly():
-                edits.append(edit)
-        self._apply_edits(edits, text_map)
-        self._update_status()
-        self._save_timer.start()
-
-    def _with_live_span(self, finding: Finding | None, text_map: Utf16Map) -> Finding | None:
-        """The finding with offsets where its highlight is now (the user may have typed since)."""
-        span = self.editor.span_of(finding.id) if finding else None
-        if finding is None or span is None:
-            return finding
-        return finding.model_copy(update={"start": text_map.from_qt(span[0]), "end": text_map.from_qt(span[1])})
-
-    def _apply_edits(self, edits: list[TextEdit], text_map: Utf16Map) -> None:
-        if not edits:
-            return
-        cursor = QTextCursor(self.editor.document())
-        cursor.beginEditBlock()
-        for edit in sorted(reversed(edits), key=lambda e: e.start, reverse=True):
-            cursor.setPosition(text_map.to_qt(edit.start))
-            cursor.setPosition(text_map.to_qt(edit.end), QTextCursor.MoveMode.KeepAnchor)
-            cursor.insertText(edit.text)
-        cursor.endEditBlock()
-
-    def _ask_text(self, action: str) -> str | None:
-        if action == "dismiss":
-            text, ok = QInputDialog.getText(self, "Dismiss finding", "Reason (optional):")
-        else:
-            text, ok = QInputDialog.getMultiLineText(self, "Reply", "Your note on this finding:")
-        return text if ok else None
-
     # saved reviews ---------------------------------------------------------------------------
     def _open_store(self) -> ReviewStore | None:
         """The store opens on a worker when the first document loads; a problem with it is shown then."""
@@ -741,40 +490,6 @@ class MainWindow(QMainWindow):
         self._save_timer.start()
 
     # navigation ------------------------------------------------------------------------------
-    def _finding_clicked(self, finding_id: str) -> None:
-        if not self.panel.select(finding_id):
-            self.statusBar().showMessage("That finding is hidden by the sidebar's filters.", 3000)
-
-    def _card_selected(self, finding_id: str) -> None:
-        if not self.editor.reveal(finding_id):
-            self.editor.set_active(None)
-
-    def _jump_to_offset(self, offset: int) -> None:
-        if self.snapshot is None:
-            return
-        cursor = self.editor.textCursor()
-        cursor.setPosition(Utf16Map(self.snapshot.text).to_qt(offset))
-        self.editor.setTextCursor(cursor)
-        self.editor.centerCursor()
-        self.editor.setFocus()
-
-    def step_finding(self, direction: int) -> str | None:
-        """F8 / Shift+F8: the next (previous) visible finding in document order, wrapping around."""
-        spans = sorted((span, fid) for fid in self.panel.visible_ids() if (span := self.editor.span_of(fid)))
-        if not spans:
-            return None
-        order = [fid for _, fid in spans]
-        current = self.panel.current_id()
-        if current in order:
-            target = order[(order.index(current) + direction) % len(order)]
-        else:
-            here = self.editor.textCursor().position()
-            after = [fid for (start, _), fid in spans if (start >= here if direction > 0 else start < here)]
-            target = (after[0] if direction > 0 else after[-1]) if after else order[0 if direction > 0 else -1]
-        self.panel.select(target)
-        self.editor.reveal(target)
-        return target
-
     # window chrome ---------------------------------------------------------------------------
     def _update_status(self) -> None:
         doc = self.snapshot.doc if self.snapshot else None
@@ -793,17 +508,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{modified}{name}{suffix} — doccritic" if self.info else "doccritic")
         self.save_action.setEnabled(bool(self.info and not self.info.read_only))
         self.save_as_action.setEnabled(bool(self.info and not self.info.read_only))
-
-    def _remember_recent(self, path: Path) -> None:
-        recent = [p for p in self.settings.value("recent", [], list) if p != str(path)]
-        self.settings.setValue("recent", [str(path), *recent][:MAX_RECENT])
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for name in self.settings.value("recent", [], list):
-            self._action(self.recent_menu, name, lambda _=False, n=name: self.open_path(n))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("No recent documents").setEnabled(False)
 
     def set_theme(self, name: str) -> None:
         theme.apply(name)

@@ -1,0 +1,159 @@
+"""The review window's decisions on findings and moving between them (cards, highlights, F8).
+
+A mixin of :class:`~doccritic.ui.main_window.MainWindow` (it uses the window's editor, findings model and
+sidebar), kept apart so that the window module stays about building and wiring the window.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QInputDialog
+
+from doccritic.core.findings import Finding, Source, Status
+from doccritic.ui import session
+from doccritic.ui.textpos import Utf16Map
+
+if TYPE_CHECKING:
+    from doccritic.core.decisions import TextEdit
+    from doccritic.ui.main_window import MainWindow
+
+
+class DecisionActions:
+    """Accept, dismiss, defer, resolve, reopen and reply; critic findings arriving; stepping through findings."""
+
+    def _spans_touched(self: MainWindow, ids: list[str]) -> None:
+        """A critic finding whose quoted text was edited away is kept, marked outdated."""
+        for fid in ids:
+            finding = self.findings.finding(fid)
+            if finding is None or finding.source is Source.CHECK or finding.status is not Status.OPEN:
+                continue  # check findings are recomputed by the next re-check
+            if self.editor.span_text(fid) != finding.quote:
+                updated = finding.model_copy(update={"status": Status.OUTDATED})
+                self.findings.replace_finding(updated)
+                self.editor.update_finding(updated)
+
+    def decide(self: MainWindow, action: str, ids: list[str] | None = None, text: str | None = None) -> None:
+        """Apply a decision to findings; Accept and Defer edits go in as one undo step."""
+        from doccritic.core import decisions  # here, not at the top: not needed to show the first document
+
+        ids = ids or self.panel.selected_ids()
+        if not ids or self.snapshot is None:
+            return
+        if action in ("dismiss", "reply") and text is None:
+            text = self._ask_text(action)
+            if text is None:
+                return
+        current = self.editor.toPlainText()
+        text_map = Utf16Map(current)
+        doc = self.snapshot.doc if current == self.snapshot.text else session.parse(current, self.info.format)
+        edits = []
+        for fid in ids:
+            finding = self._with_live_span(self.findings.finding(fid), text_map)
+            if finding is None:
+                continue
+            edit = None
+            if action == "accept":
+                finding, edit = decisions.accept(finding)
+            elif action == "defer":
+                finding, edit = decisions.defer(finding, doc)
+            elif action == "dismiss":
+                finding = decisions.dismiss(finding, text or "")
+            elif action == "reply":
+                finding = decisions.reply(finding, text or "") if (text or "").strip() else finding
+            elif action == "resolve":
+                finding = decisions.resolve(finding)
+            elif action == "reopen":
+                finding = decisions.reopen(finding)
+            self.findings.replace_finding(finding)
+            self.editor.update_finding(finding)
+            if edit is not None and not self.editor.isReadOnly():
+                edits.append(edit)
+        self._apply_edits(edits, text_map)
+        self._update_status()
+        self._save_timer.start()
+
+    def _with_live_span(self: MainWindow, finding: Finding | None, text_map: Utf16Map) -> Finding | None:
+        """The finding with offsets where its highlight is now (the user may have typed since)."""
+        span = self.editor.span_of(finding.id) if finding else None
+        if finding is None or span is None:
+            return finding
+        return finding.model_copy(update={"start": text_map.from_qt(span[0]), "end": text_map.from_qt(span[1])})
+
+    def _apply_edits(self: MainWindow, edits: list[TextEdit], text_map: Utf16Map) -> None:
+        if not edits:
+            return
+        cursor = QTextCursor(self.editor.document())
+        cursor.beginEditBlock()
+        for edit in sorted(reversed(edits), key=lambda e: e.start, reverse=True):
+            cursor.setPosition(text_map.to_qt(edit.start))
+            cursor.setPosition(text_map.to_qt(edit.end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(edit.text)
+        cursor.endEditBlock()
+
+    def _ask_text(self: MainWindow, action: str) -> str | None:
+        if action == "dismiss":
+            text, ok = QInputDialog.getText(self, "Dismiss finding", "Reason (optional):")
+        else:
+            text, ok = QInputDialog.getMultiLineText(self, "Reply", "Your note on this finding:")
+        return text if ok else None
+
+    def add_critic_findings(self: MainWindow, cards: list[Finding], text_map: Utf16Map) -> None:
+        """Show new or merged critic cards (offsets into the editor's current text); decisions on a card that
+        another critic joined are kept."""
+        by_id = {f.id: f for f in self.findings.findings}
+        for card in cards:
+            old = by_id.get(card.id)
+            if old is not None:
+                card = card.model_copy(update={"status": old.status, "replies": old.replies})
+            by_id[card.id] = card
+        self.findings.update_findings(list(by_id.values()))
+        if self.snapshot is not None:
+            self.findings.set_sections(self._sections_by_finding([by_id[c.id] for c in cards]), only=True)
+        self.editor.upsert_findings([by_id[c.id] for c in cards], text_map)
+        self._update_status()
+        self._save_timer.start()
+
+    def replace_critic_findings(self: MainWindow, keep: list[Finding]) -> None:
+        """Keep only ``keep`` (a Retry replaces that critic's open findings)."""
+        text_map = Utf16Map(self.editor.toPlainText())
+        live = [f for f in (self._with_live_span(f, text_map) for f in keep) if f is not None]
+        self.findings.update_findings(live)
+        self.editor.set_findings(live, text_map)
+        self._update_status()
+        self._save_timer.start()
+
+    def _finding_clicked(self: MainWindow, finding_id: str) -> None:
+        if not self.panel.select(finding_id):
+            self.statusBar().showMessage("That finding is hidden by the sidebar's filters.", 3000)
+
+    def _card_selected(self: MainWindow, finding_id: str) -> None:
+        if not self.editor.reveal(finding_id):
+            self.editor.set_active(None)
+
+    def _jump_to_offset(self: MainWindow, offset: int) -> None:
+        if self.snapshot is None:
+            return
+        cursor = self.editor.textCursor()
+        cursor.setPosition(Utf16Map(self.snapshot.text).to_qt(offset))
+        self.editor.setTextCursor(cursor)
+        self.editor.centerCursor()
+        self.editor.setFocus()
+
+    def step_finding(self: MainWindow, direction: int) -> str | None:
+        """F8 / Shift+F8: the next (previous) visible finding in document order, wrapping around."""
+        spans = sorted((span, fid) for fid in self.panel.visible_ids() if (span := self.editor.span_of(fid)))
+        if not spans:
+            return None
+        order = [fid for _, fid in spans]
+        current = self.panel.current_id()
+        if current in order:
+            target = order[(order.index(current) + direction) % len(order)]
+        else:
+            here = self.editor.textCursor().position()
+            after = [fid for (start, _), fid in spans if (start >= here if direction > 0 else start < here)]
+            target = (after[0] if direction > 0 else after[-1]) if after else order[0 if direction > 0 else -1]
+        self.panel.select(target)
+        self.editor.reveal(target)
+        return target
