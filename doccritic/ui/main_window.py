@@ -9,12 +9,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -32,7 +29,7 @@ from doccritic.core.findings import Finding, Kind, Review, Source, Status
 from doccritic.core.journal import Journal
 from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import SUPPORTED_SUFFIXES
-from doccritic.ui import gc_guard, session, theme
+from doccritic.ui import gc_guard, session
 from doccritic.ui.editor import DocumentEditor
 from doccritic.ui.findings_model import FindingsModel
 from doccritic.ui.findings_panel import FindingsPanel
@@ -41,8 +38,10 @@ from doccritic.ui.runner import Runner
 from doccritic.ui.style import KIND_STYLES
 from doccritic.ui.textpos import Utf16Map
 from doccritic.ui.widgets import Banner, FindBar
+from doccritic.ui.window_claude import ClaudeActions
 from doccritic.ui.window_decisions import DecisionActions
 from doccritic.ui.window_files import FileActions
+from doccritic.ui.window_menus import MenuActions
 
 if TYPE_CHECKING:
     from doccritic.ui.critics import CriticsController
@@ -55,7 +54,7 @@ SAVE_DELAY_MS = 800  # decisions and re-checks are stored this long after the la
 RECHECK_DELAY_MS = 400  # typing pause before offline checks re-run (the issue asks for <= 500 ms)
 
 
-class MainWindow(FileActions, DecisionActions, QMainWindow):
+class MainWindow(FileActions, DecisionActions, ClaudeActions, MenuActions, QMainWindow):
     document_ready = Signal()  # a document is shown with its checks (first time after each open)
     checks_applied = Signal()  # a (re)check result reached the editor and the sidebar
     load_failed = Signal(str)  # one sentence saying why a document could not be opened
@@ -137,122 +136,6 @@ class MainWindow(FileActions, DecisionActions, QMainWindow):
         self.panel.debate_requested.connect(self._debate_finding)
         self.panel.hint.dismissed.connect(self._hint_dismissed)
         self.resizeDocks([self.outline_dock, self.findings_dock], [220, 420], Qt.Orientation.Horizontal)
-
-    # Claude: critics, debates and exports ----------------------------------------------------
-    @property
-    def critics(self) -> CriticsController:
-        self._build_claude_ui()  # no-op once built
-        return self._critics  # type: ignore[return-value]
-
-    @property
-    def debates(self) -> DebatesController:
-        self._build_claude_ui()
-        return self._debates  # type: ignore[return-value]
-
-    @property
-    def exports(self) -> ExportsController:
-        self._build_claude_ui()
-        return self._exports  # type: ignore[return-value]
-
-    @property
-    def claude_ui_built(self) -> bool:
-        return self._critics is not None
-
-    def _build_claude_ui(self) -> None:
-        """Critics, debates and exports: built one event-loop turn after the first document is shown.
-
-        They are a fifth of the start-up (their modules, the persona list, the debate view) and the PM
-        reads the draft and its checks first; anything that needs them earlier builds them on demand.
-        """
-        if self._critics is not None:
-            return
-        from doccritic.ui.critics import CriticsController
-        from doccritic.ui.debates import DebatesController
-        from doccritic.ui.exports import ExportsController
-
-        self._critics = critics = CriticsController(self)
-        critics.panel.settings_requested.connect(self.open_claude_settings)
-        critics.panel.edit_personas_requested.connect(self.open_persona_editor)
-        critics.panel.debate_requested.connect(lambda: self.debates.new_debate())
-        self.critics_dock.setWidget(critics.panel)
-        self._debates = DebatesController(self, self.debate_dock)
-        self._exports = ExportsController(self)
-        self.model_label.setText(critics.status_text())
-        if self.snapshot is not None:
-            self._sections_to_critics(self.snapshot)
-        if self._debates_to_show is not None:
-            self._debates.set_document(*self._debates_to_show)
-            self._debates_to_show = None
-        if critics.key_source is None:
-            QTimer.singleShot(300, critics.refresh_key)  # after the first paint, off the UI thread
-        critics.defer_first_load()
-        gc_guard.settle()
-
-    def _sections_to_critics(self, snap: session.Snapshot) -> None:
-        if self._critics is not None:
-            self._critics.panel.set_sections([s.title for top in snap.doc.sections for s in top.walk() if s.title])
-
-    def _build_claude_ui_soon(self) -> None:
-        """Two event-loop turns from now: the first one paints the document and its checks."""
-        QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._build_claude_ui))
-
-    def _action(self, menu, text: str, slot, shortcut=None, **kw) -> QAction:
-        action = QAction(text, self, **kw)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self._action(file, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
-        self.recent_menu = file.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self.save_action = self._action(file, "&Save", self.save, QKeySequence.StandardKey.Save)
-        self.save_as_action = self._action(file, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
-        self._action(file, "Re&load", self.reload, "Ctrl+R")
-        file.addSeparator()
-        self._action(file, "&Export…", lambda: self.exports.export_dialog(), "Ctrl+E")
-        self._action(file, "&Import Review…", lambda: self.exports.import_dialog())
-        self._action(file, "&Close", self.close_document, QKeySequence.StandardKey.Close)
-        file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        edit = bar.addMenu("&Edit")
-        self._action(edit, "&Undo", self.editor.undo, QKeySequence.StandardKey.Undo)
-        self._action(edit, "&Redo", self.editor.redo, QKeySequence.StandardKey.Redo)
-        edit.addSeparator()
-        self._action(edit, "&Find…", lambda: self.find_bar.open(), QKeySequence.StandardKey.Find)
-        self._action(edit, "&Replace…", lambda: self.find_bar.open(replace=True), "Ctrl+H")
-        view = bar.addMenu("&View")
-        view.addAction(self.outline_dock.toggleViewAction())
-        view.addAction(self.findings_dock.toggleViewAction())
-        view.addAction(self.critics_dock.toggleViewAction())
-        view.addAction(self.debate_dock.toggleViewAction())
-        view.addSeparator()
-        self._action(view, "Zoom &In", lambda: self.editor.zoomIn(1), QKeySequence.StandardKey.ZoomIn)
-        self._action(view, "Zoom &Out", lambda: self.editor.zoomOut(1), QKeySequence.StandardKey.ZoomOut)
-        self._action(view, "&Reset Zoom", self._reset_zoom, "Ctrl+0")
-        themes = view.addMenu("&Theme")
-        self.theme_group = QActionGroup(self)  # one choice, and the current one is ticked
-        current = str(self.settings.value("theme", "system"))
-        for name in ("system", "light", "dark"):
-            action = self._action(themes, name.title(), lambda _=False, n=name: self.set_theme(n), checkable=True)
-            action.setChecked(name == current)
-            self.theme_group.addAction(action)
-        review = bar.addMenu("&Review")
-        self._action(review, "&Next Finding", lambda: self.step_finding(1), "F8")
-        self._action(review, "&Previous Finding", lambda: self.step_finding(-1), "Shift+F8")
-        self._action(review, "Run &Checks Now", self._recheck, "Ctrl+Shift+K")
-        review.addSeparator()
-        self._action(review, "Run C&ritics…", lambda: self.critics.run(), "Ctrl+Shift+R")
-        self._action(review, "&Stop Critics", lambda: self.critics.stop(), "Ctrl+Shift+X")
-        self._action(review, "&Debate…", lambda: self.debates.new_debate(), "Ctrl+Shift+D")
-        self._action(review, "&Personas…", self.open_persona_editor)
-        self._action(review, "Claude &Settings…", self.open_claude_settings)
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&About doccritic", self._about)
 
     def _build_status_bar(self) -> None:
         self.words_label = QLabel()
@@ -382,40 +265,8 @@ class MainWindow(FileActions, DecisionActions, QMainWindow):
     def _hint_dismissed(self) -> None:
         self.settings.setValue("ui/hint_dismissed", "true")
 
-    def offer_claude_setup(self) -> None:
-        """Once Claude turns out not to be set up: say what it adds, without a modal, until dismissed."""
-        if str(self.settings.value("ui/claude_banner_dismissed", "false")) == "true" or self.banner.isVisible():
-            return
-        self.banner.show_message(
-            "Offline checks are shown. Claude critics and debates need an Anthropic API key, or an "
-            "Anthropic-compatible endpoint such as a local Ollama or llama.cpp server.",
-            [("Set up Claude…", self.open_claude_settings)],
-            on_dismiss=lambda: self.settings.setValue("ui/claude_banner_dismissed", "true"))
-
     def schedule_review_save(self) -> None:
         self._save_timer.start()
-
-    def open_claude_settings(self) -> None:
-        from doccritic.ui.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.settings, self.critics.runner, self)
-        if dialog.exec():
-            self.critics.refresh_key()
-            self.update_claude_status()
-
-    def open_persona_editor(self) -> None:
-        from doccritic.ui.persona_editor import PersonaEditor
-
-        PersonaEditor(self).exec()
-        self.critics.reload_personas()
-
-    def update_claude_status(self) -> None:
-        self.model_label.setText(self.critics.status_text())
-
-    def _debate_finding(self, finding_id: str) -> None:
-        f = self.findings.finding(finding_id)
-        if f is not None:
-            self.debates.new_debate(focus=f"{f.title}: “{f.quote}”" if f.quote else f.title)
 
     def _sections_by_finding(self, findings: list[Finding]) -> dict[str, str]:
         assert self.snapshot is not None
@@ -472,23 +323,6 @@ class MainWindow(FileActions, DecisionActions, QMainWindow):
             lambda message: self.statusBar().showMessage(f"Could not save the review: {message}", 5000),
         )
 
-    def import_review(self, findings: list[Finding], debates: list[dict]) -> None:
-        """Show imported findings (offsets into the current text) and add imported debates."""
-        from doccritic.core.debates import Debate
-
-        text = self.editor.toPlainText()
-        text_map = Utf16Map(text)
-        self.findings.update_findings(findings)
-        if self.snapshot is not None:
-            self.findings.set_sections(self._sections_by_finding(findings))
-        self.editor.set_findings(findings, text_map)
-        known = {d.id for d in self.debates.debates}
-        new = [Debate.model_validate(d) for d in debates if d.get("id") not in known]
-        if new:
-            self.debates.set_document([*self.debates.debates, *new], text)
-        self._update_status()
-        self._save_timer.start()
-
     # navigation ------------------------------------------------------------------------------
     # window chrome ---------------------------------------------------------------------------
     def _update_status(self) -> None:
@@ -508,22 +342,6 @@ class MainWindow(FileActions, DecisionActions, QMainWindow):
         self.setWindowTitle(f"{modified}{name}{suffix} — doccritic" if self.info else "doccritic")
         self.save_action.setEnabled(bool(self.info and not self.info.read_only))
         self.save_as_action.setEnabled(bool(self.info and not self.info.read_only))
-
-    def set_theme(self, name: str) -> None:
-        theme.apply(name)
-        self.settings.setValue("theme", name)
-        self.editor.highlighter.set_dark(theme.is_dark_now())
-        self.editor.restyle_all()  # new colours, same (live) positions
-
-    def _reset_zoom(self) -> None:
-        font = self.editor.font()
-        font.setPointSizeF(self.font().pointSizeF() + 1)
-        self.editor.setFont(font)
-
-    def _about(self) -> None:
-        from doccritic.ui.about import AboutDialog
-
-        AboutDialog(self).exec()
 
     def _restore_window(self) -> None:
         # Dock state first: restoring it after the geometry lets hidden docks shrink the window.
