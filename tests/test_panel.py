@@ -342,10 +342,23 @@ def test_a_wait_longer_than_the_cap_is_not_sat_through_and_the_message_says_so()
     assert failure.kind is FailureKind.RATE_LIMITED and "asked to wait 120 s" in failure.message
 
 
+def test_the_estimate_sends_nothing_unless_an_exact_count_is_asked_for():
+    with FakeMessagesAPI() as api:
+        client = Connection(api_key="sk-test", base_url=api.base_url).client()
+        local = asyncio.run(estimate(client, parse_markdown(DOC_TEXT), [STAFF, EXEC], PanelSettings()))
+        assert api.journal == []  # the PM has not confirmed yet: the document stays here
+        exact = asyncio.run(estimate(client, parse_markdown(DOC_TEXT), [STAFF, EXEC],
+                                     PanelSettings(exact_estimate=True)))
+        counted = [r.path for r in api.journal]
+    assert local.method == "local estimate" and exact.method == "counted by the API"
+    assert counted == ["/v1/messages/count_tokens"] * 2
+    assert 0.5 < local.tokens / exact.tokens < 2  # the local guess is in the right range
+
+
 def test_without_token_counting_the_estimate_is_local_and_still_priced():
     with FakeMessagesAPI(count_tokens=False) as api:
         client = Connection(api_key="sk-test", base_url=api.base_url).client()
-        est = asyncio.run(estimate(client, parse_markdown(DOC_TEXT), [STAFF, EXEC], PanelSettings()))
+        est = asyncio.run(estimate(client, parse_markdown(DOC_TEXT), [STAFF, EXEC], PanelSettings(exact_estimate=True)))
     assert est.method == "local estimate" and est.total > 0
     first, second = (est.per_persona[p.id][1] for p in (STAFF, EXEC))
     assert second < first  # the second critic reads the cache the first one wrote

@@ -135,6 +135,7 @@ def test_without_a_key_run_explains_and_offers_settings(qtbot, window, monkeypat
 
 def test_settings_dialog_puts_the_key_in_the_keyring_and_nothing_in_settings(qtbot, window, api, monkeypatch,
                                                                               _no_real_keyring):
+    from doccritic.ui.critics import panel_settings
     from doccritic.ui.settings_dialog import SettingsDialog
 
     monkeypatch.delenv("ANTHROPIC_API_KEY")
@@ -147,12 +148,15 @@ def test_settings_dialog_puts_the_key_in_the_keyring_and_nothing_in_settings(qtb
         dialog.test_connection()
     assert tested.args[0] is True and "answered" in dialog.result.text()
     dialog.budget.setValue(1.5)
+    assert not dialog.exact_estimate.isChecked()  # off unless asked: counting sends the document
+    dialog.exact_estimate.setChecked(True)
     dialog.accept()
     assert get_api_key().value == "fake-key-typed" and get_api_key().source == "keyring"
     window.settings.sync()
     settings_file = window.settings.fileName()
     assert "fake-key-typed" not in Path(settings_file).read_text(encoding="utf-8")
     assert float(window.settings.value("claude/budget_usd")) == 1.5
+    assert panel_settings(window.settings).exact_estimate
 
 
 def test_persona_editor_creates_edits_and_deletes_personas(qtbot, window):
@@ -187,9 +191,26 @@ def test_cost_is_estimated_and_confirmed_before_anything_is_sent(qtbot, window, 
     window.critics.panel.set_checked({"staff-engineer", "skeptical-exec"})
     window.critics.run()
     qtbot.waitUntil(lambda: "total" in seen, timeout=TIMEOUT)
-    assert seen["total"] > 0 and "/v1/messages" not in seen["requests"]
+    assert seen["total"] > 0
+    assert not [r for r in seen["requests"] if r.startswith("/v1/messages")]  # not even to count tokens
     assert "Not run" in window.critics.panel.summary.text()
-    assert all(r.path != "/v1/messages" for r in api.journal)
+    assert not [r for r in api.journal if r.path.startswith("/v1/messages")]
+
+
+def test_an_exact_estimate_is_counted_by_the_endpoint_when_the_pm_asks_for_it(qtbot, window, api):
+    window.settings.setValue("claude/exact_estimate", "true")
+    seen = {}
+
+    def confirm(estimate, chosen, section):
+        seen["method"], seen["requests"] = estimate.method, [r.path for r in api.journal]
+        return False
+
+    window.critics.confirm = confirm
+    window.critics.panel.set_checked({"staff-engineer"})
+    window.critics.run()
+    qtbot.waitUntil(lambda: "method" in seen, timeout=TIMEOUT)
+    assert seen["method"] == "counted by the API"
+    assert "/v1/messages/count_tokens" in seen["requests"] and "/v1/messages" not in seen["requests"]
 
 
 def test_critic_findings_come_back_when_the_document_is_reopened(qtbot, window, api):

@@ -20,6 +20,9 @@ class PanelSettings:
     max_findings: int = DEFAULT_MAX_FINDINGS
     max_concurrent: int = 4
     budget_usd: float | None = None
+    # Ask the endpoint to count tokens for the cost estimate. Off by default: counting sends the document
+    # before the PM has confirmed the run, and they may cancel.
+    exact_estimate: bool = False
     attempts: int = 3  # automatic tries while nothing has arrived yet
     max_retry_wait: float = 60.0  # longest server-requested wait we sit through
     stagger: bool = True
@@ -96,5 +99,6 @@ def panel_settings_from(saved: Mapping[str, object]) -> PanelSettings:
         max_concurrent=max(1, int(num("max_concurrent", 4))),
         max_findings=max(1, int(num("max_findings", DEFAULT_MAX_FINDINGS))),
         budget_usd=budget if budget > 0 else None,
+        exact_estimate=str(saved.get("exact_estimate", "false")).lower() == "true",
     )
 

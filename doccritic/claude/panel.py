@@ -92,8 +92,9 @@ async def estimate(
     backend: Backend | None = None,
     section: str | None = None,
 ) -> Estimate:
-    """Prompt tokens from ``count_tokens`` when the endpoint has it, else a local estimate; dollars assume
-    the first critic writes the shared prefix to the cache and the others read it."""
+    """Prompt tokens from a local estimate, or from ``count_tokens`` when ``settings.exact_estimate`` asks for
+    it and the endpoint has it (that sends the prompt); dollars assume the first critic writes the shared
+    prefix to the cache and the others read it."""
     prices = prices or load_prices()
     backend = backend or Backend()
     shared = estimate_tokens("".join(b["text"] for b in prompts.shared_prefix(doc, cache=False)))
@@ -103,7 +104,7 @@ async def estimate(
         model = getattr(persona, "model", None) or settings.model
         params = request_params(doc, persona, settings, backend, model=model, effort=None, section=section)
         tokens = None
-        if backend.count_tokens:
+        if settings.exact_estimate and backend.count_tokens:
             try:
                 counted = await client.messages.count_tokens(model=model, system=params["system"],
                                                              messages=params["messages"])

@@ -52,7 +52,7 @@ def _load_personas() -> PersonaSet:
 
 def panel_settings(settings: QSettings) -> PanelSettings:
     """The engine settings stored under ``claude/`` (never the key: that lives in the keyring)."""
-    keys = ("model", "effort", "adaptive_thinking", "max_concurrent", "max_findings", "budget_usd")
+    keys = ("model", "effort", "adaptive_thinking", "max_concurrent", "max_findings", "budget_usd", "exact_estimate")
     return panel_settings_from({k: settings.value(f"claude/{k}") for k in keys
                                 if settings.value(f"claude/{k}") is not None})
 

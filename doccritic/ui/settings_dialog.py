@@ -111,6 +111,10 @@ class SettingsDialog(QDialog):
         self.budget.setSpecialValueText("no cap")
         self.budget.setToolTip("Critics whose estimated cost would go over this are not started")
         form.addRow("Budget per run", self.budget)
+        self.exact_estimate = QCheckBox("Exact cost estimate (sends the document to count its tokens)")
+        self.exact_estimate.setToolTip("Before you confirm a run, the endpoint counts the prompt's tokens. Off: "
+                                       "doccritic estimates them itself and nothing is sent until you confirm.")
+        form.addRow("", self.exact_estimate)
 
     # state -----------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -122,6 +126,7 @@ class SettingsDialog(QDialog):
         self.concurrent.setValue(s.max_concurrent)
         self.max_findings.setValue(s.max_findings)
         self.budget.setValue(s.budget_usd or 0.0)
+        self.exact_estimate.setChecked(s.exact_estimate)
         self._show_key_state()
 
     def _show_key_state(self) -> None:
@@ -232,5 +237,6 @@ class SettingsDialog(QDialog):
         s.setValue("claude/max_concurrent", self.concurrent.value())
         s.setValue("claude/max_findings", self.max_findings.value())
         s.setValue("claude/budget_usd", self.budget.value())
+        s.setValue("claude/exact_estimate", "true" if self.exact_estimate.isChecked() else "false")
         s.sync()
         super().accept()
