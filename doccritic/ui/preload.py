@@ -68,7 +68,7 @@ class Preload:
                 data = _read_all(self._fd, wait_s)
             finally:
                 os.close(self._fd)
-                self._reap(kill=True)
+                self._reap()
         try:
             status, value = pickle.loads(data) if data else ("lost", "the helper ended without an answer")
         except Exception as exc:  # a truncated answer
@@ -86,12 +86,11 @@ class Preload:
             if not self._collected:
                 self._collected = True
                 os.close(self._fd)
-                self._reap(kill=True)
+                self._reap()
 
-    def _reap(self, kill: bool) -> None:
+    def _reap(self) -> None:
         try:
-            if kill:
-                os.kill(self.pid, 9)  # it has written everything or is stuck; either way it is done
+            os.kill(self.pid, 9)  # it has written everything or is stuck; either way it is done
             os.waitpid(self.pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
