@@ -70,10 +70,10 @@ class FindingsPanel(QWidget):
         layout.addWidget(self.search)
         self.list = self._build_list()
         layout.addWidget(self.list, 1)
-        layout.addLayout(self._build_decisions())
-        self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)  # in the list's place
         self.empty.setObjectName("emptyState")
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)
+        layout.addLayout(self._build_decisions())
         for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged, model.modelReset):
             signal.connect(self._refresh_counts)
         self.proxy.layoutChanged.connect(self._refresh_counts)
@@ -231,6 +231,7 @@ class FindingsPanel(QWidget):
             button.setToolTip(f"{KIND_STYLES[kind].label}: {counts[kind]} (click to show or hide)")
         shown = self.proxy.rowCount()
         self.empty.setVisible(shown == 0)
+        self.list.setVisible(shown > 0)
         if self.model.rowCount() == 0:
             self.empty.setText(
                 "No findings from the offline checks. Review → Run Critics asks Claude for a closer read.")
