@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from export_samples import placed, sample_critics, sample_debate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +31,6 @@ from doccritic.core.findings import (
     Finding,
     Kind,
     Reply,
-    Reversibility,
     Review,
     Severity,
     Source,
@@ -103,19 +103,9 @@ def _review(text: str, findings: list[Finding], fmt: str = "markdown", debates: 
                   debates=[d.model_dump(mode="json") for d in debates])
 
 
-def _finding(text: str, quote: str, kind: Kind = Kind.WEAK_ARGUMENT, nth: int = 0, **kw: object) -> Finding:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(quote, start + 1)
-    base = {"source": Source.CRITIC, "persona": "staff-engineer", "severity": Severity.MAJOR,
-            "title": f"About {quote[:20]}", "quote": quote, "start": start, "end": start + len(quote),
-            "anchor": Anchor.EXACT}
-    return Finding(kind=kind, **(base | kw))  # type: ignore[arg-type]
-
-
 def _export(text: str, quotes: list[str], **kw: object) -> tuple[Page, list[Finding], str]:
     doc = parse_markdown(text)
-    findings = [_finding(text, q) for q in quotes]
+    findings = [placed(text, q) for q in quotes]
     out = export_html(_review(text, findings), doc, **kw)  # type: ignore[arg-type]
     page = Page(out)
     assert not page.errors, page.errors
@@ -249,7 +239,7 @@ def test_unplaced_and_code_findings_are_listed_with_a_reason() -> None:
                    quote="never there", anchor=Anchor.UNANCHORED)
     whole = Finding(source=Source.CHECK, kind=Kind.OPEN_QUESTION, severity=Severity.MAJOR, title="No metrics",
                     anchor=Anchor.DOCUMENT)
-    code = _finding(text, "x = 1")
+    code = placed(text, "x = 1")
     out = export_html(_review(text, [lost, whole, code]), doc)
     page = Page(out)
     assert page.text_of(code.id) == "x = 1" and "In code" in out
@@ -261,7 +251,7 @@ def test_unplaced_and_code_findings_are_listed_with_a_reason() -> None:
 def test_plain_text_documents_render_blocks_with_the_same_highlights() -> None:
     text = "Title\n=====\n\nA *plain* paragraph that\nwraps.\n\n- bullet one\n- bullet two\n"
     doc = parse_text(text)
-    f = _finding(text, "paragraph that\nwraps.\n\n- bullet one")
+    f = placed(text, "paragraph that\nwraps.\n\n- bullet one")
     out = export_html(_review(text, [f], fmt="text"), doc)
     page = Page(out)
     assert not page.errors
@@ -284,8 +274,8 @@ def test_docx_documents_render_headings_paragraphs_and_tables(tmp_path: Path) ->
     d.add_paragraph("After the table.")
     d.save(tmp_path / "prd.docx")
     doc = load_docx(tmp_path / "prd.docx")
-    findings = [_finding(doc.text, "everyone at once"), _finding(doc.text, "Chargebacks"),
-                _finding(doc.text, "Marcus\nAfter the")]
+    findings = [placed(doc.text, "everyone at once"), placed(doc.text, "Chargebacks"),
+                placed(doc.text, "Marcus\nAfter the")]
     out = export_html(_review(doc.text, findings, fmt="docx"), doc)
     page = Page(out)
     assert not page.errors and "<h1>" in out and out.count("<td>") == 4
@@ -296,8 +286,8 @@ def test_docx_documents_render_headings_paragraphs_and_tables(tmp_path: Path) ->
 def test_dismissed_and_check_findings_follow_the_options() -> None:
     text = "# T\n\nOne two three.\n"
     doc = parse_markdown(text)
-    gone = _finding(text, "One", status=Status.DISMISSED)
-    check = _finding(text, "three", source=Source.CHECK, persona=None)
+    gone = placed(text, "One", status=Status.DISMISSED)
+    check = placed(text, "three", source=Source.CHECK, persona=None)
     assert f'data-id="{gone.id}"' not in export_html(_review(text, [gone, check]), doc)
     assert f'data-id="{gone.id}"' in export_html(_review(text, [gone, check]), doc, include_dismissed=True)
     assert f'data-id="{check.id}"' not in export_html(_review(text, [gone, check]), doc, include_checks=False)
@@ -305,7 +295,7 @@ def test_dismissed_and_check_findings_follow_the_options() -> None:
 
 def test_changed_document_highlights_nothing() -> None:
     text = "# T\n\nOne two three.\n"
-    f = _finding(text, "two")
+    f = placed(text, "two")
     out = export_html(_review(text, [f]), parse_markdown(text + "More.\n"))
     assert "<mark" not in out and "document changed" in out
 
@@ -326,7 +316,7 @@ def _evil_debate(text: str) -> Debate:
 def test_script_and_handlers_in_the_draft_and_the_models_stay_inert() -> None:
     text = f"# Title {EVIL}\n\nBody {EVIL}\n\n<div onclick=alert(1)>raw block</div>\n\n![pic](http://evil.example/x.png)\n"
     doc = parse_markdown(text)
-    f = _finding(text, "alert(1)", title=EVIL, rationale=EVIL, suggestion=EVIL, question=EVIL, persona=EVIL,
+    f = placed(text, "alert(1)", title=EVIL, rationale=EVIL, suggestion=EVIL, question=EVIL, persona=EVIL,
                  replies=[Reply(author=EVIL, text=EVIL)])
     out = export_html(_review(text, [f], debates=[_evil_debate(text)]), doc, names={EVIL: EVIL},
                       colors={"devils-advocate": "red;background:url(http://x)"}, title=EVIL)
@@ -368,38 +358,7 @@ def sample_review() -> tuple[Review, Document]:
     """The sample PRD with its check findings, two critics' findings and one debate."""
     text = SAMPLE.read_text(encoding="utf-8")
     doc = parse_markdown(text)
-    exclusive = "We will sign a 3-year exclusive processing agreement with PayFlow"
-    cause = "The root cause is clear: end customers simply forget to pay."
-    critics = [
-        _finding(text, exclusive, Kind.ONE_WAY_DOOR, id="critic-exclusive", severity=Severity.CRITICAL,
-                 title="A 3-year exclusive with an unknown minimum volume",
-                 rationale="Exclusivity plus a TBD minimum commitment locks pricing and routing for three years.",
-                 suggestion="Negotiate a 12-month term with a termination-for-convenience clause.",
-                 question="What does it cost us to leave PayFlow in year one?",
-                 reversibility=Reversibility(level="one_way", cost_to_reverse="Contract penalties, card re-vaulting",
-                                             exit_ramp="Keep the second processor warm for 12 months")),
-        _finding(text, cause, Kind.CHALLENGED_ASSUMPTION, id="critic-cause", persona="skeptical-exec",
-                 title="“They forget” is asserted, not shown",
-                 rationale="Late payment is often cash-flow, disputes or approval chains; reminders do not fix those.",
-                 suggestion="Segment late invoices by reason from the Q3 support tickets before building Nudge.",
-                 replies=[Reply(author="Priya", text="Pulling the ticket tags this week.")]),
-    ]
-    start = text.index("Auto-charge is turned on by default")
-    cite = Citation(quote="Auto-charge is turned on by default for every existing account on launch day",
-                    start=start, end=start + 77, anchor=Anchor.EXACT)
-    debate = Debate(
-        motion="Auto-charge should ship enabled by default for existing accounts", pro="staff-engineer",
-        con="devils-advocate", opener="devils-advocate", rounds=1,
-        turns=[Turn(index=1, speaker="devils-advocate", side="against", citations=[cite],
-                    text="Turning on charges nobody asked for is the fastest way to a chargeback spike. Opt-in for "
-                         "existing accounts, opt-out only for new ones."),
-               Turn(index=2, speaker="staff-engineer", side="for",
-                    text="Opt-in adoption stalls below 10%; the pre-charge notice gives payers three days to object.")],
-        interjections=[Interjection(after_turn=1, text="Assume Legal says opt-out is fine in DE. Does it change?")],
-        summary=Summary(verdict="Ship opt-in for existing accounts; revisit after 60 days of chargeback data.", points=[
-            SummaryPoint(category="strongest", side="against", text="Chargebacks and payer trust.", citations=[cite]),
-            SummaryPoint(category="conceded", side="for", text="Opt-in adoption will be slow."),
-            SummaryPoint(category="change", text="State the chargeback-rate rollback trigger in the rollout plan.")]))
+    critics, debate = sample_critics(text), sample_debate(text)
     review = _review(text, run_checks(doc).findings + critics, debates=[debate])
     return review, doc
 

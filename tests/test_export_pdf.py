@@ -19,10 +19,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from export_samples import placed, sample_critics, sample_debate
 
 from conftest import REPO, SAMPLE, corpus_files
 from doccritic.core.checks import run_checks
-from doccritic.core.debates import Citation, Debate, Interjection, Summary, SummaryPoint, Turn
+from doccritic.core.debates import Debate
 from doccritic.core.document import Document
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import (
@@ -30,8 +31,6 @@ from doccritic.core.findings import (
     DocumentInfo,
     Finding,
     Kind,
-    Reply,
-    Reversibility,
     Review,
     Severity,
     Source,
@@ -73,13 +72,6 @@ def flat(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _finding(text: str, quote: str, kind: Kind, **kw: object) -> Finding:
-    start = text.index(quote)
-    fields = {"source": Source.CRITIC, "persona": "staff-engineer", "severity": Severity.MAJOR, "quote": quote,
-              "start": start, "end": start + len(quote), "anchor": Anchor.EXACT, "title": f"About {quote[:20]}"}
-    return Finding(kind=kind, **(fields | kw))  # type: ignore[arg-type]
-
-
 def _review(doc: Document, findings: list[Finding], debates: list[Debate] = ()) -> Review:  # type: ignore[assignment]
     return Review(document=DocumentInfo(format=doc.format.value, fingerprint=doc.fingerprint, text=doc.text),
                   findings=findings, debates=[d.model_dump(mode="json") for d in debates])
@@ -88,42 +80,11 @@ def _review(doc: Document, findings: list[Finding], debates: list[Debate] = ()) 
 def sample_review() -> tuple[Review, Document]:
     """The sample PRD: its check findings, two critics' findings, a document-level one and a debate."""
     doc = load_document(SAMPLE)
-    text = doc.text
-    critics = [
-        _finding(text, "We will sign a 3-year exclusive processing agreement with PayFlow", Kind.ONE_WAY_DOOR,
-                 id="critic-exclusive", severity=Severity.CRITICAL,
-                 title="A 3-year exclusive with an unknown minimum volume",
-                 rationale="Exclusivity plus a TBD minimum commitment locks pricing and routing for three years.",
-                 suggestion="Negotiate a 12-month term with a termination-for-convenience clause.",
-                 question="What does it cost us to leave PayFlow in year one?",
-                 reversibility=Reversibility(level="one_way", cost_to_reverse="Contract penalties, card re-vaulting",
-                                             exit_ramp="Keep the second processor warm for 12 months")),
-        _finding(text, "The root cause is clear: end customers simply forget to pay.", Kind.CHALLENGED_ASSUMPTION,
-                 id="critic-cause", persona="skeptical-exec", title="“They forget” is asserted, not shown",
-                 rationale="Late payment is often cash-flow, disputes or approval chains; reminders do not fix those.",
-                 suggestion="Segment late invoices by reason from the Q3 support tickets before building Nudge.",
-                 replies=[Reply(author="Priya", text="Pulling the ticket tags this week.")]),
-        Finding(source=Source.CRITIC, persona="skeptical-exec", kind=Kind.OPEN_QUESTION, severity=Severity.MAJOR,
-                id="critic-owner", title="Nobody owns the rollback decision", anchor=Anchor.DOCUMENT,
-                rationale="The PRD never says who can stop the launch."),
-    ]
-    start = text.index("Auto-charge is turned on by default")
-    cite = Citation(quote=text[start:start + 77], start=start, end=start + 77, anchor=Anchor.EXACT)
-    debate = Debate(
-        motion="Auto-charge should ship enabled by default for existing accounts", pro="staff-engineer",
-        con="devils-advocate", opener="devils-advocate", rounds=2,
-        turns=[Turn(index=1, speaker="devils-advocate", side="against", citations=[cite],
-                    text="Turning on charges nobody asked for is the fastest way to a chargeback spike.\n\n"
-                         "Opt-in for existing accounts, opt-out only for new ones."),
-               Turn(index=2, speaker="staff-engineer", side="for",
-                    text="Opt-in adoption stalls below 10%; the pre-charge notice gives payers three days to object."),
-               Turn(index=3, speaker="devils-advocate", side="against", status="stopped",
-                    text="And the support load in the first week would")],
-        interjections=[Interjection(after_turn=1, text="Assume Legal says opt-out is fine in DE. Does it change?")],
-        summary=Summary(verdict="Ship opt-in for existing accounts; revisit after 60 days of chargeback data.", points=[
-            SummaryPoint(category="strongest", side="against", text="Chargebacks and payer trust.", citations=[cite]),
-            SummaryPoint(category="conceded", side="for", text="Opt-in adoption will be slow."),
-            SummaryPoint(category="change", text="State the chargeback-rate rollback trigger in the rollout plan.")]))
+    critics = [*sample_critics(doc.text),
+               Finding(source=Source.CRITIC, persona="skeptical-exec", kind=Kind.OPEN_QUESTION, severity=Severity.MAJOR,
+                       id="critic-owner", title="Nobody owns the rollback decision", anchor=Anchor.DOCUMENT,
+                       rationale="The PRD never says who can stop the launch.")]
+    debate = sample_debate(doc.text, stopped_turn=True)
     return _review(doc, run_checks(doc).findings + critics, [debate]), doc
 
 
@@ -277,7 +238,7 @@ def test_markdown_syntax_is_rendered_not_printed(sample_pdf: tuple[Path, Review,
 
 def test_dismissed_findings_only_with_the_flag(tmp_path: Path) -> None:
     review, doc = sample_review()
-    hidden = _finding(doc.text, "Nudge replaces the fixed-offset scheduler", Kind.WEAK_ARGUMENT,
+    hidden = placed(doc.text, "Nudge replaces the fixed-offset scheduler", Kind.WEAK_ARGUMENT,
                       title="Dismissed: scheduler claim", status=Status.DISMISSED)
     review.findings.append(hidden)
     default = export_pdf(review, doc, tmp_path / "default.pdf", names=NAMES)
@@ -335,7 +296,7 @@ def test_tints_cover_exactly_the_spans_with_emoji_and_cjk(tmp_path: Path, monkey
         """)
     doc = parse_markdown(text)
     quotes = ["東京 users first 📈", "later, per", "😀 emoji", "数据 𠀋"]
-    findings = [_finding(text, q, kind, title=f"T{i} 🤔 {q}")
+    findings = [placed(text, q, kind, title=f"T{i} 🤔 {q}")
                 for i, (q, kind) in enumerate(zip(quotes, Kind, strict=True))]
     spy = Spy(monkeypatch)
     out = export_pdf(_review(doc, findings), doc, tmp_path / "emoji.pdf")
@@ -352,9 +313,9 @@ def test_tints_cover_exactly_the_spans_with_emoji_and_cjk(tmp_path: Path, monkey
 def test_overlapping_spans_each_get_their_number(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = "# Title\n\nAlpha beta gamma delta epsilon zeta.\n\nNext paragraph.\n"
     doc = parse_markdown(text)
-    outer = _finding(text, "beta gamma delta epsilon", Kind.ONE_WAY_DOOR, title="Outer")
-    inner = _finding(text, "gamma", Kind.OPEN_QUESTION, title="Inner")
-    across = _finding(text, "zeta.\n\nNext", Kind.WEAK_ARGUMENT, title="Across blocks")
+    outer = placed(text, "beta gamma delta epsilon", Kind.ONE_WAY_DOOR, title="Outer")
+    inner = placed(text, "gamma", Kind.OPEN_QUESTION, title="Inner")
+    across = placed(text, "zeta.\n\nNext", Kind.WEAK_ARGUMENT, title="Across blocks")
     spy = Spy(monkeypatch)
     export_pdf(_review(doc, [across, inner, outer]), doc, tmp_path / "overlap.pdf")
     plain = spy.report.doc.toPlainText()  # type: ignore[union-attr]
