@@ -93,14 +93,7 @@ def _pick_two(persona_set: Any, wanted: str, err: TextIO) -> list[Any]:
                              f"(got {len(ids)}).", ErrorKind.INVALID)
     if ids[0] == ids[1]:
         raise DoccriticError(f"A debate needs two different personas (got '{ids[0]}' twice).", ErrorKind.INVALID)
-    chosen = []
-    for pid in ids:
-        persona = persona_set.get(pid)
-        if persona is None:
-            known = ", ".join(p.id for p in persona_set.personas)
-            raise DoccriticError(f"Unknown persona '{pid}' (known: {known}).", ErrorKind.NOT_FOUND)
-        chosen.append(persona)
-    return chosen
+    return [persona_set.require(pid) for pid in ids]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from doccritic.core.errors import DoccriticError, ErrorKind
+from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_API = 0, 1, 2, 3
@@ -87,14 +87,7 @@ def _pick_personas(persona_set: Any, wanted: str | None, err: TextIO) -> list[An
         if not chosen:
             raise DoccriticError("No persona is enabled: pass --personas (see `doccritic personas`).")
         return chosen
-    out = []
-    for pid in (p.strip() for p in wanted.split(",") if p.strip()):
-        persona = persona_set.get(pid)
-        if persona is None:
-            known = ", ".join(p.id for p in persona_set.personas)
-            raise DoccriticError(f"Unknown persona '{pid}' (known: {known}).", ErrorKind.NOT_FOUND)
-        out.append(persona)
-    return out
+    return [persona_set.require(pid) for pid in (p.strip() for p in wanted.split(",")) if pid]
 
 
 async def _run(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,

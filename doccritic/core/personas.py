@@ -180,6 +180,14 @@ class PersonaSet:
     def get(self, persona_id: str) -> Persona | None:
         return next((p for p in self.personas if p.id == persona_id), None)
 
+    def require(self, persona_id: str) -> Persona:
+        """The persona with this id, or a PersonaError that lists the ids there are."""
+        persona = self.get(persona_id)
+        if persona is None:
+            known = ", ".join(p.id for p in self.personas)
+            raise PersonaError(f"Unknown persona '{persona_id}' (known: {known}).", ErrorKind.NOT_FOUND)
+        return persona
+
     def enabled(self) -> list[Persona]:
         return [p for p in self.personas if p.enabled]
 
