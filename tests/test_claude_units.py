@@ -7,7 +7,7 @@ import json
 import anthropic
 import httpx2
 
-from doccritic.claude.failures import FailureKind, classify, unsupported_parameter
+from doccritic.claude.failures import FailureKind, classify, unsupported_parameters
 from doccritic.claude.pricing import Usage, load_prices
 from doccritic.claude.streamparse import FindingStream
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
@@ -109,11 +109,14 @@ def test_failures_read_as_sentences_that_say_what_to_do_and_never_hold_the_key()
     assert classify(too_long).kind is FailureKind.TOO_LARGE
 
 
-def test_a_backend_rejecting_an_optional_parameter_is_recognised():
+def test_a_backend_rejecting_an_optional_parameter_is_recognised_most_specific_first():
+    names = ("output_config", "cache_control", "thinking", "effort")
     exc = status_error(400, "invalid_request_error", "output_config: Extra inputs are not permitted")
-    assert unsupported_parameter(exc, ("output_config", "cache_control")) == "output_config"
+    assert unsupported_parameters(exc, names) == ["output_config", "effort"]  # effort travels in output_config
+    effort = status_error(400, "invalid_request_error", "output_config.effort: Extra inputs are not permitted")
+    assert unsupported_parameters(effort, names) == ["effort", "output_config"]
     other = status_error(400, "invalid_request_error", "messages: at least one message is required")
-    assert unsupported_parameter(other, ("output_config", "cache_control")) is None
+    assert unsupported_parameters(other, names) == []
 
 
 def test_a_verdict_written_before_the_findings_does_not_release_a_half_written_one():

@@ -246,7 +246,8 @@ def test_stopping_one_critic_leaves_the_others_running(qtbot, window, api):
 def test_a_rejected_key_points_to_the_settings(qtbot, window, api):
     api.script(Reply.error(401, "authentication_error", "invalid x-api-key"))
     run(qtbot, window, {"staff-engineer"})
-    assert "API key was rejected" in window.banner.label.text()
+    # the key came from the environment (the fixture sets it): the banner says so, not just "check Settings"
+    assert "The API key in ANTHROPIC_API_KEY was rejected (401)" in window.banner.label.text()
     assert window.banner.button("Claude settings…") is not None
 
 

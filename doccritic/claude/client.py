@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the SDK takes ~0.5 s to import: only a run, a test or a mod
 KEYRING_SERVICE = "doccritic"
 KEYRING_USER = "anthropic-api-key"
 DEFAULT_MODEL = "claude-sonnet-4-6"
+DEFAULT_READ_TIMEOUT = 90.0  # seconds of silence inside a stream before a try is given up (a setting and a flag)
 # Offered when the endpoint cannot list its models (gateways, local servers, offline).
 FALLBACK_MODELS = ("claude-sonnet-4-6", "claude-opus-4-8", "claude-haiku-4-5")
 
@@ -98,12 +99,18 @@ class Connection:
     api_key: str | None = None
     base_url: str | None = None
     connect_timeout: float = 5.0
-    read_timeout: float = 90.0  # longest silence allowed inside a stream
+    read_timeout: float = DEFAULT_READ_TIMEOUT  # longest silence allowed inside a stream
     extra_headers: dict[str, str] = field(default_factory=dict)
+    key_source: str | None = None  # "environment", "keyring" or "none": named when the key is rejected
+
+    def __repr__(self) -> str:  # never show the key
+        return f"Connection(base_url={self.base_url!r}, key_source={self.key_source!r})"
 
     @classmethod
-    def from_environment(cls, base_url: str | None = None) -> Connection:
-        return cls(api_key=get_api_key().value, base_url=base_url or os.environ.get("ANTHROPIC_BASE_URL") or None)
+    def from_environment(cls, base_url: str | None = None, *, read_timeout: float | None = None) -> Connection:
+        key = get_api_key()
+        return cls(api_key=key.value, base_url=base_url or os.environ.get("ANTHROPIC_BASE_URL") or None,
+                   read_timeout=read_timeout or DEFAULT_READ_TIMEOUT, key_source=key.source)
 
     @property
     def needs_key(self) -> bool:

@@ -7,8 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from doccritic.claude.client import DEFAULT_MODEL
+from doccritic.claude.policy import RetryPolicy
 
 DEFAULT_MAX_FINDINGS = 6
+OUTPUT_TOKENS_PER_FINDING = 220  # what a finding costs on average: the estimate
+ROOM_PER_FINDING = 450  # what one may take at most: the cap (a cut answer loses more than a large cap costs)
+# Room for thinking on top of the answer, by effort: streaming makes a large cap free, a small one ends the critic
+# "partial" after a few findings once thinking has used it up.
+THINKING_ROOM = {None: 16_000, "low": 16_000, "medium": 16_000, "high": 24_000, "xhigh": 32_000, "max": 48_000}
+# Thinking tokens a critic is expected to use, by effort: the estimate's allowance.
+THINKING_EXPECTED = {None: 3_000, "low": 1_500, "medium": 3_000, "high": 6_000, "xhigh": 10_000, "max": 16_000}
+MAX_OUTPUT_CAP = 64_000
 
 
 @dataclass
@@ -16,7 +25,7 @@ class PanelSettings:
     model: str = DEFAULT_MODEL
     effort: str | None = None
     adaptive_thinking: bool = False
-    max_tokens: int = 4096
+    max_tokens: int | None = None  # None: sized from findings per critic and thinking (critic_max_tokens)
     max_findings: int = DEFAULT_MAX_FINDINGS
     max_concurrent: int = 4
     budget_usd: float | None = None
@@ -27,6 +36,35 @@ class PanelSettings:
     max_retry_wait: float = 60.0  # longest server-requested wait we sit through
     stagger: bool = True
     stagger_timeout: float = 20.0
+    critic_timeout: float = 900.0  # longest a critic may take, waits and retries included
+    notice_after: float = 15.0  # silence in a stream before "no data for N s, still waiting"
+
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(attempts=self.attempts, max_wait=self.max_retry_wait, total_seconds=self.critic_timeout,
+                           notice_after=self.notice_after)
+
+
+def thinking_can_run(effort: str | None, *, thinking: bool) -> bool:
+    """Adaptive thinking is on, or an effort level is set (models that think decide how much from it)."""
+    return thinking or effort is not None
+
+
+def critic_max_tokens(settings: PanelSettings, effort: str | None, *, thinking: bool) -> int:
+    """The output cap of one critic: room for every finding asked for, plus thinking when it can run."""
+    if settings.max_tokens:
+        return settings.max_tokens
+    room = max(4096, settings.max_findings * ROOM_PER_FINDING + 1024)
+    if thinking_can_run(effort, thinking=thinking):
+        room += THINKING_ROOM.get(effort, THINKING_ROOM[None])
+    return min(room, MAX_OUTPUT_CAP)
+
+
+def expected_output_tokens(settings: PanelSettings, effort: str | None, *, thinking: bool) -> int:
+    """Output tokens the estimate expects from one critic (findings, and thinking when it can run)."""
+    out = settings.max_findings * OUTPUT_TOKENS_PER_FINDING
+    if thinking_can_run(effort, thinking=thinking):
+        out += THINKING_EXPECTED.get(effort, THINKING_EXPECTED[None])
+    return out
 
 
 @dataclass
@@ -40,13 +78,16 @@ class Backend:
     count_tokens: bool = True
     notes: list[str] = field(default_factory=list)
 
-    def drop(self, param: str) -> None:
+    def drop(self, param: str) -> bool:
+        """Stop sending ``param``; False when it was already off (dropping it again changes nothing)."""
         attr = {"output_config": "structured_output", "cache_control": "caching"}.get(param, param)
-        if getattr(self, attr, False):
-            setattr(self, attr, False)
-            what = {"output_config": "structured output", "cache_control": "prompt caching",
-                    "thinking": "adaptive thinking", "effort": "effort levels"}.get(param, param)
-            self.notes.append(f"This endpoint does not support {what}; doccritic carries on without it.")
+        if not getattr(self, attr, False):
+            return False
+        setattr(self, attr, False)
+        what = {"output_config": "structured output", "cache_control": "prompt caching",
+                "thinking": "adaptive thinking", "effort": "effort levels"}.get(param, param)
+        self.notes.append(f"This endpoint does not support {what}; doccritic carries on without it.")
+        return True
 
 
 @dataclass

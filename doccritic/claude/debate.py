@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from doccritic.claude.config import Backend
-from doccritic.claude.failures import Failure, FailureKind, classify, retry_delay, unsupported_parameter, waiting_text
+from doccritic.claude.failures import Failure, FailureKind
+from doccritic.claude.policy import RetryPolicy
 from doccritic.claude.pricing import PriceTable, Usage, load_prices
 from doccritic.claude.prompts import document_block, template
-from doccritic.claude.streaming import StreamState, stream_reply
+from doccritic.claude.retry import Attempts, Hooks
 from doccritic.claude.streamparse import FindingStream
 from doccritic.core.anchoring import anchor_quote
 from doccritic.core.debates import Citation, Debate, Interjection, Summary, SummaryPoint, Turn
@@ -110,13 +111,16 @@ class DebateSession:
         backend: Backend | None = None,
         summarize: bool = True,
         attempts: int = 3,
+        policy: RetryPolicy | None = None,
+        key_source: str | None = None,
     ) -> None:
         self.client, self.doc, self.debate, self.personas = client, doc, debate, personas
-        self.max_tokens = max_tokens or max(400, debate.turn_words * 3)
+        self.max_tokens = max_tokens or max(1024, debate.turn_words * 6)  # a cap costs nothing; a cut turn does
         self.prices = prices or load_prices()
         self.backend = backend or Backend()
         self.summarize = summarize
-        self.attempts = attempts
+        self.policy = policy or RetryPolicy(attempts=attempts, total_seconds=300.0)
+        self.key_source = key_source  # named when the key is rejected
         self._paused = False
         self._stopped = False
         self._resume = asyncio.Event()
@@ -213,89 +217,90 @@ class DebateSession:
         self._queue.put_nowait(DebateIdle(self.debate, reason))
 
     # one turn ----------------------------------------------------------------------------------
+    def model_of(self, speaker: str) -> str:
+        """A persona's own model speaks its turns (as it reviews with it); else the debate's model."""
+        return getattr(self.personas.get(speaker), "model", None) or self.debate.model
+
     async def _turn(self, index: int) -> None:
         debate = self.debate
         speaker = debate.speaker_for(index)
         turn = Turn(index=index, speaker=speaker, side=debate.side_of(speaker))
-        attempt = 0
-        while True:
-            attempt += 1
+        model = self.model_of(speaker)
+
+        def attempt(_: int) -> None:
             turn.text = ""
             self._queue.put_nowait(TurnStarted(index, speaker))
-            state = StreamState()
-            try:
-                await stream_reply(self.client, self._turn_params(index), state,
-                                   on_text=lambda delta: self._delta(turn, delta))
-            except asyncio.CancelledError:
-                turn.status = "stopped"
-                return self._finish_turn(turn, state, stopped=True)
-            except Exception as exc:
-                param = unsupported_parameter(exc, ("cache_control",))
-                if param and not state.opened:
-                    self.backend.drop(param)
-                    attempt -= 1
-                    continue
-                failure = classify(exc, model=debate.model)
-                wait = retry_delay(failure, attempt) if not turn.text and attempt < self.attempts else None
-                if wait is not None:
-                    self._queue.put_nowait(TurnWaiting(index, waiting_text(failure, wait)))
-                    await asyncio.sleep(wait)
-                    continue
-                return self._fail_turn(turn, state, failure)
-            if not state.stop_seen:
-                return self._fail_turn(turn, state, Failure(FailureKind.TRUNCATED, "The turn stopped mid-sentence."))
-            if state.stop_reason == "refusal":
-                return self._fail_turn(turn, state, Failure(FailureKind.REFUSAL, "The model declined this turn."))
-            return self._finish_turn(turn, state)
+
+        tries = Attempts(
+            self.client, lambda: self._turn_params(index, model), self.backend, self.policy,
+            Hooks(on_text=lambda delta: self._delta(turn, delta), on_attempt=attempt,
+                  on_wait=lambda message, _: self._queue.put_nowait(TurnWaiting(index, message)),
+                  produced=lambda: bool(turn.text.strip())),
+            model=model, optional=("cache_control",), key_source=self.key_source)
+        try:
+            failure = await tries.run()
+        except asyncio.CancelledError:
+            return self._finish_turn(turn, tries.usage, model, stopped=True)
+        if failure is None:
+            failure = _turn_cut_short(tries.state.stop_reason if tries.state.stop_seen else "truncated")
+        if failure is not None:
+            return self._fail_turn(turn, tries.usage, model, failure)
+        return self._finish_turn(turn, tries.usage, model)
 
     def _delta(self, turn: Turn, text: str) -> None:
         turn.text += text
         self._queue.put_nowait(TurnDelta(turn.index, text))
 
-    def _finish_turn(self, turn: Turn, state: StreamState, *, stopped: bool = False) -> None:
+    def _finish_turn(self, turn: Turn, usage: Usage, model: str, *, stopped: bool = False) -> None:
         turn.text = turn.text.strip()
         turn.citations = self.cite(turn.text)
-        turn.usage = state.usage.as_dict()
-        self._count(state)
+        turn.usage = usage.as_dict()
+        self._count(usage, model)
         if stopped:
             turn.status = "stopped"
         self.debate.turns.append(turn)
         self._queue.put_nowait(TurnDone(turn))
 
-    def _fail_turn(self, turn: Turn, state: StreamState, failure: Failure) -> None:
+    def _fail_turn(self, turn: Turn, usage: Usage, model: str, failure: Failure) -> None:
         turn.status, turn.failure = "interrupted", failure.message
         turn.text = turn.text.strip()
         turn.citations = self.cite(turn.text)
-        turn.usage = state.usage.as_dict()
-        self._count(state)
+        turn.usage = usage.as_dict()
+        self._count(usage, model)
         self.debate.turns.append(turn)
         self._queue.put_nowait(TurnFailed(turn, failure))
 
-    def _count(self, state: StreamState) -> None:
-        total = Usage(**{k: self.debate.usage.get(k, 0) for k in Usage.__dataclass_fields__}) + state.usage
+    def _count(self, usage: Usage, model: str) -> None:
+        total = Usage(**{k: self.debate.usage.get(k, 0) for k in Usage.__dataclass_fields__}) + usage
         self.debate.usage = total.as_dict()
-        self.debate.cost_usd = self.prices.cost(self.debate.model, total)
+        self.debate.cost_usd += self.prices.cost(model, usage)
 
     # the referee -----------------------------------------------------------------------------
     async def _referee(self) -> None:
         self._queue.put_nowait(SummaryStarted())
         summary = Summary()
         parser = FindingStream("points")
-        state = StreamState()
+        model = self.debate.model
+
+        def attempt(_: int) -> None:
+            nonlocal parser
+            parser = FindingStream("points")
+            summary.points.clear()
 
         def take(delta: str) -> None:
             for raw in parser.feed(delta):
                 self._add_point(summary, raw)
 
+        tries = Attempts(self.client, self._referee_params, self.backend, self.policy,
+                         Hooks(on_text=take, on_attempt=attempt, produced=lambda: bool(summary.points)),
+                         model=model, optional=("cache_control",), key_source=self.key_source)
         try:
-            await stream_reply(self.client, self._referee_params(), state, on_text=take)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            self._count(state)
-            self._queue.put_nowait(SummaryFailed(classify(exc, model=self.debate.model)))
+            failure = await tries.run()
+        finally:
+            self._count(tries.usage, model)
+        if failure is not None:
+            self._queue.put_nowait(SummaryFailed(failure))
             return
-        self._count(state)
         rest, whole = parser.finish()
         for raw in rest:
             self._add_point(summary, raw)
@@ -303,6 +308,8 @@ class DebateSession:
             self._queue.put_nowait(SummaryFailed(Failure(FailureKind.MALFORMED, "The referee's summary was garbled.")))
             return
         summary.verdict = str((whole or {}).get("verdict") or "").strip()
+        if (cut := _turn_cut_short(tries.state.stop_reason if tries.state.stop_seen else "truncated")) is not None:
+            summary.verdict = f"{summary.verdict} [Summary cut short: {cut.message}]".strip()
         self.debate.summary = summary
         self._queue.put_nowait(SummaryDone(summary))
 
@@ -359,7 +366,7 @@ class DebateSession:
             blocks[-1]["cache_control"] = {"type": "ephemeral"}
         return blocks
 
-    def _turn_params(self, index: int) -> dict[str, Any]:
+    def _turn_params(self, index: int, model: str | None = None) -> dict[str, Any]:
         d = self.debate
         speaker = self.personas[d.speaker_for(index)]
         previous = d.turns[-1] if d.turns else None
@@ -375,13 +382,13 @@ class DebateSession:
                    {"type": "text", "text": template("debate-turn").substitute(
                        speaker_name=speaker.name, index=index, total=d.planned_turns, words=d.turn_words,
                        instruction=instruction)}]
-        return {"model": d.model, "max_tokens": self.max_tokens, "system": self._system(),
+        return {"model": model or d.model, "max_tokens": self.max_tokens, "system": self._system(),
                 "messages": [{"role": "user", "content": content}]}
 
     def _referee_params(self) -> dict[str, Any]:
         content = [{"type": "text", "text": self._setup_block()}, *self._transcript_blocks(len(self.debate.turns)),
                    {"type": "text", "text": template("debate-referee").substitute(max_points=MAX_SUMMARY_POINTS)}]
-        return {"model": self.debate.model, "max_tokens": 3000, "system": self._system(),
+        return {"model": self.debate.model, "max_tokens": 8000, "system": self._system(),
                 "messages": [{"role": "user", "content": content}]}
 
     # citations -------------------------------------------------------------------------------
@@ -417,3 +424,19 @@ def suggested_motion(focus: str | None = None, title: str = "") -> str:
         return f"The draft is right to commit to this: “{text}”"
     return f"“{title or 'This draft'}” is ready for the review meeting as written."
 
+
+
+_CUT = {
+    "max_tokens": (FailureKind.MAX_TOKENS, "The turn was cut at the length limit (max_tokens)."),
+    "model_context_window_exceeded": (FailureKind.TOO_LARGE, "The model's context window ran out mid-turn."),
+    "refusal": (FailureKind.REFUSAL, "The model declined this turn."),
+    "truncated": (FailureKind.TRUNCATED, "The turn stopped mid-sentence."),
+}
+
+
+def _turn_cut_short(stop_reason: str | None) -> Failure | None:
+    """Why a streamed turn is not whole; None for a turn that ended as the model meant it to."""
+    if stop_reason not in _CUT:
+        return None
+    kind, message = _CUT[stop_reason]
+    return Failure(kind, message)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import socket
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -44,7 +45,7 @@ class FailureKind(StrEnum):
 
 # Worth an automatic retry before any output arrived (after output, the user decides: "Retry").
 AUTO_RETRY = {FailureKind.RATE_LIMITED, FailureKind.OVERLOADED, FailureKind.SERVER, FailureKind.TIMEOUT,
-              FailureKind.DISCONNECTED, FailureKind.OFFLINE}
+              FailureKind.DISCONNECTED, FailureKind.OFFLINE, FailureKind.TRUNCATED}
 # Worth a Retry button at all.
 RETRYABLE = AUTO_RETRY | {FailureKind.MALFORMED, FailureKind.STREAM_ERROR, FailureKind.TRUNCATED,
                           FailureKind.MAX_TOKENS, FailureKind.CANCELLED, FailureKind.INTERNAL, FailureKind.BUDGET}
@@ -68,24 +69,85 @@ _UNSUPPORTED = re.compile(r"(extra inputs are not permitted|not supported|unsupp
                           r"not allowed|invalid)", re.I)
 
 
-def classify(exc: BaseException, *, model: str = "") -> Failure:
-    """The failure behind an exception raised while calling or streaming from the API."""
-    import anthropic
-    import httpx2
+def classify(exc: BaseException, *, model: str = "", response_began: bool | None = None) -> Failure:
+    """The failure behind an exception raised while calling or streaming from the API.
 
-    if isinstance(exc, anthropic.APIStatusError):
-        return _status_failure(exc, model)
-    if isinstance(exc, anthropic.APITimeoutError | httpx2.TimeoutException):
-        return Failure(FailureKind.TIMEOUT, "The API stopped answering (timed out).")
-    if isinstance(exc, anthropic.APIConnectionError | httpx2.ConnectError):
-        return Failure(FailureKind.OFFLINE, "Cannot reach the API: check your connection, proxy or base URL.")
-    if isinstance(exc, httpx2.TransportError):  # RemoteProtocolError, ReadError...: the stream was cut
-        return Failure(FailureKind.DISCONNECTED, "The connection dropped while the answer was being written.")
-    if isinstance(exc, json.JSONDecodeError):
+    Decided by what happened, not by which class an SDK version wraps it in (anthropic 2.17 raises
+    ``APIConnectionError`` for a stream cut mid-answer; 2.16 raised the ``httpx2`` error itself): the whole
+    cause chain is read, and ``response_began`` (did the response start arriving?) separates "cannot reach the
+    API" from "the connection dropped". When the caller cannot tell, a connect-phase error in the chain
+    (refused, DNS, TLS, proxy) means nothing had arrived.
+    """
+    import anthropic
+
+    chain = _chain(exc)
+    status = next((e for e in chain if isinstance(e, anthropic.APIStatusError)), None)
+    if status is not None:
+        return _status_failure(status, model)
+    if any(isinstance(e, json.JSONDecodeError) for e in chain):
         return Failure(FailureKind.STREAM_ERROR, "The API sent a garbled event; the stream was abandoned.")
     if isinstance(exc, TypeError) and "authentication" in str(exc).lower():
         return Failure(FailureKind.NO_KEY, "No API key is set: add one in Settings or set ANTHROPIC_API_KEY.")
-    return Failure(FailureKind.INTERNAL, f"Unexpected error ({type(exc).__name__}).")
+    timed_out = any(isinstance(e, _timeout_types()) for e in chain)
+    if not timed_out and not any(isinstance(e, _transport_types()) for e in chain):
+        return Failure(FailureKind.INTERNAL, f"Unexpected error ({type(exc).__name__}).")
+    began = response_began if response_began is not None else not any(
+        isinstance(e, _connect_types()) for e in chain)
+    if timed_out:
+        if began:
+            return Failure(FailureKind.TIMEOUT, "The API stopped sending mid-answer (no data within the read timeout).")
+        return Failure(FailureKind.TIMEOUT, "The API did not answer in time (timed out).")
+    if began:
+        return Failure(FailureKind.DISCONNECTED, "The connection dropped while the answer was being written.")
+    return Failure(FailureKind.OFFLINE, "Cannot reach the API: check your connection, proxy or base URL.")
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and everything it was raised from or during, outermost first (cycles cut)."""
+    out: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in out):
+        out.append(current)
+        current = current.__cause__ or current.__context__
+    return out
+
+
+def _timeout_types() -> tuple[type[BaseException], ...]:
+    import anthropic
+    import httpx2
+
+    return anthropic.APITimeoutError, httpx2.TimeoutException, TimeoutError
+
+
+def _transport_types() -> tuple[type[BaseException], ...]:
+    import ssl
+
+    import anthropic
+    import httpx2
+
+    return anthropic.APIConnectionError, httpx2.TransportError, ConnectionError, ssl.SSLError, socket.gaierror
+
+
+def _connect_types() -> tuple[type[BaseException], ...]:
+    """Errors that happen before a request could be answered: refused, DNS, TLS, proxy."""
+    import ssl
+
+    import httpx2
+
+    return (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.ProxyError, httpx2.UnsupportedProtocol,
+            ConnectionRefusedError, ssl.SSLError, socket.gaierror)
+
+
+def auth_message(key_source: str | None) -> str:
+    """The 401 sentence, naming where the rejected key came from and what to do about it."""
+    if key_source == "environment":
+        return ("The API key in ANTHROPIC_API_KEY was rejected (401): set a valid key there, or unset it to use "
+                "the key stored in Settings.")
+    if key_source == "keyring":
+        return "The API key stored in Settings (system keyring) was rejected (401): replace it in Settings."
+    if key_source == "none":
+        return "This endpoint needs an API key (401): store one in Settings or set ANTHROPIC_API_KEY."
+    return "The API key was rejected (401): check it in Settings or in ANTHROPIC_API_KEY."
 
 
 def _status_failure(exc: anthropic.APIStatusError, model: str) -> Failure:
@@ -103,7 +165,7 @@ def _status_failure(exc: anthropic.APIStatusError, model: str) -> Failure:
             return make(FailureKind.OVERLOADED, "The API is overloaded and stopped this critic mid-answer.")
         return make(FailureKind.STREAM_ERROR, f"The API reported an error mid-answer ({etype or 'unknown'}).")
     if status == 401:
-        return make(FailureKind.AUTH, "The API key was rejected (401): check it in Settings.")
+        return make(FailureKind.AUTH, auth_message(None))
     if status == 403:
         return make(FailureKind.PERMISSION, "This API key may not use this model or feature (403).")
     if status == 404:
@@ -123,16 +185,24 @@ def _status_failure(exc: anthropic.APIStatusError, model: str) -> Failure:
     return make(FailureKind.BAD_REQUEST, f"The API refused the request ({status}).")
 
 
-def unsupported_parameter(exc: BaseException, names: tuple[str, ...]) -> str | None:
-    """Which of our optional parameters a backend rejected with a 400, so the request can be retried without."""
+def unsupported_parameters(exc: BaseException, names: tuple[str, ...]) -> list[str]:
+    """Which of our optional parameters a backend rejected with a 400, most specific first, so the request can
+    be sent again without one. "output_config.effort" names effort before structured output; a bare
+    "output_config" names structured output, then effort (both travel in it)."""
     import anthropic
 
     if not isinstance(exc, anthropic.BadRequestError):
-        return None
+        return []
     text = _api_message(exc)
     if not _UNSUPPORTED.search(text) or _TOO_LONG.search(text):
-        return None
-    return next((name for name in names if name in text), None)
+        return []
+    named = [n for n in dict.fromkeys((*_MOST_SPECIFIC_FIRST, *names)) if n in names and n in text]
+    if "output_config" in named and "effort" in names and "effort" not in named:
+        named.append("effort")
+    return named
+
+
+_MOST_SPECIFIC_FIRST = ("effort", "thinking", "cache_control", "output_config")
 
 
 def retry_after(exc: anthropic.APIStatusError) -> float | None:

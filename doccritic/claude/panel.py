@@ -26,7 +26,7 @@ from typing import Any
 import anthropic
 
 from doccritic.claude import prompts
-from doccritic.claude.config import Backend, Estimate, PanelSettings
+from doccritic.claude.config import Backend, Estimate, PanelSettings, critic_max_tokens, expected_output_tokens
 from doccritic.claude.events import (
     CriticDone,
     CriticFailed,
@@ -39,10 +39,11 @@ from doccritic.claude.events import (
     PanelDone,
     PanelEvent,
 )
-from doccritic.claude.failures import Failure, FailureKind, classify, retry_delay, unsupported_parameter, waiting_text
+from doccritic.claude.failures import Failure, FailureKind
 from doccritic.claude.pricing import PriceTable, Usage, estimate_tokens, load_prices
+from doccritic.claude.retry import Attempts, Hooks
 from doccritic.claude.schema import Critique, parse_finding, to_finding
-from doccritic.claude.streaming import StreamState, stream_reply
+from doccritic.claude.streaming import StreamState
 from doccritic.claude.streamparse import FindingStream
 from doccritic.core.anchoring import anchor_quote
 from doccritic.core.document import Document
@@ -50,7 +51,6 @@ from doccritic.core.findings import Anchor, Finding
 from doccritic.core.merge import find_duplicate, merge
 
 OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort")
-EXPECTED_OUTPUT_TOKENS_PER_FINDING = 220
 __all__ = ["Backend", "Estimate", "Panel", "PanelSettings", "estimate", "request_params", "section_span"]
 
 
@@ -69,7 +69,9 @@ def request_params(
 ) -> dict[str, Any]:
     req = prompts.critic_request(doc, persona, section=section, span=section_span(doc, section),
                                  max_findings=settings.max_findings, cache=backend.caching)
-    params: dict[str, Any] = {"model": model, "max_tokens": settings.max_tokens, **req.params()}
+    thinking = settings.adaptive_thinking and backend.thinking
+    params: dict[str, Any] = {"model": model, "max_tokens": critic_max_tokens(settings, effort, thinking=thinking),
+                              **req.params()}
     output_config: dict[str, Any] = {}
     if backend.structured_output:
         output_config["format"] = {"type": "json_schema", "schema": _SCHEMA}
@@ -77,7 +79,7 @@ def request_params(
         output_config["effort"] = effort
     if output_config:
         params["output_config"] = output_config
-    if settings.adaptive_thinking and backend.thinking:
+    if thinking:
         params["thinking"] = {"type": "adaptive"}
     return params
 
@@ -102,7 +104,8 @@ async def estimate(
     method = "local estimate"
     for i, persona in enumerate(personas):
         model = getattr(persona, "model", None) or settings.model
-        params = request_params(doc, persona, settings, backend, model=model, effort=None, section=section)
+        effort = getattr(persona, "effort", None) or settings.effort
+        params = request_params(doc, persona, settings, backend, model=model, effort=effort, section=section)
         tokens = None
         if settings.exact_estimate and backend.count_tokens:
             try:
@@ -116,7 +119,8 @@ async def estimate(
                 params["messages"][0]["content"][0]["text"])
         cached = min(shared, tokens) if backend.caching else 0
         fresh = tokens - cached
-        usage = Usage(input_tokens=fresh, output_tokens=settings.max_findings * EXPECTED_OUTPUT_TOKENS_PER_FINDING,
+        thinks = settings.adaptive_thinking and backend.thinking
+        usage = Usage(input_tokens=fresh, output_tokens=expected_output_tokens(settings, effort, thinking=thinks),
                       cache_creation_input_tokens=cached if i == 0 else 0,
                       cache_read_input_tokens=cached if i > 0 else 0)
         out[persona.id] = (tokens, prices.cost(model, usage))
@@ -150,6 +154,7 @@ class Panel:
         backend: Backend | None = None,
         section: str | None = None,
         existing: Sequence[Finding] = (),
+        key_source: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client, self.doc, self.personas = client, doc, list(personas)
@@ -165,7 +170,12 @@ class Panel:
         self._results = {p.id: CriticResult(p.id, getattr(p, "model", None) or self.settings.model) for p in personas}
         self._first_stream = asyncio.Event()
         self._budget_lock = asyncio.Lock()
-        self._committed = 0.0  # dollars spent or reserved by launched critics
+        self.key_source = key_source  # "environment" / "keyring": named when the key is rejected
+        self._reserved: dict[str, float] = {}  # estimated dollars per launched critic
+        self._live: dict[str, Attempts] = {}  # each critic's tries: actual usage so far
+        self._spent = 0.0
+        self._stop_reasons: dict[str, Failure] = {}  # why a critic was cancelled, when not by the PM
+        self._fatal_failures: dict[str | None, Failure] = {}  # None: every model (bad key); else per model
         self.budget_stopped = False
         self._cancel_all = False
 
@@ -208,7 +218,11 @@ class Panel:
             if self._tasks and self.settings.stagger:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._first_stream.wait(), self.settings.stagger_timeout)
-            if not await self._reserve(per_persona.get(persona.id, 0.0)):
+            model = self._results[persona.id].model
+            if (fatal := self._fatal_for(model)) is not None:
+                self._finish_unlaunched(persona.id, fatal.kind, fatal.message)
+                continue
+            if not await self._reserve(persona.id, per_persona.get(persona.id, 0.0)):
                 self._finish_unlaunched(
                     persona.id, FailureKind.BUDGET,
                     f"the budget cap of ${self.settings.budget_usd:.2f} for this run was reached.")
@@ -227,19 +241,24 @@ class Panel:
                              backend=self.backend, section=self.section)
         return {pid: cost for pid, (_, cost) in est.per_persona.items()}
 
-    async def _reserve(self, cost: float) -> bool:
+    async def _reserve(self, pid: str, cost: float) -> bool:
+        """Launch only while actual spend, what running critics are still expected to spend, and this critic's
+        estimate fit the cap."""
         if self.settings.budget_usd is None:
             return True
         async with self._budget_lock:
-            if self._committed + cost > self.settings.budget_usd + 1e-9:
+            self._check_spend()
+            running = sum(max(0.0, self._reserved[p] - self.prices.cost(self._results[p].model, t.live_usage()))
+                          for p, t in self._live.items() if not self._tasks[p].done())
+            if self.budget_stopped or self._spent + running + cost > self.settings.budget_usd + 1e-9:
                 self.budget_stopped = True
                 return False
-            self._committed += cost
+            self._reserved[pid] = cost
             return True
 
     def _finish_unlaunched(self, pid: str, kind: FailureKind, message: str) -> None:
         result = self._results[pid]
-        result.status = CriticStatus.SKIPPED if kind is FailureKind.BUDGET else CriticStatus.CANCELLED
+        result.status = CriticStatus.CANCELLED if kind is FailureKind.CANCELLED else CriticStatus.SKIPPED
         result.failure = Failure(kind, message)
         self._queue.put_nowait(CriticFailed(pid, result))
 
@@ -250,7 +269,7 @@ class Panel:
             async with limit:
                 await self._critic(persona, result)
         except asyncio.CancelledError:
-            self._end(result, started, Failure(FailureKind.CANCELLED, ""))
+            self._end(result, started, self._stop_reasons.get(persona.id) or Failure(FailureKind.CANCELLED, ""))
         except Exception as exc:  # a bug must cost one critic, never the panel
             self._end(result, started, Failure(FailureKind.INTERNAL, f"Unexpected error ({type(exc).__name__})."))
         finally:
@@ -261,60 +280,85 @@ class Panel:
         model = result.model
         effort = getattr(persona, "effort", None) or self.settings.effort
         started = self._clock()
-        attempt = 0
-        while True:
-            attempt += 1
-            result.attempts = attempt
-            self._queue.put_nowait(CriticStarted(persona.id, model, attempt))
+        if (fatal := self._fatal_for(model)) is not None:
+            return self._end(result, started, fatal)
+        stream = FindingStream()
+
+        def attempt(n: int) -> None:
+            nonlocal stream
             stream = FindingStream()
-            state = StreamState()
-            try:
-                await self._stream(persona, result, stream, state, model, effort)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                result.usage = result.usage + state.usage
-                param = unsupported_parameter(exc, OPTIONAL_PARAMS)
-                if param and not state.opened:
-                    self.backend.drop(param)
-                    attempt -= 1
-                    continue
-                failure = classify(exc, model=model)
-                if failure.kind is FailureKind.NO_KEY:
-                    return self._end(result, started, failure)
-                wait = self._retry_wait(failure, attempt, result)
-                if wait is None:
-                    too_long = failure.retry_after is not None and failure.retry_after > self.settings.max_retry_wait
-                    if too_long:  # say why we did not wait, and for how long the API asked
-                        failure = replace(failure, message=f"{failure.message} The API asked to wait "
-                                          f"{failure.retry_after:.0f} s; try again later.")
-                    return self._end(result, started, failure)
-                self._queue.put_nowait(CriticProgress(persona.id, waiting_text(failure, wait), 0, wait))
-                await asyncio.sleep(wait)
-                continue
-            result.usage = result.usage + state.usage
-            return self._conclude(persona, result, stream, state, started)
+            result.attempts = n
+            self._queue.put_nowait(CriticStarted(persona.id, model, n))
 
-    async def _stream(self, persona: Any, result: CriticResult, fs: FindingStream, state: StreamState,
-                      model: str, effort: str | None) -> None:
-        params = request_params(self.doc, persona, self.settings, self.backend, model=model, effort=effort,
-                                section=self.section)
-
-        def started() -> None:
+        def began() -> None:
             result.status = CriticStatus.WRITING
             self._first_stream.set()
             self._queue.put_nowait(CriticProgress(persona.id, "writing", len(result.findings)))
 
+        def phase(name: str) -> None:
+            self._queue.put_nowait(CriticProgress(persona.id, "thinking…" if name == "thinking" else "writing",
+                                                  len(result.findings)))
+
         def text(delta: str) -> None:
-            for raw in fs.feed(delta):
+            for raw in stream.feed(delta):
                 self._accept(persona, result, raw)
+            self._check_spend()
 
-        await stream_reply(self.client, params, state, on_text=text, on_start=started)
+        def wait(message: str, seconds: float | None) -> None:
+            self._queue.put_nowait(CriticProgress(persona.id, message, len(result.findings), seconds))
 
-    def _retry_wait(self, failure: Failure, attempt: int, result: CriticResult) -> float | None:
-        if result.findings or attempt >= self.settings.attempts:
-            return None  # after output the PM decides (Retry); the attempts are used up
-        return retry_delay(failure, attempt, max_wait=self.settings.max_retry_wait)
+        tries = Attempts(
+            self.client,
+            lambda: request_params(self.doc, persona, self.settings, self.backend, model=model, effort=effort,
+                                   section=self.section),
+            self.backend, self.settings.retry_policy(),
+            Hooks(on_text=text, on_start=began, on_phase=phase, on_attempt=attempt, on_wait=wait,
+                  produced=lambda: bool(result.findings)),
+            model=model, optional=OPTIONAL_PARAMS, key_source=self.key_source, clock=self._clock)
+        self._live[persona.id] = tries
+        try:
+            failure = await tries.run()
+        finally:
+            result.usage = tries.usage
+        if failure is not None:
+            return self._end(result, started, self._fatal(model, failure))
+        return self._conclude(persona, result, stream, tries.state, started)
+
+    def _fatal(self, model: str, failure: Failure) -> Failure:
+        """Remember a failure that every critic on this key (401) or model (403/404) would meet too."""
+        if failure.kind is FailureKind.AUTH:
+            self._fatal_failures[None] = failure
+        elif failure.kind in (FailureKind.PERMISSION, FailureKind.MODEL_NOT_FOUND):
+            self._fatal_failures[model] = failure
+        return failure
+
+    def _fatal_for(self, model: str) -> Failure | None:
+        known = self._fatal_failures.get(None) or self._fatal_failures.get(model)
+        if known is None:
+            return None
+        return replace(known, message=f"Not started: {known.message[0].lower()}{known.message[1:]}")
+
+    def _check_spend(self) -> None:
+        """Enforce the budget cap on actual spend while critics write: stop launching, then stop writing."""
+        cap = self.settings.budget_usd
+        if cap is None:
+            return
+        spent = reserved = 0.0
+        for pid, tries in self._live.items():
+            cost = self.prices.cost(self._results[pid].model, tries.live_usage())
+            spent += cost
+            if not self._tasks.get(pid) or not self._tasks[pid].done():
+                reserved += max(0.0, self._reserved.get(pid, 0.0) - cost)
+        self._spent = spent
+        if spent + reserved <= cap + 1e-9:
+            return
+        self.budget_stopped = True
+        if spent > cap + 1e-9:
+            for pid, task in self._tasks.items():
+                if not task.done() and pid not in self._stop_reasons:
+                    self._stop_reasons[pid] = Failure(
+                        FailureKind.BUDGET, f"stopped: the budget cap of ${cap:.2f} for this run was spent.")
+                    task.cancel()
 
     def _accept(self, persona: Any, result: CriticResult, raw: Any) -> None:
         item = parse_finding(raw)
@@ -347,29 +391,14 @@ class Panel:
 
     def _conclude(self, persona: Any, result: CriticResult, fs: FindingStream, state: StreamState,
                   started: float) -> None:
-        stop = state.stop_reason
-        if not state.stop_seen:
-            n = len(result.findings)
-            return self._end(result, started, Failure(
-                FailureKind.TRUNCATED, f"The answer stopped before it was finished, after {n} findings."))
-        if stop == "refusal":
-            return self._end(result, started, Failure(FailureKind.REFUSAL, "The model declined to review this."))
         rest, whole = fs.finish()
         for raw in rest:
             self._accept(persona, result, raw)
-        if stop == "max_tokens":
-            return self._end(result, started, Failure(
-                FailureKind.MAX_TOKENS,
-                f"The critic ran out of room (max_tokens) after {len(result.findings)} findings."))
-        if whole is None:
-            if not result.findings:
-                return self._end(result, started, Failure(
-                    FailureKind.MALFORMED, "The critic's answer was not the JSON it was asked for."))
-        else:
+        if whole is not None:
             result.verdict = str(whole.get("verdict") or "").strip()
             readiness = whole.get("readiness")
             result.readiness = int(readiness) if isinstance(readiness, int | float) else None
-        return self._end(result, started, None)
+        return self._end(result, started, cut_short(state, whole is not None, len(result.findings)))
 
     def _end(self, result: CriticResult, started: float, failure: Failure | None) -> None:
         result.duration = self._clock() - started
@@ -384,3 +413,23 @@ class Panel:
         else:
             result.status = CriticStatus.PARTIAL if result.findings else CriticStatus.FAILED
         self._queue.put_nowait(CriticFailed(result.persona_id, result))
+
+
+def cut_short(state: StreamState, parsed: bool, kept: int) -> Failure | None:
+    """Why a critic's answer is not whole, or None: never a silent "done" for a cut or unreadable answer."""
+    n = f"{kept} finding{'' if kept == 1 else 's'} kept"
+    stop = state.stop_reason
+    if not state.stop_seen:
+        return Failure(FailureKind.TRUNCATED, f"The answer stopped before it was finished; {n}.")
+    if stop == "refusal":
+        return Failure(FailureKind.REFUSAL, f"The model declined to go on (refusal); {n}.")
+    if stop == "max_tokens":
+        return Failure(FailureKind.MAX_TOKENS, f"The critic ran out of room (max_tokens); {n}.")
+    if stop == "model_context_window_exceeded":
+        return Failure(FailureKind.TOO_LARGE, f"The model's context window ran out mid-answer; {n}. "
+                       "Review one section at a time.")
+    if not parsed:
+        if not kept:
+            return Failure(FailureKind.MALFORMED, "The critic's answer was not the JSON it was asked for.")
+        return Failure(FailureKind.MALFORMED, f"The end of the answer was unreadable; {n}.")
+    return None

@@ -8,6 +8,7 @@ stream that ends without it was truncated: the SDK does not say so).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,25 +18,44 @@ from doccritic.claude.pricing import Usage
 
 @dataclass
 class StreamState:
-    opened: bool = False
+    opened: bool = False  # the response began (headers arrived): a failure now is a dropped stream
     usage: Usage = field(default_factory=Usage)
     stop_seen: bool = False
     stop_reason: str | None = None
+    last_event: float = 0.0  # clock() when the stream last said anything
+    chars: int = 0  # text and thinking characters received: output is billed before its count arrives
 
 
 async def stream_reply(client: Any, params: dict[str, Any], state: StreamState, *,
-                       on_text: Callable[[str], None], on_start: Callable[[], None] | None = None) -> None:
-    """Stream ``messages.stream(**params)``, calling ``on_text`` per text delta; raises what the stream raises."""
+                       on_text: Callable[[str], None], on_start: Callable[[], None] | None = None,
+                       on_phase: Callable[[str], None] | None = None,
+                       clock: Callable[[], float] = time.monotonic) -> None:
+    """Stream ``messages.stream(**params)``, calling ``on_text`` per text delta; raises what the stream raises.
+
+    ``on_phase`` hears "thinking" when a thinking block starts and "writing" when a text block starts.
+    """
     async with client.messages.stream(**params) as stream:
         state.opened = True
+        state.last_event = clock()
         async for event in stream:
-            if event.type == "message_start":
+            state.last_event = clock()
+            kind = event.type
+            if kind == "message_start":
                 state.usage = Usage.of(event.message.usage)
                 if on_start is not None:
                     on_start()
-            elif event.type == "text":
+            elif kind == "text":
+                state.chars += len(event.text)
                 on_text(event.text)
-            elif event.type == "message_delta":
+            elif kind == "thinking":
+                state.chars += len(getattr(event, "thinking", "") or "")
+            elif kind == "content_block_start" and on_phase is not None:
+                block = getattr(event.content_block, "type", "")
+                if block in ("thinking", "redacted_thinking"):
+                    on_phase("thinking")
+                elif block == "text":
+                    on_phase("writing")
+            elif kind == "message_delta":
                 # Cumulative counts; fields a backend leaves out keep their message_start values.
                 state.usage.output_tokens = int(getattr(event.usage, "output_tokens", 0) or 0)
                 for name in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"):

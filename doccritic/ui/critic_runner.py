@@ -11,6 +11,7 @@ import contextlib
 import itertools
 import threading
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -23,6 +24,16 @@ from doccritic.core.findings import Finding
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+
+@dataclass
+class _DebateEntry:
+    """Registered on the GUI thread when the debate starts, so a command sent at any moment after is honoured:
+    commands that arrive before the engine session exists wait in ``pending`` (touched on the loop thread only)."""
+
+    session: Any = None
+    client: Any = None
+    pending: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
 
 
 class CriticRunner(QObject):
@@ -40,8 +51,10 @@ class CriticRunner(QObject):
         self._ids = itertools.count(1)
         self._loop: Any = None  # the asyncio loop and its thread start with the first job, not with the window
         self._thread: threading.Thread | None = None
-        self._panels: dict[int, Any] = {}  # run id -> doccritic.claude.panel.Panel
-        self._debates: dict[int, tuple[Any, Any]] = {}  # debate id -> (DebateSession, its client)
+        self._panels: dict[int, Any] = {}  # run id -> doccritic.claude.panel.Panel (loop thread)
+        self._runs: set[int] = set()  # runs started and not yet ended (GUI thread)
+        self._early_cancels: dict[int, list[str | None]] = {}  # cancels that came before the panel existed
+        self._debates: dict[int, _DebateEntry] = {}  # debate id -> its engine session, once started
         self._debate_passes: dict[int, Any] = {}  # debate id -> the task running its current pass
         self._futures: dict[int, Future[Any]] = {}
         self.backend = Backend()  # what the endpoint supports, learnt once per session
@@ -52,21 +65,31 @@ class CriticRunner(QObject):
     def start_panel(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
                     *, section: str | None = None, existing: list[Finding] | None = None) -> int:
         run_id = next(self._ids)
+        self._runs.add(run_id)
         self._submit(run_id, self._drive(run_id, connection, doc, personas, settings, section, existing or []))
         return run_id
 
     def cancel(self, run_id: int, persona_id: str | None = None) -> None:
-        """Stop one critic of a run, or the whole run; returns at once, the run reports its end."""
-        panel = self._panels.get(run_id)
-        if panel is not None and self._loop is not None:
-            self._loop.call_soon_threadsafe(panel.cancel, persona_id)
+        """Stop one critic of a run, or the whole run; returns at once, the run reports its end. Honoured at
+        any moment after ``start_panel``, even before the run's first step on the loop."""
+        if run_id not in self._runs or self._loop is None:
+            return
+
+        def apply() -> None:
+            panel = self._panels.get(run_id)
+            if panel is not None:
+                panel.cancel(persona_id)
+            else:
+                self._early_cancels.setdefault(run_id, []).append(persona_id)
+
+        self._loop.call_soon_threadsafe(apply)
 
     def cancel_all(self) -> None:
-        for run_id in list(self._panels):
+        for run_id in list(self._runs):
             self.cancel(run_id)
 
     def running(self) -> bool:
-        return bool(self._panels)
+        return bool(self._runs)
 
     def estimate(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
                  *, section: str | None = None) -> int:
@@ -118,14 +141,21 @@ class CriticRunner(QObject):
     def start_debate(self, connection: Connection, doc: Document, debate: Any, personas: dict[str, Any]) -> int:
         """Run a debate (a doccritic.core.debates.Debate, new or continued) until it is idle; returns its id."""
         debate_id = next(self._ids)
+        entry = self._debates[debate_id] = _DebateEntry()
 
         async def job() -> None:
             from doccritic.claude.debate import DebateSession
 
-            client = connection.client()
-            session = DebateSession(client, doc, debate, personas, backend=self.backend)
-            self._debates[debate_id] = (session, client)
-            await self._debate_pass(debate_id)
+            if self._debates.get(debate_id) is not entry:
+                return  # ended before it began
+            entry.client = connection.client()
+            entry.session = DebateSession(entry.client, doc, debate, personas, backend=self.backend,
+                                          key_source=connection.key_source)
+            pending, entry.pending = entry.pending, []
+            for command, args in pending:
+                self._apply(debate_id, entry, command, args)
+            if debate_id not in self._debate_passes:
+                await self._debate_pass(debate_id)
 
         self._submit(debate_id, job())
         return debate_id
@@ -138,22 +168,28 @@ class CriticRunner(QObject):
             return
 
         def apply() -> None:
-            session = entry[0]
-            getattr(session, command)(*args)
-            if command in ("resume", "another_round", "regenerate_last", "retry", "request_summary") and \
-                    debate_id not in self._debate_passes:
-                self._debate_passes[debate_id] = self._loop.create_task(self._debate_pass(debate_id))
+            if entry.session is None:
+                entry.pending.append((command, args))
+            else:
+                self._apply(debate_id, entry, command, args)
 
         self._loop.call_soon_threadsafe(apply)
+
+    def _apply(self, debate_id: int, entry: _DebateEntry, command: str, args: tuple[Any, ...]) -> None:
+        getattr(entry.session, command)(*args)
+        if command in ("resume", "another_round", "regenerate_last", "retry", "request_summary") and \
+                debate_id not in self._debate_passes and self._debates.get(debate_id) is entry:
+            self._debate_passes[debate_id] = self._loop.create_task(self._debate_pass(debate_id))
 
     def end_debate(self, debate_id: int) -> None:
         entry = self._debates.pop(debate_id, None)
         if entry is not None and self._loop is not None:
-            session, client = entry
 
             async def close() -> None:
-                session.stop()
-                await client.close()
+                if entry.session is not None:
+                    entry.session.stop()
+                if entry.client is not None:
+                    await entry.client.close()
 
             self._submit(next(self._ids), close())
 
@@ -165,7 +201,7 @@ class CriticRunner(QObject):
             return
         self._debate_passes[debate_id] = asyncio.current_task()
         try:
-            async for event in entry[0].events():
+            async for event in entry.session.events():
                 self.debate_event.emit(debate_id, event)
         finally:
             self._debate_passes.pop(debate_id, None)
@@ -253,12 +289,16 @@ class CriticRunner(QObject):
         from doccritic.claude.panel import Panel
 
         client = connection.client()
-        panel = Panel(client, doc, personas, settings, backend=self.backend, section=section, existing=existing)
+        panel = Panel(client, doc, personas, settings, backend=self.backend, section=section, existing=existing,
+                      key_source=connection.key_source)
         self._panels[run_id] = panel
+        for persona_id in self._early_cancels.pop(run_id, []):
+            panel.cancel(persona_id)
         emit: Callable[[int, object], None] = self.panel_event.emit
         try:
             async for event in panel.events():
                 emit(run_id, event)
         finally:
             self._panels.pop(run_id, None)
+            self._runs.discard(run_id)  # set from the loop thread: a set's discard is atomic
             await client.close()
