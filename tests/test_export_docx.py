@@ -33,7 +33,6 @@ from doccritic.core.checks import run_checks
 from doccritic.core.document import BlockKind, Document
 from doccritic.core.errors import DoccriticError, LoadError
 from doccritic.core.findings import Anchor, Finding, Kind, Reply, Reversibility, Severity, Source, Status
-from doccritic.formats import docx_export
 from doccritic.formats.docx import iter_body_paragraphs, iter_paragraph_runs, load_docx, run_text
 from doccritic.formats.docx_export import export_docx
 from doccritic.formats.export_common import note_for
@@ -572,7 +571,7 @@ def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def broken_fsync(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(docx_export.os, "fsync", broken_fsync)
+    monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(DoccriticError, match="No space left"):
         export_docx(review, doc, out)
     assert out.read_bytes() == b"previous export"

@@ -1,23 +1,54 @@
-"""Crash-safe file writes, shared by saves, the journal and exports."""
+"""Crash-safe file writes, shared by document saves, the journal, personas and every export.
+
+The data goes to a temp file beside the real target, is fsynced, then renamed over it, so a crash
+leaves the old file or the new one, never half of each. A symlink is written through (the link stays
+a link and its target gets the new content) and the target keeps its permission bits, so a shared
+file stays readable by the others after one save; a new file gets the usual ``0666 & ~umask``.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 from pathlib import Path
 
 
-def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` so that a crash leaves either the old file or the new one, never half of each."""
-    path = Path(path)
-    import tempfile  # here: saving is never on the way to the first paint
+def atomic_write_bytes(path: Path | str, data: bytes) -> None:
+    """Replace the file at ``path`` (or the file its symlink points to) with ``data``.
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    Raises :class:`OSError` as is (callers word it for the user); the temp file never outlives a failure.
+    """
+    real = Path(path).resolve()  # through symlinks: the temp file must sit on the target's file system
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
+        old: os.stat_result | None = real.stat()
+    except FileNotFoundError:
+        old = None
+    tmp = real.with_name(f".{real.name}.{os.urandom(4).hex()}.tmp")
+    # 0o666: the kernel applies the umask (or the folder's default ACL), as for any new file; mkstemp's 0600 would not
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        Path(tmp).replace(path)
+        if old is not None:
+            if hasattr(os, "chown"):  # root keeps the owner; anyone keeps the group where allowed
+                with contextlib.suppress(OSError):
+                    os.chown(tmp, old.st_uid if os.geteuid() == 0 else -1, old.st_gid)
+            tmp.chmod(stat.S_IMODE(old.st_mode))  # after chown, which may clear set-id bits
+        tmp.replace(real)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    with contextlib.suppress(OSError):  # the rename itself survives a power cut; not every OS opens folders
+        dir_fd = os.open(real.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def atomic_write_text(path: Path | str, text: str, encoding: str = "utf-8") -> None:
+    """:func:`atomic_write_bytes` for text, encoded as given with no newline translation."""
+    atomic_write_bytes(path, text.encode(encoding))

@@ -28,8 +28,6 @@ import bisect
 import copy
 import hashlib
 import io
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +47,7 @@ from lxml.etree import _Element
 
 from doccritic.core.document import BlockKind, DocFormat, Document
 from doccritic.core.errors import DoccriticError, ErrorKind
+from doccritic.core.fileio import atomic_write_bytes
 from doccritic.core.findings import Anchor, Finding, Review, Status
 from doccritic.formats.docx import iter_body_paragraphs, iter_paragraph_runs, run_text
 from doccritic.formats.docx_render import Piece, render_document
@@ -142,24 +141,11 @@ def _open_source(path: Path, doc: Document) -> tuple[Any, list[Piece]]:
 
 
 def _write_atomically(out: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, rename: a crash leaves the old file or the new, never half."""
+    """The shared crash-safe writer, its OSError worded for the user."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        atomic_write_bytes(out, data)
     except OSError as exc:
         raise DoccriticError(f"Cannot write {out.name}: {exc.strerror or exc}.", ErrorKind.UNREADABLE) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mode = out.stat().st_mode & 0o777 if out.exists() else 0o644
-        Path(tmp).chmod(mode)
-        Path(tmp).replace(out)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise DoccriticError(f"Cannot write {out.name}: {exc.strerror or exc}.", ErrorKind.UNREADABLE) from exc
-        raise
 
 
 # ---- placing comments ----------------------------------------------------------------------------------

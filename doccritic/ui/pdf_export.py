@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication
 from doccritic.core.debates import Citation, Debate
 from doccritic.core.document import Block, BlockKind, DocFormat, Document
 from doccritic.core.errors import DoccriticError, ErrorKind
-from doccritic.core.fileio import atomic_write_text
+from doccritic.core.fileio import atomic_write_bytes
 from doccritic.core.findings import Finding, Kind, Review, Severity, Source, Status
 from doccritic.formats.export_common import CHECKS_AUTHOR, KIND_LABELS, SEVERITY_LABELS, exported_findings, note_for
 from doccritic.ui.style import KIND_STYLES
@@ -538,8 +538,8 @@ def export_pdf(review: Review, doc: Document, out: Path, *, names: Mapping[str, 
     r.split_at_pages()
     _render(r, writer, title)
     buffer.close()
-    try:  # crash-safe: latin-1 maps each byte to one character, so the PDF's bytes are written unchanged
-        atomic_write_text(out, bytes(buffer.data()).decode("latin-1"), encoding="latin-1")
+    try:
+        atomic_write_bytes(out, bytes(buffer.data()))
     except OSError as exc:
         raise DoccriticError(f"Cannot write {out.name}: {exc.strerror or exc}.", ErrorKind.UNREADABLE) from exc
     return out
