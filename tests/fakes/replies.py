@@ -75,6 +75,7 @@ class Reply:
     error_type: str = ""
     message: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    thinking: str = ""  # streamed as a thinking block before the text (adaptive thinking)
 
     @classmethod
     def text(
@@ -87,8 +88,9 @@ class Reply:
         tokens_per_second: float | None = None,
         output_tokens: int | None = None,
         fault: Fault | None = None,
+        thinking: str = "",
     ) -> Reply:
-        """A text block streamed as text_delta chunks of `chunk_chars`.
+        """A text block streamed as text_delta chunks of `chunk_chars` (after a thinking block when `thinking`).
 
         Latency: `ttft` seconds pass before message_start (and so before the first content delta), then each
         chunk takes len(chunk)/4/tokens_per_second seconds before it is sent (None: no delay). The prompt is
@@ -97,7 +99,8 @@ class Reply:
         """
         if chunk_chars < 1:
             raise ValueError("chunk_chars must be >= 1")
-        return cls("text", text, "", stop_reason, chunk_chars, ttft, tokens_per_second, output_tokens, fault)
+        return cls("text", text, "", stop_reason, chunk_chars, ttft, tokens_per_second, output_tokens, fault,
+                   thinking=thinking)
 
     @classmethod
     def json(cls, obj: Any, **options: Any) -> Reply:
@@ -216,11 +219,26 @@ class Rendition:
             "stop_sequence": None,
             "usage": {**usage, "output_tokens": 1, "service_tier": "standard"},
         }
-        events = [
-            Event("message_start", {"type": "message_start", "message": start}, delay=self.reply.ttft),
+        events = [Event("message_start", {"type": "message_start", "message": start}, delay=self.reply.ttft)]
+        index = 0
+        if self.reply.thinking:
+            thought = self.reply.thinking
+            events += [
+                Event("content_block_start", {"type": "content_block_start", "index": 0,
+                                              "content_block": {"type": "thinking", "thinking": "", "signature": ""}}),
+                *(Event("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                                "delta": {"type": "thinking_delta", "thinking": thought[i:i + 40]}},
+                        delay=self.chunk_delay(thought[i:i + 40]))
+                  for i in range(0, len(thought), 40)),
+                Event("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                              "delta": {"type": "signature_delta", "signature": "c2ln"}}),
+                Event("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            ]
+            index = 1
+        events += [
             Event(
                 "content_block_start",
-                {"type": "content_block_start", "index": 0, "content_block": self.content_block(final=False)},
+                {"type": "content_block_start", "index": index, "content_block": self.content_block(final=False)},
             ),
             Event("ping", {"type": "ping"}),
         ]
@@ -229,11 +247,11 @@ class Rendition:
                 delta = {"type": "input_json_delta", "partial_json": chunk}
             else:
                 delta = {"type": "text_delta", "text": chunk}
-            data = {"type": "content_block_delta", "index": 0, "delta": delta}
+            data = {"type": "content_block_delta", "index": index, "delta": delta}
             events.append(Event("content_block_delta", data, delay=self.chunk_delay(chunk)))
         final_usage = {k: v for k, v in usage.items() if k != "cache_creation"}
         events += [
-            Event("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            Event("content_block_stop", {"type": "content_block_stop", "index": index}),
             Event(
                 "message_delta",
                 {
