@@ -5,7 +5,7 @@ Run from the repository root:
     /work/venv/bin/python bench/anchoring.py [--per-class 250] [--seed 2026] [--show 5]
 
 Sentences, and clauses of long sentences, come from the prose blocks (paragraphs, list items, table
-cells, block quotes) of the public design docs in ``../shared/corpus`` (Markdown, reStructuredText,
+cells, block quotes) of the public design docs in ``tests/data/corpus`` (Markdown, reStructuredText,
 DOCX), loaded with :func:`load_document`; each quote is anchored against ``doc.text`` with
 :func:`anchor_quote`, as the critic panel does. Each class perturbs the quoted passage one way (the
 ``p_*`` functions and ``build_cases``); ``duplicate*`` quote a passage that occurs verbatim more than
@@ -61,7 +61,8 @@ from doccritic.core.errors import LoadError
 from doccritic.core.findings import Anchor
 from doccritic.formats.loader import load_document
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus"
+CORPUS_NOTES = {"SOURCES.md", "LICENSES.md"}  # about the corpus, not documents in it
 SUFFIXES = (".md", ".rst", ".docx")
 PROSE = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.TABLE_CELL, BlockKind.QUOTE)
 SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]")
@@ -100,7 +101,7 @@ class Case:
 def load_corpus() -> list[tuple[str, Document]]:
     docs = []
     for path in sorted(CORPUS.iterdir()):
-        if path.suffix.lower() not in SUFFIXES or path.name == "SOURCES.md":
+        if path.suffix.lower() not in SUFFIXES or path.name in CORPUS_NOTES:
             continue
         try:
             docs.append((path.name, load_document(path)))

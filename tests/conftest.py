@@ -1,4 +1,4 @@
-"""Shared test setup: Qt offscreen, per-test config/data dirs, and the shared corpus."""
+"""Shared test setup: Qt offscreen, per-test config/data dirs, and the test corpus (tests/data/corpus)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = REPO / "tests" / "data" / "corpus"  # public documents, copied verbatim: see SOURCES.md there
+CORPUS_NOTES = frozenset({"SOURCES.md", "LICENSES.md"})  # about the corpus, not documents in it
 SAMPLE = REPO / "resources" / "samples" / "sample-prd.md"
 
 
@@ -52,16 +53,19 @@ def _collect_on_the_main_thread():
 
 @pytest.fixture
 def corpus() -> Path:
+    """The test corpus. It is part of the repository, so a missing folder is a broken checkout: fail, never skip."""
     if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS} (it sits beside the repo in the workplace)")
+        pytest.fail(f"test corpus missing: {CORPUS} is part of the repository", pytrace=False)
     return CORPUS
 
 
 def corpus_files(pattern: str = "*") -> list[Path]:
-    """Corpus files for parametrize; empty when the corpus is absent (tests then skip via `corpus`)."""
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.glob(pattern) if p.name != "SOURCES.md")
+    """Corpus documents matching ``pattern``, for parametrize. None matching is an error at collection (the
+    corpus is part of the repository), not an empty parameter set that pytest would quietly skip."""
+    files = sorted(p for p in CORPUS.glob(pattern) if p.name not in CORPUS_NOTES)
+    if not files:
+        raise FileNotFoundError(f"no test corpus documents match {pattern!r} in {CORPUS}")
+    return files
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import CORPUS, SAMPLE
+from conftest import SAMPLE
 from doccritic import cli
 from doccritic.formats.criticmarkup import strip_criticmarkup
 
@@ -75,10 +75,8 @@ def test_missing_markdown_source_exports_the_saved_text(reviewed, tmp_path, caps
     assert "missing" in capsys.readouterr().err
 
 
-def test_missing_word_source_fails_with_one_sentence(tmp_path, capsys):
-    source = CORPUS / "lab-method-tracked-revisions-tables.docx"
-    if not source.is_file():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
+def test_missing_word_source_fails_with_one_sentence(corpus, tmp_path, capsys):
+    source = corpus / "lab-method-tracked-revisions-tables.docx"
     doc = tmp_path / "lab.docx"
     shutil.copy(source, doc)
     assert cli.main(["check", str(doc), "--format", "json"]) == 0

@@ -14,13 +14,13 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
+from conftest import CORPUS, corpus_files
 from doccritic.core.document import BlockKind, Document
 from doccritic.core.errors import ErrorKind, LoadError
 from doccritic.formats import docx as docx_format
 from doccritic.formats import ooxml
 from doccritic.formats.docx import iter_body_paragraphs, iter_paragraph_runs, load_docx
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 LAB = "lab-method-tracked-revisions-tables.docx"
 THREADED = "threaded-comments-12-with-replies.docx"
 SAMPLER = "word-sample-comment-footnote-endnote-deletions.docx"
@@ -30,16 +30,12 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 def corpus_file(name: str) -> Path:
     path = CORPUS / name
     if not path.is_file():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
+        pytest.fail(f"test corpus file missing: {path} is part of the repository", pytrace=False)
     return path
 
 
 def corpus_docx() -> list[Path]:
-    return (
-        sorted(p for p in CORPUS.glob("*.docx") if not p.name.startswith("BROKEN-"))
-        if CORPUS.is_dir()
-        else []
-    )
+    return [p for p in corpus_files("*.docx") if not p.name.startswith("BROKEN-")]
 
 
 def check_offsets_and_runs(doc: Document, path: Path) -> None:
@@ -68,8 +64,6 @@ def test_every_corpus_docx_loads_with_exact_offsets(path: Path) -> None:
 
 
 def test_corpus_has_the_expected_docx_files() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
     assert len(corpus_docx()) == 6
 
 

@@ -84,7 +84,7 @@ def test_bundled_rules_compile_and_find_the_same_on_first_use_as_compiled_up_fro
     patterns += [p for g in lazy.gaps for p in (*g.headings, *g.mentions)] + [lazy.mitigations, lazy.staging]
     assert patterns and all(isinstance(p, LazyPattern) for p in patterns)
     assert all(p.compiled.pattern == p.pattern for p in patterns)  # every bundled pattern is a valid regex
-    docs = [paths.sample_prd(), *corpus_files("*.md")]  # the corpus adds real documents when it is there
+    docs = [paths.sample_prd(), *corpus_files("*.md")]  # and the corpus's real documents
     def shown(result: CheckResult) -> list[dict]:
         return [f.model_dump(mode="json", exclude={"created_at"}) for f in result.findings]
 

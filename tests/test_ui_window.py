@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QTextCursor
 from PySide6.QtTest import QTest
 
-from conftest import CORPUS, SAMPLE
+from conftest import SAMPLE
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, Status
 from doccritic.ui.findings_model import NOT_PLACED, FindingsModel
 from doccritic.ui.main_window import MainWindow
@@ -288,10 +288,8 @@ def test_source_file_untouched_until_saved(qtbot, window, tmp_path):
     assert doc.read_text(encoding="utf-8") == "# Draft\n\nText.\n"
 
 
-def test_docx_opens_for_review_only(qtbot, window):
-    path = CORPUS / "word-sample-comment-footnote-endnote-deletions.docx"
-    if not path.exists():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
+def test_docx_opens_for_review_only(qtbot, window, corpus):
+    path = corpus / "word-sample-comment-footnote-endnote-deletions.docx"
     open_doc(qtbot, window, path)
     assert window.editor.isReadOnly()
     assert not window.save_action.isEnabled()
