@@ -236,3 +236,84 @@ def test_a_debate_turn_cut_at_max_tokens_is_marked_not_saved_as_complete():
     assert failed.failure.kind is FailureKind.MAX_TOKENS and "length limit" in failed.failure.message
     assert debate.turns[0].status == "interrupted" and debate.turns[0].text == "The notice does not ma"
     assert of(events, DebateIdle)[0].reason == "interrupted"  # Retry is offered, nothing more runs
+
+
+# secrets never leave through a server's message -------------------------------------------------------------------
+
+ECHO = ("Invalid request from key sk-test-secret (also sk-ant-api03-abcdefghijkl); Authorization: Bearer "
+        "abcdef0123456789; api_key=zz9plural")
+
+
+def test_a_server_message_that_echoes_a_key_is_redacted_before_the_user_sees_it():
+    with FakeMessagesAPI() as api:
+        api.script(Reply.error(400, "invalid_request_error", ECHO))
+        _, _, events, _ = run_panel(api, [STAFF])
+    message = of(events, CriticFailed)[0].failure.message
+    assert message.startswith("The API refused the request (400): Invalid request from key [redacted]")
+    for secret in ("sk-test-secret", "sk-ant-api03", "abcdef0123456789", "zz9plural"):
+        assert secret not in message
+
+
+def test_review_on_the_command_line_never_prints_or_writes_an_echoed_key(monkeypatch, capsys, tmp_path):
+    from doccritic import cli
+
+    doc = tmp_path / "prd.md"
+    doc.write_text(DOC_TEXT, encoding="utf-8")
+    out = tmp_path / "review.json"
+    with FakeMessagesAPI() as api:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-secret-key")
+        api.script(Reply.error(400, "invalid_request_error", ECHO.replace("sk-test-secret", "sk-test-secret-key")))
+        cli.main(["review", str(doc), "--personas", "staff-engineer", "--format", "json", "--base-url",
+                  api.base_url, "--out", str(out)])
+    shown = capsys.readouterr()
+    saved = out.read_text(encoding="utf-8")
+    assert "(400)" in shown.err and "(400)" in saved  # the reason is there, without the key
+    for where in (shown.out, shown.err, saved):
+        for secret in ("sk-test-secret-key", "sk-ant-api03", "abcdef0123456789", "zz9plural"):
+            assert secret not in where
+
+
+# commands reach a debate or a run at any moment after it starts ------------------------------------------------
+
+
+def test_a_debate_stopped_right_after_it_starts_sends_at_most_one_request(qtbot):
+    from doccritic.ui.critic_runner import CriticRunner
+
+    runner = CriticRunner()
+    debate = new_debate("Ship auto-charge to all", "staff-engineer", "skeptical-exec", model="claude-sonnet-4-6",
+                        rounds=2)
+    try:
+        with FakeMessagesAPI() as api:
+            api.script(Reply.text("We ship to all users on day one, which is the risk.", chunk_chars=4,
+                                  tokens_per_second=40))
+            conn = Connection(api_key="sk-test", base_url=api.base_url)
+            idle = []
+            runner.debate_event.connect(lambda _id, e: idle.append(e) if isinstance(e, DebateIdle) else None)
+            debate_id = runner.start_debate(conn, parse_markdown(DOC_TEXT), debate,
+                                            {"staff-engineer": STAFF, "skeptical-exec": EXEC})
+            runner.debate_command(debate_id, "stop")  # at once: before the engine session exists
+            qtbot.waitUntil(lambda: bool(idle), timeout=10_000)
+            sent = messages(api)
+    finally:
+        runner.shutdown()
+    assert idle[0].reason == "stopped" and len(sent) <= 1 and len(idle[0].debate.turns) <= 1
+
+
+def test_a_run_cancelled_right_after_it_starts_reports_every_critic_stopped(qtbot):
+    from doccritic.claude.events import PanelDone
+    from doccritic.ui.critic_runner import CriticRunner
+
+    runner = CriticRunner()
+    try:
+        with FakeMessagesAPI() as api:
+            api.script(Reply.json(GOOD, chunk_chars=4, tokens_per_second=40))
+            done = []
+            runner.panel_event.connect(lambda _id, e: done.append(e) if isinstance(e, PanelDone) else None)
+            run_id = runner.start_panel(Connection(api_key="sk-test", base_url=api.base_url),
+                                        parse_markdown(DOC_TEXT), [STAFF, EXEC], PanelSettings())
+            runner.cancel(run_id)
+            qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+    finally:
+        runner.shutdown()
+    assert all(r.status is CriticStatus.CANCELLED for r in done[0].results)
+    assert not runner.running()

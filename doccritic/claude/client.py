@@ -126,6 +126,9 @@ class Connection:
         import anthropic
         import httpx2
 
+        from doccritic.claude.failures import remember_secret
+
+        remember_secret(self.api_key)
         kwargs: dict[str, Any] = {
             "api_key": self.api_key or "no-key",
             "timeout": httpx2.Timeout(self.read_timeout, connect=self.connect_timeout),

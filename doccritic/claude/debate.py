@@ -23,7 +23,7 @@ from doccritic.claude.config import Backend
 from doccritic.claude.failures import Failure, FailureKind
 from doccritic.claude.policy import RetryPolicy
 from doccritic.claude.pricing import PriceTable, Usage, load_prices
-from doccritic.claude.prompts import document_block, template
+from doccritic.claude.prompts import document_block, fence_safe, template
 from doccritic.claude.retry import Attempts, Hooks
 from doccritic.claude.streamparse import FindingStream
 from doccritic.core.anchoring import anchor_quote
@@ -334,8 +334,12 @@ class DebateSession:
 
     # requests --------------------------------------------------------------------------------
     def _system(self) -> list[dict[str, Any]]:
-        return [{"type": "text", "text": template("debate-system").template},
-                document_block(self.doc, cache=self.backend.caching)]
+        """The same fenced document block the critics send first (read from the cache they wrote), then the
+        debate instructions."""
+        instructions: dict[str, Any] = {"type": "text", "text": template("debate-system").template}
+        if self.backend.caching:
+            instructions["cache_control"] = {"type": "ephemeral"}
+        return [document_block(self.doc, cache=self.backend.caching), instructions]
 
     def _setup_block(self) -> str:
         d = self.debate
@@ -345,7 +349,8 @@ class DebateSession:
         else:
             pro_pos = "Argue FOR the motion: defend the draft's position."
             con_pos = "Argue AGAINST the motion: attack the draft's position."
-        focus = f"The debate is about this passage or finding: {d.focus}\n" if d.focus else ""
+        focus = ("The debate is about this passage or finding of the draft:\n"
+                 f"<passage>{fence_safe(d.focus)}</passage>\n" if d.focus else "")
         return template("debate-setup").substitute(
             motion=d.motion, focus=focus, pro_brief=pro.brief().strip(), pro_position=pro_pos,
             con_brief=con.brief().strip(), con_position=con_pos)

@@ -227,12 +227,33 @@ def _body_type(exc: anthropic.APIStatusError) -> str | None:
 
 
 def _api_message(exc: anthropic.APIStatusError) -> str:
+    """The server's own words, redacted: an endpoint that echoes the key must not put it on screen or in a file."""
     body = getattr(exc, "body", None)
     if isinstance(body, dict):
         err = body.get("error", body)
         if isinstance(err, dict) and isinstance(err.get("message"), str):
-            return err["message"]
-    return getattr(exc, "api_message", None) or ""
+            return redact(err["message"])
+    return redact(getattr(exc, "api_message", None) or "")
+
+
+_SECRETS: set[str] = set()
+_TOKEN = re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}|(?i:\bbearer)\s+[A-Za-z0-9._~+/=\-]{6,}")
+_LABELLED = re.compile(r"(?i)\b((?:x-)?api[-_ ]?key|authorization|(?:auth|access|bearer)[-_ ]?token|password|secret)"
+                       r"([\"']?\s*[:=]\s*[\"']?)([^\s\"',;}]{6,})")
+
+
+def remember_secret(value: str | None) -> None:
+    """A key this process uses: redacted wherever it would otherwise be shown."""
+    if value and len(value) >= 8:
+        _SECRETS.add(value)
+
+
+def redact(text: str) -> str:
+    """``text`` without the keys in use, anything shaped like an API key or bearer token, or labelled as a secret."""
+    for secret in _SECRETS:
+        text = text.replace(secret, "[redacted]")
+    text = _TOKEN.sub("[redacted]", text)
+    return _LABELLED.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
 
 
 def retry_delay(failure: Failure, attempt: int, *, max_wait: float = 60.0) -> float | None:

@@ -1,13 +1,18 @@
 """Critic requests, built so that every persona shares one byte-identical, cacheable prefix.
 
-Order matters for prompt caching (the API caches tools -> system -> messages up to a breakpoint): the
-persona-independent instructions, then the document with ``cache_control``, are identical for every
-persona and every run on the same text; only the short persona message after the breakpoint differs.
+Order matters for prompt caching (the API caches tools -> system -> messages up to a breakpoint) and for
+reading: the fenced document comes first (Anthropic's long-context guidance puts long documents above the
+instructions and the question), then the persona-independent instructions. Both carry ``cache_control``:
+they are identical for every persona and every run on the same text, and the document block alone is the
+same for critics and debates, so a debate reads the document from the cache the critics wrote. Only the
+short persona message after the breakpoints differs. Everything taken from the draft (its text, title and
+section names) sits inside the fence, and anything that looks like the fence's own tag is defused.
 Templates live in ``resources/prompts`` so they can be tuned without touching code.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from string import Template
@@ -45,13 +50,16 @@ class CriticRequest:
 
 def shared_prefix(doc: Document, *, max_findings: int = DEFAULT_MAX_FINDINGS, cache: bool = True,
                   section: tuple[str, int, int] | None = None) -> list[dict]:
-    """System blocks every persona sends: instructions, then the fenced document (the cache breakpoint).
+    """System blocks every persona sends: the fenced document, then the instructions (both cache breakpoints).
 
     With ``section`` (title, start, end) only that part of the document is sent: a section review is
     what makes a document too long for the model reviewable at all, and it costs less.
     """
-    instructions = template("critic-system").substitute(max_findings=max_findings)
-    return [{"type": "text", "text": instructions}, document_block(doc, cache=cache, section=section)]
+    instructions: dict[str, Any] = {"type": "text", "text": template("critic-system").substitute(
+        max_findings=max_findings)}
+    if cache:
+        instructions["cache_control"] = {"type": "ephemeral"}
+    return [document_block(doc, cache=cache, section=section), instructions]
 
 
 def document_block(doc: Document, *, cache: bool = True, section: tuple[str, int, int] | None = None) -> dict:
@@ -63,7 +71,7 @@ def document_block(doc: Document, *, cache: bool = True, section: tuple[str, int
         text, words = doc.text[start:end], len(doc.text[start:end].split())
         title = f"{title}, section “{name}” only"
     block: dict[str, Any] = {"type": "text", "text": template("critic-document").substitute(
-        title=title, word_count=words, text=_fence_safe(text))}
+        title=fence_safe(" ".join(title.split())), word_count=words, text=fence_safe(text))}
     if cache:
         block["cache_control"] = {"type": "ephemeral"}
     return block
@@ -79,10 +87,9 @@ def critic_request(
     cache: bool = True,
 ) -> CriticRequest:
     """``section`` names the part under review; with its ``span`` only that part is sent."""
-    scope = (
-        f'Review only the section "{section}"; it is all of the document you have. Quote only from it.\n'
-        if section
-        else ""
+    scope = (  # the section's name is in the fenced title: nothing from the draft outside the fence
+        "Review only the section named in the document's title; it is all of the document you have. "
+        "Quote only from it.\n" if section else ""
     )
     persona_text = template("critic-persona").substitute(
         persona_id=persona.id, brief=persona.brief().strip(), scope=scope, max_findings=max_findings
@@ -94,6 +101,10 @@ def critic_request(
     )
 
 
-def _fence_safe(text: str) -> str:
-    """Keep the draft from closing the fence it sits in (a ``</document>`` inside it would end the data)."""
-    return text.replace("</document>", "</ document>").replace("<document>", "< document>")
+_FENCE_TAG = re.compile(r"<(\s*/?\s*(?:document|title|passage)\b[^<>]*)>", re.IGNORECASE)
+
+
+def fence_safe(text: str) -> str:
+    """Keep draft text from opening or closing the fence it sits in: ``</document>``, ``</DOCUMENT >``,
+    ``< / document>`` and the like (any case, any spacing) become ``&lt;…&gt;``, which no reader takes for a tag."""
+    return _FENCE_TAG.sub(r"&lt;\1&gt;", text)
