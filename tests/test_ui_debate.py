@@ -187,3 +187,17 @@ def test_auto_scroll_follows_new_text_until_the_reader_scrolls_up(qtbot, window,
     assert bar.value() == 0  # ...and the view stayed where the reader is
     with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT):
         pass
+
+
+def test_a_turn_cut_at_the_length_limit_offers_continue_which_finishes_it(qtbot, window, api):
+    script(api, eng=[Reply.text(turn(1)), Reply.text("The notice does not ma", stop_reason="max_tokens"),
+                     Reply.text("tter unless customers can opt out.")])
+    start(qtbot, window, reason="interrupted")
+    view = window.debates.view
+    assert "interrupted: The turn was cut at the length limit" in transcript(window)
+    assert view.buttons["continue_last"].isVisibleTo(view) and view.buttons["retry"].isVisibleTo(view)
+    with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT, check_params_cb=lambda r: r == "finished"):
+        view.buttons["continue_last"].click()
+    third = window.debates.current.turns[2]
+    assert third.status == "complete" and third.text == "The notice does not ma tter unless customers can opt out."
+    assert any("Your turn so far:\nThe notice does not ma" in r.text for r in api.journal)  # asked to carry on

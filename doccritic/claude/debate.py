@@ -128,6 +128,7 @@ class DebateSession:
         self._current: asyncio.Task[None] | None = None
         self._queue: asyncio.Queue[DebateEvent] = asyncio.Queue()
         self._summary_wanted = False
+        self._continuing = False
 
     # commands (call on the session's loop) ---------------------------------------------------
     def pause(self) -> None:
@@ -167,6 +168,13 @@ class DebateSession:
             self.debate.turns.pop()
         self._stopped = False
 
+    def continue_last(self) -> None:
+        """Finish an interrupted last turn (cut at the length limit, say) from where it stopped: its text is kept
+        and the speaker carries on, instead of writing the turn again as ``retry`` does."""
+        if self.debate.turns and self.debate.turns[-1].status == "interrupted" and self.debate.turns[-1].text:
+            self._continuing = True
+        self._stopped = False
+
     def request_summary(self) -> None:
         """Sum up now, even before all rounds are spoken."""
         self._summary_wanted = True
@@ -198,12 +206,16 @@ class DebateSession:
                 self._queue.put_nowait(DebateIdle(self.debate, "paused"))
                 return
             turns = self.debate.turns
+            resume = None
             if turns and turns[-1].status == "interrupted":
-                reason = "interrupted"
+                if not self._continuing:
+                    reason = "interrupted"
+                    break
+                self._continuing = False
+                resume = turns.pop()
+            elif len(turns) >= self.debate.planned_turns:
                 break
-            if len(turns) >= self.debate.planned_turns:
-                break
-            self._current = asyncio.create_task(self._turn(len(turns) + 1))
+            self._current = asyncio.create_task(self._turn(len(turns) + 1, resume))
             try:
                 await self._current
             except asyncio.CancelledError:
@@ -221,21 +233,23 @@ class DebateSession:
         """A persona's own model speaks its turns (as it reviews with it); else the debate's model."""
         return getattr(self.personas.get(speaker), "model", None) or self.debate.model
 
-    async def _turn(self, index: int) -> None:
+    async def _turn(self, index: int, resume: Turn | None = None) -> None:
+        """Speak turn ``index``; with ``resume`` (the same turn, cut short) carry on from its text."""
         debate = self.debate
         speaker = debate.speaker_for(index)
         turn = Turn(index=index, speaker=speaker, side=debate.side_of(speaker))
         model = self.model_of(speaker)
+        so_far = resume.text.rstrip() + " " if resume is not None else ""
 
         def attempt(_: int) -> None:
-            turn.text = ""
+            turn.text = so_far
             self._queue.put_nowait(TurnStarted(index, speaker))
 
         tries = Attempts(
-            self.client, lambda: self._turn_params(index, model), self.backend, self.policy,
+            self.client, lambda: self._turn_params(index, model, so_far=so_far.strip()), self.backend, self.policy,
             Hooks(on_text=lambda delta: self._delta(turn, delta), on_attempt=attempt,
                   on_wait=lambda message, _: self._queue.put_nowait(TurnWaiting(index, message)),
-                  produced=lambda: bool(turn.text.strip())),
+                  produced=lambda: len(turn.text.strip()) > len(so_far.strip())),
             model=model, optional=("cache_control",), key_source=self.key_source)
         try:
             failure = await tries.run()
@@ -371,7 +385,7 @@ class DebateSession:
             blocks[-1]["cache_control"] = {"type": "ephemeral"}
         return blocks
 
-    def _turn_params(self, index: int, model: str | None = None) -> dict[str, Any]:
+    def _turn_params(self, index: int, model: str | None = None, so_far: str = "") -> dict[str, Any]:
         d = self.debate
         speaker = self.personas[d.speaker_for(index)]
         previous = d.turns[-1] if d.turns else None
@@ -383,6 +397,10 @@ class DebateSession:
                            "given you new evidence or a better argument, say so with \"I concede\".")
         if d.interjections and d.interjections[-1].after_turn >= len(d.turns):
             instruction += " The moderator has just spoken: address what they said."
+        if so_far:
+            instruction = ("Your turn was cut off before you finished. What you had written is below; carry on from "
+                           "exactly where it stops, without repeating any of it, and finish briefly.\n"
+                           f"Your turn so far:\n{so_far}")
         content = [{"type": "text", "text": self._setup_block()}, *self._transcript_blocks(len(d.turns)),
                    {"type": "text", "text": template("debate-turn").substitute(
                        speaker_name=speaker.name, index=index, total=d.planned_turns, words=d.turn_words,

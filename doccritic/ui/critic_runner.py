@@ -161,7 +161,8 @@ class CriticRunner(QObject):
         return debate_id
 
     def debate_command(self, debate_id: int, command: str, *args: Any) -> None:
-        """pause, resume, stop, interject(text), another_round, regenerate_last, retry, request_summary; the
+        """pause, resume, stop, interject(text), another_round, regenerate_last, retry, continue_last,
+        request_summary; the
         ones that need more turns start another pass when the debate was idle."""
         entry = self._debates.get(debate_id)
         if entry is None or self._loop is None:
@@ -177,7 +178,7 @@ class CriticRunner(QObject):
 
     def _apply(self, debate_id: int, entry: _DebateEntry, command: str, args: tuple[Any, ...]) -> None:
         getattr(entry.session, command)(*args)
-        if command in ("resume", "another_round", "regenerate_last", "retry", "request_summary") and \
+        if command in ("resume", "another_round", "regenerate_last", "retry", "continue_last", "request_summary") and \
                 debate_id not in self._debate_passes and self._debates.get(debate_id) is entry:
             self._debate_passes[debate_id] = self._loop.create_task(self._debate_pass(debate_id))
 

@@ -87,6 +87,7 @@ class DebateView(QWidget):
             ("stop", "Stop", "Stop now; the turn being written is kept, marked as stopped"),
             ("another_round", "Another round", "One more turn each"),
             ("regenerate_last", "Regenerate last", "Write the last turn again"),
+            ("continue_last", "Continue", "Finish the interrupted turn from where it stopped"),
             ("retry", "Retry", "Run the interrupted turn again"),
             ("request_summary", "Sum up", "Ask the referee for a summary now"),
         ):
@@ -146,6 +147,7 @@ class DebateView(QWidget):
         self.buttons["another_round"].setEnabled(has and not self.running and not interrupted)
         self.buttons["regenerate_last"].setEnabled(has and not self.running and bool(d.turns))
         self.buttons["retry"].setVisible(bool(unfinished) and not self.running)
+        self.buttons["continue_last"].setVisible(bool(interrupted) and bool(d.turns[-1].text) and not self.running)
         self.buttons["request_summary"].setEnabled(has and not self.running and bool(d.turns))
         self.interject.setEnabled(has)
         self.send.setEnabled(has)

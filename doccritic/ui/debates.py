@@ -131,7 +131,8 @@ class DebatesController(QObject):
         if d is None:
             return
         if self._run_id is None:  # a debate from an earlier session: continue it on a fresh session
-            if name not in ("another_round", "regenerate_last", "retry", "request_summary", "interject", "resume"):
+            if name not in ("another_round", "regenerate_last", "retry", "continue_last", "request_summary",
+                            "interject", "resume"):
                 return
             self._restart(d)
         if name == "interject":
@@ -146,7 +147,7 @@ class DebatesController(QObject):
         elif name == "another_round":
             d.rounds += 1
             d.summary = None
-        if name in ("resume", "another_round", "regenerate_last", "retry", "request_summary"):
+        if name in ("resume", "another_round", "regenerate_last", "retry", "continue_last", "request_summary"):
             self.view.show_debate(d, running=True)
         assert self._run_id is not None
         self.runner.debate_command(self._run_id, name, *args)
@@ -196,8 +197,8 @@ class DebatesController(QObject):
             d.turns = [t for t in d.turns if t.index != turn.index] + [turn]
             self.view.turn_ended(turn)
             if isinstance(event, ev.TurnFailed):
-                self.view.set_status(f"Turn {turn.index} interrupted: {event.failure.message} Its text is kept; "
-                                     "Retry runs it again.")
+                more = " Continue finishes it, Retry writes it again." if turn.text else " Retry runs it again."
+                self.view.set_status(f"Turn {turn.index} interrupted: {event.failure.message} Its text is kept;{more}")
         elif isinstance(event, ev.SummaryStarted):
             from doccritic.core.debates import Summary
 
