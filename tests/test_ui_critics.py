@@ -159,6 +159,21 @@ def test_settings_dialog_puts_the_key_in_the_keyring_and_nothing_in_settings(qtb
     assert panel_settings(window.settings).exact_estimate
 
 
+def test_wait_for_data_is_a_setting_the_next_run_uses(qtbot, window):
+    from doccritic.ui.critics import connection
+    from doccritic.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.settings, window.critics.runner, window)
+    qtbot.addWidget(dialog)
+    assert dialog.read_timeout.value() == 90  # the default, in seconds
+    dialog.read_timeout.setValue(30)
+    dialog.accept()
+    assert connection(window.settings).read_timeout == 30.0
+    again = SettingsDialog(window.settings, window.critics.runner, window)
+    qtbot.addWidget(again)
+    assert again.read_timeout.value() == 30
+
+
 def test_persona_editor_creates_edits_and_deletes_personas(qtbot, window):
     from doccritic.core.personas import load_personas
     from doccritic.ui.persona_editor import PersonaEditor
@@ -319,3 +334,28 @@ def test_persona_editor_asks_before_dropping_unsaved_changes(qtbot, window):
     assert not editor.result()  # cancelled: still open, edits kept
     editor.done_editing()
     assert editor.result() and load_personas().get(editor.f_id.text()).tone == "Short and sharp."
+
+
+def test_closing_the_window_mid_run_keeps_the_findings_already_written(qtbot, window, api):
+    from doccritic.claude.events import FindingFound
+
+    api.script(Reply.json(answer(QUOTES[0], QUOTES[1], QUOTES[2]), chunk_chars=20, tokens_per_second=60))
+    closed = []
+
+    def close_on_first_finding(_run_id, event):  # connected after the window's own handler: its batch is unsent
+        if isinstance(event, FindingFound) and not closed:
+            closed.append(event.finding.quote)
+            window.close()
+
+    window.critics.runner.panel_event.connect(close_on_first_finding)
+    window.critics.panel.set_checked({"staff-engineer"})
+    QTest.mouseClick(window.critics.panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(closed) and not window.isVisible(), timeout=TIMEOUT)
+    again = MainWindow()
+    try:
+        with qtbot.waitSignal(again.document_ready, timeout=TIMEOUT):
+            again.open_path(SAMPLE)
+        assert closed[0] in [again.editor.span_text(f.id) for f in critic_findings(again)]
+    finally:
+        again.close()
+        again.runner.wait(5000)

@@ -12,10 +12,10 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from doccritic.claude.client import Connection
+from doccritic.claude.client import DEFAULT_READ_TIMEOUT, Connection
 from doccritic.claude.config import Estimate, PanelSettings, panel_settings_from
 from doccritic.claude.events import (
     CriticDone,
@@ -57,8 +57,17 @@ def panel_settings(settings: QSettings) -> PanelSettings:
                                 if settings.value(f"claude/{k}") is not None})
 
 
+def read_timeout(settings: QSettings) -> float:
+    """Seconds an open stream may stay silent before a try is given up (Settings → Wait for data)."""
+    try:
+        return max(1.0, float(settings.value("claude/read_timeout", DEFAULT_READ_TIMEOUT) or DEFAULT_READ_TIMEOUT))
+    except (TypeError, ValueError):
+        return DEFAULT_READ_TIMEOUT
+
+
 def connection(settings: QSettings) -> Connection:
-    return Connection.from_environment(str(settings.value("claude/base_url", "") or "") or None)
+    return Connection.from_environment(str(settings.value("claude/base_url", "") or "") or None,
+                                       read_timeout=read_timeout(settings))
 
 
 class CriticsController(QObject):
@@ -237,7 +246,12 @@ class CriticsController(QObject):
         return self._run_id is not None
 
     def shutdown(self) -> None:
+        """Stop every run and keep what was paid for: findings the engine already sent, still queued for this
+        thread or waiting for the next batch, land in the model before the window saves the review."""
         self.runner.shutdown()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
+        self._flush_timer.stop()
+        self._flush()
 
     def _task_failed(self, request_id: int, message: str) -> None:
         """An estimate or a run could not even start (e.g. a broken price table): say why, unlock Run."""

@@ -379,14 +379,14 @@ class MainWindow(FileActions, DecisionActions, ClaudeActions, MenuActions, QMain
         self.settings.sync()
         self.runner.cancel("load")
         self.runner.cancel("checks")
+        if self._debates is not None:
+            self._debates.stop_all()
+        if self._critics is not None:  # first: a run stopped now still hands over its findings to be saved
+            self._critics.shutdown()
         if self._save_timer.isActive():
             self._save_timer.stop()
             self._save_review()
         self.runner.wait(3000)
-        if self._debates is not None:
-            self._debates.stop_all()
-        if self._critics is not None:
-            self._critics.shutdown()
         if self.store is not None:
             self.store.close()
             self.store = None

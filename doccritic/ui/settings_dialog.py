@@ -34,7 +34,7 @@ from doccritic.claude.client import (
     set_api_key,
 )
 from doccritic.ui.critic_runner import CriticRunner
-from doccritic.ui.critics import panel_settings
+from doccritic.ui.critics import panel_settings, read_timeout
 
 EFFORTS = ("", "low", "medium", "high", "xhigh", "max")
 
@@ -109,8 +109,13 @@ class SettingsDialog(QDialog):
         form.addRow("Findings per critic", self.max_findings)
         self.budget = QDoubleSpinBox(minimum=0.0, maximum=1000.0, decimals=2, singleStep=0.25, prefix="$ ")
         self.budget.setSpecialValueText("no cap")
-        self.budget.setToolTip("Critics whose estimated cost would go over this are not started")
+        self.budget.setToolTip("Critics are not started past this estimate, and are stopped (their findings kept) "
+                               "once what the run has actually spent reaches it")
         form.addRow("Budget per run", self.budget)
+        self.read_timeout = QSpinBox(minimum=10, maximum=900, suffix=" s", singleStep=15)
+        self.read_timeout.setToolTip("How long an answer may go silent before the try is given up and retried; "
+                                     "after 15 s of silence the critic's row says it is still waiting")
+        form.addRow("Wait for data", self.read_timeout)
         self.exact_estimate = QCheckBox("Exact cost estimate (sends the document to count its tokens)")
         self.exact_estimate.setToolTip("Before you confirm a run, the endpoint counts the prompt's tokens. Off: "
                                        "doccritic estimates them itself and nothing is sent until you confirm.")
@@ -126,6 +131,7 @@ class SettingsDialog(QDialog):
         self.concurrent.setValue(s.max_concurrent)
         self.max_findings.setValue(s.max_findings)
         self.budget.setValue(s.budget_usd or 0.0)
+        self.read_timeout.setValue(round(read_timeout(self.settings)))
         self.exact_estimate.setChecked(s.exact_estimate)
         self._show_key_state()
 
@@ -237,6 +243,7 @@ class SettingsDialog(QDialog):
         s.setValue("claude/max_concurrent", self.concurrent.value())
         s.setValue("claude/max_findings", self.max_findings.value())
         s.setValue("claude/budget_usd", self.budget.value())
+        s.setValue("claude/read_timeout", self.read_timeout.value())
         s.setValue("claude/exact_estimate", "true" if self.exact_estimate.isChecked() else "false")
         s.sync()
         super().accept()
