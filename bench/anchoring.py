@@ -37,7 +37,8 @@ A perturbed quote that is itself repeated that way ("Test Plan", a TOC link's te
 heading), or that is verbatim text elsewhere, is left out of its class and counted in the header.
 Quotes are drawn with a fixed seed; half of the non-duplicate quotes get the section hint (``within``)
 the critic would give. Each document's normalized text is built once, untimed, before its quotes are
-timed (a review anchors dozens of quotes against one text). It always exits 0.
+timed (a review anchors dozens of quotes against one text). It always exits 0, unless ``--timeout``
+(default 300 s; the whole run takes a few seconds) ends it: exit 124.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import harness  # bench/harness.py, beside this script
 
 from doccritic.core.anchoring import Placement, anchor_quote
 from doccritic.core.document import BlockKind, Document
@@ -560,7 +563,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-class", type=int, default=250, help="quotes per perturbation (default 250)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--show", type=int, default=5, help="print this many failed quotes (default 5)")
+    harness.add_timeout_option(parser, default=300)
     args = parser.parse_args(argv)
+    harness.install_timeout(args.timeout, "bench/anchoring.py")
+    print(harness.load_line("start"), flush=True)
     t0 = time.perf_counter()
     docs = load_corpus()
     cases, skipped, pools = build_cases(docs, args.per_class, args.seed)
@@ -572,6 +578,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"left out (the perturbed quote is repeated, or verbatim text elsewhere): {left}")
     print()
     report(results, docs, args.show)
+    print(harness.load_line("end"))
     return 0
 
 

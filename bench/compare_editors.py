@@ -8,7 +8,7 @@ from the interpreter named by DOCCRITIC_PYTHON (its own venv), in the same inter
     python3 -m venv bench/compare-venv
     bench/compare-venv/bin/pip install novelwriter retext "PySide6-Essentials>=6.8,<6.12"
     DOCCRITIC_PYTHON=.venv/bin/python QT_QPA_PLATFORM=offscreen \
-        bench/compare-venv/bin/python bench/compare_editors.py [N]
+        bench/compare-venv/bin/python bench/compare_editors.py [N] [--timeout SECONDS]
 
 doccritic is timed like ``bench/ui_speed.py`` times it: to the first event-loop turn after the
 sample PRD is shown with its offline checks (``document_ready``), through the real entry point
@@ -18,7 +18,9 @@ Each sample is a fresh subprocess, timed from just before Popen to the first
 event-loop turn after the main window's show() (QTimer.singleShot(0, done),
 where done prints time.time() and calls os._exit(0)).  One untimed warm-up
 round first (fills the PYTHONPYCACHEPREFIX .pyc cache and the OS page cache),
-then N interleaved rounds (order rotated every round).
+then N interleaved rounds (order rotated every round). Each sample gives up after 120 s; --timeout
+(default 900 s) ends the whole comparison (exit 124), its children with it. The load average is printed
+at the start and the end.
 """
 import os
 import shutil
@@ -156,12 +158,14 @@ def run_one(name):
     )
     for d in ("home", "config", "data", "cache", "run"):
         os.makedirs(os.path.join(tmp, d), mode=0o700)
+    import harness  # here, not at the top: the children must not pay for its imports
+
     python = DOCCRITIC_PY if name == "doccritic" else PY
     cmd = [python, os.path.abspath(__file__), "--child"] + VARIANTS[name]
     t0 = time.time()
-    p = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True,
-                         start_new_session=True)
+    p = harness.track(subprocess.Popen(cmd, env=env, cwd=tmp, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True,
+                                       start_new_session=True))
     try:
         out, err = p.communicate(timeout=120)
     finally:
@@ -180,7 +184,17 @@ def run_one(name):
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    import argparse
+
+    import harness  # bench/harness.py: the load average and the whole-run timeout
+
+    ap = argparse.ArgumentParser(description="Cold start: bare PyQt6/PySide6 vs novelWriter, ReText, doccritic")
+    ap.add_argument("n", nargs="?", type=int, default=7, help="timed rounds after the warm-up (default 7)")
+    harness.add_timeout_option(ap, default=900)
+    args = ap.parse_args()
+    harness.install_timeout(args.timeout, "bench/compare_editors.py")
+    print(harness.load_line("start"), flush=True)
+    n = args.n
     names = list(VARIANTS)
     res = {k: [] for k in names}
     for r in range(n + 1):
@@ -201,6 +215,7 @@ def main():
         print(f"{k:<14}{med:8.3f}{mn:8.3f}{med / base:11.2f}{mn / basemin:11.2f}{med / side:13.2f}"
               f"{mn / sidemin:13.2f}")
     print("raw:", {k: [round(x, 3) for x in v] for k, v in res.items()})
+    print(harness.load_line("end"))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ Run from the repository root, in the project's venv (QT_QPA_PLATFORM defaults to
     QT_QPA_PLATFORM=offscreen /work/venv/bin/python bench/ui_speed.py [--words 50000] [--repeat 5]
 
 All in one run, so ratios compare figures taken under the same machine load (median and min over --repeat
-runs after an untimed warm-up; it always exits 0):
+runs after an untimed warm-up; the load average is printed at the start and the end). It exits 0 even when
+a step fails (a measurement, not a gate), except when ``--timeout`` (default 900 s) ends it: exit 124.
 1. cold start: process start -> first event-loop turn with the sample PRD and its checks shown (the real
    ``doccritic`` entry point) vs. a bare PySide6 app (QApplication + empty QMainWindow shown -> first turn);
    fresh subprocesses, throwaway config/data dirs, warm .pyc cache;
@@ -18,7 +19,6 @@ runs after an untimed warm-up; it always exits 0):
 from __future__ import annotations
 
 import argparse
-import itertools
 import math
 import os
 import platform
@@ -32,8 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import harness  # bench/harness.py, beside this script
 import PySide6
-from PySide6.QtCore import QEventLoop, Qt, QTimer, SignalInstance, qInstallMessageHandler
+from PySide6.QtCore import QEventLoop, Qt, QTimer, SignalInstance
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -87,17 +88,12 @@ def wait_for(signal: SignalInstance) -> float:
     return fired
 
 
-class Ticker(QTimer):
+class Ticker(harness.StallMeter):
     """Ticks every 5 ms; the largest gap between ticks is how long the UI thread was blocked."""
 
-    def __init__(self) -> None:
-        super().__init__(interval=5, timerType=Qt.TimerType.PreciseTimer)
-        self.ticks: list[float] = []
-        self.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
-
     def gap(self, start: float, end: float) -> float:
-        points = [start, *(t for t in self.ticks if start < t < end), end]
-        return max(b - a for a, b in itertools.pairwise(points))
+        """The largest gap from ``start`` (counted before the first tick) to ``end``."""
+        return max(gap for gap, _ in self.gaps(start, end))
 
 
 def new_window() -> MainWindow:
@@ -149,9 +145,14 @@ def run_child(code: str, *args: str, pycache: str | None = None) -> tuple[float,
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = pycache
         t0 = time.time()  # sh forks the child: ru_maxrss survives exec, so one exec'd from here reports our peak
-        proc = subprocess.Popen(["/bin/sh", "-c", '"$0" "$@"; exit $?', sys.executable, "-c", code, *args],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        out, err = proc.communicate(timeout=TIMEOUT_S)
+        proc = harness.track(subprocess.Popen(  # its own process group: a timeout kills sh and the child
+            ["/bin/sh", "-c", '"$0" "$@"; exit $?', sys.executable, "-c", code, *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True))
+        try:
+            out, err = proc.communicate(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            harness.kill_children()
+            raise RuntimeError(f"child gave no figure within {TIMEOUT_S:.0f} s") from None
     parts = out.split()
     if proc.returncode != 0 or len(parts) != 2:
         raise RuntimeError(f"child exited {proc.returncode}: {err.strip()[-500:]}")
@@ -260,11 +261,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--only", choices=["cold", "open", "memory"],
                     help="run one step for quicker iterations (open also times keystrokes)")
+    harness.add_timeout_option(ap, default=900)
     args = ap.parse_args(argv)
+    harness.install_timeout(args.timeout, "bench/ui_speed.py")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    qInstallMessageHandler(lambda _m, _c, msg: None if "propagateSizeHints" in msg else print(msg, file=sys.stderr))
+    harness.quiet_qt()
     print(f"Python {sys.version.split()[0]}, PySide6 {PySide6.__version__} on {platform.platform()}, "
           f"{os.cpu_count()} CPUs, Qt platform {os.environ['QT_QPA_PLATFORM']}; repeat={args.repeat}")
+    print(harness.load_line("start"), flush=True)
     sys.path.insert(0, str(BENCH))
     import check_speed  # here, not at the top: it loads python-docx, which the memory child must not
 
@@ -292,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         window.editor.document().setModified(False)  # no "save changes?" dialog on close
         window.close(), window.runner.wait(5000)
     print_table(rows)
+    print(harness.load_line("end"))
     return 0
 
 
