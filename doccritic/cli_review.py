@@ -1,23 +1,34 @@
 """``doccritic review``: the critic panel from a terminal, on the same engine as the window.
 
-Progress goes to stderr as it happens, findings to stdout (text like ``check``, or review JSON).
-Exit 0 when the panel ran; 1 when ``--fail-on`` trips; 2 for bad input; 3 when no critic could reach
-the API (authentication, connection or API failure), with one sentence saying why.
+Progress goes to stderr as it happens, findings to stdout (text like ``check``, or review JSON). Exit codes:
+
+- 0: at least one critic completed (status done); partial and failed critics are named on stderr.
+- 1: ``--fail-on`` tripped (only ever when a critic completed).
+- 2: bad input: an unreadable file, an unknown persona or section, a bad flag, or a document too long for
+  the model (only when *every* critic failed for that reason: the fix is ``--section``).
+- 3: no critic completed, whatever the reasons (key, connection, a refused request, an unreadable, cut or
+  refused answer, the budget): a partial critic does not count. A closing sentence on stderr names each
+  critic and why, and ``--fail-on`` cannot pass such a run.
+- 130: stopped by Ctrl-C or SIGTERM. What the critics wrote so far (finished and partial) is still printed
+  and written to ``--out``: it was paid for. A second signal quits at once without them.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from doccritic.core.errors import DoccriticError
+from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.findings import Finding, Severity
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_API = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_API, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+SIGNAL_NAMES = {"SIGINT": "Ctrl-C", "SIGTERM": "SIGTERM"}
 
 
 def add_parser(sub: Any) -> None:
@@ -25,7 +36,10 @@ def add_parser(sub: Any) -> None:
         "review",
         help="run the Claude critic panel (needs an API key or an Anthropic-compatible endpoint)",
         description="Several critic personas review FILE at once. Progress on stderr, findings on stdout. "
-        "Exit 0 when done, 1 when --fail-on trips, 2 on bad input, 3 when the API cannot be used.",
+        "Exit 0 when at least one critic completed, 1 when --fail-on trips, 2 on bad input (or a document "
+        "too long for every critic), 3 when no critic completed (API or model failures; a closing sentence "
+        "says why), 130 when stopped by Ctrl-C or SIGTERM (the findings so far are still printed and written "
+        "to --out).",
     )
     review.add_argument("file", type=Path, help="Markdown, .docx, .txt or .rst file")
     review.add_argument("--personas", help="comma-separated persona ids (default: the enabled ones)")
@@ -37,11 +51,24 @@ def add_parser(sub: Any) -> None:
     review.add_argument("--max-cost", type=float, metavar="USD", help="do not start critics beyond this budget")
     review.add_argument("--max-concurrent", type=int, metavar="N",
                         help="critics at once (default: the app's setting, else 4)")
+    review.add_argument("--read-timeout", type=_seconds, metavar="SECONDS",
+                        help="silence allowed inside a stream before the try is given up and retried "
+                        "(default: the app's setting, else 90)")
     review.add_argument("--base-url", help="Anthropic-compatible endpoint (default: ANTHROPIC_BASE_URL or the API)")
     review.add_argument(
         "--fail-on", choices=[s.value for s in reversed(Severity)], help="exit 1 if any finding is this severe"
     )
     review.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("use a number of seconds between 0 and 3600, e.g. 30")
+    return value
 
 
 def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -> int:
@@ -61,7 +88,8 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
         if section_span(doc, args.section) is None:
             titles = ", ".join(f'"{s.title}"' for top in doc.sections for s in top.walk()) or "none"
             raise DoccriticError(f'No section "{args.section}" in {args.file.name} (sections: {titles}).')
-    connection = Connection.from_environment(args.base_url or saved.get("base_url") or None)
+    connection = Connection.from_environment(args.base_url or saved.get("base_url") or None,
+                                             read_timeout=args.read_timeout or _saved_seconds(saved, "read_timeout"))
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
@@ -75,8 +103,17 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
         settings.model = args.model
     if args.effort:
         settings.effort = args.effort
-    findings, results = asyncio.run(_run(connection, doc, personas, settings, args.section, err))
-    return _report(args, doc, findings, results, settings, out, err)
+    run = asyncio.run(_run(connection, doc, personas, settings, args.section, err))
+    return _report(args, doc, run, settings, out, err)
+
+
+def _saved_seconds(saved: dict[str, str], key: str) -> float | None:
+    """A positive number of seconds from settings.ini, or None (the default) when unset or unreadable."""
+    try:
+        value = float(saved.get(key) or 0)
+    except ValueError:
+        return None
+    return value if value > 0 else None
 
 
 def _pick_personas(persona_set: Any, wanted: str | None, err: TextIO) -> list[Any]:
@@ -87,52 +124,168 @@ def _pick_personas(persona_set: Any, wanted: str | None, err: TextIO) -> list[An
         if not chosen:
             raise DoccriticError("No persona is enabled: pass --personas (see `doccritic personas`).")
         return chosen
-    return [persona_set.require(pid) for pid in (p.strip() for p in wanted.split(",")) if pid]
+    ids = [pid for pid in (p.strip() for p in wanted.split(",")) if pid]
+    if not ids:
+        raise DoccriticError("--personas names no persona (see `doccritic personas`).", ErrorKind.INVALID)
+    return [persona_set.require(pid) for pid in ids]
+
+
+@dataclass
+class _Run:
+    """What a panel run left: the finding cards and every critic's result, even when a signal cut it short."""
+
+    findings: list[Finding]
+    results: list[Any]
+    stopped_by: str | None = None  # "Ctrl-C" or "SIGTERM"
 
 
 async def _run(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
-               err: TextIO) -> tuple[list[Finding], list[Any]]:
-    from doccritic.claude.events import CriticDone, CriticFailed, CriticProgress, FindingFound, FindingMerged
+               err: TextIO) -> _Run:
     from doccritic.claude.panel import Panel
 
+    loop = asyncio.get_running_loop()
     client = connection.client()
-    cards: dict[str, Finding] = {}
-    last_progress: dict[str, str] = {}
     try:
-        panel = Panel(client, doc, personas, settings, section=section)
-        async for event in panel.events():
-            pid = getattr(event, "persona_id", "")
-            if isinstance(event, FindingFound | FindingMerged):
-                cards[event.finding.id] = event.finding
-            elif isinstance(event, CriticProgress) and last_progress.get(pid) != event.message:
-                last_progress[pid] = event.message
-                if event.retry_in is not None or event.message != "writing":
-                    print(f"doccritic: {pid}: {event.message}", file=err)
-            elif isinstance(event, CriticDone):
-                r = event.result
-                verdict = f" — {r.verdict}" if r.verdict else ""
-                print(f"doccritic: {pid}: {len(r.findings)} findings in {r.duration:.1f} s, ${r.cost:.4f}{verdict}",
-                      file=err)
-            elif isinstance(event, CriticFailed):
-                r = event.result
-                kept = f" ({len(r.findings)} findings kept)" if r.findings else ""
-                why = f": {event.failure.message}" if event.failure.message else ""
-                print(f"doccritic: {pid}: {r.status.value}{why}{kept}", file=err)
+        panel = Panel(client, doc, personas, settings, section=section, key_source=connection.key_source)
+        stopper = _Stopper(panel, err)
+        stopper.install(loop)
+        progress = _Progress(panel, stopper, err)
+        consumer = asyncio.create_task(progress.consume())
+        try:
+            await asyncio.shield(consumer)
+        except asyncio.CancelledError:  # Ctrl-C where there are no signal handlers (Windows): asyncio.run cancels us
+            if stopper.stopped_by is not None:
+                raise  # torn down after a second signal
+            _uncancel()
+            stopper.stop("SIGINT")
+            await consumer  # the panel ends its critics and says so (PanelDone): nothing is lost
+        finally:
+            stopper.uninstall(loop)
         for note in panel.backend.notes:
             print(f"doccritic: note: {note}", file=err)
-        return sorted(cards.values(), key=Finding.sort_key), panel.results
+        return _Run(sorted(progress.cards.values(), key=Finding.sort_key), panel.results, stopper.stopped_by)
     finally:
         await client.close()
 
 
-def _report(args: argparse.Namespace, doc: Any, findings: list[Finding], results: list[Any], settings: Any,
-            out: TextIO, err: TextIO) -> int:
-    from doccritic.claude.events import CriticStatus
-    from doccritic.claude.failures import FailureKind
+def _uncancel() -> None:
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        task.uncancel()
+
+
+class _Stopper:
+    """Ctrl-C and SIGTERM stop the critics instead of the process, so what they wrote is still reported.
+
+    POSIX only (``loop.add_signal_handler``); on Windows Ctrl-C reaches ``_run`` as a cancellation instead.
+    """
+
+    def __init__(self, panel: Any, err: TextIO) -> None:
+        self.panel, self.err = panel, err
+        self.stopped_by: str | None = None
+        self._previous: dict[signal.Signals, Any] = {}
+
+    def install(self, loop: asyncio.AbstractEventLoop) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous = signal.getsignal(sig)
+            try:
+                loop.add_signal_handler(sig, self.stop, sig.name)
+            except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+                continue
+            self._previous[sig] = previous
+
+    def uninstall(self, loop: asyncio.AbstractEventLoop) -> None:
+        for sig, previous in self._previous.items():
+            loop.remove_signal_handler(sig)
+            if previous is not None:
+                signal.signal(sig, previous)
+        self._previous.clear()
+
+    def stop(self, name: str) -> None:
+        if self.stopped_by is not None:
+            raise KeyboardInterrupt  # the second signal: the user would rather not wait for the report
+        self.stopped_by = SIGNAL_NAMES.get(name, name)
+        print(f"doccritic: {self.stopped_by}: stopping the critics; what they wrote is kept "
+              "(press Ctrl-C again to quit without it).", file=self.err)
+        self.panel.cancel()
+
+
+@dataclass
+class _Progress:
+    """Prints the panel's events on stderr as they arrive and collects the finding cards."""
+
+    panel: Any
+    stopper: _Stopper
+    err: TextIO
+    cards: dict[str, Finding] = field(default_factory=dict)
+    _last: dict[str, str] = field(default_factory=dict)
+    _shown: dict[str, int] = field(default_factory=dict)  # findings announced per critic
+    _thought: set[str] = field(default_factory=set)  # critics whose thinking was announced
+
+    async def consume(self) -> None:
+        async for event in self.panel.events():
+            self.show(event)
+
+    def say(self, pid: str, text: str) -> None:
+        print(f"doccritic: {pid}: {text}", file=self.err)
+
+    def show(self, event: Any) -> None:
+        from doccritic.claude.events import (
+            CriticDone,
+            CriticFailed,
+            CriticProgress,
+            CriticStatus,
+            FindingFound,
+            FindingMerged,
+        )
+
+        pid = getattr(event, "persona_id", "")
+        if isinstance(event, FindingFound | FindingMerged):
+            self.cards[event.finding.id] = event.finding
+        elif isinstance(event, CriticProgress):
+            self.progress(pid, event)
+        elif isinstance(event, CriticDone):
+            r = event.result
+            verdict = f" — {r.verdict}" if r.verdict else ""
+            self.say(pid, f"{_count(len(r.findings))} in {r.duration:.1f} s, ${r.cost:.4f}{verdict}")
+        elif isinstance(event, CriticFailed):
+            r = event.result
+            if r.status is CriticStatus.CANCELLED and self.stopper.stopped_by:
+                return  # the closing sentence names every critic the signal stopped
+            kept = f" ({_count(len(r.findings))} kept)" if r.findings else ""
+            why = f": {event.failure.message}" if event.failure.message else ""
+            self.say(pid, f"{r.status.value}{why}{kept}")
+
+    def progress(self, pid: str, event: Any) -> None:
+        """Each new finding's title, waits and retries, silences; "thinking…" once per critic, no repeats."""
+        if event.message == "writing":
+            if event.findings > self._shown.get(pid, 0):
+                self._shown[pid] = event.findings
+                result = next(r for r in self.panel.results if r.persona_id == pid)
+                finding = result.findings[event.findings - 1]
+                self.say(pid, f"finding {event.findings} ({finding.severity.value}): {finding.title}")
+            return
+        if event.message == "thinking…":
+            if pid in self._thought:
+                return
+            self._thought.add(pid)
+        elif self._last.get(pid) == event.message:
+            return
+        self._last[pid] = event.message
+        self.say(pid, event.message)
+
+
+def _count(n: int) -> str:
+    return f"{n} finding{'' if n == 1 else 's'}"
+
+
+def _report(args: argparse.Namespace, doc: Any, run: _Run, settings: Any, out: TextIO, err: TextIO) -> int:
+    """Findings to stdout first, then ``--out``, then the closing sentence and the exit code."""
     from doccritic.claude.pricing import Usage
     from doccritic.core.fileio import atomic_write_text
     from doccritic.formats.review_json import dumps, review_for
 
+    findings, results = run.findings, run.results
     review = review_for(doc, findings)
     usage = sum((r.usage for r in results), Usage())
     review.runs.append({
@@ -150,8 +303,6 @@ def _report(args: argparse.Namespace, doc: Any, findings: list[Finding], results
             for r in results
         ],
     })
-    if args.out:
-        atomic_write_text(args.out, dumps(review))
     if args.format == "json":
         out.write(dumps(review))
     else:
@@ -161,20 +312,64 @@ def _report(args: argparse.Namespace, doc: Any, findings: list[Finding], results
         for finding in findings:
             who = ", ".join(sorted(finding.personas, key=lambda p: order.index(p) if p in order else len(order)))
             out.write(f"{format_finding(doc, finding, str(args.file))} ({who})\n")
-        print(f"doccritic: {len(findings)} findings, ${sum(r.cost for r in results):.4f}", file=err)
-    ran = [r for r in results if r.status is not CriticStatus.SKIPPED]
-    if ran and all(r.status is CriticStatus.FAILED for r in ran):
-        first = ran[0].failure
-        api_kinds = {FailureKind.AUTH, FailureKind.PERMISSION, FailureKind.OFFLINE, FailureKind.NO_KEY,
-                     FailureKind.MODEL_NOT_FOUND, FailureKind.TIMEOUT, FailureKind.RATE_LIMITED,
-                     FailureKind.OVERLOADED, FailureKind.SERVER}
-        if first is not None and first.kind in api_kinds:
-            print(f"doccritic: {first.message}", file=err)
-            return EXIT_API
-        if first is not None and first.kind is FailureKind.TOO_LARGE:
-            print(f"doccritic: {first.message}", file=err)
-            return EXIT_BAD_INPUT
+        print(f"doccritic: {_count(len(findings))}, ${sum(r.cost for r in results):.4f}", file=err)
+    out.flush()
+    if args.out:
+        atomic_write_text(args.out, dumps(review))
+    return _exit(args, run, err)
+
+
+def _exit(args: argparse.Namespace, run: _Run, err: TextIO) -> int:
+    from doccritic.claude.events import CriticStatus
+    from doccritic.claude.failures import FailureKind
+
+    if run.stopped_by is not None:
+        print(_stopped_sentence(run), file=err)
+        return EXIT_INTERRUPTED
+    if not any(r.status is CriticStatus.DONE for r in run.results):
+        print(_not_completed_sentence(run.results), file=err)
+        too_large = all(r.failure is not None and r.failure.kind is FailureKind.TOO_LARGE for r in run.results)
+        return EXIT_BAD_INPUT if too_large else EXIT_API
     threshold = Severity(args.fail_on).rank if args.fail_on else None
-    if threshold is not None and any(f.severity.rank >= threshold for f in findings):
+    if threshold is not None and any(f.severity.rank >= threshold for f in run.findings):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _stopped_sentence(run: _Run) -> str:
+    """Which critics the signal stopped and what each had written; finished ones were reported as they ended."""
+    from doccritic.claude.events import CriticStatus
+
+    stopped = []
+    for r in run.results:
+        if r.status is CriticStatus.CANCELLED or r.status is CriticStatus.QUEUED:
+            if r.findings:
+                stopped.append(f"{r.persona_id} ({_count(len(r.findings))} kept)")
+            else:
+                stopped.append(f"{r.persona_id} ({'no findings yet' if r.attempts else 'not started'})")
+    if not stopped:
+        return f"doccritic: stopped by {run.stopped_by} after every critic had ended."
+    return f"doccritic: stopped by {run.stopped_by}: {', '.join(stopped)}."
+
+
+def _not_completed_sentence(results: list[Any]) -> str:
+    """One clause per way of failing, in panel order: "a, b failed (why); c partial (why); d skipped (same reason)".
+
+    Critics that ended the same way share a clause, with the first one's reason. A critic skipped for a reason
+    already given (a rejected key or unknown model stops the rest before they start) says only that.
+    """
+    from doccritic.claude.events import CriticStatus
+
+    groups: dict[tuple[Any, Any], list[Any]] = {}
+    for r in results:
+        groups.setdefault((r.status, r.failure.kind if r.failure else None), []).append(r)
+    clauses, given = [], set()
+    for (status, kind), members in groups.items():
+        failure = members[0].failure
+        if status is CriticStatus.SKIPPED and kind in given:
+            why = " (same reason)"
+        else:
+            why = f" ({failure.message.rstrip('.')})" if failure is not None and failure.message else ""
+        given.add(kind)
+        clauses.append(f"{', '.join(r.persona_id for r in members)} {status.value}{why}")
+    return f"doccritic: no critic completed: {'; '.join(clauses)}."
