@@ -3,8 +3,9 @@
 #
 #   packaging/build.sh [--reuse-venv]
 #
-# Makes a clean venv in build/venv, installs doccritic with its `build` extra (PyInstaller) exactly as a user
-# would install it, and runs PyInstaller on packaging/doccritic.spec. --reuse-venv keeps an existing
+# Makes a clean venv in build/venv, installs the exact versions in packaging/requirements.lock (every dependency
+# and PyInstaller, hash-checked), then doccritic itself with --no-deps, checks that they fit together (pip check),
+# and runs PyInstaller on packaging/doccritic.spec, so the bundle is reproducible. --reuse-venv keeps an existing
 # build/venv (faster when iterating on the spec). PYTHON picks the interpreter (default: python3), e.g.
 # PYTHON=python3.12 packaging/build.sh. Works on Linux, macOS and Git Bash on Windows.
 set -euo pipefail
@@ -14,7 +15,7 @@ reuse=0
 for arg in "$@"; do
   case "$arg" in
     --reuse-venv) reuse=1 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -31,8 +32,11 @@ fi
 bin="$venv/bin"
 [ -d "$venv/Scripts" ] && bin="$venv/Scripts"  # Windows
 
-echo "== pip install '.[build]'"
-"$bin/python" -m pip install -q '.[build]'
+echo "== pip install -r packaging/requirements.lock, then doccritic --no-deps"
+"$bin/python" -m pip install -q --require-hashes -r packaging/requirements.lock
+"$bin/python" -m pip install -q --no-deps .
+# A lock older than a bound in pyproject.toml fails here; regenerate it (the command is at the top of the lock).
+"$bin/python" -m pip check
 installed=$SECONDS
 
 echo "== pyinstaller packaging/doccritic.spec"
