@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QTextCursor
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from conftest import SAMPLE
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, Status
@@ -476,3 +477,21 @@ def test_a_review_store_that_cannot_be_opened_costs_the_saved_reviews_not_the_do
         win.open_path(SAMPLE)
     assert "Reviews will not be saved" in win.banner.label.text()
     assert win.editor.toPlainText() == SAMPLE.read_text(encoding="utf-8") and placed(win)
+
+
+def test_the_sidebar_follows_f8_to_every_card_not_only_the_first_screenful(qtbot, window):
+    open_doc(qtbot, window, SAMPLE)
+    window.editor.setFocus()
+    cursor = window.editor.textCursor()
+    cursor.setPosition(0)
+    window.editor.setTextCursor(cursor)
+    view = window.panel.list
+    off_screen = []
+    for press in range(window.panel.proxy.rowCount()):
+        QTest.keyClick(window.editor, Qt.Key.Key_F8)
+        rect = view.visualRect(view.currentIndex())
+        if not rect.isValid() or not rect.intersects(view.viewport().rect()):
+            off_screen.append(press + 1)
+    assert off_screen == []  # the selected card is on screen after every press
+    QApplication.processEvents()  # and stays there once the list's delayed layout has run
+    assert view.visualRect(view.currentIndex()).intersects(view.viewport().rect())

@@ -256,9 +256,19 @@ class FindingsPanel(QWidget):
         if blocker is not None:
             self.list.selectionModel().blockSignals(blocker)
         self._update_decisions()  # selection signals were blocked above
-        self.list.doItemsLayout()
-        self.list.scrollTo(index, QListView.ScrollHint.PositionAtCenter)
+        self.scroll_to(index)
         return True
+
+    def scroll_to(self, index: QModelIndex) -> None:
+        """Bring a card into view. The list lays cards out a batch at a time (a fast first paint), so a card past
+        the batches done so far has no place yet to scroll to: lay out the rest in one pass first."""
+        view = self.list
+        view.doItemsLayout()
+        if not view.visualRect(index).isValid():
+            view.setLayoutMode(QListView.LayoutMode.SinglePass)
+            view.doItemsLayout()
+            view.setLayoutMode(QListView.LayoutMode.Batched)
+        view.scrollTo(index, QListView.ScrollHint.PositionAtCenter)
 
     def current_id(self) -> str | None:
         index = self.list.currentIndex()
