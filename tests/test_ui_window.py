@@ -495,3 +495,15 @@ def test_the_sidebar_follows_f8_to_every_card_not_only_the_first_screenful(qtbot
     assert off_screen == []  # the selected card is on screen after every press
     QApplication.processEvents()  # and stays there once the list's delayed layout has run
     assert view.visualRect(view.currentIndex()).intersects(view.viewport().rect())
+
+
+def test_switching_the_theme_does_not_make_the_docks_grow(qtbot, window):
+    open_doc(qtbot, window, SAMPLE)
+    qtbot.waitUntil(lambda: window.critics.panel.scope.count() > 3, timeout=10_000)  # the sections are offered
+    QApplication.processEvents()
+    before = (window.minimumSizeHint().width(), window.editor.width())
+    for name in ("dark", "light", "light"):
+        window.set_theme(name)
+        QApplication.processEvents()
+    after = (window.minimumSizeHint().width(), window.editor.width())
+    assert after[0] <= before[0] + 2 and after[1] >= before[1] - 2, (before, after)

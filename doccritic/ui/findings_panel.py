@@ -19,7 +19,7 @@ from doccritic.core.findings import Kind, Severity, Status
 from doccritic.ui.cards import CardDelegate
 from doccritic.ui.findings_model import FindingsFilterProxy, FindingsModel, Role
 from doccritic.ui.style import KIND_STYLES, kind_icon
-from doccritic.ui.widgets import Hint
+from doccritic.ui.widgets import Hint, compact_combo
 
 _STATUS_FILTERS: dict[str, set[Status] | None] = {
     "Open": {Status.OPEN},
@@ -113,7 +113,7 @@ class FindingsPanel(QWidget):
         self.persona.addItem(_ALL_REVIEWERS, None)
         self.persona.currentIndexChanged.connect(self._persona_changed)
         for combo in (self.severity, self.status, self.persona, self.group):
-            row.addWidget(combo, 1)
+            row.addWidget(compact_combo(combo, 6), 1)
         return row
 
     def _persona_changed(self) -> None:

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from doccritic.ui.widgets import compact_combo
+
 WHOLE_DOCUMENT = "Whole document"
 
 
@@ -124,7 +126,7 @@ class PersonaPanel(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setUniformItemSizes(True)
         layout.addWidget(self.list, 1)
-        self.scope = QComboBox()
+        self.scope = compact_combo(QComboBox(), 16)
         self.scope.setToolTip("Review the whole document or one section (cheaper, and fits long documents)")
         self.scope.addItem(WHOLE_DOCUMENT)
         layout.addWidget(self.scope)

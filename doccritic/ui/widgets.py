@@ -10,7 +10,16 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 
 
 class Banner(QFrame):
@@ -159,3 +168,12 @@ class Hint(QFrame):
         self.hide()
         self.dismissed.emit()
 
+
+
+def compact_combo(combo: QComboBox, chars: int = 10) -> QComboBox:
+    """A combo box that asks for room for ``chars`` characters, not for its longest entry: a dock holding one
+    must not grow to a section title's width when a theme change re-measures it (the list pops up wide)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    combo.view().setTextElideMode(Qt.TextElideMode.ElideRight)
+    return combo
