@@ -1,9 +1,11 @@
 """``doccritic export``: turn a saved review into a document people can open.
 
-The review (JSON, or a .docx doccritic exported) names its source document. If that file changed
-since, findings and debate quotes are re-anchored onto it and the command says how that went; if it
-is missing, the text stored in the review is used, except for Word output from a Word source, which
-needs the original file: exit 2 with one sentence.
+The document exported onto is the one the user names with ``--source`` (re-anchored when it changed
+since the review, and the command says how that went), else the file the review names, but only while
+it is still the exact version reviewed: a review is untrusted input and must not pull another local file
+into the export. A changed file needs ``--source``; a missing one means the text stored in the review is
+used, except for Word output from a Word source, which needs the original file. Refusals are exit 2 with
+one sentence.
 """
 
 from __future__ import annotations
@@ -66,32 +68,64 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
 
 
 def _document(review: Any, given: Path | None, fmt: str, err: TextIO) -> tuple[Any, Path | None, Any]:
-    """The document to export onto: the source file (re-anchoring if it changed) or the review's own text."""
-    from doccritic.core.document import DocFormat
+    """The document to export onto: the source file (re-anchoring if it changed) or the review's own text.
+
+    A review file is untrusted input: the path it names is only used when that file is still the exact
+    version reviewed (same format, same fingerprint), so a crafted review cannot copy another local file into
+    the export. Only a path the user passes with ``--source`` is re-anchored onto as it is now.
+    """
     from doccritic.formats.loader import load_document
     from doccritic.formats.review_import import rebase
 
-    path = given or (Path(review.document.path) if review.document.path else None)
-    if path is not None and path.is_file():
-        doc = load_document(path)
+    if given is not None:
+        if not given.is_file():
+            raise DoccriticError(f"{given} does not exist.", ErrorKind.NOT_FOUND)
+        doc = load_document(given)
         review, warnings = rebase(review, doc)
         for warning in warnings:
             print(f"doccritic: {warning}", file=err)
-        return doc, path, review
+        return doc, given, review
+    named = Path(review.document.path) if review.document.path else None
+    if named is not None and named.is_file():
+        doc = _reviewed_version(review, named)
+        review, _ = rebase(review, doc)  # same text: only refreshes the document record
+        return doc, named, review
     if fmt == "docx" and review.document.format == "docx":
-        where = f" ({path})" if path else ""
+        where = f" ({named})" if named else ""
         raise DoccriticError(f"The reviewed Word document{where} is missing: pass it with --source.",
                              ErrorKind.NOT_FOUND)
-    if given is not None:
-        raise DoccriticError(f"{given} does not exist.", ErrorKind.NOT_FOUND)
-    if path is not None:
-        print(f"doccritic: {path} is missing; exporting the text saved in the review.", file=err)
+    if named is not None:
+        print(f"doccritic: {named} is missing; exporting the text saved in the review.", file=err)
+    return _saved_text(review, named), None, review
+
+
+def _reviewed_version(review: Any, path: Path) -> Any:
+    """The document at ``path`` if it is the very version ``review`` was made on; else a one-sentence error."""
+    from doccritic.core.errors import LoadError
+    from doccritic.formats.loader import DOCX_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, load_document
+
+    suffixes = {"markdown": MARKDOWN_SUFFIXES, "docx": DOCX_SUFFIXES, "text": TEXT_SUFFIXES}
+    refusal = DoccriticError(
+        f"The review names {path} as its document, but that file is not the version reviewed; pass the "
+        "document with --source to export onto it as it is now.", ErrorKind.INVALID)
+    if path.suffix.lower() not in suffixes[review.document.format]:
+        raise refusal  # never even parse a file of another kind
+    try:
+        doc = load_document(path)
+    except LoadError:
+        raise refusal from None  # the reason could describe the file; the user only needs to know it is not it
+    if doc.fingerprint != review.document.fingerprint:
+        raise refusal
+    return doc
+
+
+def _saved_text(review: Any, path: Path | None) -> Any:
+    from doccritic.core.document import DocFormat
     from doccritic.formats.markdown import parse_markdown
     from doccritic.formats.text import parse_text
 
     text = review.document.text
-    doc = parse_markdown(text, path) if review.document.format == DocFormat.MARKDOWN.value else parse_text(text, path)
-    return doc, None, review
+    return parse_markdown(text, path) if review.document.format == DocFormat.MARKDOWN.value else parse_text(text, path)
 
 
 def _persona_names(options: Any) -> None:
