@@ -73,27 +73,42 @@ def _seconds(text: str) -> float:
 
 def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -> int:
     err = err or sys.stderr  # looked up now, not at import: tests and callers may have replaced it
-    from doccritic.claude.client import Connection
-    from doccritic.claude.config import panel_settings_from, saved_settings
+    from doccritic.claude.config import saved_settings
     from doccritic.core.personas import load_personas
     from doccritic.formats.loader import load_document
 
     doc = load_document(args.file)
     saved = saved_settings()  # the window's Claude settings: flags override them
     wanted = args.personas or (saved.get("panel") or None)
-    personas = _pick_personas(load_personas(), wanted, err)
+    personas = pick_personas(load_personas(), wanted, err)
     if args.section:
         from doccritic.claude.panel import section_span
 
         if section_span(doc, args.section) is None:
             titles = ", ".join(f'"{s.title}"' for top in doc.sections for s in top.walk()) or "none"
             raise DoccriticError(f'No section "{args.section}" in {args.file.name} (sections: {titles}).')
-    connection = Connection.from_environment(args.base_url or saved.get("base_url") or None,
-                                             read_timeout=args.read_timeout or _saved_seconds(saved, "read_timeout"))
+    connection = connection_for(args, saved)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
         return EXIT_API
+    settings = settings_for(args, saved)
+    run = asyncio.run(run_panel(connection, doc, personas, settings, args.section, err))
+    return _report(args, doc, run, settings, out, err)
+
+
+def connection_for(args: argparse.Namespace, saved: dict[str, str]) -> Any:
+    """The endpoint and key to use: ``--base-url`` and ``--read-timeout`` over the app's settings."""
+    from doccritic.claude.client import Connection
+
+    return Connection.from_environment(args.base_url or saved.get("base_url") or None,
+                                       read_timeout=args.read_timeout or _saved_seconds(saved, "read_timeout"))
+
+
+def settings_for(args: argparse.Namespace, saved: dict[str, str]) -> Any:
+    """The app's run settings with the command's flags (model, effort, budget, concurrency) on top."""
+    from doccritic.claude.config import panel_settings_from
+
     settings = panel_settings_from(saved)
     if args.max_concurrent is not None:
         settings.max_concurrent = max(1, args.max_concurrent)
@@ -103,8 +118,7 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
         settings.model = args.model
     if args.effort:
         settings.effort = args.effort
-    run = asyncio.run(_run(connection, doc, personas, settings, args.section, err))
-    return _report(args, doc, run, settings, out, err)
+    return settings
 
 
 def _saved_seconds(saved: dict[str, str], key: str) -> float | None:
@@ -116,7 +130,8 @@ def _saved_seconds(saved: dict[str, str], key: str) -> float | None:
     return value if value > 0 else None
 
 
-def _pick_personas(persona_set: Any, wanted: str | None, err: TextIO) -> list[Any]:
+def pick_personas(persona_set: Any, wanted: str | None, err: TextIO) -> list[Any]:
+    """The ``--personas`` ids in order, or the enabled personas; problems in persona files are warnings."""
     for problem in persona_set.errors:
         print(f"doccritic: warning: {problem}", file=err)
     if not wanted:
@@ -131,7 +146,7 @@ def _pick_personas(persona_set: Any, wanted: str | None, err: TextIO) -> list[An
 
 
 @dataclass
-class _Run:
+class PanelRun:
     """What a panel run left: the finding cards and every critic's result, even when a signal cut it short."""
 
     findings: list[Finding]
@@ -139,8 +154,9 @@ class _Run:
     stopped_by: str | None = None  # "Ctrl-C" or "SIGTERM"
 
 
-async def _run(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
-               err: TextIO) -> _Run:
+async def run_panel(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
+                    err: TextIO) -> PanelRun:
+    """One panel run with progress on ``err`` (shared by ``review`` and ``eval``); Ctrl-C keeps the findings."""
     from doccritic.claude.panel import Panel
 
     loop = asyncio.get_running_loop()
@@ -163,7 +179,7 @@ async def _run(connection: Any, doc: Any, personas: list[Any], settings: Any, se
             stopper.uninstall(loop)
         for note in panel.backend.notes:
             print(f"doccritic: note: {note}", file=err)
-        return _Run(sorted(progress.cards.values(), key=Finding.sort_key), panel.results, stopper.stopped_by)
+        return PanelRun(sorted(progress.cards.values(), key=Finding.sort_key), panel.results, stopper.stopped_by)
     finally:
         await client.close()
 
@@ -279,7 +295,7 @@ def _count(n: int) -> str:
     return f"{n} finding{'' if n == 1 else 's'}"
 
 
-def _report(args: argparse.Namespace, doc: Any, run: _Run, settings: Any, out: TextIO, err: TextIO) -> int:
+def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, out: TextIO, err: TextIO) -> int:
     """Findings to stdout first, then ``--out``, then the closing sentence and the exit code."""
     from doccritic.claude.pricing import Usage
     from doccritic.core.fileio import atomic_write_text
@@ -319,7 +335,7 @@ def _report(args: argparse.Namespace, doc: Any, run: _Run, settings: Any, out: T
     return _exit(args, run, err)
 
 
-def _exit(args: argparse.Namespace, run: _Run, err: TextIO) -> int:
+def _exit(args: argparse.Namespace, run: PanelRun, err: TextIO) -> int:
     from doccritic.claude.events import CriticStatus
     from doccritic.claude.failures import FailureKind
 
@@ -336,7 +352,7 @@ def _exit(args: argparse.Namespace, run: _Run, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _stopped_sentence(run: _Run) -> str:
+def _stopped_sentence(run: PanelRun) -> str:
     """Which critics the signal stopped and what each had written; finished ones were reported as they ended."""
     from doccritic.claude.events import CriticStatus
 
