@@ -31,7 +31,7 @@ def test_first_run_explains_the_sidebar_and_offers_claude_without_a_modal(qtbot)
     try:
         assert win.panel.hint.isVisible() and "How to read this" in win.panel.hint.label.text()
         qtbot.waitUntil(lambda: win.banner.isVisible(), timeout=TIMEOUT)  # once the key lookup says "none"
-        assert "need an Anthropic API key" in win.banner.label.text()
+        assert "Claude critics need an API key" in win.banner.label.text()
         assert win.banner.button("Set up Claude…") is not None
         win.banner.button("Dismiss").click()
         got_it = next(b for b in win.panel.hint.findChildren(QPushButton) if b.text() == "Got it")
@@ -66,3 +66,20 @@ def test_about_lists_components_licences_and_where_data_lives(qtbot):
     assert "doccritic 0.1.0" in text and "PySide6-Essentials" in text and "LGPL-3.0" in text
     assert "anthropic" in text and "MIT" in text
     assert "Saved reviews" in text and str(paths.data_dir()) in text and str(paths.config_dir()) in text
+
+
+def test_a_new_user_on_a_small_screen_gets_most_of_the_width_for_the_document(qtbot):
+    win = MainWindow()
+    win.resize(1024, 640)
+    win.show()
+    try:
+        with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
+            win.open_path(SAMPLE)
+        qtbot.waitUntil(lambda: win.banner.isVisible(), timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: win.editor.width() >= 0.55 * win.width(), timeout=TIMEOUT)  # docks fitted
+        lines = win.banner.label.height() / win.banner.label.fontMetrics().lineSpacing()
+        assert lines < 2.6, win.banner.label.height()  # the set-up offer reads in one or two lines
+        assert win.panel.minimumSizeHint().width() <= 280  # the sidebar can be narrow
+        assert all(b.isVisible() for b in win.panel.decision_buttons.values())  # its buttons wrap, none lost
+    finally:
+        close(win)

@@ -500,10 +500,16 @@ def test_the_sidebar_follows_f8_to_every_card_not_only_the_first_screenful(qtbot
 def test_switching_the_theme_does_not_make_the_docks_grow(qtbot, window):
     open_doc(qtbot, window, SAMPLE)
     qtbot.waitUntil(lambda: window.critics.panel.scope.count() > 3, timeout=10_000)  # the sections are offered
-    QApplication.processEvents()
-    before = (window.minimumSizeHint().width(), window.editor.width())
+    qtbot.waitUntil(lambda: not window._fit_docks, timeout=10_000)  # the first-run dock widths are set
+
+    def widths() -> tuple[int, ...]:
+        QApplication.processEvents()
+        return (window.minimumSizeHint().width(), window.outline_dock.width(), window.findings_dock.width(),
+                window.editor.width())
+
+    before = widths()
     for name in ("dark", "light", "light"):
         window.set_theme(name)
-        QApplication.processEvents()
-    after = (window.minimumSizeHint().width(), window.editor.width())
-    assert after[0] <= before[0] + 2 and after[1] >= before[1] - 2, (before, after)
+    after = widths()
+    assert after[0] <= before[0] + 2 and after[3] >= before[3] - 2, (before, after)
+    assert abs(after[1] - before[1]) <= 2 and abs(after[2] - before[2]) <= 2, (before, after)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from doccritic.core.debates import Debate, SummaryPoint, Turn
+from doccritic.ui.widgets import FlowLayout, compact_combo
 
 FLUSH_MS = 50
 _CATEGORIES = (("strongest", "Strongest points"), ("conceded", "Conceded"), ("unresolved", "Still unresolved"),
@@ -69,7 +70,7 @@ class DebateView(QWidget):
     # building --------------------------------------------------------------------------------
     def _build_top(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.history = QComboBox()
+        self.history = compact_combo(QComboBox(), 12)
         self.history.setToolTip("Debates held on this document")
         self.history.activated.connect(self.debate_chosen)
         self.new_button = QPushButton("New debate…")
@@ -78,9 +79,8 @@ class DebateView(QWidget):
         row.addWidget(self.new_button)
         return row
 
-    def _build_controls(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(4)
+    def _build_controls(self) -> FlowLayout:
+        row = FlowLayout()  # wraps in a narrow dock instead of widening it
         self.buttons: dict[str, QToolButton] = {}
         for key, text, tip in (
             ("pause", "Pause", "Stop after the turn being written; Resume carries on"),
@@ -96,7 +96,6 @@ class DebateView(QWidget):
             button.clicked.connect(lambda _=False, k=key: self._control(k))
             row.addWidget(button)
             self.buttons[key] = button
-        row.addStretch(1)
         return row
 
     def _build_interject(self) -> QHBoxLayout:

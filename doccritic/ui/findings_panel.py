@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -19,7 +21,7 @@ from doccritic.core.findings import Kind, Severity, Status
 from doccritic.ui.cards import CardDelegate
 from doccritic.ui.findings_model import FindingsFilterProxy, FindingsModel, Role
 from doccritic.ui.style import KIND_STYLES, kind_icon
-from doccritic.ui.widgets import Hint, compact_combo
+from doccritic.ui.widgets import FlowLayout, Hint, compact_combo
 
 _STATUS_FILTERS: dict[str, set[Status] | None] = {
     "Open": {Status.OPEN},
@@ -57,10 +59,9 @@ class FindingsPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
         self.hint = Hint(
-            "<b>How to read this:</b> each card is one finding. The colour and underline give its kind "
-            "(solid: one-way door, wavy: weak argument, dashed: challenged assumption, dotted: open question); "
-            "lighter marks come from offline checks, stronger ones from Claude critics. Click a card to see "
-            "the passage, then Accept, Dismiss, Defer or Resolve it. F8 steps through them.")
+            "<b>How to read this:</b> one card per finding. The underline gives its kind (solid: one-way door, "
+            "wavy: weak argument, dashed: assumption, dotted: question); lighter marks are offline checks. "
+            "Click a card to see its passage, then decide on it below. F8 steps through them.")
         self.hint.hide()  # shown by the window on first use
         layout.addWidget(self.hint)
         layout.addLayout(self._build_kind_toggles())
@@ -96,8 +97,9 @@ class FindingsPanel(QWidget):
         row.addStretch(1)
         return row
 
-    def _build_filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _build_filters(self) -> QGridLayout:
+        row = self.filter_grid = QGridLayout()
+        row.setSpacing(4)
         self.severity = QComboBox()
         self.severity.addItems(list(_SEVERITY_FILTERS))
         self.severity.currentTextChanged.connect(
@@ -113,7 +115,7 @@ class FindingsPanel(QWidget):
         self.persona.addItem(_ALL_REVIEWERS, None)
         self.persona.currentIndexChanged.connect(self._persona_changed)
         for combo in (self.severity, self.status, self.persona, self.group):
-            row.addWidget(compact_combo(combo, 6), 1)
+            compact_combo(combo, 3)  # small minimum: below NARROW they get two rows and room again
         return row
 
     def _persona_changed(self) -> None:
@@ -164,21 +166,41 @@ class FindingsPanel(QWidget):
         view.selectionModel().selectionChanged.connect(lambda *_: view.doItemsLayout())
         return view
 
-    def _build_decisions(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(4)
+    def _build_decisions(self) -> FlowLayout:
+        row = FlowLayout()
         self.decision_buttons: dict[str, QToolButton] = {}
         for action, title, tip in DECISIONS:
             button = QToolButton(text=title, toolTip=tip, autoRaise=False)
             button.clicked.connect(lambda _=False, a=action: self._request(a))
             self.decision_buttons[action] = button
             row.addWidget(button)
-        row.addStretch(1)
+        self._arrange(narrow=False)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_decisions())
         self._update_decisions()
         return row
+
+    NARROW = 400  # below this width the filters take two rows (the decision buttons wrap by themselves)
+
+    def _arrange(self, *, narrow: bool) -> None:
+        """One row of filters, or two when the sidebar is narrow, so it can be ~260 px wide."""
+        self._narrow = narrow
+        per_row = 2 if narrow else 4
+        for i, combo in enumerate((self.severity, self.status, self.persona, self.group)):
+            self.filter_grid.addWidget(combo, i // per_row, i % per_row)
+        if self.layout() is not None:
+            self.layout().invalidate()  # the minimum width changes with the arrangement
+            self.updateGeometry()
+
+    def arrange_for(self, width: int) -> None:
+        """Lay the filters out for ``width`` (also before a resize, so the wide row does not hold it back)."""
+        if (width < self.NARROW) != self._narrow:
+            self._arrange(narrow=width < self.NARROW)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.arrange_for(event.size().width())
 
     def _request(self, action: str) -> None:
         ids = self.selected_ids()

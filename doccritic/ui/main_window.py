@@ -343,9 +343,22 @@ class MainWindow(FileActions, DecisionActions, ClaudeActions, MenuActions, QMain
         self.save_action.setEnabled(bool(self.info and not self.info.read_only))
         self.save_as_action.setEnabled(bool(self.info and not self.info.read_only))
 
+    def fit_docks_to_width(self) -> None:
+        """Share the width so the document keeps most of it: on a 1024 px screen the docks take ~43%, on a
+        wide one they stop growing (240 and 420 px) and the editor gets the rest."""
+        width = self.width()
+        left = max(150, min(240, round(width * 0.16)))
+        right = max(260, min(420, round(width * 0.26)))
+        self.panel.arrange_for(right)  # two rows of filters below ~400 px: they no longer hold the dock wide
+        for dock in (self.findings_dock, self.debate_dock, self.critics_dock):
+            dock.layout().activate()  # docks just given their widgets: their new minimum widths count now
+        self.layout().activate()
+        self.resizeDocks([self.outline_dock, self.findings_dock], [left, right], Qt.Orientation.Horizontal)
+
     def _restore_window(self) -> None:
         # Dock state first: restoring it after the geometry lets hidden docks shrink the window.
         state = self.window_state.value("state")
+        self._fit_docks = state is None  # done once the Claude docks are filled (window_claude)
         if state is not None:
             self.restoreState(state)
         else:  # the Critics dock is filled after the first paint: give it its room now

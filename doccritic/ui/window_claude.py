@@ -27,6 +27,7 @@ class ClaudeActions:
 
     _critics: CriticsController | None
     _debates: DebatesController | None
+    _fit_docks: bool
     _exports: ExportsController | None
 
     @property
@@ -76,6 +77,9 @@ class ClaudeActions:
         if critics.key_source is None:
             QTimer.singleShot(300, critics.refresh_key)  # after the first paint, off the UI thread
         critics.defer_first_load()
+        if self._fit_docks:  # first run, no saved layout: size the docks now that they hold their widgets
+            self._fit_docks = False
+            QTimer.singleShot(0, self.fit_docks_to_width)
         gc_guard.settle()
 
     def _sections_to_critics(self: MainWindow, snap: session.Snapshot) -> None:
@@ -91,8 +95,7 @@ class ClaudeActions:
         if str(self.settings.value("ui/claude_banner_dismissed", "false")) == "true" or self.banner.isVisible():
             return
         self.banner.show_message(
-            "Offline checks are shown. Claude critics and debates need an Anthropic API key, or an "
-            "Anthropic-compatible endpoint such as a local Ollama or llama.cpp server.",
+            "Offline checks only. Claude critics need an API key or a local endpoint (Ollama, llama.cpp).",
             [("Set up Claude…", self.open_claude_settings)],
             on_dismiss=lambda: self.settings.setValue("ui/claude_banner_dismissed", "true"))
 
