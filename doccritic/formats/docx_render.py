@@ -137,6 +137,21 @@ class _Renderer:
         for seg_text, start, end in segments:
             self.run(para, seg_text, start, end, **kw)
 
+    def code_span(self, para: Paragraph, tok: Token, hi: int, **kw: Any) -> None:
+        """Inline code mapped through its source: a line break inside it is shown as a space (CommonMark).
+
+        Searching for the shown content would fail on that space and misalign every run after it.
+        """
+        tick = tok.markup or "`"
+        opening = self.text.find(tick, self.cursor, hi)
+        spans = _code_span_lines(self.text, opening + len(tick), hi, tick, tok.content) if opening >= 0 else None
+        if spans is None:  # inside a quote or list the source lines carry markers: best effort
+            self.located(para, tok.content, hi, style="Inline Code", **kw)
+            return
+        for start, end, shown in spans:
+            self.run(para, shown, start, end, style="Inline Code", **kw)
+        self.cursor = spans[-1][1] + len(tick) if spans else opening + 2 * len(tick)
+
     def skip_past(self, target: str, hi: int, slack: int = 4) -> None:
         """Move the cursor over ``target`` (a link's URL) when it follows within ``slack`` characters."""
         if target:
@@ -144,14 +159,14 @@ class _Renderer:
             if 0 <= pos <= self.cursor + slack:
                 self.cursor = pos + len(target)
 
-    def newline_piece(self, para: Paragraph, hi: int, shown: str) -> None:
+    def newline_piece(self, para: Paragraph, hi: int, shown: str, **kw: Any) -> None:
         """A source line break shown as ``shown`` (a space or a line break), opaque unless identical."""
         pos = self.text.find("\n", self.cursor, hi)
         if pos < 0:
             para.add_run(shown)
             return
         start = pos - 1 if pos > 0 and self.text[pos - 1] == "\r" else pos
-        self.run(para, shown, start, pos + 1)
+        self.run(para, shown, start, pos + 1, **kw)
         self.cursor = pos + 1
 
     # ---- paragraphs --------------------------------------------------------------------------------
@@ -262,11 +277,9 @@ class _Renderer:
             if kind == "text":
                 self.located(para, child.content, hi, fmt=fmt, link=link)
             elif kind == "code_inline":
-                self.located(para, child.content, hi, fmt=fmt, link=link, style="Inline Code")
-            elif kind == "softbreak":
-                self.newline_piece(para, hi, " ")
-            elif kind == "hardbreak":
-                self.newline_piece(para, hi, "\n")
+                self.code_span(para, child, hi, fmt=fmt, link=link)
+            elif kind in ("softbreak", "hardbreak"):  # inside a link too, or the break lands after the link
+                self.newline_piece(para, hi, " " if kind == "softbreak" else "\n", fmt=fmt, link=link)
             elif kind in ("strong_open", "strong_close"):
                 fmt.bold += 1 if kind.endswith("open") else -1
             elif kind in ("em_open", "em_close"):
@@ -405,6 +418,41 @@ class _Renderer:
             if body:
                 self.run(para, body, at, at + len(body), exact=True)
             self.cursor = m.start() + len(line)
+
+
+def _code_span_lines(text: str, lo: int, hi: int, tick: str, content: str) -> list[tuple[int, int, str]] | None:
+    """The source pieces ``(start, end, shown)`` of a code span's ``content`` that starts at ``lo``.
+
+    Lines are exact; each line ending is one opaque piece shown as a space; the one space CommonMark strips
+    from each end is not shown. None when the source between the backticks does not give ``content``.
+    """
+    close = text.find(tick, lo, hi)
+    while close >= 0 and (text.startswith("`", close + len(tick)) or (close > lo and text[close - 1] == "`")):
+        close = text.find(tick, close + len(tick) + 1, hi)  # a longer backtick run does not close it
+    if close < 0:
+        return None
+    pieces: list[tuple[int, int, str]] = []
+    pos = lo
+    for m in _BREAK.finditer(text, lo, close):
+        pieces += [(pos, m.start(), text[pos : m.start()]), (m.start(), m.end(), " ")]
+        pos = m.end()
+    pieces.append((pos, close, text[pos:close]))
+    shown = "".join(p[2] for p in pieces)
+    if len(shown) > 2 and shown[0] == " " == shown[-1] and shown.strip(" "):
+        pieces = _drop_edge_space(pieces)
+        shown = shown[1:-1]
+    if shown != content:
+        return None
+    return [p for p in pieces if p[2]]
+
+
+def _drop_edge_space(pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``pieces`` without the first and the last shown space (a line ending there goes whole)."""
+    s0, e0, t0 = pieces[0]
+    pieces[0] = (s0 + 1 if t0 and e0 - s0 == len(t0) else e0, e0, t0[1:])
+    s1, e1, t1 = pieces[-1]
+    pieces[-1] = (s1, e1 - 1 if t1 and e1 - s1 == len(t1) else s1, t1[:-1])
+    return pieces
 
 
 class _StyledLink:

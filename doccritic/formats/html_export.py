@@ -69,6 +69,8 @@ _FENCE = re.compile(r"[ \t>]*(?:```|~~~|---)")
 _VOID = {"br", "hr", "img", "input", "wbr"}
 _PHRASING = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "strong", "em", "a", "code", "s", "del",
              "span", "pre", "li", "dt", "dd"}
+#: Phrasing parents whose line breaks may sit between block children (a soft wrap elsewhere is a space).
+_MAY_HOLD_BLOCKS = {"li", "dt", "dd"}
 _NOTE_LABELS = ("Suggestion:", "Question to expect:", "Reversibility:", "Also raised by", "Trade-off",
                 "Status:")
 _BLOCK_HTML = {BlockKind.HEADING: "<h{1}>{0}</h{1}>", BlockKind.LIST_ITEM: '<p class="li" style="--lvl:{1}">{0}</p>',
@@ -139,7 +141,8 @@ def _weave(markup: str, sent: _Sentinels) -> tuple[str, set[str]]:
 
     def emit(chunk: str) -> None:
         nonlocal shown
-        if open_ and (chunk.strip() or (elements and elements[-1] in _PHRASING and "\n" not in chunk)):
+        if open_ and (chunk.strip() or (elements and elements[-1] in _PHRASING
+                                        and ("\n" not in chunk or elements[-1] not in _MAY_HOLD_BLOCKS))):
             for span in open_[shown:]:
                 first = "" if span.key in woven else f' id="{span.anchor}"'
                 woven.add(span.key)
