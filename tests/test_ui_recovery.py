@@ -56,7 +56,7 @@ def test_killed_mid_edit_then_reopened_recovers_the_text(qtbot, tmp_path):
     win.show()
     with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
         win.open_path(doc)
-    assert "recovered" in win.banner.label.text()
+    assert "did not close normally" in win.banner.label.text() and "not shown" in win.banner.label.text()
     win.banner.button("Restore").click()
     assert win.editor.toPlainText() == "# Plan\n\nWe ship in May.\nTyped just before the crash."
     assert win.editor.document().isModified()
@@ -85,3 +85,62 @@ def test_damaged_journal_is_ignored(tmp_path: Path):
     journal.write(tmp_path / "a.md", "text")
     next((tmp_path / "j").glob("*.json")).write_text("{not json", encoding="utf-8")
     assert journal.read(tmp_path / "a.md") is None
+
+
+def open_window(qtbot, doc: Path) -> MainWindow:
+    win = MainWindow()
+    win.show()
+    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
+        win.open_path(doc)
+    return win
+
+
+def close_discarding(win: MainWindow) -> None:
+    win.editor.document().setModified(False)
+    win.close()
+    win.runner.wait(5000)
+
+
+def test_dismissing_the_recovery_offer_and_typing_loses_nothing(qtbot, tmp_path, monkeypatch):
+    doc = tmp_path / "prd.md"
+    doc.write_text("# Plan\n", encoding="utf-8")
+    Journal().write(doc, "# Plan\nRecovered paragraph.\n")  # what a crashed session left
+    win = open_window(qtbot, doc)
+    win.banner.button("Dismiss").click()
+    assert "kept" in win.statusBar().currentMessage()
+    with qtbot.waitSignal(win.journal_written, timeout=TIMEOUT):  # typing now journals this session's text
+        win.editor.insertPlainText("New typing. ")
+        win._write_journal()
+    assert Journal().recovered(doc).text == "# Plan\nRecovered paragraph.\n"  # not overwritten
+    win._discard_journal()  # this session's own changes are thrown away on closing ("Discard")
+    close_discarding(win)
+    again = open_window(qtbot, doc)  # offered again, with the crashed session's words
+    try:
+        again.banner.button("Restore").click()
+        assert again.editor.toPlainText() == "# Plan\nRecovered paragraph.\n"
+    finally:
+        close_discarding(again)
+
+
+def test_recovered_changes_are_deleted_only_after_a_worded_confirmation(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    doc = tmp_path / "prd.md"
+    doc.write_text("# Plan\n", encoding="utf-8")
+    Journal().write(doc, "# Plan\nRecovered paragraph.\n")
+    win = open_window(qtbot, doc)
+    try:
+        answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+        win.banner.button("Delete recovered changes…").click()
+        qtbot.waitUntil(win.banner.isVisible, timeout=TIMEOUT)  # cancelled: still offered
+        assert win.banner.button("Restore") is not None
+        win.banner.button("Delete recovered changes…").click()
+        assert Journal().recovered(doc) is None
+    finally:
+        close_discarding(win)
+    again = open_window(qtbot, doc)
+    try:
+        assert again.banner.button("Restore") is None
+    finally:
+        close_discarding(again)

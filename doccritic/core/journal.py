@@ -2,7 +2,9 @@
 
 One small JSON file per document under ``<data dir>/journal``, replaced atomically on each write. The
 window writes it while the document has unsaved edits, deletes it on save or on a deliberate discard,
-and on reopening offers the journaled text when it differs from the file.
+and on reopening offers the journaled text when it differs from the file. Text offered for recovery is
+first *set aside* (its own file, never overwritten by the new session's writes): it stays until the PM
+restores it or discards it in so many words, and is offered again on every reopening until then.
 """
 
 from __future__ import annotations
@@ -48,3 +50,32 @@ class Journal:
 
     def discard(self, document: Path | str) -> None:
         self._file(document).unlink(missing_ok=True)
+
+    def set_aside(self, document: Path | str) -> JournalEntry | None:
+        """Move the document's journaled text to a recovery file of its own (the newest one wins the offer,
+        older ones stay on disk) so that typing in the new session cannot overwrite it."""
+        entry = self.read(document)
+        if entry is None:
+            return None
+        stamp = entry.at.strftime("%Y%m%dT%H%M%S%f")
+        self._file(document).replace(self._file(document).with_suffix(f".recovered-{stamp}.json"))
+        return entry
+
+    def recovered(self, document: Path | str) -> JournalEntry | None:
+        """The newest text set aside for recovery, or None."""
+        for file in sorted(self._aside(document), reverse=True):
+            try:
+                raw = json.loads(file.read_text(encoding="utf-8"))
+                return JournalEntry(raw["path"], raw["text"], datetime.fromisoformat(raw["at"]))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return None
+
+    def drop_recovered(self, document: Path | str, entry: JournalEntry) -> None:
+        """Forget one recovered text: restored into the editor, or discarded by the PM."""
+        stamp = entry.at.strftime("%Y%m%dT%H%M%S%f")
+        self._file(document).with_suffix(f".recovered-{stamp}.json").unlink(missing_ok=True)
+
+    def _aside(self, document: Path | str) -> list[Path]:
+        base = self._file(document)
+        return list(base.parent.glob(f"{base.stem}.recovered-*.json")) if base.parent.is_dir() else []

@@ -101,9 +101,17 @@ def open_for_editing(
     any unsaved text; raises LoadError."""
     info, snap = prepared or prepare(path)
     info.warnings.extend(restore(store, snap))
-    entry = journal.read(path) if journal is not None and not info.read_only else None
-    if entry is not None and entry.text != snap.text:
-        snap.recovered = entry
+    if journal is not None and not info.read_only:
+        entry = journal.read(path)
+        if entry is not None and entry.text != snap.text:
+            journal.set_aside(path)  # kept until restored or discarded, whatever this session types
+        elif entry is not None:
+            journal.discard(path)  # the file already holds it
+        recovered = journal.recovered(path)
+        if recovered is not None and recovered.text != snap.text:
+            snap.recovered = recovered
+        elif recovered is not None:
+            journal.drop_recovered(path, recovered)
     return info, snap
 
 

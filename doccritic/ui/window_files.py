@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -137,19 +138,39 @@ class FileActions:
             self.banner.hide()
 
     def _offer_recovery(self: MainWindow, entry) -> None:
+        """Say plainly that the text is not back yet; nothing recovered is lost without a worded discard:
+        the banner's Dismiss only hides it (the text stays set aside and is offered again on reopening)."""
         when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M")
         self.banner.show_message(
-            f"Unsaved changes to this document from {when} were recovered (doccritic did not close normally).",
-            [("Restore", lambda: self._restore_journal(entry.text)), ("Discard", self._discard_journal)],
+            f"doccritic did not close normally: unsaved changes to this document from {when} are kept but not "
+            "shown. Restore puts them in the editor.",
+            [("Restore", lambda: self._restore_journal(entry)),
+             ("Delete recovered changes…", lambda: self._delete_recovered(entry))],
+            on_dismiss=lambda: self.statusBar().showMessage(
+                "The recovered changes are kept; they are offered again when you reopen this document.", 8000),
         )
 
-    def _restore_journal(self: MainWindow, text: str) -> None:
+    def _restore_journal(self: MainWindow, entry) -> None:
         cursor = QTextCursor(self.editor.document())
         cursor.beginEditBlock()  # one undo step back to the file's version
         cursor.select(QTextCursor.SelectionType.Document)
-        cursor.insertText(text)
+        cursor.insertText(entry.text)
         cursor.endEditBlock()
+        if self.info and self.info.path:
+            self._write_journal()  # the restored text is the live journal now
+            self.journal.drop_recovered(self.info.path, entry)
         self.statusBar().showMessage("Recovered text restored; save to keep it.", 5000)
+
+    def _delete_recovered(self: MainWindow, entry) -> None:
+        answer = QMessageBox.question(
+            self, "Delete recovered changes",
+            "Delete the unsaved changes recovered from the last session? They cannot be brought back.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            QTimer.singleShot(0, lambda: self._offer_recovery(entry))  # still there: the banner comes back
+            return
+        if self.info and self.info.path:
+            self.journal.drop_recovered(self.info.path, entry)
 
     def _discard_journal(self: MainWindow) -> None:
         if self.info and self.info.path:
