@@ -2,12 +2,16 @@
 
 Run from the repository root:
 
-    /work/venv/bin/python bench/check_speed.py [--words 50000] [--repeat 5]
+    /work/venv/bin/python bench/check_speed.py [--words 50000] [--repeat 5] [--shapes] [--scale 1.0]
 
 It writes a deterministic ~N-word PRD as Markdown and as an equivalent DOCX into a temporary
 directory, then times ``load_document`` and ``run_checks`` on each (median and min over --repeat
 runs, after one untimed warm-up that pays for imports and rule compilation) and compares the figures
-with the goals in the spec. It exits 0 even when a step fails (a measurement, not a gate), except when
+with the goals in the spec. ``--shapes`` then times the inputs that once made the checks quadratic
+(issue #13): a 20 MB headingless text of one-way-door sentences, a 10 MB single line without full
+stops, a 0.5 MB one-paragraph DOCX, a 1 MB DOCX of short paragraphs without headings and a
+200k-word PRD; each is loaded and checked once (goal: every check <= 10 s). ``--scale 0.1`` makes
+them ten times smaller, for a quick look. It exits 0 even when a step fails (a measurement, not a gate), except when
 ``--timeout`` (default 600 s) ends it: exit 124.
 """
 
@@ -169,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--words", type=int, default=50_000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--shapes", action="store_true", help="also time the large pathological inputs")
+    ap.add_argument("--scale", type=float, default=1.0, help="size factor for --shapes (default 1.0)")
     harness.add_timeout_option(ap, default=600)
     args = ap.parse_args(argv)
     harness.install_timeout(args.timeout, "bench/check_speed.py")
@@ -210,8 +216,72 @@ def main(argv: list[str] | None = None) -> int:
         goal_text = f"{goal:.1f}" if goal else "-"
         print(f"| {name:<15} | {med:>8.3f} | {min(times):>7.3f} | {goal_text:>6} | {ratio:>11} | {work}")
     print(f"\nWord index speed-up on the MD checks, same run: {speedup:.1f}x (median vs median)")
+    if args.shapes:
+        print(harness.load_line("shapes"), flush=True)
+        time_shapes(args.scale)
     print(harness.load_line("end"))
     return 0
+
+
+DOORS = [
+    "We will delete all legacy records after the cut-over.",
+    "All existing accounts migrate to the new engine in one weekend",
+    "The v1 API is deprecated and removed in March.",
+    "We launch to 100% of users on day one, unless support objects, and no rollback is planned.",
+    "Reminders move from the free plan to the paid tier.",
+    "We will sign a 3-year exclusive agreement with PayFlow.",
+]
+
+
+def shape_files(tmp: Path, scale: float, rng: random.Random) -> list[tuple[str, Path]]:
+    """The inputs of issue #13 that made the checks quadratic, written into ``tmp``."""
+    def sentences(size: int) -> str:
+        out, n = [], 0
+        while n < size:
+            s = rng.choice(DOORS + PROSE)
+            out.append(s)
+            n += len(s) + 1
+        return " ".join(out)
+
+    headless = tmp / "headless.txt"
+    headless.write_text(sentences(int(20e6 * scale)), encoding="utf-8")
+    line = tmp / "one-line.txt"
+    words = " ".join(d.rstrip(".") for d in DOORS).split()
+    picked, n = [], 0
+    while n < int(10e6 * scale):
+        picked.append(rng.choice(words))
+        n += len(picked[-1]) + 1
+    line.write_text(" ".join(picked), encoding="utf-8")
+    para = tmp / "one-paragraph.docx"
+    d = docx.Document()
+    d.add_paragraph(sentences(int(0.5e6 * scale)))
+    d.save(str(para))
+    short = tmp / "short-paragraphs.docx"
+    d = docx.Document()
+    for _ in range(int(1e6 * scale) // 80):
+        d.add_paragraph(rng.choice(DOORS + PROSE))
+    d.save(str(short))
+    prd = tmp / "prd-200k.md"
+    prd.write_text(to_markdown(build_blocks(int(200_000 * scale), rng)), encoding="utf-8")
+    return [("20 MB headingless text", headless), ("10 MB line, no full stops", line),
+            ("0.5 MB one-paragraph DOCX", para), ("1 MB short paragraphs DOCX", short),
+            ("200k-word PRD", prd)]
+
+
+def time_shapes(scale: float) -> None:
+    """Load and check each shape once; the goal is the check time (loading is the formats' work)."""
+    print(f"\n| shape (scale {scale:g}) | text MB | words | load s | run_checks s | goal s | findings |")
+    print("|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="doccritic-shapes-") as tmp:
+        for label, path in shape_files(Path(tmp), scale, random.Random(7)):
+            t0 = time.perf_counter()
+            doc = load_document(path)
+            t1 = time.perf_counter()
+            result = run_checks(doc)
+            t2 = time.perf_counter()
+            print(f"| {label} | {len(doc.text) / 1e6:.1f} | {doc.word_count} | {t1 - t0:.2f} | "
+                  f"{t2 - t1:.2f} | 10 | {len(result.findings)} shown, {result.hidden_total} held back |",
+                  flush=True)
 
 
 def _without_word_index(doc: Document, repeat: int) -> list[float]:

@@ -8,6 +8,7 @@ tools like this, so results are de-duplicated per sentence, capped per rule and 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import Counter, defaultdict
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doccritic.core.document import Block, BlockKind, Document
+from doccritic.core.document import Block, BlockKind, Document, Section
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
 
 if TYPE_CHECKING:  # loaded by the first check run: a window whose first document was checked by the
@@ -43,6 +44,10 @@ _CONDITIONAL = re.compile(r"\s*(?:if|whether|should)\b", re.IGNORECASE)
 _SPECULATIVE = re.compile(r"\b(?:could|might|maybe|perhaps|possibly)\b", re.IGNORECASE)
 _RESTATEMENT = 75  # token-set similarity (0-100) above which two quotes state the same decision
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|cf|Mr|Ms|Dr|No|Fig|Inc|Ltd|Corp|St|U\.S)\.)$")
+# A "sentence" longer than this (a line without full stops, a pasted log) is cut into pieces at clause
+# or word breaks: every per-hit lookup then reads a bounded span, so checks stay linear in the file.
+_MAX_SENTENCE = 600
+_CLAUSE_BREAK = re.compile(r"[;:,]\s|\s")
 
 
 @dataclass(slots=True)
@@ -106,17 +111,45 @@ class _Scan:
         from doccritic.core.wordindex import WordIndex
 
         self.words = WordIndex(self.text)
-        self._sentences: dict[int, list[tuple[int, int]]] = {}
+        self._sentences: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
+        flat = sorted(doc.iter_sections(), key=lambda s: s.start)
+        self._sections, self._section_starts = flat, [s.start for s in flat]
+        self._escape: dict[int, bool] = {}  # section start (or block start when headingless) -> has a way back
+        self._staged: dict[int, bool] = {}
 
     def sentence(self, block: Block, offset: int) -> tuple[int, int]:
         """[start, end) of the sentence around ``offset``, trimmed of surrounding white space."""
-        spans = self._sentences.get(block.start)
-        if spans is None:
-            spans = self._sentences[block.start] = self._split(block)
-        for start, end in spans:
-            if start <= offset < end:
-                return start, end
+        split = self._sentences.get(block.start)
+        if split is None:
+            spans = self._split(block)
+            split = self._sentences[block.start] = ([a for a, _ in spans], spans)
+        starts, spans = split
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and spans[i][0] <= offset < spans[i][1]:
+            return spans[i]
         return block.start, block.end
+
+    def section(self, offset: int) -> Section | None:
+        """The deepest section around ``offset``: the one under the last heading before it."""
+        i = bisect.bisect_right(self._section_starts, offset) - 1
+        if i >= 0 and self._sections[i].start <= offset < self._sections[i].end:
+            return self._sections[i]
+        return None
+
+    def has_escape(self, rules: RuleSet, section: Section | None, block: Block) -> bool:
+        """Whether a rollback, flag or backup is named near a door: in its section, or, in a document
+        without headings, in its own paragraph (one "backup" in a long file must not soften every door).
+        Searched once per section or paragraph, however many doors it holds."""
+        lo, hi = (section.start, section.end) if section else (block.start, block.end)
+        if lo not in self._escape:
+            self._escape[lo] = rules.mitigations.search(self.text, lo, hi) is not None
+        return self._escape[lo]
+
+    def is_staged(self, rules: RuleSet, block: Block) -> bool:
+        """Whether the door's own paragraph or list item names a pilot or phased rollout (once per block)."""
+        if block.start not in self._staged:
+            self._staged[block.start] = rules.staging.search(self.text, block.start, block.end) is not None
+        return self._staged[block.start]
 
     def _split(self, block: Block) -> list[tuple[int, int]]:
         text = self.text[block.start : block.end]
@@ -132,38 +165,70 @@ class _Scan:
             chunk = text[a:b]
             lead = len(chunk) - len(chunk.lstrip())
             a, b = a + lead, a + len(chunk.rstrip())
-            if b > a:
-                out.append((block.start + a, block.start + b))
+            out.extend((block.start + p, block.start + q) for p, q in _pieces(text, a, b))
         return out
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut into spans of at most ``_MAX_SENTENCE`` characters, at the last clause
+    break (or else word break) before each limit; a normal sentence comes back whole."""
+    out: list[tuple[int, int]] = []
+    while end - start > _MAX_SENTENCE:
+        limit = start + _MAX_SENTENCE
+        clause = word = None
+        for m in _CLAUSE_BREAK.finditer(text, limit - _MAX_SENTENCE // 3, limit):
+            if m.group(0)[0] in ";:,":
+                clause = m.end()
+            else:
+                word = m.end()
+        cut = clause or word
+        cut = cut if cut is not None and cut > start else limit
+        piece = text[start:cut].rstrip()
+        if piece:
+            out.append((start, start + len(piece)))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append((start, end))
+    return out
 
 
 def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
     found: list[Finding] = []
     seen: set[tuple[int, int]] = set()
+    verdicts: dict[int, bool] = {}  # sentence start -> passes unless/requires: read once per sentence
     occurrences: Counter[str] = Counter()
     for pattern in rule.patterns:
-        for m in scan.words.finditer(pattern):
+        for m in scan.words.finditer(getattr(pattern, "compiled", pattern)):  # not the lazy wrapper per hit
             block = scan.doc.block_at(m.start())
             if block is None or block.kind is BlockKind.HEADING or m.end() > block.end:
                 continue
             s0, s1 = scan.sentence(block, m.start())
-            sentence = scan.text[s0:s1]
-            if rule.unless_number and _NUMBER.search(sentence):
-                continue
-            if any(p.search(sentence) for p in rule.unless):
-                continue
-            if rule.kind is Kind.ONE_WAY_DOOR and _hedged(scan.text, s0, m, sentence):
-                continue
-            if not all(p.search(sentence) for p in rule.requires):
-                continue
             start, end = (s0, s1) if rule.quote == "sentence" else (m.start(), m.end())
             if (start, end) in seen:
+                continue
+            sentence = scan.text[s0:s1]
+            if s0 not in verdicts:
+                verdicts[s0] = _sentence_passes(rule, sentence)
+            if not verdicts[s0]:
+                continue
+            if rule.kind is Kind.ONE_WAY_DOOR and _hedged(scan.text, s0, m, sentence):
                 continue
             seen.add((start, end))
             quote = scan.doc.text[start:end]
             occurrences[quote] += 1
             found.append(_finding(rule, scan, quote, start, end, m.group(0), occurrences[quote], rules))
     return found
+
+
+def _sentence_passes(rule: Rule, sentence: str) -> bool:
+    """The rule's sentence-wide conditions: no number when it wants none, no ``unless``, every ``requires``."""
+    if rule.unless_number and _NUMBER.search(sentence):
+        return False
+    if any(p.search(sentence) for p in rule.unless):
+        return False
+    return all(p.search(sentence) for p in rule.requires)
 
 
 def _hedged(text: str, sentence_start: int, match: re.Match[str], sentence: str) -> bool:
@@ -184,14 +249,12 @@ def _finding(
 ) -> Finding:
     severity, rationale = rule.severity, rule.rationale
     if rule.kind is Kind.ONE_WAY_DOOR and rule.mitigated_severity is not None:
-        section = scan.doc.section_at(start)
-        lo, hi = (section.start, section.end) if section else (0, len(scan.text))
+        section = scan.section(start)
         block = scan.doc.block_at(start)
-        staged = block is not None and rules.staging.search(scan.text, block.start, block.end)
-        if staged or rules.mitigations.search(scan.text, lo, hi):
+        if block is not None and (scan.is_staged(rules, block) or scan.has_escape(rules, section, block)):
             severity = rule.mitigated_severity
         else:
-            where = f"The “{section.title}” section" if section else "The document"
+            where = f"The “{section.title}” section" if section else "This paragraph"
             rationale += f" {where} names no rollback or kill switch, and no pilot or phased rollout covers this step."
     label = " ".join(match.split())
     label = label if len(label) <= 60 else label[:57] + "…"
@@ -279,8 +342,8 @@ def _cap(findings: list[Finding], rules: RuleSet) -> CheckResult:
     hidden: Counter[str] = Counter()
     for rule_id, group in by_rule.items():
         group.sort(key=lambda f: (-f.severity.rank, f.sort_key()))
-        group = _distinct(group)
         limit = caps.get(rule_id, len(group))
+        group = _distinct(group, limit)
         kept.extend(group[:limit])
         hidden[rule_id] += len(by_rule[rule_id]) - min(limit, len(group))
     placed = sorted((f for f in kept if f.start is not None), key=lambda f: (-f.severity.rank, f.sort_key()))
@@ -291,14 +354,19 @@ def _cap(findings: list[Finding], rules: RuleSet) -> CheckResult:
     return CheckResult(sorted(shown, key=Finding.sort_key), +hidden)
 
 
-def _distinct(group: list[Finding]) -> list[Finding]:
-    """Drop restatements: a TL;DR and its section repeat a decision, writers repeat a phrase."""
+def _distinct(group: list[Finding], limit: int) -> list[Finding]:
+    """Drop restatements: a TL;DR and its section repeat a decision, writers repeat a phrase.
+
+    Stops at ``limit`` distinct findings: comparing every hit with every kept one is quadratic on a
+    long file, and what lies past the cap is only counted."""
     if len(group) < 2 or group[0].subtype == "placeholder":
         return group  # every placeholder is its own to-do
     from rapidfuzz import fuzz  # here, not at the top: a rule with one finding needs none of it
 
     kept: list[Finding] = []
     for f in group:
+        if len(kept) >= limit:
+            break
         text = f.quote.lower()
         if all(fuzz.token_set_ratio(text, k.quote.lower()) < _RESTATEMENT for k in kept):
             kept.append(f)

@@ -1,0 +1,69 @@
+"""Offline checks on inputs that once made them quadratic (issue #13): long files finish, stay exact."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from doccritic.core.checks import default_rules, run_checks
+from doccritic.core.findings import Kind, Severity
+from doccritic.formats.markdown import parse_markdown
+from doccritic.formats.text import parse_text
+
+DOOR = "We will delete all legacy records after the cut-over. "
+
+
+class CountingPattern:
+    """A pattern that counts how often it is searched, to see how the work grows with the file."""
+
+    def __init__(self, pattern: object) -> None:
+        self.pattern, self.calls = pattern, 0
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        self.calls += 1
+        return self.pattern.search(string, pos, endpos)  # type: ignore[attr-defined]
+
+
+def _searches_for(doc_text: str) -> int:
+    from dataclasses import replace
+
+    rules = default_rules()
+    counting = CountingPattern(rules.mitigations)
+    run_checks(parse_markdown(doc_text), replace(rules, mitigations=counting))
+    return counting.calls
+
+
+def test_way_back_is_looked_up_once_per_section_not_once_per_door():
+    few = _searches_for("# Cut-over\n\n" + DOOR * 5)
+    many = _searches_for("# Cut-over\n\n" + DOOR * 500)
+    assert few == many == 1
+
+
+@pytest.mark.timeout(30)
+def test_headingless_file_of_doors_is_checked_quickly():
+    doc = parse_text(DOOR * 6000)  # ~340 KB: took about half a minute when the cost was quadratic
+    result = run_checks(doc)
+    assert 0 < len(result.findings) <= 30 and result.hidden_total > 1000
+
+
+@pytest.mark.timeout(30)
+def test_a_line_without_full_stops_is_quoted_in_readable_pieces():
+    text = "we will delete all legacy records and migrate every account " * 3000
+    doc = parse_text(text)
+    found = run_checks(doc, caps=False).findings
+    assert found
+    for f in found:
+        assert doc.text[f.start : f.end] == f.quote
+        assert len(f.quote) <= 600  # a highlight a PM can read, not the whole 180 KB line
+
+
+def test_one_backup_in_a_headingless_file_does_not_soften_every_door():
+    text = "We will delete all legacy records after the cut-over.\n\nBackups of the logs are kept for a year.\n"
+    door = next(f for f in run_checks(parse_text(text)).findings if f.kind is Kind.ONE_WAY_DOOR)
+    assert door.severity is Severity.CRITICAL
+    assert "This paragraph names no rollback" in door.rationale
+    same = "We will delete all legacy records after the cut-over; a backup is restorable for 90 days.\n"
+    door = next(f for f in run_checks(parse_text(same)).findings if f.kind is Kind.ONE_WAY_DOOR)
+    assert door.severity is Severity.MAJOR
