@@ -70,6 +70,13 @@ def test_accepting_a_rewrite_changes_the_text_in_one_undo_step(qtbot, window):
     assert window.findings.finding(f.id).status is Status.ACCEPTED
     window.editor.undo()
     assert window.editor.toPlainText() == DOC
+    # the same undo step brings back the decision and the highlight, as with a tracked change in Word
+    assert window.findings.finding(f.id).status is Status.OPEN
+    assert window.editor.span_text(f.id) == "definitely delight most users"
+    assert f.id in window.panel.visible_ids()
+    window.editor.redo()
+    assert window.findings.finding(f.id).status is Status.ACCEPTED
+    assert window.editor.span_text(f.id) == "reduce late payments for 60% of accounts"
 
 
 def test_bulk_dismiss_with_reason_hides_cards_from_the_open_view(qtbot, window):

@@ -146,13 +146,19 @@ class DocumentEditor(QPlainTextEdit):
         self._selections = {fid: self._selection(fid) for fid in self._order}
         self._push_selections()
 
-    def upsert_findings(self, findings: list[Finding], text_map: Utf16Map | None = None) -> None:
-        """Add findings, or restyle ones already shown (their live span is kept): critic findings arrive
-        one at a time while thousands of highlights may be on screen, so nothing else is rebuilt."""
+    def upsert_findings(self, findings: list[Finding], text_map: Utf16Map | None = None, *,
+                        respan: bool = False) -> None:
+        """Add findings, or restyle ones already shown (their live span is kept, unless ``respan``: then the
+        finding's own offsets place it again, as when an undo brings back the text it was on): critic findings
+        arrive one at a time while thousands of highlights may be on screen, so nothing else is rebuilt."""
         text_map = text_map or Utf16Map(self.toPlainText())
         dark = is_dark(self.palette())
         for finding in findings:
             fid = finding.id
+            if respan and fid in self._spans and finding.placed:
+                start, end = text_map.span_to_qt(finding.start, finding.end)
+                self._spans[fid] = [start, end]
+                self._cursors[fid] = self._tracking_cursor(start, end)
             if fid not in self._spans:
                 if not finding.placed:
                     continue

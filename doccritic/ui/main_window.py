@@ -84,6 +84,8 @@ class MainWindow(FileActions, DecisionActions, ClaudeActions, MenuActions, QMain
         self._journal_timer = QTimer(self, singleShot=True, interval=JOURNAL_INTERVAL_MS, timeout=self._write_journal)
         self._journal_lock = threading.Lock()
         self._journal_seq = itertools.count(1)
+        self._decision_steps: list = []  # decisions that edited the text, for Ctrl+Z (window_decisions)
+        self._undo_depth = 0
         self._journal_written = 0
         self._build_central()
         self._build_docks()
@@ -111,6 +113,7 @@ class MainWindow(FileActions, DecisionActions, ClaudeActions, MenuActions, QMain
         self.editor.finding_clicked.connect(self._finding_clicked)
         self.editor.spans_touched.connect(self._spans_touched)
         self.editor.document().modificationChanged.connect(lambda _: self._update_title())
+        self.editor.document().contentsChanged.connect(self._undo_moved)
 
     def _build_docks(self) -> None:
         self.panel = FindingsPanel(self.findings)

@@ -6,6 +6,7 @@ sidebar), kept apart so that the window module stays about building and wiring t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QTextCursor
@@ -48,11 +49,12 @@ class DecisionActions:
         current = self.editor.toPlainText()
         text_map = Utf16Map(current)
         doc = self.snapshot.doc if current == self.snapshot.text else session.parse(current, self.info.format)
-        edits = []
+        edits, before, after = [], [], []
         for fid in ids:
             finding = self._with_live_span(self.findings.finding(fid), text_map)
             if finding is None:
                 continue
+            before.append(finding)
             edit = None
             if action == "accept":
                 finding, edit = decisions.accept(finding)
@@ -68,9 +70,20 @@ class DecisionActions:
                 finding = decisions.reopen(finding)
             self.findings.replace_finding(finding)
             self.editor.update_finding(finding)
+            after.append(finding)
             if edit is not None and not self.editor.isReadOnly():
                 edits.append(edit)
-        self._apply_edits(edits, text_map)
+        if edits:
+            self._apply_edits(edits, text_map, before, [_moved(f, edits) for f in after])
+        self._update_status()
+        self._save_timer.start()
+
+    def _show_decided(self: MainWindow, findings: list[Finding]) -> None:
+        """Put findings back as they were at one end of an undo step: status, card and highlight."""
+        text_map = Utf16Map(self.editor.toPlainText())
+        for finding in findings:
+            self.findings.replace_finding(finding)
+        self.editor.upsert_findings(findings, text_map, respan=True)
         self._update_status()
         self._save_timer.start()
 
@@ -81,16 +94,39 @@ class DecisionActions:
             return finding
         return finding.model_copy(update={"start": text_map.from_qt(span[0]), "end": text_map.from_qt(span[1])})
 
-    def _apply_edits(self: MainWindow, edits: list[TextEdit], text_map: Utf16Map) -> None:
-        if not edits:
-            return
-        cursor = QTextCursor(self.editor.document())
+    def _apply_edits(self: MainWindow, edits: list[TextEdit], text_map: Utf16Map, before: list[Finding],
+                     after: list[Finding]) -> None:
+        """The text edits and the decisions behind them as one undo step, like a tracked change in Word:
+        Ctrl+Z brings back the text, the findings' status and their highlights; Ctrl+Shift+Z redoes all."""
+        document = self.editor.document()
+        depth_before = document.availableUndoSteps()
+        cursor = QTextCursor(document)
         cursor.beginEditBlock()
         for edit in sorted(reversed(edits), key=lambda e: e.start, reverse=True):
             cursor.setPosition(text_map.to_qt(edit.start))
             cursor.setPosition(text_map.to_qt(edit.end), QTextCursor.MoveMode.KeepAnchor)
             cursor.insertText(edit.text)
         cursor.endEditBlock()
+        self._undo_depth = document.availableUndoSteps()
+        self._decision_steps.append(_DecisionStep(depth_before, self._undo_depth, before, after))
+        self._show_decided(after)
+
+    def _undo_moved(self: MainWindow) -> None:
+        """The document's undo stack moved (Ctrl+Z, Ctrl+Shift+Z, an edit): when it crossed a decision's edit,
+        put that decision's findings back the way they were on that side of it. PySide6 has no custom undo
+        items, so the stack's depth tells which edits were undone or redone."""
+        document = self.editor.document()
+        depth, last = document.availableUndoSteps(), self._undo_depth
+        if depth == last:
+            return
+        self._undo_depth = depth
+        for step in self._decision_steps:
+            if last >= step.after_depth and depth <= step.before_depth:
+                self._show_decided(step.before)
+            elif last <= step.before_depth and depth >= step.after_depth:
+                self._show_decided(step.after)
+        if document.availableRedoSteps() == 0:  # a new edit dropped the redo stack, or a new document came
+            self._decision_steps = [s for s in self._decision_steps if s.after_depth <= depth]
 
     def _ask_text(self: MainWindow, action: str) -> str | None:
         if action == "dismiss":
@@ -157,3 +193,28 @@ class DecisionActions:
         self.panel.select(target)
         self.editor.reveal(target)
         return target
+
+
+@dataclass(frozen=True)
+class _DecisionStep:
+    """A decision that edited the text, by the undo depth before and after its edit block."""
+
+    before_depth: int
+    after_depth: int
+    before: list[Finding]
+    after: list[Finding]
+
+
+def _moved(finding: Finding, edits: list[TextEdit]) -> Finding:
+    """Where a decided finding sits once ``edits`` are made: on its rewrite when one replaced its passage."""
+    if finding.start is None or finding.end is None:
+        return finding
+
+    def shift(offset: int) -> int:
+        return offset + sum(len(e.text) - (e.end - e.start) for e in edits if e.end <= offset and e.start < offset)
+
+    own = next((e for e in edits if e.start == finding.start and e.end == finding.end), None)
+    if own is not None:
+        start = shift(own.start)
+        return finding.model_copy(update={"start": start, "end": start + len(own.text)})
+    return finding.model_copy(update={"start": shift(finding.start), "end": shift(finding.end)})
