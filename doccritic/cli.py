@@ -22,13 +22,13 @@ if TYPE_CHECKING:  # the commands' modules load when one runs: opening the windo
     from doccritic.core.personas import Persona, PersonaSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-COMMANDS = ("check", "review", "debate", "export", "personas")
+COMMANDS = ("check", "review", "debate", "export", "eval", "personas")
 
 
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
-    from doccritic import cli_debate, cli_export, cli_review
+    from doccritic import cli_debate, cli_eval, cli_export, cli_review
     from doccritic.core.findings import Severity
 
     parser = argparse.ArgumentParser(
@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_review.add_parser(sub)
     cli_debate.add_parser(sub)
     cli_export.add_parser(sub)
+    cli_eval.add_parser(sub)
 
     personas = sub.add_parser(
         "personas",
@@ -82,10 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not any(a in COMMANDS for a in argv) and not any(a in ("-h", "--help", "--version") for a in argv):
         return _open(argv)
     args = build_parser().parse_args(argv)
-    from doccritic import cli_debate, cli_export, cli_review
+    from doccritic import cli_debate, cli_eval, cli_export, cli_review
 
     command = {"check": cmd_check, "review": cli_review.cmd_review, "debate": cli_debate.cmd_debate,
-               "export": cli_export.cmd_export,
+               "export": cli_export.cmd_export, "eval": cli_eval.cmd_eval,
                "personas": cmd_personas}[args.command]
     try:
         return command(args, sys.stdout)

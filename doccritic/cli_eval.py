@@ -1,0 +1,372 @@
+"""``doccritic eval``: how much of what was planted in labelled drafts the critics find (docs/eval.md).
+
+Four ways in, one scorer (``core.eval_score``):
+
+- ``doccritic eval [CORPUS]`` runs the panel on every case (streaming, the engine ``doccritic review`` uses),
+  after a cost estimate the user confirms (``--yes`` when nobody is there to ask).
+- ``--score-only REVIEW.json…`` scores saved reviews, no API: each is matched to its case by document text,
+  then by the case folder or file name.
+- ``--checks`` scores ``doccritic check`` on the corpus the same way, so CI can track the checks too.
+- ``--validate`` checks the labels: every passage verbatim in the draft as doccritic loads it.
+
+Exit codes: 0 done; 1 ``--validate`` found problems; 2 bad input (or a run nobody confirmed); 3 no API key,
+or no critic completed in any run; 130 stopped by Ctrl-C or SIGTERM (the runs done are still scored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO, cast
+
+from doccritic.core.errors import DoccriticError, ErrorKind
+from doccritic.core.eval_labels import Case, LabelError, parse_labels, problems
+from doccritic.core.eval_score import CaseRun, CriticRun, score
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT, EXIT_API, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+DRAFT_NAMES = ("draft.md", "draft.docx", "draft.txt")
+
+
+def add_parser(sub: Any) -> None:
+    ev = sub.add_parser(
+        "eval",
+        help="measure the critics on labelled drafts with planted flaws (recall, precision, cost)",
+        description="Run the critic panel on a corpus of labelled drafts and score what it finds: recall by "
+        "kind, difficulty and persona, precision (a lower bound), misquotes, one-way-door completeness, "
+        "stability over repeats, cost. --score-only and --checks need no API key. See docs/eval.md.",
+    )
+    ev.add_argument("corpus", nargs="?", type=Path, help="folder of cases (default: resources/eval/cases)")
+    ev.add_argument("--corpus", dest="corpus_opt", type=Path, metavar="DIR", help="the same, as an option")
+    what = ev.add_mutually_exclusive_group()
+    what.add_argument("--validate", action="store_true", help="check the labels against the drafts and stop")
+    what.add_argument("--score-only", nargs="+", type=Path, metavar="REVIEW.json",
+                      help="score saved review JSON files instead of running the panel (no API)")
+    what.add_argument("--checks", action="store_true", help="score `doccritic check` on the corpus (no API)")
+    ev.add_argument("--case", action="append", metavar="ID", help="only this case (repeatable)")
+    ev.add_argument("--personas", help="comma-separated persona ids (default: the enabled ones)")
+    ev.add_argument("--model", help="model id (default: the app's setting or claude-sonnet-4-6)")
+    ev.add_argument("--effort", choices=("low", "medium", "high", "xhigh", "max"), help="effort level")
+    ev.add_argument("--repeat", type=int, default=1, metavar="K", help="run each case K times (pass^k)")
+    ev.add_argument("--max-findings", type=int, metavar="N", help="findings per critic (default: the app's, else 6)")
+    ev.add_argument("--out", type=Path, metavar="RESULTS.json", help="write the figures and provenance here")
+    ev.add_argument("--baseline", type=Path, metavar="OLD.json", help="show changes against an earlier --out")
+    ev.add_argument("--html", type=Path, metavar="REPORT.html", help="write a self-contained HTML report")
+    ev.add_argument("--reviews", type=Path, metavar="DIR", help="also save each run's review JSON here")
+    ev.add_argument("--yes", action="store_true", help="run without asking to confirm the estimated cost")
+    ev.add_argument("--max-cost", type=float, metavar="USD", help="budget cap per panel run")
+    ev.add_argument("--max-concurrent", type=int, metavar="N", help="critics at once (default: the app's, else 4)")
+    ev.add_argument("--read-timeout", type=float, metavar="SECONDS", help="silence allowed inside a stream")
+    ev.add_argument("--base-url", help="Anthropic-compatible endpoint (default: ANTHROPIC_BASE_URL or the API)")
+    ev.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One case as scored: its labels, its draft as doccritic loads it, and where they came from."""
+
+    case: Case
+    doc: Any  # core.document.Document
+    folder: Path
+    draft: Path
+
+
+def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -> int:
+    err = err or sys.stderr
+    corpus = args.corpus_opt or args.corpus or _default_corpus()
+    if args.repeat < 1:
+        raise DoccriticError("--repeat must be 1 or more.", ErrorKind.INVALID)
+    cases, found = load_corpus(corpus, args.case)
+    if args.validate:
+        return _validate(cases, found, corpus, out)
+    if found:
+        print(f"doccritic: warning: skipping case(s) with label problems ({', '.join(sorted(found))}); "
+              f"run `doccritic eval --validate {corpus}` for details.", file=err)
+        cases = [c for c in cases if c.case.id not in found]
+    if not cases:
+        raise DoccriticError(f"No usable case in {corpus} (a case is a folder with labels.toml and a draft).")
+    checks = {c.case.id: _check_findings(c) for c in cases}
+    if args.score_only:
+        runs, prov = _saved_runs(args.score_only, cases), _provenance_from_reviews(args.score_only)
+    elif args.checks:
+        runs, prov = [CaseRun(c.case.id, checks[c.case.id]) for c in cases], {"source": "checks"}
+    else:
+        live = run_live(args, cases, err)
+        if isinstance(live, int):
+            return live
+        runs, prov = live
+    max_findings = args.max_findings or prov.get("max_findings") or _saved_max_findings()
+    results = score([(c.case, c.doc.text) for c in cases], runs, checks=None if args.checks else checks,
+                    max_findings=max_findings)  # scoring the checks against themselves would say nothing
+    results = {"provenance": {**_provenance(cases, corpus, max_findings), **prov}, **results}
+    _write(args, results, out)
+    if prov.get("stopped"):
+        return EXIT_INTERRUPTED
+    if prov.get("source") == "live" and not any(c.status == "done" for r in runs for c in r.critics):
+        print("doccritic: no critic completed in any run; the figures above measure nothing.", file=err)
+        return EXIT_API
+    return EXIT_OK
+
+
+def _validate(cases: list[Loaded], found: dict[str, list[str]], corpus: Path, out: TextIO) -> int:
+    problems_found = [p for ps in found.values() for p in ps]
+    for problem in problems_found:
+        out.write(problem + "\n")
+    checked = len({c.case.id for c in cases} | set(found))
+    if problems_found:
+        out.write(f"{checked} case(s) checked in {corpus}: {len(problems_found)} problem(s) in {len(found)}.\n")
+        return EXIT_PROBLEMS
+    out.write(f"{checked} case(s) in {corpus}: labels valid.\n")
+    return EXIT_OK
+
+
+def _default_corpus() -> Path:
+    from doccritic import paths
+
+    return paths.resource("eval", "cases")
+
+
+def load_corpus(corpus: Path, only: list[str] | None = None) -> tuple[list[Loaded], dict[str, list[str]]]:
+    """Every case folder under ``corpus`` that parses, and the problems found, one sentence each, by case."""
+    from doccritic.core.personas import load_personas
+    from doccritic.formats.loader import load_document
+
+    if not corpus.is_dir():
+        raise DoccriticError(f"No corpus folder {corpus}.", ErrorKind.NOT_FOUND)
+    folders = sorted(p for p in corpus.iterdir() if (p / "labels.toml").is_file())
+    if only:
+        if missing := sorted(set(only) - {f.name for f in folders}):
+            raise DoccriticError(f"No case {', '.join(missing)} in {corpus}.", ErrorKind.NOT_FOUND)
+        folders = [f for f in folders if f.name in only]
+    cases: list[Loaded] = []
+    found: dict[str, list[str]] = {}
+    for folder in folders:
+        draft = next((folder / n for n in DRAFT_NAMES if (folder / n).is_file()), None)
+        try:
+            case = parse_labels((folder / "labels.toml").read_text(encoding="utf-8"), folder.name)
+            if draft is None:
+                raise LabelError(f"{folder.name}: no draft ({' or '.join(DRAFT_NAMES)}) next to labels.toml.")
+            cases.append(Loaded(case, load_document(draft), folder, draft))
+        except (DoccriticError, OSError, UnicodeDecodeError) as exc:
+            why = str(exc) if isinstance(exc, DoccriticError) else f"{folder.name}: cannot read ({exc})."
+            found.setdefault(folder.name, []).append(why)
+    ids = frozenset(c.case.id for c in cases)
+    persona_ids = frozenset(p.id for p in load_personas().personas)
+    for c in cases:
+        if wrong := problems(c.case, c.doc.text, case_ids=ids, persona_ids=persona_ids):
+            found.setdefault(c.case.id, []).extend(wrong)
+    return cases, found
+
+
+def _check_findings(case: Loaded) -> list[Any]:
+    from doccritic.core.checks import run_checks
+
+    return run_checks(case.doc).findings
+
+
+def _saved_runs(files: list[Path], cases: list[Loaded]) -> list[CaseRun]:
+    """Each review matched to its case by document text, else by case folder name, else by file name."""
+    from doccritic.formats.review_json import load_review
+
+    by_text = {c.doc.text: c.case.id for c in cases}
+    ids = {c.case.id for c in cases}
+    runs = []
+    for file in files:
+        review = load_review(file)
+        folder = Path(review.document.path).parent.name if review.document.path else ""
+        stem = next((i for i in sorted(ids, key=len, reverse=True) if file.name.startswith(i)), None)
+        case_id = by_text.get(review.document.text) or (folder if folder in ids else stem)
+        if case_id is None:
+            raise DoccriticError(f"{file.name}: no case in the corpus has this document (match by its text, its "
+                                 "case folder, or a file name starting with the case id).", ErrorKind.INVALID)
+        runs.append(review_run(case_id, review))
+    return runs
+
+
+def review_run(case_id: str, review: Any) -> CaseRun:
+    """A saved review as a scored run: its findings, and its critics, cost and timing when it recorded them."""
+    critic_runs = [r for r in review.runs if r.get("kind") == "critics"]
+    critics = [CriticRun(str(c.get("persona")), int(c.get("findings") or 0), str(c.get("status") or ""))
+               for r in critic_runs for c in r.get("critics", [])]
+    costs = [float(r["cost_usd"]) for r in critic_runs if isinstance(r.get("cost_usd"), int | float)]
+    firsts = [float(r["first_finding_s"]) for r in critic_runs if isinstance(r.get("first_finding_s"), int | float)]
+    return CaseRun(case_id, review.findings, critics, sum(costs) if costs else None, min(firsts, default=None))
+
+
+def _provenance_from_reviews(files: list[Path]) -> dict[str, Any]:
+    from doccritic.formats.review_json import load_review
+
+    runs = [r for f in files for r in load_review(f).runs if r.get("kind") == "critics"]
+    models = sorted({str(r["model"]) for r in runs if r.get("model")})
+    caps = sorted({int(r["max_findings"]) for r in runs if isinstance(r.get("max_findings"), int)})
+    return {"source": "score-only", "model": ", ".join(models) or None, "reviews": [f.name for f in files],
+            **({"max_findings": caps[0]} if len(caps) == 1 else {})}
+
+
+def _saved_max_findings() -> int:
+    from doccritic.claude.config import panel_settings_from, saved_settings
+
+    return panel_settings_from(saved_settings()).max_findings
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _provenance(cases: list[Loaded], corpus: Path, max_findings: int) -> dict[str, Any]:
+    """What an A/B needs to be traceable: the version, prompts, rules and the exact cases scored."""
+    from doccritic import __version__, paths
+
+    prompts = paths.resource("prompts")
+    return {
+        "doccritic": __version__,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "corpus": str(corpus),
+        "max_findings": max_findings,
+        "prompts": {p.name: sha256(p) for p in sorted(prompts.glob("*.md"))},
+        "check_rules": sha256(paths.resource("checks", "rules.toml")),
+        "cases": {c.case.id: {"labels": sha256(c.folder / "labels.toml"), "draft": sha256(c.draft)} for c in cases},
+    }
+
+
+def _write(args: argparse.Namespace, results: dict[str, Any], out: TextIO) -> None:
+    from doccritic.core.eval_report import deltas, text_table
+    from doccritic.core.fileio import atomic_write_text
+
+    baseline = changes = None
+    if args.baseline:
+        try:
+            baseline = json.loads(args.baseline.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DoccriticError(f"Cannot read the baseline {args.baseline.name} ({exc}).", ErrorKind.INVALID) from None
+        changes = deltas(results, baseline)
+        results["baseline"] = {"file": str(args.baseline), "changes": changes}
+    out.write(text_table(results, changes))
+    out.flush()
+    if args.out:
+        atomic_write_text(args.out, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    if args.html:
+        from doccritic.core.eval_html import render
+
+        atomic_write_text(args.html, render(results, changes, baseline))
+
+
+class FirstFinding(io.TextIOBase):
+    """Progress passes through to ``err``; the moment the first finding is announced is kept (time to first)."""
+
+    def __init__(self, err: TextIO) -> None:
+        self.err, self.started, self.first = err, time.monotonic(), None
+
+    def write(self, s: str) -> int:
+        if self.first is None and ": finding 1 (" in s:
+            self.first = time.monotonic() - self.started
+        return self.err.write(s)
+
+    def flush(self) -> None:
+        self.err.flush()
+
+
+def run_live(args: argparse.Namespace, cases: list[Loaded], err: TextIO) -> int | tuple[list[CaseRun], dict]:
+    """Estimate, confirm, then one panel run per case and repeat; an exit code when it does not go ahead.
+
+    A Ctrl-C ends the current panel run with what its critics wrote and stops the eval there: the runs so
+    far are scored (they were paid for).
+    """
+    import asyncio
+
+    from doccritic.claude.config import saved_settings
+    from doccritic.cli_review import connection_for, pick_personas, run_panel, settings_for
+    from doccritic.core.personas import load_personas
+
+    saved = saved_settings()
+    personas = pick_personas(load_personas(), args.personas or (saved.get("panel") or None), err)
+    connection = connection_for(args, saved)
+    if connection.needs_key:
+        print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, or point "
+              "--base-url at an endpoint that needs none. --score-only and --checks need no key.", file=err)
+        return EXIT_API
+    settings = settings_for(args, saved)
+    if args.max_findings:
+        settings.max_findings = max(1, args.max_findings)
+    cost, method = asyncio.run(_estimate(connection, cases, personas, settings))
+    total = cost * args.repeat
+    print(f"doccritic: eval: {len(cases)} case(s) x {args.repeat} run(s) x {len(personas)} critic(s) on "
+          f"{settings.model}: about ${total:.2f} ({method}).", file=err)
+    if not args.yes and not _confirmed(err):
+        return EXIT_BAD_INPUT
+    runs: list[CaseRun] = []
+    for n, loaded in enumerate(cases, 1):
+        for k in range(1, args.repeat + 1):
+            print(f"doccritic: eval: case {n}/{len(cases)} {loaded.case.id}, run {k}/{args.repeat}", file=err)
+            timer = FirstFinding(err)
+            run = asyncio.run(run_panel(connection, loaded.doc, personas, settings, None, cast(TextIO, timer)))
+            runs.append(CaseRun(loaded.case.id, run.findings,
+                                [CriticRun(r.persona_id, len(r.findings), r.status.value) for r in run.results],
+                                sum(r.cost for r in run.results), timer.first))
+            if args.reviews:
+                _save_review(args.reviews, loaded, k, run, settings, timer.first)
+            if run.stopped_by:
+                print(f"doccritic: eval: stopped by {run.stopped_by}; scoring the {len(runs)} run(s) done.", file=err)
+                return runs, _live_provenance(settings, personas, args.repeat, stopped=True)
+    return runs, _live_provenance(settings, personas, args.repeat)
+
+
+async def _estimate(connection: Any, cases: list[Loaded], personas: list[Any], settings: Any) -> tuple[float, str]:
+    """The panel's own estimate for every case (local unless the user turned on Exact cost estimate)."""
+    from doccritic.claude.panel import estimate
+
+    client = connection.client()
+    try:
+        estimates = [await estimate(client, c.doc, personas, settings) for c in cases]
+    finally:
+        await client.close()
+    return sum(e.total for e in estimates), estimates[0].method
+
+
+def _confirmed(err: TextIO) -> bool:
+    """Ask on the terminal; with nobody there (CI, a pipe) refuse rather than spend unasked."""
+    stdin = sys.stdin
+    if stdin is None or not stdin.isatty():
+        print("doccritic: eval spends money on the API and nobody is here to confirm: pass --yes to run it.",
+              file=err)
+        return False
+    print("Run it? [y/N] ", end="", file=err, flush=True)
+    if stdin.readline().strip().lower() in ("y", "yes"):
+        return True
+    print("doccritic: eval: not run.", file=err)
+    return False
+
+
+def _live_provenance(settings: Any, personas: list[Any], repeats: int, *, stopped: bool = False) -> dict[str, Any]:
+    return {
+        "source": "live", "model": settings.model, "effort": settings.effort, "thinking": settings.adaptive_thinking,
+        "max_findings": settings.max_findings, "repeats": repeats, "stopped": stopped,
+        "personas": [p.id for p in personas],
+        "persona_files": {p.id: sha256(p.path) if p.path else hashlib.sha256(
+            p.model_dump_json().encode()).hexdigest() for p in personas},
+        "persona_models": {p.id: p.model for p in personas if getattr(p, "model", None)},
+    }
+
+
+def _save_review(folder: Path, loaded: Loaded, k: int, run: Any, settings: Any, first: float | None) -> None:
+    """The run as review JSON (``doccritic review --out``'s format), so ``--score-only`` can score it again."""
+    from doccritic.core.fileio import atomic_write_text
+    from doccritic.formats.review_json import dumps, review_for
+
+    review = review_for(loaded.doc, run.findings)
+    review.runs.append({
+        "kind": "critics", "at": datetime.now(UTC).isoformat(timespec="seconds"), "model": settings.model,
+        "cost_usd": round(sum(r.cost for r in run.results), 6), "max_findings": settings.max_findings,
+        "first_finding_s": None if first is None else round(first, 3),
+        "critics": [{"persona": r.persona_id, "model": r.model, "status": r.status.value,
+                     "findings": len(r.findings), "cost_usd": round(r.cost, 6), "duration_s": round(r.duration, 2)}
+                    for r in run.results],
+    })
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(folder / f"{loaded.case.id}.run{k}.json", dumps(review))
