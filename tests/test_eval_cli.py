@@ -181,3 +181,41 @@ def test_ctrl_c_scores_the_runs_done_with_what_the_critic_wrote_and_exits_130(ap
     results = json.loads(out_file.read_text(encoding="utf-8"))
     assert results["recall"] == {"hits": 1, "of": 3, "rate": 0.3333} and results["provenance"]["stopped"] is True
     assert results["not_run"] == ["syn-log-retention-fixed"] and "Recall (flaws found)" in out
+
+
+class Terminal:
+    """Standard input as a person at a terminal: it is a TTY and answers once."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self.answer + "\n"
+
+
+@pytest.mark.parametrize(("answer", "code", "requests"), [("n", 2, 0), ("y", 0, 2)])
+def test_at_a_terminal_the_estimate_is_confirmed_first(api, corpus, monkeypatch, capsys, answer, code, requests):
+    script_critics(api)
+    monkeypatch.setattr("sys.stdin", Terminal(answer))
+    assert cli.main(["eval", str(corpus), "--personas", "staff-engineer"]) == code
+    err = capsys.readouterr().err
+    assert "about $" in err and "Run it? [y/N] " in err
+    assert len(critic_requests(api)) == requests
+
+
+def test_a_doccritic_review_out_file_scores_like_the_live_run(api, corpus, tmp_path, capsys):
+    script_critics(api)
+    saved = tmp_path / "some-name.json"  # matched by the document's text, whatever the file is called
+    assert cli.main(["review", str(corpus / "syn-log-retention" / "draft.md"), "--personas", "staff-engineer",
+                     "--out", str(saved)]) == 0
+    out_file = tmp_path / "results.json"
+    assert cli.main(["eval", "--score-only", str(saved), "--corpus", str(corpus), "--out", str(out_file)]) == 0
+    results = json.loads(out_file.read_text(encoding="utf-8"))
+    assert results["recall"] == {"hits": 2, "of": 3, "rate": 0.6667}
+    assert results["precision_lower_bound"] == {"hits": 2, "of": 3, "rate": 0.6667}
+    assert results["recall_by_persona"] == {"staff-engineer": {"hits": 1, "of": 2, "rate": 0.5}}
+    assert results["cost_usd"]["runs"] == 1 and results["first_finding_s"]["runs"] == 0  # review does not record it
+    assert results["provenance"]["model"] == "claude-sonnet-4-6" and results["not_run"] == ["syn-log-retention-fixed"]
