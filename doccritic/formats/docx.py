@@ -13,7 +13,6 @@ its ``paragraph.text`` drops tracked insertions, content controls and smart tags
 from __future__ import annotations
 
 import bisect
-import io
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -21,7 +20,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 from lxml.etree import _Element
@@ -35,7 +33,7 @@ from doccritic.core.document import (
     ExistingComment,
     RunSpan,
 )
-from doccritic.formats.ooxml import check_package, damaged, refused
+from doccritic.formats.ooxml import damaged, open_word
 from doccritic.formats.textio import MAX_DOCX_BYTES, read_bytes
 
 #: Zip-bomb guards, checked on the zip directory before anything is decompressed.
@@ -171,17 +169,7 @@ def load_docx(path: Path) -> Document:
     """Load a .docx file; any problem with the file becomes a :class:`LoadError` with one sentence."""
     name = path.name or str(path)
     data = read_bytes(path, MAX_DOCX_BYTES)
-    check_package(data, name)
-    try:
-        word = docx.Document(io.BytesIO(data))
-    except ValueError as exc:
-        if "not a Word file" in str(exc):  # e.g. a macro-enabled .docm or a template
-            raise refused(name, "it is not a plain Word document; save it as .docx and try again.") from None
-        raise damaged(name, "the file is damaged.") from exc
-    except etree.XMLSyntaxError as exc:
-        raise damaged(name, "the file is damaged (invalid XML).") from exc
-    except Exception as exc:  # python-docx raises KeyError, PackageNotFoundError... for broken packages
-        raise damaged(name, "the file is damaged or incomplete.") from exc
+    word = open_word(data, name)
     try:
         return _build_document(word, path)
     except Exception as exc:  # a strange file must never show the user a traceback

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import docx
 from docx.comments import Comment
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -52,7 +51,7 @@ from doccritic.core.findings import Anchor, Finding, Review, Status
 from doccritic.formats.docx import iter_body_paragraphs, iter_paragraph_runs, run_text
 from doccritic.formats.docx_render import Piece, render_document
 from doccritic.formats.export_common import Note, exported_findings, initials_of, note_for
-from doccritic.formats.ooxml import check_package, damaged
+from doccritic.formats.ooxml import open_word
 from doccritic.formats.review_import import embed_review
 from doccritic.formats.textio import MAX_DOCX_BYTES, read_bytes
 
@@ -116,11 +115,7 @@ def export_docx(review: Review, doc: Document, out: Path, *, source: Path | None
 def _open_source(path: Path, doc: Document) -> tuple[Any, list[Piece]]:
     """The source reopened, and its runs as pieces; refuses a file whose text is not ``doc.text``."""
     data = read_bytes(path, MAX_DOCX_BYTES)
-    check_package(data, path.name)
-    try:
-        word = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises KeyError, ValueError, XMLSyntaxError... for broken files
-        raise damaged(path.name, "the file is damaged or incomplete.") from exc
+    word = open_word(data, path.name)
     stale = DoccriticError(f"{path.name} has changed since it was reviewed; reload it and re-anchor the "
                            "findings before exporting.")
     paragraphs = [list(iter_paragraph_runs(p)) for p, _ in iter_body_paragraphs(word.element.body)]

@@ -30,14 +30,12 @@ the rule.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import uuid
 from pathlib import Path
 from typing import Any
 
-import docx
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -51,7 +49,7 @@ from doccritic.core.document import Document
 from doccritic.core.errors import ErrorKind, LoadError
 from doccritic.core.findings import Anchor, Finding, Raise, Reply, Review, Source, Status
 from doccritic.core.merge import find_duplicate, merge
-from doccritic.formats.ooxml import check_package, damaged
+from doccritic.formats.ooxml import open_word
 from doccritic.formats.review_json import load_review, loads, review_for
 from doccritic.formats.textio import MAX_DOCX_BYTES, MAX_TEXT_BYTES, read_bytes
 
@@ -91,11 +89,7 @@ def read_review_file(path: Path) -> Review:
         if len(data) > _MAX_REVIEW_BYTES:
             raise LoadError(f"Cannot read {name}: it is too large for a review.", ErrorKind.TOO_LARGE)
         return loads(data, name)
-    check_package(data, name)
-    try:
-        word = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises KeyError, ValueError, XMLSyntaxError... for broken packages
-        raise damaged(name, "the file is damaged or incomplete.") from exc
+    word = open_word(data, name)
     text = embedded_review(word, name)
     if text is None:
         raise LoadError(f"{name} was not exported by doccritic (it has no embedded review); "

@@ -46,6 +46,14 @@ def human_size(n: int) -> str:
     return f"{n} bytes"
 
 
+def over_limit(size: int, limit: int) -> str:
+    """'25 MB, over the 20 MB limit'; exact byte counts when rounding would make the two look equal."""
+    shown, cap = human_size(size), human_size(limit)
+    if shown == cap:
+        shown, cap = f"{size:,} bytes", f"{cap} ({limit:,} bytes)"
+    return f"{shown}, over the {cap}"
+
+
 def read_bytes(path: Path, limit: int) -> bytes:
     """Read a whole file, refusing what we cannot or should not open, with a user-facing reason."""
     name = path.name or str(path)
@@ -57,7 +65,7 @@ def read_bytes(path: Path, limit: int) -> bytes:
         size = path.stat().st_size
         if size > limit:
             raise LoadError(
-                f"Cannot open {name}: it is {human_size(size)}, over the {human_size(limit)} limit "
+                f"Cannot open {name}: it is {over_limit(size, limit)} limit "
                 "for this kind of file.",
                 ErrorKind.TOO_LARGE,
             )

@@ -1,0 +1,136 @@
+"""Hostile and huge Word files: limits apply to what is actually inflated and parsed (#21 item 3).
+
+Each refusal names the limit it met; none is "damaged (invalid XML)" for a valid file, and nothing
+silently drops text.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from doccritic import cli
+from doccritic.core.errors import ErrorKind, LoadError
+from doccritic.formats import ooxml
+from doccritic.formats.docx import load_docx
+from doccritic.formats.markdown import load_markdown
+from doccritic.formats.textio import MAX_TEXT_BYTES
+
+
+def _error(path: Path, kind: ErrorKind) -> str:
+    with pytest.raises(LoadError) as info:
+        load_docx(path)
+    assert info.value.kind is kind
+    return str(info.value)
+
+
+def _with_part(tmp_path: Path, name: str, data: bytes, replace: str | None = None) -> Path:
+    """A valid .docx plus (or with ``replace`` swapped for) one part."""
+    good = tmp_path / "good.docx"
+    word = docx.Document()
+    word.add_paragraph("Before the part.")
+    word.save(str(good))
+    out = tmp_path / "test.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename != replace:
+                dst.writestr(item, src.read(item))
+        dst.writestr(name, data)
+    return out
+
+
+def _lie_about_size(path: Path, part: str, size: int) -> None:
+    """Rewrite the uncompressed size the zip's headers give for ``part`` (local header and directory)."""
+    data = bytearray(path.read_bytes())
+    encoded = part.encode()
+    local = data.find(b"PK\x03\x04")
+    while local >= 0:
+        if data[local + 30 : local + 30 + len(encoded)] == encoded:
+            data[local + 22 : local + 26] = struct.pack("<I", size)
+        local = data.find(b"PK\x03\x04", local + 4)
+    central = data.find(b"PK\x01\x02")
+    while central >= 0:
+        if data[central + 46 : central + 46 + len(encoded)] == encoded:
+            data[central + 24 : central + 28] = struct.pack("<I", size)
+        central = data.find(b"PK\x01\x02", central + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_a_zip_bomb_with_a_lying_size_header_is_refused_without_inflating_it(tmp_path):
+    path = _with_part(tmp_path, "word/media/zeros.bin", b"\0" * (60 * 1024 * 1024))  # packs to ~60 KB
+    _lie_about_size(path, "word/media/zeros.bin", 1000)
+    assert path.stat().st_size < 1024 * 1024
+    message = _error(path, ErrorKind.CORRUPT)
+    assert "damaged" in message
+
+
+def test_inflated_bytes_are_counted_whatever_the_directory_says(tmp_path, monkeypatch):
+    path = _with_part(tmp_path, "word/media/blob.bin", bytes(range(256)) * 4096)  # 1 MB
+    monkeypatch.setattr(ooxml, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(ooxml, "_check_directory", lambda infos, name: None)  # as if the headers lied
+    assert "unpacks to over the 1 MB safety limit" in _error(path, ErrorKind.TOO_LARGE)
+
+
+def test_a_text_node_over_10_mb_is_told_as_that_limit(tmp_path):
+    path = tmp_path / "long.docx"
+    word = docx.Document()
+    word.add_paragraph("x" * (11 * 1024 * 1024))
+    word.save(str(path))
+    message = _error(path, ErrorKind.TOO_LARGE)
+    assert "10 MB" in message and "invalid XML" not in message
+
+
+def test_tables_nested_past_256_levels_are_told_as_that_limit(tmp_path):
+    path = tmp_path / "deep.docx"
+    word = docx.Document()
+    cell = word.add_table(1, 1).cell(0, 0)
+    for _ in range(90):  # three XML levels per table
+        cell = cell.add_table(1, 1).cell(0, 0)
+    cell.paragraphs[0].text = "deep"
+    word.save(str(path))
+    message = _error(path, ErrorKind.TOO_LARGE)
+    assert "nested more than 256 levels" in message and "invalid XML" not in message
+
+
+def test_tables_nested_within_the_limit_load(tmp_path):
+    path = tmp_path / "nested.docx"
+    word = docx.Document()
+    cell = word.add_table(1, 1).cell(0, 0)
+    for _ in range(20):
+        cell = cell.add_table(1, 1).cell(0, 0)
+    cell.paragraphs[0].text = "deep inside"
+    word.save(str(path))
+    assert "deep inside" in load_docx(path).text
+
+
+def test_a_dtd_with_entities_is_refused_rather_than_dropping_text(tmp_path):
+    body = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!DOCTYPE w:document [<!ENTITY co "ACME">]>'
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+            "<w:p><w:r><w:t>Signed by &co; and the text after it.</w:t></w:r></w:p></w:body></w:document>")
+    path = _with_part(tmp_path, "word/document.xml", body.encode(), replace="word/document.xml")
+    message = _error(path, ErrorKind.UNSUPPORTED)
+    assert "DTD" in message and "word/document.xml" in message
+
+
+def test_just_over_the_size_limit_says_by_how_much(tmp_path):
+    path = tmp_path / "big.md"
+    path.write_bytes(b"a" * (MAX_TEXT_BYTES + 10))
+    with pytest.raises(LoadError) as info:
+        load_markdown(path)
+    assert "20,971,530 bytes, over the 20 MB (20,971,520 bytes) limit" in str(info.value)
+
+
+def test_check_exits_2_with_the_limit_named(tmp_path, capsys):
+    path = tmp_path / "deep.docx"
+    word = docx.Document()
+    cell = word.add_table(1, 1).cell(0, 0)
+    for _ in range(90):
+        cell = cell.add_table(1, 1).cell(0, 0)
+    word.save(str(path))
+    assert cli.main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "256 levels" in err and "Traceback" not in err
