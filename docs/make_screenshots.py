@@ -303,7 +303,7 @@ def guide_run(estimate_out: Path, running_out: Path) -> None:
     rate limit, two done, and one not started because the budget cap was reached."""
     import asyncio
 
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from doccritic import paths
@@ -340,8 +340,6 @@ def guide_run(estimate_out: Path, running_out: Path) -> None:
         per_critic = asyncio.run(costs())
         window = guide_window(base_url=api.base_url)
         window.settings.setValue("claude/budget_usd", round(sum(per_critic[:4]) + 0.001, 3))
-        window.resizeDocks([window.critics_dock], [430], Qt.Orientation.Horizontal)
-        window.outline_dock.hide()
         shot: dict[str, bool] = {}
 
         def grab_estimate() -> None:
@@ -358,9 +356,9 @@ def guide_run(estimate_out: Path, running_out: Path) -> None:
         window.critics.run()
         wait_for(lambda: shot.get("estimate") and window.critics.running(), what="the run to start")
         rows = window.critics.panel
-        wait_for(lambda: all(rows.row(pid).status.full_text().startswith(want) for pid, want in (
-            ("staff-engineer", "writing (1"), ("skeptical-exec", "rate limited"), ("target-customer", "done"),
-            ("devils-advocate", "done"), ("legal-privacy", "not started"))), timeout=30, what="the critics")
+        wait_for(lambda: all(want in rows.row(pid).status.full_text() for pid, want in (
+            ("staff-engineer", "writing (1"), ("skeptical-exec", "rate limited"), ("target-customer", "done ·"),
+            ("devils-advocate", "done ·"), ("legal-privacy", "not started"))), timeout=30, what="the critics")
         first = next(f.id for f in window.findings.findings if f.persona == "target-customer")
         window.panel.select(first, notify=True)
         settle(500)
@@ -422,15 +420,11 @@ def guide_export(out: Path) -> None:
 
 def guide_debate(out: Path) -> None:
     """A finished debate in the Debate dock, widened, with a quoted passage selected in the draft."""
-    from PySide6.QtCore import Qt
 
 
     with FakeMessagesAPI() as api:
         window = guide_window(base_url=api.base_url)
-        window.outline_dock.hide()
-        window.critics_dock.hide()
         run_demo_debate(api, window)
-        window.resizeDocks([window.debates.dock], [640], Qt.Orientation.Horizontal)
         window.debates.jump("Auto-charge ships enabled by default (opt-out) for all existing accounts.", -1)
         bar = window.debates.view.transcript.verticalScrollBar()
         bar.setValue(bar.maximum())
@@ -442,7 +436,7 @@ def guide_debate(out: Path) -> None:
 def guide_local(out: Path) -> None:
     """The Critics dock after a run on a local model whose server rejects structured output: the run goes on
     without it and says so; a prices.toml entry makes the local model free."""
-    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtCore import QEventLoop
 
     from doccritic import paths
 
@@ -463,8 +457,6 @@ def guide_local(out: Path) -> None:
         window.critics.panel.set_checked({"staff-engineer", "target-customer"})
         window.critics.confirm = lambda *_: True
         window.resize(1280, 620)
-        window.outline_dock.hide()
-        window.resizeDocks([window.critics_dock], [470], Qt.Orientation.Horizontal)
         loop = QEventLoop()
         window.critics.run_finished.connect(loop.quit)
         window.critics.run()

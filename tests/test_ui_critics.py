@@ -54,9 +54,14 @@ def test_critic_findings_are_highlighted_on_their_passage_and_listed(qtbot, wind
     assert sorted(window.editor.span_text(f.id) for f in found) == sorted(QUOTES[:3])
     assert {f.persona for f in found} == {"staff-engineer", "skeptical-exec"}
     assert set(window.panel.visible_ids()) >= {f.id for f in found}
-    status = window.critics.panel.row("staff-engineer").status.full_text()
-    assert status.startswith("done in") and "2 findings" in status and "Needs work." in status
+    row = window.critics.panel.row("staff-engineer")
+    status = row.status.full_text()
+    assert status.startswith("readiness 5/10 · done") and "2 findings" in status
+    # the verdict is shown whole under the status, in the default-width dock, not only in a tooltip
+    assert row.verdict.isVisibleTo(row) and row.verdict.text() == "“Needs work.”"
+    assert row.verdict.geometry().bottom() <= row.height()
     assert "Last run: 2 critics · 3 findings" in window.critics.panel.summary.text()
+    assert window.critics.panel.summary.text().endswith("· readiness 5/10")  # both critics said 5
     assert "this session" in window.model_label.text()
 
 
@@ -96,7 +101,7 @@ def test_a_failed_critic_shows_why_and_retry_brings_its_findings(qtbot, window, 
         row.retry.click()
     found = critic_findings(window)
     assert sorted(window.editor.span_text(f.id) for f in found) == sorted(QUOTES[:3])  # no duplicates
-    assert row.status.full_text().startswith("done in")
+    assert "done ·" in row.status.full_text()
 
 
 def test_typing_during_a_run_still_places_findings_on_their_text(qtbot, window, api):
@@ -255,7 +260,7 @@ def test_stopping_one_critic_leaves_the_others_running(qtbot, window, api):
         row.stop.click()
     assert row.status.full_text().startswith("stopped") and row.retry.isVisibleTo(row)
     other = window.critics.panel.row("skeptical-exec").status.full_text()
-    assert other.startswith("done in")
+    assert "done ·" in other
 
 
 def test_a_rejected_key_points_to_the_settings(qtbot, window, api):

@@ -304,12 +304,11 @@ class CriticsController(QObject):
             self.panel.set_status(pid, f"{event.message}{count}", stop=True)
         elif isinstance(event, CriticDone):
             r = event.result
-            ready = f" · readiness {r.readiness}/10" if r.readiness is not None else ""
+            ready = f"readiness {r.readiness}/10 · " if r.readiness is not None else ""
             skipped = f" · {r.skipped_items} malformed skipped" if r.skipped_items else ""
-            facts = f"{r.duration:.0f} s · {_n(len(r.findings), 'finding')} · ${r.cost:.3f}{ready}{skipped}"
-            verdict = f" — “{r.verdict}”" if r.verdict else ""
-            self.panel.set_status(pid, f"done in {facts}{verdict}",
-                                  tooltip=f"Done in {facts}\n\n{r.verdict}".strip())
+            facts = f"{_n(len(r.findings), 'finding')} · {r.duration:.0f} s · ${r.cost:.3f}{skipped}"
+            self.panel.set_status(pid, f"{ready}done · {facts}", verdict=r.verdict,
+                                  tooltip=f"{ready}done in {r.duration:.0f} s · {facts}\n\n{r.verdict}".strip())
         elif isinstance(event, CriticFailed):
             r = event.result
             word = {CriticStatus.PARTIAL: "partial", CriticStatus.CANCELLED: "stopped",
@@ -339,8 +338,11 @@ class CriticsController(QObject):
         trouble = [r for r in results if r.status is not CriticStatus.DONE]
         extra = f" · {len(trouble)} did not finish" if trouble else ""
         budget = " · budget cap reached" if event.budget_stopped else ""
+        ready = sorted(r.readiness for r in results if r.readiness is not None)
+        readiness = ("" if not ready else f" · readiness {ready[0]}/10" if ready[0] == ready[-1]
+                     else f" · readiness {ready[0]}–{ready[-1]}/10 (median {ready[len(ready) // 2]})")
         self.panel.set_summary(f"Last run: {_n(len(results), 'critic')} · {_n(found, 'finding')} · ${event.cost:.3f} · "
-                               f"{event.duration:.0f} s{extra}{budget}")
+                               f"{event.duration:.0f} s{readiness}{extra}{budget}")
         for note in self.runner.backend.notes:
             self.panel.set_summary(self.panel.summary.text() + f"\n{note}")
         self.panel.set_running(False)

@@ -347,11 +347,10 @@ class MainWindow(FileActions, DecisionActions, ClaudeActions, MenuActions, QMain
         self.save_as_action.setEnabled(bool(self.info and not self.info.read_only))
 
     def fit_docks_to_width(self) -> None:
-        """Share the width so the document keeps most of it: on a 1024 px screen the docks take ~43%, on a
-        wide one they stop growing (240 and 420 px) and the editor gets the rest."""
-        width = self.width()
-        left = max(150, min(240, round(width * 0.16)))
-        right = max(260, min(420, round(width * 0.26)))
+        """Share the width so the document keeps most of it: at 1024 px the docks take ~42% (164 + 266 px),
+        growing to 240 + 420 px at 1440 px and no wider after, so the editor gets the rest."""
+        share = min(1.0, max(0.0, (self.width() - 1024) / (1440 - 1024)))
+        left, right = round(164 + share * (240 - 164)), round(266 + share * (420 - 266))
         self.panel.arrange_for(right)  # two rows of filters below ~400 px: they no longer hold the dock wide
         for dock in (self.findings_dock, self.debate_dock, self.critics_dock):
             dock.layout().activate()  # docks just given their widgets: their new minimum widths count now

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -61,8 +62,10 @@ class _PersonaRow(QWidget):
     def __init__(self, persona: Any, checked: bool) -> None:
         super().__init__()
         self.persona_id = persona.id
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 3, 6, 3)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 3, 6, 3)
+        outer.setSpacing(2)
+        layout = QHBoxLayout()
         layout.setSpacing(8)
         self.check = QCheckBox()
         self.check.setChecked(checked)
@@ -81,14 +84,28 @@ class _PersonaRow(QWidget):
         self.name.setToolTip(f"{persona.role}\n\n{persona.lens.strip()}")
         self.status = ElidedLabel(persona.role)
         self.status.setObjectName("personaStatus")
+        self.verdict = QLabel(wordWrap=True)  # the critic's one-line verdict, in full: it is what the PM reads
+        self.verdict.setObjectName("personaVerdict")
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        italic = self.verdict.font()
+        italic.setItalic(True)
+        self.verdict.setFont(italic)
+        self.verdict.hide()
         text.addWidget(self.name)
         text.addWidget(self.status)
-        self.retry = QToolButton(text="Retry")
-        self.retry.setToolTip("Run this critic again")
+        # Icons, not words: in a 220 px dock "Stop" beside the name cut it to "Staff E…"
+        style = self.style()
+        self.retry = QToolButton(text="Retry", autoRaise=True)
+        self.retry.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.retry.setToolTip("Retry: run this critic again")
+        self.retry.setAccessibleName("Retry")
         self.retry.hide()
         self.retry.clicked.connect(lambda: self.retry_clicked.emit(self.persona_id))
-        self.stop = QToolButton(text="Stop")
+        self.stop = QToolButton(text="Stop", autoRaise=True)
+        self.stop.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserStop))
         self.stop.setToolTip("Stop this critic; what it has written so far is kept")
+        self.stop.setAccessibleName("Stop")
         self.stop.hide()
         self.stop.clicked.connect(lambda: self.stop_clicked.emit(self.persona_id))
         layout.addWidget(self.check)
@@ -96,13 +113,29 @@ class _PersonaRow(QWidget):
         layout.addLayout(text, 1)
         layout.addWidget(self.retry)
         layout.addWidget(self.stop)
+        outer.addLayout(layout)
+        outer.addWidget(self.verdict)  # under the whole row: the full dock width for the words that matter
+        outer.addStretch(1)
+        self._top = layout
 
-    def set_status(self, text: str, *, retry: bool = False, stop: bool = False, tooltip: str = "") -> None:
+    def set_status(self, text: str, *, retry: bool = False, stop: bool = False, tooltip: str = "",
+                   verdict: str = "") -> None:
         self.status.setText(text)
         self.status.setToolTip(tooltip or text)
         self.setToolTip(tooltip or text)
+        self.verdict.setText(f"“{verdict}”" if verdict else "")
+        self.verdict.setVisible(bool(verdict))
         self.retry.setVisible(retry)
         self.stop.setVisible(stop and not retry)
+
+    def height_for(self, width: int) -> int:
+        """The row's height at ``width``: taller when a wrapped verdict is shown."""
+        margins = self.layout().contentsMargins()
+        height = self._top.sizeHint().height() + margins.top() + margins.bottom()
+        if self.verdict.isVisibleTo(self):
+            inner = width - margins.left() - margins.right()
+            height += self.layout().spacing() + self.verdict.heightForWidth(inner)
+        return height
 
 
 class PersonaPanel(QWidget):
@@ -124,7 +157,7 @@ class PersonaPanel(QWidget):
         self.list.setObjectName("personaList")
         self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setUniformItemSizes(True)
+        self.list.setUniformItemSizes(False)  # a row with a verdict grows to show it whole
         layout.addWidget(self.list, 1)
         self.scope = compact_combo(QComboBox(), 16)
         self.scope.setToolTip("Review the whole document or one section (cheaper, and fits long documents)")
@@ -195,10 +228,25 @@ class PersonaPanel(QWidget):
         return self._rows.get(persona_id)
 
     def set_status(self, persona_id: str, text: str, *, retry: bool = False, stop: bool = False,
-                   tooltip: str = "") -> None:
+                   tooltip: str = "", verdict: str = "") -> None:
         row = self._rows.get(persona_id)
         if row is not None:
-            row.set_status(text, retry=retry, stop=stop, tooltip=tooltip)
+            row.set_status(text, retry=retry, stop=stop, tooltip=tooltip, verdict=verdict)
+            self._fit_rows([persona_id])
+
+    def _fit_rows(self, ids: list[str] | None = None) -> None:
+        """Give rows the height their text needs at the list's width."""
+        width = self.list.viewport().width()
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            pid = item.data(Qt.ItemDataRole.UserRole)
+            if ids is None or pid in ids:
+                row = self._rows[pid]
+                item.setSizeHint(QSize(width, row.height_for(width)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_rows()
 
     # scope and state -------------------------------------------------------------------------
     def set_sections(self, titles: list[str]) -> None:
