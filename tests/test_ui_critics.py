@@ -364,3 +364,14 @@ def test_closing_the_window_mid_run_keeps_the_findings_already_written(qtbot, wi
     finally:
         again.close()
         again.runner.wait(5000)
+
+
+def test_closing_the_persona_editor_keeps_the_last_run_on_screen(qtbot, window, api):
+    api.script(Reply.json(answer(QUOTES[0])))
+    run(qtbot, window, {"staff-engineer"})
+    row = window.critics.panel.row("staff-engineer")
+    status, summary = row.status.full_text(), window.critics.panel.summary.text()
+    window.critics.reload_personas()  # what closing Personas… does
+    row = window.critics.panel.row("staff-engineer")
+    assert row.status.full_text() == status and row.verdict.text() == "“Needs work.”"
+    assert window.critics.panel.summary.text() == summary

@@ -166,3 +166,11 @@ def test_reviewer_filter_lists_present_reviewers_and_filters(qtbot, window):
     assert window.panel.visible_ids() == [critic.id]
     combo.setCurrentIndex(labels.index("Offline checks"))
     assert critic.id not in window.panel.visible_ids() and window.panel.visible_ids()
+
+
+def test_decision_buttons_turn_off_when_a_filter_hides_the_selected_card(qtbot, window):
+    window.panel.select(by_rule(window, "weak.placeholder").id)
+    assert window.panel.decision_buttons["accept"].isEnabled()
+    window.panel.status.setCurrentText("Decided")  # nothing is decided yet: the list is empty
+    assert window.panel.selected_ids() == []
+    assert not any(b.isEnabled() for b in window.panel.decision_buttons.values())

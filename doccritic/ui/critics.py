@@ -135,7 +135,8 @@ class CriticsController(QObject):
         self._show_personas(_load_personas())
 
     def _show_personas(self, loaded: PersonaSet) -> None:
-        self.panel.set_summary("")
+        if not self.personas:
+            self.panel.set_summary("")  # "Loading critics…" is done; a later reload keeps "Last run: …"
         self.personas = {p.id: p for p in loaded.personas}
         saved = self.settings.value("claude/panel")
         checked = set(str(saved).split(",")) if saved else None  # None: each persona's own default

@@ -178,6 +178,8 @@ class FindingsPanel(QWidget):
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_decisions())
+        for signal in (self.proxy.rowsRemoved, self.proxy.layoutChanged, self.proxy.modelReset):
+            signal.connect(lambda *_: self._update_decisions())  # a filter can drop the selection silently
         self._update_decisions()
         return row
 

@@ -62,6 +62,7 @@ class _PersonaRow(QWidget):
     def __init__(self, persona: Any, checked: bool) -> None:
         super().__init__()
         self.persona_id = persona.id
+        self._ran = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 3, 6, 3)
         outer.setSpacing(2)
@@ -123,10 +124,19 @@ class _PersonaRow(QWidget):
         self.status.setText(text)
         self.status.setToolTip(tooltip or text)
         self.setToolTip(tooltip or text)
+        self._ran = True
         self.verdict.setText(f"“{verdict}”" if verdict else "")
         self.verdict.setVisible(bool(verdict))
         self.retry.setVisible(retry)
         self.stop.setVisible(stop and not retry)
+
+    def state(self) -> dict[str, Any] | None:
+        """What the last run left on this row (None while it still shows the persona's role)."""
+        if not self._ran:
+            return None
+        return {"text": self.status.full_text(), "tooltip": self.status.toolTip(),
+                "verdict": self.verdict.text().strip("“”"), "retry": self.retry.isVisibleTo(self),
+                "stop": self.stop.isVisibleTo(self)}
 
     def height_for(self, width: int) -> int:
         """The row's height at ``width``: taller when a wrapped verdict is shown."""
@@ -201,6 +211,7 @@ class PersonaPanel(QWidget):
     def set_personas(self, personas: list[Any], checked: set[str] | None = None) -> None:
         """Show ``personas``; ``checked`` None keeps each persona's own enabled flag."""
         previous = self.checked_ids() if self._rows else None
+        states = {pid: row.state() for pid, row in self._rows.items()}  # an edited persona keeps its last run
         self.list.clear()
         self._rows.clear()
         for persona in personas:
@@ -216,6 +227,10 @@ class PersonaPanel(QWidget):
             self.list.addItem(item)
             self.list.setItemWidget(item, row)
             self._rows[persona.id] = row
+            if (state := states.get(persona.id)) is not None:
+                row.set_status(state["text"], retry=state["retry"], stop=state["stop"], tooltip=state["tooltip"],
+                               verdict=state["verdict"])
+        self._fit_rows()
 
     def checked_ids(self) -> list[str]:
         return [pid for pid, row in self._rows.items() if row.check.isChecked()]
