@@ -35,7 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="doccritic",
         description="Pressure-test a PRD before the meeting: offline checks and Claude critics mark up "
         "weak arguments, challenged assumptions and one-way doors.",
-        epilog="With no command, doccritic opens FILE (or the bundled sample PRD).",
+        epilog="With no command, doccritic opens FILE (or the bundled sample PRD) in the review window:\n"
+        "  doccritic [FILE] [--screenshot OUT.png] [--size WxH] [--theme {system,light,dark}]\n"
+        "(doccritic FILE --help describes these options).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"doccritic {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
@@ -80,8 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(a in COMMANDS for a in argv) and not any(a in ("-h", "--help", "--version") for a in argv):
-        return _open(argv)
+    if not any(a in COMMANDS for a in argv):
+        helps = any(a in ("-h", "--help") for a in argv)
+        window_words = [a for a in argv if a not in ("-h", "--help", "--debug")]
+        if not helps and "--version" not in argv:
+            return _open(argv)
+        if helps and window_words:  # `doccritic FILE --help`, `doccritic --theme dark -h`: the window's options
+            _gui_parser().parse_args(argv)
     args = build_parser().parse_args(argv)
     from doccritic import cli_debate, cli_eval, cli_export, cli_review
 

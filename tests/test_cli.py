@@ -137,3 +137,11 @@ def test_all_shows_more_than_the_capped_view():
     capped = run("check", str(SAMPLE)).stdout.count("\n")
     everything = run("check", str(SAMPLE), "--all").stdout.count("\n")
     assert everything > capped
+
+
+def test_help_names_the_window_options_and_file_help_describes_them():
+    top = run("--help")
+    assert top.returncode == 0 and all(o in top.stdout for o in ("--screenshot", "--size", "--theme"))
+    window = run("draft.md", "--help")  # not "invalid choice": the window's own help
+    assert window.returncode == 0, window.stderr
+    assert "Open the review window" in window.stdout and "--screenshot OUT.png" in window.stdout
