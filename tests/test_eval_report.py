@@ -16,6 +16,10 @@ def results(recall: tuple[int, int], door: tuple[int, int], duplicates: tuple[in
 
 OLD = results((1, 4), (1, 2), (1, 4))
 NEW = results((3, 4), (2, 2), (2, 4), recall_by_persona={"legal-privacy": ratio(1, 2)},
+              flaws=[{"case": "c", "flaw": "F1", "kind": "one_way_door", "difficulty": "subtle", "found": 2,
+                      "runs": 2, "kind_mismatch": 0},
+                     {"case": "c", "flaw": "F2", "kind": "weak_argument", "difficulty": "blatant", "found": 0,
+                      "runs": 2, "kind_mismatch": 1}],
               unmatched=[{"case": "c", "run": 0, "personas": ["legal-privacy"], "kind": "weak_argument",
                           "severity": "minor", "title": "<b>Vague</b>", "quote": "q"}])
 
@@ -39,3 +43,5 @@ def test_the_html_report_charts_the_baseline_and_colours_changes_by_what_is_bett
     assert "<span class='down'>+25.0 pts</span>" in page  # more duplicates: worse
     assert "&lt;b&gt;Vague&lt;/b&gt;" in page and "<b>Vague" not in page  # a critic's words are text, not markup
     assert not re.search(r"""(src|href)=["']?https?:""", page) and "<script" not in page
+    missed, found = page.index("<td>F2<td>weak_argument<td>blatant<td class=n>0 of 2"), page.index("<td>F1<td>")
+    assert missed < found  # the misses first: what to work on next

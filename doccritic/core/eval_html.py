@@ -33,6 +33,7 @@ def render(results: Mapping[str, Any], changes: Mapping[str, float] | None = Non
         parts += [f"<h2>{escape(title)}</h2>", _chart(group, results.get(group) or {}, changes,
                                                       (baseline or {}).get(group) or {})]
     parts += ["<h2>Cases</h2>", _cases(results.get("per_case") or []),
+              "<h2>Flaws</h2>", _flaws(results.get("flaws") or []),
               "<h2>Findings that match no label</h2>", _unmatched(results.get("unmatched") or []), "</html>\n"]
     return "\n".join(parts)
 
@@ -85,7 +86,7 @@ def _chart(group: str, members: Mapping[str, Any], changes: Mapping[str, float],
         out.append(f"<rect x='{_LABEL_W}' y='{y}' width='{value['rate'] * _BAR_W:.1f}' height='14' "
                    f"fill='#3b6fd8'><title>{value['hits']:g} of {value['of']}</title></rect>")
         change = changes.get(path)
-        tail = f" {change * 100:+.1f}" if change is not None else ""
+        tail = f" ({change * 100:+.1f} pts)" if change is not None else ""
         out.append(f"<text x='{_LABEL_W + _BAR_W + 6}' y='{y + 12}'>{value['rate'] * 100:.0f}%{tail}</text>")
     return "".join(out) + "</svg>"
 
@@ -98,6 +99,16 @@ def _cases(per_case: list[Mapping[str, Any]]) -> str:
         out.append(f"<tr><td>{escape(row['case'])}{clean}<td class=n>{row['flaws']}<td class=n>{row['runs']}"
                    f"<td class=n>{row['found'] / runs:g}<td class=n>{row['findings'] / runs:g}"
                    f"<td class=n>{row['unmatched'] / runs:g}")
+    return "\n".join(out) + "</table>"
+
+
+def _flaws(flaws: list[Mapping[str, Any]]) -> str:
+    """Every planted flaw and how often it was found: the misses are what to work on next."""
+    out = ["<table><tr><th>Case<th>Flaw<th>Kind<th>Difficulty<th>Found<th>Wrong kind"]
+    for f in sorted(flaws, key=lambda f: (f["found"] / (f["runs"] or 1), f["case"], f["flaw"])):
+        out.append(f"<tr><td>{escape(f['case'])}<td>{escape(f['flaw'])}<td>{escape(f['kind'])}"
+                   f"<td>{escape(f['difficulty'])}<td class=n>{f['found']} of {f['runs']}"
+                   f"<td class=n>{f['kind_mismatch']}")
     return "\n".join(out) + "</table>"
 
 
