@@ -358,7 +358,7 @@ def test_cli_all_prints_each_persona_in_full(capsys: pytest.CaptureFixture[str])
     assert err == ""
     persona = load_personas().get("data-scientist")
     assert persona is not None
-    assert "off  data-scientist: Data Scientist (built-in, DS, #0d9488)" in out
+    assert "off  data-scientist: Data Scientist (built-in, DS, #0c8379)" in out
     assert f"       - {persona.questions[0]}" in out and "(not created yet)" in out
     assert "instrumentation not added before launch" in " ".join(out.split())
 

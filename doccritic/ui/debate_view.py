@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,7 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from doccritic.core.debates import Debate, SummaryPoint, Turn
+from doccritic.ui.style import readable
 from doccritic.ui.widgets import FlowLayout, compact_combo
+
+ALERT = "#c0392b"  # an interrupted or stopped turn's mark
 
 FLUSH_MS = 50
 _CATEGORIES = (("strongest", "Strongest points"), ("conceded", "Conceded"), ("unresolved", "Still unresolved"),
@@ -59,6 +62,7 @@ class DebateView(QWidget):
         self.transcript = QTextBrowser(openLinks=False, openExternalLinks=False)
         self.transcript.setObjectName("transcript")
         self.transcript.anchorClicked.connect(self._link)
+        self.transcript.document().setDefaultStyleSheet(self._link_style())
         layout.addWidget(self.transcript, 1)
         layout.addLayout(self._build_controls())
         layout.addLayout(self._build_interject())
@@ -131,8 +135,26 @@ class DebateView(QWidget):
         return p.name if p is not None else pid
 
     def _color(self, pid: str) -> str:
+        """The persona's colour, made to read as text on this theme's background."""
         p = self.personas.get(pid)
-        return p.color if p is not None else "#777777"
+        return readable(p.color if p is not None else "#777777", self._base()).name()
+
+    def _base(self) -> QColor:
+        return self.transcript.palette().color(QPalette.ColorRole.Base)
+
+    def _muted(self) -> str:
+        return readable(self.palette().color(QPalette.ColorRole.PlaceholderText), self._base()).name()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """A theme switch re-renders the transcript: its link and text colours were fixed when it was drawn."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.transcript.document().setDefaultStyleSheet(self._link_style())
+            if self.debate is not None and self._live is None:
+                self._render()
+
+    def _link_style(self) -> str:
+        return f"a {{ color: {readable(self.palette().color(QPalette.ColorRole.Link), self._base()).name()}; }}"
 
     def _update_controls(self) -> None:
         d = self.debate
@@ -220,7 +242,7 @@ class DebateView(QWidget):
         side = (lambda pid: "") if d.free_positions else (lambda pid: " (for)" if pid == d.pro else " (against)")
         left = f"<span style='color:{self._color(d.pro)}'><b>{html.escape(self._name(d.pro))}</b></span>{side(d.pro)}"
         right = f"<span style='color:{self._color(d.con)}'><b>{html.escape(self._name(d.con))}</b></span>{side(d.con)}"
-        return f"<p style='color:gray'>{left} vs {right} · {d.rounds} exchanges</p>"
+        return f"<p style='color:{self._muted()}'>{left} vs {right} · {d.rounds} exchanges</p>"
 
     def _head(self, index: int, speaker: str, extra: str = "") -> str:
         d = self.debate
@@ -229,7 +251,7 @@ class DebateView(QWidget):
         tail = f" · <i>{html.escape(extra)}</i>" if extra else ""
         return (f"<p style='margin-top:12px'><span style='color:{self._color(speaker)}; font-size:large'>●</span> "
                 f"<b>{html.escape(self._name(speaker))}</b>"
-                f"<span style='color:gray'> · turn {index}{side}{tail}</span></p>")
+                f"<span style='color:{self._muted()}'> · turn {index}{side}{tail}</span></p>")
 
     def _turn(self, turn: Turn) -> str:
         body = html.escape(turn.text)
@@ -239,11 +261,12 @@ class DebateView(QWidget):
         body = body.replace("\n\n", "</p><p>").replace("\n", "<br>")
         marks = {"stopped": "stopped by you", "interrupted": f"interrupted: {turn.failure or 'failed'}"}
         mark = marks.get(turn.status, "")
-        badge = f"<p style='color:#c0392b'><i>[{html.escape(mark)}]</i></p>" if mark else ""
+        alert = readable(ALERT, self._base()).name()
+        badge = f"<p style='color:{alert}'><i>[{html.escape(mark)}]</i></p>" if mark else ""
         return f"{self._head(turn.index, turn.speaker)}<p>{body}</p>{badge}"
 
     def _note(self, text: str) -> str:
-        return (f"<p style='margin-left:16px; color:gray'><b>You (moderator):</b> "
+        return (f"<p style='margin-left:16px; color:{self._muted()}'><b>You (moderator):</b> "
                 f"<i>{html.escape(text)}</i></p>")
 
     def _summary(self) -> str:
@@ -262,7 +285,7 @@ class DebateView(QWidget):
         side = {"for": " (for)", "against": " (against)"}.get(point.side, "")
         cites = " ".join(f"<a href='point:{point.id}:{k}'>“{html.escape(c.quote[:80])}”</a>"
                          for k, c in enumerate(point.citations))
-        action = ("<span style='color:gray'>added as a finding</span>" if point.finding_id
+        action = (f"<span style='color:{self._muted()}'>added as a finding</span>" if point.finding_id
                   else f"<a href='add:{point.id}'>Add as finding</a>")
         return f"<li>{html.escape(point.text)}{side} {cites} · {action}</li>"
 

@@ -31,7 +31,7 @@ KIND_STYLES: dict[Kind, KindStyle] = {
         "One-way door", "#c62828", "#ff6b6b", QTextCharFormat.UnderlineStyle.SingleUnderline, "one_way_door"
     ),
     Kind.WEAK_ARGUMENT: KindStyle(
-        "Weak argument", "#b26a00", "#ffb74d", QTextCharFormat.UnderlineStyle.WaveUnderline, "weak_argument"
+        "Weak argument", "#975a00", "#ffb74d", QTextCharFormat.UnderlineStyle.WaveUnderline, "weak_argument"
     ),
     Kind.CHALLENGED_ASSUMPTION: KindStyle(
         "Challenged assumption", "#6a1b9a", "#ce93d8", QTextCharFormat.UnderlineStyle.DashUnderline,
@@ -84,3 +84,30 @@ def highlight_format(finding: Finding, dark: bool, *, active: bool = False) -> Q
     underline.setAlpha(90 if finding.status is not Status.OPEN else 255)
     fmt.setUnderlineColor(underline)
     return fmt
+
+
+def contrast(a: QColor | str, b: QColor | str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21); body text wants at least 4.5."""
+
+    def luminance(color: QColor | str) -> float:
+        c = QColor(color)
+        channels = []
+        for v in (c.redF(), c.greenF(), c.blueF()):
+            channels.append(v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4)
+        r, g, b_ = channels
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b_
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def readable(color: QColor | str, background: QColor | str, minimum: float = 4.5) -> QColor:
+    """``color`` made lighter or darker, keeping its hue, until text in it reads on ``background``: a persona's
+    colour is chosen for a white-on-colour badge and must still read as text on the dark theme."""
+    c = QColor(color)
+    towards_light = QColor(background).lightness() < 128
+    for _ in range(40):
+        if contrast(c, background) >= minimum:
+            break
+        c = c.lighter(110) if towards_light else c.darker(110)
+    return c

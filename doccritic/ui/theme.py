@@ -36,7 +36,7 @@ _LIGHT = {
     QPalette.ColorRole.ButtonText: "#1d2127",
     QPalette.ColorRole.Highlight: "#2f6fd0",
     QPalette.ColorRole.HighlightedText: "#ffffff",
-    QPalette.ColorRole.PlaceholderText: "#69717d",
+    QPalette.ColorRole.PlaceholderText: "#636a76",  # 4.5:1 on the window colour too
     QPalette.ColorRole.Mid: "#d5d9df",
     QPalette.ColorRole.ToolTipBase: "#ffffff",
     QPalette.ColorRole.ToolTipText: "#1d2127",
