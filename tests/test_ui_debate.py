@@ -68,6 +68,8 @@ def test_debate_streams_turns_then_a_summary_whose_points_become_findings(qtbot,
     finding = next(f for f in window.findings.findings if f.source is Source.DEBATE)
     assert finding.kind is Kind.ONE_WAY_DOOR and window.editor.span_text(finding.id) == DOOR
     assert "added as a finding" in transcript(window)
+    assert window.findings_dock.isVisible() and not window.debates.dock.visibleRegion().boundingRect().width()
+    assert window.panel.current_id() == finding.id  # the new card is selected where the PM can see it
 
 
 def test_clicking_a_quoted_passage_selects_it_in_the_document(qtbot, window, api):

@@ -250,7 +250,9 @@ class DebatesController(QObject):
         point.finding_id = finding.id
         self.window.add_critic_findings([finding], Utf16Map(current))
         self.view.show_debate(d, running=self.view.running, reason=self.view.idle_reason)
+        self.window.findings_dock.raise_()  # the new card, selected, must not sit behind the Debate tab
         self.window.panel.select(finding.id, notify=True)
+        self.window.statusBar().showMessage("Added as a finding; the Debate tab has the rest of the summary.", 5000)
 
     def jump(self, quote: str, start: int) -> None:
         """A cited passage was clicked: select it in the editor (placed again if the text changed)."""
