@@ -105,3 +105,13 @@ def test_word_export_embeds_only_what_it_shows(qtbot, window, tmp_path):
     out = export(qtbot, window, "docx", tmp_path / "shown.docx")
     embedded = read_review_file(out)
     assert first.id not in {f.id for f in embedded.findings}
+
+
+def test_options_a_format_lacks_are_shown_off_not_ticked_and_greyed(qtbot, tmp_path):
+    dialog = ExportDialog(tmp_path / "plan.md")
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("docx"))
+    assert not dialog.debates.isEnabled() and not dialog.debates.isChecked()  # Word has no debates
+    assert "no debates" in dialog.debates.toolTip()
+    dialog.format.setCurrentIndex(dialog.format.findData("html"))
+    assert dialog.debates.isEnabled() and dialog.debates.isChecked()  # the PM's choice comes back

@@ -83,9 +83,23 @@ class ExportDialog(QDialog):
         if self._source.suffix.lower() in (suffix, ".markdown") or fmt == "docx":
             suffix = ".review" + suffix  # never propose the draft's own file
         self.path.setText(str(self._stem) + suffix)
-        self.footnotes.setEnabled(fmt == "md")
-        self.summary.setEnabled(fmt == "docx")
-        self.debates.setEnabled(fmt in ("html", "pdf", "json"))
+        self._offer(self.footnotes, fmt == "md", "Footnotes are a Markdown option")
+        self._offer(self.summary, fmt == "docx", "The summary of unplaced findings is a Word option")
+        self._offer(self.debates, fmt in ("html", "pdf", "json"), "Word and Markdown exports hold no debates")
+
+    def _offer(self, box: QCheckBox, available: bool, why: str) -> None:
+        """An option the format lacks is shown off and unticked (its tooltip says why), not ticked and greyed:
+        the PM's own choice comes back when they pick a format that has it."""
+        if available == box.isEnabled():
+            return
+        if available:
+            box.setChecked(bool(box.property("chosen")))
+            box.setToolTip("")
+        else:
+            box.setProperty("chosen", box.isChecked())
+            box.setChecked(False)
+            box.setToolTip(why)
+        box.setEnabled(available)
 
     def _browse(self) -> None:
         fmt = self.format.currentData()

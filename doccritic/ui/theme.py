@@ -51,7 +51,8 @@ QCheckBox::indicator { width: 14px; height: 14px; border: 1px solid palette(plac
                        background: palette(base); }
 QCheckBox::indicator:checked { background: palette(highlight); border-color: palette(highlight);
                                image: url(CHECK_ICON); }
-QCheckBox::indicator:disabled { border-color: palette(mid); }
+QCheckBox::indicator:disabled { border-color: palette(mid); background: palette(window); }
+QCheckBox::indicator:checked:disabled { background: palette(mid); border-color: palette(mid); }
 """
 
 
