@@ -81,5 +81,9 @@ def test_a_new_user_on_a_small_screen_gets_most_of_the_width_for_the_document(qt
         assert lines < 2.6, win.banner.label.height()  # the set-up offer reads in one or two lines
         assert win.panel.minimumSizeHint().width() <= 280  # the sidebar can be narrow
         assert all(b.isVisible() for b in win.panel.decision_buttons.values())  # its buttons wrap, none lost
+        bar = win.statusBar()
+        taken = sum(w.width() for w in (win.counts_label, win.words_label, win.model_label))
+        assert taken <= 0.7 * bar.width()  # the left of the status bar is left to messages
+        assert win.counts_label.toolTip() == win.counts_label.text() and "one-way door" in win.counts_label.text()
     finally:
         close(win)

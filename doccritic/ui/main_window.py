@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -37,7 +38,7 @@ from doccritic.ui.outline import OutlineView
 from doccritic.ui.runner import Runner
 from doccritic.ui.style import KIND_STYLES
 from doccritic.ui.textpos import Utf16Map
-from doccritic.ui.widgets import Banner, FindBar
+from doccritic.ui.widgets import Banner, FindBar, StatusLabel
 from doccritic.ui.window_claude import ClaudeActions
 from doccritic.ui.window_decisions import DecisionActions
 from doccritic.ui.window_files import FileActions
@@ -142,10 +143,16 @@ class MainWindow(FileActions, DecisionActions, ClaudeActions, MenuActions, QMain
 
     def _build_status_bar(self) -> None:
         self.words_label = QLabel()
-        self.counts_label = QLabel()
-        self.model_label = QLabel()  # filled by _build_claude_ui
+        self.counts_label = StatusLabel()
+        self.model_label = StatusLabel()  # filled by _build_claude_ui
         for label in (self.counts_label, self.words_label, self.model_label):
             self.statusBar().addPermanentWidget(label)  # transient messages must not hide them
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        width = event.size().width()  # leave the left third of the status bar to messages
+        self.counts_label.setMaximumWidth(round(width * 0.36))
+        self.model_label.setMaximumWidth(round(width * 0.28))
 
     # opening and saving ----------------------------------------------------------------------
     def open_path(self, path: Path | str, preload: Preload | None = None) -> None:
