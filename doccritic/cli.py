@@ -170,8 +170,13 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     result = run_checks(doc, rules_from(args.rules), caps=not args.all)
     for warning in doc.warnings:
         print(f"doccritic: warning: {warning}", file=sys.stderr)
+    if result.note:  # e.g. not English: zero findings must not read as "nothing to fix"
+        print(f"doccritic: note: {result.note}", file=sys.stderr)
     if args.format == "json":
-        out.write(dumps(review_for(doc, result.findings)))
+        review = review_for(doc, result.findings)
+        if result.note:
+            review.runs.append({"kind": "checks", "note": result.note})
+        out.write(dumps(review))
     else:
         write_text_report(doc, result, out, display=str(args.file))
     threshold = Severity(args.fail_on).rank if args.fail_on else None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from doccritic.core.document import Block, BlockKind, Document, Section
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
+from doccritic.core.language import NOT_ENGLISH, looks_english
 
 if TYPE_CHECKING:  # loaded by the first check run: a window whose first document was checked by the
     from doccritic.core.rules import GapRule, Rule, RuleSet  # start-up helper needs them only later
@@ -38,11 +39,16 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]*_]*\s+(?=[\"“(\[*_]*[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)")
-_NEGATION = re.compile(r"\b(?:not|no|never|without|avoid\w*|prevent\w*|nor)\b[^.;:,]*$", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"(?:\b(?:not|no|never|cannot|without|avoid\w*|prevent\w*|nor)\b|\wn[\'’]t\b)[^.;:,]*$", re.IGNORECASE
+)
 _INNER_NEGATION = re.compile(r"\b(?:not|no|never|without|nor)\b", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\s*(?:if|whether|should)\b", re.IGNORECASE)
 _SPECULATIVE = re.compile(r"\b(?:could|might|maybe|perhaps|possibly)\b", re.IGNORECASE)
-_RESTATEMENT = 75  # token-set similarity (0-100) above which two quotes state the same decision
+# Before the phrase, in its sentence: a condition ("if X is removed, ...") or a worked example.
+_CONDITION_BEFORE = re.compile(r"\b(?:if|unless|whether|suppose|imagine)\b", re.IGNORECASE)
+_EXAMPLE = re.compile(r"\s*(?:for (?:example|instance)|e\.g\.|say,|imagine)\b", re.IGNORECASE)
+_COMMITMENT_KINDS = (Kind.ONE_WAY_DOOR, Kind.CHALLENGED_ASSUMPTION)
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|cf|Mr|Ms|Dr|No|Fig|Inc|Ltd|Corp|St|U\.S)\.)$")
 # A "sentence" longer than this (a line without full stops, a pasted log) is cut into pieces at clause
 # or word breaks: every per-hit lookup then reads a bounded span, so checks stay linear in the file.
@@ -56,6 +62,7 @@ class CheckResult:
 
     findings: list[Finding]
     hidden: Counter[str] = field(default_factory=Counter)
+    note: str | None = None  # shown beside the findings, e.g. that the document is not in English
 
     @property
     def hidden_total(self) -> int:
@@ -89,9 +96,10 @@ def run_checks(doc: Document, rules: RuleSet | None = None, *, caps: bool = True
         raw.extend(_apply_rule(rule, scan, rules))
     raw = _dedupe_sentences(raw, scan)
     raw.extend(_gaps(doc, rules, has_one_way_doors=any(f.kind is Kind.ONE_WAY_DOOR for f in raw)))
-    if not caps:
-        return CheckResult(sorted(raw, key=Finding.sort_key))
-    return _cap(raw, rules)
+    result = CheckResult(sorted(raw, key=Finding.sort_key)) if not caps else _cap(raw, rules, scan)
+    if looks_english(scan.text) is False:
+        result.note = NOT_ENGLISH
+    return result
 
 
 class _Scan:
@@ -114,6 +122,8 @@ class _Scan:
         self._sentences: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
         flat = sorted(doc.iter_sections(), key=lambda s: s.start)
         self._sections, self._section_starts = flat, [s.start for s in flat]
+        self._parent = {c.start: s for s in flat for c in s.children}
+        self._aside: dict[int, bool] = {}  # section start -> not the author's commitments (see `aside`)
         self._escape: dict[int, bool] = {}  # section start (or block start when headingless) -> has a way back
         self._staged: dict[int, bool] = {}
 
@@ -135,6 +145,19 @@ class _Scan:
         if i >= 0 and self._sections[i].start <= offset < self._sections[i].end:
             return self._sections[i]
         return None
+
+    def aside(self, rules: RuleSet, offset: int) -> bool:
+        """Whether ``offset`` sits in a section (or under a parent) that holds no commitments of the
+        author's: rejected alternatives, non-goals, history, examples (``settings.not_commitments``)."""
+        section = self.section(offset)
+        if section is None:
+            return False
+        if section.start not in self._aside:
+            parent = self._parent.get(section.start)
+            self._aside[section.start] = bool(rules.not_commitments.search(section.title)) or (
+                parent is not None and self.aside(rules, parent.start)
+            )
+        return self._aside[section.start]
 
     def has_escape(self, rules: RuleSet, section: Section | None, block: Block) -> bool:
         """Whether a rollback, flag or backup is named near a door: in its section, or, in a document
@@ -213,7 +236,7 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
                 verdicts[s0] = _sentence_passes(rule, sentence)
             if not verdicts[s0]:
                 continue
-            if rule.kind is Kind.ONE_WAY_DOOR and _hedged(scan.text, s0, m, sentence):
+            if rule.kind in _COMMITMENT_KINDS and _not_a_commitment(scan, rules, rule.kind, block, s0, m, sentence):
                 continue
             seen.add((start, end))
             quote = scan.doc.text[start:end]
@@ -231,10 +254,24 @@ def _sentence_passes(rule: Rule, sentence: str) -> bool:
     return all(p.search(sentence) for p in rule.requires)
 
 
+def _not_a_commitment(
+    scan: _Scan, rules: RuleSet, kind: Kind, block: Block, s0: int, m: re.Match[str], sentence: str
+) -> bool:
+    """Context before pattern: other people's words (a blockquote), options turned down, history and
+    examples, conditions and negations are not the author committing to anything."""
+    if block.kind is BlockKind.QUOTE or scan.aside(rules, s0) or _EXAMPLE.match(sentence):
+        return True
+    if _CONDITION_BEFORE.search(scan.text, s0, m.start()):
+        return True
+    # An assumption is often a negative claim ("is not a concern", "won't have an impact"): only a door
+    # is undone by a negation.
+    return kind is Kind.ONE_WAY_DOOR and _hedged(scan.text, s0, m, sentence)
+
+
 def _hedged(text: str, sentence_start: int, match: re.Match[str], sentence: str) -> bool:
     """A door that is negated ("does not introduce breaking changes") or hypothetical ("If X is
     removed, ...") is not a commitment. The negation may sit inside a long match, too."""
-    before = text[max(sentence_start, match.start() - 30) : match.start()]
+    before = text[max(sentence_start, match.start() - 60) : match.start()]
     inside = match.group(0)[:-1]
     return bool(
         _NEGATION.search(before)
@@ -333,44 +370,34 @@ def _gap_finding(gap: GapRule, has_one_way_doors: bool) -> Finding:
     )
 
 
-def _cap(findings: list[Finding], rules: RuleSet) -> CheckResult:
+def _cap(findings: list[Finding], rules: RuleSet, scan: _Scan) -> CheckResult:
+    """Per rule, the most severe and then the most committing hits, restatements folded in; then the
+    overall limit, which the document-level gaps count against too."""
+    from doccritic.core.salience import collapse, salience
+
     caps = {r.id: r.cap or rules.max_per_rule for r in rules.rules}
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_rule[f.rule or ""].append(f)
+    rank: dict[str, tuple[int, int, tuple[int, int, int]]] = {}
+    for f in findings:
+        section = scan.section(f.start) if f.start is not None else None
+        rank[f.id] = (-f.severity.rank, -salience(f.quote, section.title if section else None), f.sort_key())
     kept: list[Finding] = []
     hidden: Counter[str] = Counter()
     for rule_id, group in by_rule.items():
-        group.sort(key=lambda f: (-f.severity.rank, f.sort_key()))
+        group.sort(key=lambda f: rank[f.id])
         limit = caps.get(rule_id, len(group))
-        group = _distinct(group, limit)
+        group = collapse(group, limit)
         kept.extend(group[:limit])
         hidden[rule_id] += len(by_rule[rule_id]) - min(limit, len(group))
-    placed = sorted((f for f in kept if f.start is not None), key=lambda f: (-f.severity.rank, f.sort_key()))
-    for f in placed[rules.max_total :]:
-        hidden[f.rule or ""] += 1
     gaps = [f for f in kept if f.start is None]
-    shown = placed[: rules.max_total] + gaps
+    room = max(rules.max_total - len(gaps), 0)
+    placed = sorted((f for f in kept if f.start is not None), key=lambda f: rank[f.id])
+    for f in placed[room:]:
+        hidden[f.rule or ""] += 1
+    shown = placed[:room] + gaps
     return CheckResult(sorted(shown, key=Finding.sort_key), +hidden)
-
-
-def _distinct(group: list[Finding], limit: int) -> list[Finding]:
-    """Drop restatements: a TL;DR and its section repeat a decision, writers repeat a phrase.
-
-    Stops at ``limit`` distinct findings: comparing every hit with every kept one is quadratic on a
-    long file, and what lies past the cap is only counted."""
-    if len(group) < 2 or group[0].subtype == "placeholder":
-        return group  # every placeholder is its own to-do
-    from rapidfuzz import fuzz  # here, not at the top: a rule with one finding needs none of it
-
-    kept: list[Finding] = []
-    for f in group:
-        if len(kept) >= limit:
-            break
-        text = f.quote.lower()
-        if all(fuzz.token_set_ratio(text, k.quote.lower()) < _RESTATEMENT for k in kept):
-            kept.append(f)
-    return kept
 
 
 def rules_from(path: Path | None) -> RuleSet:

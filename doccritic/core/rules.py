@@ -99,6 +99,7 @@ class RuleSet:
     gaps: tuple[GapRule, ...]
     mitigations: Pattern
     staging: Pattern
+    not_commitments: Pattern = field(default_factory=lambda: _never())
     max_per_rule: int = 3
     max_total: int = 30
     gap_min_headings: int = 4
@@ -130,6 +131,7 @@ def load_rules(path: Path, *, lazy: bool = False) -> RuleSet:
         gaps=gaps,
         mitigations=mitigations,
         staging=staging,
+        not_commitments=ctx.union("settings", settings, "not_commitments"),
         max_per_rule=int(settings.get("max_per_rule", 3)),
         max_total=int(settings.get("max_total", 30)),
         gap_min_headings=int(settings.get("gap_min_headings", 4)),

@@ -1,0 +1,87 @@
+"""Which check hits to show first, and which ones restate a decision already shown.
+
+A per-rule cap that keeps hits in document order shows a blockquote or a history note and hides the
+decision itself. Here hits are ranked by how much the sentence commits the author (first-person
+future or decided language, "all" and "no longer", dates and versions, customers in scope, a summary
+or decision section), and a decision stated in the TL;DR, its section and the requirements table
+becomes one finding that names every place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from doccritic.core.findings import Finding
+
+_COMMITS = re.compile(
+    r"\b(?:we|I)\s+(?:will|shall|are going to|have decided|decided|must|plan to|intend to)\b"
+    r"|\b(?:will|shall)\s+(?:be|become|no longer)\b"
+    r"|\b(?:is|are)\s+(?:deprecated|removed|deleted|replaced|retired|dropped|turned on|enabled)\b",
+    re.IGNORECASE,
+)
+_SCOPE = re.compile(
+    r"\b(?:all|every|entire|100\s?%|no longer|always|never|existing|default|public|production|mainnet)\b",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"\b(?:19|20)\d{2}(?:-\d{2}){0,2}\b|\bQ[1-4]\b|\bv?\d+\.\d+\b"
+    r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d",
+)
+_TENTATIVE = re.compile(r"\b(?:may|might|could|would|can|perhaps|maybe)\b|\?", re.IGNORECASE)
+_KEY_SECTION = re.compile(
+    r"\b(?:tl;?dr|summary|abstract|overview|decisions?|proposals?|proposed|specification|rollout|requirements)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z][\w'-]{2,}")
+_STOP = frozenset(re.findall(r"\w+", "the and for are with this that will from into its our their them they"))
+_STOP |= frozenset(re.findall(r"\w+", "have has had been was were which when then than all any can not but"))
+_STOP |= frozenset(re.findall(r"\w+", "also only each per via after before over under new"))
+_RESTATEMENT = 75  # token-set similarity (0-100) above which two quotes state the same decision
+_SHARED = 0.6  # or: this share of the shorter quote's content words appear in the other
+
+
+def salience(quote: str, section_title: str | None) -> int:
+    """How strongly a sentence commits its author; higher is shown first within a severity."""
+    score = 2 * bool(_COMMITS.search(quote)) + bool(_SCOPE.search(quote)) + bool(_WHEN.search(quote))
+    if section_title and _KEY_SECTION.search(section_title):
+        score += 1
+    return score - bool(_TENTATIVE.search(quote))
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOP)
+
+
+def collapse(group: list[Finding], limit: int) -> list[Finding]:
+    """Up to ``limit`` findings of one rule, best first, each restatement folded into the finding it
+    repeats (whose rationale then quotes every other place). ``group`` is sorted best first.
+
+    Each hit is compared with the kept ones only (at most ``limit``), so a long file stays linear."""
+    if len(group) < 2 or group[0].subtype == "placeholder":
+        return group  # every placeholder is its own to-do
+    from rapidfuzz import fuzz  # here, not at the top: a rule with one finding needs none of it
+
+    def same(text: str, stems: frozenset[str], k: tuple[Finding, str, frozenset[str], list[str]]) -> bool:
+        shared = len(stems & k[2])
+        return fuzz.token_set_ratio(text, k[1]) >= _RESTATEMENT or (
+            shared >= 3 and shared >= _SHARED * min(len(stems), len(k[2]))
+        )
+
+    kept: list[tuple[Finding, str, frozenset[str], list[str]]] = []
+    for f in group:
+        text, stems = f.quote.lower(), _stems(f.quote)
+        first = next((k for k in kept if same(text, stems, k)), None)
+        if first is not None:
+            first[3].append(f.quote)
+        elif len(kept) < limit:
+            kept.append((f, text, stems, []))
+    for f, _, _, also in kept:
+        if also:
+            places = "; ".join(f"“{_short(q)}”" for q in also)
+            f.rationale += f" The document states this {len(also) + 1} times; also: {places}."
+    return [k[0] for k in kept]
+
+
+def _short(quote: str) -> str:
+    quote = " ".join(quote.split())
+    return quote if len(quote) <= 90 else quote[:87] + "…"
