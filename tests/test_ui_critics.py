@@ -375,3 +375,14 @@ def test_closing_the_persona_editor_keeps_the_last_run_on_screen(qtbot, window, 
     row = window.critics.panel.row("staff-engineer")
     assert row.status.full_text() == status and row.verdict.text() == "“Needs work.”"
     assert window.critics.panel.summary.text() == summary
+
+
+def test_persona_editor_shows_long_role_and_tone_from_their_beginning(qtbot, window):
+    from doccritic.ui.persona_editor import PersonaEditor
+
+    editor = PersonaEditor(window)
+    qtbot.addWidget(editor)
+    editor.show()
+    for row in range(editor.list.count()):
+        editor.list.setCurrentRow(row)
+        assert editor.f_role.cursorPosition() == 0 and editor.f_tone.cursorPosition() == 0

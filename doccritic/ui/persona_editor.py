@@ -143,6 +143,8 @@ class PersonaEditor(QDialog):
         self.f_lens.setPlainText(data.get("lens", ""))
         self.f_questions.setPlainText("\n".join(data.get("questions", [])))
         self.f_tone.setText(data.get("tone", ""))
+        for line in (self.f_role, self.f_tone):  # long lines open at their beginning, not scrolled to the end
+            line.setCursorPosition(0)
         self._set_color(data.get("color", "#5b6abf"))
         self.f_initials.setText(data.get("initials", ""))
         self.f_model.setText(data.get("model") or "")
