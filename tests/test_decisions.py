@@ -67,3 +67,21 @@ def test_dismiss_with_reason_resolve_reopen_reply():
 @pytest.mark.parametrize("suggestion", ["'single quotes'", "“unclosed", "Say “this” instead"])
 def test_only_fully_quoted_suggestions_are_rewrites(suggestion: str):
     assert decisions.rewrite_text(finding("significantly", suggestion=suggestion)) is None
+
+
+@pytest.mark.parametrize(("questions", "added"), [
+    ("1. Who owns billing?\n2. When do we ship?\n", "3. How much, compared with what?\n"),
+    ("* Who owns billing?\n", "* How much, compared with what?\n"),
+    ("  - Who owns billing?\n", "  - How much, compared with what?\n"),
+])
+def test_defer_continues_the_list_as_it_is_written(questions, added):
+    text = DOC.replace("- Who owns billing?\n", questions)
+    _, edit = decisions.defer(finding("significantly", text, question="How much, compared with what?"),
+                              parse_markdown(text))
+    assert edit.apply(text).endswith(questions + added)
+
+
+def test_deferring_a_check_names_the_decision_its_generic_question_is_about():
+    f = finding("significantly", source=Source.CHECK, question="Compared with what?")
+    _, edit = decisions.defer(f, parse_markdown(DOC))
+    assert edit.apply(DOC).endswith("- Compared with what? (about “significantly”)\n")

@@ -95,7 +95,8 @@ def test_bulk_dismiss_with_reason_hides_cards_from_the_open_view(qtbot, window):
 def test_defer_adds_the_question_to_open_questions(qtbot, window):
     door = by_rule(window, "owd.data-deletion")
     window.decide("defer", [door.id])
-    assert window.editor.toPlainText().endswith(f"## Open questions\n\n- {door.question}\n")
+    added = f"- {door.question} (about “{door.quote}”)\n"  # a check's generic question names its decision
+    assert window.editor.toPlainText().endswith(f"## Open questions\n\n{added}")
     assert window.findings.finding(door.id).status is Status.DEFERRED
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from doccritic.core.document import BlockKind, DocFormat, Document
-from doccritic.core.findings import Finding, Reply, Status
+from doccritic.core.findings import Finding, Reply, Source, Status
 
 _REWRITE = re.compile(r'^\s*[“"](?P<text>.+)[”"]\s*$', re.DOTALL)
 OPEN_QUESTIONS = re.compile(r"^\s*(?:open|unresolved)\s+questions?\b", re.IGNORECASE)
@@ -71,6 +71,10 @@ def defer(finding: Finding, doc: Document) -> tuple[Finding, TextEdit | None]:
     if doc.format is DocFormat.DOCX:
         return deferred, None
     question = " ".join((finding.question or finding.title).split())
+    if finding.source is Source.CHECK and finding.quote:  # a rule's question is generic: name the decision
+        quote = " ".join(finding.quote.split())
+        quote = quote if len(quote) <= 90 else quote[:87].rstrip() + "…"
+        question = f"{question.rstrip()} (about “{quote}”)"
     return deferred, open_question_edit(doc, question)
 
 
@@ -87,5 +91,16 @@ def open_question_edit(doc: Document, question: str) -> TextEdit:
         return TextEdit(len(body), len(doc.text), f"\n\n{heading}\n\n{item}\n")
     blocks = [b for b in doc.blocks if section.start <= b.start < section.end and b.kind is not BlockKind.HEADING]
     anchor = max((b.end for b in blocks), default=next(b.end for b in doc.blocks if b.start == section.start))
-    separator = "\n" if blocks and blocks[-1].kind is BlockKind.LIST_ITEM else "\n\n"
+    last = blocks[-1] if blocks else None
+    separator = "\n" if last is not None and last.kind is BlockKind.LIST_ITEM else "\n\n"
+    if last is not None and last.kind is BlockKind.LIST_ITEM:  # continue the list the way it is written
+        line_start = doc.text.rfind("\n", 0, last.start) + 1
+        marker = _LIST_MARKER.match(doc.text, line_start)
+        if marker is not None:
+            number, bullet = marker.group("number"), marker.group("bullet")
+            item = f"{marker.group('indent')}{int(number) + 1}{marker.group('dot')} {question}" if number \
+                else f"{marker.group('indent')}{bullet} {question}"
     return TextEdit(anchor, anchor, f"{separator}{item}")
+
+
+_LIST_MARKER = re.compile(r"(?P<indent>[ \t]*)(?:(?P<number>\d{1,9})(?P<dot>[.)])|(?P<bullet>[-*+]))[ \t]")
