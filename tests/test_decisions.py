@@ -85,3 +85,13 @@ def test_deferring_a_check_names_the_decision_its_generic_question_is_about():
     f = finding("significantly", source=Source.CHECK, question="Compared with what?")
     _, edit = decisions.defer(f, parse_markdown(DOC))
     assert edit.apply(DOC).endswith("- Compared with what? (about “significantly”)\n")
+
+
+@pytest.mark.parametrize(("rewrite", "quote", "after", "expected"), [
+    ("We expect 40% of accounts to switch", "customers will love it", ".", "we expect 40% of accounts to switch"),
+    ("how many accounts switch.", "Nobody knows how many", ". Then", "How many accounts switch"),
+    ("API v2 ships in May", "the new api ships soon", "", "API v2 ships in May"),  # an acronym keeps its case
+    ("cut churn to 3.5%", "We will cut churn.", " Next", "Cut churn to 3.5%."),  # the full stop it replaced
+])
+def test_an_accepted_rewrite_fits_the_sentence_it_goes_into(rewrite, quote, after, expected):
+    assert decisions.fit_rewrite(rewrite, quote, after) == expected

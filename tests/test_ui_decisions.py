@@ -175,3 +175,13 @@ def test_decision_buttons_turn_off_when_a_filter_hides_the_selected_card(qtbot, 
     window.panel.status.setCurrentText("Decided")  # nothing is decided yet: the list is empty
     assert window.panel.selected_ids() == []
     assert not any(b.isEnabled() for b in window.panel.decision_buttons.values())
+
+
+def test_after_accepting_the_next_open_card_is_selected_and_the_status_bar_says_what_happened(qtbot, window):
+    f = add_critic(window, "definitely delight most users", suggestion="“reduce late payments for 60% of accounts”")
+    window.panel.select(f.id)
+    window.decide("accept")
+    assert "Accepted the finding and put its rewrite in the text. Ctrl+Z undoes it." in \
+        window.statusBar().currentMessage()
+    assert window.panel.selected_ids() and window.panel.selected_ids() != [f.id]  # moved on to the next one
+    assert window.panel.decision_buttons["accept"].isEnabled()

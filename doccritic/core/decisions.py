@@ -40,10 +40,32 @@ def rewrite_text(finding: Finding) -> str | None:
     return m.group("text") if m else None
 
 
-def accept(finding: Finding) -> tuple[Finding, TextEdit | None]:
+def accept(finding: Finding, text: str | None = None) -> tuple[Finding, TextEdit | None]:
+    """Accepted; with a concrete rewrite, the edit that puts it in, fitted to ``text`` around the passage."""
     rewrite = rewrite_text(finding)
-    edit = TextEdit(finding.start, finding.end, rewrite) if rewrite is not None else None  # type: ignore[arg-type]
+    edit = None
+    if rewrite is not None:
+        start, end = finding.start, finding.end
+        assert start is not None and end is not None  # rewrite_text needs a placed finding
+        edit = TextEdit(start, end, fit_rewrite(rewrite, finding.quote, text[end:] if text is not None else ""))
     return finding.model_copy(update={"status": Status.ACCEPTED}), edit
+
+
+def fit_rewrite(rewrite: str, quote: str, after: str = "") -> str:
+    """A critic's rewrite in the passage's place: it keeps the passage's initial case (mid-sentence stays lower
+    case, an acronym stays as it is) and does not double the full stop that follows ("… how many..")."""
+    rewrite = rewrite.strip()
+    if rewrite and quote:
+        first, rest = rewrite[0], rewrite[1:2]
+        if quote[0].islower() and first.isupper() and not rest.isupper():
+            rewrite = first.lower() + rewrite[1:]
+        elif quote[0].isupper() and first.islower():
+            rewrite = first.upper() + rewrite[1:]
+    if after[:1] in (".", "!", "?") and rewrite.endswith((".", "!", "?")):
+        rewrite = rewrite[:-1]
+    elif quote.rstrip().endswith(".") and not rewrite.endswith((".", "!", "?")):
+        rewrite += "."  # the passage carried the sentence's full stop: so does its replacement
+    return rewrite
 
 
 def dismiss(finding: Finding, reason: str = "", author: str = "You") -> Finding:

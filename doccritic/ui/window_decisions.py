@@ -57,7 +57,7 @@ class DecisionActions:
             before.append(finding)
             edit = None
             if action == "accept":
-                finding, edit = decisions.accept(finding)
+                finding, edit = decisions.accept(finding, current)
             elif action == "defer":
                 finding, edit = decisions.defer(finding, doc)
             elif action == "dismiss":
@@ -77,6 +77,25 @@ class DecisionActions:
             self._apply_edits(edits, text_map, before, [_moved(f, edits) for f in after])
         self._update_status()
         self._save_timer.start()
+        self._after_decision(action, ids, bool(edits))
+
+    def _after_decision(self: MainWindow, action: str, ids: list[str], edited: bool) -> None:
+        """Say what happened, and when the decided cards left the list, move on to the next open one (as
+        Word does after accepting a change) so the decision buttons stay useful."""
+        done = {"accept": "Accepted", "dismiss": "Dismissed", "defer": "Deferred", "resolve": "Resolved",
+                "reopen": "Reopened", "reply": "Reply added"}.get(action, "Done")
+        what = f"{len(ids)} findings" if len(ids) > 1 else "the finding"
+        extra = {"accept": " and put its rewrite in the text", "defer": " and added its question to Open questions"}
+        undo = " Ctrl+Z undoes it." if edited else ""
+        self.statusBar().showMessage(f"{done} {what}{extra.get(action, '') if edited else ''}.{undo}", 6000)
+        visible = set(self.panel.visible_ids())
+        if self.panel.selected_ids() or not visible or action in ("reply", "reopen"):
+            return
+        here = min((s[0] for fid in ids if (s := self.editor.span_of(fid))), default=0)
+        spans = sorted((span[0], fid) for fid in visible if (span := self.editor.span_of(fid)))
+        target = next((fid for start, fid in spans if start >= here), spans[0][1] if spans else None)
+        if target is not None:
+            self.panel.select(target)
 
     def _show_decided(self: MainWindow, findings: list[Finding]) -> None:
         """Put findings back as they were at one end of an undo step: status, card and highlight."""
