@@ -36,7 +36,7 @@ from doccritic.core.findings import (
     Source,
     Status,
 )
-from doccritic.formats.html_export import CSP, export_html
+from doccritic.formats.html_export import export_html
 from doccritic.formats.markdown import parse_markdown
 from doccritic.formats.text import parse_text
 
@@ -340,7 +340,8 @@ def test_no_network_and_a_strict_policy() -> None:
     out = export_html(_review(text, []), parse_markdown(text))
     page = Page(out)
     csp = [v for t, k, v in page.attrs if t == "meta" and k == "content" and v and "default-src" in v]
-    assert csp == [CSP] and "default-src 'none'" in CSP and "img-src data:" in CSP
+    assert len(csp) == 1 and "default-src 'none'" in csp[0] and "img-src data:" in csp[0]
+    assert "script-src 'sha256-" in csp[0] and "'unsafe-inline'" not in csp[0].split("script-src")[1].split(";")[0]
     assert not [v for t, k, v in page.attrs if k == "src"]
     assert not re.search(r"<link\b|@import|url\(\s*['\"]?https?:", out)
     links = [dict(a) for t, a in _anchors(out)]
@@ -398,6 +399,8 @@ def test_the_page_runs_in_headless_chromium(tmp_path: Path) -> None:
     linked = _browser(chromium, page, "--dump-dom", fragment="#finding=critic-cause").stdout
     assert re.search(r'<article class="card [^"]*selected" id="card-critic-cause"', linked)
     assert re.search(r'<mark id="f-critic-cause" class="[^"]*\bselected\b', linked)
+    for hostile in ("#finding=__proto__", "#finding=constructor", "#finding=%E0%A4%A"):  # the script runs on
+        assert 'data-ready="1"' in _browser(chromium, page, "--dump-dom", fragment=hostile).stdout, hostile
     shot = screenshot(chromium, tmp_path / "shot.png")
     assert shot.is_file() and shot.stat().st_size > 10_000
 

@@ -429,3 +429,12 @@ def test_screenshot(tmp_path: Path) -> None:
 if __name__ == "__main__":
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     print(screenshot(Path(sys.argv[1]) if len(sys.argv) > 1 else SCREENSHOT))
+
+
+def test_entities_show_decoded_in_the_body_and_the_title(tmp_path: Path) -> None:
+    text = "# R&amp;D plan &mdash; 2027\n\nR&amp;D costs &mdash; &#8364;2M &copy; ACME.\n"
+    doc = parse_markdown(text)
+    out = export_pdf(_review(doc, []), doc, tmp_path / "entities.pdf")
+    shown = " ".join(pages_text(out))
+    assert "R&D costs — €2M © ACME" in shown and "R&D plan — 2027" in shown
+    assert "&amp;" not in shown and "&mdash;" not in shown

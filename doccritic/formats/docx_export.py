@@ -38,8 +38,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
 from lxml import etree
 from lxml.etree import _Element
@@ -247,10 +247,10 @@ class _Annotator:
         return marks
 
     def _styled_paragraph(self, text: str, style: str, *, bold: bool) -> Any:
+        para = self.word.add_paragraph(text)  # python-docx adds the paragraph before it looks the style up
         try:
-            para = self.word.add_paragraph(text, style)
+            para.style = style
         except (KeyError, ValueError):  # the source has no such paragraph style
-            para = self.word.add_paragraph(text)
             for run in para.runs:
                 run.bold = bold or None
         return para
@@ -311,7 +311,7 @@ class _Annotator:
 
     def _write_comment(self, mark: _Mark) -> None:
         """Kind and severity in grey, the title in bold, then one short paragraph per part of the note."""
-        element = self.comments_part.element.add_comment()
+        element = _new_comment(self.comments_part.element)
         element.id, element.author, element.initials = mark.comment_id, mark.author, mark.initials
         element.date = mark.date
         comment = Comment(element, self.comments_part)
@@ -335,6 +335,16 @@ class _Annotator:
         for para in comment.paragraphs:
             mark.para_id = self.para_ids.new(mark.comment_id)
             para._p.set(f"{{{_W14}}}paraId", mark.para_id)
+
+
+def _new_comment(root: _Element) -> Any:
+    """An empty w:comment appended to ``root``: python-docx's ``add_comment`` without its scan of every
+    existing id (quadratic over thousands of comments); the caller sets the id it allocated."""
+    comment = parse_xml(f'<w:comment {nsdecls("w")} w:id="0" w:author=""><w:p><w:pPr><w:pStyle w:val="CommentText"/>'
+                        '</w:pPr><w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:annotationRef/></w:r>'
+                        "</w:p></w:comment>")
+    root.append(comment)
+    return comment
 
 
 def _sized(run: Any, *, bold: bool = False, color: RGBColor | None = None) -> None:

@@ -88,6 +88,8 @@ class _Renderer:
         self.text = text
         self.word = docx.Document()
         self.pieces: list[Piece] = []
+        self.style_ids: dict[str, str] = {}
+        self.sect_pr = self.word.element.body.find(qn("w:sectPr"))
         self.cursor = 0  # source offset: everything before it has been shown (or skipped)
         self.line_starts = [0] + [m.end() for m in _BREAK.finditer(text)]  # markdown-it's line numbering
         _add_styles(self.word)
@@ -97,7 +99,9 @@ class _Renderer:
 
     def run(self, para: Paragraph, text: str, start: int, end: int, *, exact: bool | None = None,
             fmt: _Fmt | None = None, style: str | None = None, link: _StyledLink | None = None) -> None:
-        run = para.add_run(text, style)
+        run = para.add_run(text)
+        if style is not None:  # by id: python-docx looks a style name up among all styles on every run
+            run._r.get_or_add_rPr().style = self.style_id(style)
         if fmt is not None and fmt.bold:
             run.bold = True
         if fmt is not None and fmt.italic:
@@ -172,7 +176,22 @@ class _Renderer:
     # ---- paragraphs --------------------------------------------------------------------------------
 
     def paragraph(self, style: str | None = None) -> Paragraph:
-        return self.word.add_paragraph(style=style)
+        """A new body paragraph, placed before the final w:sectPr found once (python-docx looks it up among
+        all body children for every paragraph: quadratic on long documents)."""
+        p = OxmlElement("w:p")
+        if self.sect_pr is None:
+            self.word.element.body.append(p)
+        else:
+            self.sect_pr.addprevious(p)
+        para = Paragraph(p, self.word._body)
+        if style is not None:
+            p.get_or_add_pPr().style = self.style_id(style)
+        return para
+
+    def style_id(self, name: str) -> str:
+        if name not in self.style_ids:
+            self.style_ids[name] = self.word.styles[name].style_id
+        return self.style_ids[name]
 
     def list_paragraph(self, num_id: int | None, level: int) -> Paragraph:
         para = self.paragraph("List Paragraph")

@@ -6,6 +6,7 @@ PDF is drawn with Qt, which only ``doccritic.ui`` may import, so the caller pass
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Literal
 
 from doccritic.core.document import DocFormat, Document
 from doccritic.core.errors import DoccriticError, ErrorKind
-from doccritic.core.fileio import atomic_write_text
+from doccritic.core.fileio import atomic_write_bytes, atomic_write_text
 from doccritic.core.findings import Review, Source, Status
 
 FORMATS: dict[str, tuple[str, str]] = {  # name -> (suffix, label)
@@ -65,6 +66,11 @@ def export_review(review: Review, doc: Document, fmt: str, out: Path, options: E
     """Write ``review`` on ``doc`` as ``fmt`` to ``out`` (atomically); ``source`` is the original .docx."""
     options = options or ExportOptions()
     out = Path(out)
+    folder = out.parent
+    if not folder.is_dir():
+        raise DoccriticError(f"Cannot write {out.name}: the folder {folder} does not exist.", ErrorKind.NOT_FOUND)
+    if out.is_dir():
+        raise DoccriticError(f"Cannot write {out}: it is a folder; name a file.", ErrorKind.INVALID)
     if source is not None and out.resolve() == Path(source).resolve():
         raise DoccriticError("The export would overwrite the document itself: choose another file name.")
     common = {"include_dismissed": options.include_dismissed, "include_checks": options.include_checks}
@@ -76,7 +82,7 @@ def export_review(review: Review, doc: Document, fmt: str, out: Path, options: E
         from doccritic.formats.criticmarkup import export_criticmarkup
 
         text = export_criticmarkup(review, doc, names=options.names, style=options.markdown_style, **common)
-        atomic_write_text(out, text)
+        atomic_write_bytes(out, encode_like_source(text, doc))
     elif fmt == "html":
         from doccritic.formats.html_export import export_html
 
@@ -99,3 +105,19 @@ def export_review(review: Review, doc: Document, fmt: str, out: Path, options: E
     else:
         raise DoccriticError(f"Unknown export format '{fmt}' (use {', '.join(FORMATS)}).")
     return out
+
+
+_BOMS = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+         "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
+
+
+def encode_like_source(text: str, doc: Document) -> bytes:
+    """``text`` in the source file's encoding, with its byte-order mark, so that removing the CriticMarkup
+    gives back the file byte for byte. A note character the legacy encoding lacks becomes a numeric
+    character reference, which Markdown shows as that character."""
+    encoding = (doc.encoding or "utf-8").lower().replace("_", "-")
+    bom = _BOMS.get(encoding, b"") if doc.bom else b""
+    try:
+        return bom + text.encode(encoding, errors="xmlcharrefreplace")
+    except LookupError:
+        return text.encode("utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from doccritic.core.document import DocFormat, Document
 from doccritic.core.findings import Finding, Kind, Review, Severity, Source, Status
 from doccritic.core.merge import is_tradeoff
 
@@ -98,3 +99,17 @@ def exported_findings(review: Review, *, include_dismissed: bool = False, includ
     if not include_checks:
         keep = (f for f in keep if f.source is not Source.CHECK)
     return sorted(keep, key=Finding.sort_key)
+
+
+def shown_title(doc: Document, fallback: str = "") -> str:
+    """The document's title as a reader sees it: a Markdown heading's entities, escapes and markup resolved
+    ("R&amp;D *plan*" -> "R&D plan"), so headers and PDF metadata never show source syntax."""
+    title = doc.title or fallback or "Untitled"
+    if doc.format is not DocFormat.MARKDOWN:
+        return title
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parseInline(title)
+    children = tokens[0].children if tokens else None
+    shown = "".join(t.content for t in children or () if t.type in ("text", "code_inline", "image"))
+    return " ".join(shown.split()) or title

@@ -31,6 +31,7 @@ paragraphs, list items and tables from ``doc.blocks``, with the same sentinels o
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import re
@@ -49,13 +50,13 @@ from doccritic import paths
 from doccritic.core.debates import Citation, Debate
 from doccritic.core.document import BlockKind, DocFormat, Document
 from doccritic.core.findings import Finding, Kind, Review
-from doccritic.formats.export_common import KIND_LABELS, SEVERITY_LABELS, exported_findings, note_for
+from doccritic.formats.export_common import KIND_LABELS, SEVERITY_LABELS, exported_findings, note_for, shown_title
 
 # The app's colours (doccritic/ui/style.py), light and dark: formats may not import the Qt layer.
 KIND_COLORS = {Kind.ONE_WAY_DOOR: ("#c62828", "#ff6b6b"), Kind.WEAK_ARGUMENT: ("#b26a00", "#ffb74d"),
                Kind.CHALLENGED_ASSUMPTION: ("#6a1b9a", "#ce93d8"), Kind.OPEN_QUESTION: ("#1565c0", "#64b5f6")}
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
-       "base-uri 'none'; form-action 'none'")
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src {script}; img-src data:; "
+       "base-uri 'none'; form-action 'none'")  # the one script by its hash: no other inline script runs
 _SIDE_LABELS = {"for": "for the motion", "against": "against the motion", "free": "own position"}
 _CATEGORIES = {"strongest": "Strongest points", "conceded": "Conceded", "unresolved": "Unresolved",
                "change": "Changes needed"}
@@ -89,25 +90,37 @@ class _Span:
 
 # ------------------------------------------------------------------------------------------------
 # Sentinels and marks
+#: Code points the boundary codes are written in (planes 15-16, private use): ~131k spans per digit.
+SENTINEL_DIGITS = (0xF0000, 0x10FFFE)
+
+
 class _Sentinels:
-    """Unique boundary markers for one document: ``fence + private-use char + fence``."""
+    """Unique boundary markers for one document: ``fence + code + fence``, the code one or more private-use
+    characters (base-N digits), so any number of spans gets one."""
 
     def __init__(self, text: str) -> None:
         used = set(text)
         self.fence = next(ch for ch in map(chr, range(0x2E30, 0x2E60))
                           if unicodedata.category(ch) == "Po" and ch not in used)
-        self._pool = (ch for ch in map(chr, range(0xF0000, 0x10FFFE)) if ch not in used)
+        self._digits = [ch for ch in map(chr, range(*SENTINEL_DIGITS)) if ch not in used]
         self.events: dict[str, tuple[bool, _Span]] = {}
-        self._chars: dict[tuple[int, bool], str] = {}
+        self._codes: dict[tuple[int, bool], str] = {}
         self.drop = {ord(self.fence): None}
+        self.pattern = re.compile(f"{re.escape(self.fence)}([^{re.escape(self.fence)}]+){re.escape(self.fence)}")
 
     def char(self, span: _Span, opening: bool) -> str:
         key = (id(span), opening)
-        if key not in self._chars:
-            ch = self._chars[key] = next(self._pool)
-            self.events[ch] = (opening, span)
-            self.drop[ord(ch)] = None
-        return self._chars[key]
+        if key not in self._codes:
+            n, code = len(self._codes), ""
+            while True:
+                n, digit = divmod(n, len(self._digits))
+                code = self._digits[digit] + code
+                self.drop[ord(self._digits[digit])] = None
+                if not n:
+                    break
+            self._codes[key] = code
+            self.events[code] = (opening, span)
+        return self._codes[key]
 
     def insert(self, text: str, spans: Iterable[_Span], lo: int = 0, hi: int | None = None) -> str:
         """``text[lo:hi]`` with the boundaries of ``spans`` that fall inside it."""
@@ -162,16 +175,14 @@ def _weave(markup: str, sent: _Sentinels) -> tuple[str, set[str]]:
                     elements.append(name)
             out.append(piece.translate(sent.drop))  # a boundary inside an attribute is lost
             continue
-        chunk: list[str] = []
-        for ch in piece:
-            event = sent.events.get(ch)
+        done = 0
+        for m in sent.pattern.finditer(piece):
+            event = sent.events.get(m.group(1))
             if event is None:
-                if ch != sent.fence:
-                    chunk.append(ch)
                 continue
-            if chunk:
-                emit("".join(chunk))
-                chunk = []
+            if chunk := piece[done : m.start()].translate(sent.drop):
+                emit(chunk)
+            done = m.end()
             opening, span = event
             if opening:
                 open_.append(span)
@@ -179,8 +190,8 @@ def _weave(markup: str, sent: _Sentinels) -> tuple[str, set[str]]:
                 i = open_.index(span)
                 close_to(i)
                 open_.pop(i)
-        if chunk:
-            emit("".join(chunk))
+        if chunk := piece[done:].translate(sent.drop):
+            emit(chunk)
     close_to(0)
     return "".join(out), woven
 
@@ -237,7 +248,8 @@ def _markdown_body(text: str, spans: list[_Span], sent: _Sentinels) -> tuple[str
         return good(group[:mid]) + good(group[mid:])
 
     kept = good(spans)
-    rest = [s for s in spans if s not in kept]
+    kept_ids = {id(s) for s in kept}  # identity: comparing the dataclasses made this quadratic
+    rest = [s for s in spans if id(s) not in kept_ids]
     for s in rest:  # a boundary inside a link target, an entity or an escape: try whole words
         while s.start > 0 and not text[s.start - 1].isspace():
             s.start -= 1
@@ -432,6 +444,12 @@ def _assets() -> tuple[str, str]:
     return colors + css, js
 
 
+def csp(script: str) -> str:
+    """The page's Content-Security-Policy, allowing exactly ``script`` (by its SHA-256) to run inline."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return CSP.format(script=f"'sha256-{digest}'")
+
+
 def _json_for_script(data: object) -> str:
     """JSON that no HTML parser can end early: ``<``, ``>``, ``&``, U+2028 and U+2029 as escapes."""
     return json.dumps(data, ensure_ascii=False).translate({ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
@@ -465,7 +483,7 @@ def export_html(review: Review, doc: Document, *, names: Mapping[str, str] | Non
     placed = [f for f in findings if f"f:{f.id}" in woven]
     others = [f for f in findings if f"f:{f.id}" not in woven]
     counts = {k: sum(f.kind is k for f in findings) for k in Kind}
-    name = title or doc.title or review.document.title or "Untitled"
+    name = title or shown_title(doc, review.document.title)
     css, js = _assets()
     data = {"findings": [{"id": f.id, "kind": f.kind.value, "rank": f.severity.rank, "placed": f"f:{f.id}" in woven,
                           "search": " ".join((n.text, f.quote, n.author, *sum(n.replies, ()))).lower()}
@@ -488,7 +506,7 @@ def export_html(review: Review, doc: Document, *, names: Mapping[str, str] | Non
     n_debates = f" · {n} debate{'s' if n > 1 else ''}" if n else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta http-equiv="Content-Security-Policy" content="{csp(js)}">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
 <title>{e(name)} · doccritic review</title><style>{css}</style></head>
 <body data-ready="0"><header class="top"><div><p class="eyebrow">doccritic review</p><h1>{e(name)}</h1>

@@ -40,6 +40,8 @@ def loads(data: str | bytes, name: str = "review") -> Review:
         raw = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise LoadError(f"Cannot read {name}: it is not valid JSON ({exc}).", ErrorKind.CORRUPT) from None
+    except RecursionError:  # a review is a few levels deep; thousands of nested brackets are not one
+        raise LoadError(f"Cannot read {name}: it is nested too deeply to be a review.", ErrorKind.INVALID) from None
     if not isinstance(raw, dict) or raw.get("schema") != SCHEMA_ID:
         found = raw.get("schema") if isinstance(raw, dict) else None
         raise LoadError(
@@ -48,6 +50,8 @@ def loads(data: str | bytes, name: str = "review") -> Review:
         )
     try:
         return Review.model_validate(raw)
+    except RecursionError:
+        raise LoadError(f"Cannot read {name}: it is nested too deeply to be a review.", ErrorKind.INVALID) from None
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])

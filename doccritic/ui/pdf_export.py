@@ -11,9 +11,11 @@ is a ``QApplication``, so a window opened later in the same process still works.
 from __future__ import annotations
 
 import bisect
+import html
 import os
 import re
 import sys
+from collections import deque
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +32,14 @@ from doccritic.core.document import Block, BlockKind, DocFormat, Document
 from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.fileio import atomic_write_bytes
 from doccritic.core.findings import Finding, Kind, Review, Severity, Source, Status
-from doccritic.formats.export_common import CHECKS_AUTHOR, KIND_LABELS, SEVERITY_LABELS, exported_findings, note_for
+from doccritic.formats.export_common import (
+    CHECKS_AUTHOR,
+    KIND_LABELS,
+    SEVERITY_LABELS,
+    exported_findings,
+    note_for,
+    shown_title,
+)
 from doccritic.ui.style import KIND_STYLES
 
 PAGE_SIZES = {name.lower(): getattr(QtGui.QPageSize.PageSizeId, name) for name in ("A4", "A3", "A5", "Letter", "Legal")}
@@ -55,6 +64,7 @@ _INLINE = [  # Markdown inline syntax: group 1 is shown with the style bit, the 
 ]
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _FENCE = re.compile(r"[ \t]*(?:```|~~~|---|\+\+\+)")
 _app: QtGui.QGuiApplication | None = None
 
@@ -89,6 +99,11 @@ def _inline(text: str) -> tuple[list[str], list[int]]:
             style[i], work[i] = CODE, "\x02"
     for m in _ESCAPE.finditer("".join(work)):
         show[m.start()], work[m.start()], work[m.start(1)] = "", "\x01", "\x02"
+    for m in _ENTITY.finditer("".join(work)):  # "R&amp;D" shows "R&D", as in every other export
+        decoded = html.unescape(m.group())
+        if decoded != m.group():
+            show[m.start() : m.end()] = [decoded] + [""] * (m.end() - m.start() - 1)
+            work[m.start() : m.end()] = ["\x02"] * (m.end() - m.start())
     for pattern, bit in _INLINE:
         for m in pattern.finditer("".join(work)):
             for i in (*range(m.start(), m.start(1)), *range(m.end(1), m.end())):
@@ -230,7 +245,11 @@ class _Report:
         # (number, start, end) of each span; a trailing space or line break is not highlighted
         self.spans = [(n, f.start, f.start + (len(doc.text[f.start:f.end].rstrip()) or f.end - f.start))
                       for n, f in placed]
-        self.pending = sorted(self.spans, key=lambda s: (s[2], s[0]))  # markers still to draw
+        self.pending = deque(sorted(self.spans, key=lambda s: (s[2], s[0])))  # markers still to draw
+        self.block_spans: dict[int, list[tuple[int, int, int]]] = {}  # by block start: spans over it
+        for span in self.spans:  # assigned once, not searched per block: linear in findings
+            for b in doc.blocks_in(span[1], span[2]):
+                self.block_spans.setdefault(b.start, []).append(span)
         self.by_number = dict(placed)
         blocks, i = doc.blocks, 0
         key = [(b.docx.table if b.docx else None, b.row or 0, b.col or 0) for b in blocks]  # where a cell sits
@@ -286,7 +305,7 @@ class _Report:
 
     def fill(self, doc: Document, block: Block, base: QTextCharFormat, next_start: int | None) -> None:
         """The block's characters, tinted by the findings over them, with ``[n]`` after each span."""
-        spans = [s for s in self.spans if s[1] < block.end and s[2] > block.start]
+        spans = self.block_spans.get(block.start, [])
         run, key = "", (0, ())
         for offset, ch, style in _atoms(doc, block):
             here = (style, tuple(n for n, a, b in spans if a <= offset < b))
@@ -306,7 +325,7 @@ class _Report:
     def flush(self, limit: int | None) -> None:
         """The markers of the spans that end by ``limit``: superscript, bold, in the kind's colour."""
         while self.pending and (limit is None or self.pending[0][2] <= limit):
-            number = self.pending.pop(0)[0]
+            number = self.pending.popleft()[0]
             self.marks.setdefault(number, self.cur.position())
             f = self.fmt(bold=True, color=_color(self.by_number[number].kind))
             f.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
@@ -492,11 +511,12 @@ def export_pdf(review: Review, doc: Document, out: Path, *, names: Mapping[str, 
         offscreen = headless and "QT_QPA_PLATFORM" not in os.environ
         _app = QApplication(["doccritic", *(["-platform", "offscreen"] if offscreen else [])])
     names, out = names or {}, Path(out)
-    title = doc.title or review.document.title or "Untitled"
+    title = shown_title(doc, review.document.title)
     findings = exported_findings(review, include_dismissed=include_dismissed, include_checks=include_checks)
     same_text = doc.text == review.document.text
     placed = [f for f in findings if same_text and f.placed and f.start < f.end <= len(doc.text)]  # type: ignore[operator]
-    numbered = list(enumerate(placed + [f for f in findings if f not in placed], 1))
+    on_text = {id(f) for f in placed}  # identity: comparing findings field by field was quadratic
+    numbered = list(enumerate(placed + [f for f in findings if id(f) not in on_text], 1))
     debates: list[Debate] = []
     for raw in review.debates if include_debates else ():
         try:

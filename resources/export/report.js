@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("dc-data").textContent);
-  var cards = {};
+  var cards = Object.create(null); // ids come from the page's address too: "__proto__" must find nothing
   document.querySelectorAll(".card[data-id]").forEach(function (c) { cards[c.getAttribute("data-id")] = c; });
   var kindBoxes = document.querySelectorAll(".filters input[data-kind]");
   var sev = document.getElementById("dc-sev");
@@ -99,6 +99,8 @@
   query.addEventListener("input", apply);
   apply();
   var linked = /^#finding=(.+)$/.exec(location.hash); // report.html#finding=<id> opens on that finding
-  if (linked && cards[decodeURIComponent(linked[1])]) cards[decodeURIComponent(linked[1])].click();
+  var wanted = null;
+  try { wanted = linked ? decodeURIComponent(linked[1]) : null; } catch (e) { wanted = null; } // "%E0%A4" throws
+  if (wanted !== null && cards[wanted]) cards[wanted].click();
   document.body.setAttribute("data-ready", "1");
 })();

@@ -1,0 +1,48 @@
+"""Exports at scale: time linear in findings and no crash at any count (#21 item 4).
+
+The figures live in bench/export_speed.py and docs/benchmarks.md; these tests pin the mechanisms.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+
+from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
+from doccritic.formats import html_export
+from doccritic.formats.docx_export import export_docx
+from doccritic.formats.markdown import parse_markdown
+from doccritic.formats.review_json import review_for
+
+
+def _review(n: int):
+    text = "# Plan\n\n" + "".join(f"Step {i}: ship to all users in `wave\n{i}`.\n\n" for i in range(n))
+    doc = parse_markdown(text, Path("plan.md"))
+    findings, at = [], text.find("ship")
+    while at >= 0:
+        findings.append(Finding(kind=Kind.WEAK_ARGUMENT, source=Source.CRITIC, persona="staff-engineer",
+                                severity=Severity.MAJOR, title=f"F{len(findings)}", quote="ship to all users",
+                                start=at, end=at + 17, anchor=Anchor.EXACT, id=f"f{len(findings)}"))
+        at = text.find("ship", at + 1)
+    return review_for(doc, findings), doc
+
+
+def test_html_marks_every_finding_when_there_are_more_than_boundary_characters(monkeypatch):
+    """Once each boundary took one private-use character: ~65,000 findings ran out (StopIteration)."""
+    monkeypatch.setattr(html_export, "SENTINEL_DIGITS", (0xF0000, 0xF0003))  # 3 characters for 80 boundaries
+    review, doc = _review(40)
+    page = html_export.export_html(review, doc)
+    marked = re.findall(r'<mark[^>]*data-id="(f\d+)"[^>]*>([^<]*)</mark>', page)
+    assert sorted(i for i, _ in marked) == sorted(f"f{n}" for n in range(40))
+    assert {text for _, text in marked} == {"ship to all users"}
+
+
+@pytest.mark.parametrize("n", [300])
+def test_word_export_gives_each_of_many_findings_its_comment(tmp_path, n):
+    review, doc = _review(n)
+    out = export_docx(review, doc, tmp_path / "plan.docx")
+    comments = list(docx.Document(str(out)).comments)
+    assert len(comments) == n and len({c.comment_id for c in comments}) == n
