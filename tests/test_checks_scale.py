@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from doccritic.core.checks import default_rules, run_checks
+from doccritic.core.checks import ChecksStoppedError, default_rules, run_checks
 from doccritic.core.findings import Kind, Severity
 from doccritic.formats.markdown import parse_markdown
 from doccritic.formats.text import parse_text
@@ -67,3 +67,16 @@ def test_one_backup_in_a_headingless_file_does_not_soften_every_door():
     same = "We will delete all legacy records after the cut-over; a backup is restorable for 90 days.\n"
     door = next(f for f in run_checks(parse_text(same)).findings if f.kind is Kind.ONE_WAY_DOOR)
     assert door.severity is Severity.MAJOR
+
+
+def test_a_run_nobody_wants_any_more_stops_between_rules():
+    asked: list[int] = []
+
+    def superseded() -> bool:  # the editor's text changed after the second rule started
+        asked.append(1)
+        return len(asked) > 2
+
+    with pytest.raises(ChecksStoppedError):
+        run_checks(parse_text(DOOR * 2000), should_stop=superseded)
+    assert len(asked) == 3  # asked before each rule, stopped at the first "yes"
+    assert run_checks(parse_text(DOOR), should_stop=lambda: False).findings
