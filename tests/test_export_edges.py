@@ -97,3 +97,32 @@ def test_markdown_with_a_bom_strips_back_byte_for_byte(tmp_path, encoding, capsy
     annotated = data[len(bom) :].decode(encoding)
     assert "{==ship to all users==}" in annotated
     assert bom + strip_criticmarkup(annotated).encode(encoding) == source.read_bytes()
+
+
+def test_re_export_onto_an_exported_word_file_replaces_doccritic_comments_and_keeps_others(tmp_path, capsys):
+    source = tmp_path / "plan.md"
+    source.write_text("# Plan\n\nWe ship to all users in May.\n\nThe root cause is clear: users forget.\n",
+                      encoding="utf-8")
+    assert cli.main(["check", str(source), "--format", "json"]) == 0
+    review = json.loads(capsys.readouterr().out)
+    text = review["document"]["text"]
+    review["findings"] = [
+        Finding(kind=Kind.WEAK_ARGUMENT, source=Source.CRITIC, persona="pm", id=f"c{i}", severity=Severity.MAJOR,
+                title=f"About {quote}", quote=quote, start=text.index(quote), end=text.index(quote) + len(quote),
+                anchor=Anchor.EXACT).model_dump(mode="json")
+        for i, quote in enumerate(["ship to all users", "root cause is clear"])]
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(review), encoding="utf-8")
+    first = tmp_path / "first.docx"
+    assert cli.main(["export", str(path), "-o", str(first)]) == 0
+    word = docx.Document(str(first))
+    colleague = next(p for p in word.paragraphs if "May" in p.text)
+    word.add_comment(colleague.runs, text="Legal wants a pilot first.", author="Priya", initials="PR")
+    word.save(str(first))
+    second = tmp_path / "second.docx"
+    assert cli.main(["export", str(first), "-o", str(second), "--source", str(first)]) == 0
+    comments = list(docx.Document(str(second)).comments)
+    authors = sorted(c.author for c in comments)
+    assert len(comments) == 3 and authors.count("Priya") == 1
+    assert sorted(c.text for c in comments if c.author != "Priya") == sorted(
+        c.text for c in docx.Document(str(first)).comments if c.author != "Priya")

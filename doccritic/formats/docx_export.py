@@ -49,6 +49,7 @@ from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.fileio import atomic_write_bytes
 from doccritic.core.findings import Anchor, Finding, Review, Status
 from doccritic.formats.docx import iter_body_paragraphs, iter_paragraph_runs, run_text
+from doccritic.formats.docx_own import drop_own_comments
 from doccritic.formats.docx_render import Piece, render_document
 from doccritic.formats.export_common import Note, exported_findings, initials_of, note_for
 from doccritic.formats.ooxml import open_word
@@ -132,6 +133,7 @@ def _open_source(path: Path, doc: Document) -> tuple[Any, list[Piece]]:
             if span.index >= len(runs) or runs[span.index][1] != doc.text[span.start : span.end]:
                 raise stale
             pieces.append(Piece(span.start, span.end, runs[span.index][0]))
+    drop_own_comments(word)  # after the run indices are used: an earlier export's comments are replaced
     return word, pieces
 
 
