@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from doccritic.claude.endpoint import LOCAL_ONLY_HELP, guard_document, guard_endpoint
 from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.findings import Anchor
 
@@ -46,6 +47,7 @@ def add_parser(sub: Any) -> None:
     debate.add_argument("--out", type=Path, help="also write the debate JSON to this file")
     debate.add_argument("--no-summary", action="store_true", help="skip the referee's summary")
     debate.add_argument("--base-url", help="Anthropic-compatible endpoint (default: ANTHROPIC_BASE_URL or the API)")
+    debate.add_argument("--local-only", action="store_true", help=LOCAL_ONLY_HELP)
     debate.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
@@ -65,6 +67,7 @@ def cmd_debate(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     if args.opener is not None and args.opener not in (pro.id, con.id):
         raise DoccriticError(f"--opener must be one of the two debaters ({pro.id} or {con.id}).", ErrorKind.INVALID)
     doc = load_document(args.file)
+    guard_document(args.file)  # the never-send mark, before anything else is decided
     for warning in doc.warnings:
         print(f"doccritic: warning: {warning}", file=err)
     motion = (args.motion or "").strip() or suggested_motion(title=doc.title)
@@ -72,6 +75,7 @@ def cmd_debate(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
 
     saved = saved_settings()  # the window's Claude settings: flags override them
     connection = Connection.from_environment(args.base_url or saved.get("base_url") or None)
+    guard_endpoint(connection, args.local_only, saved)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from doccritic.claude.endpoint import LOCAL_ONLY_HELP, guard_document, guard_endpoint
 from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.findings import Finding, Severity
 
@@ -55,6 +56,7 @@ def add_parser(sub: Any) -> None:
                         help="silence allowed inside a stream before the try is given up and retried "
                         "(default: the app's setting, else 90)")
     review.add_argument("--base-url", help="Anthropic-compatible endpoint (default: ANTHROPIC_BASE_URL or the API)")
+    review.add_argument("--local-only", action="store_true", help=LOCAL_ONLY_HELP)
     review.add_argument(
         "--fail-on", choices=[s.value for s in reversed(Severity)], help="exit 1 if any finding is this severe"
     )
@@ -78,6 +80,7 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     from doccritic.formats.loader import load_document
 
     doc = load_document(args.file)
+    guard_document(args.file)  # the never-send mark, before anything else is decided
     saved = saved_settings()  # the window's Claude settings: flags override them
     wanted = args.personas or (saved.get("panel") or None)
     personas = pick_personas(load_personas(), wanted, err)
@@ -88,6 +91,7 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
             titles = ", ".join(f'"{s.title}"' for top in doc.sections for s in top.walk()) or "none"
             raise DoccriticError(f'No section "{args.section}" in {args.file.name} (sections: {titles}).')
     connection = connection_for(args, saved)
+    guard_endpoint(connection, args.local_only, saved)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)

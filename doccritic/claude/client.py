@@ -102,6 +102,8 @@ class Connection:
     read_timeout: float = DEFAULT_READ_TIMEOUT  # longest silence allowed inside a stream
     extra_headers: dict[str, str] = field(default_factory=dict)
     key_source: str | None = None  # "environment", "keyring" or "none": named when the key is rejected
+    local_only: bool = False  # refuse any endpoint not on this machine or in ``allowed_hosts`` (see endpoint.py)
+    allowed_hosts: tuple[str, ...] = ()
 
     def __repr__(self) -> str:  # never show the key
         return f"Connection(base_url={self.base_url!r}, key_source={self.key_source!r})"
@@ -113,6 +115,21 @@ class Connection:
                    read_timeout=read_timeout or DEFAULT_READ_TIMEOUT, key_source=key.source)
 
     @property
+    def host(self) -> str:
+        """Where requests go: the endpoint's host name (api.anthropic.com by default)."""
+        from doccritic.claude.endpoint import host_of
+
+        return host_of(self.base_url)
+
+    def refusal(self) -> str | None:
+        """Why local-only mode refuses this endpoint (one sentence), or None when requests may go there."""
+        if not self.local_only:
+            return None
+        from doccritic.claude.endpoint import refusal
+
+        return refusal(self.base_url, self.allowed_hosts)
+
+    @property
     def needs_key(self) -> bool:
         """Anthropic's own API needs a key; a custom endpoint (gateway, Ollama, llama.cpp) may not."""
         return not self.api_key and not self.base_url
@@ -121,8 +138,13 @@ class Connection:
         """A client whose failures surface at once: the engine retries itself, so it can say so to the user.
 
         Without a key the endpoint must be a custom one (see ``needs_key``); a placeholder key keeps the SDK
-        from falling back to a credentials profile on disk that the user never gave doccritic.
+        from falling back to a credentials profile on disk that the user never gave doccritic. In local-only
+        mode an endpoint off this machine raises ``EndpointRefusedError`` here, so every caller is covered.
         """
+        from doccritic.claude.endpoint import EndpointRefusedError
+
+        if (problem := self.refusal()) is not None:  # before the SDK exists: no connection can be attempted
+            raise EndpointRefusedError(problem)
         import anthropic
         import httpx2
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from doccritic.claude.client import DEFAULT_READ_TIMEOUT, Connection
@@ -28,6 +30,7 @@ from doccritic.claude.events import (
     PanelDone,
 )
 from doccritic.claude.failures import Failure, FailureKind
+from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Source, Status
 from doccritic.ui.critic_runner import CriticRunner
 from doccritic.ui.persona_panel import PersonaPanel
@@ -65,9 +68,30 @@ def read_timeout(settings: QSettings) -> float:
         return DEFAULT_READ_TIMEOUT
 
 
+def local_only(settings: QSettings) -> bool:
+    """Settings → Local only: refuse endpoints off this machine that are not on the allow-list."""
+    return str(settings.value("claude/local_only", "false")).lower() == "true"
+
+
 def connection(settings: QSettings) -> Connection:
-    return Connection.from_environment(str(settings.value("claude/base_url", "") or "") or None,
+    from doccritic.claude.endpoint import parse_hosts
+
+    conn = Connection.from_environment(str(settings.value("claude/base_url", "") or "") or None,
                                        read_timeout=read_timeout(settings))
+    conn.local_only = local_only(settings)
+    conn.allowed_hosts = parse_hosts(str(settings.value("claude/allowed_hosts", "") or ""))
+    return conn
+
+
+def destination(settings: QSettings) -> str:
+    """Where reviews go, for the status bar: "this machine", a host, or "refused (local only)"."""
+    from doccritic.claude.endpoint import is_local
+
+    conn = connection(settings)
+    if conn.refusal() is not None:
+        return f"{conn.host}, refused (local only)"
+    where = "this machine" if is_local(conn.host) else conn.host
+    return f"{where} (local only)" if conn.local_only else where
 
 
 class CriticsController(QObject):
@@ -101,6 +125,11 @@ class CriticsController(QObject):
         self.panel.stop_one_requested.connect(self.stop_one)
         self.panel.selection_changed.connect(self._remember_selection)
         self.panel.set_summary("Loading critics…")
+        self._doc_path: Path | None = None
+        self.never_send_action = QAction("Never Send This Document", self, checkable=True)
+        self.never_send_action.setToolTip("Block Run and Debate for this document, whatever the endpoint")
+        self.never_send_action.triggered.connect(self._set_never_send)
+        self.panel.manage.menu().addAction(self.never_send_action)
         # Persona files load once the first document is on screen (or after 300 ms without one): they
         # are not needed to read the draft, and validating them is start-up time the PM would wait for.
         self._personas_timer = QTimer(self, singleShot=True, interval=300, timeout=self._first_load)
@@ -149,6 +178,46 @@ class CriticsController(QObject):
     def _remember_selection(self) -> None:
         self.settings.setValue("claude/panel", ",".join(self.panel.checked_ids()))
 
+    # never send ------------------------------------------------------------------------------
+    def document_shown(self, path: Path | None) -> None:
+        """A document (or a new version of it) is on screen: show its never-send mark."""
+        if path == self._doc_path and path is not None:
+            return
+        self._doc_path = path
+        self._show_never_send()
+
+    def never_send_problem(self) -> str | None:
+        """Why this document must not be sent (its mark, or an unreadable mark list), or None."""
+        from doccritic.core.never_send import NeverSendMarks, blocked_sentence
+
+        try:
+            marked = NeverSendMarks().is_marked(self._doc_path)
+        except DoccriticError as err:
+            return str(err)
+        return blocked_sentence(self._doc_path.name) if marked and self._doc_path else None
+
+    def _set_never_send(self, marked: bool) -> None:
+        from doccritic.core.never_send import NeverSendMarks
+
+        if self._doc_path is None:
+            self.window.banner.show_message("Save the document first: the never-send mark is kept by file.")
+        else:
+            try:
+                NeverSendMarks().set(self._doc_path, marked)
+            except (DoccriticError, OSError) as err:
+                self.window.banner.show_message(f"The never-send mark could not be saved: {err}")
+        self._show_never_send()
+
+    def _show_never_send(self) -> None:
+        problem = self.never_send_problem()
+        self.never_send_action.setChecked(problem is not None)
+        if not self.running():
+            self.panel.run_button.setEnabled(problem is None)
+        if problem is not None:
+            self.panel.set_summary("Never send: Run and Debate are off for this document.")
+        elif self.panel.summary.text().startswith("Never send"):
+            self.panel.set_summary("")
+
     # running ---------------------------------------------------------------------------------
     def status_text(self) -> str:
         """The status bar's Claude part; never touches the keyring (see ``refresh_key``)."""
@@ -159,7 +228,7 @@ class CriticsController(QObject):
             return f"Claude: {model} · checking for a key…"
         if source == "none" and not custom:
             return "Offline checks · Claude not set up"
-        where = " · custom endpoint" if custom else ""
+        where = f" → {destination(self.settings)}"
         cost = f" · ${self.session_cost:.3f} this session" if self.session_cost else ""
         key = {"environment": "key from ANTHROPIC_API_KEY", "keyring": "key in keyring"}.get(source, "no key")
         return f"Claude: {model}{where} · {key}{cost}"
@@ -186,7 +255,14 @@ class CriticsController(QObject):
         if not chosen:
             self.panel.set_summary("Check at least one critic to run.")
             return
+        if (blocked := self.never_send_problem()) is not None:
+            self.window.banner.show_message(blocked)
+            return
         conn = connection(self.settings)
+        if (refused := conn.refusal()) is not None:
+            self.panel.set_summary("Not run: local-only mode refused the endpoint.")
+            self.window.banner.show_message(refused, [("Claude settings…", self.window.open_claude_settings)])
+            return
         if conn.needs_key:
             self.window.banner.show_message(
                 "Critics need an Anthropic API key (or an Anthropic-compatible endpoint).",

@@ -95,7 +95,13 @@ class DebatesController(QObject):
         if snap is None or self.running():
             return False
         critics.ensure_personas()
+        if (blocked := critics.never_send_problem()) is not None:  # the never-send mark (#20)
+            self.window.banner.show_message(blocked)
+            return False
         conn = connection(self.window.settings)
+        if (refused := conn.refusal()) is not None:  # local-only mode (#20): say so before any dialog
+            self.window.banner.show_message(refused, [("Claude settings…", self.window.open_claude_settings)])
+            return False
         if conn.needs_key:
             self.window.banner.show_message(
                 "Debates need an Anthropic API key (or an Anthropic-compatible endpoint).",

@@ -33,8 +33,9 @@ from doccritic.claude.client import (
     keyring_available,
     set_api_key,
 )
+from doccritic.claude.endpoint import PRESETS, parse_hosts
 from doccritic.ui.critic_runner import CriticRunner
-from doccritic.ui.critics import panel_settings, read_timeout
+from doccritic.ui.critics import local_only, panel_settings, read_timeout
 
 EFFORTS = ("", "low", "medium", "high", "xhigh", "max")
 
@@ -80,7 +81,15 @@ class SettingsDialog(QDialog):
     def _build_endpoint(self, form: QFormLayout) -> None:
         self.base_url = QLineEdit(placeholderText="https://api.anthropic.com (default)")
         self.base_url.setToolTip("Any Anthropic-compatible endpoint: a gateway, or Ollama / llama.cpp for local review")
-        form.addRow("Endpoint", self.base_url)
+        presets = QHBoxLayout()
+        presets.addWidget(self.base_url, 1)
+        for label, url in PRESETS:
+            button = QPushButton(label)
+            button.setToolTip(f"A local {label} server at {url}: the draft stays on this machine")
+            button.clicked.connect(lambda _=False, u=url: self.base_url.setText(u))
+            presets.addWidget(button)
+        form.addRow("Endpoint", presets)
+        self._build_privacy(form)
         self.model = QComboBox(editable=True)
         self.model.currentTextChanged.connect(self._model_changed)
         refresh = QPushButton("Refresh")
@@ -94,6 +103,15 @@ class SettingsDialog(QDialog):
         test = QPushButton("Test connection")
         test.clicked.connect(self.test_connection)
         form.addRow("", test)
+
+    def _build_privacy(self, form: QFormLayout) -> None:
+        self.local_only = QCheckBox("Local only: refuse any endpoint that is not on this machine or allowed below")
+        self.local_only.setToolTip("Checked before anything is sent, so a mistyped endpoint cannot send a draft "
+                                   "to the wrong place")
+        form.addRow("", self.local_only)
+        self.allowed_hosts = QLineEdit(placeholderText="gateway.example.internal, …")
+        self.allowed_hosts.setToolTip("Hosts besides this machine that local-only mode accepts, comma-separated")
+        form.addRow("Allowed hosts", self.allowed_hosts)
 
     def _build_run(self, form: QFormLayout) -> None:
         self.effort = QComboBox()
@@ -125,6 +143,8 @@ class SettingsDialog(QDialog):
     def _load(self) -> None:
         s = panel_settings(self.settings)
         self.base_url.setText(str(self.settings.value("claude/base_url", "") or ""))
+        self.local_only.setChecked(local_only(self.settings))
+        self.allowed_hosts.setText(str(self.settings.value("claude/allowed_hosts", "") or ""))
         self.model.setEditText(s.model)
         self.effort.setCurrentIndex(max(0, self.effort.findData(s.effort or "")))
         self.thinking.setChecked(s.adaptive_thinking)
@@ -152,12 +172,17 @@ class SettingsDialog(QDialog):
 
     def connection(self) -> Connection:
         conn = Connection.from_environment(self.base_url.text().strip() or None)
+        conn.local_only = self.local_only.isChecked()
+        conn.allowed_hosts = parse_hosts(self.allowed_hosts.text())
         typed = self.key.text().strip()
         if typed:
             conn.api_key = typed
         return conn
 
     def refresh_models(self) -> None:
+        if (refused := self.connection().refusal()) is not None:
+            self.model_info.setText(refused)
+            return
         self.model_info.setText("Listing models…")
         self.runner.list_models(self.connection())
 
@@ -213,6 +238,9 @@ class SettingsDialog(QDialog):
 
     def test_connection(self) -> None:
         conn = self.connection()
+        if (refused := conn.refusal()) is not None:
+            self.result.setText("✗ " + refused)
+            return
         if conn.needs_key:
             self.result.setText("Type an API key first (or set an endpoint that needs none).")
             return
@@ -237,6 +265,8 @@ class SettingsDialog(QDialog):
             self.key.clear()
         s = self.settings
         s.setValue("claude/base_url", self.base_url.text().strip())
+        s.setValue("claude/local_only", "true" if self.local_only.isChecked() else "false")
+        s.setValue("claude/allowed_hosts", ", ".join(parse_hosts(self.allowed_hosts.text())))
         s.setValue("claude/model", self.model_id())
         s.setValue("claude/effort", self.effort.currentData() or "")
         s.setValue("claude/adaptive_thinking", "true" if self.thinking.isChecked() else "false")

@@ -69,6 +69,7 @@ class ClaudeActions:
         self._debates = DebatesController(self, self.debate_dock)
         self._exports = ExportsController(self)
         self.model_label.setText(critics.status_text())
+        self._privacy_menu(critics)
         if self.snapshot is not None:
             self._sections_to_critics(self.snapshot)
         if self._debates_to_show is not None:
@@ -82,9 +83,17 @@ class ClaudeActions:
             QTimer.singleShot(0, self.fit_docks_to_width)
         gc_guard.settle()
 
+    def _privacy_menu(self: MainWindow, critics: CriticsController) -> None:
+        """Never Send in the Review menu (built before the critics exist, so added here)."""
+        review = next((a.menu() for a in self.menuBar().actions() if a.text().replace("&", "") == "Review"), None)
+        if review is not None:
+            review.addSeparator()
+            review.addAction(critics.never_send_action)
+
     def _sections_to_critics(self: MainWindow, snap: session.Snapshot) -> None:
         if self._critics is not None:
             self._critics.panel.set_sections([s.title for top in snap.doc.sections for s in top.walk() if s.title])
+            self._critics.document_shown(snap.doc.path)
 
     def _build_claude_ui_soon(self: MainWindow) -> None:
         """Two event-loop turns from now: the first one paints the document and its checks."""
