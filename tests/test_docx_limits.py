@@ -134,3 +134,14 @@ def test_check_exits_2_with_the_limit_named(tmp_path, capsys):
     assert cli.main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert "256 levels" in err and "Traceback" not in err
+
+
+def test_more_xml_than_fits_in_memory_is_refused_naming_the_limit(tmp_path, monkeypatch):
+    path = tmp_path / "long.docx"
+    word = docx.Document()
+    for n in range(2000):
+        word.add_paragraph(f"Paragraph {n} says something about the rollout.")
+    word.save(str(path))
+    monkeypatch.setattr(ooxml, "MAX_XML_BYTES", 100 * 1024)
+    message = _error(path, ErrorKind.TOO_LARGE)
+    assert "unpack to over 100 KB" in message and "memory" in message

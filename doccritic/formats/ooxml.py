@@ -26,6 +26,9 @@ MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 #: A part this large that is also compressed this hard is treated as a zip bomb.
 RATIO_CHECK_MIN_BYTES = 20 * 1024 * 1024
+#: XML (text and layout; images aside) python-docx may parse: it holds ~15 bytes per byte of it, so this
+#: keeps a load near 1.5 GB (bench/docx_memory.py). Real PRDs have well under 5 MB.
+MAX_XML_BYTES = 96 * 1024 * 1024
 #: More parts than any real document has (each one costs python-docx an object).
 MAX_PARTS = 10_000
 #: libxml2's limits without XML_PARSE_HUGE, which python-docx's parser keeps.
@@ -51,9 +54,15 @@ def check_package(data: bytes, name: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             _check_directory(infos, name)
-            total = 0
+            total = xml = 0
             for info in infos:
-                total += _inflate(archive, info, name, MAX_UNCOMPRESSED_BYTES - total)
+                size = _inflate(archive, info, name, MAX_UNCOMPRESSED_BYTES - total)
+                total += size
+                xml += size if info.filename.lower().endswith((".xml", ".rels")) else 0
+                if xml > MAX_XML_BYTES:
+                    raise LoadError(f"Cannot open {name}: its text and layout (XML, images aside) unpack to over "
+                                    f"{human_size(MAX_XML_BYTES)}, more than doccritic can hold in memory.",
+                                    ErrorKind.TOO_LARGE)
     except LoadError:
         raise
     except Exception:  # BadZipFile (CRC, sizes), EOFError, zlib.error...: the zip is broken or lies
