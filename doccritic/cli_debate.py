@@ -109,6 +109,7 @@ class _Outcome:
 
 
 async def _run(connection: Any, doc: Any, printer: _Printer, *, summarize: bool) -> _Outcome:
+    from doccritic.claude.audit import SendRecorder
     from doccritic.claude.debate import (
         DebateIdle,
         DebateSession,
@@ -124,7 +125,8 @@ async def _run(connection: Any, doc: Any, printer: _Printer, *, summarize: bool)
 
     outcome = _Outcome()
     client = connection.client()
-    session = DebateSession(client, doc, printer.debate, printer.personas, summarize=summarize)
+    recorder = SendRecorder(connection, doc, "debate")
+    session = DebateSession(client, doc, printer.debate, printer.personas, summarize=summarize, on_sent=recorder)
     stream = session.events()
     try:
         async for event in stream:

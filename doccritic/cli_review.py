@@ -57,6 +57,9 @@ def add_parser(sub: Any) -> None:
                         "(default: the app's setting, else 90)")
     review.add_argument("--base-url", help="Anthropic-compatible endpoint (default: ANTHROPIC_BASE_URL or the API)")
     review.add_argument("--local-only", action="store_true", help=LOCAL_ONLY_HELP)
+    review.add_argument("--show-request", action="store_true",
+                        help="print each critic's request as the endpoint would receive it (JSON) and exit 0 "
+                        "without sending anything")
     review.add_argument(
         "--fail-on", choices=[s.value for s in reversed(Severity)], help="exit 1 if any finding is this severe"
     )
@@ -92,13 +95,34 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
             raise DoccriticError(f'No section "{args.section}" in {args.file.name} (sections: {titles}).')
     connection = connection_for(args, saved)
     guard_endpoint(connection, args.local_only, saved)
+    settings = settings_for(args, saved)
+    if args.show_request:
+        return show_requests(connection, doc, personas, settings, args.section, out)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
         return EXIT_API
-    settings = settings_for(args, saved)
     run = asyncio.run(run_panel(connection, doc, personas, settings, args.section, err))
     return _report(args, doc, run, settings, out, err)
+
+
+def show_requests(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
+                  out: TextIO) -> int:
+    """``--show-request``: the requests a run would send, built by the engine, printed instead of sent."""
+    import json
+
+    from doccritic.claude.endpoint import ANTHROPIC_URL
+    from doccritic.claude.preview import request_previews
+
+    previews = request_previews(doc, personas, settings, section=section)
+    url = f"{(connection.base_url or ANTHROPIC_URL).rstrip('/')}/v1/messages"
+    report = {"endpoint": url, "host": connection.host, "document": str(doc.path or doc.title),
+              "note": "Nothing was sent. Each body is POSTed to the endpoint as is; the key goes in a header "
+                      "and is not shown.",
+              "requests": [p.as_dict() for p in previews]}
+    out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    out.flush()
+    return EXIT_OK
 
 
 def connection_for(args: argparse.Namespace, saved: dict[str, str]) -> Any:
@@ -161,12 +185,15 @@ class PanelRun:
 async def run_panel(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
                     err: TextIO) -> PanelRun:
     """One panel run with progress on ``err`` (shared by ``review`` and ``eval``); Ctrl-C keeps the findings."""
+    from doccritic.claude.audit import SendRecorder
     from doccritic.claude.panel import Panel
 
     loop = asyncio.get_running_loop()
     client = connection.client()
+    recorder = SendRecorder(connection, doc, "critic")
     try:
-        panel = Panel(client, doc, personas, settings, section=section, key_source=connection.key_source)
+        panel = Panel(client, doc, personas, settings, section=section, key_source=connection.key_source,
+                      on_sent=recorder)
         stopper = _Stopper(panel, err)
         stopper.install(loop)
         progress = _Progress(panel, stopper, err)
@@ -181,7 +208,7 @@ async def run_panel(connection: Any, doc: Any, personas: list[Any], settings: An
             await consumer  # the panel ends its critics and says so (PanelDone): nothing is lost
         finally:
             stopper.uninstall(loop)
-        for note in panel.backend.notes:
+        for note in [*panel.backend.notes, *dict.fromkeys(recorder.errors)]:
             print(f"doccritic: note: {note}", file=err)
         return PanelRun(sorted(progress.cards.values(), key=Finding.sort_key), panel.results, stopper.stopped_by)
     finally:

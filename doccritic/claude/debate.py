@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,8 +113,10 @@ class DebateSession:
         attempts: int = 3,
         policy: RetryPolicy | None = None,
         key_source: str | None = None,
+        on_sent: Callable[[str, str, int, Usage, str], None] | None = None,
     ) -> None:
         self.client, self.doc, self.debate, self.personas = client, doc, debate, personas
+        self.on_sent = on_sent  # the send log: (speaker or "referee", model, try, usage, outcome) per request
         self.max_tokens = max_tokens or max(1024, debate.turn_words * 6)  # a cap costs nothing; a cut turn does
         self.prices = prices or load_prices()
         self.backend = backend or Backend()
@@ -129,6 +131,12 @@ class DebateSession:
         self._queue: asyncio.Queue[DebateEvent] = asyncio.Queue()
         self._summary_wanted = False
         self._continuing = False
+
+    def _sent_hook(self, who: str, model: str) -> Callable[[int, Usage, str], None] | None:
+        hook = self.on_sent
+        if hook is None:
+            return None
+        return lambda attempt, usage, outcome: hook(who, model, attempt, usage, outcome)
 
     # commands (call on the session's loop) ---------------------------------------------------
     def pause(self) -> None:
@@ -249,7 +257,8 @@ class DebateSession:
             self.client, lambda: self._turn_params(index, model, so_far=so_far.strip()), self.backend, self.policy,
             Hooks(on_text=lambda delta: self._delta(turn, delta), on_attempt=attempt,
                   on_wait=lambda message, _: self._queue.put_nowait(TurnWaiting(index, message)),
-                  produced=lambda: len(turn.text.strip()) > len(so_far.strip())),
+                  produced=lambda: len(turn.text.strip()) > len(so_far.strip()),
+                  on_sent=self._sent_hook(speaker, model)),
             model=model, optional=("cache_control",), key_source=self.key_source)
         try:
             failure = await tries.run()
@@ -306,7 +315,8 @@ class DebateSession:
                 self._add_point(summary, raw)
 
         tries = Attempts(self.client, self._referee_params, self.backend, self.policy,
-                         Hooks(on_text=take, on_attempt=attempt, produced=lambda: bool(summary.points)),
+                         Hooks(on_text=take, on_attempt=attempt, produced=lambda: bool(summary.points),
+                               on_sent=self._sent_hook("referee", model)),
                          model=model, optional=("cache_control",), key_source=self.key_source)
         try:
             failure = await tries.run()

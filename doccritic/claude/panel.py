@@ -51,6 +51,7 @@ from doccritic.core.findings import Anchor, Finding
 from doccritic.core.merge import find_duplicate, merge
 
 OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort")
+SentHook = Callable[[str, str, int, Usage, str], None]  # persona id, model, try, usage, outcome
 __all__ = ["Backend", "Estimate", "Panel", "PanelSettings", "estimate", "request_params", "section_span"]
 
 
@@ -156,8 +157,10 @@ class Panel:
         existing: Sequence[Finding] = (),
         key_source: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        on_sent: SentHook | None = None,
     ) -> None:
         self.client, self.doc, self.personas = client, doc, list(personas)
+        self.on_sent = on_sent  # the send log: (persona id, model, try, usage, outcome) after every request
         self.settings = settings or PanelSettings()
         self.prices = prices or load_prices()
         self.backend = backend or Backend()
@@ -313,7 +316,7 @@ class Panel:
                                    section=self.section),
             self.backend, self.settings.retry_policy(),
             Hooks(on_text=text, on_start=began, on_phase=phase, on_attempt=attempt, on_wait=wait,
-                  produced=lambda: bool(result.findings)),
+                  produced=lambda: bool(result.findings), on_sent=self._sent_hook(persona.id, model)),
             model=model, optional=OPTIONAL_PARAMS, key_source=self.key_source, clock=self._clock)
         self._live[persona.id] = tries
         try:
@@ -323,6 +326,12 @@ class Panel:
         if failure is not None:
             return self._end(result, started, self._fatal(model, failure))
         return self._conclude(persona, result, stream, tries.state, started)
+
+    def _sent_hook(self, pid: str, model: str) -> Callable[[int, Usage, str], None] | None:
+        hook = self.on_sent
+        if hook is None:
+            return None
+        return lambda attempt, usage, outcome: hook(pid, model, attempt, usage, outcome)
 
     def _fatal(self, model: str, failure: Failure) -> Failure:
         """Remember a failure that every critic on this key (401) or model (403/404) would meet too."""

@@ -41,6 +41,9 @@ class Hooks:
     on_attempt: Callable[[int], None] | None = None  # before each try (1-based)
     on_wait: Callable[[str, float | None], None] | None = None  # status text, seconds until the next try
     produced: Callable[[], bool] = field(default=lambda: False)  # has output worth keeping arrived?
+    # After each request, however it ended: try number, that try's usage, "answered" / "failed" / "stopped".
+    # The send log hears of every request that may have left the machine, retries included.
+    on_sent: Callable[[int, Usage, str], None] | None = None
 
 
 class Attempts:
@@ -117,13 +120,20 @@ class Attempts:
         state = self.state
         state.last_event = self.clock()
         watchdog = asyncio.create_task(self._watch(state))
+        outcome = "stopped"
         try:
             await stream_reply(self.client, params, state, on_text=self.hooks.on_text, on_start=self.hooks.on_start,
                                on_phase=self.hooks.on_phase, clock=self.clock)
+            outcome = "answered"
+        except Exception:
+            outcome = "failed"
+            raise
         finally:
             watchdog.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watchdog
+            if self.hooks.on_sent:
+                self.hooks.on_sent(self.attempt, state.usage, outcome)
 
     async def _watch(self, state: StreamState) -> None:
         """Say so when an open stream (or the wait for it) has been silent for ``notice_after`` seconds."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from doccritic.claude.audit import SendRecorder
 from doccritic.claude.client import Connection
 from doccritic.claude.config import Backend, PanelSettings
 from doccritic.claude.failures import classify
@@ -150,7 +151,8 @@ class CriticRunner(QObject):
                 return  # ended before it began
             entry.client = connection.client()
             entry.session = DebateSession(entry.client, doc, debate, personas, backend=self.backend,
-                                          key_source=connection.key_source)
+                                          key_source=connection.key_source,
+                                          on_sent=SendRecorder(connection, doc, "debate"))
             pending, entry.pending = entry.pending, []
             for command, args in pending:
                 self._apply(debate_id, entry, command, args)
@@ -291,7 +293,7 @@ class CriticRunner(QObject):
 
         client = connection.client()
         panel = Panel(client, doc, personas, settings, backend=self.backend, section=section, existing=existing,
-                      key_source=connection.key_source)
+                      key_source=connection.key_source, on_sent=SendRecorder(connection, doc, "critic"))
         self._panels[run_id] = panel
         for persona_id in self._early_cancels.pop(run_id, []):
             panel.cancel(persona_id)

@@ -98,6 +98,7 @@ class CriticsController(QObject):
     run_started = Signal(int)
     run_finished = Signal(int)  # run id; the findings of that run are all shown
     personas_loaded = Signal()  # the panel lists the personas (first load or reload)
+    request_preview_shown = Signal(object)  # the Show request… dialog, about to open (tests close it)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -441,7 +442,27 @@ class CriticsController(QObject):
         box.setDetailedText(lines)
         box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Ok).setText("Run")
-        return box.exec() == QMessageBox.StandardButton.Ok
+        show = box.addButton("Show request…", QMessageBox.ButtonRole.ActionRole)
+        show.setToolTip("The exact text each critic will send, with token counts; nothing is sent yet")
+        while True:  # a message box closes on any button: come back to it after the preview
+            box.exec()
+            if box.clickedButton() is not show:
+                return box.clickedButton() is box.button(QMessageBox.StandardButton.Ok)
+            self.show_requests(chosen, section)
+
+    def show_requests(self, chosen: list[Persona], section: str | None) -> None:
+        """The read-only preview of every chosen critic's request, built by the engine itself."""
+        from doccritic.claude.preview import request_previews
+        from doccritic.ui.request_preview import RequestPreviewDialog
+
+        snap = self.window.snapshot
+        if snap is None:
+            return
+        previews = request_previews(snap.doc, chosen, panel_settings(self.settings), self.runner.backend,
+                                    section=section)
+        dialog = RequestPreviewDialog(previews, connection(self.settings).host, self._parent())
+        self.request_preview_shown.emit(dialog)
+        dialog.exec()
 
     def _parent(self) -> QWidget:
         return self.window

@@ -84,11 +84,17 @@ class ClaudeActions:
         gc_guard.settle()
 
     def _privacy_menu(self: MainWindow, critics: CriticsController) -> None:
-        """Never Send in the Review menu (built before the critics exist, so added here)."""
+        """Never Send and Send Log in the Review menu (built before the critics exist, so added here)."""
         review = next((a.menu() for a in self.menuBar().actions() if a.text().replace("&", "") == "Review"), None)
         if review is not None:
             review.addSeparator()
             review.addAction(critics.never_send_action)
+            review.addAction("Send &Log…", self.open_send_log)
+
+    def open_send_log(self: MainWindow) -> None:
+        from doccritic.ui.send_log import SendLogDialog
+
+        SendLogDialog(self).exec()
 
     def _sections_to_critics(self: MainWindow, snap: session.Snapshot) -> None:
         if self._critics is not None:

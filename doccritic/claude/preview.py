@@ -1,0 +1,59 @@
+"""What is sent, before it is sent: each critic's request exactly as the endpoint will receive it.
+
+Built by the engine's own ``request_params`` (the function every try of a run calls), never a copy of
+it, so the preview cannot drift from what goes over the wire. ``stream: true`` is the one field the SDK
+adds when it sends. Token counts are the local estimate: counting them at the endpoint would send the
+document, which is what the preview exists to avoid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from doccritic.claude.config import Backend, PanelSettings
+from doccritic.claude.panel import request_params
+from doccritic.claude.pricing import estimate_tokens
+from doccritic.core.document import Document
+
+
+@dataclass(frozen=True)
+class RequestPreview:
+    persona_id: str
+    persona_name: str
+    tokens: int  # prompt tokens, local estimate
+    body: dict[str, Any]  # the JSON body of POST /v1/messages
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"persona": self.persona_id, "prompt_tokens_estimate": self.tokens, "body": self.body}
+
+    def readable(self) -> str:
+        """The text blocks in the order the model reads them, for a person rather than a parser."""
+        parts = [f"model: {self.body['model']} · max_tokens: {self.body['max_tokens']} · "
+                 f"~{self.tokens:,} prompt tokens"]
+        for i, block in enumerate(self.body.get("system", []), 1):
+            parts.append(f"── system block {i} ({estimate_tokens(block['text']):,} tokens) ──\n{block['text']}")
+        for message in self.body.get("messages", []):
+            for block in message["content"]:
+                parts.append(f"── {message['role']} message ({estimate_tokens(block['text']):,} tokens) ──\n"
+                             f"{block['text']}")
+        extras = sorted(k for k in self.body if k not in ("model", "max_tokens", "system", "messages", "stream"))
+        if extras:
+            parts.append("── also sent ──\n" + ", ".join(extras) + " (see the JSON for their values)")
+        return "\n\n".join(parts)
+
+
+def request_previews(doc: Document, personas: Sequence[Any], settings: PanelSettings, backend: Backend | None = None,
+                     *, section: str | None = None) -> list[RequestPreview]:
+    """One preview per persona, in panel order."""
+    backend = backend or Backend()
+    out = []
+    for persona in personas:
+        model = getattr(persona, "model", None) or settings.model
+        effort = getattr(persona, "effort", None) or settings.effort
+        params = request_params(doc, persona, settings, backend, model=model, effort=effort, section=section)
+        text = "".join(b["text"] for b in params["system"]) + "".join(
+            b["text"] for m in params["messages"] for b in m["content"])
+        out.append(RequestPreview(persona.id, persona.name, estimate_tokens(text), {**params, "stream": True}))
+    return out
