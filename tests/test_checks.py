@@ -130,7 +130,7 @@ def test_quotes_rejected_options_and_examples_are_not_the_authors_commitments():
     ("sentence", "rule", "quote"),
     [
         ("This will significantly reduce late payments.", "weak.unquantified", "significantly"),
-        ("Most users want this checkout.", "weak.unquantified", "Most users"),
+        ("Most users open the app on a phone.", "weak.unquantified", "Most users"),
         ("Obviously, customers prefer automation.", "weak.certainty", "Obviously"),
         ("We must improve retention this year.", "weak.metric-no-target", "improve retention"),
         ("Increase on-time payments by 25%.", "weak.metric-no-baseline", "Increase on-time payments by 25%."),
@@ -236,9 +236,9 @@ def test_sample_prd_catches_the_planted_problems():
     by_rule = {f.rule for f in found}
     assert {
         "owd.full-launch", "owd.data-deletion", "owd.contract", "owd.pricing", "owd.deprecation",
-        "owd.breaking-api", "weak.unquantified", "weak.certainty", "weak.metric-no-baseline",
-        "weak.metric-no-target", "weak.placeholder", "gap.alternatives",
-    } <= by_rule
+        "owd.breaking-api", "weak.unquantified", "weak.metric-no-baseline", "ca.forecast", "ca.behaviour",
+        "ca.no-risk", "weak.metric-no-target", "weak.placeholder", "gap.alternatives",
+    } <= by_rule  # its "Obviously", "is clear" and "definitely" sit in sentences the ca.* cards already flag
     launch = next(f for f in found if "100% of accounts" in f.quote)
     assert launch.severity is Severity.CRITICAL  # the phased rollout of the logo does not stage it
     assert len(found) <= 30

@@ -108,3 +108,10 @@ def test_cli_prints_the_language_note_and_keeps_it_in_the_json(tmp_path: Path, c
 @pytest.mark.parametrize("path", [p for p in corpus_files() if p.suffix == ".md"], ids=lambda p: p.name)
 def test_english_corpus_documents_get_no_language_note(corpus: Path, path: Path):
     assert run_checks(load_document(path)).note is None
+
+
+def test_an_assumption_card_is_not_restated_by_a_certainty_card():
+    md = "# Problem\n\nThe root cause is clear: end customers simply forget to pay.\n"
+    found = run_checks(parse_markdown(md)).findings
+    assert [f.kind for f in found] == [Kind.CHALLENGED_ASSUMPTION]
+    assert found[0].quote == "The root cause is clear: end customers simply forget to pay."

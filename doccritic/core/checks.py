@@ -50,6 +50,7 @@ _SPECULATIVE = re.compile(r"\b(?:could|might|maybe|perhaps|possibly)\b", re.IGNO
 _CONDITION_BEFORE = re.compile(r"\b(?:if|unless|whether|suppose|imagine)\b", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\s*(?:for (?:example|instance)|e\.g\.|say,|imagine)\b", re.IGNORECASE)
 _COMMITMENT_KINDS = (Kind.ONE_WAY_DOOR, Kind.CHALLENGED_ASSUMPTION)
+_SAID_BY_ASSUMPTION = ("unsupported_certainty", "unquantified")  # weak-argument subtypes an assumption covers
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|cf|Mr|Ms|Dr|No|Fig|Inc|Ltd|Corp|St|U\.S)\.)$")
 # A "sentence" longer than this (a line without full stops, a pasted log) is cut into pieces at clause
 # or word breaks: every per-hit lookup then reads a bounded span, so checks stay linear in the file.
@@ -348,7 +349,14 @@ def _dedupe_sentences(findings: list[Finding], scan: _Scan) -> list[Finding]:
             key = (f.kind, f.start)  # every placeholder is its own to-do
         if key not in best or f.severity.rank > best[key].severity.rank:
             best[key] = f
-    return list(best.values())
+    challenged = {at for kind, at in best if kind is Kind.CHALLENGED_ASSUMPTION}
+    # "The root cause is clear: ..." is one flaw: the assumption card already says it lacks evidence,
+    # so a second card on its "is clear" would only restate it.
+    return [
+        f
+        for (kind, at), f in best.items()
+        if not (kind is Kind.WEAK_ARGUMENT and f.subtype in _SAID_BY_ASSUMPTION and at in challenged)
+    ]
 
 
 def _gaps(doc: Document, rules: RuleSet, *, has_one_way_doors: bool) -> list[Finding]:
