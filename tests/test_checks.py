@@ -99,6 +99,9 @@ def test_restatements_of_one_decision_collapse():
     assert len(doors) == 1
     other = next(q for q in ("Auto-charge ships", "Auto-charge is enabled") if not doors[0].quote.startswith(q))
     assert "states this 2 times" in doors[0].rationale and other in doors[0].rationale  # every place is named
+    doc = parse_markdown(md)
+    spans = next(f for f in run_checks(doc).findings if f.rule == "owd.full-launch").restated_at
+    assert [doc.text[a:b].split()[:2] for a, b in spans] == [other.split()]  # and highlightable: its exact span
 
 
 def test_the_cap_keeps_the_strongest_commitments_not_the_first():

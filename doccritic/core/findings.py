@@ -133,6 +133,7 @@ class Finding(Record):
     end: int | None = None
     anchor: Anchor = Anchor.UNANCHORED
     candidates: list[tuple[int, int]] = field(default_factory=list)  # [start, end) spans of an ambiguous quote
+    restated_at: list[tuple[int, int]] = field(default_factory=list)  # other [start, end) stating the same decision
     rationale: str = ""
     suggestion: str | None = None
     question: str | None = None

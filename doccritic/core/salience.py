@@ -61,24 +61,25 @@ def collapse(group: list[Finding], limit: int) -> list[Finding]:
         return group  # every placeholder is its own to-do
     from rapidfuzz import fuzz  # here, not at the top: a rule with one finding needs none of it
 
-    def same(text: str, stems: frozenset[str], k: tuple[Finding, str, frozenset[str], list[str]]) -> bool:
+    def same(text: str, stems: frozenset[str], k: tuple[Finding, str, frozenset[str], list[Finding]]) -> bool:
         shared = len(stems & k[2])
         return fuzz.token_set_ratio(text, k[1]) >= _RESTATEMENT or (
             shared >= 3 and shared >= _SHARED * min(len(stems), len(k[2]))
         )
 
-    kept: list[tuple[Finding, str, frozenset[str], list[str]]] = []
+    kept: list[tuple[Finding, str, frozenset[str], list[Finding]]] = []
     for f in group:
         text, stems = f.quote.lower(), _stems(f.quote)
         first = next((k for k in kept if same(text, stems, k)), None)
         if first is not None:
-            first[3].append(f.quote)
+            first[3].append(f)
         elif len(kept) < limit:
             kept.append((f, text, stems, []))
     for f, _, _, also in kept:
         if also:
-            places = "; ".join(f"“{_short(q)}”" for q in also)
+            places = "; ".join(f"“{_short(a.quote)}”" for a in also)
             f.rationale += f" The document states this {len(also) + 1} times; also: {places}."
+            f.restated_at = sorted((a.start, a.end) for a in also if a.start is not None and a.end is not None)
     return [k[0] for k in kept]
 
 
