@@ -28,19 +28,20 @@ import bisect
 import copy
 import hashlib
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from xml.sax.saxutils import escape as xml_escape
 
-from docx.comments import Comment
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Pt
 from lxml import etree
 from lxml.etree import _Element
 
@@ -73,7 +74,7 @@ _MARKUP = frozenset(qn(f"w:{t}") for t in ("commentRangeStart", "commentRangeEnd
 _LABELS = ("Suggestion:", "Question to expect:", "Reversibility:", "Also raised by", "Status:",
            "Trade-off, the critics disagree on the fix:", "Not placed:", "About the whole document")
 _SUMMARY_TITLE = "Document-wide findings"
-_GREY = RGBColor(0x59, 0x59, 0x59)
+_GREY = "595959"
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 _PARA_ID_XPATH = etree.XPath("//@w14:paraId", namespaces={"w14": _W14})
 
@@ -312,50 +313,56 @@ class _Annotator:
     # -- comments ------------------------------------------------------------------------------------
 
     def _write_comment(self, mark: _Mark) -> None:
-        """Kind and severity in grey, the title in bold, then one short paragraph per part of the note."""
-        element = _new_comment(self.comments_part.element)
-        element.id, element.author, element.initials = mark.comment_id, mark.author, mark.initials
-        element.date = mark.date
-        comment = Comment(element, self.comments_part)
-        first = comment.paragraphs[0]
+        """Kind and severity in grey, the title in bold, then one short paragraph per part of the note.
+
+        Written as XML in one parse: python-docx's run and font objects cost ~0.5 ms per comment, which
+        made 50,000 findings take minutes.
+        """
         lines = list(mark.lines)
         if mark.heading:
             label, sep, title = mark.heading.partition(": ")
-            _sized(first.add_run(label + sep), color=_GREY)
-            _sized(first.add_run(title), bold=True)
+            paras = [[_run_xml(label + sep, color=_GREY), _run_xml(title, bold=True)]]
         else:
-            _sized(first.add_run(lines.pop(0) if lines else ""))
+            paras = [[_run_xml(lines.pop(0) if lines else "")]]
         for line in lines:
-            para = comment.add_paragraph()
             label = next((lb for lb in _LABELS if line.startswith(lb)), None)
             if label and ":" in line:
                 head, rest = line.split(":", 1)
-                _sized(para.add_run(head + ":"), bold=True)
-                _sized(para.add_run(rest))
+                paras.append([_run_xml(head + ":", bold=True), _run_xml(rest)])
             else:
-                _sized(para.add_run(line))
-        for para in comment.paragraphs:
+                paras.append([_run_xml(line)])
+        paras[0].insert(0, _ANNOTATION_REF)
+        body = []
+        for runs in paras:
             mark.para_id = self.para_ids.new(mark.comment_id)
-            para._p.set(f"{{{_W14}}}paraId", mark.para_id)
+            body.append(f'<w:p w14:paraId="{mark.para_id}"><w:pPr><w:pStyle w:val="CommentText"/></w:pPr>'
+                        f'{"".join(runs)}</w:p>')
+        element = parse_xml(f'<w:comment {nsdecls("w")} xmlns:w14="{_W14}" w:id="{mark.comment_id}" w:author="">'
+                            f'{"".join(body)}</w:comment>')
+        element.author, element.initials, element.date = _xml_safe(mark.author), _xml_safe(mark.initials), mark.date
+        self.comments_part.element.append(element)
 
 
-def _new_comment(root: _Element) -> Any:
-    """An empty w:comment appended to ``root``: python-docx's ``add_comment`` without its scan of every
-    existing id (quadratic over thousands of comments); the caller sets the id it allocated."""
-    comment = parse_xml(f'<w:comment {nsdecls("w")} w:id="0" w:author=""><w:p><w:pPr><w:pStyle w:val="CommentText"/>'
-                        '</w:pPr><w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:annotationRef/></w:r>'
-                        "</w:p></w:comment>")
-    root.append(comment)
-    return comment
+_ANNOTATION_REF = '<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:annotationRef/></w:r>'
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _sized(run: Any, *, bold: bool = False, color: RGBColor | None = None) -> None:
-    """Comment text at 9 pt, so a note fits beside its passage in the margin."""
-    run.font.size = Pt(9)
-    if bold:
-        run.bold = True
-    if color is not None:
-        run.font.color.rgb = color
+def _xml_safe(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text)
+
+
+def _run_xml(text: str, *, bold: bool = False, color: str | None = None) -> str:
+    """One run of comment text at 9 pt (a note fits beside its passage); tabs and line breaks as Word's."""
+    props = ("<w:b/>" if bold else "") + (f'<w:color w:val="{color}"/>' if color else "") + '<w:sz w:val="18"/>'
+    parts = []
+    for piece in re.split(r"(\t|\r\n|\n|\r)", _xml_safe(text)):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece in ("\n", "\r", "\r\n"):
+            parts.append("<w:br/>")
+        elif piece:
+            parts.append(f'<w:t xml:space="preserve">{xml_escape(piece)}</w:t>')
+    return f"<w:r><w:rPr>{props}</w:rPr>{''.join(parts)}</w:r>"
 
 
 def _add_comment_styles(word: Any) -> None:

@@ -31,6 +31,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml.etree import _Element
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -41,6 +42,7 @@ from doccritic.core.document import BlockKind, DocFormat, Document
 CODE_FONT = "Courier New"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BREAK = re.compile(r"\r\n|\r|\n")
+_PLAIN = re.compile(r"[^\t\n\r]+")
 _TEXT_LIST_MARK = re.compile(r"\s*(?:([-*+•])|(\d+|[a-zA-Z])[.)]|\((\w+)\))\s+")
 _FM_KEY = re.compile(r"([A-Za-z0-9_][\w.-]*)[ \t]*:[ \t]*(.*?)\s*$")
 _FM_ITEM = re.compile(r"\s*-\s+(.*?)\s*$")
@@ -99,7 +101,7 @@ class _Renderer:
 
     def run(self, para: Paragraph, text: str, start: int, end: int, *, exact: bool | None = None,
             fmt: _Fmt | None = None, style: str | None = None, link: _StyledLink | None = None) -> None:
-        run = para.add_run(text)
+        run = self._plain_run(para, text) if _PLAIN.fullmatch(text) else para.add_run(text)
         if style is not None:  # by id: python-docx looks a style name up among all styles on every run
             run._r.get_or_add_rPr().style = self.style_id(style)
         if fmt is not None and fmt.bold:
@@ -113,6 +115,18 @@ class _Renderer:
         if exact is None:
             exact = self.text[start:end] == text
         self.pieces.append(Piece(start, end, run._r, exact))
+
+    @staticmethod
+    def _plain_run(para: Paragraph, text: str) -> Run:
+        """``para.add_run(text)`` for text without tabs or breaks, without python-docx's per-character walk."""
+        r = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.text = text
+        if text[:1].isspace() or text[-1:].isspace():
+            t.set(qn("xml:space"), "preserve")
+        r.append(t)
+        para._p.append(r)
+        return Run(r, para)
 
     def located(self, para: Paragraph, text: str, hi: int, **kw: Any) -> None:
         """Show ``text`` and map it to where it sits in the source after the cursor (before ``hi``)."""
