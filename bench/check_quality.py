@@ -110,6 +110,7 @@ class Score:
     by_rule: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     top_docs: int = 0
     top_shown: int = 0
+    top_rank: int | None = None  # 1-based place of the top door among the findings, most severe first
     ca_docs: int = 0
     ca_hit: int = 0
     false: list[str] = field(default_factory=list)
@@ -131,8 +132,11 @@ class Score:
 def score(findings: list[Finding], labels: Labels, text: str) -> Score:
     s = Score()
     covered: set[int] = set()
-    for f in sorted(findings, key=lambda f: (-f.severity.rank, f.sort_key())):
+    tops = [i for i, issue in enumerate(labels.issues) if issue.kind is Kind.ONE_WAY_DOOR and issue.importance == 3]
+    for place, f in enumerate(sorted(findings, key=lambda f: (-f.severity.rank, f.sort_key())), start=1):
         verdict, issue = judge(f, labels)
+        if issue in tops and f.kind is Kind.ONE_WAY_DOOR and s.top_rank is None:
+            s.top_rank = place
         s.verdicts[verdict] += 1
         s.by_rule[f.rule or "?"][verdict] += 1
         if issue is not None:
@@ -147,13 +151,19 @@ def score(findings: list[Finding], labels: Labels, text: str) -> Score:
     for i, issue in enumerate(labels.issues):
         s.issues[issue.kind.value] += 1
         s.recalled[issue.kind.value] += i in hit
-    tops = [i for i, issue in enumerate(labels.issues) if issue.kind is Kind.ONE_WAY_DOOR and issue.importance == 3]
     if tops:
         s.top_docs, s.top_shown = 1, int(any(i in hit for i in tops))
     if any(issue.kind is Kind.CHALLENGED_ASSUMPTION for issue in labels.issues):
         s.ca_docs = 1
         s.ca_hit = int(any(labels.issues[i].kind is Kind.CHALLENGED_ASSUMPTION for i in hit))
     return s
+
+
+def _rank(place: int | None, shown: int, has_top: int) -> str:
+    """Where the document's most important door sits among the default findings, most severe first."""
+    if not has_top:
+        return "-"
+    return f"{place} of {shown}" if place is not None else "not shown"
 
 
 def _pct(n: int, d: int) -> str:
@@ -185,8 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     harness.install_timeout(args.timeout, "bench/check_quality.py")
     print(harness.load_line("start"))
     totals: dict[tuple[str, str], Score] = defaultdict(Score)
-    print("\n| document | set | default: shown / true / deb / false | --all: shown / true | doors found |")
-    print("|---|---|---|---|---|")
+    print("\n| document | set | default: shown / true / deb / false | --all: shown / true | doors found | top door |")
+    print("|---|---|---|---|---|---|")
     for path in sorted(args.labels.glob("*.toml")):
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         doc = load_document(ROOT / raw["document"])
@@ -202,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         doors = labels.issues and sum(1 for i in labels.issues if i.kind is Kind.ONE_WAY_DOOR)
         print(f"| {labels.name[:44]} | {labels.split} | {sum(shown.verdicts.values())} / {shown.verdicts['true']} / "
               f"{shown.verdicts['debatable']} / {shown.verdicts['false']} | {sum(every.verdicts.values())} / "
-              f"{every.verdicts['true']} | {shown.recalled['one_way_door']}/{doors or 0} |")
+              f"{every.verdicts['true']} | {shown.recalled['one_way_door']}/{doors or 0} | "
+              f"{_rank(shown.top_rank, sum(shown.verdicts.values()), shown.top_docs)} |")
     for split in ("tune", "held_out"):
         for mode in ("default", "all"):
             if (split, mode) in totals:
