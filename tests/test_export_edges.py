@@ -126,3 +126,11 @@ def test_re_export_onto_an_exported_word_file_replaces_doccritic_comments_and_ke
     assert len(comments) == 3 and authors.count("Priya") == 1
     assert sorted(c.text for c in comments if c.author != "Priya") == sorted(
         c.text for c in docx.Document(str(first)).comments if c.author != "Priya")
+
+
+def test_a_huge_heading_is_cut_in_the_page_title_with_an_ellipsis():
+    text = "# " + " ".join(["rollout"] * 100_000) + "\n\nBody.\n"
+    doc = parse_markdown(text)
+    page = export_html(review_for(doc, []), doc)
+    title = page[page.index("<title>") + 7 : page.index("</title>")]
+    assert title.endswith("… · doccritic review") and len(title) < 400

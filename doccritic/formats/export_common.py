@@ -101,12 +101,26 @@ def exported_findings(review: Review, *, include_dismissed: bool = False, includ
     return sorted(keep, key=Finding.sort_key)
 
 
+#: Longest title a header shows: a heading of megabytes once took the PDF minutes (elided on every page).
+MAX_TITLE_CHARS = 300
+
+
 def shown_title(doc: Document, fallback: str = "") -> str:
     """The document's title as a reader sees it: a Markdown heading's entities, escapes and markup resolved
-    ("R&amp;D *plan*" -> "R&D plan"), so headers and PDF metadata never show source syntax."""
+    ("R&amp;D *plan*" -> "R&D plan"), so headers and PDF metadata never show source syntax; at most
+    :data:`MAX_TITLE_CHARS` characters, cut at a word with "…"."""
     title = doc.title or fallback or "Untitled"
-    if doc.format is not DocFormat.MARKDOWN:
+    cut = len(title) > 4 * MAX_TITLE_CHARS
+    title = title[: 4 * MAX_TITLE_CHARS]  # markup only shortens it: parse no more than could be shown
+    if doc.format is DocFormat.MARKDOWN:
+        title = _rendered(title)
+    if not cut and len(title) <= MAX_TITLE_CHARS:
         return title
+    head = title[:MAX_TITLE_CHARS]
+    return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip() + "…"
+
+
+def _rendered(title: str) -> str:
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").parseInline(title)
