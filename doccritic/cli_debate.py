@@ -68,6 +68,10 @@ def cmd_debate(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
         raise DoccriticError(f"--opener must be one of the two debaters ({pro.id} or {con.id}).", ErrorKind.INVALID)
     doc = load_document(args.file)
     guard_document(args.file)  # the never-send mark, before anything else is decided
+    from doccritic.core.redaction import debate_refusal, load_redactor
+
+    if (refused := debate_refusal(load_redactor(args.file.name), doc.text, args.file.name)) is not None:
+        raise DoccriticError(refused)
     for warning in doc.warnings:
         print(f"doccritic: warning: {warning}", file=err)
     motion = (args.motion or "").strip() or suggested_motion(title=doc.title)

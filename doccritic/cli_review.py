@@ -80,6 +80,7 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     err = err or sys.stderr  # looked up now, not at import: tests and callers may have replaced it
     from doccritic.claude.config import saved_settings
     from doccritic.core.personas import load_personas
+    from doccritic.core.redaction import load_redactor
     from doccritic.formats.loader import load_document
 
     doc = load_document(args.file)
@@ -96,25 +97,26 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     connection = connection_for(args, saved)
     guard_endpoint(connection, args.local_only, saved)
     settings = settings_for(args, saved)
+    redactor = load_redactor(args.file.name)  # a bad rule stops here, naming it, before anything is sent
     if args.show_request:
-        return show_requests(connection, doc, personas, settings, args.section, out)
+        return show_requests(connection, doc, personas, settings, args.section, out, redactor)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
         return EXIT_API
-    run = asyncio.run(run_panel(connection, doc, personas, settings, args.section, err))
+    run = asyncio.run(run_panel(connection, doc, personas, settings, args.section, err, redactor=redactor))
     return _report(args, doc, run, settings, out, err)
 
 
 def show_requests(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
-                  out: TextIO) -> int:
+                  out: TextIO, redactor: Any = None) -> int:
     """``--show-request``: the requests a run would send, built by the engine, printed instead of sent."""
     import json
 
     from doccritic.claude.endpoint import ANTHROPIC_URL
     from doccritic.claude.preview import request_previews
 
-    previews = request_previews(doc, personas, settings, section=section)
+    previews = request_previews(doc, personas, settings, section=section, redactor=redactor)
     url = f"{(connection.base_url or ANTHROPIC_URL).rstrip('/')}/v1/messages"
     report = {"endpoint": url, "host": connection.host, "document": str(doc.path or doc.title),
               "note": "Nothing was sent. Each body is POSTed to the endpoint as is; the key goes in a header "
@@ -126,11 +128,16 @@ def show_requests(connection: Any, doc: Any, personas: list[Any], settings: Any,
 
 
 def connection_for(args: argparse.Namespace, saved: dict[str, str]) -> Any:
-    """The endpoint and key to use: ``--base-url`` and ``--read-timeout`` over the app's settings."""
+    """The endpoint and key to use: ``--base-url`` and ``--read-timeout`` over the app's settings. The app's
+    local-only setting comes along, so every command that sends (``eval`` too) is held to it."""
     from doccritic.claude.client import Connection
+    from doccritic.claude.endpoint import parse_hosts
 
-    return Connection.from_environment(args.base_url or saved.get("base_url") or None,
-                                       read_timeout=args.read_timeout or _saved_seconds(saved, "read_timeout"))
+    connection = Connection.from_environment(args.base_url or saved.get("base_url") or None,
+                                             read_timeout=args.read_timeout or _saved_seconds(saved, "read_timeout"))
+    connection.local_only = bool(getattr(args, "local_only", False)) or saved.get("local_only") == "true"
+    connection.allowed_hosts = parse_hosts(saved.get("allowed_hosts"))
+    return connection
 
 
 def settings_for(args: argparse.Namespace, saved: dict[str, str]) -> Any:
@@ -183,17 +190,17 @@ class PanelRun:
 
 
 async def run_panel(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
-                    err: TextIO) -> PanelRun:
+                    err: TextIO, *, redactor: Any = None) -> PanelRun:
     """One panel run with progress on ``err`` (shared by ``review`` and ``eval``); Ctrl-C keeps the findings."""
     from doccritic.claude.audit import SendRecorder
     from doccritic.claude.panel import Panel
 
     loop = asyncio.get_running_loop()
     client = connection.client()
-    recorder = SendRecorder(connection, doc, "critic")
+    recorder = SendRecorder(connection, doc, "critic", redactor=redactor)
     try:
         panel = Panel(client, doc, personas, settings, section=section, key_source=connection.key_source,
-                      on_sent=recorder)
+                      on_sent=recorder, redactor=redactor)
         stopper = _Stopper(panel, err)
         stopper.install(loop)
         progress = _Progress(panel, stopper, err)

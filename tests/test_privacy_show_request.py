@@ -70,7 +70,10 @@ def test_run_confirmation_shows_each_critics_request_before_anything_is_sent(qtb
     clicks = iter(["Show request…", "Cancel"])
 
     def press() -> None:
-        box = next(w for w in win.findChildren(QMessageBox) if w.isVisible())
+        box = next((w for w in win.findChildren(QMessageBox) if w.isVisible()), None)
+        if box is None:  # the estimate (or the preview) is not done yet: look again shortly
+            QTimer.singleShot(20, press)
+            return
         label = next(clicks)
         button = next(b for b in box.buttons() if b.text() == label)
         button.click()

@@ -12,6 +12,7 @@ from typing import Any
 
 from doccritic.claude.pricing import Usage
 from doccritic.core.document import Document
+from doccritic.core.redaction import Redactor
 from doccritic.core.sendlog import SendLog
 
 Recorder = Callable[[str, str, int, Usage, str], None]
@@ -26,16 +27,16 @@ class SendRecorder:
     """Writes one send-log entry per request; call it as the engine's ``on_sent`` hook."""
 
     def __init__(self, connection: Any, doc: Document, kind: str, *, log: SendLog | None = None,
-                 redactions: Callable[[], dict[str, int]] | None = None) -> None:
+                 redactor: Redactor | None = None) -> None:
         self.host, self.document, self.kind = connection.host, document_name(doc), kind
         self.log = log or SendLog()
-        self.redactions = redactions or dict
+        self.redactor = redactor or None
         self.errors: list[str] = []
 
     def __call__(self, who: str, model: str, attempt: int, usage: Usage, outcome: str) -> None:
         entry = {"kind": self.kind, "host": self.host, "document": self.document, "personas": [who],
                  "model": model, "attempt": attempt, "outcome": outcome, **usage.as_dict(),
-                 "redactions": self.redactions()}
+                 "redactions": dict(self.redactor.request_counts) if self.redactor else {}}
         try:
             self.log.append(entry)
         except OSError as exc:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -49,6 +50,7 @@ from doccritic.core.anchoring import anchor_quote
 from doccritic.core.document import Document
 from doccritic.core.findings import Anchor, Finding
 from doccritic.core.merge import find_duplicate, merge
+from doccritic.core.redaction import Redactor
 
 OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort")
 SentHook = Callable[[str, str, int, Usage, str], None]  # persona id, model, try, usage, outcome
@@ -67,7 +69,10 @@ def request_params(
     model: str,
     effort: str | None,
     section: str | None = None,
+    redactor: Redactor | None = None,
 ) -> dict[str, Any]:
+    """One critic's request body; with a ``redactor`` every text block is redacted, so this is the one place
+    where what leaves is decided (each try of a run, the token count, and the preview all call it)."""
     req = prompts.critic_request(doc, persona, section=section, span=section_span(doc, section),
                                  max_findings=settings.max_findings, cache=backend.caching)
     thinking = settings.adaptive_thinking and backend.thinking
@@ -82,7 +87,23 @@ def request_params(
         params["output_config"] = output_config
     if thinking:
         params["thinking"] = {"type": "adaptive"}
-    return params
+    return redact_params(params, redactor) if redactor else params
+
+
+def redact_params(params: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
+    """``params`` with every text block (the draft, the instructions, the persona message) redacted; the
+    replacements made are left in ``redactor.request_counts`` for the send log."""
+    counts: Counter[str] = Counter()
+
+    def block(b: dict[str, Any]) -> dict[str, Any]:
+        text = redactor.redact(b["text"])
+        counts.update(redactor.last_counts)
+        return {**b, "text": text}
+
+    out = {**params, "system": [block(b) for b in params["system"]],
+           "messages": [{**m, "content": [block(b) for b in m["content"]]} for m in params["messages"]]}
+    redactor.request_counts = dict(counts)
+    return out
 
 
 async def estimate(
@@ -94,6 +115,7 @@ async def estimate(
     prices: PriceTable | None = None,
     backend: Backend | None = None,
     section: str | None = None,
+    redactor: Redactor | None = None,
 ) -> Estimate:
     """Prompt tokens from a local estimate, or from ``count_tokens`` when ``settings.exact_estimate`` asks for
     it and the endpoint has it (that sends the prompt); dollars assume the first critic writes the shared
@@ -106,7 +128,8 @@ async def estimate(
     for i, persona in enumerate(personas):
         model = getattr(persona, "model", None) or settings.model
         effort = getattr(persona, "effort", None) or settings.effort
-        params = request_params(doc, persona, settings, backend, model=model, effort=effort, section=section)
+        params = request_params(doc, persona, settings, backend, model=model, effort=effort, section=section,
+                                redactor=redactor)
         tokens = None
         if settings.exact_estimate and backend.count_tokens:
             try:
@@ -158,9 +181,11 @@ class Panel:
         key_source: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         on_sent: SentHook | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
         self.client, self.doc, self.personas = client, doc, list(personas)
         self.on_sent = on_sent  # the send log: (persona id, model, try, usage, outcome) after every request
+        self.redactor = redactor or None  # an empty Redactor is no redaction
         self.settings = settings or PanelSettings()
         self.prices = prices or load_prices()
         self.backend = backend or Backend()
@@ -241,7 +266,7 @@ class Panel:
         if self.settings.budget_usd is None:
             return {}
         est = await estimate(self.client, self.doc, self.personas, self.settings, prices=self.prices,
-                             backend=self.backend, section=self.section)
+                             backend=self.backend, section=self.section, redactor=self.redactor)
         return {pid: cost for pid, (_, cost) in est.per_persona.items()}
 
     async def _reserve(self, pid: str, cost: float) -> bool:
@@ -313,7 +338,7 @@ class Panel:
         tries = Attempts(
             self.client,
             lambda: request_params(self.doc, persona, self.settings, self.backend, model=model, effort=effort,
-                                   section=self.section),
+                                   section=self.section, redactor=self.redactor),
             self.backend, self.settings.retry_policy(),
             Hooks(on_text=text, on_start=began, on_phase=phase, on_attempt=attempt, on_wait=wait,
                   produced=lambda: bool(result.findings), on_sent=self._sent_hook(persona.id, model)),
@@ -370,6 +395,8 @@ class Panel:
                     task.cancel()
 
     def _accept(self, persona: Any, result: CriticResult, raw: Any) -> None:
+        if self.redactor:  # the critic saw placeholders: the PM sees, and the anchor finds, the real words
+            raw = self.redactor.restore_all(raw)
         item = parse_finding(raw)
         if item is None:
             result.skipped_items += 1
@@ -404,6 +431,8 @@ class Panel:
         for raw in rest:
             self._accept(persona, result, raw)
         if whole is not None:
+            if self.redactor:
+                whole = self.redactor.restore_all(whole)
             result.verdict = str(whole.get("verdict") or "").strip()
             readiness = whole.get("readiness")
             result.readiness = int(readiness) if isinstance(readiness, int | float) else None

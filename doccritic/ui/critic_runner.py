@@ -22,6 +22,7 @@ from doccritic.claude.config import Backend, PanelSettings
 from doccritic.claude.failures import classify
 from doccritic.core.document import Document
 from doccritic.core.findings import Finding
+from doccritic.core.redaction import Redactor
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -64,10 +65,12 @@ class CriticRunner(QObject):
 
     # public API (GUI thread) -----------------------------------------------------------------
     def start_panel(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
-                    *, section: str | None = None, existing: list[Finding] | None = None) -> int:
+                    *, section: str | None = None, existing: list[Finding] | None = None,
+                    redactor: Redactor | None = None) -> int:
         run_id = next(self._ids)
         self._runs.add(run_id)
-        self._submit(run_id, self._drive(run_id, connection, doc, personas, settings, section, existing or []))
+        self._submit(run_id, self._drive(run_id, connection, doc, personas, settings, section, existing or [],
+                                         redactor))
         return run_id
 
     def cancel(self, run_id: int, persona_id: str | None = None) -> None:
@@ -93,7 +96,7 @@ class CriticRunner(QObject):
         return bool(self._runs)
 
     def estimate(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
-                 *, section: str | None = None) -> int:
+                 *, section: str | None = None, redactor: Redactor | None = None) -> int:
         request_id = next(self._ids)
 
         async def job() -> None:
@@ -101,7 +104,8 @@ class CriticRunner(QObject):
 
             client = connection.client()
             try:
-                result = await estimate(client, doc, personas, settings, backend=self.backend, section=section)
+                result = await estimate(client, doc, personas, settings, backend=self.backend, section=section,
+                                        redactor=redactor)
                 self.estimate_ready.emit(request_id, result)
             finally:
                 await client.close()
@@ -288,12 +292,14 @@ class CriticRunner(QObject):
             self.task_failed.emit(request_id, message)
 
     async def _drive(self, run_id: int, connection: Connection, doc: Document, personas: list[Any],
-                     settings: PanelSettings, section: str | None, existing: list[Finding]) -> None:
+                     settings: PanelSettings, section: str | None, existing: list[Finding],
+                     redactor: Redactor | None = None) -> None:
         from doccritic.claude.panel import Panel
 
         client = connection.client()
         panel = Panel(client, doc, personas, settings, backend=self.backend, section=section, existing=existing,
-                      key_source=connection.key_source, on_sent=SendRecorder(connection, doc, "critic"))
+                      key_source=connection.key_source, redactor=redactor,
+                      on_sent=SendRecorder(connection, doc, "critic", redactor=redactor))
         self._panels[run_id] = panel
         for persona_id in self._early_cancels.pop(run_id, []):
             panel.cancel(persona_id)

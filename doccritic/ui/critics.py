@@ -32,6 +32,7 @@ from doccritic.claude.events import (
 from doccritic.claude.failures import Failure, FailureKind
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Source, Status
+from doccritic.core.redaction import Redactor
 from doccritic.ui.critic_runner import CriticRunner
 from doccritic.ui.persona_panel import PersonaPanel
 from doccritic.ui.textpos import Utf16Map
@@ -127,6 +128,7 @@ class CriticsController(QObject):
         self.panel.selection_changed.connect(self._remember_selection)
         self.panel.set_summary("Loading critics…")
         self._doc_path: Path | None = None
+        self._redactor: Redactor | None = None  # the run's rules: the preview shows what they make of the draft
         self.never_send_action = QAction("Never Send This Document", self, checkable=True)
         self.never_send_action.setToolTip("Block Run and Debate for this document, whatever the endpoint")
         self.never_send_action.triggered.connect(self._set_never_send)
@@ -196,6 +198,24 @@ class CriticsController(QObject):
         except DoccriticError as err:
             return str(err)
         return blocked_sentence(self._doc_path.name) if marked and self._doc_path else None
+
+    def redactor(self) -> Redactor:
+        """This document's redaction rules (global and its own); raises ``RedactionRuleError`` naming a bad one."""
+        from doccritic.core.redaction import load_redactor
+
+        return load_redactor(self._doc_path.name if self._doc_path else None)
+
+    def debate_redaction_problem(self) -> str | None:
+        """Debates do not redact yet: why this document's debate is refused, or None."""
+        from doccritic.core.redaction import debate_refusal
+
+        snap = self.window.snapshot
+        try:
+            redactor = self.redactor()
+        except DoccriticError as err:
+            return str(err)
+        name = self._doc_path.name if self._doc_path else "this document"
+        return debate_refusal(redactor, snap.text, name) if snap is not None else None
 
     def _set_never_send(self, marked: bool) -> None:
         from doccritic.core.never_send import NeverSendMarks
@@ -269,12 +289,18 @@ class CriticsController(QObject):
                 "Critics need an Anthropic API key (or an Anthropic-compatible endpoint).",
                 [("Set up Claude…", self.window.open_claude_settings)])
             return
+        try:
+            self._redactor = self.redactor()  # a bad rule stops the run here, naming it
+        except DoccriticError as err:
+            self.panel.set_summary("Not run: a redaction rule needs fixing.")
+            self.window.banner.show_message(str(err))
+            return
         section = section if personas is not None else self.panel.section()
         self._request = (chosen, section)
         self.panel.set_summary("Estimating cost…")
         self.panel.run_button.setEnabled(False)
         self._estimate_id = self.runner.estimate(conn, snap.doc, chosen, panel_settings(self.settings),
-                                                 section=section)
+                                                 section=section, redactor=self._redactor)
 
     def _estimated(self, request_id: int, estimate: Estimate) -> None:
         if request_id != self._estimate_id or self._request is None:
@@ -293,7 +319,8 @@ class CriticsController(QObject):
         existing = [f for f in self.window.findings.findings if f.source is Source.CRITIC]
         self._run_text = snap.text
         self._run_id = self.runner.start_panel(connection(self.settings), snap.doc, chosen,
-                                               panel_settings(self.settings), section=section, existing=existing)
+                                               panel_settings(self.settings), section=section, existing=existing,
+                                               redactor=self._redactor)
         for persona in chosen:
             self.panel.set_status(persona.id, "queued", stop=True)
         self.panel.set_running(True)
@@ -459,7 +486,7 @@ class CriticsController(QObject):
         if snap is None:
             return
         previews = request_previews(snap.doc, chosen, panel_settings(self.settings), self.runner.backend,
-                                    section=section)
+                                    section=section, redactor=self._redactor)
         dialog = RequestPreviewDialog(previews, connection(self.settings).host, self._parent())
         self.request_preview_shown.emit(dialog)
         dialog.exec()
