@@ -112,3 +112,17 @@ def test_window_run_is_logged_and_shown_in_the_send_log_dialog(qtbot, claude_win
     assert row[1:5] == ["critic", "127.0.0.1", "sample-prd.md", "staff-engineer"] and row[-1] == "answered"
     assert "90 days" in dialog.about.text()
     assert_no_secret_or_text(SendLog().file.read_text(encoding="utf-8"))
+
+
+def test_an_exact_cost_estimate_is_logged_because_it_sends_the_draft(qtbot, claude_window, claude_api):
+    win = claude_window
+    win.settings.setValue("claude/exact_estimate", "true")
+    asked = []
+    win.critics.confirm = lambda estimate, *_: asked.append(estimate.method) or False  # then the PM cancels
+    win.critics.panel.set_checked({"staff-engineer"})
+    win.critics.run()
+    qtbot.waitUntil(lambda: bool(asked), timeout=TIMEOUT)
+    assert asked == ["counted by the API"]
+    (entry,) = SendLog().entries()
+    assert entry["kind"] == "count_tokens" and entry["outcome"] == "counted" and entry["input_tokens"] > 0
+    assert entry["personas"] == ["staff-engineer"] and len(claude_api.journal) == 1

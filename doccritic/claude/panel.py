@@ -116,6 +116,7 @@ async def estimate(
     backend: Backend | None = None,
     section: str | None = None,
     redactor: Redactor | None = None,
+    on_sent: SentHook | None = None,
 ) -> Estimate:
     """Prompt tokens from a local estimate, or from ``count_tokens`` when ``settings.exact_estimate`` asks for
     it and the endpoint has it (that sends the prompt); dollars assume the first critic writes the shared
@@ -138,6 +139,8 @@ async def estimate(
                 tokens, method = counted.input_tokens, "counted by the API"
             except Exception:
                 backend.count_tokens = False
+            if on_sent is not None:  # counting sends the prompt: the send log hears of it like any request
+                on_sent(persona.id, model, 1, Usage(input_tokens=tokens or 0), "counted" if tokens else "failed")
         if tokens is None:
             tokens = estimate_tokens("".join(b["text"] for b in params["system"])) + estimate_tokens(
                 params["messages"][0]["content"][0]["text"])
@@ -266,7 +269,8 @@ class Panel:
         if self.settings.budget_usd is None:
             return {}
         est = await estimate(self.client, self.doc, self.personas, self.settings, prices=self.prices,
-                             backend=self.backend, section=self.section, redactor=self.redactor)
+                             backend=self.backend, section=self.section, redactor=self.redactor,
+                             on_sent=self.on_sent)
         return {pid: cost for pid, (_, cost) in est.per_persona.items()}
 
     async def _reserve(self, pid: str, cost: float) -> bool:

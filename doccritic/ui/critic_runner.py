@@ -105,7 +105,8 @@ class CriticRunner(QObject):
             client = connection.client()
             try:
                 result = await estimate(client, doc, personas, settings, backend=self.backend, section=section,
-                                        redactor=redactor)
+                                        redactor=redactor,
+                                        on_sent=SendRecorder(connection, doc, "count_tokens", redactor=redactor))
                 self.estimate_ready.emit(request_id, result)
             finally:
                 await client.close()

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from doccritic.claude.client import DEFAULT_READ_TIMEOUT, Connection
@@ -35,6 +33,7 @@ from doccritic.core.findings import Finding, Source, Status
 from doccritic.core.redaction import Redactor
 from doccritic.ui.critic_runner import CriticRunner
 from doccritic.ui.persona_panel import PersonaPanel
+from doccritic.ui.privacy import DocumentPrivacy
 from doccritic.ui.textpos import Utf16Map
 
 if TYPE_CHECKING:
@@ -127,11 +126,9 @@ class CriticsController(QObject):
         self.panel.stop_one_requested.connect(self.stop_one)
         self.panel.selection_changed.connect(self._remember_selection)
         self.panel.set_summary("Loading critics…")
-        self._doc_path: Path | None = None
         self._redactor: Redactor | None = None  # the run's rules: the preview shows what they make of the draft
-        self.never_send_action = QAction("Never Send This Document", self, checkable=True)
-        self.never_send_action.setToolTip("Block Run and Debate for this document, whatever the endpoint")
-        self.never_send_action.triggered.connect(self._set_never_send)
+        self.privacy = DocumentPrivacy(self)  # the never-send mark and the redaction rules (#20)
+        self.never_send_action = self.privacy.never_send_action
         self.panel.manage.menu().addAction(self.never_send_action)
         # Persona files load once the first document is on screen (or after 300 ms without one): they
         # are not needed to read the draft, and validating them is start-up time the PM would wait for.
@@ -181,64 +178,6 @@ class CriticsController(QObject):
     def _remember_selection(self) -> None:
         self.settings.setValue("claude/panel", ",".join(self.panel.checked_ids()))
 
-    # never send ------------------------------------------------------------------------------
-    def document_shown(self, path: Path | None) -> None:
-        """A document (or a new version of it) is on screen: show its never-send mark."""
-        if path == self._doc_path and path is not None:
-            return
-        self._doc_path = path
-        self._show_never_send()
-
-    def never_send_problem(self) -> str | None:
-        """Why this document must not be sent (its mark, or an unreadable mark list), or None."""
-        from doccritic.core.never_send import NeverSendMarks, blocked_sentence
-
-        try:
-            marked = NeverSendMarks().is_marked(self._doc_path)
-        except DoccriticError as err:
-            return str(err)
-        return blocked_sentence(self._doc_path.name) if marked and self._doc_path else None
-
-    def redactor(self) -> Redactor:
-        """This document's redaction rules (global and its own); raises ``RedactionRuleError`` naming a bad one."""
-        from doccritic.core.redaction import load_redactor
-
-        return load_redactor(self._doc_path.name if self._doc_path else None)
-
-    def debate_redaction_problem(self) -> str | None:
-        """Debates do not redact yet: why this document's debate is refused, or None."""
-        from doccritic.core.redaction import debate_refusal
-
-        snap = self.window.snapshot
-        try:
-            redactor = self.redactor()
-        except DoccriticError as err:
-            return str(err)
-        name = self._doc_path.name if self._doc_path else "this document"
-        return debate_refusal(redactor, snap.text, name) if snap is not None else None
-
-    def _set_never_send(self, marked: bool) -> None:
-        from doccritic.core.never_send import NeverSendMarks
-
-        if self._doc_path is None:
-            self.window.banner.show_message("Save the document first: the never-send mark is kept by file.")
-        else:
-            try:
-                NeverSendMarks().set(self._doc_path, marked)
-            except (DoccriticError, OSError) as err:
-                self.window.banner.show_message(f"The never-send mark could not be saved: {err}")
-        self._show_never_send()
-
-    def _show_never_send(self) -> None:
-        problem = self.never_send_problem()
-        self.never_send_action.setChecked(problem is not None)
-        if not self.running():
-            self.panel.run_button.setEnabled(problem is None)
-        if problem is not None:
-            self.panel.set_summary("Never send: Run and Debate are off for this document.")
-        elif self.panel.summary.text().startswith("Never send"):
-            self.panel.set_summary("")
-
     # running ---------------------------------------------------------------------------------
     def status_text(self) -> str:
         """The status bar's Claude part; never touches the keyring (see ``refresh_key``)."""
@@ -276,7 +215,7 @@ class CriticsController(QObject):
         if not chosen:
             self.panel.set_summary("Check at least one critic to run.")
             return
-        if (blocked := self.never_send_problem()) is not None:
+        if (blocked := self.privacy.never_send_problem()) is not None:
             self.window.banner.show_message(blocked)
             return
         conn = connection(self.settings)
@@ -290,7 +229,7 @@ class CriticsController(QObject):
                 [("Set up Claude…", self.window.open_claude_settings)])
             return
         try:
-            self._redactor = self.redactor()  # a bad rule stops the run here, naming it
+            self._redactor = self.privacy.redactor()  # a bad rule stops the run here, naming it
         except DoccriticError as err:
             self.panel.set_summary("Not run: a redaction rule needs fixing.")
             self.window.banner.show_message(str(err))

@@ -95,7 +95,7 @@ class DebatesController(QObject):
         if snap is None or self.running():
             return False
         critics.ensure_personas()
-        if (blocked := critics.never_send_problem() or critics.debate_redaction_problem()) is not None:  # #20
+        if (blocked := critics.privacy.debate_problem()) is not None:  # never send, redaction (#20)
             self.window.banner.show_message(blocked)
             return False
         conn = connection(self.window.settings)

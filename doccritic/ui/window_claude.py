@@ -99,7 +99,7 @@ class ClaudeActions:
     def _sections_to_critics(self: MainWindow, snap: session.Snapshot) -> None:
         if self._critics is not None:
             self._critics.panel.set_sections([s.title for top in snap.doc.sections for s in top.walk() if s.title])
-            self._critics.document_shown(snap.doc.path)
+            self._critics.privacy.document_shown(snap.doc.path)
 
     def _build_claude_ui_soon(self: MainWindow) -> None:
         """Two event-loop turns from now: the first one paints the document and its checks."""
