@@ -68,10 +68,9 @@ def cmd_debate(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
         raise DoccriticError(f"--opener must be one of the two debaters ({pro.id} or {con.id}).", ErrorKind.INVALID)
     doc = load_document(args.file)
     guard_document(args.file)  # the never-send mark, before anything else is decided
-    from doccritic.core.redaction import debate_refusal, load_redactor
+    from doccritic.core.redaction import load_redactor
 
-    if (refused := debate_refusal(load_redactor(args.file.name), doc.text, args.file.name)) is not None:
-        raise DoccriticError(refused)
+    redactor = load_redactor(args.file.name)  # a bad rule stops here, naming it, before anything is sent
     for warning in doc.warnings:
         print(f"doccritic: warning: {warning}", file=err)
     motion = (args.motion or "").strip() or suggested_motion(title=doc.title)
@@ -88,7 +87,7 @@ def cmd_debate(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     debate = new_debate(motion, pro.id, con.id, model=model, opener=args.opener,
                         rounds=args.rounds, turn_words=args.words, free_positions=args.free)
     printer = _Printer(out, err, doc, debate, {p.id: p for p in personas}, args.format, str(args.file))
-    outcome = asyncio.run(_run(connection, doc, printer, summarize=not args.no_summary))
+    outcome = asyncio.run(_run(connection, doc, printer, summarize=not args.no_summary, redactor=redactor))
     return _finish(args, printer, outcome)
 
 
@@ -112,7 +111,7 @@ class _Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-async def _run(connection: Any, doc: Any, printer: _Printer, *, summarize: bool) -> _Outcome:
+async def _run(connection: Any, doc: Any, printer: _Printer, *, summarize: bool, redactor: Any = None) -> _Outcome:
     from doccritic.claude.audit import SendRecorder
     from doccritic.claude.debate import (
         DebateIdle,
@@ -129,8 +128,9 @@ async def _run(connection: Any, doc: Any, printer: _Printer, *, summarize: bool)
 
     outcome = _Outcome()
     client = connection.client()
-    recorder = SendRecorder(connection, doc, "debate")
-    session = DebateSession(client, doc, printer.debate, printer.personas, summarize=summarize, on_sent=recorder)
+    recorder = SendRecorder(connection, doc, "debate", redactor=redactor)
+    session = DebateSession(client, doc, printer.debate, printer.personas, summarize=summarize, on_sent=recorder,
+                            redactor=redactor)
     stream = session.events()
     try:
         async for event in stream:

@@ -133,9 +133,35 @@ def test_a_bad_rule_is_named_and_nothing_is_sent(rules, named, draft, api, capsy
     assert named in capsys.readouterr().err and api.journal == []
 
 
-def test_a_debate_on_a_redacted_document_is_refused_rather_than_sent_whole(draft, api, capsys):
-    code = cli.main(["debate", str(draft), "--personas", "staff-engineer,skeptical-exec"])
-    assert code == 2 and "debates do not redact yet" in capsys.readouterr().err and api.journal == []
+ENG, EXEC, REFEREE = "You are Staff Engineer. Write turn", "You are Skeptical Exec. Write turn", "You are the referee"
+TURN = ("The draft says \"We will charge [CUSTOMER-1] [AMOUNT-1] upfront for a 3-year term\" and [PERSON-2] "
+        "signs it off; [CUSTOMER-2] at [AMOUNT-2] is no fallback.")
+REAL_TURN = ("The draft says \"We will charge Globex $1.2M upfront for a 3-year term\" and Priya Raman signs it "
+             "off; Initech at €400,000 is no fallback.")
+
+
+def test_debate_turns_are_sent_redacted_and_shown_with_the_real_words(draft, api, capsys):
+    api.script(Reply.text(TURN, chunk_chars=3), match=ENG)  # placeholders arrive split across deltas
+    api.script(Reply.text(TURN, chunk_chars=7), match=EXEC)
+    api.script(Reply.json({"points": [{"category": "strongest", "side": "against", "text": "[CUSTOMER-1] pays first.",
+                                       "citations": ["Final sign-off: [PERSON-2]"]}],
+                           "verdict": "Ask [PERSON-1]."}), match=REFEREE)
+    code = cli.main(["debate", str(draft), "--personas", "staff-engineer,skeptical-exec", "--rounds", "1",
+                     "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert len(api.journal) == 3
+    for request in api.journal:  # the second turn and the referee carry the first turn's (restored) words again
+        assert_nothing_secret(json.dumps(request.body, ensure_ascii=False))
+    debate = json.loads(captured.out)
+    assert [t["text"] for t in debate["turns"]] == [REAL_TURN, REAL_TURN]
+    (citation,) = debate["turns"][0]["citations"]
+    assert DRAFT[citation["start"]:citation["end"]] == "We will charge Globex $1.2M upfront for a 3-year term"
+    point = debate["summary"]["points"][0]
+    assert point["text"] == "Globex pays first." and point["citations"][0]["quote"] == "Final sign-off: Priya Raman"
+    assert debate["summary"]["verdict"] == "Ask Dana Whitfield."
+    assert {e["kind"] for e in SendLog().entries()} == {"debate"}
+    assert all(e["redactions"].get("CUSTOMER") for e in SendLog().entries())
 
 
 def test_window_findings_are_restored_and_highlighted_on_the_real_words(qtbot, draft, api):
@@ -158,8 +184,20 @@ def test_window_findings_are_restored_and_highlighted_on_the_real_words(qtbot, d
         assert sorted(win.editor.span_text(f.id) for f in found) == sorted(QUOTES.values())
         assert all(f.title.startswith("Globex risk") for f in found)
         assert_nothing_secret(json.dumps(api.journal[0].body, ensure_ascii=False))
-        assert win.debates.new_debate(choice=object()) is False
-        assert "debates do not redact yet" in win.banner.label.text()
+        # a debate in the window goes out redacted too, and its turns read as the real words
+        from doccritic.ui.debate_dialog import DebateChoice
+
+        api.script(Reply.text(TURN, chunk_chars=4), match=ENG)
+        api.script(Reply.text(TURN, chunk_chars=4), match=EXEC)
+        api.script(Reply.json({"points": [], "verdict": "Ask [PERSON-1]."}), match=REFEREE)
+        choice = DebateChoice(motion="Charge [nothing] upfront.", pro="staff-engineer", con="skeptical-exec",
+                              opener="staff-engineer", rounds=1, turn_words=120, free_positions=False)
+        with qtbot.waitSignal(win.debates.debate_idle, timeout=15_000):
+            assert win.debates.new_debate(choice=choice)
+        (debate,) = win.debates.debates
+        assert [t.text for t in debate.turns] == [REAL_TURN, REAL_TURN]
+        for request in api.journal[1:]:
+            assert_nothing_secret(json.dumps(request.body, ensure_ascii=False))
     finally:
         win.editor.document().setModified(False)
         win.close()

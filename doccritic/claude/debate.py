@@ -30,6 +30,7 @@ from doccritic.core.anchoring import anchor_quote
 from doccritic.core.debates import Citation, Debate, Interjection, Summary, SummaryPoint, Turn
 from doccritic.core.document import Document
 from doccritic.core.findings import Anchor, Kind, Severity
+from doccritic.core.redaction import Redactor
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")  # passages a turn quotes: 12+ characters in double quotes
 MAX_SUMMARY_POINTS = 10
@@ -114,9 +115,14 @@ class DebateSession:
         policy: RetryPolicy | None = None,
         key_source: str | None = None,
         on_sent: Callable[[str, str, int, Usage, str], None] | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
         self.client, self.doc, self.debate, self.personas = client, doc, debate, personas
         self.on_sent = on_sent  # the send log: (speaker or "referee", model, try, usage, outcome) per request
+        # Redaction: requests carry placeholders, turns and summaries come back with the real words. A turn's
+        # answer is restored as it streams; a placeholder still arriving is held back until it is whole.
+        self.redactor = redactor or None
+        self._raw = self._restored = ""
         self.max_tokens = max_tokens or max(1024, debate.turn_words * 6)  # a cap costs nothing; a cut turn does
         self.prices = prices or load_prices()
         self.backend = backend or Backend()
@@ -251,10 +257,12 @@ class DebateSession:
 
         def attempt(_: int) -> None:
             turn.text = so_far
+            self._raw = self._restored = ""
             self._queue.put_nowait(TurnStarted(index, speaker))
 
         tries = Attempts(
-            self.client, lambda: self._turn_params(index, model, so_far=so_far.strip()), self.backend, self.policy,
+            self.client, lambda: self._redacted(self._turn_params(index, model, so_far=so_far.strip())),
+            self.backend, self.policy,
             Hooks(on_text=lambda delta: self._delta(turn, delta), on_attempt=attempt,
                   on_wait=lambda message, _: self._queue.put_nowait(TurnWaiting(index, message)),
                   produced=lambda: len(turn.text.strip()) > len(so_far.strip()),
@@ -270,11 +278,23 @@ class DebateSession:
             return self._fail_turn(turn, tries.usage, model, failure)
         return self._finish_turn(turn, tries.usage, model)
 
-    def _delta(self, turn: Turn, text: str) -> None:
-        turn.text += text
-        self._queue.put_nowait(TurnDelta(turn.index, text))
+    def _delta(self, turn: Turn, text: str, *, final: bool = False) -> None:
+        if self.redactor is not None:
+            self._raw += text
+            settled = self._raw if final else self._raw[:_settled(self._raw)]
+            restored = self.redactor.restore(settled)
+            text, self._restored = restored[len(self._restored):], restored
+        if text:
+            turn.text += text
+            self._queue.put_nowait(TurnDelta(turn.index, text))
+
+    def _redacted(self, params: dict[str, Any]) -> dict[str, Any]:
+        from doccritic.claude.panel import redact_params
+
+        return redact_params(params, self.redactor) if self.redactor is not None else params
 
     def _finish_turn(self, turn: Turn, usage: Usage, model: str, *, stopped: bool = False) -> None:
+        self._delta(turn, "", final=True)
         turn.text = turn.text.strip()
         turn.citations = self.cite(turn.text)
         turn.usage = usage.as_dict()
@@ -285,6 +305,7 @@ class DebateSession:
         self._queue.put_nowait(TurnDone(turn))
 
     def _fail_turn(self, turn: Turn, usage: Usage, model: str, failure: Failure) -> None:
+        self._delta(turn, "", final=True)
         turn.status, turn.failure = "interrupted", failure.message
         turn.text = turn.text.strip()
         turn.citations = self.cite(turn.text)
@@ -314,7 +335,7 @@ class DebateSession:
             for raw in parser.feed(delta):
                 self._add_point(summary, raw)
 
-        tries = Attempts(self.client, self._referee_params, self.backend, self.policy,
+        tries = Attempts(self.client, lambda: self._redacted(self._referee_params()), self.backend, self.policy,
                          Hooks(on_text=take, on_attempt=attempt, produced=lambda: bool(summary.points),
                                on_sent=self._sent_hook("referee", model)),
                          model=model, optional=("cache_control",), key_source=self.key_source)
@@ -332,12 +353,16 @@ class DebateSession:
             self._queue.put_nowait(SummaryFailed(Failure(FailureKind.MALFORMED, "The referee's summary was garbled.")))
             return
         summary.verdict = str((whole or {}).get("verdict") or "").strip()
+        if self.redactor is not None:
+            summary.verdict = self.redactor.restore(summary.verdict)
         if (cut := _turn_cut_short(tries.state.stop_reason if tries.state.stop_seen else "truncated")) is not None:
             summary.verdict = f"{summary.verdict} [Summary cut short: {cut.message}]".strip()
         self.debate.summary = summary
         self._queue.put_nowait(SummaryDone(summary))
 
     def _add_point(self, summary: Summary, raw: Any) -> None:
+        if self.redactor is not None:
+            raw = self.redactor.restore_all(raw)
         if not isinstance(raw, dict) or not str(raw.get("text") or "").strip():
             return
         kinds, severities = {k.value for k in Kind}, {s.value for s in Severity}
@@ -473,3 +498,12 @@ def _turn_cut_short(stop_reason: str | None) -> Failure | None:
         return None
     kind, message = _CUT[stop_reason]
     return Failure(kind, message)
+
+
+def _settled(raw: str) -> int:
+    """How much of a streamed answer can be restored now: all of it, unless it ends inside what may be a
+    placeholder ("… [CUSTOM"), which waits for its closing bracket (or for 40 characters without one)."""
+    start = raw.rfind("[")
+    if start >= 0 and "]" not in raw[start:] and len(raw) - start <= 40:
+        return start
+    return len(raw)

@@ -183,13 +183,3 @@ def _patterns(value: Any, where: str, bad: Any) -> list[Rule]:
         rules.append(Rule(label, pattern, f"{where}.{name}"))
     return rules
 
-
-def debate_refusal(redactor: Redactor, text: str, name: str) -> str | None:
-    """Debates do not redact yet: refuse one on a document the rules would change, rather than send it whole."""
-    if not redactor:
-        return None
-    redactor.redact(text)
-    if not redactor.last_counts:
-        return None
-    return (f"Redaction rules apply to “{name}”, and debates do not redact yet, so no debate was started: "
-            "run the critics (they send the redacted text) or remove the rules for this document.")

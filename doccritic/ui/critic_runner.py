@@ -154,10 +154,13 @@ class CriticRunner(QObject):
 
             if self._debates.get(debate_id) is not entry:
                 return  # ended before it began
+            from doccritic.core.redaction import load_redactor
+
+            redactor = load_redactor(doc.path.name if doc.path else None)  # the critics' rules, checked first
             entry.client = connection.client()
             entry.session = DebateSession(entry.client, doc, debate, personas, backend=self.backend,
-                                          key_source=connection.key_source,
-                                          on_sent=SendRecorder(connection, doc, "debate"))
+                                          key_source=connection.key_source, redactor=redactor,
+                                          on_sent=SendRecorder(connection, doc, "debate", redactor=redactor))
             pending, entry.pending = entry.pending, []
             for command, args in pending:
                 self._apply(debate_id, entry, command, args)

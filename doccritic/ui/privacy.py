@@ -55,18 +55,14 @@ class DocumentPrivacy(QObject):
         return load_redactor(self.path.name if self.path else None)
 
     def debate_problem(self) -> str | None:
-        """Why a debate on this document is refused: the mark, a bad rule, or rules debates cannot apply yet."""
-        from doccritic.core.redaction import debate_refusal
-
+        """Why a debate on this document is refused: its never-send mark, or a redaction rule to fix."""
         if (blocked := self.never_send_problem()) is not None:
             return blocked
-        snap = self.window.snapshot
         try:
-            redactor = self.redactor()
+            self.redactor()
         except DoccriticError as err:
             return str(err)
-        name = self.path.name if self.path else "this document"
-        return debate_refusal(redactor, snap.text, name) if snap is not None else None
+        return None
 
     def _set_never_send(self, marked: bool) -> None:
         from doccritic.core.never_send import NeverSendMarks
