@@ -185,3 +185,23 @@ def test_after_accepting_the_next_open_card_is_selected_and_the_status_bar_says_
         window.statusBar().currentMessage()
     assert window.panel.selected_ids() and window.panel.selected_ids() != [f.id]  # moved on to the next one
     assert window.panel.decision_buttons["accept"].isEnabled()
+
+
+def test_an_ambiguous_finding_can_be_placed_on_the_passage_the_pm_chooses(qtbot, window):
+    text = window.editor.toPlainText()
+    first, second = text.index("will definitely"), text.index("will delete")  # "will" twice: ambiguous
+    places = [(first, first + 4), (second, second + 4)]
+    finding = Finding(source=Source.CRITIC, persona="staff-engineer", kind=Kind.WEAK_ARGUMENT,
+                      severity=Severity.MINOR, title="Which will?", quote="will", anchor=Anchor.AMBIGUOUS,
+                      candidates=[list(p) for p in places])
+    window.add_critic_findings([finding], Utf16Map(text))
+    assert window.editor.span_of(finding.id) is None  # not highlighted on a guess
+    menu = window.panel.card_menu(finding.id)  # what right-clicking the card opens
+    submenu = next(a.menu() for a in menu.actions() if a.text() == "Place on passage")
+    labels = [a.text() for a in submenu.actions()]
+    assert len(labels) == 2 and labels[1].startswith("Line 7: …") and "[will] delete" in labels[1]
+    submenu.actions()[1].trigger()  # the PM picks the second passage
+    placed = window.findings.finding(finding.id)
+    assert placed.anchor is Anchor.EXACT and placed.candidates == []
+    assert window.editor.span_of(finding.id) is not None
+    assert window.editor.span_text(finding.id) == "will" and window.editor.span_of(finding.id)[0] == second

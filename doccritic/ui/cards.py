@@ -76,8 +76,9 @@ class CardDelegate(QStyledItemDelegate):
                               f"Exit ramp: {r.exit_ramp}".strip(), small, "text"))
             lines += self._raised_lines(f, small)
             if f.anchor is Anchor.AMBIGUOUS:
-                lines.append(("This passage appears more than once in the text, so it is not highlighted.",
-                              small, "quote"))
+                n = len(f.candidates) or "several"
+                lines.append((f"This passage appears {n} times in the text, so it is not highlighted: right-click "
+                              "the card → Place on passage to choose one.", small, "quote"))
             elif f.anchor is Anchor.UNANCHORED and f.quote:
                 lines.append(("This passage was not found in the text (it may have been edited or misquoted).",
                               small, "quote"))

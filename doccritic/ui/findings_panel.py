@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -48,6 +50,7 @@ class FindingsPanel(QWidget):
     finding_selected = Signal(str)
     decision_requested = Signal(str, list)  # action, finding ids
     debate_requested = Signal(str)  # finding id: "Debate this finding"
+    place_requested = Signal(str, int, int)  # finding id, start, end: the PM chose the passage of an ambiguous quote
 
     def __init__(self, model: FindingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +58,7 @@ class FindingsPanel(QWidget):
         self.proxy = FindingsFilterProxy(self)
         self.proxy.setSourceModel(model)
         self.proxy.statuses = _STATUS_FILTERS["Open"] | {Status.OUTDATED}
+        self.text_source: Callable[[], str] = lambda: ""  # the document's current text (set by the window)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
@@ -210,16 +214,33 @@ class FindingsPanel(QWidget):
             self.decision_requested.emit(action, ids)
 
     def _context_menu(self, pos) -> None:
-        if not self.list.indexAt(pos).isValid():
-            return
+        index = self.list.indexAt(pos)
+        if index.isValid():
+            self.card_menu(index.data(Role.ID)).exec(self.list.viewport().mapToGlobal(pos))
+
+    def card_menu(self, fid: str) -> QMenu:
+        """A card's right-click menu: the decisions, "Place on passage" for an ambiguous quote, a debate."""
         menu = QMenu(self)
         for action, title, tip in DECISIONS:
             item = menu.addAction(title, lambda a=action: self._request(a))
             item.setToolTip(tip)
-        fid = self.list.indexAt(pos).data(Role.ID)
+        finding = self.model.finding(fid)
+        if finding is not None and finding.candidates:
+            places = menu.addMenu("Place on passage")
+            for start, end in finding.candidates:
+                places.addAction(self._candidate_label(start, end),
+                                 lambda s=start, e=end: self.place_requested.emit(fid, s, e))
         menu.addSeparator()
         menu.addAction("Debate this finding…", lambda: self.debate_requested.emit(fid))
-        menu.exec(self.list.viewport().mapToGlobal(pos))
+        return menu
+
+    def _candidate_label(self, start: int, end: int) -> str:
+        """"Line 12: …to keep [we ship to all users] on day…" for one of an ambiguous quote's places."""
+        text = self.text_source()
+        line = text.count("\n", 0, start) + 1
+        before = " ".join(text[max(0, start - 30):start].split()[-4:])
+        after = " ".join(text[end:end + 30].split()[:4])
+        return f"Line {line}: …{before} [{' '.join(text[start:end].split())[:40]}] {after}…"
 
     def _update_decisions(self) -> None:
         count = len(self.selected_ids())

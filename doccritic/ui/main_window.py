@@ -120,6 +120,8 @@ class MainWindow(FileActions, DecisionActions, ClaudeActions, MenuActions, QMain
         self.panel = FindingsPanel(self.findings)
         self.panel.finding_selected.connect(self._card_selected)
         self.panel.decision_requested.connect(lambda action, ids: self.decide(action, ids))
+        self.panel.place_requested.connect(self.place_on)
+        self.panel.text_source = lambda: self.editor.toPlainText()
         self.findings_dock = QDockWidget("Findings", self, objectName="findings")
         self.findings_dock.setWidget(self.panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.findings_dock)

@@ -97,6 +97,22 @@ class DecisionActions:
         if target is not None:
             self.panel.select(target)
 
+    def place_on(self: MainWindow, finding_id: str, start: int, end: int) -> None:
+        """The PM chose which of an ambiguous quote's passages a finding is about: highlight it there."""
+        from doccritic.core.findings import Anchor
+
+        finding = self.findings.finding(finding_id)
+        if finding is None:
+            return
+        placed = finding.model_copy(update={"start": start, "end": end, "anchor": Anchor.EXACT, "candidates": []})
+        self.findings.replace_finding(placed)
+        self.editor.upsert_findings([placed], respan=True)
+        if self.snapshot is not None:
+            self.findings.set_sections(self._sections_by_finding([placed]), only=True)
+        self.panel.select(finding_id)
+        self.editor.reveal(finding_id)
+        self._save_timer.start()
+
     def _show_decided(self: MainWindow, findings: list[Finding]) -> None:
         """Put findings back as they were at one end of an undo step: status, card and highlight."""
         text_map = Utf16Map(self.editor.toPlainText())
