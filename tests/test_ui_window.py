@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtGui import QImage, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -513,3 +513,32 @@ def test_switching_the_theme_does_not_make_the_docks_grow(qtbot, window):
     after = widths()
     assert after[0] <= before[0] + 2 and after[3] >= before[3] - 2, (before, after)
     assert abs(after[1] - before[1]) <= 2 and abs(after[2] - before[2]) <= 2, (before, after)
+
+
+def test_a_document_the_checks_cannot_read_says_so_instead_of_looking_clean(qtbot, window, tmp_path):
+    doc = tmp_path / "plan-ja.md"
+    sentence = "私たちは五月にすべての利用者へ自動課金を有効にします。"
+    doc.write_text("# 計画\n\n" + sentence * 20 + "\n", encoding="utf-8")
+    open_doc(qtbot, window, doc)
+    assert window.banner.isVisible() and "does not look like English" in window.banner.label.text()
+
+
+def test_a_recheck_superseded_by_a_newer_one_stops_and_only_the_newer_result_lands(qtbot):
+    from doccritic.ui.runner import Runner
+
+    runner = Runner()
+    saw_superseded, results = [], []
+
+    def slow(superseded) -> str:
+        for _ in range(2000):  # about 10 s at most: stops long before when a newer job comes
+            if superseded():
+                saw_superseded.append(True)
+                raise RuntimeError("stopped")
+            QThread.msleep(5)
+        return "old"
+
+    runner.submit_stoppable("checks", slow, results.append)
+    runner.submit_stoppable("checks", lambda _superseded: "new", results.append)
+    qtbot.waitUntil(lambda: results == ["new"] and bool(saw_superseded), timeout=5_000)
+    assert runner.wait(5_000)
+    assert results == ["new"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from doccritic.core.document import Block, BlockKind, Document, Section
+from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
 from doccritic.core.language import NOT_ENGLISH, looks_english
 
@@ -71,8 +72,9 @@ class CheckResult:
         return sum(self.hidden.values())
 
 
-class ChecksStoppedError(Exception):
-    """``run_checks`` gave up because its caller no longer wants the result (the text changed again)."""
+class ChecksStoppedError(DoccriticError):
+    """``run_checks`` gave up because its caller no longer wants the result (the text changed again): a
+    DoccriticError, so a background runner drops it quietly with the stale result instead of logging a bug."""
 
 
 _default_rules: RuleSet | None = None
@@ -110,7 +112,7 @@ def run_checks(
     raw: list[Finding] = []
     for rule in rules.rules:
         if should_stop is not None and should_stop():
-            raise ChecksStoppedError
+            raise ChecksStoppedError("The checks were stopped: the text changed again.")
         raw.extend(_apply_rule(rule, scan, rules))
     raw = _dedupe_sentences(raw, scan)
     raw.extend(_gaps(doc, rules, has_one_way_doors=any(f.kind is Kind.ONE_WAY_DOOR for f in raw)))

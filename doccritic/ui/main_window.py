@@ -209,6 +209,8 @@ class MainWindow(FileActions, DecisionActions, ClaudeActions, MenuActions, QMain
             self.watcher.addPath(str(info.path))
             self._remember_recent(info.path)
         self._show_open_notes(info)
+        if snap.checks.note and not self.banner.isVisible():  # e.g. not English: few findings ≠ nothing to fix
+            self.banner.show_message(snap.checks.note)
         if snap.recovered is not None:
             self._offer_recovery(snap.recovered)
         self.statusBar().showMessage(f"Opened {info.path.name if info.path else 'document'}", 3000)
@@ -232,7 +234,8 @@ class MainWindow(FileActions, DecisionActions, ClaudeActions, MenuActions, QMain
         if self.info is None or self.info.read_only:
             return
         text, fmt, path = self.editor.toPlainText(), self.info.format, self.info.path
-        self.runner.submit("checks", lambda: session.recheck(text, fmt, path), self._rechecked)
+        self.runner.submit_stoppable("checks", lambda stop: session.recheck(text, fmt, path, should_stop=stop),
+                                     self._rechecked)
 
     def _rechecked(self, snap: session.Snapshot) -> None:
         if snap.text != self.editor.toPlainText():

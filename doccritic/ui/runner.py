@@ -67,12 +67,31 @@ class Runner(QObject):
     ) -> int:
         job_id = next(self._ids)
         self._latest[channel] = job_id
+        self._submit(job_id, channel, fn, on_done, on_error)
+        return job_id
+
+    def submit_stoppable(
+        self,
+        channel: str,
+        fn: Callable[[Callable[[], bool]], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[str], None] | None = None,
+    ) -> int:
+        """Like :meth:`submit`, for work that can stop early: ``fn`` gets a ``superseded()`` to ask between
+        steps (a newer job on the channel, or a cancel), so a re-check nobody will see stops instead of
+        finishing in the background. Whatever it raises then is dropped with its result."""
+        job_id = next(self._ids)
+        self._latest[channel] = job_id
+        self._submit(job_id, channel, lambda: fn(lambda: self._latest.get(channel) != job_id), on_done, on_error)
+        return job_id
+
+    def _submit(self, job_id: int, channel: str, fn: Callable[[], Any], on_done: Callable[[Any], None],
+                on_error: Callable[[str], None] | None) -> None:
         signals = _Signals()
         signals.finished.connect(self._finished)
         signals.failed.connect(self._failed)
         self._jobs[job_id] = (channel, signals, on_done, on_error)
         self._pool.start(_Job(job_id, fn, signals))
-        return job_id
 
     @Slot(int, object)
     def _finished(self, job_id: int, result: Any) -> None:

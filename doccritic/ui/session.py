@@ -8,6 +8,7 @@ remembered and written back on save, so saving an unedited file reproduces it by
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,9 +124,11 @@ def parse(text: str, fmt: DocFormat, path: Path | None = None) -> Document:
     return parse_markdown(text, path)
 
 
-def recheck(text: str, fmt: DocFormat, path: Path | None) -> Snapshot:
+def recheck(text: str, fmt: DocFormat, path: Path | None,
+            should_stop: Callable[[], bool] | None = None) -> Snapshot:
+    """The checks again after an edit; ``should_stop`` lets a newer edit end this run early."""
     doc = parse(text, fmt, path)
-    return Snapshot(doc, run_checks(doc), text)
+    return Snapshot(doc, run_checks(doc, should_stop=should_stop), text)
 
 
 def save(info: OpenFile, text: str, path: Path | None = None) -> Path:
