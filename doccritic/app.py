@@ -82,6 +82,8 @@ def run_gui(
         def timed_out() -> None:
             print("doccritic: the document did not finish loading in time.", file=sys.stderr)
             status["code"] = 2
+            for channel in ("load", "checks"):  # nobody waits for them now: no traceback when they fail later
+                window.runner.cancel(channel)
             app.quit()
 
         def settled() -> None:  # the Critics dock lists its personas a moment after the document shows

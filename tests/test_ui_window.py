@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -542,3 +543,22 @@ def test_a_recheck_superseded_by_a_newer_one_stops_and_only_the_newer_result_lan
     qtbot.waitUntil(lambda: results == ["new"] and bool(saw_superseded), timeout=5_000)
     assert runner.wait(5_000)
     assert results == ["new"]
+
+
+def test_a_cancelled_job_that_fails_as_the_app_closes_prints_no_traceback(qtbot, caplog):
+    from doccritic.ui.runner import Runner
+
+    runner = Runner()
+    started, release = threading.Event(), threading.Event()
+
+    def job() -> None:
+        started.set()
+        release.wait(5)
+        raise RuntimeError("the review store is closed")
+
+    runner.submit("load", job, lambda _: None)
+    assert started.wait(5)
+    runner.cancel("load")  # the screenshot timed out: nobody waits for this any more
+    release.set()
+    assert runner.wait(5_000)
+    assert "background job failed" not in caplog.text

@@ -25,9 +25,9 @@ class _Signals(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, job_id: int, fn: Callable[[], Any], signals: _Signals) -> None:
+    def __init__(self, job_id: int, fn: Callable[[], Any], signals: _Signals, stale: Callable[[], bool]) -> None:
         super().__init__()
-        self.job_id, self.fn, self.signals = job_id, fn, signals
+        self.job_id, self.fn, self.signals, self.stale = job_id, fn, signals, stale
 
     def run(self) -> None:
         try:
@@ -35,7 +35,8 @@ class _Job(QRunnable):
         except DoccriticError as err:
             self.signals.failed.emit(self.job_id, str(err))
         except Exception as err:  # a bug must reach the user as a sentence, not kill the thread silently
-            log.exception("background job failed")
+            if not self.stale():  # a job nobody waits for any more (cancelled, superseded, the app closing)
+                log.exception("background job failed")  # may fail as its world goes away: no traceback then
             self.signals.failed.emit(self.job_id, f"Internal error ({type(err).__name__}); nothing was changed.")
         else:
             self.signals.finished.emit(self.job_id, result)
@@ -91,7 +92,7 @@ class Runner(QObject):
         signals.finished.connect(self._finished)
         signals.failed.connect(self._failed)
         self._jobs[job_id] = (channel, signals, on_done, on_error)
-        self._pool.start(_Job(job_id, fn, signals))
+        self._pool.start(_Job(job_id, fn, signals, lambda: self._latest.get(channel) != job_id))
 
     @Slot(int, object)
     def _finished(self, job_id: int, result: Any) -> None:
