@@ -205,3 +205,25 @@ def test_an_ambiguous_finding_can_be_placed_on_the_passage_the_pm_chooses(qtbot,
     assert placed.anchor is Anchor.EXACT and placed.candidates == []
     assert window.editor.span_of(finding.id) is not None
     assert window.editor.span_text(finding.id) == "will" and window.editor.span_of(finding.id)[0] == second
+
+
+def test_the_dismiss_dialog_names_the_finding_and_keeps_the_reason(qtbot, window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    door = by_rule(window, "owd.data-deletion")
+    seen = {}
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen["label"], seen["width"] = dialog.labelText(), dialog.width()
+        dialog.setTextValue("Legal signed off on the deletion")
+        dialog.accept()
+
+    QTimer.singleShot(20, answer)
+    window.decide("dismiss", [door.id])
+    assert f"“{door.title}”" in seen["label"] and seen["width"] >= 460
+    assert window.findings.finding(door.id).replies[-1].text == "Dismissed: Legal signed off on the deletion"

@@ -43,7 +43,7 @@ class DecisionActions:
         if not ids or self.snapshot is None:
             return
         if action in ("dismiss", "reply") and text is None:
-            text = self._ask_text(action)
+            text = self._ask_text(action, ids)
             if text is None:
                 return
         current = self.editor.toPlainText()
@@ -163,12 +163,21 @@ class DecisionActions:
         if document.availableRedoSteps() == 0:  # a new edit dropped the redo stack, or a new document came
             self._decision_steps = [s for s in self._decision_steps if s.after_depth <= depth]
 
-    def _ask_text(self: MainWindow, action: str) -> str | None:
+    def _ask_text(self: MainWindow, action: str, ids: list[str]) -> str | None:
+        """The reason or note, in a dialog wide enough to see what is typed, naming the finding(s) it is for."""
+        found = [f for f in (self.findings.finding(fid) for fid in ids) if f is not None]
+        what = f"“{found[0].title}”" if len(found) == 1 else f"{len(found)} findings"
+        dialog = QInputDialog(self)
+        dialog.setMinimumWidth(460)
         if action == "dismiss":
-            text, ok = QInputDialog.getText(self, "Dismiss finding", "Reason (optional):")
+            dialog.setWindowTitle("Dismiss finding" if len(found) == 1 else "Dismiss findings")
+            dialog.setLabelText(f"Dismiss {what}.\nReason (optional, kept with the finding):")
         else:
-            text, ok = QInputDialog.getMultiLineText(self, "Reply", "Your note on this finding:")
-        return text if ok else None
+            dialog.setWindowTitle("Reply")
+            dialog.setLabelText(f"Your note on {what}:")
+            dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+        dialog.resize(max(460, dialog.sizeHint().width()), dialog.sizeHint().height())
+        return dialog.textValue() if dialog.exec() else None
 
     def add_critic_findings(self: MainWindow, cards: list[Finding], text_map: Utf16Map) -> None:
         """Show new or merged critic cards (offsets into the editor's current text); decisions on a card that
