@@ -161,3 +161,11 @@ def test_section_ids_never_collide():
     doc = parse_markdown("# a\n\n# a-1\n\n# a\n\n# a\n")
     ids = [s.id for s in doc.iter_sections()]
     assert ids == ["a", "a-1", "a-2", "a-3"]
+
+
+def test_word_count_counts_cjk_characters_as_words():
+    from doccritic.core.document import count_words
+
+    assert count_words("We ship in May.") == 4
+    assert count_words("私たちは五月に出荷します") == 12  # one per character, as Word counts Japanese
+    assert count_words("API 移行 plan") == 4

@@ -171,7 +171,9 @@ class Document:
 
     @property
     def word_count(self) -> int:
-        return sum(len(b.text.split()) for b in self.blocks if b.kind.is_prose)
+        """Words as a word processor counts them: runs of letters between spaces, and each Chinese, Japanese or
+        Korean character on its own (those scripts put no spaces between words)."""
+        return sum(count_words(b.text) for b in self.blocks if b.kind.is_prose)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """0-based (line, column) of a code-point offset in the canonical text."""
@@ -259,3 +261,14 @@ def build_sections(blocks: Sequence[Block]) -> list[Section]:
         (stack[-1].children if stack else roots).append(section)
         stack.append(section)
     return roots
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+def count_words(text: str) -> int:
+    """Space-separated words, with every CJK character counted as one."""
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(text.split())
+    return cjk + sum(1 for token in _CJK.sub(" ", text).split())
