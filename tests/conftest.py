@@ -79,6 +79,13 @@ def claude_api(monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
+def cli_api(claude_api, monkeypatch: pytest.MonkeyPatch):
+    """The loopback Messages API as the command line finds it: key and base URL in the environment."""
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", claude_api.base_url)
+    return claude_api
+
+
+@pytest.fixture
 def claude_window(qtbot, claude_api):
     """The review window pointed at ``claude_api``, the sample PRD open and the personas loaded."""
     from doccritic.ui.main_window import MainWindow

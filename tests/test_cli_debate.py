@@ -44,11 +44,8 @@ def requests(api: FakeMessagesAPI, marker: str) -> list:
 
 
 @pytest.fixture
-def api(monkeypatch):
-    with FakeMessagesAPI() as server:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
-        yield server
+def api(cli_api):
+    return cli_api
 
 
 class Recorder:

@@ -31,11 +31,8 @@ def corpus(tmp_path):
 
 
 @pytest.fixture
-def api(monkeypatch):
-    with FakeMessagesAPI() as server:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
-        yield server
+def api(cli_api):
+    return cli_api
 
 
 def two_hits_and_noise() -> dict:

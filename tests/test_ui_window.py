@@ -42,6 +42,15 @@ def open_doc(qtbot, win: MainWindow, path: Path) -> None:
         win.open_path(path)
 
 
+def open_at_start(qtbot, win: MainWindow, path: Path) -> None:
+    """Open ``path`` with the caret at the top of the text, as F8 starts from there."""
+    open_doc(qtbot, win, path)
+    win.editor.setFocus()
+    cursor = win.editor.textCursor()
+    cursor.setPosition(0)
+    win.editor.setTextCursor(cursor)
+
+
 def placed(win: MainWindow) -> list[Finding]:
     return [f for f in win.findings.findings if f.placed]
 
@@ -99,11 +108,7 @@ def test_click_highlight_selects_card_and_card_reveals_span(qtbot, window):
 
 
 def test_f8_steps_through_findings_in_document_order(qtbot, window):
-    open_doc(qtbot, window, SAMPLE)
-    window.editor.setFocus()
-    cursor = window.editor.textCursor()
-    cursor.setPosition(0)
-    window.editor.setTextCursor(cursor)
+    open_at_start(qtbot, window, SAMPLE)
     seen = []
     for _ in range(4):
         QTest.keyClick(window.editor, Qt.Key.Key_F8)
@@ -481,11 +486,7 @@ def test_a_review_store_that_cannot_be_opened_costs_the_saved_reviews_not_the_do
 
 
 def test_the_sidebar_follows_f8_to_every_card_not_only_the_first_screenful(qtbot, window):
-    open_doc(qtbot, window, SAMPLE)
-    window.editor.setFocus()
-    cursor = window.editor.textCursor()
-    cursor.setPosition(0)
-    window.editor.setTextCursor(cursor)
+    open_at_start(qtbot, window, SAMPLE)
     view = window.panel.list
     off_screen = []
     for press in range(window.panel.proxy.rowCount()):
