@@ -273,7 +273,9 @@ def test_quotes_that_are_not_in_the_text_are_kept_unanchored_and_repeats_are_amb
 
 def test_same_problem_from_two_critics_is_one_card():
     with FakeMessagesAPI() as api:
-        api.script(Reply.json(answer(item("We ship to all users on day one.", "one_way_door", title="Big bang"))))
+        door = answer(item("We ship to all users on day one.", "one_way_door", title="Big bang"))
+        api.script(Reply.json(door), match="persona: staff-engineer")
+        api.script(Reply.json(door, ttft=0.5), match="persona: skeptical-exec")  # raised second, on a busy machine too
         _, _, events, _ = run_panel(api, [STAFF, EXEC])
     assert len(of(events, FindingFound)) == 1
     merged = of(events, FindingMerged)[0].finding

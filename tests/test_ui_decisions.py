@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QMenu
 
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, Status
 from doccritic.ui.main_window import MainWindow
@@ -197,7 +198,8 @@ def test_an_ambiguous_finding_can_be_placed_on_the_passage_the_pm_chooses(qtbot,
     window.add_critic_findings([finding], Utf16Map(text))
     assert window.editor.span_of(finding.id) is None  # not highlighted on a guess
     menu = window.panel.card_menu(finding.id)  # what right-clicking the card opens
-    submenu = next(a.menu() for a in menu.actions() if a.text() == "Place on passage")
+    submenu = menu.findChild(QMenu, "placeOnPassage")  # not QAction.menu(): a dead wrapper on PySide6 6.11.0
+    assert submenu.title() == "Place on passage"
     labels = [a.text() for a in submenu.actions()]
     assert len(labels) == 2 and labels[1].startswith("Line 7: …") and "[will] delete" in labels[1]
     submenu.actions()[1].trigger()  # the PM picks the second passage

@@ -227,6 +227,7 @@ class FindingsPanel(QWidget):
         finding = self.model.finding(fid)
         if finding is not None and finding.candidates:
             places = menu.addMenu("Place on passage")
+            places.setObjectName("placeOnPassage")
             for start, end in finding.candidates:
                 places.addAction(self._candidate_label(start, end),
                                  lambda s=start, e=end: self.place_requested.emit(fid, s, e))

@@ -16,6 +16,8 @@ from doccritic.ui import gc_guard, session
 from doccritic.ui.textpos import Utf16Map
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMenu
+
     from doccritic.ui.critics import CriticsController
     from doccritic.ui.debates import DebatesController
     from doccritic.ui.exports import ExportsController
@@ -28,6 +30,7 @@ class ClaudeActions:
     _critics: CriticsController | None
     _debates: DebatesController | None
     _fit_docks: bool
+    review_menu: QMenu
     _exports: ExportsController | None
 
     @property
@@ -85,11 +88,12 @@ class ClaudeActions:
 
     def _privacy_menu(self: MainWindow, critics: CriticsController) -> None:
         """Never Send and Send Log in the Review menu (built before the critics exist, so added here)."""
-        review = next((a.menu() for a in self.menuBar().actions() if a.text().replace("&", "") == "Review"), None)
-        if review is not None:
-            review.addSeparator()
-            review.addAction(critics.never_send_action)
-            review.addAction("Send &Log…", self.open_send_log)
+        # Not looked up through the menu bar's actions: on PySide6 6.11.0 QAction.menu() hands back a wrapper
+        # whose menu counts as deleted, and the Claude side then never finished building (lowest-versions leg).
+        review = self.review_menu
+        review.addSeparator()
+        review.addAction(critics.never_send_action)
+        review.addAction("Send &Log…", self.open_send_log)
 
     def open_send_log(self: MainWindow) -> None:
         from doccritic.ui.send_log import SendLogDialog

@@ -63,7 +63,7 @@ class MenuActions:
             action = self._action(themes, name.title(), lambda _=False, n=name: self.set_theme(n), checkable=True)
             action.setChecked(name == current)
             self.theme_group.addAction(action)
-        review = bar.addMenu("&Review")
+        review = self.review_menu = bar.addMenu("&Review")  # kept: the Claude side adds to it later
         self._action(review, "&Next Finding", lambda: self.step_finding(1), "F8")
         self._action(review, "&Previous Finding", lambda: self.step_finding(-1), "Shift+F8")
         self._action(review, "Run &Checks Now", self._recheck, "Ctrl+Shift+K")
