@@ -240,7 +240,7 @@ def test_a_debate_turn_cut_at_max_tokens_is_marked_not_saved_as_complete():
 
 # secrets never leave through a server's message -------------------------------------------------------------------
 
-ECHO = ("Invalid request from key sk-test-secret (also sk-ant-api03-abcdefghijkl); Authorization: Bearer "
+ECHO = ("Invalid request from key sk-test-secret (also sk-live-abcdefghijkl); Authorization: Bearer "
         "abcdef0123456789; api_key=zz9plural")
 
 
@@ -250,7 +250,7 @@ def test_a_server_message_that_echoes_a_key_is_redacted_before_the_user_sees_it(
         _, _, events, _ = run_panel(api, [STAFF])
     message = of(events, CriticFailed)[0].failure.message
     assert message.startswith("The API refused the request (400): Invalid request from key [redacted]")
-    for secret in ("sk-test-secret", "sk-ant-api03", "abcdef0123456789", "zz9plural"):
+    for secret in ("sk-test-secret", "sk-live-abcdef", "abcdef0123456789", "zz9plural"):
         assert secret not in message
 
 
@@ -269,7 +269,7 @@ def test_review_on_the_command_line_never_prints_or_writes_an_echoed_key(monkeyp
     saved = out.read_text(encoding="utf-8")
     assert "(400)" in shown.err and "(400)" in saved  # the reason is there, without the key
     for where in (shown.out, shown.err, saved):
-        for secret in ("sk-test-secret-key", "sk-ant-api03", "abcdef0123456789", "zz9plural"):
+        for secret in ("sk-test-secret-key", "sk-live-abcdef", "abcdef0123456789", "zz9plural"):
             assert secret not in where
 
 

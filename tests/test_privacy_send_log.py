@@ -13,7 +13,7 @@ from conftest import SAMPLE
 from doccritic import cli
 from doccritic.core.sendlog import SendLog
 
-KEY = "sk-ant-secret-do-not-log"
+KEY = "fake-key-secret-do-not-log"
 TEXT = SAMPLE.read_text(encoding="utf-8")
 QUOTE = next(ln.strip("-* ").split(". ")[0] for ln in TEXT.splitlines() if len(ln) > 70 and not ln.startswith("#"))
 TIMEOUT = 15_000
