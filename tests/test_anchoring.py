@@ -587,3 +587,19 @@ def test_edits_outside_a_span_only_shift_it(data: st.DataObject, text: str, inse
     assert g.start is not None and g.end is not None
     assert new[g.start : g.end] == text[start:end]
     assert g.status is Status.OPEN
+
+
+def test_a_wrong_section_hint_never_moves_a_verbatim_quote_onto_a_look_alike_sentence() -> None:
+    text = ("# Plan\n\n## Rollout\n\nWe will enable auto-charge for 10% of accounts in week 1.\n\n"
+            "## Pricing\n\nNo change.\n\n## Rollout\n\nWe will enable auto-charge for 100% of accounts in week 3.\n")
+    quote = "We will enable auto-charge for 100% of accounts in week 3."
+    first_rollout = (text.index("## Rollout"), text.index("## Pricing"))  # the critic named the wrong "Rollout"
+    placed = anchor_quote(text, quote, section=first_rollout)
+    assert (placed.anchor, text[placed.start:placed.end]) == (Anchor.EXACT, quote)
+    repeated = "No change.\n\n" + text  # "No change." twice: the named section picks the one inside it
+    pricing = (repeated.index("## Pricing"), repeated.index("## Rollout", repeated.index("## Pricing")))
+    inside = anchor_quote(repeated, "No change.", section=pricing)
+    assert inside.anchor is Anchor.EXACT and pricing[0] < inside.start < pricing[1]
+    misquoted = "We will enable autocharge for 100% of accounts in week 3"  # fuzzy: the better match wins
+    fuzzy_elsewhere = anchor_quote(text, misquoted, section=first_rollout)
+    assert text[fuzzy_elsewhere.start:fuzzy_elsewhere.end].startswith("We will enable auto-charge for 100%")

@@ -423,8 +423,10 @@ class Panel:
     def _place(self, finding: Finding, section: str | None) -> Finding:
         if not finding.quote:
             return finding.model_copy(update={"anchor": Anchor.DOCUMENT})
-        within = section_span(self.doc, section) or self._within
-        where = anchor_quote(self.doc.text, finding.quote, within=within)
+        if self._within is not None:  # a section review: the critic saw only that section
+            where = anchor_quote(self.doc.text, finding.quote, within=self._within)
+        else:  # the section the critic named is only a tie-breaker: the text decides
+            where = anchor_quote(self.doc.text, finding.quote, section=section_span(self.doc, section))
         if where.anchor is Anchor.AMBIGUOUS:  # never silently on the first of several matches
             return finding.model_copy(update={"anchor": Anchor.AMBIGUOUS, "candidates": list(where.candidates)})
         return finding.model_copy(update={"start": where.start, "end": where.end, "anchor": where.anchor})

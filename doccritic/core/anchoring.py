@@ -194,13 +194,38 @@ def _loose(text: str, q: Quote, lo: int, hi: int, hint: int | None, min_score: f
     return _placement(spans, found[2], found[1])
 
 
-def _anchor(text: str, quote: str, hint: int | None, within: tuple[int, int] | None, min_score: float) -> Placement:
+def _anchor(text: str, quote: str, hint: int | None, within: tuple[int, int] | None, min_score: float,
+            section: tuple[int, int] | None = None) -> Placement:
     if not isinstance(text, str) or not isinstance(quote, str) or not quote.strip():
         return _NOWHERE
     n = len(text)
     hint = None if hint is None else max(0, min(int(hint), n))
     if not 0.0 <= min_score <= 100.0:
         min_score = 85.0
+    if section is None:  # ``within`` and ``hint`` (a finding's own last place) are strong evidence: look there first
+        return _near_hint_first(text, quote, hint, within, min_score)
+    lo, hi = sorted(max(0, min(int(x), n)) for x in section)
+    region = (lo, hi)
+    # A section a critic named is weak evidence (critics name sections loosely): the text decides. Verbatim,
+    # then normalized/elided matches are looked for in the whole text, and the section (then the hint) only
+    # chooses among equal matches, so a wrong section cannot pull a verbatim quote onto a look-alike sentence.
+    if (placed := _exact(text, quote, 0, n, None)) is not None:
+        return _prefer(placed, Anchor.EXACT, region, hint)
+    q = prepare(quote)
+    if not q.core:
+        return _NOWHERE
+    whole = _loose(text, q, 0, n, None, min_score)
+    if whole is not None and whole.score >= 100.0:
+        return _prefer(whole, Anchor.NORMALIZED, region, hint)
+    local = _loose(text, q, lo, hi, hint, min_score)  # fuzzy in the section: never above a better one elsewhere
+    if local is not None and (whole is None or local.score >= whole.score):
+        return local
+    return _prefer(whole, Anchor.FUZZY, region, hint) if whole is not None else _NOWHERE
+
+
+def _near_hint_first(text: str, quote: str, hint: int | None, within: tuple[int, int] | None,
+                     min_score: float) -> Placement:
+    n = len(text)
     regions: list[Span] = []  # preferences, not fences: ``within``, then near ``hint``, then the whole text
     if within is not None:
         lo, hi = sorted(max(0, min(int(x), n)) for x in within)
@@ -218,6 +243,25 @@ def _anchor(text: str, quote: str, hint: int | None, within: tuple[int, int] | N
     return _NOWHERE
 
 
+def _prefer(placed: Placement, kind: Anchor, region: Span | None, hint: int | None) -> Placement:
+    """Of a quote's equal matches, the one inside ``region`` (the section a critic named), else the one
+    nearest ``hint``; otherwise it stays ambiguous."""
+    if placed.anchor is not Anchor.AMBIGUOUS or not placed.candidates:
+        return placed
+    spans = list(placed.candidates)
+    if region is not None:
+        inside = [s for s in spans if region[0] <= s[0] and s[1] <= region[1]]
+        if len(inside) == 1:
+            return Placement(inside[0][0], inside[0][1], kind, placed.score)
+        spans = inside or spans
+    if hint is not None:
+        best = min(spans, key=lambda s: abs(s[0] - hint))
+        return Placement(best[0], best[1], kind, placed.score)
+    if len(spans) < len(placed.candidates):
+        return Placement(spans[0][0], spans[0][1], Anchor.AMBIGUOUS, placed.score, tuple(spans))
+    return placed
+
+
 def anchor_quote(
     text: str,
     quote: str,
@@ -225,6 +269,7 @@ def anchor_quote(
     hint: int | None = None,
     within: tuple[int, int] | None = None,
     min_score: float = 85.0,
+    section: tuple[int, int] | None = None,
 ) -> Placement:
     """Place ``quote`` in ``text``: exact, then normalized, elided ("head … tail"), then fuzzy.
 
@@ -232,9 +277,13 @@ def anchor_quote(
     quote repeats elsewhere. ``hint`` (e.g. the finding's previous offset) picks the nearest of
     repeated matches. Otherwise a repeated quote is ``ambiguous``: ``candidates`` lists every match
     (document order, at most 20) and ``start``/``end`` repeat the first one, which is not a placement.
+
+    ``section`` is weaker evidence than ``within`` (the section a critic *named*, often loosely): it only
+    chooses among equal matches of the whole text, and fuzzy matching inside it never beats a better match
+    elsewhere. Use ``within`` for a span known to hold the passage (a finding's own last place).
     """
     try:
-        return _anchor(text, quote, hint, within, min_score)
+        return _anchor(text, quote, hint, within, min_score, section)
     except Exception:  # a bug here must cost one highlight, never a review
         _log.exception("anchoring failed for quote %.60r", quote)
         return _NOWHERE
