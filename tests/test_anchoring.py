@@ -603,3 +603,11 @@ def test_a_wrong_section_hint_never_moves_a_verbatim_quote_onto_a_look_alike_sen
     misquoted = "We will enable autocharge for 100% of accounts in week 3"  # fuzzy: the better match wins
     fuzzy_elsewhere = anchor_quote(text, misquoted, section=first_rollout)
     assert text[fuzzy_elsewhere.start:fuzzy_elsewhere.end].startswith("We will enable auto-charge for 100%")
+
+
+def test_a_quote_with_outer_whitespace_is_refound_whole_near_its_place() -> None:
+    # found by hypothesis on the lowest-versions leg: "\r0" after an insertion before it landed on another "0"
+    text, new = "000\r0", "000\r1\r0"
+    f = finding(text[3:5], 3, 5)
+    g = reanchor(f, text, new)
+    assert new[g.start:g.end] == "\r0"

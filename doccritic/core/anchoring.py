@@ -153,6 +153,10 @@ def _region(text: str, lo: int, hi: int) -> tuple[str, list[int]]:
 def _exact(text: str, quote: str, lo: int, hi: int, hint: int | None) -> Placement | None:
     """The quote verbatim. Its outer whitespace is no evidence: "foo " is as repeated as "foo"."""
     core, k = quote.strip(), len(quote) - len(quote.lstrip())
+    if hint is not None and core != quote:  # near a known place, the quote with its whitespace is the better clue
+        whole = _occurrences(text, quote, lo, hi, hint)
+        if whole:
+            return Placement(whole[0], whole[0] + len(quote), Anchor.EXACT, 100.0)
     starts = _occurrences(text, core, lo, hi, None if hint is None else hint + k)
     if len(starts) != 1:
         return _placement([(s, s + len(core)) for s in starts], Anchor.EXACT, 100.0) if starts else None
