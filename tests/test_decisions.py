@@ -95,3 +95,11 @@ def test_deferring_a_check_names_the_decision_its_generic_question_is_about():
 ])
 def test_an_accepted_rewrite_fits_the_sentence_it_goes_into(rewrite, quote, after, expected):
     assert decisions.fit_rewrite(rewrite, quote, after) == expected
+
+
+def test_a_rewrite_starting_with_a_name_keeps_its_capital_mid_sentence():
+    text = "Reminders go out and the product will charge cards. PayFlow handles the rest."
+    assert decisions.fit_rewrite("PayFlow charges cards", "the product will charge cards", ".", text) == \
+        "PayFlow charges cards"
+    assert decisions.fit_rewrite("The product charges cards", "the product will charge cards", ".", text) == \
+        "the product charges cards"

@@ -47,18 +47,21 @@ def accept(finding: Finding, text: str | None = None) -> tuple[Finding, TextEdit
     if rewrite is not None:
         start, end = finding.start, finding.end
         assert start is not None and end is not None  # rewrite_text needs a placed finding
-        edit = TextEdit(start, end, fit_rewrite(rewrite, finding.quote, text[end:] if text is not None else ""))
+        edit = TextEdit(start, end, fit_rewrite(rewrite, finding.quote, text[end:] if text is not None else "",
+                                                text or ""))
     return finding.model_copy(update={"status": Status.ACCEPTED}), edit
 
 
-def fit_rewrite(rewrite: str, quote: str, after: str = "") -> str:
+def fit_rewrite(rewrite: str, quote: str, after: str = "", text: str = "") -> str:
     """A critic's rewrite in the passage's place: it keeps the passage's initial case (mid-sentence stays lower
     case, an acronym stays as it is) and does not double the full stop that follows ("… how many..")."""
     rewrite = rewrite.strip()
     if rewrite and quote:
         first, rest = rewrite[0], rewrite[1:2]
-        if quote[0].islower() and first.isupper() and not rest.isupper():
-            rewrite = first.lower() + rewrite[1:]
+        word = re.match(r"\w+", rewrite)
+        proper = word is not None and text and not re.search(rf"\b{re.escape(word.group().lower())}\b", text)
+        if quote[0].islower() and first.isupper() and not rest.isupper() and not proper:
+            rewrite = first.lower() + rewrite[1:]  # (a name the text never writes in lower case keeps its capital)
         elif quote[0].isupper() and first.islower():
             rewrite = first.upper() + rewrite[1:]
     if after[:1] in (".", "!", "?") and rewrite.endswith((".", "!", "?")):
