@@ -84,26 +84,25 @@ def test_a_text_node_over_10_mb_is_told_as_that_limit(tmp_path):
     assert "10 MB" in message and "invalid XML" not in message
 
 
-def test_tables_nested_past_256_levels_are_told_as_that_limit(tmp_path):
-    path = tmp_path / "deep.docx"
+def nested_tables(path, depth: int, text: str):
+    """A .docx with a table in a table, ``depth`` times, ``text`` in the innermost cell."""
     word = docx.Document()
     cell = word.add_table(1, 1).cell(0, 0)
-    for _ in range(90):  # three XML levels per table
+    for _ in range(depth):
         cell = cell.add_table(1, 1).cell(0, 0)
-    cell.paragraphs[0].text = "deep"
+    cell.paragraphs[0].text = text
     word.save(str(path))
+    return path
+
+
+def test_tables_nested_past_256_levels_are_told_as_that_limit(tmp_path):
+    path = nested_tables(tmp_path / "deep.docx", 90, "deep")  # three XML levels per table
     message = _error(path, ErrorKind.TOO_LARGE)
     assert "nested more than 256 levels" in message and "invalid XML" not in message
 
 
 def test_tables_nested_within_the_limit_load(tmp_path):
-    path = tmp_path / "nested.docx"
-    word = docx.Document()
-    cell = word.add_table(1, 1).cell(0, 0)
-    for _ in range(20):
-        cell = cell.add_table(1, 1).cell(0, 0)
-    cell.paragraphs[0].text = "deep inside"
-    word.save(str(path))
+    path = nested_tables(tmp_path / "nested.docx", 20, "deep inside")
     assert "deep inside" in load_docx(path).text
 
 
