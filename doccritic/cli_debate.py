@@ -48,6 +48,9 @@ def add_parser(sub: Any) -> None:
     debate.add_argument("--no-summary", action="store_true", help="skip the referee's summary")
     debate.add_argument("--base-url", help="Anthropic-compatible endpoint (default: ANTHROPIC_BASE_URL or the API)")
     debate.add_argument("--local-only", action="store_true", help=LOCAL_ONLY_HELP)
+    debate.add_argument("--show-request", action="store_true",
+                        help="print the opening turn's request as the endpoint would receive it (JSON) and exit 0 "
+                        "without sending anything")
     debate.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
@@ -79,16 +82,34 @@ def cmd_debate(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     saved = saved_settings()  # the window's Claude settings: flags override them
     connection = Connection.from_environment(args.base_url or saved.get("base_url") or None)
     guard_endpoint(connection, args.local_only, saved)
+    model = args.model or saved.get("model") or DEFAULT_MODEL
+    debate = new_debate(motion, pro.id, con.id, model=model, opener=args.opener,
+                        rounds=args.rounds, turn_words=args.words, free_positions=args.free)
+    if args.show_request:
+        return _show_request(connection, doc, debate, {p.id: p for p in personas}, redactor, out)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
         return EXIT_API
-    model = args.model or saved.get("model") or DEFAULT_MODEL
-    debate = new_debate(motion, pro.id, con.id, model=model, opener=args.opener,
-                        rounds=args.rounds, turn_words=args.words, free_positions=args.free)
     printer = _Printer(out, err, doc, debate, {p.id: p for p in personas}, args.format, str(args.file))
     outcome = asyncio.run(_run(connection, doc, printer, summarize=not args.no_summary, redactor=redactor))
     return _finish(args, printer, outcome)
+
+
+def _show_request(connection: Any, doc: Any, debate: Any, personas: dict[str, Any], redactor: Any,
+                  out: TextIO) -> int:
+    """``--show-request``: the opening turn as the engine would send it, printed instead of sent."""
+    from doccritic.claude.preview import debate_request_preview
+    from doccritic.cli_review import preview_report
+
+    preview = debate_request_preview(doc, debate, personas, redactor=redactor)
+    report = preview_report(connection, {"document": str(doc.path or doc.title), "motion": debate.motion,
+                                         "requests": [preview.as_dict()]},
+                            "Later turns send the same blocks plus the transcript so far; the referee's summary "
+                            "ends the debate with one more request.")
+    out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    out.flush()
+    return EXIT_OK
 
 
 def _pick_two(persona_set: Any, wanted: str, err: TextIO) -> list[Any]:

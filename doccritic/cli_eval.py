@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO, cast
 
+from doccritic.claude.endpoint import LOCAL_ONLY_HELP
 from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.eval_labels import Case, LabelError, parse_labels, problems
 from doccritic.core.eval_score import CaseRun, CriticRun, score
@@ -64,6 +65,10 @@ def add_parser(sub: Any) -> None:
     ev.add_argument("--max-concurrent", type=int, metavar="N", help="critics at once (default: the app's, else 4)")
     ev.add_argument("--read-timeout", type=float, metavar="SECONDS", help="silence allowed inside a stream")
     ev.add_argument("--base-url", help="Anthropic-compatible endpoint (default: ANTHROPIC_BASE_URL or the API)")
+    ev.add_argument("--local-only", action="store_true", help=LOCAL_ONLY_HELP)
+    ev.add_argument("--show-request", action="store_true",
+                    help="print every case's critic requests as the endpoint would receive them (JSON) and exit 0 "
+                    "without sending anything")
     ev.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
@@ -97,7 +102,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -
     elif args.checks:
         runs, prov = [CaseRun(c.case.id, checks[c.case.id]) for c in cases], {"source": "checks"}
     else:
-        live = run_live(args, cases, err)
+        live = run_live(args, cases, err, out)
         if isinstance(live, int):
             return live
         runs, prov = live
@@ -272,7 +277,8 @@ class FirstFinding(io.TextIOBase):
         self.err.flush()
 
 
-def run_live(args: argparse.Namespace, cases: list[Loaded], err: TextIO) -> int | tuple[list[CaseRun], dict]:
+def run_live(args: argparse.Namespace, cases: list[Loaded], err: TextIO,
+             out: TextIO | None = None) -> int | tuple[list[CaseRun], dict]:
     """Estimate, confirm, then one panel run per case and repeat; an exit code when it does not go ahead.
 
     A Ctrl-C ends the current panel run with what its critics wrote and stops the eval there: the runs so
@@ -281,20 +287,29 @@ def run_live(args: argparse.Namespace, cases: list[Loaded], err: TextIO) -> int 
     import asyncio
 
     from doccritic.claude.config import saved_settings
+    from doccritic.claude.endpoint import guard_document, guard_endpoint
     from doccritic.cli_review import connection_for, pick_personas, run_panel, settings_for
     from doccritic.core.personas import load_personas
+    from doccritic.core.redaction import load_redactor
 
     saved = saved_settings()
     personas = pick_personas(load_personas(), args.personas or (saved.get("panel") or None), err)
     connection = connection_for(args, saved)
+    guard_endpoint(connection, args.local_only, saved)
+    redactors = {}
+    for loaded in cases:  # a marked draft or a bad rule stops the eval here, before anything is sent
+        guard_document(loaded.draft)
+        redactors[loaded.case.id] = load_redactor(loaded.draft.name)
+    settings = settings_for(args, saved)
+    if args.max_findings:
+        settings.max_findings = max(1, args.max_findings)
+    if args.show_request:
+        return _show_requests(connection, cases, personas, settings, redactors, out or sys.stdout)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, or point "
               "--base-url at an endpoint that needs none. --score-only and --checks need no key.", file=err)
         return EXIT_API
-    settings = settings_for(args, saved)
-    if args.max_findings:
-        settings.max_findings = max(1, args.max_findings)
-    cost, method = asyncio.run(_estimate(connection, cases, personas, settings))
+    cost, method = asyncio.run(_estimate(connection, cases, personas, settings, redactors))
     total = cost * args.repeat
     print(f"doccritic: eval: {len(cases)} case(s) x {args.repeat} run(s) x {len(personas)} critic(s) on "
           f"{settings.model}: about ${total:.2f} ({method}).", file=err)
@@ -305,7 +320,8 @@ def run_live(args: argparse.Namespace, cases: list[Loaded], err: TextIO) -> int 
         for k in range(1, args.repeat + 1):
             print(f"doccritic: eval: case {n}/{len(cases)} {loaded.case.id}, run {k}/{args.repeat}", file=err)
             timer = FirstFinding(err)
-            run = asyncio.run(run_panel(connection, loaded.doc, personas, settings, None, cast(TextIO, timer)))
+            run = asyncio.run(run_panel(connection, loaded.doc, personas, settings, None, cast(TextIO, timer),
+                                        redactor=redactors[loaded.case.id]))
             runs.append(CaseRun(loaded.case.id, run.findings,
                                 [CriticRun(r.persona_id, len(r.findings), r.status.value) for r in run.results],
                                 sum(r.cost for r in run.results), timer.first))
@@ -317,16 +333,35 @@ def run_live(args: argparse.Namespace, cases: list[Loaded], err: TextIO) -> int 
     return runs, _live_provenance(settings, personas, args.repeat)
 
 
-async def _estimate(connection: Any, cases: list[Loaded], personas: list[Any], settings: Any) -> tuple[float, str]:
+async def _estimate(connection: Any, cases: list[Loaded], personas: list[Any], settings: Any,
+                    redactors: dict[str, Any]) -> tuple[float, str]:
     """The panel's own estimate for every case (local unless the user turned on Exact cost estimate)."""
     from doccritic.claude.panel import estimate
 
     client = connection.client()
     try:
-        estimates = [await estimate(client, c.doc, personas, settings) for c in cases]
+        estimates = [await estimate(client, c.doc, personas, settings, redactor=redactors[c.case.id])
+                     for c in cases]
     finally:
         await client.close()
     return sum(e.total for e in estimates), estimates[0].method
+
+
+def _show_requests(connection: Any, cases: list[Loaded], personas: list[Any], settings: Any,
+                   redactors: dict[str, Any], out: TextIO) -> int:
+    """``--show-request``: every case's critic requests, built and redacted by the engine, printed not sent."""
+    from doccritic.claude.preview import request_previews
+    from doccritic.cli_review import preview_report
+
+    shown = [{"case": c.case.id, "document": str(c.draft),
+              "requests": [p.as_dict() for p in request_previews(c.doc, personas, settings,
+                                                                 redactor=redactors[c.case.id])]}
+             for c in cases]
+    report = preview_report(connection, {"cases": shown},
+                            "--repeat sends the same requests again; nothing else is sent.")
+    out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    out.flush()
+    return EXIT_OK
 
 
 def _confirmed(err: TextIO) -> bool:

@@ -113,18 +113,25 @@ def show_requests(connection: Any, doc: Any, personas: list[Any], settings: Any,
     """``--show-request``: the requests a run would send, built by the engine, printed instead of sent."""
     import json
 
-    from doccritic.claude.endpoint import ANTHROPIC_URL
     from doccritic.claude.preview import request_previews
 
     previews = request_previews(doc, personas, settings, section=section, redactor=redactor)
-    url = f"{(connection.base_url or ANTHROPIC_URL).rstrip('/')}/v1/messages"
-    report = {"endpoint": url, "host": connection.host, "document": str(doc.path or doc.title),
-              "note": "Nothing was sent. Each body is POSTed to the endpoint as is; the key goes in a header "
-                      "and is not shown.",
-              "requests": [p.as_dict() for p in previews]}
+    report = preview_report(connection, {"document": str(doc.path or doc.title),
+                                         "requests": [p.as_dict() for p in previews]})
     out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     out.flush()
     return EXIT_OK
+
+
+def preview_report(connection: Any, body: dict[str, Any], note: str = "") -> dict[str, Any]:
+    """The envelope every ``--show-request`` prints: where the requests would go and that nothing went."""
+    from doccritic.claude.endpoint import ANTHROPIC_URL
+
+    url = f"{(connection.base_url or ANTHROPIC_URL).rstrip('/')}/v1/messages"
+    return {"endpoint": url, "host": connection.host,
+            "note": "Nothing was sent. Each body is POSTed to the endpoint as is; the key goes in a header and is "
+                    "not shown." + (f" {note}" if note else ""),
+            **body}
 
 
 def connection_for(args: argparse.Namespace, saved: dict[str, str]) -> Any:

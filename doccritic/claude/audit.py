@@ -41,3 +41,17 @@ class SendRecorder:
             self.log.append(entry)
         except OSError as exc:
             self.errors.append(f"The send log {self.log.file} could not be written ({type(exc).__name__}).")
+
+
+def record_call(connection: Any, kind: str, *, model: str = "", usage: Usage | None = None, outcome: str = "ok",
+                log: SendLog | None = None) -> str | None:
+    """One entry for a request that carries no document (``test_connection``, ``list_models``): those leave
+    the machine too, so an auditor sees every call. Returns why the log could not be written, else None."""
+    log = log or SendLog()
+    entry = {"kind": kind, "host": connection.host, "document": "", "personas": [], "model": model,
+             "attempt": 1, "outcome": outcome, **(usage or Usage()).as_dict(), "redactions": {}}
+    try:
+        log.append(entry)
+    except OSError as exc:
+        return f"The send log {log.file} could not be written ({type(exc).__name__})."
+    return None

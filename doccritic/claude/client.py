@@ -201,6 +201,38 @@ async def list_models(client: anthropic.AsyncAnthropic) -> tuple[list[ModelChoic
     return [ModelChoice(m, m) for m in FALLBACK_MODELS], reason
 
 
+async def fetch_models(connection: Connection) -> tuple[list[ModelChoice], str | None]:
+    """``list_models`` on a client of its own, recorded in the send log (the request names no document)."""
+    from doccritic.claude.audit import record_call
+
+    client = connection.client()
+    try:
+        models, why = await list_models(client)
+    finally:
+        await client.close()
+    record_call(connection, "list_models", outcome="ok" if why is None else "failed")
+    return models, why
+
+
+async def test_connection(connection: Connection, model: str) -> tuple[bool, str]:
+    """One tiny request that proves the key, the endpoint and the model together; recorded in the send log.
+    Returns whether it worked and one sentence for the user."""
+    from doccritic.claude.audit import record_call
+    from doccritic.claude.failures import classify
+    from doccritic.claude.pricing import Usage
+
+    client = connection.client()
+    try:
+        reply = await client.messages.create(model=model, max_tokens=1, messages=[{"role": "user", "content": "ping"}])
+    except Exception as exc:
+        record_call(connection, "test_connection", model=model, outcome="failed")
+        return False, classify(exc, model=model).message
+    finally:
+        await client.close()
+    record_call(connection, "test_connection", model=model, usage=Usage.of(getattr(reply, "usage", None)))
+    return True, f"Connected: {model} answered."
+
+
 def _choice(info: Any) -> ModelChoice:
     caps = getattr(info, "capabilities", None)
     efforts: tuple[str, ...] = ()

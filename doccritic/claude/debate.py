@@ -243,6 +243,13 @@ class DebateSession:
         self._queue.put_nowait(DebateIdle(self.debate, reason))
 
     # one turn ----------------------------------------------------------------------------------
+    def next_turn_request(self) -> dict[str, Any]:
+        """The body of the next turn's request exactly as it would be sent (redacted; the SDK adds
+        ``stream``), for a preview that sends nothing."""
+        index = len(self.debate.turns) + 1
+        model = self.model_of(self.debate.speaker_for(index))
+        return {**self._redacted(self._turn_params(index, model)), "stream": True}
+
     def model_of(self, speaker: str) -> str:
         """A persona's own model speaks its turns (as it reviews with it); else the debate's model."""
         return getattr(self.personas.get(speaker), "model", None) or self.debate.model

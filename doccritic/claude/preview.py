@@ -59,3 +59,17 @@ def request_previews(doc: Document, personas: Sequence[Any], settings: PanelSett
             b["text"] for m in params["messages"] for b in m["content"])
         out.append(RequestPreview(persona.id, persona.name, estimate_tokens(text), {**params, "stream": True}))
     return out
+
+
+def debate_request_preview(doc: Document, debate: Any, personas: dict[str, Any], backend: Backend | None = None,
+                           *, redactor: Redactor | None = None) -> RequestPreview:
+    """The next turn of ``debate`` as it would be sent (the opening turn of a new one), redacted as the run
+    will be. Later turns carry the same blocks plus the transcript so far, which does not exist yet."""
+    from doccritic.claude.debate import DebateSession
+
+    session = DebateSession(None, doc, debate, personas, backend=backend, redactor=redactor)
+    body = session.next_turn_request()
+    speaker = personas[debate.speaker_for(len(debate.turns) + 1)]
+    text = "".join(b["text"] for b in body["system"]) + "".join(
+        b["text"] for m in body["messages"] for b in m["content"])
+    return RequestPreview(speaker.id, speaker.name, estimate_tokens(text), body)

@@ -116,14 +116,10 @@ class CriticRunner(QObject):
 
     def list_models(self, connection: Connection) -> None:
         async def job() -> None:
-            from doccritic.claude.client import list_models
+            from doccritic.claude.client import fetch_models
 
-            client = connection.client()
-            try:
-                models, why = await list_models(client)
-                self.models_listed.emit(models, why or "")
-            finally:
-                await client.close()
+            models, why = await fetch_models(connection)
+            self.models_listed.emit(models, why or "")
 
         self._submit(next(self._ids), job())
 
@@ -131,15 +127,9 @@ class CriticRunner(QObject):
         """One tiny request: proves the key, the endpoint and the model together."""
 
         async def job() -> None:
-            client = connection.client()
-            try:
-                await client.messages.create(model=model, max_tokens=1,
-                                             messages=[{"role": "user", "content": "ping"}])
-                self.connection_tested.emit(True, f"Connected: {model} answered.")
-            except Exception as exc:
-                self.connection_tested.emit(False, classify(exc, model=model).message)
-            finally:
-                await client.close()
+            from doccritic.claude.client import test_connection
+
+            self.connection_tested.emit(*await test_connection(connection, model))
 
         self._submit(next(self._ids), job())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ class DebateChoice:
 
 class DebateDialog(QDialog):
     def __init__(self, personas: list[Any], motion: str, *, pro: str | None = None, con: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 preview: Callable[[DebateChoice], None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Start a debate")
         self.setMinimumWidth(520)
@@ -72,6 +73,11 @@ class DebateDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start debate")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        if preview is not None:
+            show = buttons.addButton("Show request…", QDialogButtonBox.ButtonRole.ActionRole)
+            show.setObjectName("showDebateRequest")
+            show.setToolTip("The exact text the opening turn will send, with token counts; nothing is sent yet")
+            show.clicked.connect(lambda: self._valid() and preview(self.choice()))
         layout.addWidget(buttons)
 
     def choice(self) -> DebateChoice:
@@ -81,12 +87,14 @@ class DebateDialog(QDialog):
             opener=pro if self.opener.currentData() == "pro" else con, rounds=self.rounds.value(),
             turn_words=self.words.value(), free_positions=self.free.isChecked())
 
-    def accept(self) -> None:
+    def _valid(self) -> bool:
+        """Whether the choice can start a debate; if not, the dialog says what to fix."""
         c = self.choice()
-        if not c.motion:
-            self.problem.setText("Write the motion the two reviewers will argue about.")
-            return
-        if c.pro == c.con:
-            self.problem.setText("Pick two different reviewers.")
-            return
-        super().accept()
+        problem = ("Write the motion the two reviewers will argue about." if not c.motion
+                   else "Pick two different reviewers." if c.pro == c.con else "")
+        self.problem.setText(problem)
+        return not problem
+
+    def accept(self) -> None:
+        if self._valid():
+            super().accept()

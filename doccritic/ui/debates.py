@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from doccritic.core.debates import Debate, point_to_finding, replace_citations
 from doccritic.ui.debate_view import DebateView
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 class DebatesController(QObject):
     debate_idle = Signal(str)  # why the running debate stopped: finished, paused, stopped, interrupted
+    request_preview_shown = Signal(object)  # the Show request… dialog, just before it runs (tests close it)
 
     def __init__(self, window: MainWindow, dock: QDockWidget) -> None:
         super().__init__(window)
@@ -84,11 +85,40 @@ class DebatesController(QObject):
             self._show(running=False)
 
     # starting --------------------------------------------------------------------------------
+    def _debate_for(self, choice: Any, focus: str | None) -> Any:
+        from doccritic.claude.debate import new_debate
+        from doccritic.ui.critics import panel_settings
+
+        return new_debate(choice.motion, choice.pro, choice.con, model=panel_settings(self.window.settings).model,
+                          opener=choice.opener, rounds=choice.rounds, turn_words=choice.turn_words,
+                          free_positions=choice.free_positions, focus=focus or "")
+
+    def show_request(self, choice: Any, focus: str | None, parent: QWidget | None = None) -> None:
+        """Show request… in the debate setup: the opening turn exactly as it would be sent, redacted."""
+        from doccritic.claude.preview import debate_request_preview
+        from doccritic.core.redaction import load_redactor
+        from doccritic.ui.critics import connection
+        from doccritic.ui.request_preview import RequestPreviewDialog
+
+        snap = self.window.snapshot
+        if snap is None:
+            return
+        redactor = load_redactor(snap.doc.path.name if snap.doc.path else None)
+        preview = debate_request_preview(snap.doc, self._debate_for(choice, focus), self.window.critics.personas,
+                                         self.runner.backend, redactor=redactor)
+        host = connection(self.window.settings).host
+        dialog = RequestPreviewDialog([preview], host, parent or self.window,
+                                      intro=f"The opening turn goes to {host}; each later turn sends the same blocks "
+                                      "plus the transcript so far, and the referee one more. Nothing has been "
+                                      "sent yet.")
+        self.request_preview_shown.emit(dialog)
+        dialog.exec()
+
     def new_debate(self, focus: str | None = None, *, pro: str | None = None, con: str | None = None,
                    choice: Any = None) -> bool:
         """Set up (a dialog, unless ``choice`` is given) and start a debate; False when nothing started."""
-        from doccritic.claude.debate import new_debate, suggested_motion
-        from doccritic.ui.critics import connection, panel_settings
+        from doccritic.claude.debate import suggested_motion
+        from doccritic.ui.critics import connection
         from doccritic.ui.debate_dialog import DebateDialog
 
         snap, critics = self.window.snapshot, self.window.critics
@@ -113,14 +143,11 @@ class DebatesController(QObject):
         con = con or (checked[1] if len(checked) > 1 else None)
         if choice is None:
             dialog = DebateDialog(personas, suggested_motion(focus, snap.doc.title), pro=pro, con=con,
-                                  parent=self.window)
+                                  preview=lambda c: self.show_request(c, focus, dialog), parent=self.window)
             if not dialog.exec():
                 return False
             choice = dialog.choice()
-        model = panel_settings(self.window.settings).model
-        debate = new_debate(choice.motion, choice.pro, choice.con, model=model, opener=choice.opener,
-                            rounds=choice.rounds, turn_words=choice.turn_words,
-                            free_positions=choice.free_positions, focus=focus or "")
+        debate = self._debate_for(choice, focus)
         self.debates.append(debate)
         self._texts[debate.id] = snap.text
         self.current = debate

@@ -25,13 +25,14 @@ from doccritic.claude.preview import RequestPreview
 
 
 class RequestPreviewDialog(QDialog):
-    def __init__(self, previews: list[RequestPreview], host: str, parent: QWidget | None = None) -> None:
+    def __init__(self, previews: list[RequestPreview], host: str, parent: QWidget | None = None, *,
+                 intro: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("What will be sent")
         self.resize(900, 640)
         self.previews = previews
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Each critic sends one request to {host}. Nothing has been sent yet.",
+        layout.addWidget(QLabel(intro or f"Each critic sends one request to {host}. Nothing has been sent yet.",
                                 wordWrap=True))
         self.critic = QComboBox()
         for p in previews:
