@@ -134,9 +134,9 @@ class _Outcome:
 
 async def _run(connection: Any, doc: Any, printer: _Printer, *, summarize: bool, redactor: Any = None) -> _Outcome:
     from doccritic.claude.audit import SendRecorder
-    from doccritic.claude.debate import (
+    from doccritic.claude.debate import DebateSession
+    from doccritic.claude.events import (
         DebateIdle,
-        DebateSession,
         SummaryDone,
         SummaryFailed,
         SummaryStarted,

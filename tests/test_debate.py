@@ -9,15 +9,8 @@ from dataclasses import dataclass
 from fakes.messages_api import FakeMessagesAPI, Fault, Reply
 
 from doccritic.claude.client import Connection
-from doccritic.claude.debate import (
-    DebateIdle,
-    DebateSession,
-    SummaryDone,
-    TurnDelta,
-    TurnDone,
-    TurnFailed,
-    new_debate,
-)
+from doccritic.claude.debate import DebateSession, new_debate
+from doccritic.claude.events import DebateIdle, SummaryDone, TurnDelta, TurnDone, TurnFailed
 from doccritic.claude.failures import FailureKind
 from doccritic.core.debates import point_to_finding
 from doccritic.core.findings import Anchor, Kind, Source
@@ -222,3 +215,30 @@ def test_debate_round_trips_through_review_json():
     data = json.loads(session.debate.model_dump_json())
     again = Debate.model_validate(data)
     assert again == session.debate and data["turns"][0]["citations"][0]["quote"] == DOOR
+
+
+def test_an_event_keeps_the_debate_as_it_was_when_the_engine_sent_it():
+    """The GUI reads events on another thread while the engine goes on: what it was handed must not move."""
+    first: list[DebateIdle] = []
+    done: list[TurnDone] = []
+
+    def steer(session, event):
+        if isinstance(event, TurnDone) and event.turn.index == 2:
+            done.append(event)
+        if isinstance(event, DebateIdle) and not first:
+            first.append(event)
+        if event is None and len(session.debate.turns) == 2:
+            session.regenerate_last()  # pops turn 2: the event's copy of it must survive
+            session.another_round()
+            session.interject("Only new accounts?")
+
+    with FakeMessagesAPI() as api:
+        script_debate(api, rounds=2)
+        api.script(Reply.text(turn_text(2, "exec")), match=EXEC_TURN)
+        api.script(Reply.json(summary()), match=REFEREE)
+        session, _ = run(api, make(rounds=1), steer, passes=2)
+    before = first[0].debate
+    assert len(session.debate.turns) == 4 and session.debate.interjections  # the engine went on...
+    assert (len(before.turns), before.rounds, before.interjections) == (2, 1, [])  # ...the event did not
+    assert before.summary is not None and before.summary.verdict == "Not ready: make it opt-in first."
+    assert done[0].turn.text == turn_text(2, "exec") and done[0].turn is not session.debate.turns[1]

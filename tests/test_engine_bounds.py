@@ -16,8 +16,16 @@ from test_panel import DOC_TEXT, EXEC, LEGAL, STAFF, P, answer, item, of, run_pa
 
 from doccritic.claude.client import Connection
 from doccritic.claude.config import PanelSettings
-from doccritic.claude.debate import DebateIdle, DebateSession, TurnFailed, new_debate
-from doccritic.claude.events import CriticDone, CriticFailed, CriticProgress, CriticStatus, FindingFound
+from doccritic.claude.debate import DebateSession, new_debate
+from doccritic.claude.events import (
+    CriticDone,
+    CriticFailed,
+    CriticProgress,
+    CriticStatus,
+    DebateIdle,
+    FindingFound,
+    TurnFailed,
+)
 from doccritic.claude.failures import FailureKind
 from doccritic.claude.panel import estimate
 from doccritic.formats.markdown import parse_markdown

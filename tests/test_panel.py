@@ -198,7 +198,7 @@ def test_mid_stream_failure_keeps_findings_already_received(fault, kind):
     assert len(failed) == 1 and failed[0].failure.kind is kind
     assert failed[0].result.status is CriticStatus.PARTIAL and failed[0].failure.retryable
     kept = [e.finding for e in of(events, FindingFound)]
-    assert kept and failed[0].result.findings == kept
+    assert kept and list(failed[0].result.findings) == kept
 
 
 @pytest.mark.parametrize(
@@ -384,3 +384,23 @@ def test_a_section_review_sends_only_that_section_and_places_findings_in_the_who
     assert "Detail line 5 about billing" not in sent
     found = of(events, FindingFound)[0].finding
     assert doc.text[found.start:found.end] == "We ship to all users on day one."
+
+
+def test_what_a_reader_was_handed_mid_run_stays_as_it_was():
+    """Results read while critics write are copies: the engine finishing the run does not rewrite them."""
+    seen = []
+
+    def on_event(panel, event):
+        if isinstance(event, FindingFound) and not seen:
+            seen.append(panel.results[0])
+
+    with FakeMessagesAPI() as api:
+        api.script(Reply.json(answer(item("Customers will adopt auto-charge quickly"),
+                                     item("We ship to all users on day one.")), chunk_chars=12,
+                              tokens_per_second=200))
+        _, _, events, _ = run_panel(api, [STAFF], on_event=on_event)
+    done = of(events, CriticDone)[0].result
+    assert len(done.findings) == 2 and done.status is CriticStatus.DONE and done.verdict == "Not ready."
+    assert len(seen[0].findings) == 1 and seen[0].status is CriticStatus.WRITING and not seen[0].verdict
+    with pytest.raises(AttributeError):
+        done.status = CriticStatus.FAILED  # type: ignore[misc]  # frozen: one reader cannot change another's

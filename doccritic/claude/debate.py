@@ -16,10 +16,23 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from doccritic.claude.config import Backend
+from doccritic.claude.events import (
+    DebateEvent,
+    DebateIdle,
+    SummaryDone,
+    SummaryFailed,
+    SummaryPointFound,
+    SummaryStarted,
+    TurnDelta,
+    TurnDone,
+    TurnFailed,
+    TurnStarted,
+    TurnWaiting,
+    frozen_copy,
+)
 from doccritic.claude.failures import Failure, FailureKind
 from doccritic.claude.policy import RetryPolicy
 from doccritic.claude.pricing import PriceTable, Usage, load_prices
@@ -34,68 +47,6 @@ from doccritic.core.redaction import Redactor
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")  # passages a turn quotes: 12+ characters in double quotes
 MAX_SUMMARY_POINTS = 10
-
-
-# events -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class TurnStarted:
-    index: int
-    speaker: str
-
-
-@dataclass(frozen=True)
-class TurnDelta:
-    index: int
-    text: str
-
-
-@dataclass(frozen=True)
-class TurnDone:
-    turn: Turn  # complete, or stopped by the PM (status "stopped")
-
-
-@dataclass(frozen=True)
-class TurnFailed:
-    turn: Turn  # status "interrupted": its text so far is kept; retry() runs it again
-    failure: Failure
-
-
-@dataclass(frozen=True)
-class TurnWaiting:
-    index: int
-    message: str  # "rate limited, retrying in 4 s"
-
-
-@dataclass(frozen=True)
-class SummaryStarted:
-    pass
-
-
-@dataclass(frozen=True)
-class SummaryPointFound:
-    point: SummaryPoint
-
-
-@dataclass(frozen=True)
-class SummaryDone:
-    summary: Summary
-
-
-@dataclass(frozen=True)
-class SummaryFailed:
-    failure: Failure
-
-
-@dataclass(frozen=True)
-class DebateIdle:
-    """Nothing more to do until the PM asks (finished, paused, stopped or waiting for a retry)."""
-
-    debate: Debate
-    reason: str  # "finished", "paused", "stopped", "interrupted"
-
-
-DebateEvent = (TurnStarted | TurnDelta | TurnDone | TurnFailed | TurnWaiting | SummaryStarted
-               | SummaryPointFound | SummaryDone | SummaryFailed | DebateIdle)
 
 
 # the session ----------------------------------------------------------------------------------
@@ -217,7 +168,7 @@ class DebateSession:
             if self._summary_wanted:
                 break
             if self._paused:
-                self._queue.put_nowait(DebateIdle(self.debate, "paused"))
+                self._queue.put_nowait(DebateIdle(frozen_copy(self.debate), "paused"))
                 return
             turns = self.debate.turns
             resume = None
@@ -240,7 +191,7 @@ class DebateSession:
         if reason == "finished" and self.summarize and self.debate.summary is None and self.debate.turns:
             self._summary_wanted = False
             await self._referee()
-        self._queue.put_nowait(DebateIdle(self.debate, reason))
+        self._queue.put_nowait(DebateIdle(frozen_copy(self.debate), reason))
 
     # one turn ----------------------------------------------------------------------------------
     def next_turn_request(self) -> dict[str, Any]:
@@ -309,7 +260,7 @@ class DebateSession:
         if stopped:
             turn.status = "stopped"
         self.debate.turns.append(turn)
-        self._queue.put_nowait(TurnDone(turn))
+        self._queue.put_nowait(TurnDone(frozen_copy(turn)))
 
     def _fail_turn(self, turn: Turn, usage: Usage, model: str, failure: Failure) -> None:
         self._delta(turn, "", final=True)
@@ -319,7 +270,7 @@ class DebateSession:
         turn.usage = usage.as_dict()
         self._count(usage, model)
         self.debate.turns.append(turn)
-        self._queue.put_nowait(TurnFailed(turn, failure))
+        self._queue.put_nowait(TurnFailed(frozen_copy(turn), failure))
 
     def _count(self, usage: Usage, model: str) -> None:
         total = Usage(**{k: self.debate.usage.get(k, 0) for k in Usage.__dataclass_fields__}) + usage
@@ -365,7 +316,7 @@ class DebateSession:
         if (cut := _turn_cut_short(tries.state.stop_reason if tries.state.stop_seen else "truncated")) is not None:
             summary.verdict = f"{summary.verdict} [Summary cut short: {cut.message}]".strip()
         self.debate.summary = summary
-        self._queue.put_nowait(SummaryDone(summary))
+        self._queue.put_nowait(SummaryDone(frozen_copy(summary)))
 
     def _add_point(self, summary: Summary, raw: Any) -> None:
         if self.redactor is not None:
@@ -386,7 +337,7 @@ class DebateSession:
         except (ValueError, TypeError):
             return
         summary.points.append(point)
-        self._queue.put_nowait(SummaryPointFound(point))
+        self._queue.put_nowait(SummaryPointFound(frozen_copy(point)))
 
     # requests --------------------------------------------------------------------------------
     def _system(self) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ import contextlib
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import anthropic
@@ -39,6 +39,7 @@ from doccritic.claude.events import (
     FindingMerged,
     PanelDone,
     PanelEvent,
+    frozen_copy,
 )
 from doccritic.claude.failures import Failure, FailureKind
 from doccritic.claude.pricing import PriceTable, Usage, estimate_tokens, load_prices
@@ -53,6 +54,30 @@ from doccritic.core.merge import find_duplicate, merge
 from doccritic.core.redaction import Redactor
 
 OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort")
+
+
+@dataclass
+class _Critic:
+    """One critic's outcome while the panel writes it (engine thread only); events carry ``snapshot()``s."""
+
+    persona_id: str
+    model: str
+    status: CriticStatus = CriticStatus.QUEUED
+    findings: list[Finding] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    cost: float = 0.0
+    duration: float = 0.0
+    verdict: str = ""
+    readiness: int | None = None
+    skipped_items: int = 0
+    failure: Failure | None = None
+    attempts: int = 0
+
+    def snapshot(self) -> CriticResult:
+        return CriticResult(self.persona_id, self.model, self.status, tuple(frozen_copy(self.findings)),
+                            replace(self.usage), self.cost, self.duration, self.verdict, self.readiness,
+                            self.skipped_items, self.failure, self.attempts)
+
 SentHook = Callable[[str, str, int, Usage, str], None]  # persona id, model, try, usage, outcome
 __all__ = ["Backend", "Estimate", "Panel", "PanelSettings", "estimate", "request_params", "section_span"]
 
@@ -198,7 +223,7 @@ class Panel:
         self._clock = clock
         self._queue: asyncio.Queue[PanelEvent] = asyncio.Queue()
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._results = {p.id: CriticResult(p.id, getattr(p, "model", None) or self.settings.model) for p in personas}
+        self._results = {p.id: _Critic(p.id, getattr(p, "model", None) or self.settings.model) for p in personas}
         self._first_stream = asyncio.Event()
         self._budget_lock = asyncio.Lock()
         self.key_source = key_source  # "environment" / "keyring": named when the key is rejected
@@ -235,7 +260,8 @@ class Panel:
 
     @property
     def results(self) -> list[CriticResult]:
-        return list(self._results.values())
+        """Each critic's outcome so far (copies)."""
+        return [r.snapshot() for r in self._results.values()]
 
     # orchestration --------------------------------------------------------------------------
     async def _run_all(self) -> None:
@@ -260,7 +286,7 @@ class Panel:
                 continue
             self._tasks[persona.id] = asyncio.create_task(self._guarded(persona, limit))
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
-        results = self.results
+        results = tuple(self.results)
         usage = sum((r.usage for r in results), Usage())
         self._queue.put_nowait(PanelDone(results, usage, sum(r.cost for r in results), self._clock() - started,
                                          self.budget_stopped))
@@ -292,7 +318,7 @@ class Panel:
         result = self._results[pid]
         result.status = CriticStatus.CANCELLED if kind is FailureKind.CANCELLED else CriticStatus.SKIPPED
         result.failure = Failure(kind, message)
-        self._queue.put_nowait(CriticFailed(pid, result))
+        self._queue.put_nowait(CriticFailed(pid, result.snapshot()))
 
     async def _guarded(self, persona: Any, limit: asyncio.Semaphore) -> None:
         result = self._results[persona.id]
@@ -308,7 +334,7 @@ class Panel:
             self._first_stream.set()  # never leave the others waiting on a critic that is gone
 
     # one critic ------------------------------------------------------------------------------
-    async def _critic(self, persona: Any, result: CriticResult) -> None:
+    async def _critic(self, persona: Any, result: _Critic) -> None:
         model = result.model
         effort = getattr(persona, "effort", None) or self.settings.effort
         started = self._clock()
@@ -398,7 +424,7 @@ class Panel:
                         FailureKind.BUDGET, f"stopped: the budget cap of ${cap:.2f} for this run was spent.")
                     task.cancel()
 
-    def _accept(self, persona: Any, result: CriticResult, raw: Any) -> None:
+    def _accept(self, persona: Any, result: _Critic, raw: Any) -> None:
         if self.redactor:  # the critic saw placeholders: the PM sees, and the anchor finds, the real words
             raw = self.redactor.restore_all(raw)
         item = parse_finding(raw)
@@ -414,10 +440,10 @@ class Panel:
             merged = merge(card, finding)
             if merged is not card:
                 self._cards[self._cards.index(card)] = merged
-                self._queue.put_nowait(FindingMerged(persona.id, merged))
+                self._queue.put_nowait(FindingMerged(persona.id, frozen_copy(merged)))
         else:
             self._cards.append(finding)
-            self._queue.put_nowait(FindingFound(persona.id, finding))
+            self._queue.put_nowait(FindingFound(persona.id, frozen_copy(finding)))
         self._queue.put_nowait(CriticProgress(persona.id, "writing", len(result.findings)))
 
     def _place(self, finding: Finding, section: str | None) -> Finding:
@@ -431,7 +457,7 @@ class Panel:
             return finding.model_copy(update={"anchor": Anchor.AMBIGUOUS, "candidates": list(where.candidates)})
         return finding.model_copy(update={"start": where.start, "end": where.end, "anchor": where.anchor})
 
-    def _conclude(self, persona: Any, result: CriticResult, fs: FindingStream, state: StreamState,
+    def _conclude(self, persona: Any, result: _Critic, fs: FindingStream, state: StreamState,
                   started: float) -> None:
         rest, whole = fs.finish()
         for raw in rest:
@@ -444,19 +470,19 @@ class Panel:
             result.readiness = int(readiness) if isinstance(readiness, int | float) else None
         return self._end(result, started, cut_short(state, whole is not None, len(result.findings)))
 
-    def _end(self, result: CriticResult, started: float, failure: Failure | None) -> None:
+    def _end(self, result: _Critic, started: float, failure: Failure | None) -> None:
         result.duration = self._clock() - started
         result.cost = self.prices.cost(result.model, result.usage)
         result.failure = failure
         if failure is None:
             result.status = CriticStatus.DONE
-            self._queue.put_nowait(CriticDone(result.persona_id, result))
+            self._queue.put_nowait(CriticDone(result.persona_id, result.snapshot()))
             return
         if failure.kind is FailureKind.CANCELLED:
             result.status = CriticStatus.CANCELLED
         else:
             result.status = CriticStatus.PARTIAL if result.findings else CriticStatus.FAILED
-        self._queue.put_nowait(CriticFailed(result.persona_id, result))
+        self._queue.put_nowait(CriticFailed(result.persona_id, result.snapshot()))
 
 
 def cut_short(state: StreamState, parsed: bool, kept: int) -> Failure | None:

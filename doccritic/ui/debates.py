@@ -210,7 +210,7 @@ class DebatesController(QObject):
 
     # events ----------------------------------------------------------------------------------
     def _event(self, run_id: int, event: Any) -> None:
-        from doccritic.claude import debate as ev
+        from doccritic.claude import events as ev
 
         if run_id != self._run_id or self.current is None:
             return
