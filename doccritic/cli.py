@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the commands' modules load when one runs: opening the windo
 
     from doccritic.core.checks import CheckResult
     from doccritic.core.document import Document
-    from doccritic.core.findings import Finding
+    from doccritic.core.findings import Finding, Review
     from doccritic.core.personas import Persona, PersonaSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -47,8 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="run the offline checks (no API key needed)",
-        description="Flag likely one-way doors, weak arguments, placeholders and missing sections. "
-        "Exit 0 when done, 1 when --fail-on trips, 2 on bad input.",
+        description="Flag likely one-way doors, weak arguments, placeholders and missing sections, and sum "
+        "them up as a decision register and an assumptions ledger (the readiness line). "
+        "Exit 0 when done, 1 when --fail-on or --fail-on-open-doors trips, 2 on bad input.",
     )
     check.add_argument("file", type=Path, help="Markdown, .docx, .txt or .rst file")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=[s.value for s in reversed(Severity)],
         help="exit 1 if any finding is at least this severe",
     )
+    add_register_arguments(check)
     check.add_argument("--all", action="store_true", help="show every finding (no per-rule caps)")
     check.add_argument("--rules", type=Path, help="use this rules file instead of the default")
     # SUPPRESS keeps "doccritic --debug check" working: a False default here would override it.
@@ -79,6 +81,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     personas.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+def add_register_arguments(parser: argparse.ArgumentParser) -> None:
+    """The decision-register options ``check`` and ``review`` share."""
+    parser.add_argument(
+        "--fail-on-open-doors", action="store_true",
+        help="exit 1 if a one-way door has no exit ramp named and was not accepted as one-way",
+    )
+    parser.add_argument(
+        "--register", type=Path, metavar="REVIEW.json",
+        help="take the PM's decision register and assumptions ledger (owners, exit ramps, statuses) from this "
+        "review JSON, e.g. one exported by the app",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -172,17 +187,42 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         print(f"doccritic: warning: {warning}", file=sys.stderr)
     if result.note:  # e.g. not English: zero findings must not read as "nothing to fix"
         print(f"doccritic: note: {result.note}", file=sys.stderr)
+    review = with_register(review_for(doc, result.findings), args.register)
     if args.format == "json":
-        review = review_for(doc, result.findings)
         if result.note:
             review.runs.append({"kind": "checks", "note": result.note})
         out.write(dumps(review))
     else:
         write_text_report(doc, result, out, display=str(args.file))
+        write_readiness(review, out)
     threshold = Severity(args.fail_on).rank if args.fail_on else None
     if threshold is not None and any(f.severity.rank >= threshold for f in result.findings):
         return EXIT_FINDINGS
-    return EXIT_OK
+    return EXIT_FINDINGS if open_doors_trip(args, review) else EXIT_OK
+
+
+def with_register(review: Review, register: Path | None) -> Review:
+    """The review with its register, ledger and readiness, keeping the PM's edits from ``register``."""
+    from doccritic.core.register import refresh
+
+    if register is not None:
+        from doccritic.formats.review_json import load_review
+
+        edits = load_review(register)
+        review = review.model_copy(update={"decisions": edits.decisions, "assumptions": edits.assumptions})
+    return refresh(review)
+
+
+def write_readiness(review: Review, out: TextIO) -> None:
+    """"Readiness: 3 one-way doors, 1 without an exit ramp; …" when the register has anything to say."""
+    r = review.readiness
+    if r is not None and (review.decisions or review.assumptions or r.open_questions):
+        out.write(f"Readiness: {r.summary}.\n")
+
+
+def open_doors_trip(args: argparse.Namespace, review: Review) -> bool:
+    """``--fail-on-open-doors``: a one-way door without an exit ramp, not accepted as one-way, not changed."""
+    return bool(args.fail_on_open_doors and review.readiness and review.readiness.without_exit_ramp)
 
 
 def cmd_personas(args: argparse.Namespace, out: TextIO) -> int:

@@ -3,7 +3,7 @@
 Progress goes to stderr as it happens, findings to stdout (text like ``check``, or review JSON). Exit codes:
 
 - 0: at least one critic completed (status done); partial and failed critics are named on stderr.
-- 1: ``--fail-on`` tripped (only ever when a critic completed).
+- 1: ``--fail-on`` or ``--fail-on-open-doors`` tripped (only ever when a critic completed).
 - 2: bad input: an unreadable file, an unknown persona or section, a bad flag, or a document too long for
   the model (only when *every* critic failed for that reason: the fix is ``--section``).
 - 3: no critic completed, whatever the reasons (key, connection, a refused request, an unreadable, cut or
@@ -37,10 +37,10 @@ def add_parser(sub: Any) -> None:
         "review",
         help="run the Claude critic panel (needs an API key or an Anthropic-compatible endpoint)",
         description="Several critic personas review FILE at once. Progress on stderr, findings on stdout. "
-        "Exit 0 when at least one critic completed, 1 when --fail-on trips, 2 on bad input (or a document "
-        "too long for every critic), 3 when no critic completed (API or model failures; a closing sentence "
-        "says why), 130 when stopped by Ctrl-C or SIGTERM (the findings so far are still printed and written "
-        "to --out).",
+        "Exit 0 when at least one critic completed, 1 when --fail-on or --fail-on-open-doors trips, 2 on bad "
+        "input (or a document too long for every critic), 3 when no critic completed (API or model failures; a "
+        "closing sentence says why), 130 when stopped by Ctrl-C or SIGTERM (the findings so far are still printed "
+        "and written to --out).",
     )
     review.add_argument("file", type=Path, help="Markdown, .docx, .txt or .rst file")
     review.add_argument("--personas", help="comma-separated persona ids (default: the enabled ones)")
@@ -63,6 +63,9 @@ def add_parser(sub: Any) -> None:
     review.add_argument(
         "--fail-on", choices=[s.value for s in reversed(Severity)], help="exit 1 if any finding is this severe"
     )
+    from doccritic.cli import add_register_arguments
+
+    add_register_arguments(review)
     review.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
@@ -364,6 +367,9 @@ def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, ou
             for r in results
         ],
     })
+    from doccritic.cli import with_register, write_readiness
+
+    review = with_register(review, args.register)
     if args.format == "json":
         out.write(dumps(review))
     else:
@@ -373,14 +379,15 @@ def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, ou
         for finding in findings:
             who = ", ".join(sorted(finding.personas, key=lambda p: order.index(p) if p in order else len(order)))
             out.write(f"{format_finding(doc, finding, str(args.file))} ({who})\n")
+        write_readiness(review, out)
         print(f"doccritic: {_count(len(findings))}, ${sum(r.cost for r in results):.4f}", file=err)
     out.flush()
     if args.out:
         atomic_write_text(args.out, dumps(review))
-    return _exit(args, run, err)
+    return _exit(args, run, err, review)
 
 
-def _exit(args: argparse.Namespace, run: PanelRun, err: TextIO) -> int:
+def _exit(args: argparse.Namespace, run: PanelRun, err: TextIO, review: Any = None) -> int:
     from doccritic.claude.events import CriticStatus
     from doccritic.claude.failures import FailureKind
 
@@ -394,7 +401,9 @@ def _exit(args: argparse.Namespace, run: PanelRun, err: TextIO) -> int:
     threshold = Severity(args.fail_on).rank if args.fail_on else None
     if threshold is not None and any(f.severity.rank >= threshold for f in run.findings):
         return EXIT_FINDINGS
-    return EXIT_OK
+    from doccritic.cli import open_doors_trip
+
+    return EXIT_FINDINGS if review is not None and open_doors_trip(args, review) else EXIT_OK
 
 
 def _stopped_sentence(run: PanelRun) -> str:

@@ -29,9 +29,9 @@ def test_check_prints_compiler_style_lines_and_a_summary():
     proc = run("check", str(SAMPLE))
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.strip().splitlines()
-    parsed = [LINE.match(line) for line in lines[:-1]]
+    parsed = [LINE.match(line) for line in lines[:-2]]  # then the summary, then the register's readiness
     assert all(parsed), [ln for ln, m in zip(lines, parsed, strict=False) if not m]
-    assert re.match(r"^\d+ findings \(\d+ critical, \d+ major, \d+ minor\): ", lines[-1])
+    assert re.match(r"^\d+ findings \(\d+ critical, \d+ major, \d+ minor\): ", lines[-2])
     # The position points at the flagged text in the file.
     text = SAMPLE.read_text(encoding="utf-8").splitlines()
     first_door = next(m for m in parsed if m and m["rule"] == "owd.full-launch")
@@ -145,3 +145,48 @@ def test_help_names_the_window_options_and_file_help_describes_them():
     window = run("draft.md", "--help")  # not "invalid choice": the window's own help
     assert window.returncode == 0, window.stderr
     assert "Open the review window" in window.stdout and "--screenshot OUT.png" in window.stdout
+
+
+# The decision register: the readiness line, --fail-on-open-doors for CI, --register for the PM's settlements
+
+def test_check_ends_with_the_readiness_of_the_register():
+    text = run("check", str(SAMPLE))
+    assert text.stdout.strip().splitlines()[-1].startswith("Readiness: 1 one-way door, 1 without an exit ramp, ")
+    data = json.loads(run("check", str(SAMPLE), "--format", "json").stdout)
+    readiness = data["readiness"]
+    assert (readiness["one_way_doors"], readiness["without_exit_ramp"]) == (1, 1)
+    assert text.stdout.strip().endswith(f"Readiness: {readiness['summary']}.")
+    door = next(d for d in data["decisions"] if d["reversibility"] == "one_way")
+    assert door["status"] == "open" and len(door["finding_ids"]) == 2 and door["raised_by"] == ["offline checks"]
+
+
+def test_fail_on_open_doors_trips_until_the_pm_settles_the_door(tmp_path: Path):
+    assert run("check", str(SAMPLE), "--fail-on-open-doors").returncode == 1
+    review = json.loads(run("check", str(SAMPLE), "--format", "json").stdout)
+    for door in review["decisions"]:
+        if door["reversibility"] == "one_way":
+            door.update(status="accepted_one_way", owner="Priya Raman", edited=["owner", "status"])
+    saved = tmp_path / "sample.review.json"
+    saved.write_text(json.dumps(review), encoding="utf-8")
+    draft = tmp_path / "sample-prd.md"  # the draft edited since: a line added on top moves every passage
+    draft.write_text("Draft 2.\n\n" + SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    proc = run("check", str(draft), "--fail-on-open-doors", "--register", str(saved), "--format", "json")
+    assert proc.returncode == 0, proc.stdout[-400:]
+    settled = json.loads(proc.stdout)
+    assert settled["readiness"]["without_exit_ramp"] == 0
+    assert [d["owner"] for d in settled["decisions"] if d["reversibility"] == "one_way"] == ["Priya Raman"]
+
+
+def test_fail_on_open_doors_passes_a_doc_without_doors(tmp_path: Path):
+    doc = tmp_path / "clean.md"
+    doc.write_text("# Notes\n\nWe reviewed the plan with nine customers in May.\n", encoding="utf-8")
+    proc = run("check", str(doc), "--fail-on-open-doors")
+    assert (proc.returncode, proc.stdout.strip()) == (0, "No findings.")
+
+
+def test_a_bad_register_file_is_one_sentence_and_exit_2(tmp_path: Path):
+    bad = tmp_path / "review.json"
+    bad.write_text('{"schema": "doccritic.review/1", "decisions": 3}', encoding="utf-8")
+    proc = run("check", str(SAMPLE), "--register", str(bad))
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("doccritic: Cannot read review.json:") and "Traceback" not in proc.stderr

@@ -334,3 +334,14 @@ def test_a_signal_keeps_what_the_critics_wrote_and_exits_130(api, tmp_path, sig,
     assert "Exclusive lock-in" not in out
     asked = api.wait_for_requests(2, finished=True)
     assert len(asked) == 2 and asked[1].cancelled  # the silent stream was closed, the third critic never sent
+
+
+def test_review_reports_readiness_and_fails_on_an_open_one_way_door(api, capsys):
+    api.script(Reply.json(answer(OPT_OUT)))
+    code = cli.main(["review", str(SAMPLE), "--personas", "staff-engineer", "--fail-on-open-doors"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.strip().splitlines()[-1] == ("Readiness: 1 one-way door, 1 without an exit ramp; "
+                                            "0 load-bearing assumptions; 0 open questions.")
+    api.script(Reply.json({"findings": [], "verdict": "Fine.", "readiness": 9}))
+    assert cli.main(["review", str(SAMPLE), "--personas", "staff-engineer", "--fail-on-open-doors"]) == 0

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from doccritic.core.records import Record
+from doccritic.core.register_rows import Assumption, Decision, Readiness
 
 SCHEMA_ID = "doccritic.review/1"
 
@@ -186,6 +187,9 @@ class Review(Record):
     findings: list[Finding] = field(default_factory=list)
     debates: list[dict[str, Any]] = field(default_factory=list)
     runs: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)  # the decision register, PM edits included
+    assumptions: list[Assumption] = field(default_factory=list)  # the assumptions ledger
+    readiness: Readiness | None = None  # counts over both, as of the last save
 
     def counts_by_kind(self) -> dict[Kind, int]:
         counts = dict.fromkeys(Kind, 0)

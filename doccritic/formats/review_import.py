@@ -13,8 +13,10 @@ is a document, not a review: :func:`read_review_file` says to open it as one.
 **Rebasing** (:func:`rebase`). A review holds the text its offsets point into, so it can be placed on
 whatever version of the document is open: the same text keeps everything as it is; a changed text
 re-anchors every finding (:func:`~doccritic.core.anchoring.reanchor`: what cannot be found again is kept,
-unplaced, open ones marked ``outdated``) and every debate citation, and drops check findings nobody
-decided on or replied to (the checks recompute them on the current text).
+unplaced, open ones marked ``outdated``) and every debate citation, drops check findings nobody
+decided on or replied to (the checks recompute them on the current text), and works the decision register
+out again on the moved findings, keeping the PM's edits (rows whose findings were dropped wait, dormant,
+for the checks to find them again).
 
 The review belongs to **another document** (an error, nothing is imported) when the texts differ, the
 file names differ (stems, case-insensitive; a review or document without a path counts as differently
@@ -49,6 +51,7 @@ from doccritic.core.document import Document
 from doccritic.core.errors import ErrorKind, LoadError
 from doccritic.core.findings import Anchor, Finding, Raise, Reply, Review, Source, Status
 from doccritic.core.merge import find_duplicate, merge
+from doccritic.core.register import refresh
 from doccritic.formats.ooxml import open_word
 from doccritic.formats.review_json import load_review, loads, review_for
 from doccritic.formats.textio import MAX_DOCX_BYTES, MAX_TEXT_BYTES, read_bytes
@@ -204,7 +207,8 @@ def rebase(review: Review, doc: Document) -> tuple[Review, list[str]]:
         warnings.append(f"{_count(unread, 'debate')} could not be read, so "
                         f"{'its' if unread == 1 else 'their'} quotes were not placed again.")
     findings = sorted(moved, key=Finding.sort_key)
-    return review.model_copy(update={"document": info, "findings": findings, "debates": debates}), warnings
+    rebased = review.model_copy(update={"document": info, "findings": findings, "debates": debates})
+    return refresh(rebased) if review.decisions or review.assumptions else rebased, warnings
 
 
 def text_similarity(a: str, b: str) -> float:
