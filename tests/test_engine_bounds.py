@@ -15,6 +15,7 @@ from fakes.messages_api import FakeMessagesAPI, Fault, Reply
 from test_panel import DOC_TEXT, EXEC, LEGAL, STAFF, P, answer, item, of, run_panel
 
 from doccritic.claude.client import Connection
+from doccritic.claude.commands import DebateCommand
 from doccritic.claude.config import PanelSettings
 from doccritic.claude.debate import DebateSession, new_debate
 from doccritic.claude.events import (
@@ -299,7 +300,7 @@ def test_a_debate_stopped_right_after_it_starts_sends_at_most_one_request(qtbot)
             runner.debate_event.connect(lambda _id, e: idle.append(e) if isinstance(e, DebateIdle) else None)
             debate_id = runner.start_debate(conn, parse_markdown(DOC_TEXT), debate,
                                             {"staff-engineer": STAFF, "skeptical-exec": EXEC})
-            runner.debate_command(debate_id, "stop")  # at once: before the engine session exists
+            runner.debate_command(debate_id, DebateCommand.STOP)  # at once: before the engine session exists
             qtbot.waitUntil(lambda: bool(idle), timeout=10_000)
             sent = messages(api)
     finally:

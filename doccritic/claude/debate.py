@@ -18,6 +18,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from doccritic.claude.commands import DebateCommand
 from doccritic.claude.config import Backend
 from doccritic.claude.events import (
     DebateEvent,
@@ -96,6 +97,22 @@ class DebateSession:
         return lambda attempt, usage, outcome: hook(who, model, attempt, usage, outcome)
 
     # commands (call on the session's loop) ---------------------------------------------------
+    def apply(self, command: DebateCommand, *args: Any) -> None:
+        """Run one command; the bridge routes every GUI command here. Raises :class:`CommandError` for a
+        command a debate does not take (or the wrong arguments), before anything changes."""
+        command = DebateCommand.parse(command, args)
+        {
+            DebateCommand.PAUSE: self.pause,
+            DebateCommand.RESUME: self.resume,
+            DebateCommand.STOP: self.stop,
+            DebateCommand.INTERJECT: self.interject,
+            DebateCommand.ANOTHER_ROUND: self.another_round,
+            DebateCommand.REGENERATE_LAST: self.regenerate_last,
+            DebateCommand.RETRY: self.retry,
+            DebateCommand.CONTINUE_LAST: self.continue_last,
+            DebateCommand.REQUEST_SUMMARY: self.request_summary,
+        }[command](*args)
+
     def pause(self) -> None:
         """Finish the turn being written, then wait."""
         self._paused = True

@@ -27,6 +27,7 @@ from typing import Any
 import anthropic
 
 from doccritic.claude import prompts
+from doccritic.claude.commands import PanelCommand
 from doccritic.claude.config import Backend, Estimate, PanelSettings, critic_max_tokens, expected_output_tokens
 from doccritic.claude.events import (
     CriticDone,
@@ -236,6 +237,11 @@ class Panel:
         self._cancel_all = False
 
     # public ---------------------------------------------------------------------------------
+    def apply(self, command: PanelCommand, *args: str | None) -> None:
+        """Run one command routed by the bridge; :class:`CommandError` for one a panel does not take."""
+        PanelCommand.parse(command, args)
+        self.cancel(*args)
+
     def cancel(self, persona_id: str | None = None) -> None:
         """Stop one critic, or all; their findings so far are kept."""
         for pid, task in self._tasks.items():

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from doccritic.claude.audit import SendRecorder
 from doccritic.claude.client import Connection
+from doccritic.claude.commands import DebateCommand, PanelCommand
 from doccritic.claude.config import Backend, PanelSettings
 from doccritic.claude.failures import classify
 from doccritic.core.document import Document
@@ -35,7 +36,7 @@ class _DebateEntry:
 
     session: Any = None
     client: Any = None
-    pending: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    pending: list[tuple[DebateCommand, tuple[Any, ...]]] = field(default_factory=list)
 
 
 class CriticRunner(QObject):
@@ -82,7 +83,7 @@ class CriticRunner(QObject):
         def apply() -> None:
             panel = self._panels.get(run_id)
             if panel is not None:
-                panel.cancel(persona_id)
+                panel.apply(PanelCommand.CANCEL, persona_id)
             else:
                 self._early_cancels.setdefault(run_id, []).append(persona_id)
 
@@ -160,10 +161,11 @@ class CriticRunner(QObject):
         self._submit(debate_id, job())
         return debate_id
 
-    def debate_command(self, debate_id: int, command: str, *args: Any) -> None:
-        """pause, resume, stop, interject(text), another_round, regenerate_last, retry, continue_last,
-        request_summary; the
-        ones that need more turns start another pass when the debate was idle."""
+    def debate_command(self, debate_id: int, command: DebateCommand, *args: Any) -> None:
+        """Send ``command`` (see :class:`DebateCommand`) to a debate; the ones that need more turns start another
+        pass when the debate was idle. A command a debate does not take raises :class:`CommandError` here, on
+        the caller's thread, instead of failing later on the loop."""
+        command = DebateCommand.parse(command, args)
         entry = self._debates.get(debate_id)
         if entry is None or self._loop is None:
             return
@@ -176,10 +178,9 @@ class CriticRunner(QObject):
 
         self._loop.call_soon_threadsafe(apply)
 
-    def _apply(self, debate_id: int, entry: _DebateEntry, command: str, args: tuple[Any, ...]) -> None:
-        getattr(entry.session, command)(*args)
-        if command in ("resume", "another_round", "regenerate_last", "retry", "continue_last", "request_summary") and \
-                debate_id not in self._debate_passes and self._debates.get(debate_id) is entry:
+    def _apply(self, debate_id: int, entry: _DebateEntry, command: DebateCommand, args: tuple[Any, ...]) -> None:
+        entry.session.apply(command, *args)
+        if command.runs_turns and debate_id not in self._debate_passes and self._debates.get(debate_id) is entry:
             self._debate_passes[debate_id] = self._loop.create_task(self._debate_pass(debate_id))
 
     def end_debate(self, debate_id: int) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from doccritic.claude.commands import DebateCommand
 from doccritic.core.debates import Debate, SummaryPoint, Turn
 from doccritic.ui.style import readable
 from doccritic.ui.widgets import FlowLayout, compact_combo
@@ -36,7 +37,7 @@ _CATEGORIES = (("strongest", "Strongest points"), ("conceded", "Conceded"), ("un
 
 
 class DebateView(QWidget):
-    command_requested = Signal(str, tuple)  # a DebateSession command and its arguments
+    command_requested = Signal(object, tuple)  # a DebateCommand and its arguments
     add_point_requested = Signal(str)  # summary point id
     citation_clicked = Signal(str, int)  # quote, its offset in the debate's text (or -1)
     new_requested = Signal()
@@ -85,15 +86,16 @@ class DebateView(QWidget):
 
     def _build_controls(self) -> FlowLayout:
         row = FlowLayout()  # wraps in a narrow dock instead of widening it
-        self.buttons: dict[str, QToolButton] = {}
+        self.buttons: dict[DebateCommand, QToolButton] = {}  # keyed by command (a str: ["stop"] finds it too)
+        c = DebateCommand
         for key, text, tip in (
-            ("pause", "Pause", "Stop after the turn being written; Resume carries on"),
-            ("stop", "Stop", "Stop now; the turn being written is kept, marked as stopped"),
-            ("another_round", "Another round", "One more turn each"),
-            ("regenerate_last", "Regenerate last", "Write the last turn again"),
-            ("continue_last", "Continue", "Finish the interrupted turn from where it stopped"),
-            ("retry", "Retry", "Run the interrupted turn again"),
-            ("request_summary", "Sum up", "Ask the referee for a summary now"),
+            (c.PAUSE, "Pause", "Stop after the turn being written; Resume carries on"),
+            (c.STOP, "Stop", "Stop now; the turn being written is kept, marked as stopped"),
+            (c.ANOTHER_ROUND, "Another round", "One more turn each"),
+            (c.REGENERATE_LAST, "Regenerate last", "Write the last turn again"),
+            (c.CONTINUE_LAST, "Continue", "Finish the interrupted turn from where it stopped"),
+            (c.RETRY, "Retry", "Run the interrupted turn again"),
+            (c.REQUEST_SUMMARY, "Sum up", "Ask the referee for a summary now"),
         ):
             button = QToolButton(text=text)
             button.setToolTip(tip)
@@ -162,14 +164,15 @@ class DebateView(QWidget):
         unfinished = has and bool(d.turns) and d.turns[-1].status != "complete"  # stopped or interrupted
         interrupted = unfinished and d.turns[-1].status == "interrupted"
         paused = self.idle_reason == "paused"
-        self.buttons["pause"].setText("Resume" if paused else "Pause")
-        self.buttons["pause"].setEnabled(has and (self.running or paused))
-        self.buttons["stop"].setEnabled(self.running)
-        self.buttons["another_round"].setEnabled(has and not self.running and not interrupted)
-        self.buttons["regenerate_last"].setEnabled(has and not self.running and bool(d.turns))
-        self.buttons["retry"].setVisible(bool(unfinished) and not self.running)
-        self.buttons["continue_last"].setVisible(bool(interrupted) and bool(d.turns[-1].text) and not self.running)
-        self.buttons["request_summary"].setEnabled(has and not self.running and bool(d.turns))
+        b, c = self.buttons, DebateCommand
+        b[c.PAUSE].setText("Resume" if paused else "Pause")
+        b[c.PAUSE].setEnabled(has and (self.running or paused))
+        b[c.STOP].setEnabled(self.running)
+        b[c.ANOTHER_ROUND].setEnabled(has and not self.running and not interrupted)
+        b[c.REGENERATE_LAST].setEnabled(has and not self.running and bool(d.turns))
+        b[c.RETRY].setVisible(bool(unfinished) and not self.running)
+        b[c.CONTINUE_LAST].setVisible(bool(interrupted) and bool(d.turns[-1].text) and not self.running)
+        b[c.REQUEST_SUMMARY].setEnabled(has and not self.running and bool(d.turns))
         self.interject.setEnabled(has)
         self.send.setEnabled(has)
         if not has:
@@ -290,15 +293,15 @@ class DebateView(QWidget):
         return f"<li>{html.escape(point.text)}{side} {cites} · {action}</li>"
 
     # interaction -----------------------------------------------------------------------------
-    def _control(self, key: str) -> None:
-        if key == "pause" and self.idle_reason == "paused":
-            key = "resume"
+    def _control(self, key: DebateCommand) -> None:
+        if key is DebateCommand.PAUSE and self.idle_reason == "paused":
+            key = DebateCommand.RESUME
         self.command_requested.emit(key, ())
 
     def _send(self) -> None:
         text = self.interject.text().strip()
         if text and self.debate is not None:
-            self.command_requested.emit("interject", (text,))
+            self.command_requested.emit(DebateCommand.INTERJECT, (text,))
             self.interject.clear()
 
     def _link(self, url: QUrl) -> None:

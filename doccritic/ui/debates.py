@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QWidget
 
+from doccritic.claude.commands import DebateCommand
 from doccritic.core.debates import Debate, point_to_finding, replace_citations
 from doccritic.ui.debate_view import DebateView
 from doccritic.ui.textpos import Utf16Map
@@ -159,32 +160,31 @@ class DebatesController(QObject):
         return True
 
     # steering --------------------------------------------------------------------------------
-    def command(self, name: str, args: tuple = ()) -> None:
+    def command(self, command: DebateCommand, args: tuple = ()) -> None:
         d = self.current
         if d is None:
             return
         if self._run_id is None:  # a debate from an earlier session: continue it on a fresh session
-            if name not in ("another_round", "regenerate_last", "retry", "continue_last", "request_summary",
-                            "interject", "resume"):
+            if not (command.runs_turns or command is DebateCommand.INTERJECT):
                 return
             self._restart(d)
-        if name == "interject":
+        if command is DebateCommand.INTERJECT:
             from doccritic.core.debates import Interjection
 
             d.interjections.append(Interjection(after_turn=len(d.turns), text=args[0]))
-        elif name == "regenerate_last" and d.turns:
+        elif command is DebateCommand.REGENERATE_LAST and d.turns:
             d.turns.pop()
             d.summary = None
-        elif name == "retry" and d.turns and d.turns[-1].status != "complete":
+        elif command is DebateCommand.RETRY and d.turns and d.turns[-1].status != "complete":
             d.turns.pop()
-        elif name == "another_round":
+        elif command is DebateCommand.ANOTHER_ROUND:
             d.rounds += 1
             d.summary = None
-        if name in ("resume", "another_round", "regenerate_last", "retry", "continue_last", "request_summary"):
+        if command.runs_turns:
             self.view.show_debate(d, running=True)
         assert self._run_id is not None
-        self.runner.debate_command(self._run_id, name, *args)
-        if name == "interject":
+        self.runner.debate_command(self._run_id, command, *args)
+        if command is DebateCommand.INTERJECT:
             self.view.show_debate(d, running=self.view.running, reason=self.view.idle_reason)
         self.window.schedule_review_save()
 
@@ -201,7 +201,7 @@ class DebatesController(QObject):
 
     def stop_all(self) -> None:
         if self._run_id is not None:
-            self.runner.debate_command(self._run_id, "stop")
+            self.runner.debate_command(self._run_id, DebateCommand.STOP)
 
     def _end_run(self) -> None:
         if self._run_id is not None:
