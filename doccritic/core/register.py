@@ -156,7 +156,11 @@ def _headline(group: list[_Mark]) -> str:
     return _short(spoken or group[0].quote or group[0].title, 160)
 
 
+_LINK = re.compile(r"!?\[([^\]\n]+)\]\([^)\s]*\)")  # a Markdown link or image: its text is what a reader sees
+
+
 def _short(text: str, limit: int) -> str:
+    text = _LINK.sub(r"\1", text)
     text = " ".join(text.replace("**", "").replace("__", "").split()).lstrip("-*+:— ").strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 

@@ -36,6 +36,10 @@ closing punctuation), with ``[^dc-N]: …`` definitions after a blank line at th
 blocks and the top block are paragraphs of references. The label prefix (``dc``, ``dc1``…) is one the
 document never uses, so ``strip_footnotes`` is exact too. Line breaks written are the document's own
 (CRLF stays CRLF); offsets are code points, so emoji and CJK text are safe.
+
+Both styles end with the decision register appendix when the review has one
+(:mod:`~doccritic.formats.register_appendix`): a blank line, an HTML comment marking it, then its tables;
+both strip functions cut it off first.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from doccritic.core.document import Block, BlockKind, Document
 from doccritic.core.findings import Anchor, Finding, Review
 from doccritic.formats.export_common import exported_findings, note_for
 from doccritic.formats.markdown import parse_markdown
+from doccritic.formats.register_appendix import register_appendix, strip_markdown, to_markdown
 from doccritic.formats.text import parse_text
 
 Style = Literal["critic", "footnotes"]
@@ -109,16 +114,19 @@ def export_criticmarkup(review: Review, doc: Document | None = None, *, names: M
     findings = exported_findings(review, include_dismissed=include_dismissed, include_checks=include_checks)
     layout = _Layout(doc)
     places = [layout.place(f) for f in findings]
+    appendix = register_appendix(review, doc, names)
+    tail = layout.nl * 2 + to_markdown(appendix, layout.nl) if appendix is not None else ""
     if style == "footnotes":
-        return _render_footnotes(layout, places, names or {})
+        return _render_footnotes(layout, places, names or {}) + tail
     out = _render_critic(layout, places, names or {}, escape_all=False)
     if layout.unescaped and strip_criticmarkup(out) != text:
         out = _render_critic(layout, places, names or {}, escape_all=True)
-    return out
+    return out + tail
 
 
 def strip_criticmarkup(text: str) -> str:
     """Undo :func:`export_criticmarkup` (critic style) exactly."""
+    text = strip_markdown(text)  # the register appendix at the end
     text = _INLINE.sub(lambda m: m.group(1), text)
     text = _AFTER.sub("", text)
     text = _HEAD.sub("", text, count=1)
@@ -127,6 +135,7 @@ def strip_criticmarkup(text: str) -> str:
 
 def strip_footnotes(text: str) -> str:
     """Undo :func:`export_criticmarkup` with ``style="footnotes"`` exactly (its labels are unique)."""
+    text = strip_markdown(text)  # the register appendix at the end
     tail = re.search(_NL + r"(?P=nl)\[\^(?P<p>dc\d*)-\d+\]: [^\r\n]*(?P=nl)"
                      r"(?:\[\^(?P=p)-\d+\]: [^\r\n]*(?P=nl))*\Z", text)
     if tail is None:

@@ -34,6 +34,7 @@ from doccritic.core.document import (
     RunSpan,
 )
 from doccritic.formats.ooxml import damaged, open_word
+from doccritic.formats.register_appendix import DOCX_TAG
 from doccritic.formats.textio import MAX_DOCX_BYTES, read_bytes
 
 #: Zip-bomb guards, checked on the zip directory before anything is decompressed.
@@ -43,6 +44,7 @@ _W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 _W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 _P, _R, _T, _TBL, _TR, _TC, _BODY = (_W + t for t in ("p", "r", "t", "tbl", "tr", "tc", "body"))
 _SDT, _SDT_CONTENT, _CUSTOM_XML = _W + "sdt", _W + "sdtContent", _W + "customXml"
+_OWN_APPENDIX = f"{_W}sdtPr/{_W}tag[@{_W}val='{DOCX_TAG}']"  # the register appendix an export added
 _TAB, _PTAB, _BR, _CR, _NB_HYPHEN = (_W + t for t in ("tab", "ptab", "br", "cr", "noBreakHyphen"))
 _INS, _DEL, _MOVE_TO, _MOVE_FROM = (_W + t for t in ("ins", "del", "moveTo", "moveFrom"))
 _PPR, _PSTYLE, _NUMPR, _NUM_ID, _ILVL = (_W + t for t in ("pPr", "pStyle", "numPr", "numId", "ilvl"))
@@ -115,7 +117,7 @@ def _unwrapped(parent: _Element, tags: tuple[str, ...]) -> Iterator[_Element]:
             yield child
         elif child.tag == _SDT:
             content = child.find(_SDT_CONTENT)
-            if content is not None:
+            if content is not None and child.find(_OWN_APPENDIX) is None:  # doccritic's appendix is not the text
                 yield from _unwrapped(content, tags)
         elif child.tag == _CUSTOM_XML:
             yield from _unwrapped(child, tags)

@@ -66,6 +66,9 @@ def export_review(review: Review, doc: Document, fmt: str, out: Path, options: E
     """Write ``review`` on ``doc`` as ``fmt`` to ``out`` (atomically); ``source`` is the original .docx."""
     options = options or ExportOptions()
     out = Path(out)
+    from doccritic.core.register import refresh
+
+    review = refresh(review)  # the register appendix and the JSON carry it, the PM's edits kept
     folder = out.parent
     if not folder.is_dir():
         raise DoccriticError(f"Cannot write {out.name}: the folder {folder} does not exist.", ErrorKind.NOT_FOUND)

@@ -51,6 +51,7 @@ from doccritic.core.debates import Citation, Debate
 from doccritic.core.document import BlockKind, DocFormat, Document
 from doccritic.core.findings import Finding, Kind, Review
 from doccritic.formats.export_common import KIND_LABELS, SEVERITY_LABELS, exported_findings, note_for, shown_title
+from doccritic.formats.register_appendix import HTML_STYLE, register_appendix, to_html
 
 # The app's colours (doccritic/ui/style.py), light and dark: formats may not import the Qt layer.
 KIND_COLORS = {Kind.ONE_WAY_DOOR: ("#c62828", "#ff6b6b"), Kind.WEAK_ARGUMENT: ("#b26a00", "#ffb74d"),
@@ -485,6 +486,7 @@ def export_html(review: Review, doc: Document, *, names: Mapping[str, str] | Non
     counts = {k: sum(f.kind is k for f in findings) for k in Kind}
     name = title or shown_title(doc, review.document.title)
     css, js = _assets()
+    css += HTML_STYLE
     data = {"findings": [{"id": f.id, "kind": f.kind.value, "rank": f.severity.rank, "placed": f"f:{f.id}" in woven,
                           "search": " ".join((n.text, f.quote, n.author, *sum(n.replies, ()))).lower()}
                          for f in findings for n in [note_for(f, names)]]}
@@ -501,6 +503,8 @@ def export_html(review: Review, doc: Document, *, names: Mapping[str, str] | Non
                                       "The document changed since the review; not highlighted", doc)
                                 for f in others) + "</section>")
     debate_html = debates.render(woven) if debates and debates.debates else ""
+    appendix = register_appendix(review, doc, names)
+    register_html = to_html(appendix) if appendix is not None else ""
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     n = len(debates.debates) if debates else 0
     n_debates = f" · {n} debate{'s' if n > 1 else ''}" if n else ""
@@ -518,6 +522,7 @@ def export_html(review: Review, doc: Document, *, names: Mapping[str, str] | Non
 <input id="dc-q" type="search" placeholder="Search findings" aria-label="Search findings"></div>
 <p class="shown" id="dc-shown"></p></div><div class="cards">{"".join(groups)}</div></aside></div>
 {f'<div class="debates" id="debates">{debate_html}</div>' if debate_html else ""}
+{register_html}
 <footer>Exported by doccritic. Highlights mark the passages each finding is about.</footer>
 <script type="application/json" id="dc-data">{_json_for_script(data)}</script>
 <script>{js}</script></body></html>

@@ -40,6 +40,8 @@ from doccritic.formats.export_common import (
     note_for,
     shown_title,
 )
+from doccritic.formats.register_appendix import register_appendix
+from doccritic.ui.pdf_register import add_register
 from doccritic.ui.style import KIND_STYLES
 
 PAGE_SIZES = {name.lower(): getattr(QtGui.QPageSize.PageSizeId, name) for name in ("A4", "A3", "A5", "Letter", "Legal")}
@@ -554,6 +556,7 @@ def export_pdf(review: Review, doc: Document, out: Path, *, names: Mapping[str, 
     if numbered:
         _notes(r, numbered, where, doc, names)
     _debates(r, debates, names, pages)
+    add_register(r, register_appendix(review, doc, names), HEADING_PT, LINE, PAPER_2)
     r.keep_with_next()
     r.split_at_pages()
     _render(r, writer, title)
