@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python bench/check_quality.py [--labels bench/check_labels] [--show-false] [--split tune|held_out]
+    python bench/check_quality.py [--labels bench/check_labels] [--show-false] [--show-missed] [--split tune|held_out]
 
 Each ``bench/check_labels/*.toml`` names a document and lists what a senior reviewer would flag in it
 (``[[issue]]``: a kind, an importance 1-3 and the verbatim passages that state it, several when the
@@ -114,6 +114,7 @@ class Score:
     ca_docs: int = 0
     ca_hit: int = 0
     false: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)  # labelled issues no finding of their kind reached
 
     def add(self, other: Score) -> None:
         self.verdicts += other.verdicts
@@ -127,6 +128,7 @@ class Score:
         self.ca_docs += other.ca_docs
         self.ca_hit += other.ca_hit
         self.false += other.false
+        self.missed += other.missed
 
 
 def score(findings: list[Finding], labels: Labels, text: str) -> Score:
@@ -151,6 +153,10 @@ def score(findings: list[Finding], labels: Labels, text: str) -> Score:
     for i, issue in enumerate(labels.issues):
         s.issues[issue.kind.value] += 1
         s.recalled[issue.kind.value] += i in hit
+        if i not in hit:
+            a, b = issue.spans[0] if issue.spans else (0, 0)
+            line = f"{labels.name}: {issue.kind.value} ({issue.importance}): “{text[a:b][:110]}”"
+            s.missed.append(line.replace("\n", " "))
     if tops:
         s.top_docs, s.top_shown = 1, int(any(i in hit for i in tops))
     if any(issue.kind is Kind.CHALLENGED_ASSUMPTION for issue in labels.issues):
@@ -190,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labels", type=Path, default=ROOT / "bench" / "check_labels")
     ap.add_argument("--split", choices=("tune", "held_out"), help="only this set")
     ap.add_argument("--show-false", action="store_true", help="list every false finding, for review")
+    ap.add_argument("--show-missed", action="store_true",
+                    help="list the labelled issues of the tuning set that no default finding reached")
     harness.add_timeout_option(ap, default=300)
     args = ap.parse_args(argv)
     harness.install_timeout(args.timeout, "bench/check_quality.py")
@@ -223,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
         for split in ("tune", "held_out"):
             for line in totals[(split, "default")].false:
                 print(f"  [{split}] {line}")
+    if args.show_missed:  # the tuning set only: reading the held-out misses would be tuning on them
+        print("\nLabelled issues of the tuning set missed by default:")
+        for line in totals[("tune", "default")].missed:
+            print(f"  {line}")
     print(harness.load_line("end"))
     return 0
 

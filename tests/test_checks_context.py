@@ -115,3 +115,80 @@ def test_an_assumption_card_is_not_restated_by_a_certainty_card():
     found = run_checks(parse_markdown(md)).findings
     assert [f.kind for f in found] == [Kind.CHALLENGED_ASSUMPTION]
     assert found[0].quote == "The root cause is clear: end customers simply forget to pay."
+
+
+@pytest.mark.parametrize(
+    ("section", "sentence"),
+    [
+        ("Decision", "We will decommission the CLI Tool."),
+        ("Decision", "After weighing both approaches we went with one cluster, using namespaces."),
+        ("Proposal", "Use a managed Prometheus service for monitoring, instead of our own instance."),
+        ("Decision", "- Replace our self hosted search stack with the managed one"),
+        ("Decision", "All user images will be hosted in the central registry."),
+    ],
+)
+def test_a_decision_record_s_own_decision_is_a_door(section: str, sentence: str):
+    found = run_checks(parse_markdown(f"# Context\n\nWe host many services.\n\n# {section}\n\n{sentence}\n")).findings
+    doors = [f for f in found if f.kind is Kind.ONE_WAY_DOOR]
+    assert doors and doors[0].quote == sentence.lstrip("- ")
+    assert doors[0].question
+
+
+def test_decision_language_outside_a_decision_section_is_not_the_decision():
+    md = "# Context\n\nUse the staging cluster for experiments. We will meet on Mondays.\n"
+    assert "one_way_door" not in kinds(md)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Code that imports distutils will no longer work from Python 3.12.",
+        "In Python 3.12, distutils will no longer be installed by make install.",
+    ],
+)
+def test_no_longer_is_a_commitment_not_a_negation(sentence: str):
+    assert kinds(f"# Specification\n\n{sentence}\n").get("one_way_door") == [sentence]
+
+
+@pytest.mark.parametrize(
+    "md",
+    [
+        # someone else's words, in quotation marks
+        '# HA\n\nThe operator docs say "we are figuring out the best approach, but it is definitely on the roadmap!"\n',
+        # an option weighed under a bold run-in label, not a decision
+        "# Context\n\n**Commercial options**: moving to a vendor would mean migrating all existing dashboards.\n",
+        # history: someone else deprecated something, long ago
+        "# Rationale\n\nPEP 393 deprecated some unicode APIs in 2012.\n",
+        # a tentative "may"
+        "# Plan\n\nDuring 3.10, uses within the library may change to use alternative APIs.\n",
+        # out of scope, said in the sentence
+        "# Abstract\n\nDeprecated APIs that do not use the members are out of scope.\n",
+        # a comparison describing another project, not this plan's promise
+        "# Motivation\n\nsetuptools is much better able to support users on earlier releases.\n",
+    ],
+)
+def test_quoted_weighed_historical_and_tentative_text_is_not_flagged(md: str):
+    found = kinds(md)
+    assert "one_way_door" not in found and "weak_argument" not in found, found
+
+
+def test_scare_quotes_keep_the_author_s_own_claim():
+    md = '# Plan\n\nWe will deprecate the "legacy" reminders API in May.\n'
+    assert "one_way_door" in kinds(md)
+
+
+def test_a_decision_restated_in_other_words_is_one_card_listing_both_places():
+    md = (
+        "# Specification\n\nIn Python 3.12, distutils will no longer be installed by any distribution.\n\n"
+        "# Compatibility\n\nCode that imports distutils will no longer work from Python 3.12.\n"
+    )
+    doors = [f for f in run_checks(parse_markdown(md)).findings if f.kind is Kind.ONE_WAY_DOOR]
+    assert len(doors) == 1 and len(doors[0].restated_at) == 1
+
+
+def test_standards_proposals_get_no_missing_prd_section_advice():
+    filler = " ".join(["The working group measured the current flow in May with twelve vendors."] * 12)
+    body = "".join(f"# {h}\n\n{filler}\n\n" for h in ("Abstract", "Goals", "Non-goals", "Risks", "Metrics", "FAQ"))
+    plain = run_checks(parse_markdown(body)).findings
+    pep = run_checks(parse_markdown("PEP: 9999\nTitle: A proposal\n\n" + body)).findings
+    assert [f for f in plain if f.start is None] and not [f for f in pep if f.start is None]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from doccritic.core.context import RUN_IN_LABEL, not_a_commitment, quoted
 from doccritic.core.document import Block, BlockKind, Document, Section
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
@@ -41,21 +42,16 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]*_]*\s+(?=[\"“(\[*_]*[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)")
-_NEGATION = re.compile(
-    r"(?:\b(?:not|no|never|cannot|without|avoid\w*|prevent\w*|nor)\b|\wn[\'’]t\b)[^.;:,]*$", re.IGNORECASE
-)
-_INNER_NEGATION = re.compile(r"\b(?:not|no|never|without|nor)\b", re.IGNORECASE)
-_CONDITIONAL = re.compile(r"\s*(?:if|whether|should)\b", re.IGNORECASE)
-_SPECULATIVE = re.compile(r"\b(?:could|might|maybe|perhaps|possibly)\b", re.IGNORECASE)
-# Before the phrase, in its sentence: a condition ("if X is removed, ...") or a worked example.
-_CONDITION_BEFORE = re.compile(r"\b(?:if|unless|whether|suppose|imagine)\b", re.IGNORECASE)
-_EXAMPLE = re.compile(r"\s*(?:for (?:example|instance)|e\.g\.|say,|imagine)\b", re.IGNORECASE)
 _COMMITMENT_KINDS = (Kind.ONE_WAY_DOOR, Kind.CHALLENGED_ASSUMPTION)
 _SAID_BY_ASSUMPTION = ("unsupported_certainty", "unquantified")  # weak-argument subtypes an assumption covers
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|cf|Mr|Ms|Dr|No|Fig|Inc|Ltd|Corp|St|U\.S)\.)$")
 # A "sentence" longer than this (a line without full stops, a pasted log) is cut into pieces at clause
 # or word breaks: every per-hit lookup then reads a bounded span, so checks stay linear in the file.
 _MAX_SENTENCE = 600
+_PROCESS_TEMPLATE = re.compile(
+    r"^\W*(?:PEP|EIP|ERC|KEP|RFC)[-: ]+\d+\b|^\W*(?:eip|kep-number|Feature Name|Start Date|RFC PR):", re.MULTILINE
+)
+_MARKUP = " \t*_->#+.0123456789)"  # list bullets, numbers and emphasis before an imperative opening
 _CLAUSE_BREAK = re.compile(r"[;:,]\s|\s")
 
 
@@ -146,6 +142,7 @@ class _Scan:
         self._aside: dict[int, bool] = {}  # section start -> not the author's commitments (see `aside`)
         self._escape: dict[int, bool] = {}  # section start (or block start when headingless) -> has a way back
         self._staged: dict[int, bool] = {}
+        self._labelled: dict[int, bool] = {}  # paragraph start -> opens with a bold "Option ...:" label
 
     def sentence(self, block: Block, offset: int) -> tuple[int, int]:
         """[start, end) of the sentence around ``offset``, trimmed of surrounding white space."""
@@ -178,6 +175,14 @@ class _Scan:
                 parent is not None and self.aside(rules, parent.start)
             )
         return self._aside[section.start]
+
+    def labelled_aside(self, rules: RuleSet, block: Block) -> bool:
+        """Whether the paragraph opens with a bold run-in label such as "**Option B:**" or "**Rejected
+        alternative**": an inline heading for an option weighed, not a decision (once per paragraph)."""
+        if block.start not in self._labelled:
+            m = RUN_IN_LABEL.match(self.text, block.start, min(block.end, block.start + 120))
+            self._labelled[block.start] = bool(m and rules.not_commitments.search(m.group(1)))
+        return self._labelled[block.start]
 
     def has_escape(self, rules: RuleSet, section: Section | None, block: Block) -> bool:
         """Whether a rollback, flag or backup is named near a door: in its section, or, in a document
@@ -242,12 +247,17 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
     seen: set[tuple[int, int]] = set()
     verdicts: dict[int, bool] = {}  # sentence start -> passes unless/requires: read once per sentence
     occurrences: Counter[str] = Counter()
-    for pattern in rule.patterns:
+    in_section: dict[int, bool] = {}  # section start -> its title passes the rule's `sections`
+    for pattern, opening in [(p, False) for p in rule.patterns] + [(p, True) for p in rule.openings]:
         for m in scan.words.finditer(getattr(pattern, "compiled", pattern)):  # not the lazy wrapper per hit
             block = scan.doc.block_at(m.start())
             if block is None or block.kind is BlockKind.HEADING or m.end() > block.end:
                 continue
+            if rule.sections and not _in_sections(rule, scan, m.start(), in_section):
+                continue
             s0, s1 = scan.sentence(block, m.start())
+            if opening and scan.text[s0 : m.start()].strip(_MARKUP):
+                continue
             start, end = (s0, s1) if rule.quote == "sentence" else (m.start(), m.end())
             if (start, end) in seen:
                 continue
@@ -256,13 +266,25 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
                 verdicts[s0] = _sentence_passes(rule, sentence)
             if not verdicts[s0]:
                 continue
-            if rule.kind in _COMMITMENT_KINDS and _not_a_commitment(scan, rules, rule.kind, block, s0, m, sentence):
+            if rule.kind in _COMMITMENT_KINDS and not_a_commitment(scan, rules, rule.kind, block, s0, m, sentence):
+                continue
+            if rule.subtype != "placeholder" and quoted(scan.text, block, s0, m):
                 continue
             seen.add((start, end))
             quote = scan.doc.text[start:end]
             occurrences[quote] += 1
             found.append(_finding(rule, scan, quote, start, end, m.group(0), occurrences[quote], rules))
     return found
+
+
+def _in_sections(rule: Rule, scan: _Scan, offset: int, memo: dict[int, bool]) -> bool:
+    """Whether the section around ``offset`` is one the rule reads (a decision record's "Decision")."""
+    section = scan.section(offset)
+    if section is None:
+        return False
+    if section.start not in memo:
+        memo[section.start] = any(p.search(section.title) for p in rule.sections)
+    return memo[section.start]
 
 
 def _sentence_passes(rule: Rule, sentence: str) -> bool:
@@ -272,33 +294,6 @@ def _sentence_passes(rule: Rule, sentence: str) -> bool:
     if any(p.search(sentence) for p in rule.unless):
         return False
     return all(p.search(sentence) for p in rule.requires)
-
-
-def _not_a_commitment(
-    scan: _Scan, rules: RuleSet, kind: Kind, block: Block, s0: int, m: re.Match[str], sentence: str
-) -> bool:
-    """Context before pattern: other people's words (a blockquote), options turned down, history and
-    examples, conditions and negations are not the author committing to anything."""
-    if block.kind is BlockKind.QUOTE or scan.aside(rules, s0) or _EXAMPLE.match(sentence):
-        return True
-    if _CONDITION_BEFORE.search(scan.text, s0, m.start()):
-        return True
-    # An assumption is often a negative claim ("is not a concern", "won't have an impact"): only a door
-    # is undone by a negation.
-    return kind is Kind.ONE_WAY_DOOR and _hedged(scan.text, s0, m, sentence)
-
-
-def _hedged(text: str, sentence_start: int, match: re.Match[str], sentence: str) -> bool:
-    """A door that is negated ("does not introduce breaking changes") or hypothetical ("If X is
-    removed, ...") is not a commitment. The negation may sit inside a long match, too."""
-    before = text[max(sentence_start, match.start() - 60) : match.start()]
-    inside = match.group(0)[:-1]
-    return bool(
-        _NEGATION.search(before)
-        or _INNER_NEGATION.search(inside)
-        or _CONDITIONAL.match(sentence)
-        or _SPECULATIVE.search(before)
-    )
 
 
 def _finding(
@@ -365,6 +360,8 @@ def _gaps(doc: Document, rules: RuleSet, *, has_one_way_doors: bool) -> list[Fin
     headings = [b.text for b in doc.headings]
     if len(headings) < rules.gap_min_headings or doc.word_count < rules.gap_min_words:
         return []
+    if _PROCESS_TEMPLATE.search(doc.text, 0, 3000):
+        return []  # a PEP, EIP, KEP or RFC: its process mandates its own sections, under its own names
     missing = [
         gap
         for gap in rules.gaps

@@ -70,6 +70,8 @@ class Rule:
     suggestion: str | None = None
     question: str | None = None
     subtype: str | None = None
+    openings: tuple[Pattern, ...] = ()  # count only where they open the sentence (an imperative: "Use X")
+    sections: tuple[Pattern, ...] = ()  # when given, the hit's section title must match one of these
     requires: tuple[Pattern, ...] = ()
     unless: tuple[Pattern, ...] = ()
     unless_number: bool = False
@@ -194,8 +196,9 @@ def _rule(ctx: _Ctx, raw: dict[str, Any]) -> Rule:
     where = f"rule '{rid}'"
     flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
     patterns = ctx.patterns(where, raw, "patterns", flags)
-    if not patterns:
-        raise ctx.fail(where, "patterns", "at least one pattern is required")
+    openings = ctx.patterns(where, raw, "openings", flags)
+    if not patterns and not openings:
+        raise ctx.fail(where, "patterns", "at least one pattern (or opening) is required")
     quote = raw.get("quote", "match")
     if quote not in ("match", "sentence"):
         raise ctx.fail(where, "quote", "use 'match' or 'sentence'")
@@ -211,6 +214,8 @@ def _rule(ctx: _Ctx, raw: dict[str, Any]) -> Rule:
         suggestion=raw.get("suggestion"),
         question=raw.get("question"),
         subtype=raw.get("subtype"),
+        openings=openings,
+        sections=ctx.patterns(where, raw, "sections"),
         requires=ctx.patterns(where, raw, "requires"),
         unless=ctx.patterns(where, raw, "unless"),
         unless_number=bool(raw.get("unless_number", False)),

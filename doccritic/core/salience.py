@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from doccritic.core.findings import Finding
+from doccritic.core.findings import Finding, Kind
 
 _COMMITS = re.compile(
     r"\b(?:we|I)\s+(?:will|shall|are going to|have decided|decided|must|plan to|intend to)\b"
@@ -38,6 +38,7 @@ _STOP |= frozenset(re.findall(r"\w+", "have has had been was were which when the
 _STOP |= frozenset(re.findall(r"\w+", "also only each per via after before over under new"))
 _RESTATEMENT = 75  # token-set similarity (0-100) above which two quotes state the same decision
 _SHARED = 0.6  # or: this share of the shorter quote's content words appear in the other
+_SHARED_DOOR = 0.5  # a decision is restated with its subject and few other words kept ("distutils … 3.12")
 
 
 def salience(quote: str, section_title: str | None) -> int:
@@ -61,10 +62,12 @@ def collapse(group: list[Finding], limit: int) -> list[Finding]:
         return group  # every placeholder is its own to-do
     from rapidfuzz import fuzz  # here, not at the top: a rule with one finding needs none of it
 
+    share = _SHARED_DOOR if group[0].kind is Kind.ONE_WAY_DOOR else _SHARED
+
     def same(text: str, stems: frozenset[str], k: tuple[Finding, str, frozenset[str], list[Finding]]) -> bool:
         shared = len(stems & k[2])
         return fuzz.token_set_ratio(text, k[1]) >= _RESTATEMENT or (
-            shared >= 3 and shared >= _SHARED * min(len(stems), len(k[2]))
+            shared >= 3 and shared >= share * min(len(stems), len(k[2]))
         )
 
     kept: list[tuple[Finding, str, frozenset[str], list[Finding]]] = []
