@@ -177,15 +177,6 @@ def test_scare_quotes_keep_the_author_s_own_claim():
     assert "one_way_door" in kinds(md)
 
 
-def test_a_decision_restated_in_other_words_is_one_card_listing_both_places():
-    md = (
-        "# Specification\n\nIn Python 3.12, distutils will no longer be installed by any distribution.\n\n"
-        "# Compatibility\n\nCode that imports distutils will no longer work from Python 3.12.\n"
-    )
-    doors = [f for f in run_checks(parse_markdown(md)).findings if f.kind is Kind.ONE_WAY_DOOR]
-    assert len(doors) == 1 and len(doors[0].restated_at) == 1
-
-
 def test_standards_proposals_get_no_missing_prd_section_advice():
     filler = " ".join(["The working group measured the current flow in May with twelve vendors."] * 12)
     body = "".join(f"# {h}\n\n{filler}\n\n" for h in ("Abstract", "Goals", "Non-goals", "Risks", "Metrics", "FAQ"))

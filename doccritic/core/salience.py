@@ -38,7 +38,7 @@ _STOP |= frozenset(re.findall(r"\w+", "have has had been was were which when the
 _STOP |= frozenset(re.findall(r"\w+", "also only each per via after before over under new"))
 _RESTATEMENT = 75  # token-set similarity (0-100) above which two quotes state the same decision
 _SHARED = 0.6  # or: this share of the shorter quote's content words appear in the other
-_SHARED_DOOR = 0.5  # a decision is restated with its subject and few other words kept ("distutils … 3.12")
+_SHARED_DOOR = 0.6  # a decision is restated with its subject and few other words kept ("distutils … 3.12")
 
 
 def salience(quote: str, section_title: str | None) -> int:
