@@ -98,7 +98,7 @@ def run_debate(args: argparse.Namespace, wait_s: float = 60.0) -> tuple:
 def _debate_in_window(window, api: FakeMessagesAPI, args: argparse.Namespace, wait_s: float) -> tuple:
     from doccritic.ui.debate_dialog import DebateChoice
 
-    window.settings.setValue("claude/base_url", api.base_url)
+    window.settings.update_claude(base_url=api.base_url)
     window.resize(1400, 900)
     window.show()
     ready = harness.SignalLatch(window.document_ready, "the sample PRD to be shown (MainWindow.document_ready)")

@@ -195,8 +195,8 @@ def bench_ui_stall(n: int, warm: bool = True, wait_s: float = 60.0) -> list[tupl
 
 def _press_run_and_measure(window, api: FakeMessagesAPI, qs: list[str], n: int, warm: bool,
                            wait_s: float) -> list[tuple[str, float, str]]:
-    window.settings.setValue("claude/base_url", api.base_url)
-    window.settings.setValue("claude/max_concurrent", n)
+    window.settings.update_claude(base_url=api.base_url)
+    window.settings.update_claude(max_concurrent=n)
     window.resize(1400, 900)
     window.show()
     ready = harness.SignalLatch(window.document_ready, "the sample PRD to be shown (MainWindow.document_ready)")

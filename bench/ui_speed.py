@@ -98,7 +98,7 @@ class Ticker(harness.StallMeter):
 
 def new_window() -> MainWindow:
     window = MainWindow()
-    theme.apply(str(window.settings.value("theme", "system")))  # as doccritic.app.run_gui does
+    theme.apply(window.settings.ui.theme)  # as doccritic.app.run_gui does
     window.editor.highlighter.set_dark(theme.is_dark_now())
     window.show()
     return window

@@ -60,7 +60,7 @@ def run_gui(
     window = MainWindow()
     if path is not None:  # loading and checking run on a worker while the window is styled and shown
         window.open_path(path, preload=preload)
-    theme.apply(theme_name or str(window.settings.value("theme", "system")))
+    theme.apply(theme_name or window.settings.ui.theme)
     window.editor.highlighter.set_dark(theme.is_dark_now())
     if size:
         window.resize(*size)

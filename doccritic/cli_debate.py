@@ -77,12 +77,12 @@ def cmd_debate(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     for warning in doc.warnings:
         print(f"doccritic: warning: {warning}", file=err)
     motion = (args.motion or "").strip() or suggested_motion(title=doc.title)
-    from doccritic.claude.config import saved_settings
+    from doccritic.core import settings as app_settings
 
-    saved = saved_settings()  # the window's Claude settings: flags override them
-    connection = Connection.from_environment(args.base_url or saved.get("base_url") or None)
+    saved = app_settings.load().claude  # the window's Claude settings: flags override them
+    connection = Connection.from_environment(args.base_url or saved.base_url or None)
     guard_endpoint(connection, args.local_only, saved)
-    model = args.model or saved.get("model") or DEFAULT_MODEL
+    model = args.model or saved.model or DEFAULT_MODEL
     debate = new_debate(motion, pro.id, con.id, model=model, opener=args.opener,
                         rounds=args.rounds, turn_words=args.words, free_positions=args.free)
     if args.show_request:

@@ -215,9 +215,9 @@ def _provenance_from_reviews(files: list[Path]) -> dict[str, Any]:
 
 
 def _saved_max_findings() -> int:
-    from doccritic.claude.config import panel_settings_from, saved_settings
+    from doccritic.core import settings as app_settings
 
-    return panel_settings_from(saved_settings()).max_findings
+    return app_settings.load().claude.max_findings
 
 
 def sha256(path: Path) -> str:
@@ -286,14 +286,14 @@ def run_live(args: argparse.Namespace, cases: list[Loaded], err: TextIO,
     """
     import asyncio
 
-    from doccritic.claude.config import saved_settings
     from doccritic.claude.endpoint import guard_document, guard_endpoint
     from doccritic.cli_review import connection_for, pick_personas, run_panel, settings_for
+    from doccritic.core import settings as app_settings
     from doccritic.core.personas import load_personas
     from doccritic.core.redaction import load_redactor
 
-    saved = saved_settings()
-    personas = pick_personas(load_personas(), args.personas or (saved.get("panel") or None), err)
+    saved = app_settings.load().claude
+    personas = pick_personas(load_personas(), args.personas or (",".join(saved.panel) if saved.panel else None), err)
     connection = connection_for(args, saved)
     guard_endpoint(connection, args.local_only, saved)
     redactors = {}

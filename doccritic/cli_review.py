@@ -22,11 +22,14 @@ import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from doccritic.claude.endpoint import LOCAL_ONLY_HELP, guard_document, guard_endpoint
 from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from doccritic.core.settings import ClaudeSettings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_API, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 SIGNAL_NAMES = {"SIGINT": "Ctrl-C", "SIGTERM": "SIGTERM"}
@@ -81,15 +84,15 @@ def _seconds(text: str) -> float:
 
 def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -> int:
     err = err or sys.stderr  # looked up now, not at import: tests and callers may have replaced it
-    from doccritic.claude.config import saved_settings
+    from doccritic.core import settings as app_settings
     from doccritic.core.personas import load_personas
     from doccritic.core.redaction import load_redactor
     from doccritic.formats.loader import load_document
 
     doc = load_document(args.file)
     guard_document(args.file)  # the never-send mark, before anything else is decided
-    saved = saved_settings()  # the window's Claude settings: flags override them
-    wanted = args.personas or (saved.get("panel") or None)
+    saved = app_settings.load().claude  # the window's Claude settings: flags override them
+    wanted = args.personas or (",".join(saved.panel) if saved.panel else None)
     personas = pick_personas(load_personas(), wanted, err)
     if args.section:
         from doccritic.claude.panel import section_span
@@ -137,20 +140,16 @@ def preview_report(connection: Any, body: dict[str, Any], note: str = "") -> dic
             **body}
 
 
-def connection_for(args: argparse.Namespace, saved: dict[str, str]) -> Any:
+def connection_for(args: argparse.Namespace, saved: ClaudeSettings) -> Any:
     """The endpoint and key to use: ``--base-url`` and ``--read-timeout`` over the app's settings. The app's
     local-only setting comes along, so every command that sends (``eval`` too) is held to it."""
-    from doccritic.claude.client import Connection
-    from doccritic.claude.endpoint import parse_hosts
+    from doccritic.claude.config import connection_for as from_settings
 
-    connection = Connection.from_environment(args.base_url or saved.get("base_url") or None,
-                                             read_timeout=args.read_timeout or _saved_seconds(saved, "read_timeout"))
-    connection.local_only = bool(getattr(args, "local_only", False)) or saved.get("local_only") == "true"
-    connection.allowed_hosts = parse_hosts(saved.get("allowed_hosts"))
-    return connection
+    return from_settings(saved, base_url=args.base_url, read_timeout=args.read_timeout,
+                         local_only=bool(getattr(args, "local_only", False)))
 
 
-def settings_for(args: argparse.Namespace, saved: dict[str, str]) -> Any:
+def settings_for(args: argparse.Namespace, saved: ClaudeSettings) -> Any:
     """The app's run settings with the command's flags (model, effort, budget, concurrency) on top."""
     from doccritic.claude.config import panel_settings_from
 
@@ -164,15 +163,6 @@ def settings_for(args: argparse.Namespace, saved: dict[str, str]) -> Any:
     if args.effort:
         settings.effort = args.effort
     return settings
-
-
-def _saved_seconds(saved: dict[str, str], key: str) -> float | None:
-    """A positive number of seconds from settings.ini, or None (the default) when unset or unreadable."""
-    try:
-        value = float(saved.get(key) or 0)
-    except ValueError:
-        return None
-    return value if value > 0 else None
 
 
 def pick_personas(persona_set: Any, wanted: str | None, err: TextIO) -> list[Any]:

@@ -91,7 +91,7 @@ def claude_window(qtbot, claude_api):
     from doccritic.ui.main_window import MainWindow
 
     win = MainWindow()
-    win.settings.setValue("claude/base_url", claude_api.base_url)
+    win.settings.update_claude(base_url=claude_api.base_url)
     win.resize(1300, 850)
     win.show()
     with qtbot.waitSignal(win.document_ready, timeout=15_000):

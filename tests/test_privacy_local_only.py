@@ -123,8 +123,8 @@ def test_cli_local_only_runs_against_a_server_on_this_machine(claude_api, capsys
 def test_window_refuses_to_run_critics_and_says_why(qtbot, claude_window, claude_api):
     win = claude_window
     win.critics.confirm = lambda *_: pytest.fail("the cost was confirmed for a refused endpoint")
-    win.settings.setValue("claude/base_url", OFF_MACHINE)
-    win.settings.setValue("claude/local_only", "true")
+    win.settings.update_claude(base_url=OFF_MACHINE)
+    win.settings.update_claude(local_only=True)
     win.update_claude_status()
     assert "llm.example.invalid, refused (local only)" in win.model_label.text()
     win.critics.panel.set_checked({"staff-engineer"})
@@ -136,7 +136,7 @@ def test_window_refuses_to_run_critics_and_says_why(qtbot, claude_window, claude
 
 
 def test_status_bar_says_reviews_stay_on_this_machine(claude_window, claude_api):
-    claude_window.settings.setValue("claude/local_only", "true")
+    claude_window.settings.update_claude(local_only=True)
     claude_window.update_claude_status()
     assert "→ this machine (local only)" in claude_window.model_label.text()
 

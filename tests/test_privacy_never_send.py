@@ -65,7 +65,7 @@ def test_window_mark_blocks_run_and_debate_and_survives_reopening(qtbot, claude_
     from doccritic.ui.main_window import MainWindow
 
     win = MainWindow()
-    win.settings.setValue("claude/base_url", claude_api.base_url)
+    win.settings.update_claude(base_url=claude_api.base_url)
     win.show()
     try:
         with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):

@@ -169,7 +169,7 @@ def test_window_findings_are_restored_and_highlighted_on_the_real_words(qtbot, d
     from doccritic.ui.main_window import MainWindow
 
     win = MainWindow()
-    win.settings.setValue("claude/base_url", api.base_url)
+    win.settings.update_claude(base_url=api.base_url)
     win.show()
     try:
         with qtbot.waitSignal(win.document_ready, timeout=15_000):

@@ -116,7 +116,7 @@ def test_window_run_is_logged_and_shown_in_the_send_log_dialog(qtbot, claude_win
 
 def test_an_exact_cost_estimate_is_logged_because_it_sends_the_draft(qtbot, claude_window, claude_api):
     win = claude_window
-    win.settings.setValue("claude/exact_estimate", "true")
+    win.settings.update_claude(exact_estimate=True)
     asked = []
     win.critics.confirm = lambda estimate, *_: asked.append(estimate.method) or False  # then the PM cancels
     win.critics.panel.set_checked({"staff-engineer"})

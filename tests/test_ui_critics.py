@@ -132,7 +132,7 @@ def test_critic_findings_survive_a_recheck_and_stay_on_their_text(qtbot, window,
 
 def test_without_a_key_run_explains_and_offers_settings(qtbot, window, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_API_KEY")
-    window.settings.setValue("claude/base_url", "")
+    window.settings.update_claude(base_url="")
     window.critics.run()
     assert window.banner.isVisible() and "API key" in window.banner.label.text()
     assert window.banner.button("Set up Claude…") is not None
@@ -140,6 +140,7 @@ def test_without_a_key_run_explains_and_offers_settings(qtbot, window, monkeypat
 
 def test_settings_dialog_puts_the_key_in_the_keyring_and_nothing_in_settings(qtbot, window, api, monkeypatch,
                                                                               _no_real_keyring):
+    from doccritic.core.settings import load as load_settings
     from doccritic.ui.critics import panel_settings
     from doccritic.ui.settings_dialog import SettingsDialog
 
@@ -157,11 +158,11 @@ def test_settings_dialog_puts_the_key_in_the_keyring_and_nothing_in_settings(qtb
     dialog.exact_estimate.setChecked(True)
     dialog.accept()
     assert get_api_key().value == "fake-key-typed" and get_api_key().source == "keyring"
-    window.settings.sync()
-    settings_file = window.settings.fileName()
+    settings_file = window.settings.file_name()
     assert "fake-key-typed" not in Path(settings_file).read_text(encoding="utf-8")
-    assert float(window.settings.value("claude/budget_usd")) == 1.5
     assert panel_settings(window.settings).exact_estimate
+    saved = load_settings(Path(settings_file)).claude  # what the command line reads: the same values
+    assert saved.budget_usd == 1.5 and saved.exact_estimate
 
 
 def test_wait_for_data_is_a_setting_the_next_run_uses(qtbot, window):
@@ -218,7 +219,7 @@ def test_cost_is_estimated_and_confirmed_before_anything_is_sent(qtbot, window, 
 
 
 def test_an_exact_estimate_is_counted_by_the_endpoint_when_the_pm_asks_for_it(qtbot, window, api):
-    window.settings.setValue("claude/exact_estimate", "true")
+    window.settings.update_claude(exact_estimate=True)
     seen = {}
 
     def confirm(estimate, chosen, section):

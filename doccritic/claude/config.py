@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from doccritic.claude.client import DEFAULT_MODEL
+from doccritic.claude.client import DEFAULT_MODEL, DEFAULT_READ_TIMEOUT, Connection
 from doccritic.claude.policy import RetryPolicy
+from doccritic.core.settings import ClaudeSettings
 
 DEFAULT_MAX_FINDINGS = 6
 OUTPUT_TOKENS_PER_FINDING = 220  # what a finding costs on average: the estimate
@@ -106,40 +105,27 @@ class Estimate:
         return sum(tokens for tokens, _ in self.per_persona.values())
 
 
-def saved_settings(path: Path | None = None) -> dict[str, str]:
-    """The window's Claude settings (the ``[claude]`` group of settings.ini), so the command line runs the
-    critics the way the app would: same endpoint, model, effort and budget. Never the key (keyring/env)."""
-    import configparser
-
-    from doccritic import paths
-
-    path = path or paths.config_dir() / "settings.ini"
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, OSError, UnicodeDecodeError):
-        return {}
-    if not parser.has_section("claude"):
-        return {}
-    return {key: value.strip().strip('"') for key, value in parser.items("claude")}
-
-
-def panel_settings_from(saved: Mapping[str, object]) -> PanelSettings:
-    """Run settings from stored values (strings from an INI file, or whatever QSettings returns)."""
-    def num(key: str, default: float) -> float:
-        try:
-            return float(saved.get(key, default) or default)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return default
-
-    budget = num("budget_usd", 0.0)
+def panel_settings_from(saved: ClaudeSettings) -> PanelSettings:
+    """Run settings from the app's settings (``core.settings``: typed and validated there)."""
     return PanelSettings(
-        model=str(saved.get("model") or DEFAULT_MODEL),
-        effort=str(saved.get("effort") or "") or None,
-        adaptive_thinking=str(saved.get("adaptive_thinking", "false")).lower() == "true",
-        max_concurrent=max(1, int(num("max_concurrent", 4))),
-        max_findings=max(1, int(num("max_findings", DEFAULT_MAX_FINDINGS))),
-        budget_usd=budget if budget > 0 else None,
-        exact_estimate=str(saved.get("exact_estimate", "false")).lower() == "true",
+        model=saved.model or DEFAULT_MODEL,
+        effort=saved.effort or None,
+        adaptive_thinking=saved.adaptive_thinking,
+        max_concurrent=saved.max_concurrent,
+        max_findings=saved.max_findings,
+        budget_usd=saved.budget_usd or None,
+        exact_estimate=saved.exact_estimate,
     )
 
+
+def connection_for(saved: ClaudeSettings, *, base_url: str | None = None, read_timeout: float | None = None,
+                   local_only: bool = False) -> Connection:
+    """The endpoint and key from the app's settings, with a command's flags (when given) on top. The app's
+    local-only setting always comes along, so everything that sends is held to it."""
+    from doccritic.claude.endpoint import parse_hosts
+
+    conn = Connection.from_environment(base_url or saved.base_url or None,
+                                       read_timeout=read_timeout or saved.read_timeout or DEFAULT_READ_TIMEOUT)
+    conn.local_only = local_only or saved.local_only
+    conn.allowed_hosts = parse_hosts(saved.allowed_hosts)
+    return conn

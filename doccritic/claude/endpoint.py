@@ -9,11 +9,14 @@ since resolution can change. Anything else must be on the allow-list, host by ho
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from doccritic.core.errors import DoccriticError, ErrorKind
+
+if TYPE_CHECKING:
+    from doccritic.core.settings import ClaudeSettings
 
 ANTHROPIC_URL = "https://api.anthropic.com"
 # Local servers that speak the Anthropic Messages API: (label, base URL).
@@ -77,11 +80,11 @@ def check(url: str | None, allowed: Iterable[str] = ()) -> None:
         raise EndpointRefusedError(problem, ErrorKind.INVALID)
 
 
-def guard_endpoint(connection: Any, flag: bool, saved: Mapping[str, str]) -> None:
+def guard_endpoint(connection: Any, flag: bool, saved: ClaudeSettings) -> None:
     """The command line's local-only mode (``--local-only`` or the app's setting) on ``connection``; raises
     :class:`EndpointRefusedError` before any connection when the endpoint is refused."""
-    connection.local_only = flag or saved.get("local_only") == "true"
-    connection.allowed_hosts = parse_hosts(saved.get("allowed_hosts"))
+    connection.local_only = flag or saved.local_only
+    connection.allowed_hosts = parse_hosts(saved.allowed_hosts)
     if connection.local_only:
         check(connection.base_url, connection.allowed_hosts)
 

@@ -191,8 +191,3 @@ class Review(Record):
     assumptions: list[Assumption] = field(default_factory=list)  # the assumptions ledger
     readiness: Readiness | None = None  # counts over both, as of the last save
 
-    def counts_by_kind(self) -> dict[Kind, int]:
-        counts = dict.fromkeys(Kind, 0)
-        for finding in self.findings:
-            counts[finding.kind] += 1
-        return counts

@@ -12,11 +12,11 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from doccritic.claude.client import DEFAULT_READ_TIMEOUT, Connection
-from doccritic.claude.config import Estimate, PanelSettings, panel_settings_from
+from doccritic.claude.client import Connection
+from doccritic.claude.config import Estimate, PanelSettings, connection_for, panel_settings_from
 from doccritic.claude.events import (
     CriticDone,
     CriticFailed,
@@ -38,6 +38,7 @@ from doccritic.ui.textpos import Utf16Map
 
 if TYPE_CHECKING:
     from doccritic.core.personas import Persona, PersonaSet
+    from doccritic.ui.app_settings import AppSettings
     from doccritic.ui.main_window import MainWindow
 
 FLUSH_MS = 50
@@ -53,37 +54,17 @@ def _load_personas() -> PersonaSet:
     return load_personas()
 
 
-def panel_settings(settings: QSettings) -> PanelSettings:
-    """The engine settings stored under ``claude/`` (never the key: that lives in the keyring)."""
-    keys = ("model", "effort", "adaptive_thinking", "max_concurrent", "max_findings", "budget_usd", "exact_estimate")
-    return panel_settings_from({k: settings.value(f"claude/{k}") for k in keys
-                                if settings.value(f"claude/{k}") is not None})
+def panel_settings(settings: AppSettings) -> PanelSettings:
+    """The engine's run settings from the app's (never the key: that lives in the keyring)."""
+    return panel_settings_from(settings.claude)
 
 
-def read_timeout(settings: QSettings) -> float:
-    """Seconds an open stream may stay silent before a try is given up (Settings → Wait for data)."""
-    try:
-        return max(1.0, float(settings.value("claude/read_timeout", DEFAULT_READ_TIMEOUT) or DEFAULT_READ_TIMEOUT))
-    except (TypeError, ValueError):
-        return DEFAULT_READ_TIMEOUT
+def connection(settings: AppSettings) -> Connection:
+    """The endpoint, key and local-only rule from the app's settings."""
+    return connection_for(settings.claude)
 
 
-def local_only(settings: QSettings) -> bool:
-    """Settings → Local only: refuse endpoints off this machine that are not on the allow-list."""
-    return str(settings.value("claude/local_only", "false")).lower() == "true"
-
-
-def connection(settings: QSettings) -> Connection:
-    from doccritic.claude.endpoint import parse_hosts
-
-    conn = Connection.from_environment(str(settings.value("claude/base_url", "") or "") or None,
-                                       read_timeout=read_timeout(settings))
-    conn.local_only = local_only(settings)
-    conn.allowed_hosts = parse_hosts(str(settings.value("claude/allowed_hosts", "") or ""))
-    return conn
-
-
-def destination(settings: QSettings) -> str:
+def destination(settings: AppSettings) -> str:
     """Where reviews go, for the status bar: "this machine", a host, or "refused (local only)"."""
     from doccritic.claude.endpoint import is_local
 
@@ -114,6 +95,8 @@ class CriticsController(QObject):
         self._pending: list[tuple[int, Any]] = []
         self._estimate_id: int | None = None
         self._request: tuple[list[Persona], str | None] | None = None
+        # The connection and run settings of the run being estimated, confirmed or started: read once per run.
+        self._run_with: tuple[Connection, PanelSettings] | None = None
         self._flush_timer = QTimer(self, singleShot=True, interval=FLUSH_MS, timeout=self._flush)
         self.confirm: Callable[[Estimate, list[Persona], str | None], bool] = self._confirm_dialog
         self.runner.panel_event.connect(self._queue)
@@ -167,8 +150,8 @@ class CriticsController(QObject):
         if not self.personas:
             self.panel.set_summary("")  # "Loading critics…" is done; a later reload keeps "Last run: …"
         self.personas = {p.id: p for p in loaded.personas}
-        saved = self.settings.value("claude/panel")
-        checked = set(str(saved).split(",")) if saved else None  # None: each persona's own default
+        saved = self.settings.claude.panel
+        checked = set(saved) if saved else None  # None: each persona's own default
         self.panel.set_personas(loaded.personas, checked)
         self.window.panel.set_persona_names({p.id: p.name for p in loaded.personas})
         if loaded.errors:
@@ -176,13 +159,13 @@ class CriticsController(QObject):
         self.personas_loaded.emit()
 
     def _remember_selection(self) -> None:
-        self.settings.setValue("claude/panel", ",".join(self.panel.checked_ids()))
+        self.settings.update_claude(panel=tuple(self.panel.checked_ids()))
 
     # running ---------------------------------------------------------------------------------
     def status_text(self) -> str:
         """The status bar's Claude part; never touches the keyring (see ``refresh_key``)."""
         model = panel_settings(self.settings).model
-        custom = bool(str(self.settings.value("claude/base_url", "") or "") or os.environ.get("ANTHROPIC_BASE_URL"))
+        custom = bool(self.settings.claude.base_url or os.environ.get("ANTHROPIC_BASE_URL"))
         source = "environment" if os.environ.get("ANTHROPIC_API_KEY", "").strip() else self.key_source
         if source is None:
             return f"Claude: {model} · checking for a key…"
@@ -218,7 +201,7 @@ class CriticsController(QObject):
         if (blocked := self.privacy.never_send_problem()) is not None:
             self.window.banner.show_message(blocked)
             return
-        conn = connection(self.settings)
+        conn, settings = connection(self.settings), panel_settings(self.settings)  # read once for this run
         if (refused := conn.refusal()) is not None:
             self.panel.set_summary("Not run: local-only mode refused the endpoint.")
             self.window.banner.show_message(refused, [("Claude settings…", self.window.open_claude_settings)])
@@ -236,10 +219,11 @@ class CriticsController(QObject):
             return
         section = section if personas is not None else self.panel.section()
         self._request = (chosen, section)
+        self._run_with = (conn, settings)
         self.panel.set_summary("Estimating cost…")
         self.panel.run_button.setEnabled(False)
-        self._estimate_id = self.runner.estimate(conn, snap.doc, chosen, panel_settings(self.settings),
-                                                 section=section, redactor=self._redactor)
+        self._estimate_id = self.runner.estimate(conn, snap.doc, chosen, settings, section=section,
+                                                 redactor=self._redactor)
 
     def _estimated(self, request_id: int, estimate: Estimate) -> None:
         if request_id != self._estimate_id or self._request is None:
@@ -257,8 +241,8 @@ class CriticsController(QObject):
         assert snap is not None
         existing = [f for f in self.window.findings.findings if f.source is Source.CRITIC]
         self._run_text = snap.text
-        self._run_id = self.runner.start_panel(connection(self.settings), snap.doc, chosen,
-                                               panel_settings(self.settings), section=section, existing=existing,
+        conn, settings = self._with()
+        self._run_id = self.runner.start_panel(conn, snap.doc, chosen, settings, section=section, existing=existing,
                                                redactor=self._redactor)
         for persona in chosen:
             self.panel.set_status(persona.id, "queued", stop=True)
@@ -396,7 +380,7 @@ class CriticsController(QObject):
 
     # dialogs ---------------------------------------------------------------------------------
     def _confirm_dialog(self, estimate: Estimate, chosen: list[Persona], section: str | None) -> bool:
-        settings = panel_settings(self.settings)
+        settings = self._with()[1]
         cap = f"\nBudget cap for this run: ${settings.budget_usd:.2f}." if settings.budget_usd else ""
         where = f"the section “{section}”" if section else "the whole document"
         lines = "\n".join(f"  {self.personas[pid].name}: ~{tokens:,} tokens, ${cost:.3f}"
@@ -424,11 +408,16 @@ class CriticsController(QObject):
         snap = self.window.snapshot
         if snap is None:
             return
-        previews = request_previews(snap.doc, chosen, panel_settings(self.settings), self.runner.backend,
-                                    section=section, redactor=self._redactor)
-        dialog = RequestPreviewDialog(previews, connection(self.settings).host, self._parent())
+        conn, settings = self._with()
+        previews = request_previews(snap.doc, chosen, settings, self.runner.backend, section=section,
+                                    redactor=self._redactor)
+        dialog = RequestPreviewDialog(previews, conn.host, self._parent())
         self.request_preview_shown.emit(dialog)
         dialog.exec()
+
+    def _with(self) -> tuple[Connection, PanelSettings]:
+        """This run's connection and settings, as read when Run was pressed."""
+        return self._run_with or (connection(self.settings), panel_settings(self.settings))
 
     def _parent(self) -> QWidget:
         return self.window

@@ -31,6 +31,7 @@ from doccritic.core.journal import Journal
 from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import SUPPORTED_SUFFIXES
 from doccritic.ui import gc_guard, session
+from doccritic.ui.app_settings import AppSettings
 from doccritic.ui.editor import DocumentEditor
 from doccritic.ui.findings_model import FindingsModel
 from doccritic.ui.findings_panel import FindingsPanel
@@ -72,12 +73,11 @@ class MainWindow(FileActions, DecisionActions, ClaudeActions, MenuActions, QMain
         self._debates: DebatesController | None = None
         self._exports: ExportsController | None = None
         self._debates_to_show: tuple[list, str] | None = None  # the open document's, until the Debate dock is built
-        self._saving = False
         self._pending_ready = False
         self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS, timeout=self._recheck)
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._file_changed_on_disk)
-        self.settings = QSettings(str(paths.config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+        self.settings = AppSettings(paths.config_dir() / "settings.ini")
         self.window_state = QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS, timeout=self._save_review)
         self.store = self._open_store()
@@ -274,11 +274,11 @@ class MainWindow(FileActions, DecisionActions, ClaudeActions, MenuActions, QMain
     # critic findings -------------------------------------------------------------------------
     def _first_run_hints(self) -> None:
         """The sidebar's "how to read this", until the PM says "Got it"."""
-        if str(self.settings.value("ui/hint_dismissed", "false")) != "true":
+        if not self.settings.ui.hint_dismissed:
             self.panel.hint.show()
 
     def _hint_dismissed(self) -> None:
-        self.settings.setValue("ui/hint_dismissed", "true")
+        self.settings.update_ui(hint_dismissed=True)
 
     def schedule_review_save(self) -> None:
         self._save_timer.start()

@@ -6,7 +6,6 @@ and limits. With no keyring backend the dialog says so and points at ANTHROPIC_A
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from doccritic.claude.client import (
     DEFAULT_MODEL,
+    DEFAULT_READ_TIMEOUT,
     Connection,
     KeyStoreError,
     ModelChoice,
@@ -33,15 +33,15 @@ from doccritic.claude.client import (
     keyring_available,
     set_api_key,
 )
+from doccritic.claude.config import panel_settings_from
 from doccritic.claude.endpoint import PRESETS, parse_hosts
+from doccritic.core.settings import EFFORTS
+from doccritic.ui.app_settings import AppSettings
 from doccritic.ui.critic_runner import CriticRunner
-from doccritic.ui.critics import local_only, panel_settings, read_timeout
-
-EFFORTS = ("", "low", "medium", "high", "xhigh", "max")
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: QSettings, runner: CriticRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: AppSettings, runner: CriticRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Claude settings")
         self.setMinimumWidth(520)
@@ -141,17 +141,18 @@ class SettingsDialog(QDialog):
 
     # state -----------------------------------------------------------------------------------
     def _load(self) -> None:
-        s = panel_settings(self.settings)
-        self.base_url.setText(str(self.settings.value("claude/base_url", "") or ""))
-        self.local_only.setChecked(local_only(self.settings))
-        self.allowed_hosts.setText(str(self.settings.value("claude/allowed_hosts", "") or ""))
+        saved = self.settings.claude
+        s = panel_settings_from(saved)
+        self.base_url.setText(saved.base_url)
+        self.local_only.setChecked(saved.local_only)
+        self.allowed_hosts.setText(saved.allowed_hosts)
         self.model.setEditText(s.model)
         self.effort.setCurrentIndex(max(0, self.effort.findData(s.effort or "")))
         self.thinking.setChecked(s.adaptive_thinking)
         self.concurrent.setValue(s.max_concurrent)
         self.max_findings.setValue(s.max_findings)
         self.budget.setValue(s.budget_usd or 0.0)
-        self.read_timeout.setValue(round(read_timeout(self.settings)))
+        self.read_timeout.setValue(round(saved.read_timeout or DEFAULT_READ_TIMEOUT))
         self.exact_estimate.setChecked(s.exact_estimate)
         self._show_key_state()
 
@@ -263,17 +264,11 @@ class SettingsDialog(QDialog):
                 self.result.setText(str(exc))
                 return
             self.key.clear()
-        s = self.settings
-        s.setValue("claude/base_url", self.base_url.text().strip())
-        s.setValue("claude/local_only", "true" if self.local_only.isChecked() else "false")
-        s.setValue("claude/allowed_hosts", ", ".join(parse_hosts(self.allowed_hosts.text())))
-        s.setValue("claude/model", self.model_id())
-        s.setValue("claude/effort", self.effort.currentData() or "")
-        s.setValue("claude/adaptive_thinking", "true" if self.thinking.isChecked() else "false")
-        s.setValue("claude/max_concurrent", self.concurrent.value())
-        s.setValue("claude/max_findings", self.max_findings.value())
-        s.setValue("claude/budget_usd", self.budget.value())
-        s.setValue("claude/read_timeout", self.read_timeout.value())
-        s.setValue("claude/exact_estimate", "true" if self.exact_estimate.isChecked() else "false")
-        s.sync()
+        self.settings.update_claude(
+            base_url=self.base_url.text().strip(), local_only=self.local_only.isChecked(),
+            allowed_hosts=", ".join(parse_hosts(self.allowed_hosts.text())), model=self.model_id(),
+            effort=self.effort.currentData() or "", adaptive_thinking=self.thinking.isChecked(),
+            max_concurrent=self.concurrent.value(), max_findings=self.max_findings.value(),
+            budget_usd=round(self.budget.value(), 2), read_timeout=float(self.read_timeout.value()),
+            exact_estimate=self.exact_estimate.isChecked())
         super().accept()

@@ -8,8 +8,6 @@ from PySide6.QtWidgets import QApplication
 
 from doccritic import paths
 
-THEMES = ("system", "light", "dark")
-
 _DARK = {
     QPalette.ColorRole.Window: "#1f2227",
     QPalette.ColorRole.WindowText: "#e6e8eb",

@@ -111,12 +111,12 @@ class ClaudeActions:
 
     def offer_claude_setup(self: MainWindow) -> None:
         """Once Claude turns out not to be set up: say what it adds, without a modal, until dismissed."""
-        if str(self.settings.value("ui/claude_banner_dismissed", "false")) == "true" or self.banner.isVisible():
+        if self.settings.ui.claude_banner_dismissed or self.banner.isVisible():
             return
         self.banner.show_message(
             "Offline checks only. Claude critics need an API key or a local endpoint (Ollama, llama.cpp).",
             [("Set up Claude…", self.open_claude_settings)],
-            on_dismiss=lambda: self.settings.setValue("ui/claude_banner_dismissed", "true"))
+            on_dismiss=lambda: self.settings.update_ui(claude_banner_dismissed=True))
 
     def open_claude_settings(self: MainWindow) -> None:
         from doccritic.ui.settings_dialog import SettingsDialog

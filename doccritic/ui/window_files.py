@@ -13,13 +13,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from doccritic.core.settings import MAX_RECENT
 from doccritic.ui import session
 
 if TYPE_CHECKING:
     from doccritic.ui.main_window import MainWindow
 
 FILTER = "Documents (*.md *.markdown *.txt *.rst *.docx);;All files (*)"
-MAX_RECENT = 10
 
 
 class FileActions:
@@ -191,12 +191,12 @@ class FileActions:
         self.runner.submit("journal", write, lambda _: self.journal_written.emit())
 
     def _remember_recent(self: MainWindow, path: Path) -> None:
-        recent = [p for p in self.settings.value("recent", [], list) if p != str(path)]
-        self.settings.setValue("recent", [str(path), *recent][:MAX_RECENT])
+        recent = [p for p in self.settings.ui.recent if p != str(path)]
+        self.settings.update_ui(recent=(str(path), *recent)[:MAX_RECENT])
 
     def _fill_recent(self: MainWindow) -> None:
         self.recent_menu.clear()
-        for name in self.settings.value("recent", [], list):
+        for name in self.settings.ui.recent:
             self._action(self.recent_menu, name, lambda _=False, n=name: self.open_path(n))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("No recent documents").setEnabled(False)

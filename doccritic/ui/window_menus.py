@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
+from doccritic.core.settings import THEMES
 from doccritic.ui import theme
 
 if TYPE_CHECKING:
@@ -58,8 +59,8 @@ class MenuActions:
         self._action(view, "&Reset Zoom", self._reset_zoom, "Ctrl+0")
         themes = view.addMenu("&Theme")
         self.theme_group = QActionGroup(self)  # one choice, and the current one is ticked
-        current = str(self.settings.value("theme", "system"))
-        for name in ("system", "light", "dark"):
+        current = self.settings.ui.theme
+        for name in THEMES:
             action = self._action(themes, name.title(), lambda _=False, n=name: self.set_theme(n), checkable=True)
             action.setChecked(name == current)
             self.theme_group.addAction(action)
@@ -78,7 +79,7 @@ class MenuActions:
 
     def set_theme(self: MainWindow, name: str) -> None:
         theme.apply(name)
-        self.settings.setValue("theme", name)
+        self.settings.update_ui(theme=name)
         self.editor.highlighter.set_dark(theme.is_dark_now())
         self.editor.restyle_all()  # new colours, same (live) positions
 
