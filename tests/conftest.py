@@ -103,3 +103,30 @@ def claude_window(qtbot, claude_api):
     win.close()
     win.runner.wait(5000)
     win.deleteLater()
+
+
+@pytest.fixture(autouse=True)
+def _item_models_tested(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every item model a test builds is watched by Qt's QAbstractItemModelTester from its first moment; a rule
+    it finds broken (an index, a row count, signals out of order) is a "qt.modeltest" warning, which pytest-qt
+    turns into a failure of the test."""
+    import sys
+
+    module = sys.modules.get("doccritic.ui.findings_model")  # imported at collection by every test that uses it
+    if module is None:
+        return
+    from PySide6.QtTest import QAbstractItemModelTester
+
+    mode = QAbstractItemModelTester.FailureReportingMode.Warning
+
+    def watched(cls: type) -> None:
+        original = cls.__init__
+
+        def init(self, *args, **kwargs) -> None:
+            original(self, *args, **kwargs)
+            QAbstractItemModelTester(self, mode, self)  # a child of the model: lives and dies with it
+
+        monkeypatch.setattr(cls, "__init__", init)
+
+    for cls in (module.FindingsModel, module.FindingsFilterProxy):
+        watched(cls)

@@ -190,6 +190,15 @@ class FileActions:
 
         self.runner.submit("journal", write, lambda _: self.journal_written.emit())
 
+    def flush_journal(self: MainWindow) -> None:
+        """Write unsaved text to the journal now, on this thread: an unexpected error is being reported
+        (``ui.crash``), and what happens next may not go well."""
+        if self.info is None or self.info.path is None or not self.editor.document().isModified():
+            return
+        with self._journal_lock:
+            self.journal.write(self.info.path, self.editor.toPlainText())
+            self._journal_written = next(self._journal_seq)
+
     def _remember_recent(self: MainWindow, path: Path) -> None:
         recent = [p for p in self.settings.ui.recent if p != str(path)]
         self.settings.update_ui(recent=(str(path), *recent)[:MAX_RECENT])
