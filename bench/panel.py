@@ -235,7 +235,7 @@ def _press_run_and_measure(window, api: FakeMessagesAPI, qs: list[str], n: int, 
     meter.stop()
     gaps = meter.gaps(pressed, end)
     worst, at = max(gaps)
-    found = sum(1 for f in window.findings.findings if f.persona)
+    found = sum(1 for f in window.session.findings.findings if f.persona)
     return [
         (f"largest UI stall, {n}-critic run", worst * 1000,
          f"ms (goal <= 50), {at - pressed:.2f} s after Run; {found} critic findings shown"),

@@ -119,7 +119,7 @@ def make_findings(text: str, n: int = FINDINGS) -> list[Finding]:
 
 
 def push_findings(window: MainWindow, findings: list[Finding]) -> None:
-    window.findings.update_findings(findings)
+    window.session.findings.update_findings(findings)
     window.editor.set_findings(findings, Utf16Map(window.editor.toPlainText()))
 
 
@@ -191,7 +191,7 @@ def open_speed(window: MainWindow, path: Path, repeat: int, ticker: Ticker) -> l
         ticker.stop()
         times.append(ready - t0), stalls.append(ticker.gap(t0, ready) * 1000)
         spin(1.0)  # the deferred review save and journal finish before the next open
-    words = window.snapshot.doc.word_count if window.snapshot else 0
+    words = window.session.snapshot.doc.word_count if window.session.snapshot else 0
     notes = f"{words} words; 1st open {times[0]:.2f} s; largest UI stall {statistics.median(stalls[1:]):.0f} ms"
     return [("open 50k MD", times[1:], "s", 1.0, notes)]
 

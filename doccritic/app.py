@@ -60,7 +60,7 @@ def run_gui(
     window = MainWindow()
     from doccritic.ui.crash import CrashReporter
 
-    CrashReporter(window, window.flush_journal).install()  # an unexpected error: report, keep the text, run on
+    CrashReporter(window, window.session.flush_journal).install()  # an unexpected error: report, keep the text, run on
     if path is not None:  # loading and checking run on a worker while the window is styled and shown
         window.open_path(path, preload=preload)
     theme.apply(theme_name or window.settings.ui.theme)

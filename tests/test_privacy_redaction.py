@@ -180,7 +180,7 @@ def test_window_findings_are_restored_and_highlighted_on_the_real_words(qtbot, d
         win.critics.panel.set_checked({"staff-engineer"})
         with qtbot.waitSignal(win.critics.run_finished, timeout=15_000):
             win.critics.run()
-        found = [f for f in win.findings.findings if f.source is Source.CRITIC]
+        found = [f for f in win.session.findings.findings if f.source is Source.CRITIC]
         assert sorted(win.editor.span_text(f.id) for f in found) == sorted(QUOTES.values())
         assert all(f.title.startswith("Globex risk") for f in found)
         assert_nothing_secret(json.dumps(api.journal[0].body, ensure_ascii=False))

@@ -27,7 +27,7 @@ def window(qtbot, tmp_path: Path, monkeypatch):
     doc = tmp_path / "draft.md"
     shutil.copy(SAMPLE, doc)
     win = MainWindow()
-    reporter = CrashReporter(win, win.flush_journal)
+    reporter = CrashReporter(win, win.session.flush_journal)
     reporter.install()  # as doccritic.app does
     win.crash_reporter = reporter
     win.show()
@@ -56,7 +56,7 @@ def test_an_error_in_a_slot_is_reported_the_text_kept_and_the_app_runs_on(qtbot,
     assert "doccritic " in report and "Python " in report and "Qt " in report and "anthropic " in report
 
     # The PM's unsaved text reached the journal before anything else was attempted.
-    entry = Journal().read(window.info.path)
+    entry = Journal().read(window.session.path)
     assert entry is not None and "Unsaved words." in entry.text  # before the 1.5 s journal timer came round
 
     # A short, non-modal report with a Copy button; the copied text is the report.

@@ -37,7 +37,7 @@ def window(claude_window):
 
 
 def critic_findings(win: MainWindow):
-    return [f for f in win.findings.findings if f.source is Source.CRITIC]
+    return [f for f in win.session.findings.findings if f.source is Source.CRITIC]
 
 
 def run(qtbot, win: MainWindow, personas: set[str]) -> None:

@@ -65,7 +65,7 @@ def test_debate_streams_turns_then_a_summary_whose_points_become_findings(qtbot,
     assert window.debates.dock.isVisible() and "Debate finished" in window.debates.view.status.text()
     point = window.debates.current.summary.points[0]
     window.debates.view._link(QUrl(f"add:{point.id}"))
-    finding = next(f for f in window.findings.findings if f.source is Source.DEBATE)
+    finding = next(f for f in window.session.findings.findings if f.source is Source.DEBATE)
     assert finding.kind is Kind.ONE_WAY_DOOR and window.editor.span_text(finding.id) == DOOR
     assert "added as a finding" in transcript(window)
     assert window.findings_dock.isVisible() and not window.debates.dock.visibleRegion().boundingRect().width()

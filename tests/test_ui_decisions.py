@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMenu
 
+from doccritic.core.decisions import Decision
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, Status
 from doccritic.ui.main_window import MainWindow
 from doccritic.ui.textpos import Utf16Map
@@ -55,37 +56,37 @@ def add_critic(win: MainWindow, quote: str, **kw) -> Finding:
         severity=Severity.MAJOR, title=kw.pop("title", "Delight is assumed"), quote=quote, start=start,
         end=start + len(quote), anchor=Anchor.EXACT, **kw,
     )
-    win.findings.update_findings([*win.findings.findings, finding])
-    win.editor.set_findings(win.findings.findings, Utf16Map(win.editor.toPlainText()))
+    win.session.findings.update_findings([*win.session.findings.findings, finding])
+    win.editor.set_findings(win.session.findings.findings, Utf16Map(win.editor.toPlainText()))
     return finding
 
 
 def by_rule(win: MainWindow, rule: str) -> Finding:
-    return next(f for f in win.findings.findings if f.rule == rule)
+    return next(f for f in win.session.findings.findings if f.rule == rule)
 
 
 def test_accepting_a_rewrite_changes_the_text_in_one_undo_step(qtbot, window):
     f = add_critic(window, "definitely delight most users", suggestion="“reduce late payments for 60% of accounts”")
-    window.decide("accept", [f.id])
+    window.decisions.decide(Decision.ACCEPT, [f.id])
     assert "Auto-charge will reduce late payments for 60% of accounts." in window.editor.toPlainText()
-    assert window.findings.finding(f.id).status is Status.ACCEPTED
+    assert window.session.findings.finding(f.id).status is Status.ACCEPTED
     window.editor.undo()
     assert window.editor.toPlainText() == DOC
     # the same undo step brings back the decision and the highlight, as with a tracked change in Word
-    assert window.findings.finding(f.id).status is Status.OPEN
+    assert window.session.findings.finding(f.id).status is Status.OPEN
     assert window.editor.span_text(f.id) == "definitely delight most users"
     assert f.id in window.panel.visible_ids()
     window.editor.redo()
-    assert window.findings.finding(f.id).status is Status.ACCEPTED
+    assert window.session.findings.finding(f.id).status is Status.ACCEPTED
     assert window.editor.span_text(f.id) == "reduce late payments for 60% of accounts"
 
 
 def test_bulk_dismiss_with_reason_hides_cards_from_the_open_view(qtbot, window):
     ids = [by_rule(window, "owd.data-deletion").id, by_rule(window, "weak.placeholder").id]
     shown = window.panel.proxy.rowCount()
-    window.decide("dismiss", ids, text="Known; tracked in LED-2231")
+    window.decisions.decide(Decision.DISMISS, ids, text="Known; tracked in LED-2231")
     for fid in ids:
-        finding = window.findings.finding(fid)
+        finding = window.session.findings.finding(fid)
         assert finding.status is Status.DISMISSED
         assert finding.replies[-1].text == "Dismissed: Known; tracked in LED-2231"
     assert window.panel.proxy.rowCount() == shown - 2
@@ -95,10 +96,10 @@ def test_bulk_dismiss_with_reason_hides_cards_from_the_open_view(qtbot, window):
 
 def test_defer_adds_the_question_to_open_questions(qtbot, window):
     door = by_rule(window, "owd.data-deletion")
-    window.decide("defer", [door.id])
+    window.decisions.decide(Decision.DEFER, [door.id])
     added = f"- {door.question} (about “{door.quote}”)\n"  # a check's generic question names its decision
     assert window.editor.toPlainText().endswith(f"## Open questions\n\n{added}")
-    assert window.findings.finding(door.id).status is Status.DEFERRED
+    assert window.session.findings.finding(door.id).status is Status.DEFERRED
 
 
 def test_decision_buttons_follow_the_selection(qtbot, window):
@@ -111,23 +112,22 @@ def test_decision_buttons_follow_the_selection(qtbot, window):
 
 def wait_saved(qtbot, win: MainWindow) -> None:
     with qtbot.waitSignal(win.runner.job_finished, timeout=TIMEOUT, check_params_cb=lambda ch, _: ch == "store"):
-        win._save_timer.setInterval(0)
-        win._save_timer.start()
+        win.session.save_review()
 
 
 def test_review_survives_a_restart(qtbot, doc_path):
     first = make_window(qtbot, doc_path)
     placeholder = by_rule(first, "weak.placeholder")
-    first.decide("dismiss", [placeholder.id], text="Finance owns pricing")
+    first.decisions.decide(Decision.DISMISS, [placeholder.id], text="Finance owns pricing")
     critic = add_critic(first, "definitely delight most users")
-    first.decide("reply", [critic.id], text="Asked research for data.")
+    first.decisions.decide(Decision.REPLY, [critic.id], text="Asked research for data.")
     wait_saved(qtbot, first)
     close_window(qtbot, first)
 
     second = make_window(qtbot, doc_path)
-    restored = second.findings.finding(placeholder.id)
+    restored = second.session.findings.finding(placeholder.id)
     assert restored.status is Status.DISMISSED and restored.replies[-1].text == "Dismissed: Finance owns pricing"
-    again = second.findings.finding(critic.id)
+    again = second.session.findings.finding(critic.id)
     assert again is not None and again.replies[-1].text == "Asked research for data."
     assert second.editor.span_text(critic.id) == critic.quote
     close_window(qtbot, second)
@@ -142,7 +142,7 @@ def test_review_is_reanchored_when_the_file_changed_while_closed(qtbot, doc_path
     doc_path.write_text(edited, encoding="utf-8")
 
     second = make_window(qtbot, doc_path)
-    moved = second.findings.finding(critic.id)
+    moved = second.session.findings.finding(critic.id)
     assert moved.status is Status.OPEN
     assert second.editor.span_text(critic.id) == critic.quote  # same words, new offsets
     assert moved.start != critic.start
@@ -154,7 +154,7 @@ def test_accept_after_typing_uses_where_the_text_is_now(qtbot, window):
     cursor = QTextCursor(window.editor.document())
     cursor.setPosition(0)
     cursor.insertText("Draft 3. ")
-    window.decide("accept", [f.id])
+    window.decisions.decide(Decision.ACCEPT, [f.id])
     assert window.editor.toPlainText().startswith("Draft 3. # Reminders")
     assert "Auto-charge will help 60% of accounts." in window.editor.toPlainText()
 
@@ -181,7 +181,7 @@ def test_decision_buttons_turn_off_when_a_filter_hides_the_selected_card(qtbot, 
 def test_after_accepting_the_next_open_card_is_selected_and_the_status_bar_says_what_happened(qtbot, window):
     f = add_critic(window, "definitely delight most users", suggestion="“reduce late payments for 60% of accounts”")
     window.panel.select(f.id)
-    window.decide("accept")
+    window.decisions.decide(Decision.ACCEPT)
     assert "Accepted the finding and put its rewrite in the text. Ctrl+Z undoes it." in \
         window.statusBar().currentMessage()
     assert window.panel.selected_ids() and window.panel.selected_ids() != [f.id]  # moved on to the next one
@@ -203,7 +203,7 @@ def test_an_ambiguous_finding_can_be_placed_on_the_passage_the_pm_chooses(qtbot,
     labels = [a.text() for a in submenu.actions()]
     assert len(labels) == 2 and labels[1].startswith("Line 7: …") and "[will] delete" in labels[1]
     submenu.actions()[1].trigger()  # the PM picks the second passage
-    placed = window.findings.finding(finding.id)
+    placed = window.session.findings.finding(finding.id)
     assert placed.anchor is Anchor.EXACT and placed.candidates == []
     assert window.editor.span_of(finding.id) is not None
     assert window.editor.span_text(finding.id) == "will" and window.editor.span_of(finding.id)[0] == second
@@ -226,6 +226,6 @@ def test_the_dismiss_dialog_names_the_finding_and_keeps_the_reason(qtbot, window
         dialog.accept()
 
     QTimer.singleShot(20, answer)
-    window.decide("dismiss", [door.id])
+    window.decisions.decide(Decision.DISMISS, [door.id])
     assert f"“{door.title}”" in seen["label"] and seen["width"] >= 460
-    assert window.findings.finding(door.id).replies[-1].text == "Dismissed: Legal signed off on the deletion"
+    assert window.session.findings.finding(door.id).replies[-1].text == "Dismissed: Legal signed off on the deletion"

@@ -10,6 +10,7 @@ import docx
 import pytest
 
 from conftest import SAMPLE
+from doccritic.core.decisions import Decision
 from doccritic.core.findings import Source, Status
 from doccritic.formats.export import ExportOptions
 from doccritic.ui.exports import ExportChoice, ExportDialog
@@ -40,15 +41,15 @@ def export(qtbot, win: MainWindow, fmt: str, path: Path, **options) -> Path:
 
 
 def test_word_export_carries_decisions_and_one_comment_per_finding(qtbot, window, tmp_path):
-    first = window.findings.findings[0]
-    window.decide("dismiss", [first.id], "Not for v1")
+    first = window.session.findings.findings[0]
+    window.decisions.decide(Decision.DISMISS, [first.id], "Not for v1")
     out = export(qtbot, window, "docx", tmp_path / "prd.review.docx")
     comments = list(docx.Document(str(out)).comments)
-    shown = [f for f in window.findings.findings if f.status is not Status.DISMISSED]
+    shown = [f for f in window.session.findings.findings if f.status is not Status.DISMISSED]
     assert len(comments) == len(shown)  # dismissed left out by default
     out = export(qtbot, window, "docx", tmp_path / "all.docx", include_dismissed=True)
-    replies = sum(len(f.replies) for f in window.findings.findings)  # the dismissal reason, threaded
-    assert len(list(docx.Document(str(out)).comments)) == len(window.findings.findings) + replies
+    replies = sum(len(f.replies) for f in window.session.findings.findings)  # the dismissal reason, threaded
+    assert len(list(docx.Document(str(out)).comments)) == len(window.session.findings.findings) + replies
 
 
 def test_html_and_markdown_and_pdf_from_the_window(qtbot, window, tmp_path):
@@ -60,17 +61,17 @@ def test_html_and_markdown_and_pdf_from_the_window(qtbot, window, tmp_path):
 
 
 def test_an_exported_review_imports_back_with_its_decisions(qtbot, window, tmp_path):
-    target = window.findings.findings[1]
-    window.decide("reply", [target.id], "Owner: Priya")
-    window.decide("defer", [target.id])
+    target = window.session.findings.findings[1]
+    window.decisions.decide(Decision.REPLY, [target.id], "Owner: Priya")
+    window.decisions.decide(Decision.DEFER, [target.id])
     out = export(qtbot, window, "json", tmp_path / "r.json")
     saved = json.loads(out.read_text())
     assert any(f["id"] == target.id and f["status"] == "deferred" for f in saved["findings"])
-    window.findings.update_findings([f.model_copy(update={"status": Status.OPEN, "replies": []})
-                                     for f in window.findings.findings])
+    window.session.findings.update_findings([f.model_copy(update={"status": Status.OPEN, "replies": []})
+                                     for f in window.session.findings.findings])
     with qtbot.waitSignal(window.exports.imported, timeout=TIMEOUT):
         window.exports.import_file(out)
-    back = window.findings.finding(target.id)
+    back = window.session.findings.finding(target.id)
     assert back.status is Status.DEFERRED and back.replies[0].text == "Owner: Priya"
     assert "Imported" in window.banner.label.text()
 
@@ -78,7 +79,7 @@ def test_an_exported_review_imports_back_with_its_decisions(qtbot, window, tmp_p
 def test_importing_a_word_file_not_made_by_doccritic_says_so(qtbot, window, corpus):
     window.exports.import_file(corpus / "lab-method-tracked-revisions-tables.docx")
     assert "was not exported by doccritic" in window.banner.label.text()
-    assert all(f.source is Source.CHECK for f in window.findings.findings)
+    assert all(f.source is Source.CHECK for f in window.session.findings.findings)
 
 
 def test_export_dialog_never_proposes_overwriting_the_document(qtbot, tmp_path):
@@ -100,8 +101,8 @@ def test_export_dialog_never_proposes_the_markdown_draft_itself(qtbot, tmp_path)
 def test_word_export_embeds_only_what_it_shows(qtbot, window, tmp_path):
     from doccritic.formats.review_import import read_review_file
 
-    first = window.findings.findings[0]
-    window.decide("dismiss", [first.id], "Private reason")
+    first = window.session.findings.findings[0]
+    window.decisions.decide(Decision.DISMISS, [first.id], "Private reason")
     out = export(qtbot, window, "docx", tmp_path / "shown.docx")
     embedded = read_review_file(out)
     assert first.id not in {f.id for f in embedded.findings}

@@ -63,7 +63,7 @@ def test_killed_mid_edit_then_reopened_recovers_the_text(qtbot, tmp_path):
     win.editor.undo()  # one step back to the file's version
     assert win.editor.toPlainText() == "# Plan\n\nWe ship in May.\n"
     win.editor.redo()
-    assert win.save()
+    assert win.files.save()
     assert Journal().read(doc) is None  # saved: nothing left to recover
     win.close()
 
@@ -110,9 +110,9 @@ def test_dismissing_the_recovery_offer_and_typing_loses_nothing(qtbot, tmp_path,
     assert "kept" in win.statusBar().currentMessage()
     with qtbot.waitSignal(win.journal_written, timeout=TIMEOUT):  # typing now journals this session's text
         win.editor.insertPlainText("New typing. ")
-        win._write_journal()
+        win.session.write_journal()
     assert Journal().recovered(doc).text == "# Plan\nRecovered paragraph.\n"  # not overwritten
-    win._discard_journal()  # this session's own changes are thrown away on closing ("Discard")
+    win.session.discard_journal()  # this session's own changes are thrown away on closing ("Discard")
     close_discarding(win)
     again = open_window(qtbot, doc)  # offered again, with the crashed session's words
     try:

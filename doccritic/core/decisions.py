@@ -12,12 +12,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from doccritic.core.document import BlockKind, DocFormat, Document
 from doccritic.core.findings import Finding, Reply, Source, Status
 
 _REWRITE = re.compile(r'^\s*[“"](?P<text>.+)[”"]\s*$', re.DOTALL)
 OPEN_QUESTIONS = re.compile(r"^\s*(?:open|unresolved)\s+questions?\b", re.IGNORECASE)
+
+
+class Decision(StrEnum):
+    """What the PM decided about a finding (the commands of the sidebar's buttons and menus)."""
+
+    ACCEPT = "accept"
+    DISMISS = "dismiss"
+    DEFER = "defer"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    REPLY = "reply"
 
 
 @dataclass(frozen=True, slots=True)

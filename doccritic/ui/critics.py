@@ -1,4 +1,4 @@
-"""Glue between the critics dock, the engine runner and the review window.
+"""Glue between the critics dock, the engine runner and the open document's review session.
 
 Engine events arrive as queued signals; they are buffered and applied every ``FLUSH_MS`` in one batch
 (one model update, one highlight push), so six critics writing at once never stall typing. Findings
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -39,7 +39,9 @@ from doccritic.ui.textpos import Utf16Map
 if TYPE_CHECKING:
     from doccritic.core.personas import Persona, PersonaSet
     from doccritic.ui.app_settings import AppSettings
-    from doccritic.ui.main_window import MainWindow
+    from doccritic.ui.files import Messages
+    from doccritic.ui.review_session import ReviewSession
+    from doccritic.ui.runner import Runner
 
 FLUSH_MS = 50
 
@@ -75,16 +77,35 @@ def destination(settings: AppSettings) -> str:
     return f"{where} (local only)" if conn.local_only else where
 
 
+class CriticsHost(Protocol):
+    """What the critics controller needs from the window around it (``ui.claude_side.ClaudeSide``)."""
+
+    banner: Messages
+
+    def open_claude_settings(self) -> None: ...
+
+    def update_claude_status(self) -> None: ...
+
+    def offer_claude_setup(self) -> None: ...
+
+    def set_persona_names(self, names: dict[str, str]) -> None: ...
+
+    def add_critic_findings(self, cards: list[Finding], text_map: Utf16Map) -> None: ...
+
+    def replace_critic_findings(self, keep: list[Finding]) -> None: ...
+
+
 class CriticsController(QObject):
     run_started = Signal(int)
     run_finished = Signal(int)  # run id; the findings of that run are all shown
     personas_loaded = Signal()  # the panel lists the personas (first load or reload)
     request_preview_shown = Signal(object)  # the Show request… dialog, about to open (tests close it)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.settings = window.settings
+    def __init__(self, session: ReviewSession, host: CriticsHost, settings: AppSettings, worker: Runner,
+                 parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session, self.host, self.settings, self.worker, self._parent_widget = (
+            session, host, settings, worker, parent)
         self.runner = CriticRunner(self)
         self.panel = PersonaPanel()
         self.personas: dict[str, Persona] = {}
@@ -110,7 +131,7 @@ class CriticsController(QObject):
         self.panel.selection_changed.connect(self._remember_selection)
         self.panel.set_summary("Loading critics…")
         self._redactor: Redactor | None = None  # the run's rules: the preview shows what they make of the draft
-        self.privacy = DocumentPrivacy(self)  # the never-send mark and the redaction rules (#20)
+        self.privacy = DocumentPrivacy(self, host.banner, self)  # the never-send mark and the redaction rules (#20)
         self.never_send_action = self.privacy.never_send_action
         self.panel.manage.menu().addAction(self.never_send_action)
         # Persona files load once the first document is on screen (or after 300 ms without one): they
@@ -132,7 +153,7 @@ class CriticsController(QObject):
     def _first_load(self) -> None:
         """Read and validate the persona files on a worker (pydantic is imported there, off the UI thread)."""
         if not self.personas:
-            self.window.runner.submit("personas", _load_personas, self._first_loaded, self._first_load_failed)
+            self.worker.submit("personas", _load_personas, self._first_loaded, self._first_load_failed)
 
     def _first_loaded(self, loaded: PersonaSet) -> None:
         if not self.personas:  # ensure_personas() may have loaded them already
@@ -153,23 +174,31 @@ class CriticsController(QObject):
         saved = self.settings.claude.panel
         checked = set(saved) if saved else None  # None: each persona's own default
         self.panel.set_personas(loaded.personas, checked)
-        self.window.panel.set_persona_names({p.id: p.name for p in loaded.personas})
+        self.host.set_persona_names({p.id: p.name for p in loaded.personas})
         if loaded.errors:
-            self.window.banner.show_message("Some persona files were skipped: " + " ".join(loaded.errors))
+            self.host.banner.show_message("Some persona files were skipped: " + " ".join(loaded.errors))
         self.personas_loaded.emit()
 
     def _remember_selection(self) -> None:
         self.settings.update_claude(panel=tuple(self.panel.checked_ids()))
 
     # running ---------------------------------------------------------------------------------
+    def _key_source(self) -> str | None:
+        return "environment" if os.environ.get("ANTHROPIC_API_KEY", "").strip() else self.key_source
+
+    def set_up(self) -> bool:
+        """Claude can be reached: a key (environment or keyring) or an endpoint of the PM's own."""
+        custom = bool(self.settings.claude.base_url or os.environ.get("ANTHROPIC_BASE_URL"))
+        source = self._key_source()
+        return source is not None and (source != "none" or custom)
+
     def status_text(self) -> str:
         """The status bar's Claude part; never touches the keyring (see ``refresh_key``)."""
         model = panel_settings(self.settings).model
-        custom = bool(self.settings.claude.base_url or os.environ.get("ANTHROPIC_BASE_URL"))
-        source = "environment" if os.environ.get("ANTHROPIC_API_KEY", "").strip() else self.key_source
+        source = self._key_source()
         if source is None:
             return f"Claude: {model} · checking for a key…"
-        if source == "none" and not custom:
+        if not self.set_up():
             return "Offline checks · Claude not set up"
         where = f" → {destination(self.settings)}"
         cost = f" · ${self.session_cost:.3f} this session" if self.session_cost else ""
@@ -181,15 +210,15 @@ class CriticsController(QObject):
 
     def _key_checked(self, source: str) -> None:
         self.key_source = source
-        self.window.update_claude_status()
-        if "not set up" not in self.status_text():  # Claude is usable: load the SDK before the first run
+        self.host.update_claude_status()
+        if self.set_up():  # Claude is usable: load the SDK before the first run
             QTimer.singleShot(1500, self.runner.warm_up)
         else:
-            self.window.offer_claude_setup()
+            self.host.offer_claude_setup()
 
     def run(self, personas: list[Persona] | None = None, section: str | None = None) -> None:
         """Estimate, confirm, then start the checked critics (or ``personas``)."""
-        snap = self.window.snapshot
+        snap = self.session.snapshot
         if snap is None or self.running():
             return
         self.ensure_personas()
@@ -199,23 +228,23 @@ class CriticsController(QObject):
             self.panel.set_summary("Check at least one critic to run.")
             return
         if (blocked := self.privacy.never_send_problem()) is not None:
-            self.window.banner.show_message(blocked)
+            self.host.banner.show_message(blocked)
             return
         conn, settings = connection(self.settings), panel_settings(self.settings)  # read once for this run
         if (refused := conn.refusal()) is not None:
             self.panel.set_summary("Not run: local-only mode refused the endpoint.")
-            self.window.banner.show_message(refused, [("Claude settings…", self.window.open_claude_settings)])
+            self.host.banner.show_message(refused, [("Claude settings…", self.host.open_claude_settings)])
             return
         if conn.needs_key:
-            self.window.banner.show_message(
+            self.host.banner.show_message(
                 "Critics need an Anthropic API key (or an Anthropic-compatible endpoint).",
-                [("Set up Claude…", self.window.open_claude_settings)])
+                [("Set up Claude…", self.host.open_claude_settings)])
             return
         try:
             self._redactor = self.privacy.redactor()  # a bad rule stops the run here, naming it
         except DoccriticError as err:
             self.panel.set_summary("Not run: a redaction rule needs fixing.")
-            self.window.banner.show_message(str(err))
+            self.host.banner.show_message(str(err))
             return
         section = section if personas is not None else self.panel.section()
         self._request = (chosen, section)
@@ -237,9 +266,9 @@ class CriticsController(QObject):
         self._start(chosen, section)
 
     def _start(self, chosen: list[Persona], section: str | None) -> None:
-        snap = self.window.snapshot
+        snap = self.session.snapshot
         assert snap is not None
-        existing = [f for f in self.window.findings.findings if f.source is Source.CRITIC]
+        existing = [f for f in self.session.findings.findings if f.source is Source.CRITIC]
         self._run_text = snap.text
         conn, settings = self._with()
         self._run_id = self.runner.start_panel(conn, snap.doc, chosen, settings, section=section, existing=existing,
@@ -256,9 +285,9 @@ class CriticsController(QObject):
         persona = self.personas.get(persona_id)
         if persona is None or self.running():
             return
-        keep = [f for f in self.window.findings.findings
+        keep = [f for f in self.session.findings.findings
                 if not (f.persona == persona_id and f.status is Status.OPEN and not f.also_raised_by)]
-        self.window.replace_critic_findings(keep)
+        self.host.replace_critic_findings(keep)
         self.run([persona], self.panel.section())
 
     def stop_one(self, persona_id: str) -> None:
@@ -290,7 +319,7 @@ class CriticsController(QObject):
             self._run_id = None
             self.panel.set_running(False)
         self.panel.set_summary(message)
-        self.window.banner.show_message(message)
+        self.host.banner.show_message(message)
 
     # events ----------------------------------------------------------------------------------
     def _queue(self, run_id: int, event: Any) -> None:
@@ -315,12 +344,12 @@ class CriticsController(QObject):
                 self._done(event)
 
     def _show(self, cards: list[Finding]) -> None:
-        current = self.window.editor.toPlainText()
+        current = self.session.text()
         if current != self._run_text:  # the user typed while the critics were reading
             from doccritic.core.anchoring import reanchor
 
             cards = [reanchor(f, self._run_text, current) if f.placed else f for f in cards]
-        self.window.add_critic_findings(cards, Utf16Map(current))
+        self.host.add_critic_findings(cards, Utf16Map(current))
 
     def _status(self, event: Any) -> None:
         pid = getattr(event, "persona_id", None)
@@ -348,15 +377,15 @@ class CriticsController(QObject):
 
     def _explain(self, failure: Failure) -> None:
         """Failures the PM fixes outside the row get a banner that goes straight to the fix."""
-        settings = ("Claude settings…", self.window.open_claude_settings)
+        settings = ("Claude settings…", self.host.open_claude_settings)
         if failure.kind in (FailureKind.AUTH, FailureKind.NO_KEY, FailureKind.PERMISSION):
-            self.window.banner.show_message(failure.message, [settings])
+            self.host.banner.show_message(failure.message, [settings])
         elif failure.kind is FailureKind.MODEL_NOT_FOUND:
-            self.window.banner.show_message(failure.message, [("Choose a model…", self.window.open_claude_settings)])
+            self.host.banner.show_message(failure.message, [("Choose a model…", self.host.open_claude_settings)])
         elif failure.kind is FailureKind.TOO_LARGE:
-            self.window.banner.show_message(failure.message, [("Pick a section", self.panel.scope.showPopup)])
+            self.host.banner.show_message(failure.message, [("Pick a section", self.panel.scope.showPopup)])
         elif failure.kind is FailureKind.OFFLINE:
-            self.window.banner.show_message(failure.message + " Offline checks still work.", [settings])
+            self.host.banner.show_message(failure.message + " Offline checks still work.", [settings])
 
     def _done(self, event: PanelDone) -> None:
         run_id, self._run_id = self._run_id, None
@@ -374,7 +403,7 @@ class CriticsController(QObject):
         for note in self.runner.backend.notes:
             self.panel.set_summary(self.panel.summary.text() + f"\n{note}")
         self.panel.set_running(False)
-        self.window.update_claude_status()
+        self.host.update_claude_status()
         if run_id is not None:
             self.run_finished.emit(run_id)
 
@@ -405,7 +434,7 @@ class CriticsController(QObject):
         from doccritic.claude.preview import request_previews
         from doccritic.ui.request_preview import RequestPreviewDialog
 
-        snap = self.window.snapshot
+        snap = self.session.snapshot
         if snap is None:
             return
         conn, settings = self._with()
@@ -420,4 +449,4 @@ class CriticsController(QObject):
         return self._run_with or (connection(self.settings), panel_settings(self.settings))
 
     def _parent(self) -> QWidget:
-        return self.window
+        return self._parent_widget

@@ -18,14 +18,14 @@ from doccritic.ui.debate_view import DebateView
 from doccritic.ui.textpos import Utf16Map
 
 if TYPE_CHECKING:
-    from doccritic.ui.main_window import MainWindow
+    from doccritic.ui.hosts import DebatesHost
 
 
 class DebatesController(QObject):
     debate_idle = Signal(str)  # why the running debate stopped: finished, paused, stopped, interrupted
     request_preview_shown = Signal(object)  # the Show request… dialog, just before it runs (tests close it)
 
-    def __init__(self, window: MainWindow, dock: QDockWidget) -> None:
+    def __init__(self, window: DebatesHost, dock: QDockWidget) -> None:
         super().__init__(window)
         self.window = window
         self.view = DebateView()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -29,7 +29,22 @@ from PySide6.QtWidgets import (
 from doccritic.formats.export import FORMATS, ExportOptions
 
 if TYPE_CHECKING:
-    from doccritic.ui.main_window import MainWindow
+    from doccritic.core.findings import Finding
+    from doccritic.ui.files import Messages
+    from doccritic.ui.review_session import ReviewSession
+    from doccritic.ui.runner import Runner
+
+
+class ExportsHost(Protocol):
+    """What exporting and importing need from the window around them (``ui.claude_side.ClaudeSide``)."""
+
+    banner: Messages
+
+    def show_status(self, text: str, timeout_ms: int) -> None: ...
+
+    def personas(self) -> dict[str, Any]: ...
+
+    def show_imported(self, findings: list[Finding], debates: list[dict]) -> None: ...
 
 
 @dataclass
@@ -122,34 +137,34 @@ class ExportsController(QObject):
     failed = Signal(str)  # one sentence
     imported = Signal(int)  # findings restored
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, session: ReviewSession, host: ExportsHost, worker: Runner, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session, self.host, self.worker, self._parent = session, host, worker, parent
 
     def export_dialog(self) -> None:
-        w = self.window
-        if w.snapshot is None or w.info is None:
+        s = self.session
+        if s.snapshot is None or s.info is None:
             return
-        base = w.info.path or Path.home() / "review"
-        dialog = ExportDialog(base, w)
+        base = s.path or Path.home() / "review"
+        dialog = ExportDialog(base, self._parent)
         if dialog.exec():
             self.export(dialog.choice())
 
     def export(self, choice: ExportChoice) -> None:
         """Write the current review (as shown, decisions included) in the background."""
-        w = self.window
-        if w.snapshot is None:
+        s = self.session
+        if s.snapshot is None:
             return
-        review = w.current_review()
+        review = s.current_review()
         if review is None:  # the text changed since the last check: check it now, then export that
-            w.checks_applied.connect(lambda: self.export(choice), Qt.ConnectionType.SingleShotConnection)
-            w.recheck_now()
+            s.checks_applied.connect(lambda: self.export(choice), Qt.ConnectionType.SingleShotConnection)
+            s.recheck()
             return
-        personas = w.critics.personas
+        personas = self.host.personas()
         choice.options.names.update({p.id: p.name for p in personas.values()})
         choice.options.initials.update({p.id: p.initials for p in personas.values()})
         choice.options.colors.update({p.id: p.color for p in personas.values()})
-        doc, source = w.snapshot.doc, w.info.path if w.info else None
+        doc, source = s.snapshot.doc, s.path
         from doccritic.formats.export import export_review
 
         if choice.fmt == "pdf":  # painted with Qt: on this thread
@@ -162,24 +177,24 @@ class ExportsController(QObject):
                 return
             self._done(choice, choice.path)
             return
-        w.statusBar().showMessage(f"Exporting {choice.path.name}…")
-        w.runner.submit("export", lambda: export_review(review, doc, choice.fmt, choice.path, choice.options,
-                                                        source=source),
-                        lambda path: self._done(choice, path), self._failed)
+        self.host.show_status(f"Exporting {choice.path.name}…", 0)
+        self.worker.submit("export", lambda: export_review(review, doc, choice.fmt, choice.path, choice.options,
+                                                           source=source),
+                           lambda path: self._done(choice, path), self._failed)
 
     def _done(self, choice: ExportChoice, path: Path) -> None:
-        self.window.statusBar().showMessage(f"Exported to {path}", 6000)
+        self.host.show_status(f"Exported to {path}", 6000)
         if choice.open_when_done:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         self.exported.emit(str(path))
 
     def _failed(self, message: str) -> None:
-        self.window.banner.show_message(f"Could not export: {message}")
+        self.host.banner.show_message(f"Could not export: {message}")
         self.failed.emit(message)
 
     # import ----------------------------------------------------------------------------------
     def import_dialog(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self.window, "Import a review", "",
+        chosen, _ = QFileDialog.getOpenFileName(self._parent, "Import a review", "",
                                                 "Reviews (*.json *.docx);;All files (*)")
         if chosen:
             self.import_file(Path(chosen))
@@ -189,17 +204,17 @@ class ExportsController(QObject):
         from doccritic.core.errors import DoccriticError
         from doccritic.formats.review_import import merge_into, read_review_file, rebase
 
-        w = self.window
-        if w.snapshot is None:
+        s = self.session
+        if s.snapshot is None:
             return
         try:
-            review, warnings = rebase(read_review_file(path), w.snapshot.doc)
+            review, warnings = rebase(read_review_file(path), s.snapshot.doc)
         except DoccriticError as exc:
-            w.banner.show_message(str(exc))
+            self.host.banner.show_message(str(exc))
             return
-        w.import_review(merge_into(w.findings.findings, review.findings), review.debates)
+        self.host.show_imported(merge_into(s.findings.findings, review.findings), review.debates)
         found, held = len(review.findings), len(review.debates)
         note = (f"Imported {found} finding{'' if found == 1 else 's'} and {held} debate{'' if held == 1 else 's'} "
                 f"from {path.name}.")
-        w.banner.show_message(" ".join([note, *warnings]))
+        self.host.banner.show_message(" ".join([note, *warnings]))
         self.imported.emit(len(review.findings))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from doccritic.core.decisions import Decision
 from doccritic.core.findings import Kind, Severity, Status
 from doccritic.ui.cards import CardDelegate
 from doccritic.ui.findings_model import FindingsFilterProxy, FindingsModel, Role
@@ -37,18 +38,18 @@ _GROUPS = {"In document order": "none", "By section": "section", "By kind": "kin
 
 
 DECISIONS = (
-    ("accept", "Accept", "Accept: apply the suggested rewrite, if there is one (one undo step)"),
-    ("dismiss", "Dismiss…", "Dismiss, with an optional reason"),
-    ("defer", "Defer", "Defer: add the question to the document's Open questions section"),
-    ("resolve", "Resolve", "Mark as resolved"),
-    ("reopen", "Reopen", "Reopen"),
-    ("reply", "Reply…", "Add a note to the finding's thread"),
+    (Decision.ACCEPT, "Accept", "Accept: apply the suggested rewrite, if there is one (one undo step)"),
+    (Decision.DISMISS, "Dismiss…", "Dismiss, with an optional reason"),
+    (Decision.DEFER, "Defer", "Defer: add the question to the document's Open questions section"),
+    (Decision.RESOLVE, "Resolve", "Mark as resolved"),
+    (Decision.REOPEN, "Reopen", "Reopen"),
+    (Decision.REPLY, "Reply…", "Add a note to the finding's thread"),
 )
 
 
 class FindingsPanel(QWidget):
     finding_selected = Signal(str)
-    decision_requested = Signal(str, list)  # action, finding ids
+    decision_requested = Signal(object, list)  # Decision, finding ids
     debate_requested = Signal(str)  # finding id: "Debate this finding"
     place_requested = Signal(str, int, int)  # finding id, start, end: the PM chose the passage of an ambiguous quote
 
@@ -208,7 +209,7 @@ class FindingsPanel(QWidget):
         super().resizeEvent(event)
         self.arrange_for(event.size().width())
 
-    def _request(self, action: str) -> None:
+    def _request(self, action: Decision) -> None:
         ids = self.selected_ids()
         if ids:
             self.decision_requested.emit(action, ids)

@@ -8,7 +8,7 @@ core.redaction) read on every question, so a change made by the command line or 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -17,15 +17,24 @@ from doccritic.core.errors import DoccriticError
 from doccritic.core.redaction import Redactor
 
 if TYPE_CHECKING:
-    from doccritic.ui.critics import CriticsController
+    from doccritic.ui.files import Messages
+    from doccritic.ui.persona_panel import PersonaPanel
+
+
+class RunState(Protocol):
+    """The critics' side as the privacy state sees it: their dock and whether a run is on."""
+
+    panel: PersonaPanel
+
+    def running(self) -> bool: ...
 
 
 class DocumentPrivacy(QObject):
     """Never Send This Document (a checkable action for menus) and the document's redaction rules."""
 
-    def __init__(self, critics: CriticsController) -> None:
-        super().__init__(critics)
-        self.critics, self.window = critics, critics.window
+    def __init__(self, critics: RunState, banner: Messages, parent: QObject) -> None:
+        super().__init__(parent)
+        self.critics, self.banner = critics, banner
         self.path: Path | None = None
         self.never_send_action = QAction("Never Send This Document", self, checkable=True)
         self.never_send_action.setToolTip("Block Run and Debate for this document, whatever the endpoint")
@@ -68,12 +77,12 @@ class DocumentPrivacy(QObject):
         from doccritic.core.never_send import NeverSendMarks
 
         if self.path is None:
-            self.window.banner.show_message("Save the document first: the never-send mark is kept by file.")
+            self.banner.show_message("Save the document first: the never-send mark is kept by file.")
         else:
             try:
                 NeverSendMarks().set(self.path, marked)
             except (DoccriticError, OSError) as err:
-                self.window.banner.show_message(f"The never-send mark could not be saved: {err}")
+                self.banner.show_message(f"The never-send mark could not be saved: {err}")
         self._show_never_send()
 
     def _show_never_send(self) -> None:

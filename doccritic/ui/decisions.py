@@ -1,95 +1,162 @@
-"""The review window's decisions on findings and moving between them (cards, highlights, F8).
+"""Decisions on findings and moving between them: the editor's highlights, the sidebar and the session together.
 
-A mixin of :class:`~doccritic.ui.main_window.MainWindow` (it uses the window's editor, findings model and
-sidebar), kept apart so that the window module stays about building and wiring the window.
+Accept, dismiss, defer, resolve, reopen and reply (one undo step each when they edit the text); critic
+findings arriving; a passage picked for an ambiguous finding; F8 through the findings. The review state
+changes only through :class:`~doccritic.ui.review_session.ReviewSession`; this controller keeps the
+editor and the sidebar showing it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QWidget
 
+from doccritic.core.decisions import Decision
 from doccritic.core.findings import Finding, Source, Status
-from doccritic.ui import session
+from doccritic.ui import session as files
 from doccritic.ui.textpos import Utf16Map
 
 if TYPE_CHECKING:
     from doccritic.core.decisions import TextEdit
-    from doccritic.ui.main_window import MainWindow
+    from doccritic.ui.editor import DocumentEditor
+    from doccritic.ui.findings_panel import FindingsPanel
+    from doccritic.ui.review_session import ReviewSession
+
+_DONE = {Decision.ACCEPT: "Accepted", Decision.DISMISS: "Dismissed", Decision.DEFER: "Deferred",
+         Decision.RESOLVE: "Resolved", Decision.REOPEN: "Reopened", Decision.REPLY: "Reply added"}
+_EDITED = {Decision.ACCEPT: " and put its rewrite in the text",
+           Decision.DEFER: " and added its question to Open questions"}
 
 
-class DecisionActions:
-    """Accept, dismiss, defer, resolve, reopen and reply; critic findings arriving; stepping through findings."""
+class EditorText:
+    """The editor as the session's :class:`~doccritic.ui.review_session.TextSource`."""
 
-    def _spans_touched(self: MainWindow, ids: list[str]) -> None:
+    def __init__(self, editor: DocumentEditor) -> None:
+        self.editor = editor
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def is_modified(self) -> bool:
+        return self.editor.document().isModified()
+
+    def live(self, finding: Finding, text_map: Utf16Map) -> Finding:
+        """The finding with offsets where its highlight is now (the user may have typed since)."""
+        span = self.editor.span_of(finding.id)
+        if span is None:
+            return finding
+        return finding.model_copy(update={"start": text_map.from_qt(span[0]), "end": text_map.from_qt(span[1])})
+
+
+class DecisionsController(QObject):
+    """Decisions, critic cards and navigation, for one window's editor and sidebar."""
+
+    def __init__(self, session: ReviewSession, editor: DocumentEditor, panel: FindingsPanel,
+                 status: Callable[[str, int], None], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session, self.editor, self.panel, self._status, self._parent = session, editor, panel, status, parent
+        self._steps: list[_DecisionStep] = []  # decisions that edited the text, for Ctrl+Z
+        self._undo_depth = 0
+        editor.spans_touched.connect(self._spans_touched)
+        editor.finding_clicked.connect(self._finding_clicked)
+        editor.document().contentsChanged.connect(self._undo_moved)
+        panel.finding_selected.connect(self._card_selected)
+        panel.decision_requested.connect(lambda action, ids: self.decide(Decision(action), ids))
+        panel.place_requested.connect(self.place_on)
+
+    # showing findings ------------------------------------------------------------------------
+    def show_checked(self, snap: files.Snapshot) -> None:
+        """A (re)check arrived: the session merges it, the highlights and the selection follow."""
+        self.session.apply_checks(snap, lambda shown: self.editor.set_findings(shown, Utf16Map(snap.text)))
+        current = self.panel.current_id()
+        if current:
+            self.editor.set_active(current)
+
+    def add_critic_findings(self, cards: list[Finding], text_map: Utf16Map) -> None:
+        """Show new or merged critic cards (offsets into the editor's current text)."""
+        self.editor.upsert_findings(self.session.merge_cards(cards), text_map)
+
+    def replace_critic_findings(self, keep: list[Finding]) -> None:
+        """Keep only ``keep`` (a Retry replaces that critic's open findings)."""
+        text_map = Utf16Map(self.editor.toPlainText())
+        live = self.session.live(keep, text_map)
+        self.session.set_findings(live)
+        self.editor.set_findings(live, text_map)
+
+    def show_imported(self, findings: list[Finding]) -> None:
+        """Imported findings (offsets into the current text) replace what is shown."""
+        self.session.set_findings(findings)
+        self.editor.set_findings(findings, Utf16Map(self.editor.toPlainText()))
+
+    def _spans_touched(self, ids: list[str]) -> None:
         """A critic finding whose quoted text was edited away is kept, marked outdated."""
+        outdated = []
         for fid in ids:
-            finding = self.findings.finding(fid)
+            finding = self.session.findings.finding(fid)
             if finding is None or finding.source is Source.CHECK or finding.status is not Status.OPEN:
                 continue  # check findings are recomputed by the next re-check
             if self.editor.span_text(fid) != finding.quote:
-                updated = finding.model_copy(update={"status": Status.OUTDATED})
-                self.findings.replace_finding(updated)
-                self.editor.update_finding(updated)
+                outdated.append(finding.model_copy(update={"status": Status.OUTDATED}))
+        if outdated:
+            self.session.replace(outdated)
+            for finding in outdated:
+                self.editor.update_finding(finding)
 
-    def decide(self: MainWindow, action: str, ids: list[str] | None = None, text: str | None = None) -> None:
+    # decisions -------------------------------------------------------------------------------
+    def decide(self, decision: Decision, ids: list[str] | None = None, text: str | None = None) -> None:
         """Apply a decision to findings; Accept and Defer edits go in as one undo step."""
         from doccritic.core import decisions  # here, not at the top: not needed to show the first document
 
+        session = self.session
         ids = ids or self.panel.selected_ids()
-        if not ids or self.snapshot is None:
+        if not ids or session.snapshot is None or session.info is None:
             return
-        if action in ("dismiss", "reply") and text is None:
-            text = self._ask_text(action, ids)
+        if decision in (Decision.DISMISS, Decision.REPLY) and text is None:
+            text = self._ask_text(decision, ids)
             if text is None:
                 return
         current = self.editor.toPlainText()
         text_map = Utf16Map(current)
-        doc = self.snapshot.doc if current == self.snapshot.text else session.parse(current, self.info.format)
+        doc = session.snapshot.doc if current == session.snapshot.text else files.parse(current, session.info.format)
         edits, before, after = [], [], []
-        for fid in ids:
-            finding = self._with_live_span(self.findings.finding(fid), text_map)
-            if finding is None:
-                continue
+        for finding in session.live((session.findings.finding(fid) for fid in ids), text_map):
             before.append(finding)
             edit = None
-            if action == "accept":
+            if decision is Decision.ACCEPT:
                 finding, edit = decisions.accept(finding, current)
-            elif action == "defer":
+            elif decision is Decision.DEFER:
                 finding, edit = decisions.defer(finding, doc)
-            elif action == "dismiss":
+            elif decision is Decision.DISMISS:
                 finding = decisions.dismiss(finding, text or "")
-            elif action == "reply":
+            elif decision is Decision.REPLY:
                 finding = decisions.reply(finding, text or "") if (text or "").strip() else finding
-            elif action == "resolve":
+            elif decision is Decision.RESOLVE:
                 finding = decisions.resolve(finding)
-            elif action == "reopen":
+            elif decision is Decision.REOPEN:
                 finding = decisions.reopen(finding)
-            self.findings.replace_finding(finding)
-            self.editor.update_finding(finding)
             after.append(finding)
             if edit is not None and not self.editor.isReadOnly():
                 edits.append(edit)
+        session.replace(after)
+        for finding in after:
+            self.editor.update_finding(finding)
         if edits:
             self._apply_edits(edits, text_map, before, [_moved(f, edits) for f in after])
-        self._update_status()
-        self._save_timer.start()
-        self._after_decision(action, ids, bool(edits))
+        self._after_decision(decision, ids, bool(edits))
 
-    def _after_decision(self: MainWindow, action: str, ids: list[str], edited: bool) -> None:
+    def _after_decision(self, decision: Decision, ids: list[str], edited: bool) -> None:
         """Say what happened, and when the decided cards left the list, move on to the next open one (as
         Word does after accepting a change) so the decision buttons stay useful."""
-        done = {"accept": "Accepted", "dismiss": "Dismissed", "defer": "Deferred", "resolve": "Resolved",
-                "reopen": "Reopened", "reply": "Reply added"}.get(action, "Done")
         what = f"{len(ids)} findings" if len(ids) > 1 else "the finding"
-        extra = {"accept": " and put its rewrite in the text", "defer": " and added its question to Open questions"}
         undo = " Ctrl+Z undoes it." if edited else ""
-        self.statusBar().showMessage(f"{done} {what}{extra.get(action, '') if edited else ''}.{undo}", 6000)
+        self._status(f"{_DONE[decision]} {what}{_EDITED.get(decision, '') if edited else ''}.{undo}", 6000)
         visible = set(self.panel.visible_ids())
-        if self.panel.selected_ids() or not visible or action in ("reply", "reopen"):
+        if self.panel.selected_ids() or not visible or decision in (Decision.REPLY, Decision.REOPEN):
             return
         here = min((s[0] for fid in ids if (s := self.editor.span_of(fid))), default=0)
         spans = sorted((span[0], fid) for fid in visible if (span := self.editor.span_of(fid)))
@@ -97,39 +164,25 @@ class DecisionActions:
         if target is not None:
             self.panel.select(target)
 
-    def place_on(self: MainWindow, finding_id: str, start: int, end: int) -> None:
+    def place_on(self, finding_id: str, start: int, end: int) -> None:
         """The PM chose which of an ambiguous quote's passages a finding is about: highlight it there."""
         from doccritic.core.findings import Anchor
 
-        finding = self.findings.finding(finding_id)
+        finding = self.session.findings.finding(finding_id)
         if finding is None:
             return
         placed = finding.model_copy(update={"start": start, "end": end, "anchor": Anchor.EXACT, "candidates": []})
-        self.findings.replace_finding(placed)
+        self.session.replace([placed], sections=True)
         self.editor.upsert_findings([placed], respan=True)
-        if self.snapshot is not None:
-            self.findings.set_sections(self._sections_by_finding([placed]), only=True)
         self.panel.select(finding_id)
         self.editor.reveal(finding_id)
-        self._save_timer.start()
 
-    def _show_decided(self: MainWindow, findings: list[Finding]) -> None:
+    def _show_decided(self, findings: list[Finding]) -> None:
         """Put findings back as they were at one end of an undo step: status, card and highlight."""
-        text_map = Utf16Map(self.editor.toPlainText())
-        for finding in findings:
-            self.findings.replace_finding(finding)
-        self.editor.upsert_findings(findings, text_map, respan=True)
-        self._update_status()
-        self._save_timer.start()
+        self.session.replace(findings)
+        self.editor.upsert_findings(findings, Utf16Map(self.editor.toPlainText()), respan=True)
 
-    def _with_live_span(self: MainWindow, finding: Finding | None, text_map: Utf16Map) -> Finding | None:
-        """The finding with offsets where its highlight is now (the user may have typed since)."""
-        span = self.editor.span_of(finding.id) if finding else None
-        if finding is None or span is None:
-            return finding
-        return finding.model_copy(update={"start": text_map.from_qt(span[0]), "end": text_map.from_qt(span[1])})
-
-    def _apply_edits(self: MainWindow, edits: list[TextEdit], text_map: Utf16Map, before: list[Finding],
+    def _apply_edits(self, edits: list[TextEdit], text_map: Utf16Map, before: list[Finding],
                      after: list[Finding]) -> None:
         """The text edits and the decisions behind them as one undo step, like a tracked change in Word:
         Ctrl+Z brings back the text, the findings' status and their highlights; Ctrl+Shift+Z redoes all."""
@@ -143,10 +196,10 @@ class DecisionActions:
             cursor.insertText(edit.text)
         cursor.endEditBlock()
         self._undo_depth = document.availableUndoSteps()
-        self._decision_steps.append(_DecisionStep(depth_before, self._undo_depth, before, after))
+        self._steps.append(_DecisionStep(depth_before, self._undo_depth, before, after))
         self._show_decided(after)
 
-    def _undo_moved(self: MainWindow) -> None:
+    def _undo_moved(self) -> None:
         """The document's undo stack moved (Ctrl+Z, Ctrl+Shift+Z, an edit): when it crossed a decision's edit,
         put that decision's findings back the way they were on that side of it. PySide6 has no custom undo
         items, so the stack's depth tells which edits were undone or redone."""
@@ -155,21 +208,21 @@ class DecisionActions:
         if depth == last:
             return
         self._undo_depth = depth
-        for step in self._decision_steps:
+        for step in self._steps:
             if last >= step.after_depth and depth <= step.before_depth:
                 self._show_decided(step.before)
             elif last <= step.before_depth and depth >= step.after_depth:
                 self._show_decided(step.after)
         if document.availableRedoSteps() == 0:  # a new edit dropped the redo stack, or a new document came
-            self._decision_steps = [s for s in self._decision_steps if s.after_depth <= depth]
+            self._steps = [s for s in self._steps if s.after_depth <= depth]
 
-    def _ask_text(self: MainWindow, action: str, ids: list[str]) -> str | None:
+    def _ask_text(self, decision: Decision, ids: list[str]) -> str | None:
         """The reason or note, in a dialog wide enough to see what is typed, naming the finding(s) it is for."""
-        found = [f for f in (self.findings.finding(fid) for fid in ids) if f is not None]
+        found = [f for f in (self.session.findings.finding(fid) for fid in ids) if f is not None]
         what = f"“{found[0].title}”" if len(found) == 1 else f"{len(found)} findings"
-        dialog = QInputDialog(self)
+        dialog = QInputDialog(self._parent)
         dialog.setMinimumWidth(460)
-        if action == "dismiss":
+        if decision is Decision.DISMISS:
             dialog.setWindowTitle("Dismiss finding" if len(found) == 1 else "Dismiss findings")
             dialog.setLabelText(f"Dismiss {what}.\nReason (optional, kept with the finding):")
         else:
@@ -179,49 +232,25 @@ class DecisionActions:
         dialog.resize(max(460, dialog.sizeHint().width()), dialog.sizeHint().height())
         return dialog.textValue() if dialog.exec() else None
 
-    def add_critic_findings(self: MainWindow, cards: list[Finding], text_map: Utf16Map) -> None:
-        """Show new or merged critic cards (offsets into the editor's current text); decisions on a card that
-        another critic joined are kept."""
-        by_id = {f.id: f for f in self.findings.findings}
-        for card in cards:
-            old = by_id.get(card.id)
-            if old is not None:
-                card = card.model_copy(update={"status": old.status, "replies": old.replies})
-            by_id[card.id] = card
-        self.findings.update_findings(list(by_id.values()))
-        if self.snapshot is not None:
-            self.findings.set_sections(self._sections_by_finding([by_id[c.id] for c in cards]), only=True)
-        self.editor.upsert_findings([by_id[c.id] for c in cards], text_map)
-        self._update_status()
-        self._save_timer.start()
-
-    def replace_critic_findings(self: MainWindow, keep: list[Finding]) -> None:
-        """Keep only ``keep`` (a Retry replaces that critic's open findings)."""
-        text_map = Utf16Map(self.editor.toPlainText())
-        live = [f for f in (self._with_live_span(f, text_map) for f in keep) if f is not None]
-        self.findings.update_findings(live)
-        self.editor.set_findings(live, text_map)
-        self._update_status()
-        self._save_timer.start()
-
-    def _finding_clicked(self: MainWindow, finding_id: str) -> None:
+    # navigation ------------------------------------------------------------------------------
+    def _finding_clicked(self, finding_id: str) -> None:
         if not self.panel.select(finding_id):
-            self.statusBar().showMessage("That finding is hidden by the sidebar's filters.", 3000)
+            self._status("That finding is hidden by the sidebar's filters.", 3000)
 
-    def _card_selected(self: MainWindow, finding_id: str) -> None:
+    def _card_selected(self, finding_id: str) -> None:
         if not self.editor.reveal(finding_id):
             self.editor.set_active(None)
 
-    def _jump_to_offset(self: MainWindow, offset: int) -> None:
-        if self.snapshot is None:
+    def jump_to_offset(self, offset: int) -> None:
+        if self.session.snapshot is None:
             return
         cursor = self.editor.textCursor()
-        cursor.setPosition(Utf16Map(self.snapshot.text).to_qt(offset))
+        cursor.setPosition(Utf16Map(self.session.snapshot.text).to_qt(offset))
         self.editor.setTextCursor(cursor)
         self.editor.centerCursor()
         self.editor.setFocus()
 
-    def step_finding(self: MainWindow, direction: int) -> str | None:
+    def step_finding(self, direction: int) -> str | None:
         """F8 / Shift+F8: the next (previous) visible finding in document order, wrapping around."""
         spans = sorted((span, fid) for fid in self.panel.visible_ids() if (span := self.editor.span_of(fid)))
         if not spans:

@@ -1,0 +1,252 @@
+"""One open document's review: the file, its parsed text and checks, the findings, the store and the journal.
+
+The window and its controllers read this state freely and change it only through these methods, so
+"what the review is" lives in one object: a new feature adds a method here instead of another attribute on
+the window. The text itself and the highlights' live positions belong to the editor; the session reaches
+them through :class:`TextSource` (a protocol), so it imports no widget.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from doccritic.core.findings import Finding, Review, Source, Status
+from doccritic.core.journal import Journal, JournalEntry
+from doccritic.ui import session as files
+from doccritic.ui.findings_model import FindingsModel
+from doccritic.ui.textpos import Utf16Map
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from doccritic.core.store import ReviewStore
+    from doccritic.ui.runner import Runner
+
+SAVE_DELAY_MS = 800  # decisions and re-checks are stored this long after the last change
+
+
+class TextSource(Protocol):
+    """The editor as the session sees it: the current text and where each highlight is now."""
+
+    def text(self) -> str: ...
+
+    def is_modified(self) -> bool: ...
+
+    def live(self, finding: Finding, text_map: Utf16Map) -> Finding: ...
+
+
+class ReviewSession(QObject):
+    """The open document's review state and the only API that changes it."""
+
+    changed = Signal()  # findings were added, removed or decided: counts and the saved review follow
+    checked = Signal(object)  # a re-check of the current text is ready (a Snapshot): the window shows it
+    checks_applied = Signal()  # a (re)check's findings are in the model and shown
+    journal_written = Signal()  # unsaved text reached the crash-recovery journal
+    save_failed = Signal(str)  # the review could not be stored (one sentence)
+
+    def __init__(self, runner: Runner, store: ReviewStore | None, journal: Journal, parent: QObject | None = None):
+        super().__init__(parent)
+        self.runner, self.store, self.journal = runner, store, journal
+        self.info: files.OpenFile | None = None
+        self.snapshot: files.Snapshot | None = None
+        self.findings = FindingsModel(self)
+        self.text_source: TextSource | None = None  # the editor, once the window has built it
+        self.saved_debates: Callable[[str], list[dict]] | None = None  # the debates of the open document
+        self._journal_lock = threading.Lock()
+        self._journal_seq = itertools.count(1)
+        self._journal_written = 0
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS, timeout=self.save_review)
+
+    # what is open ----------------------------------------------------------------------------
+    @property
+    def path(self) -> Path | None:
+        return self.info.path if self.info else None
+
+    @property
+    def editable(self) -> bool:
+        return self.info is not None and not self.info.read_only
+
+    def text(self) -> str:
+        """The text as it is now (the editor's)."""
+        return self.text_source.text() if self.text_source else (self.snapshot.text if self.snapshot else "")
+
+    def load(self, info: files.OpenFile, snap: files.Snapshot) -> None:
+        """A document was opened: its saved decisions and critic findings come back (checks follow)."""
+        self.info = info
+        self.findings.update_findings(snap.restored)
+
+    def close(self) -> None:
+        self.info = self.snapshot = None
+        self.findings.update_findings([])
+        self.changed.emit()
+
+    # findings --------------------------------------------------------------------------------
+    def live(self, findings: Iterable[Finding | None], text_map: Utf16Map | None = None) -> list[Finding]:
+        """``findings`` with offsets where their highlights are now (the user may have typed since)."""
+        source = self.text_source
+        if source is None:
+            return [f for f in findings if f is not None]
+        text_map = text_map or Utf16Map(source.text())
+        return [source.live(f, text_map) for f in findings if f is not None]
+
+    # checks ----------------------------------------------------------------------------------
+    def recheck(self) -> None:
+        """Run the checks on the current text in the background (``checked`` follows, unless typed on)."""
+        if self.info is None or self.info.read_only:
+            return
+        text, fmt, path = self.text(), self.info.format, self.info.path
+        self.runner.submit_stoppable("checks", lambda stop: files.recheck(text, fmt, path, should_stop=stop),
+                                     self._rechecked)
+
+    def _rechecked(self, snap: files.Snapshot) -> None:
+        if snap.text == self.text():  # else the user kept typing; the pending re-check brings fresh results
+            self.checked.emit(snap)
+
+    def apply_checks(self, snap: files.Snapshot, show: Callable[[list[Finding]], None]) -> None:
+        """A parsed version's check findings replace the old ones, keeping decisions made on findings that
+        remain; critic findings stay where their highlights are. ``show`` puts them all on screen."""
+        self.snapshot = snap
+        kept = []
+        for f in snap.checks.findings:
+            old = self.findings.finding(f.id)
+            if old is not None and (old.status is not Status.OPEN or old.replies):
+                f = f.model_copy(update={"status": old.status, "replies": old.replies})
+            kept.append(f)
+        text_map = Utf16Map(snap.text)  # == the editor's text: typed-on results never get here
+        others = self.live((f for f in self.findings.findings if f.source is not Source.CHECK), text_map)
+        self.findings.update_findings(kept + others)
+        self.findings.set_sections(self.sections_of(kept + others))
+        show(self.findings.findings)
+        self.changed.emit()
+        self.schedule_save()
+        self.checks_applied.emit()
+
+    def merge_cards(self, cards: list[Finding]) -> list[Finding]:
+        """New or merged critic cards (offsets into the current text); a decision on a card that another
+        critic joined is kept. Returns the cards as stored."""
+        by_id = {f.id: f for f in self.findings.findings}
+        for card in cards:
+            old = by_id.get(card.id)
+            if old is not None:
+                card = card.model_copy(update={"status": old.status, "replies": old.replies})
+            by_id[card.id] = card
+        self.findings.update_findings(list(by_id.values()))
+        merged = [by_id[c.id] for c in cards]
+        if self.snapshot is not None:
+            self.findings.set_sections(self.sections_of(merged), only=True)
+        self.changed.emit()
+        self.schedule_save()
+        return merged
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        """Exactly these findings (a Retry replacing a critic's open ones; an imported review)."""
+        self.findings.update_findings(findings)
+        if self.snapshot is not None:
+            self.findings.set_sections(self.sections_of(findings))
+        self.changed.emit()
+        self.schedule_save()
+
+    def replace(self, findings: Iterable[Finding], *, sections: bool = False) -> None:
+        """Store new versions of findings (a decision, an undo, a passage picked, text edited away)."""
+        findings = list(findings)
+        for finding in findings:
+            self.findings.replace_finding(finding)
+        if sections and self.snapshot is not None:
+            self.findings.set_sections(self.sections_of(findings), only=True)
+        self.changed.emit()
+        self.schedule_save()
+
+    def sections_of(self, findings: list[Finding]) -> dict[str, str]:
+        """The title of the section each finding sits in ("" when it is about the whole document)."""
+        assert self.snapshot is not None
+        out = {}
+        for f in findings:
+            section = self.snapshot.doc.section_at(f.start) if f.start is not None else None
+            out[f.id] = section.title if section else ""
+        return out
+
+    # the saved review ------------------------------------------------------------------------
+    def schedule_save(self) -> None:
+        self._save_timer.start()
+
+    def current_review(self) -> Review | None:
+        """The review as shown, on the last parsed text: live highlight positions, decisions, debates.
+
+        None while a re-check is pending (the findings' offsets would not match ``snapshot.text``).
+        """
+        if self.snapshot is None or self.text() != self.snapshot.text:
+            return None
+        from doccritic.formats.review_json import review_for  # not needed to show the first document
+
+        findings = self.live(self.findings.findings, Utf16Map(self.snapshot.text))
+        review = review_for(self.snapshot.doc, findings)
+        if self.saved_debates is not None:
+            review.debates = self.saved_debates(self.snapshot.text)
+        return review
+
+    def save_review(self) -> None:
+        """Store the review when the findings' offsets match the text (i.e. after a re-check)."""
+        if self.store is None or self.path is None:
+            return
+        review = self.current_review()
+        if review is None:
+            return  # a re-check is pending; it will save again
+        store = self.store
+        self.runner.submit("store", lambda: store.save(review), lambda _: None, self.save_failed.emit)
+
+    def shutdown(self) -> None:
+        """The window is closing: a pending save happens now; the store closes once the runner is idle."""
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            self.save_review()
+
+    def close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    # the crash-recovery journal --------------------------------------------------------------
+    def write_journal(self) -> None:
+        """Copy unsaved text to the journal on a worker thread; writes land in order."""
+        source = self.text_source
+        if self.path is None or source is None or not source.is_modified():
+            return
+        path, text, seq = self.path, source.text(), next(self._journal_seq)
+
+        def write() -> None:
+            with self._journal_lock:
+                if seq > self._journal_written:
+                    self.journal.write(path, text)
+                    self._journal_written = seq
+
+        self.runner.submit("journal", write, lambda _: self.journal_written.emit())
+
+    def flush_journal(self) -> None:
+        """Write unsaved text to the journal now, on this thread (an unexpected error is being reported)."""
+        source = self.text_source
+        if self.path is None or source is None or not source.is_modified():
+            return
+        with self._journal_lock:
+            self.journal.write(self.path, source.text())
+            self._journal_written = next(self._journal_seq)
+
+    def saved_to(self, path: Path) -> None:
+        """The text was written to ``path``: it is the document's file now, with nothing left to recover."""
+        assert self.info is not None
+        self.info.path = path
+        with self._journal_lock:
+            self._journal_written = next(self._journal_seq)  # journal writes still in flight are now stale
+            self.journal.discard(path)
+
+    def discard_journal(self) -> None:
+        if self.path is not None:
+            self.journal.discard(self.path)
+
+    def drop_recovered(self, entry: JournalEntry) -> None:
+        if self.path is not None:
+            self.journal.drop_recovered(self.path, entry)
