@@ -80,3 +80,11 @@ def test_a_run_nobody_wants_any_more_stops_between_rules():
         run_checks(parse_text(DOOR * 2000), should_stop=superseded)
     assert len(asked) == 3  # asked before each rule, stopped at the first "yes"
     assert run_checks(parse_text(DOOR), should_stop=lambda: False).findings
+
+
+def test_a_sentence_repeated_thousands_of_times_is_one_card_with_every_place_but_a_short_reason():
+    doc = parse_text(DOOR * 2000)
+    doors = [f for f in run_checks(doc).findings if f.rule == "owd.data-deletion"]
+    assert len(doors) == 1 and len(doors[0].restated_at) == 1999
+    assert "states this 2000 times" in doors[0].rationale and "and 1994 more" in doors[0].rationale
+    assert len(doors[0].rationale) < 2000

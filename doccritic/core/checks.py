@@ -137,7 +137,7 @@ class _Scan:
         self.words = WordIndex(self.text)
         self._sentences: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
         flat = sorted(doc.iter_sections(), key=lambda s: s.start)
-        self._sections, self._section_starts = flat, [s.start for s in flat]
+        self.sections, self._section_starts = flat, [s.start for s in flat]
         self._parent = {c.start: s for s in flat for c in s.children}
         self._aside: dict[int, bool] = {}  # section start -> not the author's commitments (see `aside`)
         self._escape: dict[int, bool] = {}  # section start (or block start when headingless) -> has a way back
@@ -159,8 +159,8 @@ class _Scan:
     def section(self, offset: int) -> Section | None:
         """The deepest section around ``offset``: the one under the last heading before it."""
         i = bisect.bisect_right(self._section_starts, offset) - 1
-        if i >= 0 and self._sections[i].start <= offset < self._sections[i].end:
-            return self._sections[i]
+        if i >= 0 and self.sections[i].start <= offset < self.sections[i].end:
+            return self.sections[i]
         return None
 
     def aside(self, rules: RuleSet, offset: int) -> bool:
@@ -209,11 +209,18 @@ class _Scan:
             start = m.end()
         spans.append((start, len(text)))
         out = []
-        for a, b in spans:
-            chunk = text[a:b]
-            lead = len(chunk) - len(chunk.lstrip())
-            a, b = a + lead, a + len(chunk.rstrip())
-            out.extend((block.start + p, block.start + q) for p, q in _pieces(text, a, b))
+        base = block.start
+        for a, b in spans:  # trimmed of white space in place: no copy of each sentence
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if a == b:
+                continue
+            if b - a <= _MAX_SENTENCE:
+                out.append((base + a, base + b))
+            else:
+                out.extend((base + p, base + q) for p, q in _pieces(text, a, b))
         return out
 
 
@@ -248,6 +255,8 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
     verdicts: dict[int, bool] = {}  # sentence start -> passes unless/requires: read once per sentence
     occurrences: Counter[str] = Counter()
     in_section: dict[int, bool] = {}  # section start -> its title passes the rule's `sections`
+    if rule.sections and not any(_in_sections(rule, scan, s.start, in_section) for s in scan.sections):
+        return found  # no section it reads (a file without headings): skip every pattern search
     for pattern, opening in [(p, False) for p in rule.patterns] + [(p, True) for p in rule.openings]:
         for m in scan.words.finditer(getattr(pattern, "compiled", pattern)):  # not the lazy wrapper per hit
             block = scan.doc.block_at(m.start())

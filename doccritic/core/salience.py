@@ -10,6 +10,7 @@ becomes one finding that names every place.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from doccritic.core.findings import Finding, Kind
 
@@ -36,11 +37,13 @@ _WORD = re.compile(r"[A-Za-z][\w'-]{2,}")
 _STOP = frozenset(re.findall(r"\w+", "the and for are with this that will from into its our their them they"))
 _STOP |= frozenset(re.findall(r"\w+", "have has had been was were which when then than all any can not but"))
 _STOP |= frozenset(re.findall(r"\w+", "also only each per via after before over under new"))
+_LISTED = 5  # restatements quoted in a card's rationale; every place stays in `restated_at`
 _RESTATEMENT = 75  # token-set similarity (0-100) above which two quotes state the same decision
 _SHARED = 0.6  # or: this share of the shorter quote's content words appear in the other
 _SHARED_DOOR = 0.6  # a decision is restated with its subject and few other words kept ("distutils … 3.12")
 
 
+@lru_cache(maxsize=4096)  # a long file repeats its sentences: score each distinct one once
 def salience(quote: str, section_title: str | None) -> int:
     """How strongly a sentence commits its author; higher is shown first within a severity."""
     score = 2 * bool(_COMMITS.search(quote)) + bool(_SCOPE.search(quote)) + bool(_WHEN.search(quote))
@@ -71,17 +74,26 @@ def collapse(group: list[Finding], limit: int) -> list[Finding]:
         )
 
     kept: list[tuple[Finding, str, frozenset[str], list[Finding]]] = []
+    seen: dict[str, int | None] = {}  # quote -> the kept card it restates (None: dropped past the cap)
     for f in group:
+        if f.quote in seen:  # the same sentence again: same verdict, no comparison
+            at = seen[f.quote]
+            if at is not None:
+                kept[at][3].append(f)
+            continue
         text, stems = f.quote.lower(), _stems(f.quote)
-        first = next((k for k in kept if same(text, stems, k)), None)
-        if first is not None:
-            first[3].append(f)
+        at = next((i for i, k in enumerate(kept) if same(text, stems, k)), None)
+        if at is not None:
+            kept[at][3].append(f)
         elif len(kept) < limit:
+            at = len(kept)
             kept.append((f, text, stems, []))
+        seen[f.quote] = at
     for f, _, _, also in kept:
         if also:
-            places = "; ".join(f"“{_short(a.quote)}”" for a in also)
-            f.rationale += f" The document states this {len(also) + 1} times; also: {places}."
+            places = "; ".join(f"“{_short(a.quote)}”" for a in also[:_LISTED])
+            more = f" and {len(also) - _LISTED} more" if len(also) > _LISTED else ""
+            f.rationale += f" The document states this {len(also) + 1} times; also: {places}{more}."
             f.restated_at = sorted((a.start, a.end) for a in also if a.start is not None and a.end is not None)
     return [k[0] for k in kept]
 

@@ -11,7 +11,6 @@ are identical either way; only the speed differs.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -27,6 +26,7 @@ except ImportError:  # pragma: no cover - older or alternative Pythons
 
 _WORD = re.compile(r"\w+")
 _KEY = 3  # words are bucketed by their first three (lower-cased) characters
+_HEAD = re.compile(r"(\w{1,3})\w*")  # a word, its key captured
 
 
 @lru_cache(maxsize=1024)
@@ -113,11 +113,17 @@ class WordIndex:
         if len(lowered) != len(text):  # rare letters (e.g. "İ") grow when lower-cased; keep offsets
             lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         self._lowered = lowered
-        buckets: dict[str, list[int]] = defaultdict(list)
-        for m in _WORD.finditer(lowered):
-            buckets[m.group(0)[:_KEY]].append(m.start())
+        buckets: dict[str, list[int]] = {}
+        get = buckets.get
+        for m in _HEAD.finditer(lowered):  # one C-level match per word; the key is its first group
+            key = m[1]
+            bucket = get(key)
+            if bucket is None:
+                bucket = buckets[key] = []
+            bucket.append(m.start())
         self._buckets = buckets
         self._short_cache: dict[str, list[int]] = {}
+        self._long_cache: dict[str, list[int]] = {}
 
     def _short(self, prefix: str) -> list[int]:
         """Word starts for a prefix shorter than the bucket key (e.g. a digit), computed once."""
@@ -127,19 +133,26 @@ class WordIndex:
             ]
         return self._short_cache[prefix]
 
+    def _long(self, prefix: str) -> list[int]:
+        """Word starts that begin with ``prefix``, computed once: rules share leading words ("will", "all")."""
+        found = self._long_cache.get(prefix)
+        if found is None:
+            lowered = self._lowered
+            bucket = self._buckets.get(prefix[:_KEY], ())
+            found = self._long_cache[prefix] = (
+                list(bucket) if len(prefix) == _KEY else [pos for pos in bucket if lowered.startswith(prefix, pos)]
+            )
+        return found
+
     def finditer(self, pattern: Pattern) -> Iterator[re.Match[str]]:
         """Same matches as ``pattern.finditer(text)`` for word-anchored patterns, in text order."""
         prefixes = leading_literals(pattern)
         if prefixes is None:
             yield from pattern.finditer(self.text)
             return
-        lowered, starts = self._lowered, set()
+        starts: set[int] = set()
         for prefix in prefixes:
-            if len(prefix) >= _KEY:
-                bucket = self._buckets.get(prefix[:_KEY], ())
-                starts.update(pos for pos in bucket if lowered.startswith(prefix, pos))
-            else:
-                starts.update(self._short(prefix))
+            starts.update(self._long(prefix) if len(prefix) >= _KEY else self._short(prefix))
         last_end = 0
         for pos in sorted(starts):
             if pos < last_end:
