@@ -412,3 +412,15 @@ if __name__ == "__main__":
     if not found:
         sys.exit("chromium is not installed")
     print(screenshot(found, target, fragment="#finding=critic-cause"))
+
+
+def test_kind_colours_are_the_windows_and_the_counts_read_on_the_page() -> None:
+    from doccritic.ui.style import KIND_STYLES, contrast
+
+    _, _, out = _export(MD, [])
+    light_css, dark_css = out.split("@media (prefers-color-scheme: dark)", 1)
+    light = dict(re.findall(r"--k-(\w+):(#[0-9a-fA-F]{6});", light_css))
+    dark = dict(re.findall(r"--k-(\w+):(#[0-9a-fA-F]{6});", dark_css.split("}}", 1)[0]))
+    for kind, style in KIND_STYLES.items():
+        assert (light[kind.value], dark[kind.value]) == (style.light, style.dark), kind
+        assert contrast(light[kind.value], "#ffffff") >= 4.5, kind  # the chip counts are kind-coloured text

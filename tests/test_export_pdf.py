@@ -36,7 +36,8 @@ from doccritic.core.findings import (
     Source,
     Status,
 )
-from doccritic.formats.export_common import KIND_LABELS, SEVERITY_LABELS, exported_findings, note_for
+from doccritic.core.labels import KIND_LABELS, severity_word
+from doccritic.formats.export_common import exported_findings, note_for
 from doccritic.formats.loader import load_document
 from doccritic.formats.markdown import parse_markdown
 from doccritic.ui import pdf_export
@@ -182,7 +183,7 @@ def test_every_finding_has_its_numbered_note(sample_pdf: tuple[Path, Review, Doc
     _, notes, _ = split(pages_text(out))
     for n, f in numbered(review):
         note = note_for(f, NAMES)
-        heading = f"{n}. {note.author} · {KIND_LABELS[f.kind]} · {SEVERITY_LABELS[f.severity]} — {flat(f.title)}"
+        heading = f"{n}. {note.author} · {KIND_LABELS[f.kind]} · {severity_word(f.severity)} — {flat(f.title)}"
         assert heading in notes, heading
         for line in note.lines:
             assert flat(line)[:60] in notes, line

@@ -27,15 +27,10 @@ class Kind(StrEnum):
 
     @property
     def label(self) -> str:
-        return _KIND_LABELS[self]
+        """The kind's name as shown ("One-way door"), from the one table in :mod:`doccritic.core.labels`."""
+        from doccritic.core.labels import KIND_LABELS  # the table imports this module
 
-
-_KIND_LABELS = {
-    Kind.WEAK_ARGUMENT: "Weak argument",
-    Kind.CHALLENGED_ASSUMPTION: "Challenged assumption",
-    Kind.ONE_WAY_DOOR: "One-way door",
-    Kind.OPEN_QUESTION: "Open question",
-}
+        return KIND_LABELS[self]
 
 
 class Severity(StrEnum):

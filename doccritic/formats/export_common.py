@@ -11,15 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from doccritic.core.document import DocFormat, Document
-from doccritic.core.findings import Finding, Kind, Review, Severity, Source, Status
+from doccritic.core.findings import Finding, Review, Source, Status
+from doccritic.core.labels import KIND_LABELS, severity_word, status_word
 from doccritic.core.merge import is_tradeoff
 
 CHECKS_AUTHOR = "doccritic checks"
-KIND_LABELS = {Kind.WEAK_ARGUMENT: "Weak argument", Kind.CHALLENGED_ASSUMPTION: "Challenged assumption",
-               Kind.ONE_WAY_DOOR: "One-way door", Kind.OPEN_QUESTION: "Open question"}
-SEVERITY_LABELS = {Severity.CRITICAL: "critical", Severity.MAJOR: "major", Severity.MINOR: "minor"}
-STATUS_LABELS = {Status.OPEN: "open", Status.ACCEPTED: "accepted", Status.DISMISSED: "dismissed",
-                 Status.DEFERRED: "deferred", Status.RESOLVED: "resolved", Status.OUTDATED: "outdated"}
 
 
 @dataclass(frozen=True)
@@ -59,7 +55,7 @@ def note_for(finding: Finding, names: Mapping[str, str] | None = None,
         others = len(finding.personas) - 1
         author = f"{first} +{others}" if others > 0 else first
         short = initials.get(finding.persona) or initials_of(first)
-    heading = f"{KIND_LABELS[finding.kind]} · {SEVERITY_LABELS[finding.severity]}: {finding.title}"
+    heading = f"{KIND_LABELS[finding.kind]} · {severity_word(finding.severity)}: {finding.title}"
     lines: list[str] = []
     if finding.rationale:
         lines.append(finding.rationale)
@@ -78,14 +74,14 @@ def note_for(finding: Finding, names: Mapping[str, str] | None = None,
     for other in finding.also_raised_by:
         who = names.get(other.persona, other.persona)
         fix = f" Suggests: {other.suggestion}" if other.suggestion and not is_tradeoff(finding) else ""
-        lines.append(f"Also raised by {who} ({SEVERITY_LABELS[other.severity]}): {other.rationale}{fix}".strip())
+        lines.append(f"Also raised by {who} ({severity_word(other.severity)}): {other.rationale}{fix}".strip())
     if is_tradeoff(finding):
         options = [f"{names.get(finding.persona or '', finding.persona or '')}: {finding.suggestion}"]
         options += [f"{names.get(r.persona, r.persona)}: {r.suggestion}"
                     for r in finding.also_raised_by if r.suggestion]
         lines.append("Trade-off, the critics disagree on the fix: " + " | ".join(options))
     if finding.status is not Status.OPEN:
-        lines.append(f"Status: {STATUS_LABELS[finding.status]}.")
+        lines.append(f"Status: {status_word(finding.status)}.")
     replies = tuple((r.author, r.text) for r in finding.replies)
     return Note(finding, author, short, heading, tuple(lines), replies)
 

@@ -50,12 +50,10 @@ from doccritic import paths
 from doccritic.core.debates import Citation, Debate
 from doccritic.core.document import BlockKind, DocFormat, Document
 from doccritic.core.findings import Finding, Kind, Review
-from doccritic.formats.export_common import KIND_LABELS, SEVERITY_LABELS, exported_findings, note_for, shown_title
+from doccritic.core.labels import KIND_LABELS, KINDS, severity_word
+from doccritic.formats.export_common import exported_findings, note_for, shown_title
 from doccritic.formats.register_appendix import HTML_STYLE, register_appendix, to_html
 
-# The app's colours (doccritic/ui/style.py), light and dark: formats may not import the Qt layer.
-KIND_COLORS = {Kind.ONE_WAY_DOOR: ("#c62828", "#ff6b6b"), Kind.WEAK_ARGUMENT: ("#b26a00", "#ffb74d"),
-               Kind.CHALLENGED_ASSUMPTION: ("#6a1b9a", "#ce93d8"), Kind.OPEN_QUESTION: ("#1565c0", "#64b5f6")}
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src {script}; img-src data:; "
        "base-uri 'none'; form-action 'none'")  # the one script by its hash: no other inline script runs
 _SIDE_LABELS = {"for": "for the motion", "against": "against the motion", "free": "own position"}
@@ -328,7 +326,7 @@ def _card(f: Finding, names: Mapping[str, str], note_text: str | None, doc: Docu
              f'id="card-{e(f.id)}" data-id="{e(f.id)}" tabindex="0">',
              f'<div class="card-top"><span class="ic ic-{k}" aria-hidden="true"></span>'
              f'<span class="kind">{KIND_LABELS[f.kind]}</span>'
-             f'<span class="sev">{SEVERITY_LABELS[f.severity]}</span>'
+             f'<span class="sev">{severity_word(f.severity)}</span>'
              f'<span class="who">{e(note.author)}</span></div>',
              f'<h3 class="title">{e(f.title)}</h3>']
     parts.append(f'<blockquote class="quote">{e(f.quote)}</blockquote>' if f.quote else "")
@@ -434,10 +432,10 @@ def _assets() -> tuple[str, str]:
     css = paths.resource("export", "report.css").read_text(encoding="utf-8")
     js = paths.resource("export", "report.js").read_text(encoding="utf-8")
     root, dark, icons = [], [], []
-    for kind, (light, night) in KIND_COLORS.items():
-        root.append(f"--k-{kind.value}:{light};")
-        dark.append(f"--k-{kind.value}:{night};")
-        svg = paths.resource("icons", f"{kind.value}.svg").read_bytes()
+    for kind, look in KINDS.items():
+        root.append(f"--k-{kind.value}:{look.light};")
+        dark.append(f"--k-{kind.value}:{look.dark};")
+        svg = paths.resource("icons", f"{look.icon}.svg").read_bytes()
         icons.append(f'.ic-{kind.value}{{background-image:url("data:image/svg+xml;base64,'
                      f'{base64.b64encode(svg).decode()}")}}')
     colors = (f":root{{{''.join(root)}}}\n@media (prefers-color-scheme: dark){{:root{{{''.join(dark)}}}}}\n"

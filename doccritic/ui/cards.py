@@ -14,9 +14,10 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from doccritic.core.findings import Anchor, Finding, Status
+from doccritic.core.labels import SEVERITY_LABELS, STATUS_LABELS
 from doccritic.core.merge import is_tradeoff
 from doccritic.ui.findings_model import FindingsFilterProxy, Role
-from doccritic.ui.style import KIND_STYLES, SEVERITY_LABELS, STATUS_LABELS, is_dark, kind_color, kind_icon
+from doccritic.ui.style import KIND_STYLES, is_dark, kind_color, kind_icon
 
 PAD = 10
 GAP = 6

@@ -32,17 +32,10 @@ from doccritic.core.document import Block, BlockKind, DocFormat, Document
 from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.fileio import atomic_write_bytes
 from doccritic.core.findings import Finding, Kind, Review, Severity, Source, Status
-from doccritic.formats.export_common import (
-    CHECKS_AUTHOR,
-    KIND_LABELS,
-    SEVERITY_LABELS,
-    exported_findings,
-    note_for,
-    shown_title,
-)
+from doccritic.core.labels import KIND_LABELS, KINDS, severity_word
+from doccritic.formats.export_common import CHECKS_AUTHOR, exported_findings, note_for, shown_title
 from doccritic.formats.register_appendix import register_appendix
 from doccritic.ui.pdf_register import add_register
-from doccritic.ui.style import KIND_STYLES
 
 PAGE_SIZES = {name.lower(): getattr(QtGui.QPageSize.PageSizeId, name) for name in ("A4", "A3", "A5", "Letter", "Legal")}
 SANS = ["Noto Sans", "DejaVu Sans", "Helvetica Neue", "Arial", "Liberation Sans", "Noto Sans CJK SC"]
@@ -88,7 +81,7 @@ def _tint(finding: Finding) -> float:
 
 
 def _color(kind: Kind) -> QColor:
-    return QColor(KIND_STYLES[kind].light)
+    return QColor(KINDS[kind].light)
 
 
 def _inline(text: str) -> tuple[list[str], list[int]]:
@@ -404,7 +397,7 @@ def _notes(r: _Report, numbered: list[tuple[int, Finding]], where: dict[int, str
         note = note_for(f, names)
         r.para(before=10, after=1.5, keep=True)
         r.text(f"{n}. ", r.fmt(10.5, bold=True, color=_color(f.kind)))
-        r.text(f"{note.author} · {KIND_LABELS[f.kind]} · {SEVERITY_LABELS[f.severity]} — {f.title}",
+        r.text(f"{note.author} · {KIND_LABELS[f.kind]} · {severity_word(f.severity)} — {f.title}",
                r.fmt(10.5, bold=True))
         r.para(where[n], r.fmt(8.5, color=MUTED), left=14, after=2)
         if f.quote:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from doccritic import paths
 from doccritic.core.findings import Finding, Kind, Severity, Source, Status
+from doccritic.core.labels import KINDS
 
 
 @dataclass(frozen=True)
@@ -26,27 +27,13 @@ class KindStyle:
     icon: str
 
 
-KIND_STYLES: dict[Kind, KindStyle] = {
-    Kind.ONE_WAY_DOOR: KindStyle(
-        "One-way door", "#c62828", "#ff6b6b", QTextCharFormat.UnderlineStyle.SingleUnderline, "one_way_door"
-    ),
-    Kind.WEAK_ARGUMENT: KindStyle(
-        "Weak argument", "#975a00", "#ffb74d", QTextCharFormat.UnderlineStyle.WaveUnderline, "weak_argument"
-    ),
-    Kind.CHALLENGED_ASSUMPTION: KindStyle(
-        "Challenged assumption", "#6a1b9a", "#ce93d8", QTextCharFormat.UnderlineStyle.DashUnderline,
-        "challenged_assumption",
-    ),
-    Kind.OPEN_QUESTION: KindStyle(
-        "Open question", "#1565c0", "#64b5f6", QTextCharFormat.UnderlineStyle.DotLine, "open_question"
-    ),
-}
-
-SEVERITY_LABELS = {Severity.CRITICAL: "Critical", Severity.MAJOR: "Major", Severity.MINOR: "Minor"}
-STATUS_LABELS = {
-    Status.OPEN: "Open", Status.ACCEPTED: "Accepted", Status.DISMISSED: "Dismissed",
-    Status.DEFERRED: "Deferred", Status.RESOLVED: "Resolved", Status.OUTDATED: "Outdated",
-}
+_UNDERLINES = {Kind.ONE_WAY_DOOR: QTextCharFormat.UnderlineStyle.SingleUnderline,
+               Kind.WEAK_ARGUMENT: QTextCharFormat.UnderlineStyle.WaveUnderline,
+               Kind.CHALLENGED_ASSUMPTION: QTextCharFormat.UnderlineStyle.DashUnderline,
+               Kind.OPEN_QUESTION: QTextCharFormat.UnderlineStyle.DotLine}
+#: Labels, colours and icons from the one table (``core/labels.py``); the underline is the editor's own.
+KIND_STYLES: dict[Kind, KindStyle] = {kind: KindStyle(look.label, look.light, look.dark, _UNDERLINES[kind], look.icon)
+                                      for kind, look in KINDS.items()}
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
