@@ -1,0 +1,441 @@
+"""The export form: a document parsed once into blocks of styled runs, each run knowing the source it shows.
+
+Every writer needs the same two things from a document: what a reader sees (headings, lists, quotes,
+code, tables, bold, links…) and, for each character shown, where it sits in the canonical text, so a
+comment or highlight covers exactly a finding's quote. Before this module each writer parsed Markdown
+its own way (python-docx rendering, a regex parser in the PDF writer) and placed spans its own way; a
+bug fixed in one (a wrapped inline code span, #21) stayed in the others. Here the Markdown is parsed
+once with markdown-it-py and walked into :class:`FormBlock` objects (as novelWriter's tokenizer does);
+plain text, reStructuredText and Word documents are formed from ``doc.blocks``.
+
+A :class:`Run` is *exact* when its text is the very slice ``doc.text[start:end]`` (a span may begin or
+end anywhere inside it); otherwise it is *opaque*: it stands for that slice as a whole (a soft line
+break shown as a space, an escape or entity decoded). Markup that is not shown (``**``, link targets,
+list markers, fences) has no run: a span starting there starts at the next run shown. Runs that show
+something with no source (an image's ``[image: alt]``, a ``<br>``) have ``start == end``.
+
+Pure Python: no Qt, no python-docx; :mod:`doccritic.formats.docx_render` and the PDF writer render it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from doccritic.core.document import BlockKind, DocFormat, Document
+
+BOLD, ITALIC, CODE, LINK, STRIKE, IMAGE = 1, 2, 4, 8, 16, 32
+FormKind = Literal["heading", "paragraph", "code", "table", "front_matter", "rule"]
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_BREAK = re.compile(r"\r\n|\r|\n")
+_TEXT_LIST_MARK = re.compile(r"\s*(?:([-*+•])|(\d+|[a-zA-Z])[.)]|\((\w+)\))\s+")
+_FM_KEY = re.compile(r"([A-Za-z0-9_][\w.-]*)[ \t]*:[ \t]*(.*?)\s*$")
+_FM_ITEM = re.compile(r"\s*-\s+(.*?)\s*$")
+_HTML_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
+_BR_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+@dataclass(slots=True, eq=False)
+class Link:
+    """One link: the runs that share it are one hyperlink."""
+
+    href: str
+
+
+@dataclass(slots=True)
+class Run:
+    """Text shown with one style, and the canonical-text span ``[start, end)`` it shows."""
+
+    text: str
+    start: int
+    end: int
+    exact: bool = True
+    style: int = 0  # BOLD | ITALIC | CODE | LINK | STRIKE | IMAGE
+    link: Link | None = None
+
+
+@dataclass(slots=True, eq=False)
+class FormList:
+    """One list: bullets, or numbers from ``start``; ``level`` is its nesting depth from 0."""
+
+    ordered: bool
+    start: int
+    level: int
+
+
+@dataclass(slots=True)
+class Cell:
+    runs: list[Run]
+    align: Literal["left", "center", "right"] | None = None
+
+
+@dataclass(slots=True)
+class FormBlock:
+    """One block as shown. ``depth`` is the list nesting (0: not in a list); ``item`` the list whose new
+    item this paragraph starts (None for a later paragraph of an item); ``quote`` the block-quote depth."""
+
+    kind: FormKind
+    start: int
+    end: int
+    runs: list[Run] = field(default_factory=list)
+    level: int = 0
+    depth: int = 0
+    item: FormList | None = None
+    quote: int = 0
+    rows: list[list[Cell]] = field(default_factory=list)  # tables: rows of cells
+    header_rows: int = 0
+    fields: list[tuple[Run, list[Run]]] = field(default_factory=list)  # front matter: key, values
+
+
+@dataclass
+class ExportForm:
+    """The document as every writer shows it: blocks in reading order."""
+
+    doc: Document
+    blocks: list[FormBlock]
+    _runs: list[Run] | None = None
+    _starts: list[int] | None = None
+
+    def runs(self) -> list[Run]:
+        """Every run with a source, in source order (tables and front matter included)."""
+        if self._runs is None:
+            runs = [r for b in self.blocks for r in _block_runs(b)]
+            self._runs = sorted(runs, key=lambda r: r.start)
+            self._starts = [r.start for r in self._runs]
+        return self._runs
+
+    def runs_in(self, start: int, end: int) -> list[Run]:
+        """The runs that start in ``[start, end)``, in source order."""
+        runs = self.runs()
+        assert self._starts is not None
+        return runs[bisect.bisect_left(self._starts, start) : bisect.bisect_left(self._starts, end)]
+
+
+def _block_runs(block: FormBlock) -> list[Run]:
+    if block.kind == "table":
+        return [r for row in block.rows for cell in row for r in cell.runs]
+    if block.kind == "front_matter":
+        return [r for key, values in block.fields for r in (key, *values)]
+    return block.runs
+
+
+def export_form(doc: Document) -> ExportForm:
+    """``doc`` parsed once into the form every writer renders."""
+    builder = _Builder(doc.text)
+    if doc.format is DocFormat.MARKDOWN:
+        builder.markdown()
+    else:
+        builder.plain(doc)
+    for block in builder.blocks:
+        block.runs = [r for r in block.runs if r.text]
+    return ExportForm(doc, builder.blocks)
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(front_matter_plugin)
+
+
+class _Builder:
+    """Walks markdown-it's tokens (or ``doc.blocks``) with a source cursor, mapping every run shown."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.blocks: list[FormBlock] = []
+        self.cursor = 0  # source offset: everything before it has been shown (or skipped)
+        self.line_starts = [0] + [m.end() for m in _BREAK.finditer(text)]  # markdown-it's line numbering
+
+    # ---- runs -------------------------------------------------------------------------------------
+
+    def located(self, out: list[Run], text: str, hi: int, style: int = 0, link: Link | None = None) -> None:
+        """Show ``text`` and map it to where it sits in the source after the cursor (before ``hi``)."""
+        if not text:
+            return
+        pos = self.text.find(text, self.cursor, hi)
+        if pos >= 0:
+            out.append(Run(text, pos, pos + len(text), True, style, link))
+            self.cursor = pos + len(text)
+            return
+        # Escapes and entities: align character by character, one run per stretch that matches.
+        segments: list[list[object]] = []  # [text, start, end]
+        for n, ch in enumerate(text):
+            pos = self.text.find(ch, self.cursor, hi if n == 0 else min(hi, self.cursor + 10))
+            if pos >= 0 and segments and segments[-1][2] == pos and segments[-1][1] < segments[-1][2]:  # type: ignore[operator]
+                segments[-1][0] += ch  # type: ignore[operator]
+                segments[-1][2] = pos + 1
+            elif pos >= 0:
+                segments.append([ch, pos, pos + 1])
+            elif segments and segments[-1][1] == segments[-1][2]:
+                segments[-1][0] += ch  # type: ignore[operator]
+            else:
+                segments.append([ch, self.cursor, self.cursor])
+            if pos >= 0:
+                self.cursor = pos + 1
+        for seg_text, start, end in segments:
+            exact = self.text[start:end] == seg_text  # type: ignore[index]
+            out.append(Run(seg_text, start, end, exact, style, link))  # type: ignore[arg-type]
+
+    def code_span(self, out: list[Run], tok: Token, hi: int, style: int, link: Link | None) -> None:
+        """Inline code mapped through its source: a line break inside it is shown as a space (CommonMark).
+
+        Searching for the shown content would fail on that space and misalign every run after it (#21).
+        """
+        tick = tok.markup or "`"
+        opening = self.text.find(tick, self.cursor, hi)
+        spans = _code_span_lines(self.text, opening + len(tick), hi, tick, tok.content) if opening >= 0 else None
+        if spans is None:  # inside a quote or list the source lines carry markers: best effort
+            self.located(out, tok.content, hi, style | CODE, link)
+            return
+        for start, end, shown in spans:
+            out.append(Run(shown, start, end, self.text[start:end] == shown, style | CODE, link))
+        self.cursor = spans[-1][1] + len(tick) if spans else opening + 2 * len(tick)
+
+    def skip_past(self, target: str, hi: int, slack: int = 4) -> None:
+        """Move the cursor over ``target`` (a link's URL) when it follows within ``slack`` characters."""
+        if target:
+            pos = self.text.find(target, self.cursor, hi)
+            if 0 <= pos <= self.cursor + slack:
+                self.cursor = pos + len(target)
+
+    def newline(self, out: list[Run], hi: int, shown: str, style: int = 0, link: Link | None = None) -> None:
+        """A source line break shown as ``shown`` (a space or a line break), opaque unless identical."""
+        pos = self.text.find("\n", self.cursor, hi)
+        if pos < 0:
+            out.append(Run(shown, self.cursor, self.cursor, False))
+            return
+        start = pos - 1 if pos > 0 and self.text[pos - 1] == "\r" else pos
+        out.append(Run(shown, start, pos + 1, self.text[start : pos + 1] == shown, style, link))
+        self.cursor = pos + 1
+
+    def code(self, block: FormBlock, content: str, lo: int, hi: int) -> None:
+        """Code lines in one block, line breaks kept."""
+        self.cursor = max(self.cursor, lo)
+        lines = content[:-1].split("\n") if content.endswith("\n") else content.split("\n")
+        for n, line in enumerate(lines):
+            if n:
+                self.newline(block.runs, hi, "\n")
+            self.located(block.runs, line, hi)
+
+    def add(self, kind: FormKind, lo: int, hi: int, **kw: object) -> FormBlock:
+        block = FormBlock(kind, lo, hi, **kw)  # type: ignore[arg-type]
+        self.blocks.append(block)
+        return block
+
+    # ---- Markdown ----------------------------------------------------------------------------------
+
+    def markdown(self) -> None:
+        tokens = _parser().parse(self.text)
+        lists: list[FormList] = []
+        quote, fresh_item, i = 0, False, 0
+        while i < len(tokens):
+            tok = tokens[i]
+            kind = tok.type
+            if kind == "front_matter":
+                self.front_matter(tok)
+            elif kind == "heading_open":
+                self.inline(self.add("heading", *self.window(tokens[i + 1]), level=min(max(int(tok.tag[1:]), 1), 6)),
+                            tokens[i + 1])
+                i += 2
+            elif kind == "paragraph_open":
+                item = lists[-1] if lists and fresh_item else None
+                para = self.add("paragraph", *self.window(tokens[i + 1]), depth=len(lists), item=item,
+                                quote=0 if lists else quote)
+                fresh_item = False
+                self.inline(para, tokens[i + 1])
+                i += 2
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                lists.append(FormList(kind == "ordered_list_open", int(tok.attrGet("start") or 1), len(lists)))
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                lists.pop()
+            elif kind == "list_item_open":
+                fresh_item = True
+            elif kind in ("blockquote_open", "blockquote_close"):
+                quote += 1 if kind == "blockquote_open" else -1
+            elif kind in ("fence", "code_block") or (kind == "html_block" and not _HTML_COMMENT.fullmatch(tok.content)):
+                lo, hi = self.window(tok)
+                self.code(self.add("code", lo, hi, depth=len(lists)), tok.content, lo, hi)
+            elif kind == "table_open":
+                i = self.table(tokens, i)
+            elif kind == "hr":
+                self.add("rule", *self.window(tok))
+            i += 1
+
+    def window(self, tok: Token) -> tuple[int, int]:
+        """Source offsets of a token's lines, or the rest of the text when markdown-it gave none."""
+        if not tok.map:
+            return self.cursor, len(self.text)
+        first, last = tok.map
+        lo = self.line_starts[first] if first < len(self.line_starts) else len(self.text)
+        hi = self.line_starts[last] if last < len(self.line_starts) else len(self.text)
+        return lo, hi
+
+    def inline(self, block: FormBlock, tok: Token, base: int = 0, out: list[Run] | None = None) -> None:
+        """The runs of one inline token (a paragraph, heading or cell), with their styles and links."""
+        out = block.runs if out is None else out
+        lo, hi = self.window(tok)
+        self.cursor = max(self.cursor, lo)
+        depth = {BOLD: 0, ITALIC: 0, STRIKE: 0}
+        link: Link | None = None
+        for child in tok.children or ():
+            kind = child.type
+            style = base | sum(bit for bit, n in depth.items() if n > 0) | (LINK if link else 0)
+            if kind == "text":
+                self.located(out, child.content, hi, style, link)
+            elif kind == "code_inline":
+                self.code_span(out, child, hi, style, link)
+            elif kind in ("softbreak", "hardbreak"):  # inside a link too, or the break lands after the link
+                self.newline(out, hi, " " if kind == "softbreak" else "\n", style, link)
+            elif kind in _EMPHASIS:
+                bit, step = _EMPHASIS[kind]
+                depth[bit] += step
+            elif kind == "link_open":
+                link = Link(str(child.attrGet("href") or ""))
+            elif kind == "link_close":
+                if child.markup not in ("autolink", "linkify") and link is not None:
+                    self.skip_past(link.href, hi)
+                link = None
+            elif kind == "image":
+                alt = child.content or "image"
+                out.append(Run(f"[image: {alt}]", self.cursor, self.cursor, False, ITALIC | IMAGE))
+                self.skip_past(alt, hi, slack=2)
+                self.skip_past(str(child.attrGet("src") or ""), hi)
+            elif kind == "html_inline" and _BR_TAG.fullmatch(child.content.strip()):
+                out.append(Run("\n", self.cursor, self.cursor, False))
+
+    def table(self, tokens: list[Token], i: int) -> int:
+        block = self.add("table", *self.window(tokens[i]))
+        in_head = False
+        while i < len(tokens) and tokens[i].type != "table_close":
+            tok = tokens[i]
+            if tok.type in ("thead_open", "thead_close"):
+                in_head = tok.type == "thead_open"
+            elif tok.type == "tr_open":
+                block.rows.append([])
+                block.header_rows += in_head
+            elif tok.type in ("th_open", "td_open"):
+                style = str(tok.attrGet("style") or "")
+                align = "right" if "right" in style else "center" if "center" in style else None
+                cell = Cell([], align)  # type: ignore[arg-type]
+                self.inline(block, tokens[i + 1], BOLD if in_head else 0, cell.runs)
+                cell.runs = [r for r in cell.runs if r.text]
+                block.rows[-1].append(cell)
+            i += 1
+        if not block.rows or not max(len(r) for r in block.rows):
+            self.blocks.pop()
+        return i
+
+    def front_matter(self, tok: Token) -> None:
+        lo, hi = self.window(tok)
+        lines = [(m.start(), m.group().rstrip("\r\n")) for m in _LINE.finditer(self.text, lo, hi) if m.group()]
+        fields: list[tuple[Run, list[Run]]] = []
+        for start, line in lines[1:-1]:
+            key = _FM_KEY.fullmatch(line)
+            item = _FM_ITEM.fullmatch(line)
+            if key and not line[:1].isspace():
+                at = start + key.start(2)
+                fields.append((self._slice(start + key.start(1), key.group(1), BOLD), []))
+                if key.group(2):
+                    fields[-1][1].append(self._slice(at, key.group(2)))
+            elif fields and line.strip():
+                body = item.group(1) if item else line.strip()
+                fields[-1][1].append(self._slice(start + (item.start(1) if item else len(line) - len(line.lstrip())),
+                                                 body))
+        self.cursor = hi
+        if fields:
+            self.add("front_matter", lo, hi, fields=fields)
+
+    def _slice(self, at: int, value: str, style: int = 0) -> Run:
+        """A front-matter value, its quotes dropped."""
+        if not style and len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            at, value = at + 1, value[1:-1]
+        return Run(value, at, at + len(value), True, style)
+
+    # ---- plain text / reStructuredText / Word ------------------------------------------------------
+
+    def plain(self, doc: Document) -> None:
+        ordered: FormList | None = None
+        bullets = FormList(False, 1, 0)
+        for block in doc.blocks:
+            start, end = block.start, block.end
+            self.cursor = start
+            if block.kind is BlockKind.HEADING:
+                self.lines(self.add("heading", start, end, level=min(max(block.level, 1), 6)), start, end)
+            elif block.kind in (BlockKind.CODE, BlockKind.HTML, BlockKind.FRONT_MATTER):
+                self.code(self.add("code", start, end), self.text[start:end], start, end)
+            elif block.kind is BlockKind.LIST_ITEM:
+                mark = _TEXT_LIST_MARK.match(block.text)
+                level = max(block.level, 1) - 1
+                item = bullets
+                if mark and not mark.group(1):
+                    first = mark.group(2) or mark.group(3) or "1"
+                    if ordered is None or first in ("1", "a", "A", "i"):
+                        ordered = FormList(True, int(first) if first.isdigit() else 1, level)
+                    item = ordered
+                para = self.add("paragraph", start, end, depth=level + 1, item=item)
+                self.lines(para, start + (mark.end() if mark else 0), end)
+                continue
+            else:
+                self.lines(self.add("paragraph", start, end, quote=int(block.kind is BlockKind.QUOTE)), start, end)
+            ordered = None
+
+    def lines(self, block: FormBlock, start: int, end: int) -> None:
+        """A block's lines as one paragraph: indentation dropped, line breaks shown as spaces."""
+        self.cursor = start
+        for n, m in enumerate(_LINE.finditer(self.text, start, end)):
+            line = m.group().rstrip("\r\n")
+            if not m.group():
+                break
+            if n:
+                self.newline(block.runs, end + 1, " ")
+            body = line.lstrip()
+            at = m.start() + len(line) - len(body)
+            if body:
+                block.runs.append(Run(body, at, at + len(body)))
+            self.cursor = m.start() + len(line)
+
+
+_EMPHASIS = {"strong_open": (BOLD, 1), "strong_close": (BOLD, -1), "em_open": (ITALIC, 1),
+             "em_close": (ITALIC, -1), "s_open": (STRIKE, 1), "s_close": (STRIKE, -1)}
+
+
+def _code_span_lines(text: str, lo: int, hi: int, tick: str, content: str) -> list[tuple[int, int, str]] | None:
+    """The source pieces ``(start, end, shown)`` of a code span's ``content`` that starts at ``lo``.
+
+    Lines are exact; each line ending is one opaque piece shown as a space; the one space CommonMark strips
+    from each end is not shown. None when the source between the backticks does not give ``content``.
+    """
+    close = text.find(tick, lo, hi)
+    while close >= 0 and (text.startswith("`", close + len(tick)) or (close > lo and text[close - 1] == "`")):
+        close = text.find(tick, close + len(tick) + 1, hi)  # a longer backtick run does not close it
+    if close < 0:
+        return None
+    pieces: list[tuple[int, int, str]] = []
+    pos = lo
+    for m in _BREAK.finditer(text, lo, close):
+        pieces += [(pos, m.start(), text[pos : m.start()]), (m.start(), m.end(), " ")]
+        pos = m.end()
+    pieces.append((pos, close, text[pos:close]))
+    shown = "".join(p[2] for p in pieces)
+    if len(shown) > 2 and shown[0] == " " == shown[-1] and shown.strip(" "):
+        pieces = _drop_edge_space(pieces)
+        shown = shown[1:-1]
+    if shown != content:
+        return None
+    return [p for p in pieces if p[2]]
+
+
+def _drop_edge_space(pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``pieces`` without the first and the last shown space (a line ending there goes whole)."""
+    s0, e0, t0 = pieces[0]
+    pieces[0] = (s0 + 1 if t0 and e0 - s0 == len(t0) else e0, e0, t0[1:])
+    s1, e1, t1 = pieces[-1]
+    pieces[-1] = (s1, e1 - 1 if t1 and e1 - s1 == len(t1) else s1, t1[:-1])
+    return pieces
