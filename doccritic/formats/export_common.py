@@ -109,14 +109,15 @@ def shown_title(doc: Document, fallback: str = "") -> str:
     cut = len(title) > 4 * MAX_TITLE_CHARS
     title = title[: 4 * MAX_TITLE_CHARS]  # markup only shortens it: parse no more than could be shown
     if doc.format is DocFormat.MARKDOWN:
-        title = _rendered(title)
+        title = rendered_inline(title)
     if not cut and len(title) <= MAX_TITLE_CHARS:
         return title
     head = title[:MAX_TITLE_CHARS]
     return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip() + "…"
 
 
-def _rendered(title: str) -> str:
+def rendered_inline(title: str) -> str:
+    """One line of Markdown as a reader sees it, whitespace collapsed ("R&amp;D *plan*" -> "R&D plan")."""
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").parseInline(title)

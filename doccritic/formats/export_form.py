@@ -118,6 +118,20 @@ class ExportForm:
         assert self._starts is not None
         return runs[bisect.bisect_left(self._starts, start) : bisect.bisect_left(self._starts, end)]
 
+    def shown(self, start: int, end: int) -> str:
+        """What a reader sees of ``doc.text[start:end]`` (markup dropped, entities decoded)."""
+        runs = self.runs()
+        assert self._starts is not None
+        out = []
+        for r in runs[max(bisect.bisect_right(self._starts, start) - 1, 0) :]:
+            if r.start >= end:
+                break
+            if r.exact and r.end > start:
+                out.append(r.text[max(start - r.start, 0) : end - r.start])
+            elif not r.exact and r.start >= start:
+                out.append(r.text)
+        return "".join(out)
+
 
 def _block_runs(block: FormBlock) -> list[Run]:
     if block.kind == "table":

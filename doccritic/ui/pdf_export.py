@@ -11,7 +11,6 @@ is a ``QApplication``, so a window opened later in the same process still works.
 from __future__ import annotations
 
 import bisect
-import html
 import os
 import re
 import sys
@@ -33,7 +32,8 @@ from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.fileio import atomic_write_bytes
 from doccritic.core.findings import Finding, Kind, Review, Severity, Source, Status
 from doccritic.core.labels import KIND_LABELS, KINDS, severity_word
-from doccritic.formats.export_common import CHECKS_AUTHOR, exported_findings, note_for, shown_title
+from doccritic.formats.export_common import CHECKS_AUTHOR, exported_findings, note_for, rendered_inline, shown_title
+from doccritic.formats.export_form import BOLD, CODE, ITALIC, LINK, STRIKE, ExportForm, export_form
 from doccritic.formats.register_appendix import register_appendix
 from doccritic.ui.pdf_register import add_register
 
@@ -47,19 +47,6 @@ SIDES = {"for": "for the motion", "against": "against the motion", "free": "own 
 CATEGORIES = {"strongest": "Strongest points", "conceded": "Conceded", "unresolved": "Unresolved",
               "change": "Changes needed"}
 NOTE_LABELS = ("Suggestion:", "Question to expect:", "Reversibility:", "Also raised by", "Trade-off", "Status:")
-BOLD, ITALIC, CODE, LINK, STRIKE = 1, 2, 4, 8, 16
-_INLINE = [  # Markdown inline syntax: group 1 is shown with the style bit, the rest of the match is dropped
-    (re.compile(r"!?\[([^\]\n]+)\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)"), LINK),
-    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), LINK),
-    (re.compile(r"(?<!\*)\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?!\*)", re.S), BOLD),
-    (re.compile(r"(?<![\w_])__(?=\S)(.+?)(?<=\S)__(?![\w_])", re.S), BOLD),
-    (re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.S), ITALIC),
-    (re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])", re.S), ITALIC),
-    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~", re.S), STRIKE),
-]
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _FENCE = re.compile(r"[ \t]*(?:```|~~~|---|\+\+\+)")
 _app: QtGui.QGuiApplication | None = None
 
@@ -84,35 +71,13 @@ def _color(kind: Kind) -> QColor:
     return QColor(KINDS[kind].light)
 
 
-def _inline(text: str) -> tuple[list[str], list[int]]:
-    """Each character of Markdown source as shown ("" when it is syntax) and its inline style bits."""
-    show, style, work = list(text), [0] * len(text), list(text)
-    for m in _CODE_SPAN.finditer(text):
-        for i in (*range(m.start(), m.start(2)), *range(m.end(2), m.end())):
-            show[i], work[i] = "", "\x01"
-        for i in range(m.start(2), m.end(2)):
-            style[i], work[i] = CODE, "\x02"
-    for m in _ESCAPE.finditer("".join(work)):
-        show[m.start()], work[m.start()], work[m.start(1)] = "", "\x01", "\x02"
-    for m in _ENTITY.finditer("".join(work)):  # "R&amp;D" shows "R&D", as in every other export
-        decoded = html.unescape(m.group())
-        if decoded != m.group():
-            show[m.start() : m.end()] = [decoded] + [""] * (m.end() - m.start() - 1)
-            work[m.start() : m.end()] = ["\x02"] * (m.end() - m.start())
-    for pattern, bit in _INLINE:
-        for m in pattern.finditer("".join(work)):
-            for i in (*range(m.start(), m.start(1)), *range(m.end(1), m.end())):
-                show[i], work[i] = "", "\x01"
-            for i in range(m.start(1), m.end(1)):
-                style[i] |= bit
-    for m in re.finditer(r"\n[ \t>]*", text):  # soft line breaks, quote and list continuation prefixes
-        show[m.start():m.end()] = [" "] + [""] * (m.end() - m.start() - 1)
-    return show, style
+def _atoms(form: ExportForm, block: Block) -> list[tuple[int, str, int]]:
+    """The characters a block shows: (offset in ``doc.text``, character to draw, inline style bits).
 
-
-def _atoms(doc: Document, block: Block) -> list[tuple[int, str, int]]:
-    """The characters a block shows: (offset in ``doc.text``, character to draw, inline style bits)."""
-    text, markdown = block.text, doc.format is DocFormat.MARKDOWN
+    Prose comes from the export form (the one Markdown parse every writer shares): an exact run's
+    characters sit at their own offsets, an opaque run's (a decoded entity, a soft break) all at its start.
+    """
+    text, markdown = block.text, form.doc.format is DocFormat.MARKDOWN
     if block.kind in (BlockKind.CODE, BlockKind.FRONT_MATTER, BlockKind.HTML):
         show = list(text)
         lines = [m.span() for m in re.finditer(r"[^\n]*\n?", text) if m.end() > m.start()]
@@ -123,7 +88,8 @@ def _atoms(doc: Document, block: Block) -> list[tuple[int, str, int]]:
             show.pop()
         style = [CODE] * len(show)
     elif markdown:
-        show, style = _inline(text)
+        return [(r.start + i if r.exact else r.start, "\u2028" if ch == "\n" else ch, r.style)
+                for r in form.runs_in(block.start, block.end) for i, ch in enumerate(r.text)]
     else:
         show, style = list(text), [0] * len(text)
     return [(block.start + i, "\u2028" if ch == "\n" else ch, style[i]) for i, ch in enumerate(show) if ch]
@@ -237,6 +203,7 @@ class _Report:
 
     # ---- the document ----------------------------------------------------------------------------
     def body(self, doc: Document, placed: list[tuple[int, Finding]]) -> None:
+        self.form = export_form(doc)
         # (number, start, end) of each span; a trailing space or line break is not highlighted
         self.spans = [(n, f.start, f.start + (len(doc.text[f.start:f.end].rstrip()) or f.end - f.start))
                       for n, f in placed]
@@ -302,7 +269,7 @@ class _Report:
         """The block's characters, tinted by the findings over them, with ``[n]`` after each span."""
         spans = self.block_spans.get(block.start, [])
         run, key = "", (0, ())
-        for offset, ch, style in _atoms(doc, block):
+        for offset, ch, style in _atoms(self.form, block):
             here = (style, tuple(n for n, a, b in spans if a <= offset < b))
             due = bool(self.pending) and self.pending[0][2] <= offset
             if (here != key or due) and run:
@@ -401,7 +368,7 @@ def _notes(r: _Report, numbered: list[tuple[int, Finding]], where: dict[int, str
                r.fmt(10.5, bold=True))
         r.para(where[n], r.fmt(8.5, color=MUTED), left=14, after=2)
         if f.quote:
-            quote = " ".join(("".join(_inline(f.quote)[0]) if doc.format is DocFormat.MARKDOWN else f.quote).split())
+            quote = " ".join(_shown_quote(r.form, f).split())
             r.para(f"“{quote if len(quote) <= 400 else quote[:399] + '…'}”", r.fmt(9.5, italic=True, color=MUTED),
                    left=14, after=2.5)
         for i, text in enumerate(note.lines):
@@ -409,6 +376,13 @@ def _notes(r: _Report, numbered: list[tuple[int, Finding]], where: dict[int, str
             r.hold() if i == 0 else None
         for author, text in note.replies:
             r.para(f"↳ {author}: {text}", r.fmt(9.5, color=MUTED), label=f"↳ {author}: ", left=24, after=2)
+
+
+def _shown_quote(form: ExportForm, f: Finding) -> str:
+    """The quote as the reader sees it: from the form where it is placed, else its own Markdown rendered."""
+    if f.placed and f.start is not None and f.end is not None and f.quote == form.doc.text[f.start : f.end]:
+        return form.shown(f.start, f.end)
+    return rendered_inline(f.quote) if form.doc.format is DocFormat.MARKDOWN else f.quote
 
 
 def _debates(r: _Report, debates: list[Debate], names: Mapping[str, str], pages: dict[int | None, int | None]) -> None:
