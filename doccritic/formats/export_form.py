@@ -123,7 +123,8 @@ class ExportForm:
         runs = self.runs()
         assert self._starts is not None
         out = []
-        for r in runs[max(bisect.bisect_right(self._starts, start) - 1, 0) :]:
+        for i in range(max(bisect.bisect_right(self._starts, start) - 1, 0), len(runs)):
+            r = runs[i]
             if r.start >= end:
                 break
             if r.exact and r.end > start:

@@ -15,8 +15,9 @@ import os
 import re
 import sys
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -71,40 +72,73 @@ def _color(kind: Kind) -> QColor:
     return QColor(KINDS[kind].light)
 
 
-def _atoms(form: ExportForm, block: Block) -> list[tuple[int, str, int]]:
-    """The characters a block shows: (offset in ``doc.text``, character to draw, inline style bits).
+def _pieces(form: ExportForm, block: Block) -> list[tuple[int, str, int, bool]]:
+    """What a block shows: (offset in ``doc.text``, text to draw, inline style bits, exact).
 
-    Prose comes from the export form (the one Markdown parse every writer shares): an exact run's
-    characters sit at their own offsets, an opaque run's (a decoded entity, a soft break) all at its start.
+    Prose comes from the export form (the one Markdown parse every writer shares): an exact piece's
+    characters sit at their own offsets, an opaque one's (a decoded entity, a soft break) all at its start.
+    Code shows its source, without the fence lines of Markdown.
     """
     text, markdown = block.text, form.doc.format is DocFormat.MARKDOWN
     if block.kind in (BlockKind.CODE, BlockKind.FRONT_MATTER, BlockKind.HTML):
-        show = list(text)
         lines = [m.span() for m in re.finditer(r"[^\n]*\n?", text) if m.end() > m.start()]
-        for k, (a, b) in enumerate(lines):  # fence lines are syntax
-            if markdown and len(lines) > 1 and k in (0, len(lines) - 1) and _FENCE.match(text, a):
-                show[a:b] = [""] * (b - a)
-        while show and show[-1] in ("", "\n"):
-            show.pop()
-        style = [CODE] * len(show)
-    elif markdown:
-        return [(r.start + i if r.exact else r.start, "\u2028" if ch == "\n" else ch, r.style)
-                for r in form.runs_in(block.start, block.end) for i, ch in enumerate(r.text)]
-    else:
-        show, style = list(text), [0] * len(text)
-    return [(block.start + i, "\u2028" if ch == "\n" else ch, style[i]) for i, ch in enumerate(show) if ch]
+        lo, hi = 0, len(text)
+        if markdown and len(lines) > 1:  # fence lines are syntax
+            lo = lines[0][1] if _FENCE.match(text, lines[0][0]) else 0
+            hi = lines[-1][0] if _FENCE.match(text, lines[-1][0]) else hi
+        shown = text[lo:max(lo, hi)].rstrip("\n")
+        return [(block.start + lo, shown.replace("\n", "\u2028"), CODE, True)] if shown else []
+    if markdown:
+        return [(r.start, r.text.replace("\n", "\u2028"), r.style, r.exact)
+                for r in form.runs_in(block.start, block.end)]
+    return [(block.start, text.replace("\n", "\u2028"), 0, True)] if text else []
+
+
+def _segments(pieces: list[tuple[int, str, int, bool]], bounds: list[int]) -> Iterator[tuple[int, str, int]]:
+    """The pieces cut at every span boundary inside an exact one: (offset, text, style)."""
+    for offset, text, style, exact in pieces:
+        inner = bounds[bisect.bisect_right(bounds, offset) : bisect.bisect_left(bounds, offset + len(text))]
+        if not exact or not inner:
+            yield offset, text, style
+            continue
+        last = offset
+        for cut in (*inner, offset + len(text)):
+            yield last, text[last - offset : cut - offset], style
+            last = cut
+
+
+@cache
+def _char_format(pt: float, bold: bool, italic: bool, rgba: int, mono: bool) -> QTextCharFormat:
+    """One format per look, made once (a report of 50,000 notes asks for a few dozen looks ~10^5 times)."""
+    return _make(QTextCharFormat, FontFamilies=MONO if mono else SANS, FontPointSize=pt, FontItalic=italic,
+                 FontWeight=QFont.Weight.Bold if bold else QFont.Weight.Normal, Foreground=QColor.fromRgba(rgba),
+                 FontFeatures={QFont.Tag("liga"): 0})  # no "ﬁ" glyphs: searching the PDF finds "fi"
+
+
+@cache
+def _block_format(before: float, after: float, left: float, page_break: bool, background: int | None
+                  ) -> QTextBlockFormat:
+    b = _make(QTextBlockFormat, TopMargin=before * U, BottomMargin=after * U, LeftMargin=left * U,
+              PageBreakPolicy=QTextBlockFormat.PageBreakFlag.PageBreak_AlwaysBefore if page_break else
+              QTextBlockFormat.PageBreakFlag.PageBreak_Auto)
+    b.setLineHeight(106, 1)  # proportional
+    if background is not None:
+        b.setBackground(QColor.fromRgba(background))
+    return b
 
 
 class _Report:
     """The report document, its cursor, and where each marker and source character landed."""
 
     def __init__(self, writer: QtGui.QPdfWriter) -> None:
-        self.px = writer.resolution() / 72.0  # device pixels per point
+        self.writer, self.px = writer, writer.resolution() / 72.0  # device pixels per point
         rect = writer.pageLayout().paintRectPixels(writer.resolution())
         self.width, self.footer = float(rect.width()), 22 * self.px
         self.page_h = rect.height() - self.footer
+        # No layout yet: with one attached, Qt lays out again on every insertion (~0.4 ms each, minutes for
+        # 50,000 findings). The body is built first and laid out once (lay_out); the notes are built in a
+        # scratch report and appended a chunk at a time (append).
         self.doc = QtGui.QTextDocument()
-        self.doc.documentLayout().setPaintDevice(writer)
         self.doc.setPageSize(QSizeF(self.width, self.page_h))
         self.doc.setDocumentMargin(0)
         self.doc.setIndentWidth(14 * U)
@@ -118,19 +152,12 @@ class _Report:
 
     def fmt(self, pt: float = BODY_PT, *, bold: bool = False, italic: bool = False, color: QColor = INK,
             mono: bool = False) -> QTextCharFormat:
-        return _make(QTextCharFormat, FontFamilies=MONO if mono else SANS, FontPointSize=pt, FontItalic=italic,
-                     FontWeight=QFont.Weight.Bold if bold else QFont.Weight.Normal, Foreground=color,
-                     FontFeatures={QFont.Tag("liga"): 0})  # no "ﬁ" glyphs: searching the PDF finds "fi"
+        return QTextCharFormat(_char_format(pt, bold, italic, color.rgba(), mono))  # a copy: callers change it
 
     def para(self, text: str = "", fmt: QTextCharFormat | None = None, *, before: float = 0, after: float = 5,
              left: float = 0, keep: bool = False, page_break: bool = False, background: QColor | None = None,
              label: str = "") -> None:
-        b = _make(QTextBlockFormat, TopMargin=before * U, BottomMargin=after * U, LeftMargin=left * U,
-                  PageBreakPolicy=QTextBlockFormat.PageBreakFlag.PageBreak_AlwaysBefore if page_break else
-                  QTextBlockFormat.PageBreakFlag.PageBreak_Auto)
-        b.setLineHeight(106, 1)  # proportional
-        if background is not None:
-            b.setBackground(background)
+        b = _block_format(before, after, left, page_break, background.rgba() if background is not None else None)
         if self.fresh:
             self.cur.setBlockFormat(b)
             self.cur.setBlockCharFormat(self.fmt())
@@ -165,10 +192,21 @@ class _Report:
         i = bisect.bisect_right(self.positions, (offset, 1 << 62)) - 1
         return self.page_of(self.positions[i][1]) if i >= 0 else None
 
-    def keep_with_next(self) -> None:
-        """Headings and note titles go to the next page rather than end one (Qt has no keep-with-next)."""
+    def lay_out(self) -> None:
+        """Lay the document out for the PDF writer; from here on positions and pages can be read."""
+        self.doc.documentLayout().setPaintDevice(self.writer)
+        # Lists and tables make Qt create the layout early, measuring for the screen: lay it all out again.
+        self.doc.markContentsDirty(0, self.doc.characterCount())
+        self.doc.pageCount()
+
+    def keep_with_next(self, keep: list[list[int]] | None = None) -> None:
+        """Headings and note titles go to the next page rather than end one (Qt has no keep-with-next).
+
+        In document order: each break moves what follows, so the next one is judged on the new layout.
+        Qt lays out again from the changed block to the end, so the notes come here a chunk at a time.
+        """
         layout = self.doc.documentLayout()
-        for number, last in self.keep:
+        for number, last in self.keep if keep is None else keep:
             block, nxt = self.doc.findBlockByNumber(number), self.doc.findBlockByNumber(max(last, number + 1))
             if not nxt.isValid():
                 continue
@@ -179,27 +217,59 @@ class _Report:
                 fmt = block.blockFormat()
                 fmt.setPageBreakPolicy(QTextBlockFormat.PageBreakFlag.PageBreak_AlwaysBefore)
                 QTextCursor(block).setBlockFormat(fmt)
-        self.keep = []
+        if keep is None:
+            self.keep = []
 
-    def split_at_pages(self) -> None:
-        """Paragraphs that run onto the next page become two blocks there. Qt draws the last line above a
-        page's clip too (hidden, yet found by search and copy), so no block may cross a page boundary."""
-        layout, block = self.doc.documentLayout(), self.doc.begin()
+    def split_at_pages(self, first: int = 0) -> None:
+        """Paragraphs (from block ``first``) that run onto the next page become two blocks there. Qt draws
+        the last line above a page's clip too (hidden, yet found by search and copy), so no block may cross a
+        page boundary. A split leaves every line where it was, so all are found on one layout and made
+        in one edit, from the end (each edit would otherwise lay out the rest of the document again)."""
+        layout, block = self.doc.documentLayout(), self.doc.findBlockByNumber(first)
+        cuts: list[tuple[QtGui.QTextBlock, int]] = []
         while block.isValid():
             top, lines = layout.blockBoundingRect(block).top(), block.layout()
             page = [(top + lines.lineAt(i).y() + 1) // self.page_h for i in range(lines.lineCount())]
             cut = next((i for i in range(1, len(page)) if page[i] != page[0]), None)
             if cut is not None:
-                fmt = block.blockFormat()
-                if block.textList() is not None:  # the rest of a list item: indented, without a bullet
-                    fmt.setIndent(block.textList().format().indent())
-                    fmt.clearProperty(QtGui.QTextFormat.Property.ObjectIndex)
-                fmt.setTopMargin(0)
-                fmt.setPageBreakPolicy(QTextBlockFormat.PageBreakFlag.PageBreak_Auto)
-                cursor = QTextCursor(block)
-                cursor.setPosition(block.position() + lines.lineAt(cut).textStart())
-                cursor.insertBlock(fmt)
+                cuts.append((block, block.position() + lines.lineAt(cut).textStart()))
             block = block.next()
+        cursor = QTextCursor(self.doc)
+        cursor.beginEditBlock()
+        for block, at in reversed(cuts):
+            fmt = block.blockFormat()
+            if block.textList() is not None:  # the rest of a list item: indented, without a bullet
+                fmt.setIndent(block.textList().format().indent())
+                fmt.clearProperty(QtGui.QTextFormat.Property.ObjectIndex)
+            fmt.setTopMargin(0)
+            fmt.setPageBreakPolicy(QTextBlockFormat.PageBreakFlag.PageBreak_Auto)
+            cursor.setPosition(at)
+            cursor.insertBlock(fmt)
+        cursor.endEditBlock()
+
+    def append(self, other: _Report, chunk: int = 400) -> None:
+        """``other``'s blocks (after its first, empty one) at the end of this laid-out document, with its
+        keeps and page splits, a chunk of about ``chunk`` blocks at a time: each insertion, break and split
+        then lays out only that chunk again, so the cost stays linear in the number of notes."""
+        starts = [number for number, _ in other.keep] + [other.doc.blockCount()]
+        keeps, k, a = other.keep, 0, 1
+        while a < other.doc.blockCount():
+            b = next((n for n in starts if n >= a + chunk), other.doc.blockCount()) - 1
+            select = QTextCursor(other.doc)
+            select.setPosition(other.doc.findBlockByNumber(a - 1).position()
+                               + other.doc.findBlockByNumber(a - 1).length() - 1)
+            last = other.doc.findBlockByNumber(b)
+            select.setPosition(last.position() + last.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+            base = self.doc.blockCount() - a
+            self.cur.movePosition(QTextCursor.MoveOperation.End)
+            self.cur.insertFragment(QtGui.QTextDocumentFragment(select))
+            mine = []
+            while k < len(keeps) and keeps[k][0] <= b:
+                mine.append([keeps[k][0] + base, (keeps[k][1] + base) if keeps[k][1] else 0])
+                k += 1
+            self.keep_with_next(mine)
+            self.split_at_pages(a + base)
+            a = b + 1
 
     # ---- the document ----------------------------------------------------------------------------
     def body(self, doc: Document, placed: list[tuple[int, Finding]]) -> None:
@@ -268,8 +338,9 @@ class _Report:
     def fill(self, doc: Document, block: Block, base: QTextCharFormat, next_start: int | None) -> None:
         """The block's characters, tinted by the findings over them, with ``[n]`` after each span."""
         spans = self.block_spans.get(block.start, [])
+        bounds = sorted({x for _, a, b in spans for x in (a, b)})
         run, key = "", (0, ())
-        for offset, ch, style in _atoms(self.form, block):
+        for offset, ch, style in _segments(_pieces(self.form, block), bounds):
             here = (style, tuple(n for n, a, b in spans if a <= offset < b))
             due = bool(self.pending) and self.pending[0][2] <= offset
             if (here != key or due) and run:
@@ -511,6 +582,7 @@ def export_pdf(review: Review, doc: Document, out: Path, *, names: Mapping[str, 
         r.para(f"[{n}] ", r.fmt(10, bold=True, color=_color(f.kind)), after=2.5)
         r.text(f"{f.title} ", r.fmt(10))
         r.text(f"— {_unplaced_reason(f, same_text)}", r.fmt(9, color=MUTED))
+    r.lay_out()
     r.keep_with_next()  # the body is final from here on: its page numbers can be read
     where = {n: _unplaced_reason(f, same_text) for n, f in others}
     for n, f in numbered[: len(placed)]:
@@ -520,12 +592,14 @@ def export_pdf(review: Review, doc: Document, out: Path, *, names: Mapping[str, 
     cited = [c for d in debates for c in [*(c for t in d.turns for c in t.citations),
                                           *(c for p in (d.summary.points if d.summary else ()) for c in p.citations)]]
     pages = {c.start: r.page_at(c.start) for c in cited if c.placed and same_text}  # type: ignore[arg-type]
+    r.split_at_pages()  # after the pages are read: a split moves the positions after it
+    back = _Report(writer)  # notes and debates: built unlaid-out, then appended a chunk at a time
+    back.form, _ = r.form, back.para()  # its first block stays empty: each chunk starts with a block break
     if numbered:
-        _notes(r, numbered, where, doc, names)
-    _debates(r, debates, names, pages)
-    add_register(r, register_appendix(review, doc, names), HEADING_PT, LINE, PAPER_2)
-    r.keep_with_next()
-    r.split_at_pages()
+        _notes(back, numbered, where, doc, names)
+    _debates(back, debates, names, pages)
+    add_register(back, register_appendix(review, doc, names), HEADING_PT, LINE, PAPER_2)
+    r.append(back)
     _render(r, writer, title)
     buffer.close()
     try:
