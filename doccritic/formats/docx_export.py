@@ -183,11 +183,30 @@ class _Annotator:
     def annotate(self, findings: list[Finding], names: Mapping[str, str], initials: Mapping[str, str],
                  unplaced_mode: str) -> None:
         self.names = names
+        everything = [m for mark in self._marks(findings, initials, unplaced_mode) for m in (mark, *mark.children)]
+        for n, mark in enumerate(everything):
+            mark.seq = n
+        self._split([m.span for m in everything if m.span is not None])
+        self.before: dict[_Element, list[tuple[tuple[int, int], list[_Element]]]] = {}
+        self.after: dict[_Element, list[tuple[tuple[int, int], list[_Element]]]] = {}
+        for mark in everything:  # every anchor is resolved before anything is inserted
+            self._place(mark)
+        self._insert()
+        for mark in everything:
+            self._write_comment(mark)
+        root = self.comments_part.element
+        ignorable = (root.get(f"{{{_MC}}}Ignorable") or "").split()
+        if everything and root.nsmap.get("w14") == _W14 and "w14" not in ignorable:  # for Word 2007
+            root.set(f"{{{_MC}}}Ignorable", " ".join([*ignorable, "w14"]))
+        _link_threads(self.word, everything)
+
+    def _marks(self, findings: list[Finding], initials: Mapping[str, str], unplaced_mode: str) -> list[_Mark]:
+        """A comment per finding: on its span, or (not placed) on the title or in a summary at the end."""
         marks: list[_Mark] = []
         unplaced: list[tuple[Finding, Note]] = []
         size = len(self.doc.text)
         for finding in findings:
-            note = note_for(finding, names, initials)
+            note = note_for(finding, self.names, initials)
             if finding.placed and 0 <= (finding.start or 0) <= (finding.end or 0) <= size:
                 marks.append(self._mark(finding, note, span=(finding.start or 0, finding.end or 0)))
             else:
@@ -198,14 +217,10 @@ class _Annotator:
             marks += self._summary(unplaced)
         elif unplaced and title is not None:
             marks += [self._mark(f, n, span=(title.start, title.end), extra=_why_unplaced(f)) for f, n in unplaced]
-        everything = [m for mark in marks for m in (mark, *mark.children)]
-        for n, mark in enumerate(everything):
-            mark.seq = n
-        self._split([m.span for m in everything if m.span is not None])
-        self.before: dict[_Element, list[tuple[tuple[int, int], list[_Element]]]] = {}
-        self.after: dict[_Element, list[tuple[tuple[int, int], list[_Element]]]] = {}
-        for mark in everything:  # every anchor is resolved before anything is inserted
-            self._place(mark)
+        return marks
+
+    def _insert(self) -> None:
+        """The queued range marks and reference runs, beside their runs, in a stable order."""
         for anchor, groups in self.before.items():
             for _, elements in sorted(groups, key=lambda g: g[0]):
                 for el in elements:
@@ -215,13 +230,6 @@ class _Annotator:
                 for el in elements:
                     anchor.addnext(el)
                     anchor = el
-        for mark in everything:
-            self._write_comment(mark)
-        root = self.comments_part.element
-        ignorable = (root.get(f"{{{_MC}}}Ignorable") or "").split()
-        if everything and root.nsmap.get("w14") == _W14 and "w14" not in ignorable:  # for Word 2007
-            root.set(f"{{{_MC}}}Ignorable", " ".join([*ignorable, "w14"]))
-        _link_threads(self.word, everything)
 
     def _mark(self, finding: Finding, note: Note, *, span: tuple[int, int] | None = None,
               runs: tuple[_Element, _Element] | None = None, extra: str = "") -> _Mark:

@@ -30,7 +30,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph
-from docx.text.run import Run
+from lxml import etree
 from lxml.etree import _Element
 
 from doccritic.core.document import Document
@@ -39,6 +39,9 @@ from doccritic.formats.export_form import Run as FormRun
 
 CODE_FONT = "Courier New"
 _PLAIN = re.compile(r"[^\t\n\r]+")
+_W_R, _W_RPR, _W_RSTYLE, _W_T, _W_VAL = qn("w:r"), qn("w:rPr"), qn("w:rStyle"), qn("w:t"), qn("w:val")
+_XML_SPACE = qn("xml:space")
+_TOGGLES = ((BOLD, qn("w:b")), (ITALIC, qn("w:i")), (STRIKE, qn("w:strike")))  # in w:rPr's schema order
 _BULLETS = ("•", "◦", "▪")
 #: w:pPr children that must follow w:pBdr / w:shd (OOXML sequence order).
 _AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -86,32 +89,38 @@ class _Renderer:
             self.run(para, r, style)
 
     def run(self, para: Paragraph, r: FormRun, style: str | None = None) -> None:
-        text = r.text
-        run = self._plain_run(para, text) if _PLAIN.fullmatch(text) else para.add_run(text)
-        style = "Inline Code" if r.style & CODE else style
-        if style is not None:  # by id: python-docx looks a style name up among all styles on every run
-            run._r.get_or_add_rPr().style = self.style_id(style)
-        if r.style & BOLD:
-            run.bold = True
-        if r.style & ITALIC:
-            run.italic = True
-        if r.style & STRIKE:
-            run.font.strike = True
-        if r.link is not None:
-            self.hyperlink(para, r.link).append(run._r)
-        self.pieces.append(Piece(r.start, r.end, run._r, r.exact))
-
-    @staticmethod
-    def _plain_run(para: Paragraph, text: str) -> Run:
-        """``para.add_run(text)`` for text without tabs or breaks, without python-docx's per-character walk."""
-        r = OxmlElement("w:r")
-        t = OxmlElement("w:t")
-        t.text = text
-        if text[:1].isspace() or text[-1:].isspace():
-            t.set(qn("xml:space"), "preserve")
-        r.append(t)
-        para._p.append(r)
-        return Run(r, para)
+        """One Word run for ``r``, written as elements directly: python-docx's run, font and style
+        setters cost ~50 µs each, a third of a 50,000-finding export."""
+        style_id = "Hyperlink" if r.link is not None else self.style_id("Inline Code" if r.style & CODE else style) \
+            if (r.style & CODE or style) else None
+        target = self.hyperlink(para, r.link).element if r.link is not None else para._p
+        if _PLAIN.fullmatch(r.text):
+            run = etree.SubElement(target, _W_R)
+            if style_id or r.style & (BOLD | ITALIC | STRIKE):
+                rpr = etree.SubElement(run, _W_RPR)
+                if style_id:
+                    etree.SubElement(rpr, _W_RSTYLE).set(_W_VAL, style_id)
+                for bit, tag in _TOGGLES:
+                    if r.style & bit:
+                        etree.SubElement(rpr, tag)
+            t = etree.SubElement(run, _W_T)
+            t.text = r.text
+            if r.text[:1].isspace() or r.text[-1:].isspace():
+                t.set(_XML_SPACE, "preserve")
+        else:  # tabs and line breaks: python-docx writes them as w:tab and w:br
+            word_run = para.add_run(r.text)
+            if style_id:
+                word_run._r.get_or_add_rPr().style = style_id
+            if r.style & BOLD:
+                word_run.bold = True
+            if r.style & ITALIC:
+                word_run.italic = True
+            if r.style & STRIKE:
+                word_run.font.strike = True
+            run = word_run._r
+            if r.link is not None:
+                target.append(run)
+        self.pieces.append(Piece(r.start, r.end, run, r.exact))
 
     def hyperlink(self, para: Paragraph, link: Link) -> _StyledLink:
         """The w:hyperlink of ``link``, made on its first run; later runs of the same link join it."""

@@ -51,7 +51,7 @@ from doccritic.core.debates import Citation, Debate
 from doccritic.core.document import BlockKind, DocFormat, Document
 from doccritic.core.findings import Finding, Kind, Review
 from doccritic.core.labels import KIND_LABELS, KINDS, severity_word
-from doccritic.formats.export_common import exported_findings, note_for, shown_title
+from doccritic.formats.export_common import Note, exported_findings, note_for, shown_title
 from doccritic.formats.register_appendix import HTML_STYLE, register_appendix, to_html
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src {script}; img-src data:; "
@@ -234,9 +234,13 @@ def _render_markdown(source: str) -> str:
 
 def _markdown_body(text: str, spans: list[_Span], sent: _Sentinels) -> tuple[str, set[str]]:
     plain = _render_markdown(text)
+    rendered: dict[tuple[int, ...], str] = {}  # the last marked rendering, reused when it is the one woven
 
     def faithful(group: list[_Span]) -> bool:
-        return _render_markdown(sent.insert(text, group)).translate(sent.drop) == plain
+        rendered.clear()
+        key = tuple(map(id, group))
+        rendered[key] = _render_markdown(sent.insert(text, group))
+        return rendered[key].translate(sent.drop) == plain
 
     def good(group: list[_Span]) -> list[_Span]:
         if not group or faithful(group):
@@ -247,17 +251,19 @@ def _markdown_body(text: str, spans: list[_Span], sent: _Sentinels) -> tuple[str
         return good(group[:mid]) + good(group[mid:])
 
     kept = good(spans)
-    kept_ids = {id(s) for s in kept}  # identity: comparing the dataclasses made this quadratic
-    rest = [s for s in spans if id(s) not in kept_ids]
-    for s in rest:  # a boundary inside a link target, an entity or an escape: try whole words
-        while s.start > 0 and not text[s.start - 1].isspace():
-            s.start -= 1
-        while s.end < len(text) and not text[s.end].isspace():
-            s.end += 1
-    kept += good(rest)
-    if not faithful(kept):  # spans that only break the rendering together: keep those that do not
-        kept = [s for i, s in enumerate(kept) if faithful([*kept[:i], s])]
-    return _weave(_render_markdown(sent.insert(text, kept)), sent)
+    if kept is not spans:  # the spans together changed the rendering: find those that do not
+        kept_ids = {id(s) for s in kept}  # identity: comparing the dataclasses made this quadratic
+        rest = [s for s in spans if id(s) not in kept_ids]
+        for s in rest:  # a boundary inside a link target, an entity or an escape: try whole words
+            while s.start > 0 and not text[s.start - 1].isspace():
+                s.start -= 1
+            while s.end < len(text) and not text[s.end].isspace():
+                s.end += 1
+        kept += good(rest)
+        if not faithful(kept):  # spans that only break the rendering together: keep those that do not
+            kept = [s for i, s in enumerate(kept) if faithful([*kept[:i], s])]
+    markup = rendered.get(tuple(map(id, kept)))  # every span kept at once: that rendering is already made
+    return _weave(markup if markup is not None else _render_markdown(sent.insert(text, kept)), sent)
 
 
 def _snap(doc: Document, start: int, end: int, markdown: bool) -> tuple[int, int] | None:
@@ -319,8 +325,7 @@ def _blocks_body(doc: Document, spans: list[_Span], sent: _Sentinels) -> tuple[s
 
 # ------------------------------------------------------------------------------------------------
 # Cards, debates, page
-def _card(f: Finding, names: Mapping[str, str], note_text: str | None, doc: Document) -> str:
-    note = note_for(f, names)
+def _card(f: Finding, note: Note, note_text: str | None, doc: Document) -> str:
     k, sev = f.kind.value, f.severity.value
     parts = [f'<article class="card k-{k} sev-{sev} src-{f.source.value} st-{f.status.value}" '
              f'id="card-{e(f.id)}" data-id="{e(f.id)}" tabindex="0">',
@@ -454,6 +459,48 @@ def _json_for_script(data: object) -> str:
     return json.dumps(data, ensure_ascii=False).translate({ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
 
 
+def _spans(doc: Document, findings: list[Finding], debates: _Debates | None) -> list[_Span]:
+    """The highlight of each placed finding and debate citation, kept inside block content."""
+    markdown = doc.format is DocFormat.MARKDOWN
+    spans: list[_Span] = []
+    for f in findings:
+        if f.placed and (where := _snap(doc, f.start, f.end, markdown)):  # type: ignore[arg-type]
+            attrs = (f'class="hl k-{f.kind.value} sev-{f.severity.value} src-{f.source.value} '
+                     f'st-{f.status.value}" data-id="{e(f.id)}"')
+            spans.append(_Span(f"f:{f.id}", *where, attrs, f"f-{e(f.id)}"))
+    for s in debates.spans() if debates else ():
+        if where := _snap(doc, s.start, s.end, markdown):
+            s.start, s.end = where
+            spans.append(s)
+    return spans
+
+
+def _cards(findings: list[Finding], notes: Mapping[int, Note], woven: set[str], doc: Document,
+           same_text: bool) -> str:
+    """The sidebar's cards: those highlighted in the text, then the others with why they are not."""
+    placed = [f for f in findings if f"f:{f.id}" in woven]
+    others = [f for f in findings if f"f:{f.id}" not in woven]
+    groups = [f'<section class="group" data-group="placed"><h2>In the text <span>{len(placed)}</span></h2>'
+              + "".join(_card(f, notes[id(f)], None, doc) for f in placed) + "</section>"]
+    if others:
+        changed = "The document changed since the review; not highlighted"
+        groups.append(f'<section class="group" data-group="other"><h2>Not placed in the text '
+                      f"<span>{len(others)}</span></h2>"
+                      + "".join(_card(f, notes[id(f)], _unplaced_reason(f) if same_text else changed, doc)
+                                for f in others) + "</section>")
+    return "".join(groups)
+
+
+def _filters(findings: list[Finding]) -> tuple[str, str]:
+    """The header's count chips and the sidebar's kind checkboxes."""
+    counts = {k: sum(f.kind is k for f in findings) for k in Kind}
+    chips = "".join(f'<li class="chip k-{k.value}"><span class="ic ic-{k.value}"></span>{KIND_LABELS[k]} '
+                    f"<b>{counts[k]}</b></li>" for k in Kind)
+    boxes = "".join(f'<label class="k-{k.value}"><input type="checkbox" data-kind="{k.value}" checked>'
+                    f'<span class="ic ic-{k.value}"></span>{KIND_LABELS[k]} ({counts[k]})</label>' for k in Kind)
+    return chips, boxes
+
+
 def export_html(review: Review, doc: Document, *, names: Mapping[str, str] | None = None,
                 colors: Mapping[str, str] | None = None, include_dismissed: bool = False,
                 include_checks: bool = True, include_debates: bool = True, title: str | None = None) -> str:
@@ -466,45 +513,29 @@ def export_html(review: Review, doc: Document, *, names: Mapping[str, str] | Non
     findings = exported_findings(review, include_dismissed=include_dismissed, include_checks=include_checks)
     debates = _Debates(review, names, colors) if include_debates else None
     same_text = doc.text == review.document.text
-    markdown = doc.format is DocFormat.MARKDOWN
-    spans: list[_Span] = []
-    for f in findings if same_text else ():
-        if f.placed and (where := _snap(doc, f.start, f.end, markdown)):  # type: ignore[arg-type]
-            attrs = (f'class="hl k-{f.kind.value} sev-{f.severity.value} src-{f.source.value} '
-                     f'st-{f.status.value}" data-id="{e(f.id)}"')
-            spans.append(_Span(f"f:{f.id}", *where, attrs, f"f-{e(f.id)}"))
-    for s in debates.spans() if debates and same_text else ():
-        if where := _snap(doc, s.start, s.end, markdown):
-            s.start, s.end = where
-            spans.append(s)
+    spans = _spans(doc, findings, debates) if same_text else []
     sent = _Sentinels(doc.text)
+    markdown = doc.format is DocFormat.MARKDOWN
     body, woven = _markdown_body(doc.text, spans, sent) if markdown else _blocks_body(doc, spans, sent)
-    placed = [f for f in findings if f"f:{f.id}" in woven]
-    others = [f for f in findings if f"f:{f.id}" not in woven]
-    counts = {k: sum(f.kind is k for f in findings) for k in Kind}
-    name = title or shown_title(doc, review.document.title)
-    css, js = _assets()
-    css += HTML_STYLE
+    notes = {id(f): note_for(f, names) for f in findings}  # once each: the cards and the search data
     data = {"findings": [{"id": f.id, "kind": f.kind.value, "rank": f.severity.rank, "placed": f"f:{f.id}" in woven,
                           "search": " ".join((n.text, f.quote, n.author, *sum(n.replies, ()))).lower()}
-                         for f in findings for n in [note_for(f, names)]]}
-    chips = "".join(f'<li class="chip k-{k.value}"><span class="ic ic-{k.value}"></span>{KIND_LABELS[k]} '
-                    f"<b>{counts[k]}</b></li>" for k in Kind)
-    boxes = "".join(f'<label class="k-{k.value}"><input type="checkbox" data-kind="{k.value}" checked>'
-                    f'<span class="ic ic-{k.value}"></span>{KIND_LABELS[k]} ({counts[k]})</label>' for k in Kind)
-    groups = [f'<section class="group" data-group="placed"><h2>In the text <span>{len(placed)}</span></h2>'
-              + "".join(_card(f, names, None, doc) for f in placed) + "</section>"]
-    if others:
-        groups.append(f'<section class="group" data-group="other"><h2>Not placed in the text '
-                      f"<span>{len(others)}</span></h2>"
-                      + "".join(_card(f, names, _unplaced_reason(f) if same_text else
-                                      "The document changed since the review; not highlighted", doc)
-                                for f in others) + "</section>")
-    debate_html = debates.render(woven) if debates and debates.debates else ""
-    appendix = register_appendix(review, doc, names)
-    register_html = to_html(appendix) if appendix is not None else ""
-    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+                         for f in findings for n in [notes[id(f)]]]}
     n = len(debates.debates) if debates else 0
+    appendix = register_appendix(review, doc, names)
+    extra = (debates.render(woven) if n else "", to_html(appendix) if appendix is not None else "")
+    return _page(title or shown_title(doc, review.document.title), doc, findings, body, _filters(findings),
+                 _cards(findings, notes, woven, doc, same_text), extra, n, data)
+
+
+def _page(name: str, doc: Document, findings: list[Finding], body: str, filters: tuple[str, str], cards: str,
+          extra: tuple[str, str], n: int, data: object) -> str:
+    """The page around its parts; ``extra`` is the debates' and the decision register's HTML."""
+    css, js = _assets()
+    css += HTML_STYLE
+    debate_html, register_html = extra
+    chips, boxes = filters
+    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     n_debates = f" · {n} debate{'s' if n > 1 else ''}" if n else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -518,7 +549,7 @@ def export_html(review: Review, doc: Document, *, names: Mapping[str, str] | Non
 <div class="row"><select id="dc-sev" aria-label="Severity"><option value="1">All severities</option>
 <option value="2">Major and critical</option><option value="3">Critical only</option></select>
 <input id="dc-q" type="search" placeholder="Search findings" aria-label="Search findings"></div>
-<p class="shown" id="dc-shown"></p></div><div class="cards">{"".join(groups)}</div></aside></div>
+<p class="shown" id="dc-shown"></p></div><div class="cards">{cards}</div></aside></div>
 {f'<div class="debates" id="debates">{debate_html}</div>' if debate_html else ""}
 {register_html}
 <footer>Exported by doccritic. Highlights mark the passages each finding is about.</footer>

@@ -535,6 +535,62 @@ def _render(r: _Report, writer: QtGui.QPdfWriter, title: str) -> None:
         painter.end()
 
 
+def _ensure_app() -> None:
+    """A QApplication for the CLI (no window, maybe no display): offscreen when there is no display."""
+    global _app
+    if QtGui.QGuiApplication.instance() is None:
+        headless = sys.platform.startswith("linux") and not os.environ.get("DISPLAY", os.environ.get("WAYLAND_DISPLAY"))
+        offscreen = headless and "QT_QPA_PLATFORM" not in os.environ
+        _app = QApplication(["doccritic", *(["-platform", "offscreen"] if offscreen else [])])
+
+
+def _valid_debates(review: Review, include: bool) -> list[Debate]:
+    debates: list[Debate] = []
+    for raw in review.debates if include else ():
+        try:
+            debates.append(Debate.model_validate(raw))
+        except ValidationError:
+            continue
+    return debates
+
+
+def _writer(buffer: QBuffer, title: str, page_size: str) -> QtGui.QPdfWriter:
+    writer = QtGui.QPdfWriter(buffer)
+    writer.setResolution(DPI)
+    writer.setTitle(f"{title} · doccritic review")
+    writer.setCreator("doccritic")
+    writer.setPageLayout(QtGui.QPageLayout(QtGui.QPageSize(PAGE_SIZES[page_size.lower()]),
+                                           QtGui.QPageLayout.Orientation.Portrait, QMarginsF(18, 16, 18, 12),
+                                           QtGui.QPageLayout.Unit.Millimeter))
+    return writer
+
+
+def _unplaced_list(r: _Report, others: list[tuple[int, Finding]], same_text: bool) -> None:
+    if others:
+        r.para("Not placed in the text", r.fmt(HEADING_PT[2], bold=True), before=16, after=4, keep=True)
+    for n, f in others:
+        r.para(f"[{n}] ", r.fmt(10, bold=True, color=_color(f.kind)), after=2.5)
+        r.text(f"{f.title} ", r.fmt(10))
+        r.text(f"— {_unplaced_reason(f, same_text)}", r.fmt(9, color=MUTED))
+
+
+def _where(r: _Report, doc: Document, numbered: list[tuple[int, Finding]], n_placed: int, same_text: bool
+           ) -> dict[int, str]:
+    """Each note's place line: the section and page of its marker, or why it is not in the text."""
+    where = {n: _unplaced_reason(f, same_text) for n, f in numbered[n_placed:]}
+    for n, f in numbered[:n_placed]:
+        section = doc.section_at(f.start)  # type: ignore[arg-type]
+        where[n] = " · ".join(filter(None, [f"In “{section.title}”" if section else "",
+                                            f"page {r.page_of(r.marks[n])}" if n in r.marks else ""]))
+    return where
+
+
+def _cited_pages(r: _Report, debates: list[Debate], same_text: bool) -> dict[int | None, int | None]:
+    cited = [c for d in debates for c in [*(c for t in d.turns for c in t.citations),
+                                          *(c for p in (d.summary.points if d.summary else ()) for c in p.citations)]]
+    return {c.start: r.page_at(c.start) for c in cited if c.placed and same_text}  # type: ignore[arg-type]
+
+
 def export_pdf(review: Review, doc: Document, out: Path, *, names: Mapping[str, str] | None = None,
                include_dismissed: bool = False, include_checks: bool = True, include_debates: bool = True,
                page_size: str = "A4") -> Path:
@@ -545,11 +601,7 @@ def export_pdf(review: Review, doc: Document, out: Path, *, names: Mapping[str, 
     """
     if page_size.lower() not in PAGE_SIZES:
         raise DoccriticError(f"Unknown page size '{page_size}' (use A4, Letter, Legal, A3 or A5).")
-    global _app
-    if QtGui.QGuiApplication.instance() is None:  # the CLI: no window, maybe no display
-        headless = sys.platform.startswith("linux") and not os.environ.get("DISPLAY", os.environ.get("WAYLAND_DISPLAY"))
-        offscreen = headless and "QT_QPA_PLATFORM" not in os.environ
-        _app = QApplication(["doccritic", *(["-platform", "offscreen"] if offscreen else [])])
+    _ensure_app()
     names, out = names or {}, Path(out)
     title = shown_title(doc, review.document.title)
     findings = exported_findings(review, include_dismissed=include_dismissed, include_checks=include_checks)
@@ -557,41 +609,17 @@ def export_pdf(review: Review, doc: Document, out: Path, *, names: Mapping[str, 
     placed = [f for f in findings if same_text and f.placed and f.start < f.end <= len(doc.text)]  # type: ignore[operator]
     on_text = {id(f) for f in placed}  # identity: comparing findings field by field was quadratic
     numbered = list(enumerate(placed + [f for f in findings if id(f) not in on_text], 1))
-    debates: list[Debate] = []
-    for raw in review.debates if include_debates else ():
-        try:
-            debates.append(Debate.model_validate(raw))
-        except ValidationError:
-            continue
+    debates = _valid_debates(review, include_debates)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QtGui.QPdfWriter(buffer)
-    writer.setResolution(DPI)
-    writer.setTitle(f"{title} · doccritic review")
-    writer.setCreator("doccritic")
-    writer.setPageLayout(QtGui.QPageLayout(QtGui.QPageSize(PAGE_SIZES[page_size.lower()]),
-                                           QtGui.QPageLayout.Orientation.Portrait, QMarginsF(18, 16, 18, 12),
-                                           QtGui.QPageLayout.Unit.Millimeter))
+    writer = _writer(buffer, title, page_size)
     r = _Report(writer)
     _header(r, title, findings, debates, names)
     r.body(doc, numbered[: len(placed)])
-    others = numbered[len(placed):]
-    if others:
-        r.para("Not placed in the text", r.fmt(HEADING_PT[2], bold=True), before=16, after=4, keep=True)
-    for n, f in others:
-        r.para(f"[{n}] ", r.fmt(10, bold=True, color=_color(f.kind)), after=2.5)
-        r.text(f"{f.title} ", r.fmt(10))
-        r.text(f"— {_unplaced_reason(f, same_text)}", r.fmt(9, color=MUTED))
+    _unplaced_list(r, numbered[len(placed):], same_text)
     r.lay_out()
     r.keep_with_next()  # the body is final from here on: its page numbers can be read
-    where = {n: _unplaced_reason(f, same_text) for n, f in others}
-    for n, f in numbered[: len(placed)]:
-        section = doc.section_at(f.start)  # type: ignore[arg-type]
-        where[n] = " · ".join(filter(None, [f"In “{section.title}”" if section else "",
-                                            f"page {r.page_of(r.marks[n])}" if n in r.marks else ""]))
-    cited = [c for d in debates for c in [*(c for t in d.turns for c in t.citations),
-                                          *(c for p in (d.summary.points if d.summary else ()) for c in p.citations)]]
-    pages = {c.start: r.page_at(c.start) for c in cited if c.placed and same_text}  # type: ignore[arg-type]
+    where, pages = _where(r, doc, numbered, len(placed), same_text), _cited_pages(r, debates, same_text)
     r.split_at_pages()  # after the pages are read: a split moves the positions after it
     back = _Report(writer)  # notes and debates: built unlaid-out, then appended a chunk at a time
     back.form, _ = r.form, back.para()  # its first block stays empty: each chunk starts with a block break
