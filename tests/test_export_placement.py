@@ -131,3 +131,48 @@ def test_each_export_highlights_exactly_the_quote(case, tmp_path):
     annotated = export_criticmarkup(review, doc)
     assert strip_criticmarkup(annotated) == source
     assert re.findall(r"\{==(.*?)==\}", annotated, re.S) == [source[start:end]]
+
+
+def _pdf_tinted_text(report: object) -> str:
+    """The body's characters drawn with a highlight tint (markers and untinted code left out)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextCharFormat
+
+    from doccritic.ui.pdf_export import PAPER_2
+
+    blocks, block = [], report.doc.begin()  # type: ignore[attr-defined]
+    while block.isValid():
+        blocks.append(block)
+        block = block.next()
+    notes = max(i for i, b in enumerate(blocks) if b.text() == "Notes")  # the report's, after the document's
+    text = ""
+    for block in blocks[:notes]:
+        it = block.begin()
+        while not it.atEnd():
+            fmt, piece = it.fragment().charFormat(), it.fragment().text()
+            it += 1
+            brush = fmt.background()
+            if fmt.verticalAlignment() != QTextCharFormat.VerticalAlignment.AlignSuperScript \
+                    and brush.style() != Qt.BrushStyle.NoBrush and brush.color() != PAPER_2:
+                text += piece
+        text += " "
+    return " ".join(text.split())
+
+
+@_SETTINGS
+@given(case=_paragraph_and_quote())
+@example(case=(_ISSUE, _ISSUE.index("now"), _ISSUE.index("now") + 3, "now"))
+@example(case=(_ISSUE, _ISSUE.index("works"), _ISSUE.index("works") + 5, "works"))
+def test_the_pdf_tints_exactly_the_quote(case, tmp_path, qapp, monkeypatch):
+    from doccritic.ui import pdf_export
+
+    source, start, end, shown = case
+    doc = parse_markdown(source, Path("notes.md"))
+    finding = Finding(kind=Kind.WEAK_ARGUMENT, source=Source.CRITIC, persona="staff-engineer", id="f1",
+                      severity=Severity.MAJOR, title="t", quote=source[start:end], start=start, end=end,
+                      anchor=Anchor.EXACT)
+    drawn: list[object] = []
+    real = pdf_export._render
+    monkeypatch.setattr(pdf_export, "_render", lambda r, w, t: (drawn.append(r), real(r, w, t)))
+    pdf_export.export_pdf(review_for(doc, [finding]), doc, tmp_path / "notes.pdf")
+    assert _pdf_tinted_text(drawn[-1]) == shown
