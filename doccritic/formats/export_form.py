@@ -299,9 +299,10 @@ class _Builder:
         self.cursor = max(self.cursor, lo)
         depth = {BOLD: 0, ITALIC: 0, STRIKE: 0}
         link: Link | None = None
+        emphasis = 0
         for child in tok.children or ():
             kind = child.type
-            style = base | sum(bit for bit, n in depth.items() if n > 0) | (LINK if link else 0)
+            style = base | emphasis | (LINK if link else 0)
             if kind == "text":
                 self.located(out, child.content, hi, style, link)
             elif kind == "code_inline":
@@ -311,6 +312,7 @@ class _Builder:
             elif kind in _EMPHASIS:
                 bit, step = _EMPHASIS[kind]
                 depth[bit] += step
+                emphasis = sum(b for b, n in depth.items() if n > 0)
             elif kind == "link_open":
                 link = Link(str(child.attrGet("href") or ""))
             elif kind == "link_close":
