@@ -58,7 +58,7 @@ def critic(doc: Document, quote: str, title: str, persona: str = "skeptical-exec
 # -- consolidation ------------------------------------------------------------------------------------
 
 def test_a_decision_in_the_summary_its_section_and_the_rollout_is_one_row(sample: Document):
-    decisions, _ = consolidate(checks(sample))
+    decisions, _ = consolidate(checks(sample), text=sample.text)
     row = row_at(decisions, sample, OPT_OUT_SUMMARY)
     assert row is row_at(decisions, sample, OPT_OUT_SECTION) is row_at(decisions, sample, OPT_OUT_ROLLOUT)
     assert row.decision == OPT_OUT_SUMMARY  # the document's own words, not the rule's title
@@ -68,7 +68,7 @@ def test_a_decision_in_the_summary_its_section_and_the_rollout_is_one_row(sample
 
 
 def test_separate_decisions_stay_separate_rows(sample: Document):
-    decisions, _ = consolidate(checks(sample))
+    decisions, _ = consolidate(checks(sample), text=sample.text)
     deletion = row_at(decisions, sample, DELETION)
     assert deletion is not row_at(decisions, sample, OPT_OUT_SUMMARY)
     assert deletion.reversibility == "one_way"
@@ -92,7 +92,7 @@ def test_critics_and_a_referee_on_the_same_decision_join_its_row(sample: Documen
                          citations=[Citation(quote=DELETION, start=0, end=5, anchor=Anchor.EXACT)])
     debate = Debate(motion="Ship auto-charge on by default", pro="a", con="b", opener="a",
                     summary=Summary(points=[point, added]))
-    decisions, _ = consolidate([*checks(sample), door, second], [debate])
+    decisions, _ = consolidate([*checks(sample), door, second], [debate], text=sample.text)
     row = row_at(decisions, sample, OPT_OUT_SUMMARY)
     assert row.raised_by == [CHECKS, "skeptical-exec", "staff-engineer", REFEREE]
     assert door.id in row.finding_ids and second.id in row.finding_ids and row.point_ids == [point.id]
@@ -104,12 +104,12 @@ def test_critics_and_a_referee_on_the_same_decision_join_its_row(sample: Documen
 
 def test_short_quotes_and_dismissed_findings_do_not_make_rows(sample: Document):
     vague = critic(sample, "all existing accounts", "Scope is everyone")  # inside the summary bullet: joins it
-    decisions, _ = consolidate([*checks(sample), vague])
+    decisions, _ = consolidate([*checks(sample), vague], text=sample.text)
     assert vague.id in row_at(decisions, sample, OPT_OUT_SUMMARY).finding_ids
     before = len(decisions)
     dismissed = [f if f.rule != "owd.data-deletion" else f.model_copy(update={"status": Status.DISMISSED})
                  for f in checks(sample)]
-    after, _ = consolidate(dismissed)
+    after, _ = consolidate(dismissed, text=sample.text)
     assert len(after) == before - 1
     assert all(DELETION not in " ".join(r.quotes) for r in after)
 
@@ -120,7 +120,7 @@ def test_assumptions_ledger_reads_evidence_and_test_from_the_critic(sample: Docu
                    rationale="Auto-charge only helps payers with a saved card.\nEvidence that would settle it: "
                              "the share of invoices paid by saved card last quarter",
                    suggestion="Pull last quarter's payment methods from the warehouse")
-    _, assumptions = consolidate([*checks(sample), claim])
+    _, assumptions = consolidate([*checks(sample), claim], text=sample.text)
     row = next(a for a in assumptions if claim.id in a.finding_ids)
     assert row.claim == "Card-on-file share is assumed"
     assert row.why == "Auto-charge only helps payers with a saved card."
@@ -132,7 +132,7 @@ def test_assumptions_ledger_reads_evidence_and_test_from_the_critic(sample: Docu
 # -- edits --------------------------------------------------------------------------------------------
 
 def test_naming_an_exit_ramp_settles_the_door_unless_the_pm_set_the_status(sample: Document):
-    decisions, _ = consolidate(checks(sample))
+    decisions, _ = consolidate(checks(sample), text=sample.text)
     row = row_at(decisions, sample, DELETION)
     named = edit(row, "exit_ramp", "  Keep a read-only copy for 90 days  ")
     assert named.exit_ramp == "Keep a read-only copy for 90 days" and named.status == "exit_ramp_named"
@@ -146,7 +146,7 @@ def test_naming_an_exit_ramp_settles_the_door_unless_the_pm_set_the_status(sampl
 
 
 def edited_register(doc: Document) -> tuple[list[Decision], list[Assumption]]:
-    decisions, assumptions = consolidate(checks(doc))
+    decisions, assumptions = consolidate(checks(doc), text=doc.text)
     decisions = [edit(edit(d, "owner", "Priya Raman"), "exit_ramp", "Pilot with 5% first")
                  if DELETION in " ".join(d.quotes) else d for d in decisions]
     assumptions = [edit(a, "status", "being_tested") if "card on file" in a.claim else a for a in assumptions]
@@ -162,7 +162,7 @@ def test_edits_survive_rechecking_an_edited_draft(sample: Document):
         "the legacy templates and the old scheduler tables are deleted",
         "the legacy templates and old scheduler tables are then deleted")
     moved = parse_markdown(text, SAMPLE)
-    again, ledger = consolidate(checks(moved), decisions=decisions, assumptions=assumptions)
+    again, ledger = consolidate(checks(moved), decisions=decisions, assumptions=assumptions, text=moved.text)
     row = row_at(again, moved, DELETION)
     assert row.id == old.id
     assert (row.owner, row.exit_ramp, row.status) == ("Priya Raman", "Pilot with 5% first", "exit_ramp_named")
@@ -174,18 +174,18 @@ def test_an_edited_row_sleeps_while_its_findings_are_gone_and_wakes_with_its_edi
     decisions, assumptions = edited_register(sample)
     gone = [f.model_copy(update={"status": Status.DISMISSED}) if f.rule == "owd.data-deletion" else f
             for f in checks(sample)]
-    asleep, _ = consolidate(gone, decisions=decisions, assumptions=assumptions)
+    asleep, _ = consolidate(gone, decisions=decisions, assumptions=assumptions, text=sample.text)
     dormant = [d for d in asleep if not d.live]
     assert [d.owner for d in dormant] == ["Priya Raman"]
     assert readiness(asleep, assumptions, gone).without_exit_ramp == 0  # a dormant door is not counted
-    awake, _ = consolidate(checks(sample), decisions=asleep)
+    awake, _ = consolidate(checks(sample), decisions=asleep, text=sample.text)
     row = row_at(awake, sample, DELETION)
     assert row.owner == "Priya Raman" and row.status == "exit_ramp_named"
     assert all(d.live for d in awake)  # woken, not duplicated
 
 
 def test_unedited_rows_that_lose_their_findings_are_dropped(sample: Document):
-    decisions, _ = consolidate(checks(sample))
+    decisions, _ = consolidate(checks(sample), text=sample.text)
     assert consolidate([], decisions=decisions) == ([], [])
 
 

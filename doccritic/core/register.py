@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from doccritic.core.debates import Debate
@@ -43,6 +43,7 @@ class _Mark:
     rule: str | None
     pos: int
     stems: frozenset[str] = frozenset()
+    restated: list[str] = field(default_factory=list)  # the words of the other places it is stated
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
@@ -52,6 +53,7 @@ _STOP = frozenset(re.findall(r"\w+", "the and for are with this that will from i
 _SAME_TEXT = 75  # token-set similarity (0-100) above which two passages state the same thing
 _SHARED = 0.6  # or: this share of the shorter passage's content words (at least 3) appear in the other
 _SAME_RULE = 0.5  # the share when one check rule marked both
+_NEXT_TO = 2  # characters between two spans of consecutive sentences (". ")
 _SAME_PLACE = 0.5  # spans overlapping by this share of the shorter one mark the same passage
 
 
@@ -79,11 +81,18 @@ def _overlaps(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
     return False
 
 
+def _adjacent(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    """Two passages with at most a space between them: consecutive sentences of one paragraph or item."""
+    return any(0 <= s2 - e1 <= _NEXT_TO or 0 <= s1 - e2 <= _NEXT_TO for s1, e1 in a for s2, e2 in b)
+
+
 def _same(a: _Mark, b: _Mark) -> bool:
     if _overlaps(a.spans, b.spans):
         return True
     if a.rule and b.rule and a.rule != b.rule:  # two rules on two passages: two decisions (delete vs migrate)
         return False
+    if a.rule and a.rule == b.rule and _adjacent(a.spans, b.spans):  # one rule, one item, two sentences
+        return True
     # One rule on two passages sharing the words that matter ("legacy templates ... deleted") is one decision
     # said twice, in the summary and in its section, even when the rest of the sentences differ.
     if _similar(a.quote, b.quote, a.stems, b.stems, _SAME_RULE if a.rule else _SHARED):
@@ -93,7 +102,9 @@ def _same(a: _Mark, b: _Mark) -> bool:
     return critics and _similar(a.title, b.title, _stems(a.title), _stems(b.title))
 
 
-def _marks(findings: Iterable[Finding], debates: Iterable[Any], kind: Kind) -> list[_Mark]:
+def _marks(findings: Iterable[Finding], debates: Iterable[Any], kind: Kind, text: str = "") -> list[_Mark]:
+    """The findings and points of ``kind``; with the document's ``text``, a check's restatements (offsets
+    only) get their words, for "what closes the door" and for finding the row again later."""
     marks = []
     for f in findings:
         if f.kind is not kind or f.status in _IGNORED:
@@ -101,8 +112,9 @@ def _marks(findings: Iterable[Finding], debates: Iterable[Any], kind: Kind) -> l
         spans = [(f.start, f.end)] if f.placed and f.start is not None and f.end is not None else []
         spans += [tuple(s) for s in f.restated_at]  # type: ignore[misc]
         who = [CHECKS] if f.source is Source.CHECK else [REFEREE] if f.source is Source.DEBATE else f.personas
+        restated = [text[s:e] for s, e in f.restated_at if 0 <= s < e <= len(text)]
         marks.append(_Mark(f, None, who or ["critic"], f.title, f.quote, spans, f.rule,
-                           f.start if f.start is not None else 1 << 62))
+                           f.start if f.start is not None else 1 << 62, restated=restated))
     for debate in debates:
         summary = getattr(debate, "summary", None)
         for point in (summary.points if summary is not None else []):
@@ -143,7 +155,7 @@ def _linked(group: list[_Mark], prefix: str) -> dict[str, Any]:
     for m in group:
         who.update(dict.fromkeys(m.raised_by))
     spans = sorted({s for m in group for s in m.spans})
-    quotes = list(dict.fromkeys(" ".join(m.quote.split()) for m in group if m.quote.strip()))
+    quotes = list(dict.fromkeys(" ".join(q.split()) for m in group for q in (m.quote, *m.restated) if q.strip()))
     first = group[0].finding.id if group[0].finding is not None else group[0].point_id
     return {"id": f"{prefix}-{hashlib.sha1(str(first).encode()).hexdigest()[:10]}",  # same run, same ids
             "raised_by": list(who), "finding_ids": [m.finding.id for m in group if m.finding is not None],
@@ -180,7 +192,7 @@ def _decision(group: list[_Mark]) -> Decision:
     level = max((r.level for r in revs), key=_RANK.__getitem__, default="one_way")
     cost = next((r.cost_to_reverse for r in [*spoken, *revs] if r.cost_to_reverse), "")
     ramp = next((r.exit_ramp for r in [*spoken, *revs] if r.exit_ramp), "")
-    whens = dict.fromkeys(w.group(0) for m in group for w in _DATE.finditer(m.quote))
+    whens = dict.fromkeys(w.group(0) for m in group for q in (m.quote, *m.restated) for w in _DATE.finditer(q))
     return Decision(decision=_headline(group), reversibility=level, closes=", ".join(whens), cost_to_reverse=cost,
                     suggested_exit_ramp=ramp, **_linked(group, "dec"))
 
@@ -205,12 +217,12 @@ def _assumption(group: list[_Mark]) -> Assumption:
 
 
 def consolidate(findings: Iterable[Finding], debates: Iterable[Any] = (), *, decisions: Iterable[Decision] = (),
-                assumptions: Iterable[Assumption] = ()) -> tuple[list[Decision], list[Assumption]]:
+                assumptions: Iterable[Assumption] = (), text: str = "") -> tuple[list[Decision], list[Assumption]]:
     """The register and the ledger for these findings and debates, keeping the PM's edits to the previous
     ``decisions`` and ``assumptions``: live rows in document order, then dormant edited rows."""
     findings, debates = list(findings), list(debates)
-    fresh_d = [_decision(g) for g in _clusters(_marks(findings, debates, Kind.ONE_WAY_DOOR))]
-    fresh_a = [_assumption(g) for g in _clusters(_marks(findings, debates, Kind.CHALLENGED_ASSUMPTION))]
+    fresh_d = [_decision(g) for g in _clusters(_marks(findings, debates, Kind.ONE_WAY_DOOR, text))]
+    fresh_a = [_assumption(g) for g in _clusters(_marks(findings, debates, Kind.CHALLENGED_ASSUMPTION, text))]
     return _carry(fresh_d, list(decisions)), _carry(fresh_a, list(assumptions))
 
 
@@ -299,7 +311,8 @@ def refresh(review: Review) -> Review:
     """``review`` with its register, ledger and readiness worked out again from its findings and debates,
     keeping the PM's edits (the review's own rows, or ``review.decisions`` passed in from elsewhere)."""
     debates = _debates(review.debates)
-    decisions, assumptions = consolidate(review.findings, debates, decisions=review.decisions,
+    decisions, assumptions = consolidate(review.findings, debates, text=review.document.text,
+                                         decisions=review.decisions,
                                          assumptions=review.assumptions)
     return review.model_copy(update={"decisions": decisions, "assumptions": assumptions,
                                      "readiness": readiness(decisions, assumptions, review.findings, debates)})
