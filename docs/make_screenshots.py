@@ -5,6 +5,7 @@ reproducible. Run from the repository root:
 
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py [light|dark ...]
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py guide   # docs/user-guide.md's pictures
+    QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py decisions   # the Decisions dock, light and dark
 """
 
 from __future__ import annotations
@@ -209,10 +210,9 @@ def guide_window(theme_name: str = "light", *, base_url: str | None = None, hint
     QApplication.instance() or QApplication([])
     window = MainWindow()
     if base_url:
-        window.settings.setValue("claude/base_url", base_url)
+        window.settings.update_claude(base_url=base_url)
     if not hint:
-        window.settings.setValue("ui/hint_dismissed", "true")
-        window.settings.setValue("ui/claude_banner_dismissed", "true")
+        window.settings.update_ui(hint_dismissed=True, claude_banner_dismissed=True)
     theme.apply(theme_name)
     window.editor.highlighter.set_dark(theme.is_dark_now())
     window.resize(*size)
@@ -479,6 +479,28 @@ def guide_dark_cli(out: Path) -> None:
     save_png(QImage(str(out)), out)
 
 
+def guide_register(theme_name: str, out: Path) -> None:
+    """The Decisions dock at 1440x900: a door settled with an exit ramp and an owner, another selected."""
+    from PySide6.QtCore import Qt
+
+    from doccritic.core.register_rows import edit
+
+    window = guide_window(theme_name, size=(1440, 900))
+    register = window.register
+    deletion = next(d for d in register.decisions if d.reversibility == "one_way")
+    register.panel.row_edited.emit("decisions", edit(edit(deletion, "owner", "Tomás Ortega"), "exit_ramp",
+                                                     "Keep the legacy tables read-only for 90 days, then delete"))
+    pricing = next(d for d in register.decisions if "Growth" in d.decision)
+    register.panel.row_edited.emit("decisions", edit(pricing, "owner", "Marcus Webb"))
+    register.dock.raise_()
+    window.resizeDocks([register.dock], [700], Qt.Orientation.Horizontal)  # the PM widens it to settle doors
+    table = register.panel.decisions
+    table.view.setCurrentIndex(table.proxy.index(1, 0))
+    settle(500)
+    save_png(window.grab(), out)
+    close(window)
+
+
 def guide() -> None:
     shots = REPO / "docs" / "screenshots"
 
@@ -512,6 +534,12 @@ def guide() -> None:
 def main() -> int:
     if sys.argv[1:] == ["guide"]:
         guide()
+        return 0
+    if sys.argv[1:] == ["decisions"]:  # the Decisions dock, light and dark (docs/user-guide.md)
+        for name in ("light", "dark"):
+            with tempfile.TemporaryDirectory() as tmp:
+                os.environ["DOCCRITIC_CONFIG_DIR"], os.environ["DOCCRITIC_DATA_DIR"] = f"{tmp}/c", f"{tmp}/d"
+                guide_register(name, REPO / "docs" / "screenshots" / f"guide-decisions-{name}.png")
         return 0
     os.environ["ANTHROPIC_API_KEY"] = "sk-screenshot"
     for name in sys.argv[1:] or ["light", "dark"]:

@@ -48,6 +48,7 @@ from doccritic.ui.editor import DocumentEditor
 from doccritic.ui.files import FilesController
 from doccritic.ui.findings_panel import FindingsPanel
 from doccritic.ui.outline import OutlineView
+from doccritic.ui.register_dock import RegisterController
 from doccritic.ui.review_session import ReviewSession
 from doccritic.ui.runner import Runner
 from doccritic.ui.style import KIND_STYLES
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         self.panel.debate_requested.connect(lambda fid: self.claude.debate_finding(fid))
         self.panel.hint.dismissed.connect(lambda: self.settings.update_ui(hint_dismissed=True))
         self.resizeDocks([self.outline_dock, self.findings_dock], [220, 420], Qt.Orientation.Horizontal)
+        self.register = RegisterController(self)  # the Decisions dock, tabbed with Findings (#16)
 
     def _action(self, menu: QMenu, text: str, slot: Callable[..., object], shortcut: object = None,
                 **kw: object) -> QAction:
@@ -178,7 +180,7 @@ class MainWindow(QMainWindow):
         self._action(edit, "&Find…", lambda: self.find_bar.open(), QKeySequence.StandardKey.Find)
         self._action(edit, "&Replace…", lambda: self.find_bar.open(replace=True), "Ctrl+H")
         view = bar.addMenu("&View")
-        for dock in (self.outline_dock, self.findings_dock, self.critics_dock, self.debate_dock):
+        for dock in (self.outline_dock, self.findings_dock, self.critics_dock, self.debate_dock, self.register.dock):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         self._action(view, "Zoom &In", lambda: self.editor.zoomIn(1), QKeySequence.StandardKey.ZoomIn)

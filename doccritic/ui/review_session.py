@@ -57,6 +57,7 @@ class ReviewSession(QObject):
         self.findings = FindingsModel(self)
         self.text_source: TextSource | None = None  # the editor, once the window has built it
         self.saved_debates: Callable[[str], list[dict]] | None = None  # the debates of the open document
+        self.attach_register: Callable[[Review], Review] | None = None  # adds the decision register (#16)
         self._journal_lock = threading.Lock()
         self._journal_seq = itertools.count(1)
         self._journal_written = 0
@@ -187,7 +188,7 @@ class ReviewSession(QObject):
         review = review_for(self.snapshot.doc, findings)
         if self.saved_debates is not None:
             review.debates = self.saved_debates(self.snapshot.text)
-        return review
+        return self.attach_register(review) if self.attach_register is not None else review
 
     def save_review(self) -> None:
         """Store the review when the findings' offsets match the text (i.e. after a re-check)."""

@@ -18,6 +18,7 @@ from doccritic.core.document import DocFormat, Document
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Source
 from doccritic.core.journal import Journal, JournalEntry
+from doccritic.core.register_rows import Assumption, Decision
 from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import load_document
 from doccritic.formats.text import parse_text
@@ -50,6 +51,7 @@ class Snapshot:
     text: str
     restored: list[Finding] = field(default_factory=list)  # the saved review's findings, re-anchored
     debates: list[Debate] = field(default_factory=list)  # the saved debates, citations placed on ``text``
+    register: tuple[list[Decision], list[Assumption]] | None = None  # the saved register, PM edits included
     recovered: JournalEntry | None = None  # unsaved text from a session that ended without saving
 
 
@@ -70,6 +72,7 @@ def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
 
         findings = [f if f.source is Source.CHECK else reanchor(f, old_text, snap.text) for f in findings]
     snap.restored = findings
+    snap.register = (stored.review.decisions, stored.review.assumptions)
     warnings = list(store.warnings)
     for raw in stored.review.debates:
         try:
