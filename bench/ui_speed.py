@@ -13,7 +13,9 @@ a step fails (a measurement, not a gate), except when ``--timeout`` (default 900
 2. open: ``MainWindow.open_path`` -> ``document_ready`` for a ~50k-word Markdown PRD (``check_speed``);
 3. keystrokes: 200 x (``QTest.keyClick`` + ``processEvents``) mid-document with 1,000 highlights, and
    the largest gap between 5 ms timer ticks while that document is re-checked (an event-loop stall);
-4. peak RSS (ru_maxrss) of a fresh process with that document open and 1,000 findings shown.
+4. peak RSS (ru_maxrss) of a fresh process with that document open and 1,000 findings shown;
+5. building the code-point <-> UTF-16 map of the whole text (``Utf16Map``), which a re-check or a batch of
+   critic findings needs once.
 """
 
 from __future__ import annotations
@@ -243,6 +245,16 @@ def memory(path: Path, repeat: int, pycache: str) -> list[Row]:
     return [("peak RSS", peaks, "MB", 350.0, "fresh process: 50k-word doc + 1,000 findings")]
 
 
+def text_map(path: Path, repeat: int) -> list[Row]:
+    text = path.read_text("utf-8")
+    times = []
+    for _ in range(repeat + 1):
+        t0 = time.perf_counter()
+        Utf16Map(text)
+        times.append((time.perf_counter() - t0) * 1000)
+    return [("Utf16Map(whole text)", times[1:], "ms", None, f"{len(text):,} code points")]
+
+
 def print_table(rows: list[Row]) -> None:
     print()
     formats = {"s": "{:.3f} s", "ms": "{:.1f} ms", "MB": "{:.0f} MB", "x": "{:.2f}x"}
@@ -259,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--words", type=int, default=50_000)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--only", choices=["cold", "open", "memory"],
+    ap.add_argument("--only", choices=["cold", "open", "memory", "map"],
                     help="run one step for quicker iterations (open also times keystrokes)")
     harness.add_timeout_option(ap, default=900)
     args = ap.parse_args(argv)
@@ -285,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
             "open": lambda: open_speed(window, path, args.repeat, ticker),
             "keys": lambda: keystrokes(app, window, args.repeat, ticker),
             "memory": lambda: memory(path, args.repeat, cache),
+            "map": lambda: text_map(path, args.repeat),
         }
         for name, step in steps.items():
             if args.only and name != args.only and (args.only, name) != ("open", "keys"):
