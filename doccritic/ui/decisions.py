@@ -46,11 +46,9 @@ class EditorText:
         return self.editor.document().isModified()
 
     def live(self, finding: Finding, text_map: Utf16Map) -> Finding:
-        """The finding with offsets where its highlight is now (the user may have typed since)."""
-        span = self.editor.span_of(finding.id)
-        if span is None:
-            return finding
-        return finding.model_copy(update={"start": text_map.from_qt(span[0]), "end": text_map.from_qt(span[1])})
+        """The finding as the findings model has it: the model owns the offsets and the editor keeps them current
+        (``DocumentEditor``), so nothing is read back from the highlights."""
+        return finding
 
 
 class DecisionsController(QObject):
@@ -72,7 +70,7 @@ class DecisionsController(QObject):
     # showing findings ------------------------------------------------------------------------
     def show_checked(self, snap: files.Snapshot) -> None:
         """A (re)check arrived: the session merges it, the highlights and the selection follow."""
-        self.session.apply_checks(snap, lambda shown: self.editor.set_findings(shown, Utf16Map(snap.text)))
+        self.session.apply_checks(snap, lambda shown: self.editor.set_findings(shown))
         current = self.panel.current_id()
         if current:
             self.editor.set_active(current)
@@ -83,7 +81,7 @@ class DecisionsController(QObject):
 
     def replace_critic_findings(self, keep: list[Finding]) -> None:
         """Keep only ``keep`` (a Retry replaces that critic's open findings)."""
-        text_map = Utf16Map(self.editor.toPlainText())
+        text_map = self.editor.text_map  # of the current text
         live = self.session.live(keep, text_map)
         self.session.set_findings(live)
         self.editor.set_findings(live, text_map)
@@ -91,7 +89,7 @@ class DecisionsController(QObject):
     def show_imported(self, findings: list[Finding]) -> None:
         """Imported findings (offsets into the current text) replace what is shown."""
         self.session.set_findings(findings)
-        self.editor.set_findings(findings, Utf16Map(self.editor.toPlainText()))
+        self.editor.set_findings(findings)
 
     def _spans_touched(self, ids: list[str]) -> None:
         """A critic finding whose quoted text was edited away is kept, marked outdated."""
@@ -121,7 +119,7 @@ class DecisionsController(QObject):
             if text is None:
                 return
         current = self.editor.toPlainText()
-        text_map = Utf16Map(current)
+        text_map = self.editor.text_map  # of the current text
         doc = session.snapshot.doc if current == session.snapshot.text else files.parse(current, session.info.format)
         edits, before, after = [], [], []
         for finding in session.live((session.findings.finding(fid) for fid in ids), text_map):
@@ -180,7 +178,7 @@ class DecisionsController(QObject):
     def _show_decided(self, findings: list[Finding]) -> None:
         """Put findings back as they were at one end of an undo step: status, card and highlight."""
         self.session.replace(findings)
-        self.editor.upsert_findings(findings, Utf16Map(self.editor.toPlainText()), respan=True)
+        self.editor.upsert_findings(findings)
 
     def _apply_edits(self, edits: list[TextEdit], text_map: Utf16Map, before: list[Finding],
                      after: list[Finding]) -> None:

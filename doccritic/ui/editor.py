@@ -1,8 +1,14 @@
 """The document editor: plain-text editing, Markdown highlighting and finding highlights.
 
-Finding spans are kept in Qt (UTF-16) positions and moved on every edit from ``contentsChange``, so
-highlights follow the text as the user types without re-parsing anything. A span whose text no longer
-equals its quote is reported through ``spans_touched`` so the window can mark the finding outdated.
+Where a finding is belongs to the findings model (code-point offsets into the current text); the editor's
+highlights are a view of it. On every ``contentsChange`` the editor moves its code-point map of the text and
+tells the model what changed, in code points. Spans the edit reached take their new place from a Qt cursor
+that tracks each of them: Qt moves cursors by every primitive step of an edit block or an undo, which the
+one merged range ``contentsChange`` reports cannot tell. Undo and redo put such spans back where they were
+on that side of the step (``textpos.SpanHistory``), so a passage deleted and brought back is highlighted
+again.
+A span whose text no longer equals its quote is reported through ``spans_touched`` so the window can mark
+the finding outdated.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from doccritic.core.findings import Finding
+from doccritic.ui.findings_model import FindingsModel, Span
 from doccritic.ui.style import highlight_format, is_dark
-from doccritic.ui.textpos import Utf16Map
+from doccritic.ui.textpos import SpanHistory, Utf16Map
 
 _EMPHASIS = r"(?<![*\w])\*[^*\s][^*\n]*\*(?!\*)|(?<!\w)_[^_\s][^_\n]*_(?!\w)"
 
@@ -116,13 +123,14 @@ class DocumentEditor(QPlainTextEdit):
     spans_touched = Signal(list)  # finding ids whose highlighted text was edited
     debate_requested = Signal(str)  # the selected text: "Debate this"
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, model: FindingsModel | None = None) -> None:
         super().__init__(parent)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.document().setDocumentMargin(18)
         self.highlighter = MarkdownHighlighter(self.document())
-        self._findings: dict[str, Finding] = {}
-        self._spans: dict[str, list[int]] = {}  # id -> [qt_start, qt_end], mirrors the cursors below
+        self.model = model if model is not None else FindingsModel(self)  # owns the findings' offsets
+        self.text_map = Utf16Map()  # of the current text, moved with every edit
+        self._findings: dict[str, Finding] = {}  # what each highlight shows (kind, status...), not where
         self._cursors: dict[str, QTextCursor] = {}  # id -> a selection the document moves on every edit
         self._selections: dict[str, QTextEdit.ExtraSelection] = {}
         self._order: list[str] = []  # paint order: wide spans first, so narrow ones stay visible on top
@@ -131,41 +139,37 @@ class DocumentEditor(QPlainTextEdit):
         self._flash: str | None = None
         self._last_click: tuple[int, list[str]] | None = None
         self._flash_timer = QTimer(self, singleShot=True, interval=700, timeout=self._end_flash)
+        self._history = SpanHistory()
+        self.document().undoCommandAdded.connect(self._command_added)
         self.document().contentsChange.connect(self._on_contents_change)
         self.document().setModified(False)  # setDocumentMargin() marks the empty document modified
 
     # findings --------------------------------------------------------------------------------
     def set_findings(self, findings: list[Finding], text_map: Utf16Map | None = None) -> None:
-        """Show ``findings`` (code-point offsets into the current text)."""
-        text_map = text_map or Utf16Map(self.toPlainText())
+        """Show ``findings`` (the model's, with offsets into the current text). ``text_map`` is not needed:
+        the editor keeps its own map of the current text."""
         self._findings = {f.id: f for f in findings if f.placed}
-        self._spans = {fid: list(text_map.span_to_qt(f.start, f.end)) for fid, f in self._findings.items()}
-        self._cursors = {fid: self._tracking_cursor(start, end) for fid, (start, end) in self._spans.items()}
-        self._order = sorted(self._spans, key=lambda fid: self._spans[fid][0] - self._spans[fid][1])
+        self._cursors = {fid: self._tracking_cursor(*self._qt_span(f)) for fid, f in self._findings.items()}
+        self._order = sorted(self._cursors, key=lambda fid: self._width(fid), reverse=True)
         self._formats.clear()  # the palette (light/dark) may have changed since the last full paint
         self._selections = {fid: self._selection(fid) for fid in self._order}
         self._push_selections()
 
     def upsert_findings(self, findings: list[Finding], text_map: Utf16Map | None = None, *,
-                        respan: bool = False) -> None:
-        """Add findings, or restyle ones already shown (their live span is kept, unless ``respan``: then the
-        finding's own offsets place it again, as when an undo brings back the text it was on): critic findings
-        arrive one at a time while thousands of highlights may be on screen, so nothing else is rebuilt."""
-        text_map = text_map or Utf16Map(self.toPlainText())
+                        respan: bool = True) -> None:
+        """Add findings, or restyle and re-place ones already shown, where the model has them: critic findings
+        arrive one at a time while thousands of highlights may be on screen, so nothing else is rebuilt.
+        (``text_map`` and ``respan`` are kept for callers: the highlight always follows the model.)"""
         dark = is_dark(self.palette())
         for finding in findings:
             fid = finding.id
-            if respan and fid in self._spans and finding.placed:
-                start, end = text_map.span_to_qt(finding.start, finding.end)
-                self._spans[fid] = [start, end]
-                self._cursors[fid] = self._tracking_cursor(start, end)
-            if fid not in self._spans:
-                if not finding.placed:
-                    continue
-                start, end = text_map.span_to_qt(finding.start, finding.end)
-                self._spans[fid] = [start, end]
-                self._cursors[fid] = self._tracking_cursor(start, end)
+            if not finding.placed:
+                if fid in self._cursors:
+                    self._forget(fid)
+                continue
+            if fid not in self._cursors:
                 self._order.append(fid)  # painted last: on top of the wider check highlights
+            self._cursors[fid] = self._tracking_cursor(*self._qt_span(finding))
             self._findings[fid] = finding
             self._selections[fid] = self._selection(fid, dark)
         self._push_selections()
@@ -176,8 +180,9 @@ class DocumentEditor(QPlainTextEdit):
             self._restyle([finding.id])
 
     def span_of(self, finding_id: str) -> tuple[int, int] | None:
-        span = self._spans.get(finding_id)
-        return (span[0], span[1]) if span else None
+        """A highlight's Qt (UTF-16) span."""
+        cursor = self._cursors.get(finding_id)
+        return (cursor.selectionStart(), cursor.selectionEnd()) if cursor is not None else None
 
     def set_active(self, finding_id: str | None) -> None:
         previous, self._active = self._active, finding_id
@@ -185,7 +190,7 @@ class DocumentEditor(QPlainTextEdit):
 
     def reveal(self, finding_id: str, flash: bool = True) -> bool:
         """Scroll to a finding's span, put the cursor there and flash it."""
-        span = self._spans.get(finding_id)
+        span = self.span_of(finding_id)
         if span is None:
             return False
         cursor = self.textCursor()
@@ -202,8 +207,23 @@ class DocumentEditor(QPlainTextEdit):
 
     def ids_at(self, position: int) -> list[str]:
         """Findings covering a Qt position, innermost (shortest) first."""
-        hits = [(e - s, fid) for fid, (s, e) in self._spans.items() if s <= position < e]
+        hits = [(c.selectionEnd() - c.selectionStart(), fid) for fid, c in self._cursors.items()
+                if c.selectionStart() <= position < c.selectionEnd()]
         return [fid for _, fid in sorted(hits)]
+
+    def _qt_span(self, finding: Finding) -> tuple[int, int]:
+        start, end = self.model.span(finding.id) or (finding.start or 0, finding.end or 0)
+        return self.text_map.span_to_qt(start, end)
+
+    def _width(self, fid: str) -> int:
+        cursor = self._cursors[fid]
+        return cursor.selectionEnd() - cursor.selectionStart()
+
+    def _forget(self, fid: str) -> None:
+        self._cursors.pop(fid, None)
+        self._selections.pop(fid, None)
+        self._findings.pop(fid, None)
+        self._order.remove(fid)
 
     def _end_flash(self) -> None:
         previous, self._flash = self._flash, None
@@ -260,36 +280,59 @@ class DocumentEditor(QPlainTextEdit):
         self._push_selections()
 
     # live anchors ----------------------------------------------------------------------------
+    def _command_added(self) -> None:
+        self._history.command_added(self.model.spans())
+
     def _on_contents_change(self, position: int, removed: int, added: int) -> None:
-        """Keep ``_spans`` equal to the tracked cursors, reading back only those the edit reached."""
-        if not self._spans:
+        """Move the text map and the model's offsets with an edit; report spans whose text it changed."""
+        document = self.document()
+        removed = min(removed, self.text_map.qt_length - position)  # Qt counts the final paragraph mark
+        added = min(added, document.characterCount() - 1 - position)
+        if (position == 0 and removed >= self.text_map.qt_length and not document.availableUndoSteps()
+                and not document.availableRedoSteps()):  # a new text (setPlainText, clear): no edit to follow
+            self.text_map = Utf16Map(self.toPlainText())  # whoever set it puts the findings on it
+            self._history.reset()
             return
-        delta, edit_end = added - removed, position + removed
-        touched, repush = [], False
-        for fid, span in self._spans.items():
-            start, end = span
-            if end < position:
-                continue
-            if start > edit_end:
-                span[0], span[1] = start + delta, end + delta
-                continue
-            cursor = self._cursors[fid]
-            if cursor.anchor() > cursor.position():  # typing into a collapsed span: keep it empty
-                cursor.setPosition(cursor.anchor())
+        cursor = QTextCursor(document)
+        cursor.setPosition(position)
+        cursor.setPosition(position + added, QTextCursor.MoveMode.KeepAnchor)
+        start, cp_removed, cp_added = self.text_map.replace(position, removed, cursor.selectedText())
+        self._history.before_edit(self.model.spans, document.availableUndoSteps())
+        reached = self.model.text_edited(start, cp_removed, cp_added, self._exact)
+        restored = self._history.after_edit(reached)
+        for fid, (span_start, span_end) in restored.items():
+            self.model.set_span(fid, span_start, span_end)
+            if fid in self._cursors:
+                self._cursors[fid] = self._tracking_cursor(*self.text_map.span_to_qt(span_start, span_end))
                 self._selections[fid] = self._selection(fid)
-                repush = True
-            span[0], span[1] = cursor.selectionStart(), cursor.selectionEnd()
-            if position < end and edit_end > start:  # the edit overlaps the span
-                touched.append(fid)
-        if repush:
+        if restored or any(fid in self._cursors and self._repaired(fid) for fid in reached):
             self._push_selections()
+        edit_end = start + cp_removed
+        touched = [fid for fid, ((s, e), _) in reached.items() if start < e and edit_end > s]
         if touched:
             self.spans_touched.emit(touched)
-        # The widget paints its own copies of the cursors; they moved with the document, except where
-        # the copy and ours were detached (repush above), so nothing else needs repainting.
+        # The widget paints its own copies of the cursors; they moved with the document, except where the
+        # copy and ours were detached (a repaired or restored span: repushed above).
+
+    def _exact(self, fid: str) -> Span | None:
+        """Where a tracking cursor put a span, in code points of the current text."""
+        cursor = self._cursors.get(fid)
+        if cursor is None:
+            return None
+        if cursor.anchor() > cursor.position():  # typed into a collapsed span: keep it empty
+            cursor.setPosition(cursor.anchor())
+        return self.text_map.from_qt(cursor.selectionStart()), self.text_map.from_qt(cursor.selectionEnd())
+
+    def _repaired(self, fid: str) -> bool:
+        """Re-point a highlight at its cursor when _exact detached the two (a collapsed span)."""
+        selection = self._selections.get(fid)
+        if selection is None or selection.cursor.position() == self._cursors[fid].position():
+            return False
+        self._selections[fid] = self._selection(fid)
+        return True
 
     def span_text(self, finding_id: str) -> str | None:
-        span = self._spans.get(finding_id)
+        span = self.span_of(finding_id)
         if span is None:
             return None
         cursor = QTextCursor(self.document())
@@ -332,4 +375,5 @@ class DocumentEditor(QPlainTextEdit):
         self._last_click = (position, ids)
         self.set_active(fid)
         self.finding_clicked.emit(fid)
+
 

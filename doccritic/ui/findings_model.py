@@ -3,16 +3,24 @@
 One model holds the review's findings; views never keep their own copies. Updates are diffed by
 finding id (insert, change, remove) instead of a reset, so a live re-check while the user types keeps
 the sidebar's selection and scroll position.
+
+The model is also the one owner of where each finding is: its ``start``/``end`` are code-point offsets
+into the editor's *current* text, moved on every edit (:meth:`FindingsModel.text_edited`, fed by the
+editor from ``QTextDocument.contentsChange``). Saving and exporting read them here; the editor's
+highlights are a view of them. Offsets move in place, and a finding object is rebuilt with its new offsets
+only when someone reads it, so a keystroke costs one pass over the offsets, not 1,000 copies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Callable, Iterable
 from enum import IntEnum
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from doccritic.core.findings import Finding, Kind, Severity, Status
+from doccritic.ui.textpos import Span, move_span
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -36,7 +44,9 @@ class FindingsModel(QAbstractListModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._findings: list[Finding] = []
+        self._findings: list[Finding] = []  # a row's offsets may be older than its entry in _spans
+        self._rows: dict[str, int] = {}  # id -> row
+        self._spans: dict[str, list[int]] = {}  # id -> [start, end]: the current offsets of placed findings
         self._sections: dict[str, str] = {}
 
     # Qt API ----------------------------------------------------------------------------------
@@ -46,7 +56,7 @@ class FindingsModel(QAbstractListModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._findings):
             return None
-        f = self._findings[index.row()]
+        f = self._at(index.row())
         match role:
             case Qt.ItemDataRole.DisplayRole:
                 return f.title
@@ -76,14 +86,69 @@ class FindingsModel(QAbstractListModel):
     # our API ---------------------------------------------------------------------------------
     @property
     def findings(self) -> list[Finding]:
-        return list(self._findings)
+        """Every finding, with its offsets into the current text."""
+        return [self._at(row) for row in range(len(self._findings))]
 
     def finding(self, finding_id: str) -> Finding | None:
-        row = self.row_of(finding_id)
-        return None if row is None else self._findings[row]
+        row = self._rows.get(finding_id)
+        return None if row is None else self._at(row)
 
     def row_of(self, finding_id: str) -> int | None:
-        return next((i for i, f in enumerate(self._findings) if f.id == finding_id), None)
+        return self._rows.get(finding_id)
+
+    def span(self, finding_id: str) -> Span | None:
+        """A finding's current ``(start, end)`` in code points, or None when it is not in the text."""
+        span = self._spans.get(finding_id)
+        return (span[0], span[1]) if span else None
+
+    def spans(self) -> dict[str, Span]:
+        """Every placed finding's current span."""
+        return {fid: (span[0], span[1]) for fid, span in self._spans.items()}
+
+    def set_span(self, finding_id: str, start: int, end: int) -> None:
+        """Put a finding on other offsets of the current text (an undo brought its passage back)."""
+        if finding_id in self._spans:
+            self._spans[finding_id] = [start, end]
+
+    def text_edited(self, position: int, removed: int, added: int,
+                    exact: Callable[[str], Span | None] | None = None) -> dict[str, tuple[Span, Span]]:
+        """Follow an edit of the current text, in code points: ``removed`` characters at ``position`` became
+        ``added`` new ones. Offsets after the edit shift; a span the edit reached takes its place from
+        ``exact`` (the editor's tracking cursor, which followed every step of an edit block or undo step: a
+        block reports one merged range, and arithmetic on it would collapse a passage between two edits),
+        or, without one, from :func:`~doccritic.ui.textpos.move_span`. Returns, for each span the edit
+        reached, its ``(before, after)``."""
+        edit_end, delta = position + removed, added - removed
+        reached: dict[str, tuple[Span, Span]] = {}
+        for fid, span in self._spans.items():
+            start, end = span
+            if end < position:
+                continue
+            if start > edit_end:
+                span[0], span[1] = start + delta, end + delta
+                continue
+            new = (exact(fid) if exact else None) or move_span(start, end, position, removed, added)
+            span[0], span[1] = new
+            reached[fid] = ((start, end), new)
+        return reached
+
+    def _at(self, row: int) -> Finding:
+        """The finding at ``row`` with its current offsets (rebuilt once after they moved)."""
+        f = self._findings[row]
+        span = self._spans.get(f.id)
+        if span is not None and (f.start != span[0] or f.end != span[1]):
+            f = self._findings[row] = dataclasses.replace(f, start=span[0], end=span[1])
+        return f
+
+    def _reindex(self) -> None:
+        self._rows = {f.id: row for row, f in enumerate(self._findings)}
+        self._spans = {fid: span for fid, span in self._spans.items() if fid in self._rows}
+
+    def _track(self, finding: Finding) -> None:
+        if finding.start is not None and finding.end is not None:
+            self._spans[finding.id] = [finding.start, finding.end]
+        else:
+            self._spans.pop(finding.id, None)
 
     def set_sections(self, sections: dict[str, str], *, only: bool = False) -> None:
         """Section title per finding id, for grouping; unplaced findings get their own group.
@@ -110,6 +175,8 @@ class FindingsModel(QAbstractListModel):
         """
         new = {f.id: f for f in findings}
         scope = set(replace) if replace is not None else None
+        for row in range(len(self._findings)):
+            self._at(row)  # compare with current offsets, not those of when a finding came in
         # One signal per contiguous run of rows, not per row: views and counts react to each signal, and
         # a re-check that shifts 1,000 findings must not cost 1,000 relayouts.
         gone = [row for row, old in enumerate(self._findings)
@@ -117,12 +184,14 @@ class FindingsModel(QAbstractListModel):
         for first, last in reversed(_runs(gone)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._findings[first:last + 1]
+            self._reindex()
             self.endRemoveRows()
         changed = []
         for row, old in enumerate(self._findings):
             fresh = new.pop(old.id, None)
             if fresh is not None and fresh != old:
                 self._findings[row] = fresh
+                self._track(fresh)
                 changed.append(row)
         for first, last in _runs(changed):
             self.dataChanged.emit(self.index(first), self.index(last))
@@ -130,12 +199,17 @@ class FindingsModel(QAbstractListModel):
             first = len(self._findings)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
             self._findings.extend(new.values())
+            for f in new.values():
+                self._rows[f.id] = len(self._rows)
+                self._track(f)
             self.endInsertRows()
 
     def replace_finding(self, finding: Finding) -> None:
+        """Replace a finding, offsets included (they must be offsets into the current text)."""
         row = self.row_of(finding.id)
         if row is not None:
             self._findings[row] = finding
+            self._track(finding)
             self.dataChanged.emit(self.index(row), self.index(row))
 
 

@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.banner = Banner()
-        self.editor = DocumentEditor()
+        self.editor = DocumentEditor(model=self.session.findings)  # the model owns positions; the editor moves them
         self.editor.setPlaceholderText("Open a PRD (Markdown, Word or text) with Ctrl+O, or drop it here.")
         self.find_bar = FindBar(self.editor)
         for widget in (self.banner, self.find_bar, self.editor):

@@ -88,12 +88,9 @@ class ReviewSession(QObject):
 
     # findings --------------------------------------------------------------------------------
     def live(self, findings: Iterable[Finding | None], text_map: Utf16Map | None = None) -> list[Finding]:
-        """``findings`` with offsets where their highlights are now (the user may have typed since)."""
-        source = self.text_source
-        if source is None:
-            return [f for f in findings if f is not None]
-        text_map = text_map or Utf16Map(source.text())
-        return [source.live(f, text_map) for f in findings if f is not None]
+        """``findings`` with their current offsets: the findings model owns them (the editor moves them as the
+        user types), so they are the model's as they are."""
+        return [f for f in findings if f is not None]
 
     # checks ----------------------------------------------------------------------------------
     def recheck(self) -> None:
@@ -118,8 +115,7 @@ class ReviewSession(QObject):
             if old is not None and (old.status is not Status.OPEN or old.replies):
                 f = f.model_copy(update={"status": old.status, "replies": old.replies})
             kept.append(f)
-        text_map = Utf16Map(snap.text)  # == the editor's text: typed-on results never get here
-        others = self.live((f for f in self.findings.findings if f.source is not Source.CHECK), text_map)
+        others = [f for f in self.findings.findings if f.source is not Source.CHECK]  # offsets current (the model's)
         self.findings.update_findings(kept + others)
         self.findings.set_sections(self.sections_of(kept + others))
         show(self.findings.findings)
@@ -184,8 +180,7 @@ class ReviewSession(QObject):
             return None
         from doccritic.formats.review_json import review_for  # not needed to show the first document
 
-        findings = self.live(self.findings.findings, Utf16Map(self.snapshot.text))
-        review = review_for(self.snapshot.doc, findings)
+        review = review_for(self.snapshot.doc, self.findings.findings)  # the model's offsets: current
         if self.saved_debates is not None:
             review.debates = self.saved_debates(self.snapshot.text)
         return self.attach_register(review) if self.attach_register is not None else review

@@ -15,6 +15,10 @@ from __future__ import annotations
 import bisect
 import re
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # CPython stores a str with 1, 2 or 4 bytes a character, by its widest one: only the 4-byte kind can hold an
@@ -87,3 +91,90 @@ class Utf16Map:
         self._astral.extend(i + delta for i in tail) if delta else self._astral.extend(tail)
         self._length += delta
         return start, end - start, added
+
+
+def move_span(start: int, end: int, position: int, removed: int, added: int) -> tuple[int, int]:
+    """Where ``[start, end)`` goes when ``removed`` characters at ``position`` are replaced by ``added`` ones,
+    by the rules of the editor's highlights (a Qt cursor with keep-position-on-insert): the removed part
+    closes up; text inserted where the span starts pushes it along, text inserted where it ends stays
+    outside, and a span emptied by the edit stays empty after the inserted text."""
+    def removal(offset: int) -> int:
+        return offset if offset < position else max(position, offset - removed)
+
+    start, end = removal(start), removal(end)
+    start += added if start >= position else 0
+    end += added if end > position else 0
+    return start, max(start, end)
+
+
+@dataclass
+class _Step:
+    """The spans one undo step reached (not just shifted): where they were before it and after it."""
+
+    depth: int  # QTextDocument.availableUndoSteps() with this step done
+    before: dict[str, Span] = field(default_factory=dict)
+    after: dict[str, Span] = field(default_factory=dict)
+
+
+class SpanHistory:
+    """Puts highlights back on their passages when Ctrl+Z / Ctrl+Shift+Z crosses the edit that moved them.
+
+    Qt's cursors cannot: a passage deleted and brought back by an undo comes back *beside* the cursor that
+    collapsed on it. ``availableUndoSteps()`` grows with each new step (``undoCommandAdded`` says which growth
+    is a new step rather than a redo), stays when typing merges into the newest step, and falls on undo.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self._steps: list[_Step] = []  # ascending depth
+        self._depth = 0
+        self._new_step = False
+        self._step_start: dict[str, Span] = {}  # every span when the newest step began
+        self._crossed: list[_Step] = []
+        self._undo: bool | None = None  # what the edit being reported is: undo, redo or (None) an edit
+
+    def command_added(self, spans: dict[str, Span]) -> None:
+        """Qt made a new undo step; it says so before reporting the change, so ``spans`` are the old ones."""
+        self._new_step = True
+        self._step_start = spans
+
+    def before_edit(self, spans: Callable[[], dict[str, Span]], depth: int) -> None:
+        """An edit is reported at undo depth ``depth`` (``availableUndoSteps()``); ``spans`` gives every span
+        before it."""
+        last, self._depth = self._depth, depth
+        new, self._new_step = self._new_step, False
+        if new or depth != last:
+            self._finish(spans, last)  # the newest step ends here
+        self._undo = None
+        if (new and depth > last) or depth == last:  # a new step, or typing merged into the newest one
+            while self._steps and self._steps[-1].depth > last:
+                self._steps.pop()  # steps that were undone cannot be redone any more
+        else:
+            self._undo = depth < last
+            low, high = min(depth, last), max(depth, last)
+            self._crossed = [s for s in self._steps if low < s.depth <= high]
+            self._step_start = {}  # belongs to a step no longer the newest
+
+    def after_edit(self, reached: dict[str, tuple[Span, Span]]) -> dict[str, Span]:
+        """Record the spans an edit moved; return where an undo or a redo puts spans back."""
+        if self._undo is not None:
+            steps = reversed(self._crossed) if self._undo else self._crossed  # the outermost step wins
+            return {fid: span for step in steps for fid, span in (step.before if self._undo else step.after).items()}
+        top = self._steps[-1] if self._steps and self._steps[-1].depth == self._depth else None
+        if top is None and self._depth and reached:
+            top = _Step(self._depth)
+            self._steps.append(top)
+        if top is not None:  # even a span the edit left alone: undoing it may not (a collapsed one moves)
+            for fid, (before, after) in reached.items():
+                top.before.setdefault(fid, self._step_start.get(fid, before))
+                top.after[fid] = after
+        return {}
+
+    def _finish(self, spans: Callable[[], dict[str, Span]], depth: int) -> None:
+        """The step done last, with its spans as its last edit left them (later keys may have shifted them)."""
+        top = next((s for s in reversed(self._steps) if s.depth == depth), None)
+        if top is not None and top.after:
+            now = spans()
+            top.after.update((fid, now[fid]) for fid in top.after if fid in now)

@@ -1,0 +1,252 @@
+"""Every finding stays on its passage while the PM edits: the findings model owns the offsets (code points of
+the current text), the editor moves them from Qt's change signal (UTF-16), and saving reads the model.
+
+The property test drives a real editor with random edits, undos and redos (astral characters included) and
+compares the model with a pure re-implementation of the highlight rules on Python strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
+from doccritic.ui.editor import DocumentEditor
+from doccritic.ui.findings_model import FindingsModel
+from doccritic.ui.main_window import MainWindow
+from doccritic.ui.textpos import Utf16Map, move_span
+
+TIMEOUT = 15_000
+TEXT = "Intro 👩‍💻 and 𠀋 first.\nWe will ship to all users 🚀 in May.\nThe 日本 team owns pricing."
+PASSAGE = "ship to all users"
+
+
+def finding(text: str, quote: str, fid: str) -> Finding:
+    start = text.index(quote)
+    return Finding(id=fid, source=Source.CRITIC, persona="skeptical-exec", kind=Kind.ONE_WAY_DOOR,
+                   severity=Severity.MAJOR, title=quote, quote=quote, start=start, end=start + len(quote),
+                   anchor=Anchor.EXACT)
+
+
+@pytest.fixture
+def editor(qtbot):
+    model = FindingsModel()
+    ed = DocumentEditor(model=model)
+    qtbot.addWidget(ed)
+    ed.setPlainText(TEXT)
+    found = [finding(TEXT, PASSAGE, "door"), finding(TEXT, "pricing", "price"), finding(TEXT, "first", "first")]
+    model.update_findings(found)
+    ed.set_findings(model.findings)
+    ed.show()
+    return ed
+
+
+def passage(ed: DocumentEditor, fid: str) -> str:
+    """The text the model says a finding is on (what saving and exporting write)."""
+    f = ed.model.finding(fid)
+    assert f is not None and f.start is not None and f.end is not None
+    return ed.toPlainText()[f.start:f.end]
+
+
+def assert_in_step(ed: DocumentEditor) -> None:
+    """The editor's map is the text's, and every highlight is where the model says."""
+    text = ed.toPlainText()
+    fresh = Utf16Map(text)
+    assert ed.text_map.length == len(text) and ed.text_map.qt_length == fresh.qt_length
+    assert all(ed.text_map.to_qt(i) == fresh.to_qt(i) for i in range(0, len(text) + 1, 7))
+    for fid, (start, end) in ed.model.spans().items():
+        assert ed.span_of(fid) == fresh.span_to_qt(start, end), fid
+
+
+def put_cursor(ed: DocumentEditor, offset: int) -> None:
+    cursor = ed.textCursor()
+    cursor.setPosition(ed.text_map.to_qt(offset))
+    ed.setTextCursor(cursor)
+
+
+def test_typing_before_inside_and_after_a_passage_keeps_it_highlighted(editor, qtbot):
+    text = editor.toPlainText()
+    put_cursor(editor, text.index(PASSAGE))  # right before it: the passage moves along
+    QTest.keyClicks(editor, "xy")
+    assert passage(editor, "door") == PASSAGE
+    put_cursor(editor, editor.toPlainText().index(PASSAGE) + len(PASSAGE))  # right after it: stays outside
+    QTest.keyClicks(editor, "!")
+    assert passage(editor, "door") == PASSAGE
+    put_cursor(editor, editor.toPlainText().index("all users"))  # inside it: the passage grows
+    QTest.keyClicks(editor, "nearly ")
+    assert passage(editor, "door") == "ship to nearly all users"
+    assert passage(editor, "price") == "pricing" and passage(editor, "first") == "first"
+    assert_in_step(editor)
+
+
+def test_pasting_emoji_and_rare_cjk_before_a_passage_keeps_it_on_its_words(editor, qtbot):
+    QApplication.clipboard().setText("🇩🇪👩‍💻𠀋𠀋 ")
+    put_cursor(editor, 0)
+    editor.paste()
+    put_cursor(editor, editor.toPlainText().index("owns"))
+    editor.paste()
+    assert passage(editor, "door") == PASSAGE and passage(editor, "price") == "pricing"
+    assert passage(editor, "first") == "first"
+    assert_in_step(editor)
+
+
+def test_an_edit_across_a_passage_moves_both_ends_then_undo_and_redo_put_it_back(editor, qtbot):
+    text = editor.toPlainText()
+    cursor = editor.textCursor()  # select from "will " into the passage, then type over it
+    cursor.setPosition(editor.text_map.to_qt(text.index("will")))
+    cursor.setPosition(editor.text_map.to_qt(text.index("all users")), QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+    editor.insertPlainText("😀 to ")  # typed over the selection (QTest types ASCII only)
+    assert passage(editor, "door") == "all users"
+    editor.undo()
+    assert editor.toPlainText() == text and passage(editor, "door") == PASSAGE
+    editor.redo()
+    assert passage(editor, "door") == "all users"
+    assert_in_step(editor)
+
+
+def test_deleting_a_passage_then_undoing_highlights_it_again(editor, qtbot):
+    text = editor.toPlainText()
+    cursor = editor.textCursor()
+    cursor.setPosition(editor.text_map.to_qt(text.index("We will")))
+    cursor.setPosition(editor.text_map.to_qt(text.index(" in May")), QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+    QTest.keyClick(editor, Qt.Key.Key_Delete)
+    assert passage(editor, "door") == ""
+    editor.undo()
+    assert passage(editor, "door") == PASSAGE and editor.span_text("door") == PASSAGE
+    assert_in_step(editor)
+
+
+def test_typing_that_merges_into_one_undo_step_is_undone_with_its_passage(editor, qtbot):
+    text = editor.toPlainText()
+    put_cursor(editor, text.index("ship"))
+    QTest.keyClicks(editor, "ab")  # before the passage, then (same undo step) into it
+    cursor = editor.textCursor()
+    cursor.setPosition(editor.text_map.to_qt(editor.toPlainText().index("to all")), QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+    QTest.keyClick(editor, Qt.Key.Key_Backspace)
+    assert passage(editor, "door") == "to all users"
+    while editor.document().isUndoAvailable():
+        editor.undo()
+    assert editor.toPlainText() == text and passage(editor, "door") == PASSAGE
+    assert_in_step(editor)
+
+
+# The property test ----------------------------------------------------------------------------------------
+ALPHABET = st.sampled_from(["a", "b", " ", "\n", "é", "日", "👩", "𠀋", "🚀", "\u200d"])
+SNIPPETS = st.lists(ALPHABET, min_size=1, max_size=6).map("".join)
+
+
+@dataclass
+class Pure:
+    """The highlight rules on Python strings: an edit moves every span by move_span; undo and redo return to
+    the text and spans on the other side of the step."""
+
+    text: str
+    spans: dict[str, tuple[int, int]]
+    done: list[tuple[str, dict[str, tuple[int, int]]]] = field(default_factory=list)
+    undone: list[tuple[str, dict[str, tuple[int, int]]]] = field(default_factory=list)
+
+    def edit(self, start: int, end: int, new: str, *, same_step: bool = False) -> None:
+        if not same_step:
+            self.done.append((self.text, dict(self.spans)))
+            self.undone.clear()
+        self.text = self.text[:start] + new + self.text[end:]
+        self.spans = {fid: move_span(s, e, start, end - start, len(new)) for fid, (s, e) in self.spans.items()}
+
+    def undo(self) -> None:
+        self.undone.append((self.text, dict(self.spans)))
+        self.text, self.spans = self.done.pop()
+
+    def redo(self) -> None:
+        self.done.append((self.text, dict(self.spans)))
+        self.text, self.spans = self.undone.pop()
+
+
+OPS = st.lists(st.one_of(
+    st.tuples(st.just("edit"), st.floats(0, 1), st.floats(0, 0.3), st.one_of(st.just(""), SNIPPETS)),
+    st.tuples(st.just("two"), st.floats(0, 1), st.floats(0, 1), SNIPPETS),  # two edits in one undo step
+    st.tuples(st.just("undo")), st.tuples(st.just("redo"))), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS)
+@example(ops=[("edit", 0.44, 0.3, ""), ("undo",), ("edit", 0.45, 0.0, "👩"), ("undo",), ("redo",)])
+@example(ops=[("edit", 0.0, 0.25, "aaaaaa"), ("edit", 0.0, 0.25, "aaaaaa"), ("undo",)])  # found by hypothesis:
+# an emptied span the second edit left alone was moved by undoing it
+def test_the_model_follows_any_edits_undos_and_redos_like_the_pure_rules(qtbot, ops):
+    model = FindingsModel()
+    ed = DocumentEditor(model=model)
+    ed.setPlainText(TEXT)
+    found = [finding(TEXT, q, f"f{i}") for i, q in enumerate([PASSAGE, "pricing", "first", "👩‍💻 and 𠀋", "all"])]
+    model.update_findings(found)
+    ed.set_findings(model.findings)
+    pure = Pure(TEXT, model.spans())
+    document = ed.document()
+    for op in ops:
+        if op[0] == "edit":
+            start = round(op[1] * len(pure.text))
+            end = min(len(pure.text), start + round(op[2] * len(pure.text)))
+            if start == end and not op[3]:
+                continue
+            cursor = QTextCursor(document)
+            cursor.beginEditBlock()  # one undo step each, as the pure model counts them
+            cursor.setPosition(ed.text_map.to_qt(start))
+            cursor.setPosition(ed.text_map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(op[3])
+            cursor.endEditBlock()
+            pure.edit(start, end, op[3])
+        elif op[0] == "two":  # as Accept on two findings: far apart, one edit block, the later one first
+            first, second = sorted(round(f * len(pure.text)) for f in op[1:3])
+            if second < first + 2:
+                continue  # apart, so the map (moved when the block ends) still holds for the first one
+            cursor = QTextCursor(document)
+            cursor.beginEditBlock()
+            for at, new, same in ((second, op[3], False), (first, "Z", True)):
+                end = min(at + 2, len(pure.text))
+                cursor.setPosition(ed.text_map.to_qt(at))
+                cursor.setPosition(ed.text_map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+                cursor.insertText(new)
+                pure.edit(at, end, new, same_step=same)
+            cursor.endEditBlock()
+        elif op[0] == "undo" and pure.done:
+            document.undo()
+            pure.undo()
+        elif op[0] == "redo" and pure.undone:
+            document.redo()
+            pure.redo()
+        assert ed.toPlainText() == pure.text
+        assert model.spans() == pure.spans, op
+        assert_in_step(ed)
+    ed.deleteLater()
+
+
+# Saving reads the model -----------------------------------------------------------------------------------
+def test_the_saved_review_has_the_passage_where_the_pm_moved_it(qtbot, tmp_path: Path):
+    path = tmp_path / "prd.md"
+    path.write_text("# Plan\n\nWe will definitely delight most users.\n", encoding="utf-8")
+    win = MainWindow()
+    win.show()
+    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
+        win.open_path(path)
+    critic = finding(win.editor.toPlainText(), "definitely delight most users", "critic1")
+    win.add_critic_findings([critic], win.editor.text_map)
+    put_cursor(win.editor, 0)
+    win.editor.insertPlainText("🚀𠀋 ")  # astral characters before the passage: two UTF-16 units each
+    with qtbot.waitSignal(win.checks_applied, timeout=TIMEOUT):
+        win.recheck_now()
+    review = win.session.current_review()
+    assert review is not None
+    saved = next(f for f in review.findings if f.id == "critic1")
+    assert review.document.text[saved.start:saved.end] == "definitely delight most users"
+    win.editor.document().setModified(False)
+    win.close()
