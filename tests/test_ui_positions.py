@@ -250,3 +250,22 @@ def test_the_saved_review_has_the_passage_where_the_pm_moved_it(qtbot, tmp_path:
     assert review.document.text[saved.start:saved.end] == "definitely delight most users"
     win.editor.document().setModified(False)
     win.close()
+
+
+def test_an_outline_heading_still_leads_to_its_heading_after_typing_above_it(qtbot, tmp_path: Path):
+    path = tmp_path / "prd.md"
+    path.write_text("# Plan\n\nIntro.\n\n## Goals\n\nShip it.\n", encoding="utf-8")
+    win = MainWindow()
+    win.show()
+    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
+        win.open_path(path)
+    put_cursor(win.editor, win.editor.toPlainText().index("Intro"))
+    win.editor.insertPlainText("🚀 More words first. ")
+    with qtbot.waitSignal(win.checks_applied, timeout=TIMEOUT):
+        win.recheck_now()
+    goals = win.outline.topLevelItem(0).child(0)
+    with qtbot.waitSignal(win.outline.heading_activated, timeout=TIMEOUT) as jumped:
+        win.outline.itemClicked.emit(goals, 0)
+    assert win.editor.toPlainText()[jumped.args[0]:].startswith("Goals")
+    win.editor.document().setModified(False)
+    win.close()

@@ -169,10 +169,11 @@ class Document:
         """SHA-256 of the canonical text: identifies a version of the document."""
         return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
 
-    @property
+    @cached_property
     def word_count(self) -> int:
         """Words as a word processor counts them: runs of letters between spaces, and each Chinese, Japanese or
-        Korean character on its own (those scripts put no spaces between words)."""
+        Korean character on its own (those scripts put no spaces between words). Cached: the window asks on
+        its UI thread, after a worker counted (~80 ms at 200k words)."""
         return sum(count_words(b.text) for b in self.blocks if b.kind.is_prose)
 
     def line_col(self, offset: int) -> tuple[int, int]:

@@ -45,6 +45,9 @@ class EditorText:
     def is_modified(self) -> bool:
         return self.editor.document().isModified()
 
+    def revision(self) -> int:
+        return self.editor.revision
+
     def live(self, finding: Finding, text_map: Utf16Map) -> Finding:
         """The finding as the findings model has it: the model owns the offsets and the editor keeps them current
         (``DocumentEditor``), so nothing is read back from the highlights."""

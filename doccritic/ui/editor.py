@@ -130,6 +130,7 @@ class DocumentEditor(QPlainTextEdit):
         self.highlighter = MarkdownHighlighter(self.document())
         self.model = model if model is not None else FindingsModel(self)  # owns the findings' offsets
         self.text_map = Utf16Map()  # of the current text, moved with every edit
+        self.revision = 0  # counts changes: equal revisions, equal text (cheaper than comparing 6 MB)
         self._findings: dict[str, Finding] = {}  # what each highlight shows (kind, status...), not where
         self._cursors: dict[str, QTextCursor] = {}  # id -> a selection the document moves on every edit
         self._selections: dict[str, QTextEdit.ExtraSelection] = {}
@@ -285,6 +286,7 @@ class DocumentEditor(QPlainTextEdit):
 
     def _on_contents_change(self, position: int, removed: int, added: int) -> None:
         """Move the text map and the model's offsets with an edit; report spans whose text it changed."""
+        self.revision += 1
         document = self.document()
         removed = min(removed, self.text_map.qt_length - position)  # Qt counts the final paragraph mark
         added = min(added, document.characterCount() - 1 - position)

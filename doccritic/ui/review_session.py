@@ -37,6 +37,10 @@ class TextSource(Protocol):
 
     def is_modified(self) -> bool: ...
 
+    def revision(self) -> int:
+        """Counts changes to the text: equal revisions, equal text (cheaper than comparing 6 MB)."""
+        ...
+
     def live(self, finding: Finding, text_map: Utf16Map) -> Finding: ...
 
 
@@ -56,6 +60,7 @@ class ReviewSession(QObject):
         self.snapshot: files.Snapshot | None = None
         self.findings = FindingsModel(self)
         self.text_source: TextSource | None = None  # the editor, once the window has built it
+        self._snapshot_revision = -1  # the text source's revision that the snapshot's text is
         self.saved_debates: Callable[[str], list[dict]] | None = None  # the debates of the open document
         self.attach_register: Callable[[Review], Review] | None = None  # adds the decision register (#16)
         self._journal_lock = threading.Lock()
@@ -97,18 +102,22 @@ class ReviewSession(QObject):
         """Run the checks on the current text in the background (``checked`` follows, unless typed on)."""
         if self.info is None or self.info.read_only:
             return
-        text, fmt, path = self.text(), self.info.format, self.info.path
+        text, fmt, path, revision = self.text(), self.info.format, self.info.path, self._revision()
         self.runner.submit_stoppable("checks", lambda stop: files.recheck(text, fmt, path, should_stop=stop),
-                                     self._rechecked)
+                                     lambda snap: self._rechecked(snap, revision))
 
-    def _rechecked(self, snap: files.Snapshot) -> None:
-        if snap.text == self.text():  # else the user kept typing; the pending re-check brings fresh results
-            self.checked.emit(snap)
+    def _revision(self) -> int | None:
+        return self.text_source.revision() if self.text_source else None
+
+    def _rechecked(self, snap: files.Snapshot, revision: int | None = None) -> None:
+        # Same revision: same text, without comparing megabytes on the UI thread.
+        if (revision is not None and revision == self._revision()) or snap.text == self.text():
+            self.checked.emit(snap)  # else the user kept typing; the pending re-check brings fresh results
 
     def apply_checks(self, snap: files.Snapshot, show: Callable[[list[Finding]], None]) -> None:
         """A parsed version's check findings replace the old ones, keeping decisions made on findings that
         remain; critic findings stay where their highlights are. ``show`` puts them all on screen."""
-        self.snapshot = snap
+        self.snapshot, self._snapshot_revision = snap, self._revision()  # snap.text is the current text
         kept = []
         for f in snap.checks.findings:
             old = self.findings.finding(f.id)
@@ -176,7 +185,8 @@ class ReviewSession(QObject):
 
         None while a re-check is pending (the findings' offsets would not match ``snapshot.text``).
         """
-        if self.snapshot is None or self.text() != self.snapshot.text:
+        if self.snapshot is None or (self._revision() != self._snapshot_revision
+                                     and self.text() != self.snapshot.text):
             return None
         from doccritic.formats.review_json import review_for  # not needed to show the first document
 

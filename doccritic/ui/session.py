@@ -91,7 +91,7 @@ def prepare(path: Path) -> tuple[OpenFile, Snapshot]:
     info = OpenFile(path, doc.format, newline, doc.encoding or "utf-8", doc.bom, list(doc.warnings))
     if doc.format is not DocFormat.DOCX and "\r" in doc.text:
         doc = parse(doc.text.replace("\r\n", "\n").replace("\r", "\n"), doc.format, path)
-    doc.fingerprint  # noqa: B018 - computed here, so that a start-up helper hands it over with the rest
+    doc.fingerprint, doc.word_count  # noqa: B018 - computed here (a worker, or the start-up helper), not on the UI thread
     return info, Snapshot(doc, run_checks(doc), doc.text)
 
 
@@ -131,6 +131,7 @@ def recheck(text: str, fmt: DocFormat, path: Path | None,
             should_stop: Callable[[], bool] | None = None) -> Snapshot:
     """The checks again after an edit; ``should_stop`` lets a newer edit end this run early."""
     doc = parse(text, fmt, path)
+    doc.fingerprint, doc.word_count  # noqa: B018 - here on the worker: saving and the status bar need them
     return Snapshot(doc, run_checks(doc, should_stop=should_stop), text)
 
 
