@@ -269,3 +269,18 @@ def test_an_outline_heading_still_leads_to_its_heading_after_typing_above_it(qtb
     assert win.editor.toPlainText()[jumped.args[0]:].startswith("Goals")
     win.editor.document().setModified(False)
     win.close()
+
+
+def test_a_long_document_is_coloured_to_its_last_heading_after_it_shows(qtbot, monkeypatch):
+    monkeypatch.setattr(DocumentEditor, "SLICED_BLOCKS", 20)  # "long" for this test; 3,000 lines in the app
+    ed = DocumentEditor()
+    qtbot.addWidget(ed)
+    text = "".join(f"Paragraph {i} with `code`.\n" for i in range(300)) + "# Last heading\n```\nfenced\n"
+    ed.setPlainText(text)
+    assert ed.highlighter.frontier is not None  # not all coloured inside setPlainText
+    qtbot.waitUntil(lambda: ed.highlighter.frontier is None, timeout=TIMEOUT)
+    document = ed.document()
+    heading = document.findBlockByNumber(300)
+    assert heading.text() == "# Last heading" and heading.layout().formats()  # coloured
+    assert document.findBlockByNumber(302).layout().formats()  # and the fence state carried over every slice
+    assert ed.text_map.qt_length == len(text)

@@ -13,7 +13,9 @@ the finding outdated.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+import time
+
+from PySide6.QtCore import SIGNAL, SLOT, QObject, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -39,6 +41,9 @@ class MarkdownHighlighter(QSyntaxHighlighter):
     def __init__(self, document) -> None:
         super().__init__(document)
         self.enabled = True
+        self.frontier: int | None = None  # blocks from this number on are not coloured yet (None: all are)
+        self._slice, self._budget_ms = 100, 12.0  # blocks per slice, adapted to take about the budget
+        self._slice_timer = QTimer(self, singleShot=True, interval=0, timeout=self._colour_slice)
         self.structure: dict[int, tuple[str, int]] = {}  # DOCX: line -> (block kind, level)
         self._rules: list[tuple[QRegularExpression, QTextCharFormat]] = []
         self._dark: bool | None = None
@@ -76,12 +81,37 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         self._cell = fmt(muted)
         self.rehighlight()
 
+    def colour_in_slices(self, budget_ms: float = 12.0) -> None:
+        """Colour the document from its first block in slices of about ``budget_ms`` each, one per event-loop
+        turn: a 1M-word text has 45,000 blocks, and colouring them in one go froze the window for most of a
+        second. Blocks not reached yet are left for their slice (``frontier``)."""
+        self.frontier, self._slice, self._budget_ms = 0, 100, budget_ms
+        self._slice_timer.start()
+
+    def _colour_slice(self) -> None:
+        if self.frontier is None:
+            return
+        document = self.document()
+        block = document.findBlockByNumber(self.frontier)
+        self.frontier = min(self.frontier + self._slice, document.blockCount())
+        started = time.perf_counter()
+        if block.isValid():
+            self.rehighlightBlock(block)  # Qt goes on block by block until the frontier
+        elapsed = (time.perf_counter() - started) * 1000
+        self._slice = max(20, min(5000, int(self._slice * self._budget_ms / max(elapsed, 0.5))))
+        if self.frontier >= document.blockCount():
+            self.frontier = None
+        else:
+            self._slice_timer.start()
+
     def configure(self, *, markdown: bool, structure: dict[int, tuple[str, int]]) -> None:
         """What the next text is: Markdown to colour, or (DOCX) whole lines styled by block kind, as
         ``structure`` maps them. Call it before setting the text; it colours nothing by itself."""
         self.enabled, self.structure = markdown, structure
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
+        if self.frontier is not None and self.currentBlock().blockNumber() >= self.frontier:
+            return  # coloured by a later slice; its state stays -1, so Qt's pass stops here (see colour_in_slices)
         if self.structure:
             kind, level = self.structure.get(self.currentBlock().blockNumber(), ("", 0))
             if kind == "heading":
@@ -130,6 +160,7 @@ class DocumentEditor(QPlainTextEdit):
         self.highlighter = MarkdownHighlighter(self.document())
         self.model = model if model is not None else FindingsModel(self)  # owns the findings' offsets
         self.text_map = Utf16Map()  # of the current text, moved with every edit
+        self._incoming: Utf16Map | None = None  # the map of a text setPlainText is putting in
         self.revision = 0  # counts changes: equal revisions, equal text (cheaper than comparing 6 MB)
         self._findings: dict[str, Finding] = {}  # what each highlight shows (kind, status...), not where
         self._cursors: dict[str, QTextCursor] = {}  # id -> a selection the document moves on every edit
@@ -144,6 +175,27 @@ class DocumentEditor(QPlainTextEdit):
         self.document().undoCommandAdded.connect(self._command_added)
         self.document().contentsChange.connect(self._on_contents_change)
         self.document().setModified(False)  # setDocumentMargin() marks the empty document modified
+
+    SLICED_BLOCKS = 3000  # a text with more lines than this is coloured after it shows, in slices
+
+    def setPlainText(self, text: str) -> None:  # noqa: N802 - Qt override
+        """Show a new text. Its map is built from ``text`` (not read back from Qt), and a long text is coloured
+        after it shows, a slice per event-loop turn, instead of all at once inside this call."""
+        self._incoming = Utf16Map(text)
+        document, highlighter = self.document(), self.highlighter
+        sliced = text.count("\n") > self.SLICED_BLOCKS
+        reformat = SIGNAL("contentsChange(int,int,int)"), SLOT("_q_reformatBlocks(int,int,int)")
+        if sliced:  # Qt's highlighter would colour every block now: it is told of this text by the slices
+            QObject.disconnect(document, reformat[0], highlighter, reformat[1])
+        try:
+            super().setPlainText(text)
+        finally:
+            self._incoming = None
+            if sliced:
+                QObject.connect(document, reformat[0], highlighter, reformat[1])
+                highlighter.colour_in_slices()
+            else:
+                highlighter.frontier = None
 
     # findings --------------------------------------------------------------------------------
     def set_findings(self, findings: list[Finding], text_map: Utf16Map | None = None) -> None:
@@ -292,7 +344,9 @@ class DocumentEditor(QPlainTextEdit):
         added = min(added, document.characterCount() - 1 - position)
         if (position == 0 and removed >= self.text_map.qt_length and not document.availableUndoSteps()
                 and not document.availableRedoSteps()):  # a new text (setPlainText, clear): no edit to follow
-            self.text_map = Utf16Map(self.toPlainText())  # whoever set it puts the findings on it
+            incoming = self._incoming
+            ready = incoming is not None and incoming.qt_length == document.characterCount() - 1
+            self.text_map = incoming if ready else Utf16Map(self.toPlainText())  # the findings come after it
             self._history.reset()
             return
         cursor = QTextCursor(document)
