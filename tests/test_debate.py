@@ -242,3 +242,15 @@ def test_an_event_keeps_the_debate_as_it_was_when_the_engine_sent_it():
     assert (len(before.turns), before.rounds, before.interjections) == (2, 1, [])  # ...the event did not
     assert before.summary is not None and before.summary.verdict == "Not ready: make it opt-in first."
     assert done[0].turn.text == turn_text(2, "exec") and done[0].turn is not session.debate.turns[1]
+
+
+def test_the_referee_shares_the_turns_retry_loop_an_overloaded_api_is_waited_out():
+    with FakeMessagesAPI() as api:
+        api.script(Reply.text(turn_text(1, "eng")), match=ENG_TURN)
+        api.script(Reply.text(turn_text(2, "exec")), match=EXEC_TURN)
+        api.script(Reply.error(529, "overloaded_error", "Overloaded"), Reply.json(summary()), match=REFEREE)
+        session, events = run(api, make(rounds=1))
+        referee = [r for r in messages(api) if REFEREE in r.text]
+    assert len(referee) == 2 and session.debate.summary is not None  # tried again, as a turn or a critic is
+    assert session.debate.summary.verdict == "Not ready: make it opt-in first."
+    assert any(isinstance(e, SummaryDone) for e in events) and events[-1].reason == "finished"

@@ -103,6 +103,20 @@ def test_interjection_reaches_the_next_turn_and_is_shown(qtbot, window, api):
     assert "What if only new accounts get it?" in later[0].text
 
 
+def test_an_interjection_mid_turn_shows_at_once_and_the_turn_being_written_stays_on_screen(qtbot, window, api):
+    script(api, chunk_chars=4, tokens_per_second=15)
+    assert window.debates.new_debate(choice=CHOICE)
+    qtbot.waitUntil(lambda: "Turn 1 text." in transcript(window), timeout=TIMEOUT)
+    window.debates.view.interject.setText("Only new accounts?")
+    window.debates.view.send.click()
+    # shown from the engine's copy of the debate, while turn 1 is still being written
+    qtbot.waitUntil(lambda: "You (moderator): Only new accounts?" in transcript(window), timeout=TIMEOUT)
+    assert "Turn 1 text." in transcript(window) and "writing…" in transcript(window)
+    assert window.debates.current.interjections[0].text == "Only new accounts?"
+    with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT):
+        window.debates.stop_all()
+
+
 def test_stop_keeps_the_partial_turn_marked(qtbot, window, api):
     script(api, chunk_chars=4, tokens_per_second=30)
     assert window.debates.new_debate(choice=CHOICE)

@@ -21,6 +21,7 @@ from typing import Any
 from doccritic.claude.commands import DebateCommand
 from doccritic.claude.config import Backend
 from doccritic.claude.events import (
+    DebateChanged,
     DebateEvent,
     DebateIdle,
     SummaryDone,
@@ -89,6 +90,7 @@ class DebateSession:
         self._queue: asyncio.Queue[DebateEvent] = asyncio.Queue()
         self._summary_wanted = False
         self._continuing = False
+        self.version = 0  # grows with every change to ``debate``: snapshots carry it
 
     def _sent_hook(self, who: str, model: str) -> Callable[[int, Usage, str], None] | None:
         hook = self.on_sent
@@ -112,6 +114,16 @@ class DebateSession:
             DebateCommand.CONTINUE_LAST: self.continue_last,
             DebateCommand.REQUEST_SUMMARY: self.request_summary,
         }[command](*args)
+        self.version += 1
+
+    def snapshot(self) -> DebateChanged:
+        """The debate as it stands now, as a copy: what a reader on another thread may keep."""
+        return DebateChanged(frozen_copy(self.debate), self.version)
+
+    def _changed(self) -> None:
+        """A turn or the summary changed the debate: say so in the event stream, in order with the turn's text."""
+        self.version += 1
+        self._queue.put_nowait(self.snapshot())
 
     def pause(self) -> None:
         """Finish the turn being written, then wait."""
@@ -185,7 +197,7 @@ class DebateSession:
             if self._summary_wanted:
                 break
             if self._paused:
-                self._queue.put_nowait(DebateIdle(frozen_copy(self.debate), "paused"))
+                self._queue.put_nowait(DebateIdle(frozen_copy(self.debate), "paused", self.version))
                 return
             turns = self.debate.turns
             resume = None
@@ -194,7 +206,8 @@ class DebateSession:
                     reason = "interrupted"
                     break
                 self._continuing = False
-                resume = turns.pop()
+                resume = turns.pop()  # the turn is written on from its text, and appended again when done
+                self.version += 1
             elif len(turns) >= self.debate.planned_turns:
                 break
             self._current = asyncio.create_task(self._turn(len(turns) + 1, resume))
@@ -208,7 +221,7 @@ class DebateSession:
         if reason == "finished" and self.summarize and self.debate.summary is None and self.debate.turns:
             self._summary_wanted = False
             await self._referee()
-        self._queue.put_nowait(DebateIdle(frozen_copy(self.debate), reason))
+        self._queue.put_nowait(DebateIdle(frozen_copy(self.debate), reason, self.version))
 
     # one turn ----------------------------------------------------------------------------------
     def next_turn_request(self) -> dict[str, Any]:
@@ -277,6 +290,7 @@ class DebateSession:
         if stopped:
             turn.status = "stopped"
         self.debate.turns.append(turn)
+        self._changed()
         self._queue.put_nowait(TurnDone(frozen_copy(turn)))
 
     def _fail_turn(self, turn: Turn, usage: Usage, model: str, failure: Failure) -> None:
@@ -287,6 +301,7 @@ class DebateSession:
         turn.usage = usage.as_dict()
         self._count(usage, model)
         self.debate.turns.append(turn)
+        self._changed()
         self._queue.put_nowait(TurnFailed(frozen_copy(turn), failure))
 
     def _count(self, usage: Usage, model: str) -> None:
@@ -333,6 +348,7 @@ class DebateSession:
         if (cut := _turn_cut_short(tries.state.stop_reason if tries.state.stop_seen else "truncated")) is not None:
             summary.verdict = f"{summary.verdict} [Summary cut short: {cut.message}]".strip()
         self.debate.summary = summary
+        self._changed()
         self._queue.put_nowait(SummaryDone(frozen_copy(summary)))
 
     def _add_point(self, summary: Summary, raw: Any) -> None:

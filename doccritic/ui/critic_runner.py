@@ -1,8 +1,15 @@
-"""The one place where Qt meets asyncio: a private event loop on one thread runs every Claude call.
+"""The engine bridge: the one place where Qt meets asyncio, and the one place that starts engine sessions.
 
-The engine (``doccritic.claude``) knows nothing of Qt; this runner drives it on its own loop and hands
-each event back to the GUI thread as a signal tagged with a run id (a cross-thread emit is queued by
-Qt), so the UI thread never waits on the network and results of a stopped run can be told apart.
+The engine (``doccritic.claude``) knows nothing of Qt; this bridge drives it on a private event loop on one
+thread and hands each event back to the GUI thread as a signal tagged with a session id (a cross-thread emit
+is queued by Qt), so the UI thread never waits on the network and events of a stopped run can be told apart.
+
+Every session (a critic panel run, a debate with its referee) is registered on the caller's thread before
+``start_*`` returns, so a command sent at any moment after is honoured: one that arrives before the engine
+object exists on the loop waits in the session's queue. Commands are typed (``claude.commands``), checked
+where they are sent, and applied on the loop thread only. What crosses to the GUI is a copy: the engine's
+events carry copies, the inputs handed to the engine are copied here, and after a command changes a debate
+the bridge sends the debate as the engine now holds it (``DebateChanged``), which is all the GUI renders.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +27,7 @@ from doccritic.claude.audit import SendRecorder
 from doccritic.claude.client import Connection
 from doccritic.claude.commands import DebateCommand, PanelCommand
 from doccritic.claude.config import Backend, PanelSettings
+from doccritic.claude.events import frozen_copy
 from doccritic.claude.failures import classify
 from doccritic.core.document import Document
 from doccritic.core.findings import Finding
@@ -28,15 +36,21 @@ from doccritic.core.redaction import Redactor
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from doccritic.core.debates import Debate
+
+Command = DebateCommand | PanelCommand
+
 
 @dataclass
-class _DebateEntry:
-    """Registered on the GUI thread when the debate starts, so a command sent at any moment after is honoured:
-    commands that arrive before the engine session exists wait in ``pending`` (touched on the loop thread only)."""
+class _Session:
+    """One engine session as the bridge knows it. Made on the caller's thread; ``engine``, ``client``,
+    ``pending`` and ``task`` are touched on the loop thread only."""
 
-    session: Any = None
+    commands: type[DebateCommand] | type[PanelCommand]
+    engine: Any = None  # doccritic.claude.panel.Panel or doccritic.claude.debate.DebateSession, once made
     client: Any = None
-    pending: list[tuple[DebateCommand, tuple[Any, ...]]] = field(default_factory=list)
+    pending: list[tuple[Command, tuple[Any, ...]]] = field(default_factory=list)  # sent before ``engine`` existed
+    task: Any = None  # the asyncio task running the panel, or the debate's current pass
 
 
 class CriticRunner(QObject):
@@ -47,18 +61,15 @@ class CriticRunner(QObject):
     task_failed = Signal(int, str)  # request id, one sentence (estimate or panel setup failed)
     key_checked = Signal(str)  # where the API key comes from: "environment", "keyring" or "none"
     warmed_up = Signal()  # the SDK and the engines are imported: the next run starts at once
-    debate_event = Signal(int, object)  # debate id, a doccritic.claude.debate event (DebateIdle ends a pass)
+    debate_event = Signal(int, object)  # debate id, a doccritic.claude.events debate event (DebateIdle ends a pass)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ids = itertools.count(1)
         self._loop: Any = None  # the asyncio loop and its thread start with the first job, not with the window
         self._thread: threading.Thread | None = None
-        self._panels: dict[int, Any] = {}  # run id -> doccritic.claude.panel.Panel (loop thread)
-        self._runs: set[int] = set()  # runs started and not yet ended (GUI thread)
-        self._early_cancels: dict[int, list[str | None]] = {}  # cancels that came before the panel existed
-        self._debates: dict[int, _DebateEntry] = {}  # debate id -> its engine session, once started
-        self._debate_passes: dict[int, Any] = {}  # debate id -> the task running its current pass
+        self._sessions: dict[int, _Session] = {}  # session id -> session, from start until it ends
+        self._lock = threading.Lock()  # the registry is read on both threads
         self._futures: dict[int, Future[Any]] = {}
         self.backend = Backend()  # what the endpoint supports, learnt once per session
         self._closed = False
@@ -68,33 +79,42 @@ class CriticRunner(QObject):
     def start_panel(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
                     *, section: str | None = None, existing: list[Finding] | None = None,
                     redactor: Redactor | None = None) -> int:
-        run_id = next(self._ids)
-        self._runs.add(run_id)
-        self._submit(run_id, self._drive(run_id, connection, doc, personas, settings, section, existing or [],
-                                         redactor))
+        """Run the critics over ``doc``; returns the run id its events carry (``PanelDone`` ends it)."""
+        run_id = self._register(PanelCommand)
+        existing = frozen_copy(existing or [])  # the window goes on editing its own findings meanwhile
+        self._submit(run_id, self._drive(run_id, connection, doc, personas, settings, section, existing, redactor))
         return run_id
 
     def cancel(self, run_id: int, persona_id: str | None = None) -> None:
-        """Stop one critic of a run, or the whole run; returns at once, the run reports its end. Honoured at
-        any moment after ``start_panel``, even before the run's first step on the loop."""
-        if run_id not in self._runs or self._loop is None:
-            return
-
-        def apply() -> None:
-            panel = self._panels.get(run_id)
-            if panel is not None:
-                panel.apply(PanelCommand.CANCEL, persona_id)
-            else:
-                self._early_cancels.setdefault(run_id, []).append(persona_id)
-
-        self._loop.call_soon_threadsafe(apply)
-
-    def cancel_all(self) -> None:
-        for run_id in list(self._runs):
-            self.cancel(run_id)
+        """Stop one critic of a run, or the whole run; returns at once, the run reports its end."""
+        self.send(run_id, PanelCommand.CANCEL, *(() if persona_id is None else (persona_id,)))
 
     def running(self) -> bool:
-        return bool(self._runs)
+        """Whether a critic panel run is under way."""
+        with self._lock:
+            return any(s.commands is PanelCommand for s in self._sessions.values())
+
+    def send(self, session_id: int, command: Command, *args: Any) -> None:
+        """Route ``command`` to a session's engine on the loop thread. Checked here, on the caller's thread: a
+        command the session does not take raises :class:`~doccritic.claude.commands.CommandError` at once.
+        Honoured at any moment after ``start_*`` returned; a session that has ended ignores it."""
+        with self._lock:
+            session = self._sessions.get(session_id)
+        if session is None:
+            return
+        command = session.commands.parse(command, args)
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._route, session_id, session, command, args)
+
+    def _register(self, commands: type[DebateCommand] | type[PanelCommand]) -> int:
+        session_id = next(self._ids)
+        with self._lock:
+            self._sessions[session_id] = _Session(commands)
+        return session_id
+
+    def _current(self, session_id: int, session: _Session) -> bool:
+        with self._lock:
+            return self._sessions.get(session_id) is session
 
     def estimate(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
                  *, section: str | None = None, redactor: Redactor | None = None) -> int:
@@ -135,78 +155,78 @@ class CriticRunner(QObject):
         self._submit(next(self._ids), job())
 
     # debates ---------------------------------------------------------------------------------
-    def start_debate(self, connection: Connection, doc: Document, debate: Any, personas: dict[str, Any]) -> int:
-        """Run a debate (a doccritic.core.debates.Debate, new or continued) until it is idle; returns its id."""
-        debate_id = next(self._ids)
-        entry = self._debates[debate_id] = _DebateEntry()
+    def start_debate(self, connection: Connection, doc: Document, debate: Debate, personas: dict[str, Any]) -> int:
+        """Run a debate (new, or continued from where ``debate`` stands) until it is idle; returns its id. The
+        engine gets its own copy: from here on, the GUI learns the debate's state from events only."""
+        debate_id = self._register(DebateCommand)
+        debate = frozen_copy(debate)
 
         async def job() -> None:
             from doccritic.claude.debate import DebateSession
-
-            if self._debates.get(debate_id) is not entry:
-                return  # ended before it began
             from doccritic.core.redaction import load_redactor
 
+            with self._lock:
+                session = self._sessions.get(debate_id)
+            if session is None:
+                return  # ended before it began
             redactor = load_redactor(doc.path.name if doc.path else None)  # the critics' rules, checked first
-            entry.client = connection.client()
-            entry.session = DebateSession(entry.client, doc, debate, personas, backend=self.backend,
-                                          key_source=connection.key_source, redactor=redactor,
-                                          on_sent=SendRecorder(connection, doc, "debate", redactor=redactor))
-            pending, entry.pending = entry.pending, []
-            for command, args in pending:
-                self._apply(debate_id, entry, command, args)
-            if debate_id not in self._debate_passes:
-                await self._debate_pass(debate_id)
+            session.client = connection.client()
+            engine = DebateSession(session.client, doc, debate, personas, backend=self.backend,
+                                   key_source=connection.key_source, redactor=redactor,
+                                   on_sent=SendRecorder(connection, doc, "debate", redactor=redactor))
+            self._attach(debate_id, session, engine)
+            if session.task is None:
+                await self._debate_pass(debate_id, session)
 
         self._submit(debate_id, job())
         return debate_id
 
     def debate_command(self, debate_id: int, command: DebateCommand, *args: Any) -> None:
-        """Send ``command`` (see :class:`DebateCommand`) to a debate; the ones that need more turns start another
-        pass when the debate was idle. A command a debate does not take raises :class:`CommandError` here, on
-        the caller's thread, instead of failing later on the loop."""
-        command = DebateCommand.parse(command, args)
-        entry = self._debates.get(debate_id)
-        if entry is None or self._loop is None:
-            return
-
-        def apply() -> None:
-            if entry.session is None:
-                entry.pending.append((command, args))
-            else:
-                self._apply(debate_id, entry, command, args)
-
-        self._loop.call_soon_threadsafe(apply)
-
-    def _apply(self, debate_id: int, entry: _DebateEntry, command: DebateCommand, args: tuple[Any, ...]) -> None:
-        entry.session.apply(command, *args)
-        if command.runs_turns and debate_id not in self._debate_passes and self._debates.get(debate_id) is entry:
-            self._debate_passes[debate_id] = self._loop.create_task(self._debate_pass(debate_id))
+        """Send a :class:`DebateCommand`; the ones that need more turns start another pass when it was idle."""
+        self.send(debate_id, DebateCommand.parse(command, args), *args)
 
     def end_debate(self, debate_id: int) -> None:
-        entry = self._debates.pop(debate_id, None)
-        if entry is not None and self._loop is not None:
+        """Stop a debate and forget it: its later events, and commands sent to it, are dropped."""
+        with self._lock:
+            session = self._sessions.pop(debate_id, None)
+        if session is not None and self._loop is not None:
 
             async def close() -> None:
-                if entry.session is not None:
-                    entry.session.stop()
-                if entry.client is not None:
-                    await entry.client.close()
+                if session.engine is not None:
+                    session.engine.apply(DebateCommand.STOP)
+                if session.client is not None:
+                    await session.client.close()
 
             self._submit(next(self._ids), close())
 
-    async def _debate_pass(self, debate_id: int) -> None:
+    # loop side: sessions -------------------------------------------------------------------------
+    def _attach(self, session_id: int, session: _Session, engine: Any) -> None:
+        """The engine object exists: run what was sent before it did, in order."""
+        session.engine = engine
+        pending, session.pending = session.pending, []
+        for command, args in pending:
+            self._route(session_id, session, command, args)
+
+    def _route(self, session_id: int, session: _Session, command: Command, args: tuple[Any, ...]) -> None:
+        if session.engine is None:
+            session.pending.append((command, args))
+            return
+        session.engine.apply(command, *args)
+        if isinstance(command, DebateCommand) and self._current(session_id, session):
+            self.debate_event.emit(session_id, session.engine.snapshot())  # the debate as the command left it
+            if command.runs_turns and session.task is None:
+                session.task = self._loop.create_task(self._debate_pass(session_id, session))
+
+    async def _debate_pass(self, debate_id: int, session: _Session) -> None:
         import asyncio
 
-        entry = self._debates.get(debate_id)
-        if entry is None:
-            return
-        self._debate_passes[debate_id] = asyncio.current_task()
+        session.task = asyncio.current_task()
         try:
-            async for event in entry.session.events():
-                self.debate_event.emit(debate_id, event)
+            async for event in session.engine.events():
+                if self._current(debate_id, session):
+                    self.debate_event.emit(debate_id, event)
         finally:
-            self._debate_passes.pop(debate_id, None)
+            session.task = None
 
     def warm_up(self) -> None:
         """Import the SDK on the engine thread while the PM is reading, not when they press Run: importing
@@ -246,8 +266,12 @@ class CriticRunner(QObject):
         import asyncio
 
         async def stop() -> None:
-            for panel in list(self._panels.values()):
-                panel.cancel()
+            with self._lock:
+                sessions = list(self._sessions.values())
+            for session in sessions:
+                if session.engine is not None:
+                    session.engine.apply(PanelCommand.CANCEL if session.commands is PanelCommand
+                                         else DebateCommand.STOP)
             tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             for task in tasks:
                 task.cancel()
@@ -289,20 +313,25 @@ class CriticRunner(QObject):
     async def _drive(self, run_id: int, connection: Connection, doc: Document, personas: list[Any],
                      settings: PanelSettings, section: str | None, existing: list[Finding],
                      redactor: Redactor | None = None) -> None:
+        import asyncio
+
         from doccritic.claude.panel import Panel
 
-        client = connection.client()
-        panel = Panel(client, doc, personas, settings, backend=self.backend, section=section, existing=existing,
-                      key_source=connection.key_source, redactor=redactor,
-                      on_sent=SendRecorder(connection, doc, "critic", redactor=redactor))
-        self._panels[run_id] = panel
-        for persona_id in self._early_cancels.pop(run_id, []):
-            panel.cancel(persona_id)
-        emit: Callable[[int, object], None] = self.panel_event.emit
+        with self._lock:
+            session = self._sessions.get(run_id)
+        if session is None:
+            return
+        session.task = asyncio.current_task()
         try:
+            session.client = connection.client()
+            panel = Panel(session.client, doc, personas, settings, backend=self.backend, section=section,
+                          existing=existing, key_source=connection.key_source, redactor=redactor,
+                          on_sent=SendRecorder(connection, doc, "critic", redactor=redactor))
+            self._attach(run_id, session, panel)
             async for event in panel.events():
-                emit(run_id, event)
+                self.panel_event.emit(run_id, event)
         finally:
-            self._panels.pop(run_id, None)
-            self._runs.discard(run_id)  # set from the loop thread: a set's discard is atomic
-            await client.close()
+            with self._lock:
+                self._sessions.pop(run_id, None)
+            if session.client is not None:
+                await session.client.close()

@@ -1,7 +1,9 @@
 """The live debate transcript: streamed turns, clickable quotes, the PM's controls and the referee summary.
 
+The view renders the debate it is given (the engine's latest copy) plus what is being written right now:
+the live turn's text and the referee's points so far, which the engine has not made part of the debate yet.
 Streaming text is buffered and appended every ``FLUSH_MS``; the transcript is fully re-rendered only when
-a turn ends (a few dozen paragraphs), keeping the reader's scroll position. Auto-scroll follows the
+the debate changes (a few dozen paragraphs), keeping the reader's scroll position. Auto-scroll follows the
 newest text only while the reader is at the bottom.
 """
 
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from doccritic.claude.commands import DebateCommand
-from doccritic.core.debates import Debate, SummaryPoint, Turn
+from doccritic.core.debates import Debate, Summary, SummaryPoint, Turn
 from doccritic.ui.style import readable
 from doccritic.ui.widgets import FlowLayout, compact_combo
 
@@ -50,7 +52,9 @@ class DebateView(QWidget):
         self.running = False
         self.idle_reason = ""
         self._live: tuple[int, str] | None = None  # the turn being written and its speaker
-        self._pending = ""
+        self._live_text = ""  # its text on screen so far
+        self._pending = ""  # its text not yet on screen
+        self._live_points: list[SummaryPoint] | None = None  # the referee's points while it writes them
         self._flush_timer = QTimer(self, singleShot=True, interval=FLUSH_MS, timeout=self._flush)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -128,9 +132,22 @@ class DebateView(QWidget):
         self.debate, self.running, self.idle_reason = debate, running, reason
         if personas is not None:
             self.personas = personas
-        self._live, self._pending = None, ""
+        self._end_live()
+        self._live_points = None
         self._render()
         self._update_controls()
+
+    def update_debate(self, debate: Debate) -> None:
+        """The engine's newer copy of the debate being shown; what is being written stays on screen."""
+        self.debate = debate
+        if self._live is not None and any(t.index == self._live[0] for t in debate.turns):
+            self._end_live()  # the copy already holds the whole turn: its last streamed pieces are moot
+        self._render()
+        self._update_controls()
+
+    def _end_live(self) -> None:
+        self._flush_timer.stop()
+        self._live, self._live_text, self._pending = None, "", ""
 
     def _name(self, pid: str) -> str:
         p = self.personas.get(pid)
@@ -186,8 +203,9 @@ class DebateView(QWidget):
 
     # streaming -------------------------------------------------------------------------------
     def turn_started(self, index: int, speaker: str) -> None:
-        self._flush()
-        self._live, self._pending = (index, speaker), ""
+        """A turn (or another try of it) begins: show its head, its text follows as it streams."""
+        self._end_live()
+        self._live = (index, speaker)
         self._render()
 
     def turn_delta(self, text: str) -> None:
@@ -204,15 +222,42 @@ class DebateView(QWidget):
         cursor = QTextCursor(self.transcript.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertText(self._pending)
+        self._live_text += self._pending
         self._pending = ""
         if at_bottom:
             bar.setValue(bar.maximum())
 
-    def turn_ended(self, turn: Turn) -> None:
-        """The mirror already holds ``turn``; re-render with its citations as links."""
-        self._flush_timer.stop()
-        self._live, self._pending = None, ""
+    def turn_ended(self) -> None:
+        """The debate shown already holds the turn (its copy came first): re-render with citations as links,
+        unless that copy's arrival did so already."""
+        if self._live is None:
+            return
+        self._end_live()
         self._render()
+
+    def summary_started(self) -> None:
+        self._live_points = []
+        self._render()
+
+    def summary_point(self, point: SummaryPoint) -> None:
+        if self._live_points is not None:
+            self._live_points.append(point)
+            self._render()
+
+    def summary_ended(self) -> None:
+        """Done (the debate shown holds the summary now) or failed (there is none)."""
+        self._live_points = None
+        self._render()
+
+    @property
+    def live_points(self) -> list[SummaryPoint]:
+        return list(self._live_points or ())
+
+    def _shown_summary(self) -> Summary | None:
+        d = self.debate
+        if d is not None and d.summary is not None:
+            return d.summary
+        return Summary(points=self._live_points) if self._live_points is not None else None
 
     # rendering -------------------------------------------------------------------------------
     def _render(self) -> None:
@@ -234,9 +279,10 @@ class DebateView(QWidget):
         parts += [self._note(n.text) for n in notes if n.after_turn >= len(d.turns)]
         if self._live is not None:
             index, speaker = self._live
-            parts.append(self._head(index, speaker, "writing…") + "<p>")  # the streamed text follows
-        elif d.summary is not None:
-            parts.append(self._summary())
+            so_far = html.escape(self._live_text).replace("\n", "<br>")
+            parts.append(self._head(index, speaker, "writing…") + "<p>" + so_far)  # the streamed text follows
+        elif (summary := self._shown_summary()) is not None:
+            parts.append(self._summary(summary))
         return "".join(parts)
 
     def _vs(self) -> str:
@@ -272,14 +318,12 @@ class DebateView(QWidget):
         return (f"<p style='margin-left:16px; color:{self._muted()}'><b>You (moderator):</b> "
                 f"<i>{html.escape(text)}</i></p>")
 
-    def _summary(self) -> str:
-        d = self.debate
-        assert d is not None and d.summary is not None
+    def _summary(self, summary: Summary) -> str:
         parts = ["<hr><p><b>Referee's summary</b></p>"]
-        if d.summary.verdict:
-            parts.append(f"<p><i>{html.escape(d.summary.verdict)}</i></p>")
+        if summary.verdict:
+            parts.append(f"<p><i>{html.escape(summary.verdict)}</i></p>")
         for key, title in _CATEGORIES:
-            points = [p for p in d.summary.points if p.category == key]
+            points = [p for p in summary.points if p.category == key]
             if points:
                 parts.append(f"<p><b>{title}</b></p><ul>" + "".join(self._point(p) for p in points) + "</ul>")
         return "".join(parts)
@@ -318,9 +362,9 @@ class DebateView(QWidget):
             if turn is not None and k < len(turn.citations):
                 c = turn.citations[k]
                 self.citation_clicked.emit(c.quote, c.start if c.start is not None else -1)
-        elif kind == "point" and d.summary is not None:
+        elif kind == "point" and (summary := self._shown_summary()) is not None:
             pid, k = rest.rsplit(":", 1)
-            point = next((p for p in d.summary.points if p.id == pid), None)
+            point = next((p for p in summary.points if p.id == pid), None)
             if point is not None and int(k) < len(point.citations):
                 c = point.citations[int(k)]
                 self.citation_clicked.emit(c.quote, c.start if c.start is not None else -1)

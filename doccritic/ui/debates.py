@@ -1,8 +1,10 @@
-"""Glue between the debate dock, the engine on the runner's loop, and the review window.
+"""Glue between the debate dock, the engine (through the bridge, ``critic_runner``) and the review window.
 
-The engine owns the live ``Debate`` while a pass runs; the GUI keeps a mirror updated from events (and
-replaced by the engine's copy whenever the debate goes idle), so the transcript is never read across
-threads. Debates are saved with the review and listed per document.
+While a debate has an engine session, the engine alone changes it: this controller sends commands and shows
+(and saves) the copies the engine sends back (``DebateChanged``, ``DebateIdle``), never re-deriving the state
+itself. The one thing it adds is its own: which summary points the PM turned into findings. A debate without
+a session (saved with an earlier review) is plain data until a command continues it on a fresh session.
+Debates are saved with the review and listed per document.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from doccritic.claude.commands import DebateCommand
-from doccritic.core.debates import Debate, point_to_finding, replace_citations
+from doccritic.core.debates import Debate, Summary, point_to_finding, replace_citations
 from doccritic.ui.debate_view import DebateView
 from doccritic.ui.textpos import Utf16Map
 
@@ -35,7 +37,9 @@ class DebatesController(QObject):
         self._texts: dict[str, str] = {}  # debate id -> the text its citations are placed on
         self.current: Debate | None = None
         self._run_id: int | None = None
-        self._live_turn_index = 0
+        self._run_text = ""  # the text the running session's citations are placed on
+        self._version = -1  # of the engine copy shown: an older one arriving late is dropped
+        self._links: dict[str, str] = {}  # summary point id -> the finding made from it (the GUI's own record)
         self.view.command_requested.connect(self.command)
         self.view.add_point_requested.connect(self.add_point)
         self.view.citation_clicked.connect(self.jump)
@@ -54,6 +58,7 @@ class DebatesController(QObject):
     def set_document(self, debates: list[Debate], text: str) -> None:
         """Show the debates saved with a newly opened document (their citations placed on ``text``)."""
         self._end_run()
+        self._links.clear()
         self.debates = list(debates)
         self._texts = {d.id: text for d in debates}
         self.current = self.debates[-1] if self.debates else None
@@ -152,7 +157,7 @@ class DebatesController(QObject):
         self.debates.append(debate)
         self._texts[debate.id] = snap.text
         self.current = debate
-        self._run_id = self.runner.start_debate(conn, snap.doc, debate.model_copy(deep=True), critics.personas)
+        self._start(conn, debate, snap)
         self._show(running=True)
         self.view.set_status("Starting…")
         self.dock.show()
@@ -161,6 +166,7 @@ class DebatesController(QObject):
 
     # steering --------------------------------------------------------------------------------
     def command(self, command: DebateCommand, args: tuple = ()) -> None:
+        """Send a command to the debate shown; its effect is shown when the engine's copy comes back."""
         d = self.current
         if d is None:
             return
@@ -168,25 +174,14 @@ class DebatesController(QObject):
             if not (command.runs_turns or command is DebateCommand.INTERJECT):
                 return
             self._restart(d)
-        if command is DebateCommand.INTERJECT:
-            from doccritic.core.debates import Interjection
-
-            d.interjections.append(Interjection(after_turn=len(d.turns), text=args[0]))
-        elif command is DebateCommand.REGENERATE_LAST and d.turns:
-            d.turns.pop()
-            d.summary = None
-        elif command is DebateCommand.RETRY and d.turns and d.turns[-1].status != "complete":
-            d.turns.pop()
-        elif command is DebateCommand.ANOTHER_ROUND:
-            d.rounds += 1
-            d.summary = None
-        if command.runs_turns:
-            self.view.show_debate(d, running=True)
         assert self._run_id is not None
         self.runner.debate_command(self._run_id, command, *args)
-        if command is DebateCommand.INTERJECT:
-            self.view.show_debate(d, running=self.view.running, reason=self.view.idle_reason)
-        self.window.schedule_review_save()
+        if command.runs_turns:
+            self.view.show_debate(d, running=True)  # the controls say "running" at once
+
+    def _start(self, conn: Any, debate: Debate, snap: Any) -> None:
+        self._run_text, self._version = snap.text, -1
+        self._run_id = self.runner.start_debate(conn, snap.doc, debate, self.window.critics.personas)
 
     def _restart(self, d: Debate) -> None:
         from doccritic.ui.critics import connection
@@ -196,8 +191,7 @@ class DebatesController(QObject):
         text = self._texts.get(d.id)
         engine_copy = d if text == snap.text else replace_citations(d, snap.text)
         self._texts[d.id] = snap.text
-        self._run_id = self.runner.start_debate(connection(self.window.settings), snap.doc,
-                                                engine_copy.model_copy(deep=True), self.window.critics.personas)
+        self._start(connection(self.window.settings), engine_copy, snap)
 
     def stop_all(self) -> None:
         if self._run_id is not None:
@@ -214,75 +208,89 @@ class DebatesController(QObject):
 
         if run_id != self._run_id or self.current is None:
             return
-        d = self.current
-        name = self.window.critics.personas
-        if isinstance(event, ev.TurnStarted):
+        view = self.view
+        if isinstance(event, ev.DebateChanged):
+            self._adopt(event.debate, event.version)
+        elif isinstance(event, ev.TurnStarted):
+            name = self.window.critics.personas
             who = name[event.speaker].name if event.speaker in name else event.speaker
-            self.view.running = True
-            self.view.turn_started(event.index, event.speaker)
-            self.view.set_status(f"Turn {event.index} of {d.planned_turns} · {who} is writing…")
+            view.running = True
+            view.turn_started(event.index, event.speaker)
+            view.set_status(f"Turn {event.index} of {self.current.planned_turns} · {who} is writing…")
         elif isinstance(event, ev.TurnDelta):
-            self.view.turn_delta(event.text)
+            view.turn_delta(event.text)
         elif isinstance(event, ev.TurnWaiting):
-            self.view.set_status(f"Turn {event.index}: {event.message}")
+            view.set_status(f"Turn {event.index}: {event.message}")
         elif isinstance(event, ev.TurnDone | ev.TurnFailed):
-            turn = event.turn.model_copy(deep=True)
-            d.turns = [t for t in d.turns if t.index != turn.index] + [turn]
-            self.view.turn_ended(turn)
+            view.turn_ended()
             if isinstance(event, ev.TurnFailed):
-                more = " Continue finishes it, Retry writes it again." if turn.text else " Retry runs it again."
-                self.view.set_status(f"Turn {turn.index} interrupted: {event.failure.message} Its text is kept;{more}")
+                more = " Continue finishes it, Retry writes it again." if event.turn.text else " Retry runs it again."
+                view.set_status(f"Turn {event.turn.index} interrupted: {event.failure.message} Its text is kept;{more}")
         elif isinstance(event, ev.SummaryStarted):
-            from doccritic.core.debates import Summary
-
-            d.summary = Summary()  # points appear one by one as the referee writes them
-            self.view.show_debate(d, running=True)
-            self.view.set_status("The referee is summing up…")
+            view.summary_started()  # points appear one by one as the referee writes them
+            view.set_status("The referee is summing up…")
         elif isinstance(event, ev.SummaryPointFound):
-            if d.summary is not None:
-                d.summary.points.append(event.point.model_copy(deep=True))
-                self.view.show_debate(d, running=True)
+            view.summary_point(self._linked(event.point))
+        elif isinstance(event, ev.SummaryDone):
+            view.summary_ended()
         elif isinstance(event, ev.SummaryFailed):
-            d.summary = None
-            self.view.set_status(f"No summary: {event.failure.message} “Sum up” tries again.")
+            view.summary_ended()
+            view.set_status(f"No summary: {event.failure.message} “Sum up” tries again.")
         elif isinstance(event, ev.DebateIdle):
             self._idle(event)
 
-    def _idle(self, event: Any) -> None:
-        mirror = event.debate.model_copy(deep=True)
+    def _adopt(self, copy: Debate, version: int) -> bool:
+        """Show and keep the engine's copy of the running debate, unless a newer one is already shown."""
+        if version < self._version:
+            return False
+        self._version = version
+        if copy.summary is not None:
+            for point in copy.summary.points:
+                self._linked(point)
         index = self.debates.index(self.current) if self.current in self.debates else -1
-        old = self.current
-        if old is not None and old.summary is not None and mirror.summary is not None:
-            for point in mirror.summary.points:  # keep "added as a finding" marks made meanwhile
-                known = next((p for p in old.summary.points if p.id == point.id), None)
-                point.finding_id = known.finding_id if known else None
-        self.current = mirror
+        self.current = copy
         if index >= 0:
-            self.debates[index] = mirror
+            self.debates[index] = copy
+        self._texts[copy.id] = self._run_text
+        self.view.update_debate(copy)
+        self.window.schedule_review_save()
+        return True
+
+    def _linked(self, point: Any) -> Any:
+        """``point`` (a copy the GUI owns) with the finding the PM made from it, if any."""
+        point.finding_id = self._links.get(point.id, point.finding_id)
+        return point
+
+    def _idle(self, event: Any) -> None:
+        self._adopt(event.debate, event.version)
+        d = self.current
+        assert d is not None
         text = {"finished": "Debate finished.", "paused": "Paused after the turn. Resume to go on.",
                 "stopped": "Stopped. Another round or Regenerate last to go on.",
                 "interrupted": "A turn was interrupted: Retry runs it again."}.get(event.reason, "")
-        cost = f" · ${mirror.cost_usd:.3f}" if mirror.cost_usd else ""
+        cost = f" · ${d.cost_usd:.3f}" if d.cost_usd else ""
         self._show(running=False, reason=event.reason)
-        self.view.set_status(f"{text} {len(mirror.turns)} turns{cost}")
-        self.window.schedule_review_save()
+        self.view.set_status(f"{text} {len(d.turns)} turns{cost}")
         self.debate_idle.emit(event.reason)
 
     # findings --------------------------------------------------------------------------------
     def add_point(self, point_id: str) -> None:
         d = self.current
-        if d is None or d.summary is None:
+        if d is None:
             return
-        point = next((p for p in d.summary.points if p.id == point_id), None)
+        points = d.summary.points if d.summary is not None else self.view.live_points  # the referee may be writing
+        point = next((p for p in points if p.id == point_id), None)
         if point is None or point.finding_id:
             return
         current = self.window.editor.toPlainText()
-        placed = d if self._texts.get(d.id) == current else replace_citations(d, current)
-        placed_point = next(p for p in placed.summary.points if p.id == point_id)  # type: ignore[union-attr]
+        placed_point = point
+        if self._texts.get(d.id) != current:
+            placed_point = next(p for p in replace_citations(d.model_copy(update={"summary": Summary(points=[point])}),
+                                                             current).summary.points)  # type: ignore[union-attr]
         finding = point_to_finding(placed_point, d)
-        point.finding_id = finding.id
+        self._links[point_id] = point.finding_id = finding.id
         self.window.add_critic_findings([finding], Utf16Map(current))
-        self.view.show_debate(d, running=self.view.running, reason=self.view.idle_reason)
+        self.view.update_debate(d)  # "added as a finding"; what the referee is still writing stays
         self.window.findings_dock.raise_()  # the new card, selected, must not sit behind the Debate tab
         self.window.panel.select(finding.id, notify=True)
         self.window.statusBar().showMessage("Added as a finding; the Debate tab has the rest of the summary.", 5000)

@@ -112,9 +112,6 @@ class Runner(QObject):
         """Forget a channel's pending job: its result will be dropped."""
         self._latest.pop(channel, None)
 
-    def busy(self, channel: str) -> bool:
-        return any(ch == channel for ch, *_ in self._jobs.values())
-
     def wait(self, msecs: int = 5000) -> bool:
         """Block until the pool is idle (shutdown and tests only)."""
         return self._pool.waitForDone(msecs)
