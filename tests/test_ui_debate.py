@@ -160,6 +160,23 @@ def test_debates_are_saved_with_the_review_and_listed_on_reopening(qtbot, window
         again.runner.wait(5000)
 
 
+def test_another_round_on_an_earlier_debate_continues_that_debate_not_the_last_one(qtbot, window, api):
+    script(api, eng=[Reply.text(turn(1)), Reply.text(turn(1)), Reply.text(turn(3))],
+           exe=[Reply.text(turn(2)), Reply.text(turn(2)), Reply.text(turn(4))])
+    api.script(Reply.json(SUMMARY), Reply.json(SUMMARY), match=REFEREE)
+    one = DebateChoice(**{**CHOICE.__dict__, "rounds": 1})
+    for motion in ("First motion.", "Second motion."):
+        with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT):
+            assert window.debates.new_debate(choice=DebateChoice(**{**one.__dict__, "motion": motion}))
+    window.debates.view.history.activated.emit(0)  # back to the first debate
+    with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT, check_params_cb=lambda r: r == "finished"):
+        window.debates.view.buttons["another_round"].click()
+    first, second = window.debates.debates
+    assert (first.motion, len(first.turns), first.rounds) == ("First motion.", 4, 2)
+    assert (second.motion, len(second.turns), second.rounds) == ("Second motion.", 2, 1)
+    assert turn(4) in transcript(window)
+
+
 def test_setup_dialog_proposes_a_motion_from_the_selection_and_needs_two_people(qtbot, window):
     from doccritic.claude.debate import suggested_motion
 

@@ -87,6 +87,8 @@ class DebatesController(QObject):
 
     def _choose(self, index: int) -> None:
         if 0 <= index < len(self.debates) and not self.running():
+            if self.debates[index] is not self.current:
+                self._end_run()  # the session is the other debate's: a command continues this one on its own
             self.current = self.debates[index]
             self._show(running=False)
 
@@ -180,6 +182,7 @@ class DebatesController(QObject):
             self.view.show_debate(d, running=True)  # the controls say "running" at once
 
     def _start(self, conn: Any, debate: Debate, snap: Any) -> None:
+        self._end_run()  # one session at a time: the last debate's is closed, not left open
         self._run_text, self._version = snap.text, -1
         self._run_id = self.runner.start_debate(conn, snap.doc, debate, self.window.critics.personas)
 
@@ -247,7 +250,7 @@ class DebatesController(QObject):
         if copy.summary is not None:
             for point in copy.summary.points:
                 self._linked(point)
-        index = self.debates.index(self.current) if self.current in self.debates else -1
+        index = next((i for i, d in enumerate(self.debates) if d.id == copy.id), -1)
         self.current = copy
         if index >= 0:
             self.debates[index] = copy
