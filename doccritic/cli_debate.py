@@ -140,6 +140,7 @@ async def _run(connection: Any, doc: Any, printer: _Printer, *, summarize: bool,
         SummaryDone,
         SummaryFailed,
         SummaryStarted,
+        SummaryWaiting,
         TurnDelta,
         TurnDone,
         TurnFailed,
@@ -168,6 +169,8 @@ async def _run(connection: Any, doc: Any, printer: _Printer, *, summarize: bool,
                 print(f"doccritic: turn {event.index}: {event.message}", file=printer.err)
             elif isinstance(event, SummaryStarted):
                 print("doccritic: the referee is summing up…", file=printer.err)
+            elif isinstance(event, SummaryWaiting):
+                print(f"doccritic: the referee: {event.message}", file=printer.err)
             elif isinstance(event, SummaryDone):
                 printer.summary(event.summary)
             elif isinstance(event, SummaryFailed):

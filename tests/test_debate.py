@@ -10,7 +10,7 @@ from fakes.messages_api import FakeMessagesAPI, Fault, Reply
 
 from doccritic.claude.client import Connection
 from doccritic.claude.debate import DebateSession, new_debate
-from doccritic.claude.events import DebateIdle, SummaryDone, TurnDelta, TurnDone, TurnFailed
+from doccritic.claude.events import DebateIdle, SummaryDone, SummaryWaiting, TurnDelta, TurnDone, TurnFailed
 from doccritic.claude.failures import FailureKind
 from doccritic.core.debates import point_to_finding
 from doccritic.core.findings import Anchor, Kind, Source
@@ -254,3 +254,5 @@ def test_the_referee_shares_the_turns_retry_loop_an_overloaded_api_is_waited_out
     assert len(referee) == 2 and session.debate.summary is not None  # tried again, as a turn or a critic is
     assert session.debate.summary.verdict == "Not ready: make it opt-in first."
     assert any(isinstance(e, SummaryDone) for e in events) and events[-1].reason == "finished"
+    waits = [e.message for e in events if isinstance(e, SummaryWaiting)]
+    assert len(waits) == 1 and waits[0].startswith("API overloaded, retrying in")  # said, as for a turn

@@ -28,6 +28,7 @@ from doccritic.claude.events import (
     SummaryFailed,
     SummaryPointFound,
     SummaryStarted,
+    SummaryWaiting,
     TurnDelta,
     TurnDone,
     TurnFailed,
@@ -327,6 +328,7 @@ class DebateSession:
 
         tries = Attempts(self.client, lambda: self._redacted(self._referee_params()), self.backend, self.policy,
                          Hooks(on_text=take, on_attempt=attempt, produced=lambda: bool(summary.points),
+                               on_wait=lambda message, _: self._queue.put_nowait(SummaryWaiting(message)),
                                on_sent=self._sent_hook("referee", model)),
                          model=model, optional=("cache_control",), key_source=self.key_source)
         try:

@@ -144,6 +144,11 @@ class SummaryStarted:
 
 
 @dataclass(frozen=True)
+class SummaryWaiting:
+    message: str  # "API overloaded, retrying in 2 s (attempt 2 of 3)", as a turn or a critic says it
+
+
+@dataclass(frozen=True)
 class SummaryPointFound:
     point: SummaryPoint
 
@@ -178,7 +183,7 @@ class DebateIdle:
     version: int = 0
 
 
-DebateEvent = (TurnStarted | TurnDelta | TurnDone | TurnFailed | TurnWaiting | SummaryStarted
+DebateEvent = (TurnStarted | TurnDelta | TurnDone | TurnFailed | TurnWaiting | SummaryStarted | SummaryWaiting
                | SummaryPointFound | SummaryDone | SummaryFailed | DebateChanged | DebateIdle)
 
 

@@ -232,6 +232,8 @@ class DebatesController(QObject):
         elif isinstance(event, ev.SummaryStarted):
             view.summary_started()  # points appear one by one as the referee writes them
             view.set_status("The referee is summing up…")
+        elif isinstance(event, ev.SummaryWaiting):
+            view.set_status(f"The referee: {event.message}")
         elif isinstance(event, ev.SummaryPointFound):
             view.summary_point(self._linked(event.point))
         elif isinstance(event, ev.SummaryDone):
