@@ -262,10 +262,12 @@ def test_quotes_that_are_not_in_the_text_are_kept_unanchored_and_repeats_are_amb
     with FakeMessagesAPI() as api:
         api.script(Reply.json(answer(item("A sentence the author never wrote about rockets."),
                                      item("about billing edge cases and retries."),
-                                     item("", "open_question"))))
+                                     item("", "open_question", about="absence"),
+                                     item("", "weak_argument", title="A quote forgotten"))))
         _, _, events, _ = run_panel(api, [STAFF])
     found = [e.finding for e in of(events, FindingFound)]
-    assert [f.anchor for f in found] == [Anchor.UNANCHORED, Anchor.AMBIGUOUS, Anchor.DOCUMENT]
+    # only an explicit "about" makes an empty quote a finding on the whole document; a forgotten one is unplaced
+    assert [f.anchor for f in found] == [Anchor.UNANCHORED, Anchor.AMBIGUOUS, Anchor.DOCUMENT, Anchor.UNANCHORED]
     repeated = "about billing edge cases and retries."
     assert len(found[1].candidates) == min(20, DOC_TEXT.count(repeated))  # the matches offered, none chosen
     assert all(DOC_TEXT[a:b] == repeated for a, b in found[1].candidates) and not found[1].placed

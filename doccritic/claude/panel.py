@@ -45,7 +45,7 @@ from doccritic.claude.events import (
 from doccritic.claude.failures import Failure, FailureKind
 from doccritic.claude.pricing import PriceTable, Usage, estimate_tokens, load_prices
 from doccritic.claude.retry import Attempts, Hooks
-from doccritic.claude.schema import Critique, parse_finding, to_finding
+from doccritic.claude.schema import critique_schema, parse_finding, to_finding
 from doccritic.claude.streaming import StreamState
 from doccritic.claude.streamparse import FindingStream
 from doccritic.core.anchoring import anchor_quote
@@ -83,7 +83,7 @@ SentHook = Callable[[str, str, int, Usage, str], None]  # persona id, model, try
 __all__ = ["Backend", "Estimate", "Panel", "PanelSettings", "estimate", "request_params", "section_span"]
 
 
-_SCHEMA = anthropic.transform_schema(Critique)
+_SCHEMA = critique_schema()
 
 
 def request_params(
@@ -453,8 +453,9 @@ class Panel:
         self._queue.put_nowait(CriticProgress(persona.id, "writing", len(result.findings)))
 
     def _place(self, finding: Finding, section: str | None) -> Finding:
-        if not finding.quote:
-            return finding.model_copy(update={"anchor": Anchor.DOCUMENT})
+        if not finding.quote:  # a forgotten quote is not a finding about the whole document
+            whole = finding.about in ("document", "absence")
+            return finding.model_copy(update={"anchor": Anchor.DOCUMENT if whole else Anchor.UNANCHORED})
         if self._within is not None:  # a section review: the critic saw only that section
             where = anchor_quote(self.doc.text, finding.quote, within=self._within)
         else:  # the section the critic named is only a tie-breaker: the text decides

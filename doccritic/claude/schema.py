@@ -7,8 +7,9 @@ the critic has made up its mind.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
+import anthropic
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from doccritic.core.findings import Finding, Kind, Reversibility, Severity, Source
@@ -17,13 +18,17 @@ KindName = Literal["weak_argument", "challenged_assumption", "one_way_door", "op
 
 
 class ReversibilityOut(BaseModel):
+    """Parsed leniently (a door missing a field is kept and marked incomplete); the schema sent requires all."""
+
     model_config = ConfigDict(extra="ignore")
 
     level: Literal["one_way", "costly", "two_way"] = Field(
-        description="one_way: cannot be undone; costly: undoable at real cost; two_way: cheap to undo"
+        description="one_way: cannot be undone; costly: undoable at real cost"
     )
+    closes_when: str = Field(default="", description="The step after which the door cannot be undone")
     cost_to_reverse: str = Field(default="", description="What undoing it would cost, concretely")
     exit_ramp: str = Field(default="", description="The cheapest way to keep the door open or get out later")
+    decision_owner: str = Field(default="", description="Who signs this decision off")
 
 
 class CritiqueFinding(BaseModel):
@@ -32,12 +37,15 @@ class CritiqueFinding(BaseModel):
     kind: KindName
     subtype: str | None = Field(default=None, description="Optional finer label, e.g. 'pricing', 'migration'")
     severity: Literal["critical", "major", "minor"]
-    confidence: float | None = Field(default=None, description="0.0-1.0: how sure you are this is a real problem")
+    confidence: float | None = Field(
+        default=None, description="0.0-1.0: the probability that a well-informed reviewer agrees")
     title: str = Field(description="The problem in under 12 words")
+    about: Literal["text", "document", "absence"] = Field(
+        default="text", description="text: about the quoted passage; document: the whole; absence: what it lacks")
     quote: str = Field(
         default="",
         description="Verbatim passage from the document (one sentence or less), copied exactly; empty only "
-        "for a problem about the whole document",
+        "when about is document or absence",
     )
     section: str | None = Field(default=None, description="Heading of the section the quote is in")
     rationale: str = Field(description="Why it matters, in 1-3 sentences, in your voice")
@@ -48,9 +56,12 @@ class CritiqueFinding(BaseModel):
     )
     question: str | None = Field(default=None, description="The question you would ask in the review meeting")
     reversibility: ReversibilityOut | None = Field(default=None, description="Required for one_way_door")
+    assumption: str | None = Field(
+        default=None, description="For challenged_assumption: what the plan takes for granted")
     evidence_needed: str | None = Field(
         default=None, description="For challenged_assumption: the evidence that would settle it"
     )
+    how_to_test: str | None = Field(default=None, description="For challenged_assumption: the cheapest test")
 
 
 class Critique(BaseModel):
@@ -61,6 +72,20 @@ class Critique(BaseModel):
     findings: list[CritiqueFinding] = Field(description="Most severe first")
     verdict: str = Field(default="", description="One line: would you approve this draft, and why")
     readiness: int | None = Field(default=None, description="0-10: how ready this draft is for the meeting")
+
+
+def critique_schema() -> dict[str, Any]:
+    """The JSON schema sent as the output format: stricter than parsing. Every finding states what it is
+    about and quotes (empty only for the whole or an absence); a door gives every reversibility field and
+    is never two-way. Parsing stays lenient, so an answer that skips a field is kept, marked incomplete."""
+    schema = anthropic.transform_schema(Critique)
+    defs = schema["$defs"]
+    finding = defs["CritiqueFinding"]
+    finding["required"] = [*finding["required"], "about", "quote"]
+    door = defs["ReversibilityOut"]
+    door["required"] = list(door["properties"])
+    door["properties"]["level"]["enum"] = ["one_way", "costly"]
+    return schema
 
 
 def parse_finding(raw: object) -> CritiqueFinding | None:
@@ -76,9 +101,6 @@ def parse_finding(raw: object) -> CritiqueFinding | None:
 
 def to_finding(item: CritiqueFinding, persona_id: str) -> Finding:
     """A critic's item as a doccritic finding, not yet anchored (the panel anchors it)."""
-    rationale = item.rationale.strip()
-    if item.evidence_needed and item.evidence_needed.strip():
-        rationale = f"{rationale}\nEvidence that would settle it: {item.evidence_needed.strip()}".strip()
     reversibility = None
     if item.reversibility is not None:
         reversibility = Reversibility(**item.reversibility.model_dump())
@@ -92,8 +114,16 @@ def to_finding(item: CritiqueFinding, persona_id: str) -> Finding:
         confidence=confidence,
         title=item.title.strip(),
         quote=item.quote.strip(),
-        rationale=rationale,
+        rationale=item.rationale.strip(),
         suggestion=(item.suggestion or "").strip() or None,
         question=(item.question or "").strip() or None,
         reversibility=reversibility,
+        assumption=_text(item.assumption),
+        evidence_needed=_text(item.evidence_needed),
+        how_to_test=_text(item.how_to_test),
+        about=item.about,
     )
+
+
+def _text(value: str | None) -> str | None:
+    return (value or "").strip() or None

@@ -85,6 +85,14 @@ class Reversibility(Record):
     level: Literal["one_way", "costly", "two_way"]
     cost_to_reverse: str = ""
     exit_ramp: str = ""
+    closes_when: str = ""  # the step after which it cannot be undone
+    decision_owner: str = ""  # who signs the door off
+
+    def missing(self) -> list[str]:
+        """What a reviewer needs to decide on the door and this one does not say, in reading order."""
+        gaps = [name.replace("_", " ") for name in ("closes_when", "cost_to_reverse", "exit_ramp", "decision_owner")
+                if not getattr(self, name).strip()]
+        return (["a one-way level (it says two-way)"] if self.level == "two_way" else []) + gaps
 
 
 @dataclass(slots=True, kw_only=True)
@@ -134,6 +142,10 @@ class Finding(Record):
     suggestion: str | None = None
     question: str | None = None
     reversibility: Reversibility | None = None
+    assumption: str | None = None  # challenged assumptions: what the plan takes for granted,
+    evidence_needed: str | None = None  # what would settle it,
+    how_to_test: str | None = None  # and the cheapest test
+    about: Literal["text", "document", "absence"] | None = None  # a critic's: a passage, the whole, or a gap
     status: Status = Status.OPEN
     replies: list[Reply] = field(default_factory=list)
     also_raised_by: list[Raise] = field(default_factory=list)
@@ -151,6 +163,18 @@ class Finding(Record):
     @property
     def placed(self) -> bool:
         return self.anchor.placed and self.start is not None and self.end is not None
+
+    @property
+    def incomplete(self) -> list[str]:
+        """What a critic's door or assumption leaves out: kept and shown as incomplete, never dropped."""
+        if self.source is not Source.CRITIC:
+            return []
+        if self.kind is Kind.ONE_WAY_DOOR:
+            return self.reversibility.missing() if self.reversibility else ["reversibility"]
+        if self.kind is Kind.CHALLENGED_ASSUMPTION:
+            return [name.replace("_", " ") for name in ("assumption", "evidence_needed", "how_to_test")
+                    if not (getattr(self, name) or "").strip()]
+        return []
 
     @property
     def personas(self) -> list[str]:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from doccritic.core.findings import Anchor, Finding, Status
+from doccritic.core.findings import Anchor, Finding, Source, Status
 from doccritic.core.labels import SEVERITY_LABELS, STATUS_LABELS
 from doccritic.core.merge import is_tradeoff
 from doccritic.ui.findings_model import FindingsFilterProxy, Role
@@ -25,6 +25,12 @@ BAR = 4
 HEADER = 26
 FLAGS = Qt.TextFlag.TextWordWrap
 _MARKUP = re.compile(r"\*\*|__|`")
+
+
+def meta_flags(f: Finding) -> str:
+    """What the card's top row adds after the severity: the critic's confidence, and "incomplete"."""
+    out = "" if f.confidence is None else f" · {round(f.confidence * 100)}% confidence"
+    return out + (" · incomplete" if f.incomplete else "")
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -71,10 +77,7 @@ class CardDelegate(QStyledItemDelegate):
                 lines.append((f"Suggestion: {f.suggestion}", small, "text"))
             if f.question:
                 lines.append((f"Question to expect: {f.question}", small, "text"))
-            if f.reversibility:
-                r = f.reversibility
-                lines.append((f"Reversibility: {r.level.replace('_', '-')}. {r.cost_to_reverse} "
-                              f"Exit ramp: {r.exit_ramp}".strip(), small, "text"))
+            lines += self._decision_lines(f, small)
             lines += self._raised_lines(f, small)
             if f.anchor is Anchor.AMBIGUOUS:
                 n = len(f.candidates) or "several"
@@ -83,9 +86,28 @@ class CardDelegate(QStyledItemDelegate):
             elif f.anchor is Anchor.UNANCHORED and f.quote:
                 lines.append(("This passage was not found in the text (it may have been edited or misquoted).",
                               small, "quote"))
+            elif f.anchor is Anchor.UNANCHORED and f.source is Source.CRITIC:
+                lines.append(("The critic quoted no passage, so this is not placed on the text.", small, "quote"))
             for reply in f.replies:
                 lines.append((f"{reply.author}: {reply.text}", small, "text"))
         return lines
+
+    @staticmethod
+    def _decision_lines(f: Finding, font: QFont) -> list[tuple[str, QFont, str]]:
+        """A door's and an assumption's fields, each named, and what the critic left out of them."""
+        out = []
+        if r := f.reversibility:
+            parts = [f"Reversibility: {r.level.replace('_', '-')}.", r.closes_when and f"Closes when: {r.closes_when}",
+                     r.cost_to_reverse and f"Cost to reverse: {r.cost_to_reverse}",
+                     r.exit_ramp and f"Exit ramp: {r.exit_ramp}", r.decision_owner and f"Owner: {r.decision_owner}"]
+            out.append((" ".join(p for p in parts if p), font, "text"))
+        for label, value in (("Assumption", f.assumption), ("Evidence that would settle it", f.evidence_needed),
+                             ("How to test it", f.how_to_test)):
+            if value:
+                out.append((f"{label}: {value}", font, "text"))
+        if f.incomplete:
+            out.append((f"Incomplete: the critic did not give {', '.join(f.incomplete)}.", font, "quote"))
+        return out
 
     def _raised_lines(self, f: Finding, font: QFont) -> list[tuple[str, QFont, str]]:
         out = []
@@ -175,7 +197,7 @@ class CardDelegate(QStyledItemDelegate):
         faded = f.status is not Status.OPEN
         status = "" if f.status is Status.OPEN else f" · {STATUS_LABELS[f.status]}"
         who = self.who(f)
-        label = f"{KIND_STYLES[f.kind].label} · {SEVERITY_LABELS[f.severity]} · {who}{status}"
+        label = f"{KIND_STYLES[f.kind].label} · {SEVERITY_LABELS[f.severity]}{meta_flags(f)} · {who}{status}"
         painter.setPen(QColor(color) if not faded else palette.color(QPalette.ColorRole.PlaceholderText))
         painter.drawText(QRect(x + metrics.height() + 6, y, width, metrics.height()), Qt.AlignmentFlag.AlignVCenter,
                          label)

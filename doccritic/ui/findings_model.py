@@ -220,6 +220,7 @@ class FindingsFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.kinds: set[Kind] = set(Kind)
         self.min_severity = Severity.MINOR
+        self.min_confidence = 0.0  # a critic's; findings without one (checks) always pass
         self.statuses: set[Status] | None = None  # None: all
         self.personas: set[str] | None = None
         self.text = ""
@@ -237,6 +238,8 @@ class FindingsFilterProxy(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802 - Qt override
         f: Finding = self.sourceModel().index(source_row, 0, source_parent).data(Role.FINDING)
         if f is None or f.kind not in self.kinds or f.severity.rank < self.min_severity.rank:
+            return False
+        if f.confidence is not None and f.confidence < self.min_confidence:
             return False
         if self.statuses is not None and f.status not in self.statuses:
             return False

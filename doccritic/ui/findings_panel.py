@@ -33,6 +33,8 @@ _STATUS_FILTERS: dict[str, set[Status] | None] = {
     "Outdated": {Status.OUTDATED},
 }
 _SEVERITY_FILTERS = {"All severities": Severity.MINOR, "Major and up": Severity.MAJOR, "Critical": Severity.CRITICAL}
+# A critic's confidence is the probability a well-informed reviewer agrees; checks are rules, so they always pass.
+_CONFIDENCE_FILTERS = {"Any confidence": 0.0, "Confidence 50%+": 0.5, "Confidence 80%+": 0.8}
 _ALL_REVIEWERS = "All reviewers"
 _GROUPS = {"In document order": "none", "By section": "section", "By kind": "kind"}
 
@@ -110,6 +112,11 @@ class FindingsPanel(QWidget):
         self.severity.currentTextChanged.connect(
             lambda text: self.proxy.set_filter(min_severity=_SEVERITY_FILTERS[text])
         )
+        self.confidence = QComboBox(toolTip="Hide critic findings a well-informed reviewer would likely not "
+                                    "agree with (offline checks always show)")
+        self.confidence.addItems(list(_CONFIDENCE_FILTERS))
+        self.confidence.currentTextChanged.connect(
+            lambda text: self.proxy.set_filter(min_confidence=_CONFIDENCE_FILTERS[text]))
         self.status = QComboBox()
         self.status.addItems(list(_STATUS_FILTERS))
         self.status.currentTextChanged.connect(self._status_changed)
@@ -119,7 +126,7 @@ class FindingsPanel(QWidget):
         self.persona = QComboBox(toolTip="Show findings from one reviewer")
         self.persona.addItem(_ALL_REVIEWERS, None)
         self.persona.currentIndexChanged.connect(self._persona_changed)
-        for combo in (self.severity, self.status, self.persona, self.group):
+        for combo in self._filter_combos():
             compact_combo(combo, 3)  # small minimum: below NARROW they get two rows and room again
         return row
 
@@ -193,12 +200,16 @@ class FindingsPanel(QWidget):
     def _arrange(self, *, narrow: bool) -> None:
         """One row of filters, or two when the sidebar is narrow, so it can be ~260 px wide."""
         self._narrow = narrow
-        per_row = 2 if narrow else 4
-        for i, combo in enumerate((self.severity, self.status, self.persona, self.group)):
+        combos = self._filter_combos()
+        per_row = (len(combos) + 1) // 2 if narrow else len(combos)
+        for i, combo in enumerate(combos):
             self.filter_grid.addWidget(combo, i // per_row, i % per_row)
         if self.layout() is not None:
             self.layout().invalidate()  # the minimum width changes with the arrangement
             self.updateGeometry()
+
+    def _filter_combos(self) -> tuple[QComboBox, ...]:
+        return (self.severity, self.confidence, self.status, self.persona, self.group)
 
     def arrange_for(self, width: int) -> None:
         """Lay the filters out for ``width`` (also before a resize, so the wide row does not hold it back)."""

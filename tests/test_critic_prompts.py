@@ -1,0 +1,109 @@
+"""What the critics are asked, read from the loopback API's request journal, and what their answers become.
+
+Issue #15: grounding and calibration in the shared instructions, a stricter output schema than the parser,
+doors and assumptions that say what a PM needs to decide, and one cached prefix for every persona.
+"""
+
+from __future__ import annotations
+
+import json
+
+from fakes.messages_api import FakeMessagesAPI, Reply
+from test_panel import EXEC, STAFF, answer, item, of, run_panel
+
+from doccritic.claude.events import FindingFound
+from doccritic.core.findings import Anchor, Finding, Kind, Reversibility, Severity, Source
+from doccritic.formats.review_json import dumps, loads
+
+DOOR = "We ship to all users on day one."
+
+
+def critic_bodies(api: FakeMessagesAPI) -> dict[str, dict]:
+    """Each persona's request body, by persona id (the first line of its user message)."""
+    out = {}
+    for r in api.journal:
+        if r.path == "/v1/messages":
+            first = r.body["messages"][0]["content"][0]["text"].splitlines()[0]
+            out[first.removeprefix("persona: ")] = r.body
+    return out
+
+
+def test_every_critic_is_told_to_ground_calibrate_and_may_return_nothing():
+    with FakeMessagesAPI() as api:
+        api.script(Reply.json(answer()))
+        run_panel(api, [STAFF, EXEC])
+    bodies = critic_bodies(api)
+    rules = bodies["staff-engineer"]["system"][1]["text"]
+    assert "Never invent facts" in rules and "raise it as an open question" in rules
+    assert "reassurances" in rules and "claims to test" in rules  # "mitigated by the notice" is not settled
+    assert "An empty list is a valid answer" in rules and "ceiling, not a target" in rules
+    assert "raise it once, quoting its most specific statement" in rules
+    assert "critical = do not sign off on the document as written" in rules
+    assert "major = must be answered before sign-off" in rules and "minor = improves the document" in rules
+    assert "probability, from 0.0 to 1.0, that a well-informed reviewer" in rules
+    assert "0 to 6 findings (an empty list is a valid answer)" in bodies["staff-engineer"]["messages"][0][
+        "content"][0]["text"]
+    # the instructions sit in the cached prefix, byte-identical for every persona: the second reads the first's
+    assert bodies["staff-engineer"]["system"] == bodies["skeptical-exec"]["system"]
+    reads = [r.usage["cache_read_input_tokens"] for r in api.journal if r.path == "/v1/messages"]
+    assert reads[0] == 0 and reads[1] > 0
+
+
+def test_the_schema_sent_requires_a_quote_or_an_about_and_every_door_field():
+    with FakeMessagesAPI() as api:
+        api.script(Reply.json(answer()))
+        run_panel(api, [STAFF])
+    schema = critic_bodies(api)["staff-engineer"]["output_config"]["format"]["schema"]
+    finding, door = schema["$defs"]["CritiqueFinding"], schema["$defs"]["ReversibilityOut"]
+    assert {"about", "quote"} <= set(finding["required"])
+    assert finding["properties"]["about"]["enum"] == ["text", "document", "absence"]
+    assert set(door["required"]) == {"level", "closes_when", "cost_to_reverse", "exit_ramp", "decision_owner"}
+    assert door["properties"]["level"]["enum"] == ["one_way", "costly"]  # a two-way door is not a door
+    assert {"assumption", "evidence_needed", "how_to_test"} <= set(finding["properties"])
+
+
+def test_a_door_without_its_fields_is_kept_and_marked_incomplete_and_assumptions_keep_their_test():
+    full = {"level": "one_way", "closes_when": "the first charge", "cost_to_reverse": "refunds",
+            "exit_ramp": "opt-in first", "decision_owner": "Head of Billing"}
+    with FakeMessagesAPI() as api:
+        api.script(Reply.json(answer(
+            item(DOOR, "one_way_door", title="Complete door", reversibility=full),
+            item("delete legacy invoices", "one_way_door", title="Bare door"),
+            item("a 20% lift", "one_way_door", title="Two-way door",
+                 reversibility={"level": "two_way", "cost_to_reverse": "none"}),
+            item("Customers will adopt auto-charge quickly", "challenged_assumption", title="Adoption",
+                 assumption="Customers want auto-charge", evidence_needed="Opt-in rate in the beta",
+                 how_to_test="Offer it to 5% of accounts"))))
+        _, _, events, _ = run_panel(api, [STAFF])
+    found = {e.finding.title: e.finding for e in of(events, FindingFound)}
+    assert len(found) == 4  # nothing dropped
+    assert found["Complete door"].incomplete == []
+    assert found["Complete door"].reversibility.decision_owner == "Head of Billing"
+    assert found["Bare door"].incomplete == ["reversibility"]
+    assert found["Two-way door"].incomplete == ["a one-way level (it says two-way)", "closes when", "exit ramp",
+                                                "decision owner"]
+    adoption = found["Adoption"]
+    assert (adoption.assumption, adoption.evidence_needed, adoption.how_to_test) == (
+        "Customers want auto-charge", "Opt-in rate in the beta", "Offer it to 5% of accounts")
+    assert adoption.incomplete == [] and "beta" not in adoption.rationale  # its own field, not folded in
+
+
+def test_review_json_stays_v1_readable_both_ways():
+    """Files written before these fields read as before; the new fields round-trip."""
+    new = Finding(source=Source.CRITIC, persona="staff-engineer", kind=Kind.ONE_WAY_DOOR, severity=Severity.MAJOR,
+                  title="Door", about="absence", anchor=Anchor.DOCUMENT,
+                  reversibility=Reversibility(level="costly", closes_when="launch", decision_owner="CFO"),
+                  assumption="a", evidence_needed="b", how_to_test="c")
+    from doccritic.core.findings import DocumentInfo, Review
+
+    review = Review(document=DocumentInfo(format="text", fingerprint="0" * 64, text="x"), findings=[new])
+    data = json.loads(dumps(review))
+    back = loads(json.dumps(data)).findings[0]
+    assert back.reversibility.closes_when == "launch" and back.about == "absence" and back.how_to_test == "c"
+    for key in ("about", "assumption", "evidence_needed", "how_to_test"):
+        del data["findings"][0][key]
+    for key in ("closes_when", "decision_owner"):
+        del data["findings"][0]["reversibility"][key]
+    old = loads(json.dumps(data)).findings[0]
+    assert old.about is None and old.reversibility.closes_when == "" and old.incomplete == [
+        "closes when", "cost to reverse", "exit ramp", "decision owner"]
