@@ -107,3 +107,19 @@ def test_review_json_stays_v1_readable_both_ways():
     old = loads(json.dumps(data)).findings[0]
     assert old.about is None and old.reversibility.closes_when == "" and old.incomplete == [
         "closes when", "cost to reverse", "exit ramp", "decision owner"]
+
+
+def test_the_register_and_ledger_read_the_new_fields_not_the_rationale():
+    from doccritic.core.register import consolidate
+
+    text = "We ship to all users on day one. Customers will adopt auto-charge quickly."
+    door = Finding(source=Source.CRITIC, persona="staff-engineer", kind=Kind.ONE_WAY_DOOR, severity=Severity.MAJOR,
+                   title="Big bang", quote=text[:32], start=0, end=32, anchor=Anchor.EXACT, about="text",
+                   reversibility=Reversibility(level="one_way", closes_when="the first invoice run"))
+    bet = Finding(source=Source.CRITIC, persona="skeptical-exec", kind=Kind.CHALLENGED_ASSUMPTION,
+                  severity=Severity.MAJOR, title="Adoption", quote=text[33:], start=33, end=len(text),
+                  anchor=Anchor.EXACT, about="text", rationale="Nobody asked.", evidence_needed="Beta opt-in rate",
+                  how_to_test="Offer it to 5% of accounts")
+    decisions, assumptions = consolidate([door, bet])
+    assert decisions[0].closes.startswith("the first invoice run")
+    assert (assumptions[0].evidence, assumptions[0].test) == ("Beta opt-in rate", "Offer it to 5% of accounts")

@@ -192,7 +192,8 @@ def _decision(group: list[_Mark]) -> Decision:
     level = max((r.level for r in revs), key=_RANK.__getitem__, default="one_way")
     cost = next((r.cost_to_reverse for r in [*spoken, *revs] if r.cost_to_reverse), "")
     ramp = next((r.exit_ramp for r in [*spoken, *revs] if r.exit_ramp), "")
-    whens = dict.fromkeys(w.group(0) for m in group for q in (m.quote, *m.restated) for w in _DATE.finditer(q))
+    whens = dict.fromkeys([*(r.closes_when.strip() for r in revs if r.closes_when.strip()),
+                           *(w.group(0) for m in group for q in (m.quote, *m.restated) for w in _DATE.finditer(q))])
     return Decision(decision=_headline(group), reversibility=level, closes=", ".join(whens), cost_to_reverse=cost,
                     suggested_exit_ramp=ramp, **_linked(group, "dec"))
 
@@ -206,7 +207,9 @@ def _assumption(group: list[_Mark]) -> Assumption:
     why = evidence = test = ""
     for f in spoken:
         found = _EVIDENCE.search(f.rationale)
-        evidence = evidence or (found.group(1).strip() if found else "") or (f.question or "")
+        evidence = (evidence or (f.evidence_needed or "").strip() or (found.group(1).strip() if found else "")
+                    or (f.question or ""))
+        test = test or (f.how_to_test or "").strip()
         why = why or _short(_EVIDENCE.sub("", f.rationale), 400)
         if f.suggestion and not f.suggestion.strip().startswith(("“", '"')):  # a rewrite is not a test
             test = test or _short(f.suggestion, 400)
