@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from fakes.messages_api import FakeMessagesAPI, Reply
-from test_panel import EXEC, STAFF, answer, item, of, run_panel
+from test_panel import DOC_TEXT, EXEC, STAFF, answer, item, of, run_panel
 
 from doccritic.claude.events import FindingFound
 from doccritic.core.findings import Anchor, Finding, Kind, Reversibility, Severity, Source
@@ -123,3 +123,59 @@ def test_the_register_and_ledger_read_the_new_fields_not_the_rationale():
     decisions, assumptions = consolidate([door, bet])
     assert decisions[0].closes.startswith("the first invoice run")
     assert (assumptions[0].evidence, assumptions[0].test) == ("Beta opt-in rate", "Offer it to 5% of accounts")
+
+
+def _earlier() -> list[Finding]:
+    from doccritic.core.decisions import dismiss
+
+    check = Finding(source=Source.CHECK, rule="owd.full-launch", kind=Kind.ONE_WAY_DOOR, severity=Severity.CRITICAL,
+                    title="Turns it on for everyone at once", quote=DOOR, anchor=Anchor.EXACT)
+    card = Finding(source=Source.CRITIC, persona="legal", kind=Kind.WEAK_ARGUMENT, severity=Severity.MAJOR,
+                   title="No baseline for the lift", quote="a 20% lift", anchor=Anchor.EXACT)
+    gone = dismiss(Finding(source=Source.CRITIC, persona="legal", kind=Kind.ONE_WAY_DOOR, severity=Severity.MAJOR,
+                           title="Invoices deleted for good", quote="delete legacy invoices", anchor=Anchor.EXACT,
+                           start=(at := DOC_TEXT.index("delete legacy invoices")), end=at + 22),
+                   "Finance keeps a copy for seven years")
+    return [check, card, gone]
+
+
+def test_each_critic_hears_what_was_already_raised_after_the_cached_prefix():
+    with FakeMessagesAPI() as api:
+        api.script(Reply.json(answer()))
+        run_panel(api, [STAFF])  # an earlier run, before anything was raised
+        run_panel(api, [STAFF, EXEC], existing=_earlier())
+        bodies = [r.body for r in api.journal if r.path == "/v1/messages"]
+        usage = [r.usage for r in api.journal if r.path == "/v1/messages"]
+    before, staff, exec_ = bodies
+    # document and instructions: byte-identical across personas and across runs, whatever was raised since
+    assert staff["system"][:2] == exec_["system"][:2] == before["system"][:2]
+    assert usage[1]["cache_read_input_tokens"] > 0  # the new run reads the document the earlier one cached
+    raised_block = staff["system"][2]
+    assert raised_block == exec_["system"][2] and raised_block["cache_control"] == {"type": "ephemeral"}
+    assert usage[2]["cache_read_input_tokens"] > usage[1]["cache_read_input_tokens"]  # the list is read too
+    assert staff["messages"][0]["content"][0]["text"].startswith("persona: staff-engineer")
+    listed = raised_block["text"]
+    assert "Do not raise these again" in listed and '"reraise" to true' in listed
+    assert f'- [offline check] One-way door, critical: Turns it on for everyone at once on "{DOOR}"' in listed
+    assert '- [critic legal] Weak argument, major: No baseline for the lift on "a 20% lift"' in listed
+    assert "[dismissed by the PM: Finance keeps a copy for seven years] One-way door" in listed
+
+
+def test_nothing_raised_adds_no_block_and_a_reraise_joins_the_dismissed_cards_thread_without_reopening_it():
+    with FakeMessagesAPI() as api:
+        api.script(Reply.json(answer()))
+        run_panel(api, [STAFF])
+        assert len(critic_bodies(api)["staff-engineer"]["system"]) == 2
+    earlier = _earlier()
+    with FakeMessagesAPI() as api:
+        api.script(Reply.json(answer(item("delete legacy invoices", "one_way_door", title="Invoices go for good",
+                                          rationale="The seven-year copy is not restorable by support.",
+                                          reraise=True))))
+        _, _, events, _ = run_panel(api, [STAFF], existing=earlier)
+    from doccritic.claude.events import FindingMerged
+    from doccritic.core.findings import Status
+
+    card = of(events, FindingMerged)[0].finding
+    assert card.id == earlier[2].id and card.status is Status.DISMISSED
+    assert card.replies[-1].text == "Re-raised with a new reason: The seven-year copy is not restorable by support."
+    assert card.replies[-1].author == "staff-engineer"

@@ -51,7 +51,7 @@ from doccritic.claude.streamparse import FindingStream
 from doccritic.core.anchoring import anchor_quote
 from doccritic.core.document import Document
 from doccritic.core.findings import Anchor, Finding
-from doccritic.core.merge import find_duplicate, merge
+from doccritic.core.merge import find_duplicate, merge, reraised
 from doccritic.core.redaction import Redactor
 
 OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort")
@@ -96,11 +96,12 @@ def request_params(
     effort: str | None,
     section: str | None = None,
     redactor: Redactor | None = None,
+    raised: Sequence[Finding] = (),
 ) -> dict[str, Any]:
     """One critic's request body; with a ``redactor`` every text block is redacted, so this is the one place
     where what leaves is decided (each try of a run, the token count, and the preview all call it)."""
     req = prompts.critic_request(doc, persona, section=section, span=section_span(doc, section),
-                                 max_findings=settings.max_findings, cache=backend.caching)
+                                 max_findings=settings.max_findings, cache=backend.caching, raised=raised)
     thinking = settings.adaptive_thinking and backend.thinking
     params: dict[str, Any] = {"model": model, "max_tokens": critic_max_tokens(settings, effort, thinking=thinking),
                               **req.params()}
@@ -143,20 +144,22 @@ async def estimate(
     section: str | None = None,
     redactor: Redactor | None = None,
     on_sent: SentHook | None = None,
+    raised: Sequence[Finding] = (),
 ) -> Estimate:
     """Prompt tokens from a local estimate, or from ``count_tokens`` when ``settings.exact_estimate`` asks for
     it and the endpoint has it (that sends the prompt); dollars assume the first critic writes the shared
     prefix to the cache and the others read it."""
     prices = prices or load_prices()
     backend = backend or Backend()
-    shared = estimate_tokens("".join(b["text"] for b in prompts.shared_prefix(doc, cache=False)))
+    shared = estimate_tokens("".join(b["text"] for b in [*prompts.shared_prefix(doc, cache=False),
+                                                         *prompts.already_raised_blocks(raised, cache=False)]))
     out: dict[str, tuple[int, float]] = {}
     method = "local estimate"
     for i, persona in enumerate(personas):
         model = getattr(persona, "model", None) or settings.model
         effort = getattr(persona, "effort", None) or settings.effort
         params = request_params(doc, persona, settings, backend, model=model, effort=effort, section=section,
-                                redactor=redactor)
+                                redactor=redactor, raised=raised)
         tokens = None
         if settings.exact_estimate and backend.count_tokens:
             try:
@@ -221,6 +224,7 @@ class Panel:
         self.section = section
         self._within = section_span(doc, section) if section else None
         self._cards: list[Finding] = [f for f in existing if f.persona]
+        self._raised = list(existing)  # checks, earlier cards, dismissals: what each critic is told not to repeat
         self._clock = clock
         self._queue: asyncio.Queue[PanelEvent] = asyncio.Queue()
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -302,7 +306,7 @@ class Panel:
             return {}
         est = await estimate(self.client, self.doc, self.personas, self.settings, prices=self.prices,
                              backend=self.backend, section=self.section, redactor=self.redactor,
-                             on_sent=self.on_sent)
+                             on_sent=self.on_sent, raised=self._raised)
         return {pid: cost for pid, (_, cost) in est.per_persona.items()}
 
     async def _reserve(self, pid: str, cost: float) -> bool:
@@ -374,7 +378,7 @@ class Panel:
         tries = Attempts(
             self.client,
             lambda: request_params(self.doc, persona, self.settings, self.backend, model=model, effort=effort,
-                                   section=self.section, redactor=self.redactor),
+                                   section=self.section, redactor=self.redactor, raised=self._raised),
             self.backend, self.settings.retry_policy(),
             Hooks(on_text=text, on_start=began, on_phase=phase, on_attempt=attempt, on_wait=wait,
                   produced=lambda: bool(result.findings), on_sent=self._sent_hook(persona.id, model)),
@@ -442,8 +446,12 @@ class Panel:
         finding = self._place(to_finding(item, persona.id), item.section)
         result.findings.append(finding)
         card = find_duplicate(self._cards, finding)
+        if item.reraise and card is None:
+            finding = reraised(finding, finding)
         if card is not None:
             merged = merge(card, finding)
+            if item.reraise:
+                merged = reraised(merged, finding)
             if merged is not card:
                 self._cards[self._cards.index(card)] = merged
                 self._queue.put_nowait(FindingMerged(persona.id, frozen_copy(merged)))

@@ -13,6 +13,7 @@ Templates live in ``resources/prompts`` so they can be tuned without touching co
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from string import Template
@@ -21,6 +22,10 @@ from typing import Any, Protocol
 from doccritic import paths
 from doccritic.claude.config import DEFAULT_MAX_FINDINGS
 from doccritic.core.document import Document
+from doccritic.core.findings import Finding, Source, Status
+
+MAX_RAISED = 40  # lines of the "already raised" list: enough for a reviewed draft, short next to the document
+_QUOTE_CHARS = 90
 
 
 class PersonaLike(Protocol):
@@ -85,8 +90,12 @@ def critic_request(
     span: tuple[int, int] | None = None,
     max_findings: int = DEFAULT_MAX_FINDINGS,
     cache: bool = True,
+    raised: Sequence[Finding] = (),
 ) -> CriticRequest:
-    """``section`` names the part under review; with its ``span`` only that part is sent."""
+    """``section`` names the part under review; with its ``span`` only that part is sent. ``raised`` (check
+    findings, earlier critics' cards, dismissals) comes after the document and instruction breakpoints, so
+    that prefix stays byte-identical across personas *and* runs; the list has a breakpoint of its own,
+    since it is the same for every persona of one run (the first critic writes it, the others read it)."""
     scope = (  # the section's name is in the fenced title: nothing from the draft outside the fence
         "Review only the section named in the document's title; it is all of the document you have. "
         "Quote only from it.\n" if section else ""
@@ -95,13 +104,43 @@ def critic_request(
         persona_id=persona.id, brief=persona.brief().strip(), scope=scope, max_findings=max_findings
     )
     return CriticRequest(
-        system=shared_prefix(doc, max_findings=max_findings, cache=cache,
-                             section=(section, *span) if section and span else None),
+        system=[*shared_prefix(doc, max_findings=max_findings, cache=cache,
+                               section=(section, *span) if section and span else None),
+                *already_raised_blocks(raised, cache=cache)],
         messages=[{"role": "user", "content": [{"type": "text", "text": persona_text}]}],
     )
 
 
-_FENCE_TAG = re.compile(r"<(\s*/?\s*(?:document|title|passage)\b[^<>]*)>", re.IGNORECASE)
+def already_raised_blocks(findings: Sequence[Finding], *, cache: bool = True) -> list[dict[str, Any]]:
+    """The "already raised" list as one text block (none when nothing was raised): one line per finding,
+    dismissed ones with the PM's reason. Quotes and titles are fenced like the draft they come from."""
+    lines = [line for f in sorted(findings, key=Finding.sort_key) if (line := _raised_line(f))][:MAX_RAISED]
+    if not lines:
+        return []
+    block: dict[str, Any] = {"type": "text", "text": template("critic-raised").substitute(
+        items=fence_safe("\n".join(lines)))}
+    if cache:
+        block["cache_control"] = {"type": "ephemeral"}
+    return [block]
+
+
+def _raised_line(f: Finding) -> str:
+    if f.status is Status.OUTDATED:
+        return ""
+    if f.status is Status.DISMISSED:
+        reasons = [r.text.removeprefix("Dismissed:").strip() for r in f.replies if r.text.startswith("Dismissed:")]
+        who = f"dismissed by the PM: {reasons[-1]}" if reasons else "dismissed by the PM (no reason given)"
+    elif f.source is Source.CHECK:
+        who = "offline check"
+    else:
+        who = f"critic {', '.join(f.personas) or 'unknown'}" + ("" if f.status is Status.OPEN else f", {f.status}")
+    quote = " ".join(f.quote.split())
+    quote = quote if len(quote) <= _QUOTE_CHARS else quote[:_QUOTE_CHARS - 1] + "…"
+    where = f' on "{quote}"' if quote else " (whole document)"
+    return f"- [{who}] {f.kind.label}, {f.severity}: {' '.join(f.title.split())}{where}"
+
+
+_FENCE_TAG = re.compile(r"<(\s*/?\s*(?:document|title|passage|already_raised)\b[^<>]*)>", re.IGNORECASE)
 
 
 def fence_safe(text: str) -> str:

@@ -62,6 +62,7 @@ class CritiqueFinding(BaseModel):
         default=None, description="For challenged_assumption: the evidence that would settle it"
     )
     how_to_test: str | None = Field(default=None, description="For challenged_assumption: the cheapest test")
+    reraise: bool = Field(default=False, description="True only when re-raising a dismissed finding for a new reason")
 
 
 class Critique(BaseModel):

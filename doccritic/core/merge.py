@@ -8,7 +8,7 @@ a critic said is lost, and differing suggestions read as a trade-off rather than
 
 from __future__ import annotations
 
-from doccritic.core.findings import Finding, Raise, Source
+from doccritic.core.findings import Finding, Raise, Reply, Source
 
 MIN_OVERLAP = 0.5  # of the shorter span
 SAME_GIST = 55.0  # token-set similarity of titles when the kinds differ
@@ -59,3 +59,10 @@ def is_tradeoff(card: Finding) -> bool:
     """True when critics on one card propose different changes."""
     suggestions = {s.strip().lower() for s in [card.suggestion, *(r.suggestion for r in card.also_raised_by)] if s}
     return len(suggestions) > 1
+
+
+def reraised(card: Finding, new: Finding) -> Finding:
+    """A critic re-raised ``card`` (dismissed, or new) with a reason the PM has not answered: the reason joins
+    the card's thread, and the PM's decision stands until the PM changes it."""
+    note = Reply(author=new.persona or "critic", text=f"Re-raised with a new reason: {new.rationale}".strip())
+    return card.model_copy(update={"replies": [*card.replies, note]})

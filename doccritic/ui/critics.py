@@ -29,7 +29,7 @@ from doccritic.claude.events import (
 )
 from doccritic.claude.failures import Failure, FailureKind
 from doccritic.core.errors import DoccriticError
-from doccritic.core.findings import Finding, Source, Status
+from doccritic.core.findings import Finding, Status
 from doccritic.core.redaction import Redactor
 from doccritic.ui.critic_runner import CriticRunner
 from doccritic.ui.persona_panel import PersonaPanel
@@ -268,7 +268,7 @@ class CriticsController(QObject):
     def _start(self, chosen: list[Persona], section: str | None) -> None:
         snap = self.session.snapshot
         assert snap is not None
-        existing = [f for f in self.session.findings.findings if f.source is Source.CRITIC]
+        existing = list(self.session.findings.findings)  # critics merge onto cards, and are told checks and dismissals
         self._run_text = snap.text
         conn, settings = self._with()
         self._run_id = self.runner.start_panel(conn, snap.doc, chosen, settings, section=section, existing=existing,
