@@ -179,3 +179,30 @@ def test_nothing_raised_adds_no_block_and_a_reraise_joins_the_dismissed_cards_th
     assert card.id == earlier[2].id and card.status is Status.DISMISSED
     assert card.replies[-1].text == "Re-raised with a new reason: The seven-year copy is not restorable by support."
     assert card.replies[-1].author == "staff-engineer"
+
+
+def test_one_decision_raised_from_other_passages_or_unplaced_is_one_card_listing_every_passage():
+    summary, rollout = "We ship to all users on day one.", "delete legacy invoices after the migration"
+    with FakeMessagesAPI() as api:
+        api.script(Reply.json(answer(
+            item(summary, "one_way_door", title="Everyone on day one, no staged rollout"),
+            item("", "open_question", title="Who approves the billing change?", about="absence"))),
+            match="persona: staff-engineer")
+        api.script(Reply.json(answer(
+            item("Success means a 20% lift", "one_way_door", title="No staged rollout: everyone on day one"),
+            item("", "open_question", title="Who approves this billing change?", about="document"),
+            item(rollout, "one_way_door", title="Invoices deleted for good")), ttft=0.3),
+            match="persona: skeptical-exec")
+        _, _, events, _ = run_panel(api, [STAFF, EXEC])
+    from doccritic.claude.events import FindingMerged
+
+    cards = {e.finding.id: e.finding for e in [*of(events, FindingFound), *of(events, FindingMerged)]}
+    assert len(cards) == 3  # five findings: the door and the question merged, the deletion is its own card
+    door = next(c for c in cards.values() if c.quote == summary)
+    assert door.personas == ["staff-engineer", "skeptical-exec"]
+    lift = DOC_TEXT.index("Success means a 20% lift")
+    assert door.restated_at == [(lift, lift + 24)] and door.also_raised_by[0].quote == "Success means a 20% lift"
+    question = next(c for c in cards.values() if c.kind is Kind.OPEN_QUESTION)
+    assert question.personas == ["staff-engineer", "skeptical-exec"] and question.anchor is Anchor.DOCUMENT
+    deletion = next(c for c in cards.values() if c.quote == rollout)
+    assert deletion.personas == ["skeptical-exec"] and not deletion.also_raised_by

@@ -104,12 +104,15 @@ class Reply(Record):
 
 @dataclass(slots=True, kw_only=True)
 class Raise(Record):
-    """Another critic who raised the same problem on the same passage, in their own words."""
+    """Another critic who raised the same problem, in their own words, and the passage they quoted."""
 
     persona: str
     severity: Severity
     rationale: str = ""
     suggestion: str | None = None
+    quote: str = ""  # their passage, when it differs from the card's (the same decision stated elsewhere)
+    start: int | None = None
+    end: int | None = None
 
     def __post_init__(self) -> None:
         self.severity = Severity(self.severity)
@@ -138,6 +141,7 @@ class Finding(Record):
     anchor: Anchor = Anchor.UNANCHORED
     candidates: list[tuple[int, int]] = field(default_factory=list)  # [start, end) spans of an ambiguous quote
     restated_at: list[tuple[int, int]] = field(default_factory=list)  # other [start, end) stating the same decision
+    # (for checks, where the text restates it; for critic cards, other passages critics quoted for it)
     rationale: str = ""
     suggestion: str | None = None
     question: str | None = None

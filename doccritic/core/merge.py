@@ -1,9 +1,12 @@
-"""One card per problem: merge findings that several critics raised on the same passage.
+"""One card per problem: merge findings that several critics raised on the same passage or decision.
 
 Two critic findings are the same problem when their spans overlap for most of the shorter one and
-they say the same thing (same kind, or titles that share most of their words). The first finding
-stays the card; later ones are kept on it as ``also_raised_by`` with their own rationale, so nothing
-a critic said is lost, and differing suggestions read as a trade-off rather than two cards.
+they say the same thing (same kind, or titles that share most of their words). A decision is often
+stated twice (the summary, then the rollout), and a critic may quote either or none: findings of the
+same kind on *other* passages, or unplaced, are the same problem when their titles, or their quotes, say
+nearly the same thing. The first finding stays the card; later ones are kept on it as ``also_raised_by``
+with their own rationale and passage (a new passage also joins ``restated_at``), so nothing a critic
+said is lost, and differing suggestions read as a trade-off rather than two cards.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from doccritic.core.findings import Finding, Raise, Reply, Source
 
 MIN_OVERLAP = 0.5  # of the shorter span
 SAME_GIST = 55.0  # token-set similarity of titles when the kinds differ
+SAME_DECISION = 70.0  # similarity of titles (or of quotes) of same-kind findings on other passages
+_SHORT = 3  # words: a shorter title or quote says too little to merge on
 
 
 def _overlap(a: Finding, b: Finding) -> float:
@@ -26,13 +31,21 @@ def _overlap(a: Finding, b: Finding) -> float:
 def same_problem(a: Finding, b: Finding) -> bool:
     if a.source is not Source.CRITIC or b.source is not Source.CRITIC:
         return False
-    if _overlap(a, b) < MIN_OVERLAP:
-        return False
-    if a.kind is b.kind:
-        return True
     from rapidfuzz import fuzz  # here: the window imports this module for is_tradeoff, at start-up
 
-    return fuzz.token_set_ratio(a.title.lower(), b.title.lower()) >= SAME_GIST
+    if _overlap(a, b) >= MIN_OVERLAP:
+        return a.kind is b.kind or fuzz.token_set_ratio(a.title.lower(), b.title.lower()) >= SAME_GIST
+    return a.kind is b.kind and _same_decision(a, b, fuzz)
+
+
+def _same_decision(a: Finding, b: Finding, fuzz) -> bool:
+    """Same kind, other passages (or none): titles alike in most words, or quotes that state the same thing
+    ("Delete the hot copies…" in the rollout, "…delete the hot copies…" in the decision)."""
+    def alike(x: str, y: str) -> bool:
+        x, y = x.lower(), y.lower()
+        return min(len(x.split()), len(y.split())) >= _SHORT and fuzz.token_sort_ratio(x, y) >= SAME_DECISION
+
+    return alike(a.title, b.title) or (bool(a.quote and b.quote) and alike(a.quote, b.quote))
 
 
 def find_duplicate(existing: list[Finding], new: Finding) -> Finding | None:
@@ -47,12 +60,24 @@ def find_duplicate(existing: list[Finding], new: Finding) -> Finding | None:
 def merge(card: Finding, new: Finding) -> Finding:
     """``card`` now also raised by ``new``'s persona; the worse severity wins. A critic already on the card
     changes nothing: the card, and any decision on it, stays as it is."""
-    if new.persona in card.personas:
-        return card
+    passage = _new_passage(card, new)
+    restated = [*card.restated_at, passage] if passage else card.restated_at
+    if new.persona in card.personas:  # the same critic on another passage adds the passage, nothing else
+        return card.model_copy(update={"restated_at": restated}) if passage else card
     raised = Raise(persona=new.persona or "critic", severity=new.severity, rationale=new.rationale,
-                   suggestion=new.suggestion)
+                   suggestion=new.suggestion, quote=new.quote,
+                   start=new.start if new.placed else None, end=new.end if new.placed else None)
     severity = max(card.severity, new.severity, key=lambda s: s.rank)
-    return card.model_copy(update={"also_raised_by": [*card.also_raised_by, raised], "severity": severity})
+    return card.model_copy(update={"also_raised_by": [*card.also_raised_by, raised], "severity": severity,
+                                   "restated_at": restated})
+
+
+def _new_passage(card: Finding, new: Finding) -> tuple[int, int] | None:
+    """``new``'s span when the card does not cover it yet (not its own span, nor one already restated)."""
+    if not new.placed or _overlap(card, new) >= MIN_OVERLAP:
+        return None
+    span = (new.start or 0, new.end or 0)
+    return None if span in card.restated_at else span
 
 
 def is_tradeoff(card: Finding) -> bool:

@@ -114,8 +114,9 @@ class CardDelegate(QStyledItemDelegate):
         for r in f.also_raised_by:
             name = self.persona_names.get(r.persona, r.persona)
             fix = f" Suggests: {r.suggestion}" if r.suggestion and not is_tradeoff(f) else ""
-            out.append((f"Also raised by {name} ({SEVERITY_LABELS[r.severity].lower()}): {r.rationale}{fix}".strip(),
-                        font, "text"))
+            on = f" on “{' '.join(r.quote.split())}”" if r.quote and r.quote != f.quote else ""
+            out.append((f"Also raised by {name}{on} ({SEVERITY_LABELS[r.severity].lower()}): {r.rationale}{fix}"
+                        .strip(), font, "text"))
         if is_tradeoff(f):
             first = self.persona_names.get(f.persona or "", f.persona or "")
             options = [f"{first}: {f.suggestion}"] if f.suggestion else []
