@@ -206,3 +206,14 @@ def test_one_decision_raised_from_other_passages_or_unplaced_is_one_card_listing
     assert question.personas == ["staff-engineer", "skeptical-exec"] and question.anchor is Anchor.DOCUMENT
     deletion = next(c for c in cards.values() if c.quote == rollout)
     assert deletion.personas == ["skeptical-exec"] and not deletion.also_raised_by
+
+
+def test_a_quote_placed_on_words_that_say_otherwise_is_marked_misquoted():
+    with FakeMessagesAPI() as api:
+        api.script(Reply.json(answer(item("We ship to all users on day ten.", "one_way_door", title="Ten days"),
+                                     item("Success means a 20% lift in on-time payments.", title="No baseline"))))
+        _, _, events, _ = run_panel(api, [STAFF])
+    found = {e.finding.title: e.finding for e in of(events, FindingFound)}
+    wrong = found["Ten days"]
+    assert wrong.placed and DOC_TEXT[wrong.start:wrong.end].startswith("We ship to all users on day one")
+    assert wrong.misquoted and not found["No baseline"].misquoted

@@ -58,3 +58,16 @@ def test_cards_show_confidence_and_name_what_a_door_or_assumption_leaves_out(pan
     forgot = critic("Forgot", 0.5, anchor=Anchor.UNANCHORED)
     assert "The critic quoted no passage, so this is not placed on the text." in [
         text for text, _, _ in panel.delegate._lines(forgot, expanded=True)]
+
+
+def test_a_misquoted_card_shows_the_documents_words_as_the_passage_and_the_critics_apart(panel):
+    text = "Auto-charge ships enabled by default (opt-out) for all existing accounts."
+    panel.text_source = lambda: text
+    wrong = critic("Opt-in is fine", 0.6, quote="Auto-charge ships disabled by default (opt-in) for all existing "
+                   "accounts.", anchor=Anchor.FUZZY, start=0, end=len(text), misquoted=True, about="text")
+    lines = [(t, role) for t, _, role in panel.delegate._lines(wrong, expanded=False)]
+    assert lines[1] == (f"“{text}”", "quote")  # the highlighted words, not the critic's
+    assert lines[2] == ("Misquoted: the critic wrote “Auto-charge ships disabled by default (opt-in) for all "
+                        "existing accounts.”", "misquote")
+    assert "disabled" not in " ".join(t for t, role in lines if role == "quote")
+    assert meta_flags(wrong) == " · 60% confidence · misquoted"

@@ -52,6 +52,7 @@ from doccritic.core.anchoring import anchor_quote
 from doccritic.core.document import Document
 from doccritic.core.findings import Anchor, Finding
 from doccritic.core.merge import find_duplicate, merge, reraised
+from doccritic.core.quotes import differences
 from doccritic.core.redaction import Redactor
 
 OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort")
@@ -470,7 +471,9 @@ class Panel:
             where = anchor_quote(self.doc.text, finding.quote, section=section_span(self.doc, section))
         if where.anchor is Anchor.AMBIGUOUS:  # never silently on the first of several matches
             return finding.model_copy(update={"anchor": Anchor.AMBIGUOUS, "candidates": list(where.candidates)})
-        return finding.model_copy(update={"start": where.start, "end": where.end, "anchor": where.anchor})
+        misquoted = where.anchor.placed and bool(differences(finding.quote, self.doc.text[where.start:where.end]))
+        return finding.model_copy(update={"start": where.start, "end": where.end, "anchor": where.anchor,
+                                          "misquoted": misquoted})
 
     def _conclude(self, persona: Any, result: _Critic, fs: FindingStream, state: StreamState,
                   started: float) -> None:

@@ -18,11 +18,9 @@ from dataclasses import dataclass
 
 from doccritic.core.eval_labels import Case, Flaw, passage_spans
 from doccritic.core.findings import Finding
+from doccritic.core.quotes import differences
 
 _NON_WORD = re.compile(r"[\W_]+")
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_NEGATIONS = frozenset({"no", "not", "never", "none", "nor", "neither", "nobody", "nothing", "without", "cannot",
-                        "nowhere", "unless"})
 
 Span = tuple[int, int]
 GIST_NEEDED = 2  # gist keywords an unplaced finding must contain
@@ -84,21 +82,9 @@ def contains_keyword(text: str, keywords: Sequence[str]) -> bool:
 
 
 def misquoted(finding: Finding, text: str) -> bool:
-    """A placed quote that says something else than the draft where it is placed: other numbers or negations.
-
-    Loose placement (normalized, fuzzy) forgives markup and a paraphrased word; it must not forgive "30 days"
-    for "90 days" or "will" for "will not", which change what the reader is told the draft says.
-    """
+    """A placed quote that says something else than the draft where it is placed: other numbers, negations or
+    names (``core.quotes``). Loose placement forgives wording, never these."""
     if not finding.placed or not finding.quote:
         return False
     assert finding.start is not None and finding.end is not None
-    source = text[finding.start:finding.end]
-    return _facts(finding.quote) != _facts(source)
-
-
-def _facts(text: str) -> tuple[list[str], list[str]]:
-    folded = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
-    digits = sorted(d.replace(",", "") for d in _DIGITS.findall(folded))
-    words = re.findall(r"[a-z']+", folded)
-    negations = sorted("not" if w.endswith("n't") else w for w in words if w in _NEGATIONS or w.endswith("n't"))
-    return digits, negations
+    return bool(differences(finding.quote, text[finding.start:finding.end]))

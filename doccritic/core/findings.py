@@ -150,6 +150,7 @@ class Finding(Record):
     evidence_needed: str | None = None  # what would settle it,
     how_to_test: str | None = None  # and the cheapest test
     about: Literal["text", "document", "absence"] | None = None  # a critic's: a passage, the whole, or a gap
+    misquoted: bool = False  # placed, but the quote's numbers, negations or names differ from the text there
     status: Status = Status.OPEN
     replies: list[Reply] = field(default_factory=list)
     also_raised_by: list[Raise] = field(default_factory=list)

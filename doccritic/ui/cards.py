@@ -8,6 +8,7 @@ groups findings, the first card of each group carries the group's header.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
@@ -28,9 +29,14 @@ _MARKUP = re.compile(r"\*\*|__|`")
 
 
 def meta_flags(f: Finding) -> str:
-    """What the card's top row adds after the severity: the critic's confidence, and "incomplete"."""
+    """What the card's top row adds after the severity: the critic's confidence, "misquoted", "incomplete"."""
     out = "" if f.confidence is None else f" · {round(f.confidence * 100)}% confidence"
-    return out + (" · incomplete" if f.incomplete else "")
+    return out + (" · misquoted" if f.misquoted else "") + (" · incomplete" if f.incomplete else "")
+
+
+def _clip(quote: str, expanded: bool) -> str:
+    quote = " ".join(_MARKUP.sub("", quote).split())  # display only: the stored quote stays exact
+    return quote if expanded or len(quote) <= 140 else quote[:137] + "…"
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -38,6 +44,7 @@ class CardDelegate(QStyledItemDelegate):
         super().__init__(view)
         self.view = view
         self.persona_names: dict[str, str] = {}  # persona id -> display name, set by the critics panel
+        self.text_source: Callable[[], str] = lambda: ""  # the document's current text (set by the panel)
 
     def who(self, f: Finding) -> str:
         """"check", a persona's name, or "Staff Engineer +2" when several critics raised it."""
@@ -65,11 +72,11 @@ class CardDelegate(QStyledItemDelegate):
         italic.setItalic(True)
         small.setPointSizeF(base.pointSizeF() * 0.92)
         lines = [(f.title, bold, "title")]
-        if f.quote:
-            quote = " ".join(_MARKUP.sub("", f.quote).split())  # display only: the stored quote stays exact
-            if not expanded and len(quote) > 140:
-                quote = quote[:137] + "…"
-            lines.append((f"“{quote}”", italic, "quote"))
+        source = self.document_words(f) if f.misquoted else None
+        if f.quote:  # a misquote shows the document's words as the passage, never the critic's
+            lines.append((f"“{_clip(source if source is not None else f.quote, expanded)}”", italic, "quote"))
+        if source is not None:
+            lines.append((f"Misquoted: the critic wrote “{_clip(f.quote, expanded)}”", small, "misquote"))
         if expanded:
             if f.rationale:
                 lines.append((f.rationale, small, "text"))
@@ -108,6 +115,13 @@ class CardDelegate(QStyledItemDelegate):
         if f.incomplete:
             out.append((f"Incomplete: the critic did not give {', '.join(f.incomplete)}.", font, "quote"))
         return out
+
+    def document_words(self, f: Finding) -> str | None:
+        """The text under a placed finding now, or None when it cannot be read."""
+        text = self.text_source()
+        if not f.placed or not text or f.end is None or f.end > len(text):
+            return None
+        return text[f.start:f.end]
 
     def _raised_lines(self, f: Finding, font: QFont) -> list[tuple[str, QFont, str]]:
         out = []
@@ -209,6 +223,8 @@ class CardDelegate(QStyledItemDelegate):
         for text, font, role in self._lines(f, expanded):
             painter.setFont(font)
             pen = palette.color(QPalette.ColorRole.PlaceholderText) if role == "quote" else text_color
+            if role == "misquote":
+                pen = QColor(kind_color(f.kind, is_dark(palette)))
             painter.setPen(pen)
             box = QFontMetrics(font).boundingRect(QRect(0, 0, width, 10_000), FLAGS, text)
             painter.drawText(QRect(x, y, width, box.height()), FLAGS, text)

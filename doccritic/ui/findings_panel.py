@@ -164,6 +164,7 @@ class FindingsPanel(QWidget):
         view = QListView()
         view.setModel(self.proxy)
         self.delegate = CardDelegate(view)
+        self.delegate.text_source = lambda: self.text_source()  # a misquoted card shows the document's words
         view.setItemDelegate(self.delegate)
         view.setUniformItemSizes(False)
         view.setResizeMode(QListView.ResizeMode.Adjust)
