@@ -217,3 +217,23 @@ def test_a_quote_placed_on_words_that_say_otherwise_is_marked_misquoted():
     wrong = found["Ten days"]
     assert wrong.placed and DOC_TEXT[wrong.start:wrong.end].startswith("We ship to all users on day one")
     assert wrong.misquoted and not found["No baseline"].misquoted
+
+
+def test_the_new_seats_load_off_by_default_and_share_the_cached_prefix():
+    from doccritic.claude.config import Backend, PanelSettings
+    from doccritic.claude.panel import request_params
+    from doccritic.core.personas import load_personas
+    from doccritic.formats.markdown import parse_markdown
+
+    found = load_personas()
+    assert not found.errors
+    seats = [found.get(pid) for pid in ("authors-advocate", "support-operations", "finance")]
+    assert all(s is not None and s.builtin and not s.enabled for s in seats)  # opt-in: the default panel is unchanged
+    doc = parse_markdown(DOC_TEXT)
+    bodies = [request_params(doc, p, PanelSettings(), Backend(), model="m", effort=None)
+              for p in [*seats, found.get("staff-engineer")]]
+    assert all(b["system"] == bodies[-1]["system"] for b in bodies)
+    advocate = bodies[0]["messages"][0]["content"][0]["text"]
+    assert "defends the plan with the document's own evidence" in advocate and "never add facts" in advocate
+    customer = found.get("target-customer")
+    assert customer is not None and "never invent a customer, a quote, a number or an anecdote" in customer.brief()

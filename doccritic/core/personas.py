@@ -51,7 +51,8 @@ FILE_FIELDS: tuple[str, ...] = (
 # Panel order for the shipped personas: the default-on panel first. Built-ins not listed follow by id.
 BUILTIN_ORDER: tuple[str, ...] = (
     "staff-engineer", "skeptical-exec", "target-customer", "devils-advocate", "legal-privacy",
-    "product-designer", "data-scientist", "go-to-market", "security-engineer",
+    "product-designer", "data-scientist", "go-to-market", "security-engineer", "support-operations", "finance",
+    "authors-advocate",
 )  # fmt: skip
 
 MAX_FILE_BYTES = 256 * 1024  # a persona is a few paragraphs; anything bigger is the wrong file
