@@ -237,3 +237,37 @@ def test_the_new_seats_load_off_by_default_and_share_the_cached_prefix():
     assert "defends the plan with the document's own evidence" in advocate and "never add facts" in advocate
     customer = found.get("target-customer")
     assert customer is not None and "never invent a customer, a quote, a number or an anecdote" in customer.brief()
+
+
+def test_a_persona_can_think_or_not_whatever_the_apps_setting():
+    from dataclasses import dataclass
+
+    from test_panel import P
+
+    from doccritic.claude.panel import PanelSettings
+
+    @dataclass
+    class Thinker(P):
+        thinking: bool | None = None
+
+    close, quick, usual = (Thinker("close-reader", "Close", thinking=True), Thinker("quick", "Quick", thinking=False),
+                           Thinker("usual", "Usual"))
+    for app_setting in (False, True):
+        with FakeMessagesAPI() as api:
+            api.script(Reply.json(answer()))
+            run_panel(api, [close, quick, usual], PanelSettings(adaptive_thinking=app_setting, stagger_timeout=5))
+            bodies = critic_bodies(api)
+        assert bodies["close-reader"]["thinking"] == {"type": "adaptive"}
+        assert "thinking" not in bodies["quick"]
+        assert ("thinking" in bodies["usual"]) is app_setting
+        assert bodies["close-reader"]["max_tokens"] > bodies["quick"]["max_tokens"]  # room to think, only there
+
+
+def test_thinking_in_a_persona_file_round_trips(tmp_path):
+    from doccritic.core.personas import load_personas, save_persona
+
+    exec_ = load_personas().get("skeptical-exec")
+    assert exec_ is not None and exec_.thinking is None
+    save_persona(exec_.model_copy(update={"thinking": True}))
+    again = load_personas().get("skeptical-exec")
+    assert again is not None and again.thinking is True and "thinking = true" in again.path.read_text()

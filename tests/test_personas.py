@@ -236,6 +236,7 @@ def test_save_round_trips_exactly(user_dir: Path):
         enabled=False,
         model="claude-opus-4-1",
         effort="xhigh",
+        thinking=True,
     )
     path = save_persona(persona)
     assert path == user_dir / "quote-heavy.toml" and path.is_file()

@@ -103,7 +103,7 @@ def request_params(
     where what leaves is decided (each try of a run, the token count, and the preview all call it)."""
     req = prompts.critic_request(doc, persona, section=section, span=section_span(doc, section),
                                  max_findings=settings.max_findings, cache=backend.caching, raised=raised)
-    thinking = settings.adaptive_thinking and backend.thinking
+    thinking = thinks(persona, settings, backend)
     params: dict[str, Any] = {"model": model, "max_tokens": critic_max_tokens(settings, effort, thinking=thinking),
                               **req.params()}
     output_config: dict[str, Any] = {}
@@ -116,6 +116,13 @@ def request_params(
     if thinking:
         params["thinking"] = {"type": "adaptive"}
     return redact_params(params, redactor) if redactor else params
+
+
+def thinks(persona: Any, settings: PanelSettings, backend: Backend) -> bool:
+    """Adaptive thinking for this critic: its persona's own ``thinking``, else the app's setting, if the
+    endpoint takes it (a seat that must read closely can think while the rest of the panel stays fast)."""
+    own = getattr(persona, "thinking", None)
+    return (settings.adaptive_thinking if own is None else bool(own)) and backend.thinking
 
 
 def redact_params(params: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
@@ -176,8 +183,8 @@ async def estimate(
                 params["messages"][0]["content"][0]["text"])
         cached = min(shared, tokens) if backend.caching else 0
         fresh = tokens - cached
-        thinks = settings.adaptive_thinking and backend.thinking
-        usage = Usage(input_tokens=fresh, output_tokens=expected_output_tokens(settings, effort, thinking=thinks),
+        usage = Usage(input_tokens=fresh, output_tokens=expected_output_tokens(
+                          settings, effort, thinking=thinks(persona, settings, backend)),
                       cache_creation_input_tokens=cached if i == 0 else 0,
                       cache_read_input_tokens=cached if i > 0 else 0)
         out[persona.id] = (tokens, prices.cost(model, usage))

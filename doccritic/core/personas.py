@@ -45,7 +45,7 @@ _COPY_NAME_RE = re.compile(r" \(copy(?: \d+)?\)$")
 
 # The keys a persona file may hold, in the order save_persona writes them (short fields first, lens last).
 FILE_FIELDS: tuple[str, ...] = (
-    "id", "name", "role", "initials", "color", "enabled", "model", "effort", "tone", "questions", "lens",
+    "id", "name", "role", "initials", "color", "enabled", "model", "effort", "thinking", "tone", "questions", "lens",
 )  # fmt: skip
 
 # Panel order for the shipped personas: the default-on panel first. Built-ins not listed follow by id.
@@ -59,7 +59,8 @@ MAX_FILE_BYTES = 256 * 1024  # a persona is a few paragraphs; anything bigger is
 _MAX_PROBLEMS = 4
 _FILE_HEADER = (
     "# A doccritic critic persona, read each time the panel starts. The file name must be <id>.toml.\n"
-    '# Optional: model = "<model id>" and effort = "low" | "medium" | "high" | "xhigh" | "max".\n\n'
+    '# Optional: model = "<model id>", effort = "low" | "medium" | "high" | "xhigh" | "max", and\n'
+    "# thinking = true | false (adaptive thinking for this reviewer, whatever the app's setting).\n\n"
 )
 
 
@@ -89,6 +90,7 @@ class Persona(BaseModel):
     enabled: bool = True
     model: str | None = None
     effort: Effort | None = None
+    thinking: bool | None = None  # adaptive thinking for this reviewer; None: the app's setting
     builtin: bool = Field(default=False, exclude=True)
     path: Path | None = Field(default=None, exclude=True)
 
