@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fakes.messages_api import FakeMessagesAPI, Reply
 from test_panel import DOC_TEXT, EXEC, STAFF, answer, item, of, run_panel
 
@@ -271,3 +272,20 @@ def test_thinking_in_a_persona_file_round_trips(tmp_path):
     save_persona(exec_.model_copy(update={"thinking": True}))
     again = load_personas().get("skeptical-exec")
     assert again is not None and again.thinking is True and "thinking = true" in again.path.read_text()
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("Everyone on day one, no staged rollout", "No staged rollout: everyone on day one", True),
+    ("Five-year prepaid ColdVault contract", "Prepaid ColdVault contract for five years", True),
+    ("No rollback plan", "No rollout plan", False),  # too short to tell apart by words
+    ("Globex risk 0", "Globex risk 1", False),
+    ("Pricing change not announced", "Pricing change not tested", False),
+])
+def test_titles_merge_across_passages_only_when_they_say_the_same_thing(a, b, same):
+    from doccritic.core.merge import same_problem
+
+    def card(title: str, start: int) -> Finding:
+        return Finding(source=Source.CRITIC, persona="p", kind=Kind.ONE_WAY_DOOR, severity=Severity.MAJOR,
+                       title=title, quote=f"passage {start}", start=start, end=start + 9, anchor=Anchor.EXACT)
+
+    assert same_problem(card(a, 0), card(b, 100)) is same

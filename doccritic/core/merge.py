@@ -15,8 +15,8 @@ from doccritic.core.findings import Finding, Raise, Reply, Source
 
 MIN_OVERLAP = 0.5  # of the shorter span
 SAME_GIST = 55.0  # token-set similarity of titles when the kinds differ
-SAME_DECISION = 70.0  # similarity of titles (or of quotes) of same-kind findings on other passages
-_SHORT = 3  # words: a shorter title or quote says too little to merge on
+SAME_DECISION = 80.0  # similarity of titles (or of quotes) of same-kind findings on other passages
+_SHORT = 4  # words: a shorter title or quote says too little to merge on ("No rollback plan")
 
 
 def _overlap(a: Finding, b: Finding) -> float:
