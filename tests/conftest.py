@@ -107,14 +107,16 @@ def claude_window(qtbot, claude_api):
 
 @pytest.fixture(autouse=True)
 def _item_models_tested(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every item model a test builds is watched by Qt's QAbstractItemModelTester from its first moment; a rule
-    it finds broken (an index, a row count, signals out of order) is a "qt.modeltest" warning, which pytest-qt
-    turns into a failure of the test."""
+    """Every item model a test builds (each QAbstractItemModel subclass in doccritic.ui) is watched by Qt's
+    QAbstractItemModelTester from its first moment; a rule it finds broken (an index, a row count, signals out
+    of order) is a "qt.modeltest" warning, which pytest-qt turns into a failure of the test."""
+    import inspect
     import sys
 
-    module = sys.modules.get("doccritic.ui.findings_model")  # imported at collection by every test that uses it
-    if module is None:
+    loaded = [m for name, m in list(sys.modules.items()) if name.startswith("doccritic.ui.") and m is not None]
+    if "doccritic.ui.findings_model" not in sys.modules:  # imported at collection by every test that uses models
         return
+    from PySide6.QtCore import QAbstractItemModel
     from PySide6.QtTest import QAbstractItemModelTester
 
     mode = QAbstractItemModelTester.FailureReportingMode.Warning
@@ -128,5 +130,7 @@ def _item_models_tested(monkeypatch: pytest.MonkeyPatch) -> None:
 
         monkeypatch.setattr(cls, "__init__", init)
 
-    for cls in (module.FindingsModel, module.FindingsFilterProxy):
-        watched(cls)
+    for module in loaded:
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and issubclass(cls, QAbstractItemModel):
+                watched(cls)
