@@ -79,6 +79,11 @@ def test_an_error_on_a_worker_thread_is_reported_on_the_window(qtbot, window):
     def work() -> None:
         raise ValueError("worker gave up")
 
+    # pytest before 8.4 swaps threading.excepthook around each test phase (its threadexception plugin), so the
+    # hook the window installed during setup is no longer the one in force here: install it again, as the app
+    # has it for its whole life.
+    window.crash_reporter.uninstall()
+    window.crash_reporter.install()
     with qtbot.waitSignal(window.crash_reporter.reported, timeout=TIMEOUT) as reported:
         thread = threading.Thread(target=work, name="exporter")
         thread.start()

@@ -48,11 +48,6 @@ class EditorText:
     def revision(self) -> int:
         return self.editor.revision
 
-    def live(self, finding: Finding, text_map: Utf16Map) -> Finding:
-        """The finding as the findings model has it: the model owns the offsets and the editor keeps them current
-        (``DocumentEditor``), so nothing is read back from the highlights."""
-        return finding
-
 
 class DecisionsController(QObject):
     """Decisions, critic cards and navigation, for one window's editor and sidebar."""
@@ -85,9 +80,8 @@ class DecisionsController(QObject):
     def replace_critic_findings(self, keep: list[Finding]) -> None:
         """Keep only ``keep`` (a Retry replaces that critic's open findings)."""
         text_map = self.editor.text_map  # of the current text
-        live = self.session.live(keep, text_map)
-        self.session.set_findings(live)
-        self.editor.set_findings(live, text_map)
+        self.session.set_findings(keep)
+        self.editor.set_findings(keep, text_map)
 
     def show_imported(self, findings: list[Finding]) -> None:
         """Imported findings (offsets into the current text) replace what is shown."""
@@ -125,7 +119,7 @@ class DecisionsController(QObject):
         text_map = self.editor.text_map  # of the current text
         doc = session.snapshot.doc if current == session.snapshot.text else files.parse(current, session.info.format)
         edits, before, after = [], [], []
-        for finding in session.live((session.findings.finding(fid) for fid in ids), text_map):
+        for finding in filter(None, (session.findings.finding(fid) for fid in ids)):
             before.append(finding)
             edit = None
             if decision is Decision.ACCEPT:

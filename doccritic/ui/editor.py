@@ -265,7 +265,7 @@ class DocumentEditor(QPlainTextEdit):
         return [fid for _, fid in sorted(hits)]
 
     def _qt_span(self, finding: Finding) -> tuple[int, int]:
-        start, end = self.model.span(finding.id) or (finding.start or 0, finding.end or 0)
+        start, end = self.model.span_for(finding.id) or (finding.start or 0, finding.end or 0)
         return self.text_map.span_to_qt(start, end)
 
     def _width(self, fid: str) -> int:

@@ -96,7 +96,7 @@ class FindingsModel(QAbstractListModel):
     def row_of(self, finding_id: str) -> int | None:
         return self._rows.get(finding_id)
 
-    def span(self, finding_id: str) -> Span | None:
+    def span_for(self, finding_id: str) -> Span | None:
         """A finding's current ``(start, end)`` in code points, or None when it is not in the text."""
         span = self._spans.get(finding_id)
         return (span[0], span[1]) if span else None

@@ -19,7 +19,6 @@ from doccritic.core.findings import Finding, Review, Source, Status
 from doccritic.core.journal import Journal, JournalEntry
 from doccritic.ui import session as files
 from doccritic.ui.findings_model import FindingsModel
-from doccritic.ui.textpos import Utf16Map
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -40,8 +39,6 @@ class TextSource(Protocol):
     def revision(self) -> int:
         """Counts changes to the text: equal revisions, equal text (cheaper than comparing 6 MB)."""
         ...
-
-    def live(self, finding: Finding, text_map: Utf16Map) -> Finding: ...
 
 
 class ReviewSession(QObject):
@@ -90,12 +87,6 @@ class ReviewSession(QObject):
         self.info = self.snapshot = None
         self.findings.update_findings([])
         self.changed.emit()
-
-    # findings --------------------------------------------------------------------------------
-    def live(self, findings: Iterable[Finding | None], text_map: Utf16Map | None = None) -> list[Finding]:
-        """``findings`` with their current offsets: the findings model owns them (the editor moves them as the
-        user types), so they are the model's as they are."""
-        return [f for f in findings if f is not None]
 
     # checks ----------------------------------------------------------------------------------
     def recheck(self) -> None:
