@@ -181,3 +181,42 @@ def test_edits_survive_typing_a_recheck_and_a_restart(qtbot, doc_path):
     assert "Dana Whitfield" in [table(second).proxy.index(r, column("owner")).data()
                                 for r in range(table(second).proxy.rowCount())]
     close_window(second)
+
+
+def test_the_register_works_from_the_keyboard(qtbot, window):
+    """Arrows move between decisions (and their passages), F2 edits, Enter keeps, Esc drops, Ctrl+Return shows
+    the row's findings: the meeting prep needs no mouse."""
+    t = table(window)
+    t.view.setFocus()
+    qtbot.waitUntil(t.view.hasFocus, timeout=TIMEOUT)
+    t.view.setCurrentIndex(t.proxy.index(0, column("owner")))
+    qtbot.keyClick(t.view, Qt.Key.Key_Down)
+    assert t.view.currentIndex().row() == 1
+    second = t.proxy.index(1, 0).data(Qt.ItemDataRole.UserRole + 1)
+    cursor = window.editor.textCursor()
+    text_map = Utf16Map(window.editor.toPlainText())
+    assert (text_map.from_qt(cursor.selectionStart()), text_map.from_qt(cursor.selectionEnd())) == second.passages[0]
+
+    # Esc drops what was typed.
+    qtbot.keyClick(t.view, Qt.Key.Key_F2)
+    editor = t.view.findChild(QLineEdit)
+    assert editor is not None and editor.isVisible()
+    qtbot.keyClicks(editor, "Nobody")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert t.proxy.index(1, column("owner")).data() in ("", None)
+    # F2, type, Enter keeps it, and the edit is the row's.
+    t.view.setFocus()
+    qtbot.keyClick(t.view, Qt.Key.Key_F2)
+    editor = next(e for e in t.view.findChildren(QLineEdit) if e.isVisible())
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Dana Whitfield")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: t.proxy.index(1, column("owner")).data() == "Dana Whitfield", timeout=TIMEOUT)
+    assert "owner" in t.proxy.index(1, 0).data(Qt.ItemDataRole.UserRole + 1).edited
+
+    # Ctrl+Return: the row's first finding selected in Findings, which comes to the front.
+    t.view.setFocus()
+    qtbot.waitUntil(t.view.hasFocus, timeout=TIMEOUT)
+    qtbot.keyClick(t.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.panel.current_id() == second.finding_ids[0], timeout=TIMEOUT)
+    assert window.panel.isVisible()
