@@ -52,6 +52,10 @@ def add_parser(sub: Any) -> None:
     review.add_argument("--section", help="review only the section with this heading")
     review.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     review.add_argument("--out", type=Path, help="also write the review JSON to this file")
+    review.add_argument("--previous", type=Path, metavar="REVIEW_JSON",
+                        help="a review round: the critics get the changes since this earlier review (e.g. an "
+                        "earlier --out) and its open findings; every earlier finding is printed as fixed, still "
+                        "open or regressed, with the reason, then the new ones")
     review.add_argument("--max-cost", type=float, metavar="USD", help="do not start critics beyond this budget")
     review.add_argument("--max-concurrent", type=int, metavar="N",
                         help="critics at once (default: the app's setting, else 4)")
@@ -100,6 +104,11 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
         if section_span(doc, args.section) is None:
             titles = ", ".join(f'"{s.title}"' for top in doc.sections for s in top.walk()) or "none"
             raise DoccriticError(f'No section "{args.section}" in {args.file.name} (sections: {titles}).')
+    previous = None
+    if getattr(args, "previous", None) is not None:
+        from doccritic.cli_rounds import load_previous
+
+        previous = load_previous(args.previous, doc)  # a bad file stops here, before anything is sent
     connection = connection_for(args, saved)
     guard_endpoint(connection, args.local_only, saved)
     settings = settings_for(args, saved)
@@ -110,8 +119,9 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
         return EXIT_API
-    run = asyncio.run(run_panel(connection, doc, personas, settings, args.section, err, redactor=redactor))
-    return _report(args, doc, run, settings, out, err)
+    run = asyncio.run(run_panel(connection, doc, personas, settings, args.section, err, redactor=redactor,
+                                previous=previous))
+    return _report(args, doc, run, settings, out, err, previous)
 
 
 def show_requests(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
@@ -190,7 +200,7 @@ class PanelRun:
 
 
 async def run_panel(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
-                    err: TextIO, *, redactor: Any = None) -> PanelRun:
+                    err: TextIO, *, redactor: Any = None, previous: Any = None) -> PanelRun:
     """One panel run with progress on ``err`` (shared by ``review`` and ``eval``); Ctrl-C keeps the findings."""
     from doccritic.claude.audit import SendRecorder
     from doccritic.claude.panel import Panel
@@ -200,7 +210,8 @@ async def run_panel(connection: Any, doc: Any, personas: list[Any], settings: An
     recorder = SendRecorder(connection, doc, "critic", redactor=redactor)
     try:
         panel = Panel(client, doc, personas, settings, section=section, key_source=connection.key_source,
-                      on_sent=recorder, redactor=redactor)
+                      on_sent=recorder, redactor=redactor, existing=previous.before if previous else (),
+                      round_context=previous.context if previous else None)
         stopper = _Stopper(panel, err)
         stopper.install(loop)
         progress = _Progress(panel, stopper, err)
@@ -333,14 +344,22 @@ def _count(n: int) -> str:
     return f"{n} finding{'' if n == 1 else 's'}"
 
 
-def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, out: TextIO, err: TextIO) -> int:
+def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, out: TextIO, err: TextIO,
+            previous: Any = None) -> int:
     """Findings to stdout first, then ``--out``, then the closing sentence and the exit code."""
+    from doccritic import cli_rounds
     from doccritic.claude.pricing import Usage
     from doccritic.core.fileio import atomic_write_text
+    from doccritic.core.rounds import compact
     from doccritic.formats.review_json import dumps, review_for
 
     findings, results = run.findings, run.results
+    if previous is not None:
+        findings, rounds = cli_rounds.conclude(previous, findings, results, doc)
+    else:
+        rounds = cli_rounds.first(findings, doc)
     review = review_for(doc, findings)
+    review.rounds = compact(rounds, doc.text)
     usage = sum((r.usage for r in results), Usage())
     review.runs.append({
         "kind": "critics",
@@ -366,10 +385,16 @@ def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, ou
         from doccritic.cli import format_finding
 
         order = [r.persona_id for r in results]  # panel order, not whichever stream finished first
-        for finding in findings:
+        from doccritic.core.findings import Status
+
+        shown = findings if previous is None else [f for f in findings if f.status not in (
+            Status.DISMISSED, Status.RESOLVED)]  # a round lists what is still on the table; the round says the rest
+        for finding in shown:
             who = ", ".join(sorted(finding.personas, key=lambda p: order.index(p) if p in order else len(order)))
             out.write(f"{format_finding(doc, finding, str(args.file))} ({who})\n")
         write_readiness(review, out)
+        if previous is not None:
+            cli_rounds.write_round(rounds[-1], findings, out)
         print(f"doccritic: {_count(len(findings))}, ${sum(r.cost for r in results):.4f}", file=err)
     out.flush()
     if args.out:

@@ -45,6 +45,7 @@ class CriticResult:
     skipped_items: int = 0  # malformed findings dropped from otherwise good output
     failure: Failure | None = None
     attempts: int = 0
+    fixed: tuple[str, ...] = ()  # a re-review: ids of still-open findings this critic said the changes fixed
 
 
 # the critic panel ------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ from doccritic.core.findings import Anchor, Finding
 from doccritic.core.merge import find_duplicate, merge, reraised
 from doccritic.core.quotes import differences
 from doccritic.core.redaction import Redactor
+from doccritic.core.rounds import RoundContext
 
 OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort")
 
@@ -74,11 +75,12 @@ class _Critic:
     skipped_items: int = 0
     failure: Failure | None = None
     attempts: int = 0
+    fixed: list[str] = field(default_factory=list)
 
     def snapshot(self) -> CriticResult:
         return CriticResult(self.persona_id, self.model, self.status, tuple(frozen_copy(self.findings)),
                             replace(self.usage), self.cost, self.duration, self.verdict, self.readiness,
-                            self.skipped_items, self.failure, self.attempts)
+                            self.skipped_items, self.failure, self.attempts, tuple(self.fixed))
 
 SentHook = Callable[[str, str, int, Usage, str], None]  # persona id, model, try, usage, outcome
 __all__ = ["Backend", "Estimate", "Panel", "PanelSettings", "estimate", "request_params", "section_span"]
@@ -98,11 +100,13 @@ def request_params(
     section: str | None = None,
     redactor: Redactor | None = None,
     raised: Sequence[Finding] = (),
+    round_context: RoundContext | None = None,
 ) -> dict[str, Any]:
     """One critic's request body; with a ``redactor`` every text block is redacted, so this is the one place
     where what leaves is decided (each try of a run, the token count, and the preview all call it)."""
     req = prompts.critic_request(doc, persona, section=section, span=section_span(doc, section),
-                                 max_findings=settings.max_findings, cache=backend.caching, raised=raised)
+                                 max_findings=settings.max_findings, cache=backend.caching, raised=raised,
+                                 round_context=round_context)
     thinking = thinks(persona, settings, backend)
     params: dict[str, Any] = {"model": model, "max_tokens": critic_max_tokens(settings, effort, thinking=thinking),
                               **req.params()}
@@ -153,6 +157,7 @@ async def estimate(
     redactor: Redactor | None = None,
     on_sent: SentHook | None = None,
     raised: Sequence[Finding] = (),
+    round_context: RoundContext | None = None,
 ) -> Estimate:
     """Prompt tokens from a local estimate, or from ``count_tokens`` when ``settings.exact_estimate`` asks for
     it and the endpoint has it (that sends the prompt); dollars assume the first critic writes the shared
@@ -160,14 +165,15 @@ async def estimate(
     prices = prices or load_prices()
     backend = backend or Backend()
     shared = estimate_tokens("".join(b["text"] for b in [*prompts.shared_prefix(doc, cache=False),
-                                                         *prompts.already_raised_blocks(raised, cache=False)]))
+                                                         *prompts.already_raised_blocks(raised, cache=False),
+                                                         *prompts.round_blocks(round_context, cache=False)]))
     out: dict[str, tuple[int, float]] = {}
     method = "local estimate"
     for i, persona in enumerate(personas):
         model = getattr(persona, "model", None) or settings.model
         effort = getattr(persona, "effort", None) or settings.effort
         params = request_params(doc, persona, settings, backend, model=model, effort=effort, section=section,
-                                redactor=redactor, raised=raised)
+                                redactor=redactor, raised=raised, round_context=round_context)
         tokens = None
         if settings.exact_estimate and backend.count_tokens:
             try:
@@ -222,8 +228,10 @@ class Panel:
         clock: Callable[[], float] = time.monotonic,
         on_sent: SentHook | None = None,
         redactor: Redactor | None = None,
+        round_context: RoundContext | None = None,
     ) -> None:
         self.client, self.doc, self.personas = client, doc, list(personas)
+        self.round_context = round_context  # a re-review: the changes since the last round, what is still open
         self.on_sent = on_sent  # the send log: (persona id, model, try, usage, outcome) after every request
         self.redactor = redactor or None  # an empty Redactor is no redaction
         self.settings = settings or PanelSettings()
@@ -314,7 +322,7 @@ class Panel:
             return {}
         est = await estimate(self.client, self.doc, self.personas, self.settings, prices=self.prices,
                              backend=self.backend, section=self.section, redactor=self.redactor,
-                             on_sent=self.on_sent, raised=self._raised)
+                             on_sent=self.on_sent, raised=self._raised, round_context=self.round_context)
         return {pid: cost for pid, (_, cost) in est.per_persona.items()}
 
     async def _reserve(self, pid: str, cost: float) -> bool:
@@ -386,7 +394,8 @@ class Panel:
         tries = Attempts(
             self.client,
             lambda: request_params(self.doc, persona, self.settings, self.backend, model=model, effort=effort,
-                                   section=self.section, redactor=self.redactor, raised=self._raised),
+                                   section=self.section, redactor=self.redactor, raised=self._raised,
+                                   round_context=self.round_context),
             self.backend, self.settings.retry_policy(),
             Hooks(on_text=text, on_start=began, on_phase=phase, on_attempt=attempt, on_wait=wait,
                   produced=lambda: bool(result.findings), on_sent=self._sent_hook(persona.id, model)),
@@ -452,10 +461,10 @@ class Panel:
         if len(result.findings) >= self.settings.max_findings:
             return  # asked for the most severe first: the cap keeps those
         finding = self._place(to_finding(item, persona.id), item.section)
+        if item.reraise:  # the critic's own copy says so too: a round tells a new reason from a repeat by it
+            finding = reraised(finding, finding)
         result.findings.append(finding)
         card = find_duplicate(self._cards, finding)
-        if item.reraise and card is None:
-            finding = reraised(finding, finding)
         if card is not None:
             merged = merge(card, finding)
             if item.reraise:
@@ -493,6 +502,9 @@ class Panel:
             result.verdict = str(whole.get("verdict") or "").strip()
             readiness = whole.get("readiness")
             result.readiness = int(readiness) if isinstance(readiness, int | float) else None
+            fixed = whole.get("fixed") if self.round_context is not None else None
+            still = {f.id for f in self.round_context.still_open} if self.round_context is not None else set()
+            result.fixed = [str(x) for x in fixed if str(x) in still] if isinstance(fixed, list) else []
         return self._end(result, started, cut_short(state, whole is not None, len(result.findings)))
 
     def _end(self, result: _Critic, started: float, failure: Failure | None) -> None:

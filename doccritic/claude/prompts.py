@@ -23,6 +23,7 @@ from doccritic import paths
 from doccritic.claude.config import DEFAULT_MAX_FINDINGS
 from doccritic.core.document import Document
 from doccritic.core.findings import Finding, Source, Status
+from doccritic.core.rounds import RoundContext
 
 MAX_RAISED = 40  # lines of the "already raised" list: enough for a reviewed draft, short next to the document
 _QUOTE_CHARS = 90
@@ -91,11 +92,14 @@ def critic_request(
     max_findings: int = DEFAULT_MAX_FINDINGS,
     cache: bool = True,
     raised: Sequence[Finding] = (),
+    round_context: RoundContext | None = None,
 ) -> CriticRequest:
     """``section`` names the part under review; with its ``span`` only that part is sent. ``raised`` (check
     findings, earlier critics' cards, dismissals) comes after the document and instruction breakpoints, so
     that prefix stays byte-identical across personas *and* runs; the list has a breakpoint of its own,
-    since it is the same for every persona of one run (the first critic writes it, the others read it)."""
+    since it is the same for every persona of one run (the first critic writes it, the others read it). A
+    re-review's ``round_context`` (the changes since the last round, the findings still open) follows it and takes
+    that breakpoint over (both are the run's, and a request may hold four)."""
     scope = (  # the section's name is in the fenced title: nothing from the draft outside the fence
         "Review only the section named in the document's title; it is all of the document you have. "
         "Quote only from it.\n" if section else ""
@@ -106,7 +110,8 @@ def critic_request(
     return CriticRequest(
         system=[*shared_prefix(doc, max_findings=max_findings, cache=cache,
                                section=(section, *span) if section and span else None),
-                *already_raised_blocks(raised, cache=cache)],
+                *already_raised_blocks(raised, cache=cache and round_context is None),
+                *round_blocks(round_context, cache=cache)],
         messages=[{"role": "user", "content": [{"type": "text", "text": persona_text}]}],
     )
 
@@ -124,6 +129,27 @@ def already_raised_blocks(findings: Sequence[Finding], *, cache: bool = True) ->
     return [block]
 
 
+def round_blocks(ctx: RoundContext | None, *, cache: bool = True) -> list[dict[str, Any]]:
+    """A re-review's block: the diff since the last round and the still-open findings by id, fenced like the
+    draft. None for a first review. After every earlier breakpoint, so the document stays cached."""
+    if ctx is None:
+        return []
+    lines = [f"- [{f.id}] {f.kind.label}, {f.severity}: {' '.join(f.title.split())}{_where(f)}"
+             for f in sorted(ctx.still_open, key=Finding.sort_key)][:MAX_RAISED]
+    block: dict[str, Any] = {"type": "text", "text": template("critic-round").substitute(
+        number=ctx.number, previous=ctx.previous, diff=fence_safe(ctx.diff or "(no changes to the text)"),
+        items=fence_safe("\n".join(lines) or "(none)"))}
+    if cache:
+        block["cache_control"] = {"type": "ephemeral"}
+    return [block]
+
+
+def _where(f: Finding) -> str:
+    quote = " ".join(f.quote.split())
+    quote = quote if len(quote) <= _QUOTE_CHARS else quote[:_QUOTE_CHARS - 1] + "…"
+    return f' on "{quote}"' if quote else " (whole document)"
+
+
 def _raised_line(f: Finding) -> str:
     if f.status is Status.OUTDATED:
         return ""
@@ -134,13 +160,11 @@ def _raised_line(f: Finding) -> str:
         who = "offline check"
     else:
         who = f"critic {', '.join(f.personas) or 'unknown'}" + ("" if f.status is Status.OPEN else f", {f.status}")
-    quote = " ".join(f.quote.split())
-    quote = quote if len(quote) <= _QUOTE_CHARS else quote[:_QUOTE_CHARS - 1] + "…"
-    where = f' on "{quote}"' if quote else " (whole document)"
-    return f"- [{who}] {f.kind.label}, {f.severity}: {' '.join(f.title.split())}{where}"
+    return f"- [{who}] {f.kind.label}, {f.severity}: {' '.join(f.title.split())}{_where(f)}"
 
 
-_FENCE_TAG = re.compile(r"<(\s*/?\s*(?:document|title|passage|already_raised)\b[^<>]*)>", re.IGNORECASE)
+_FENCE_TAG = re.compile(r"<(\s*/?\s*(?:document|title|passage|already_raised|changes|still_open)\b[^<>]*)>",
+                        re.IGNORECASE)
 
 
 def fence_safe(text: str) -> str:

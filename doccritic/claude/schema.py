@@ -73,6 +73,8 @@ class Critique(BaseModel):
     findings: list[CritiqueFinding] = Field(description="Most severe first")
     verdict: str = Field(default="", description="One line: would you approve this draft, and why")
     readiness: int | None = Field(default=None, description="0-10: how ready this draft is for the meeting")
+    fixed: list[str] = Field(default_factory=list,
+                             description="Re-reviews only: ids of still-open findings the revision fixed")
 
 
 def critique_schema() -> dict[str, Any]:

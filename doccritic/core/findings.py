@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from doccritic.core.records import Record
 from doccritic.core.register_rows import Assumption, Decision, Readiness
+from doccritic.core.round_records import Round
 
 SCHEMA_ID = "doccritic.review/1"
 
@@ -214,4 +215,5 @@ class Review(Record):
     decisions: list[Decision] = field(default_factory=list)  # the decision register, PM edits included
     assumptions: list[Assumption] = field(default_factory=list)  # the assumptions ledger
     readiness: Readiness | None = None  # counts over both, as of the last save
+    rounds: list[Round] = field(default_factory=list)  # review rounds, oldest first (core.rounds)
 
