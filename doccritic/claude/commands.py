@@ -25,8 +25,8 @@ class _Command(StrEnum):
             command = value
         else:
             try:
-                if isinstance(value, _Command):  # another session's command, however it is spelt
-                    raise ValueError(value)
+                if isinstance(value, _Command) or not isinstance(value, str):  # another session's command,
+                    raise ValueError(value)  # however it is spelt, or not a command at all
                 command = cls(value)
             except ValueError:
                 shown = f"{type(value).__name__}.{value.name}" if isinstance(value, _Command) else repr(value)

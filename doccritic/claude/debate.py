@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from doccritic.claude.commands import DebateCommand
 from doccritic.claude.config import Backend
@@ -43,7 +43,16 @@ from doccritic.claude.prompts import document_block, fence_safe, template
 from doccritic.claude.retry import Attempts, Hooks
 from doccritic.claude.streamparse import FindingStream
 from doccritic.core.anchoring import anchor_quote
-from doccritic.core.debates import Citation, Debate, Interjection, Summary, SummaryPoint, Turn
+from doccritic.core.debates import (
+    POINT_CATEGORIES,
+    POINT_SIDES,
+    Citation,
+    Debate,
+    Interjection,
+    Summary,
+    SummaryPoint,
+    Turn,
+)
 from doccritic.core.document import Document
 from doccritic.core.findings import Anchor, Kind, Severity
 from doccritic.core.redaction import Redactor
@@ -104,7 +113,7 @@ class DebateSession:
         """Run one command; the bridge routes every GUI command here. Raises :class:`CommandError` for a
         command a debate does not take (or the wrong arguments), before anything changes."""
         command = DebateCommand.parse(command, args)
-        {
+        handlers: dict[DebateCommand, Callable[..., None]] = {
             DebateCommand.PAUSE: self.pause,
             DebateCommand.RESUME: self.resume,
             DebateCommand.STOP: self.stop,
@@ -114,7 +123,8 @@ class DebateSession:
             DebateCommand.RETRY: self.retry,
             DebateCommand.CONTINUE_LAST: self.continue_last,
             DebateCommand.REQUEST_SUMMARY: self.request_summary,
-        }[command](*args)
+        }
+        handlers[command](*args)
         self.version += 1
 
     def snapshot(self) -> DebateChanged:
@@ -361,9 +371,8 @@ class DebateSession:
         kinds, severities = {k.value for k in Kind}, {s.value for s in Severity}
         try:
             point = SummaryPoint(
-                category=raw.get("category") if raw.get("category") in ("strongest", "conceded", "unresolved",
-                                                                          "change") else "unresolved",
-                side=raw.get("side") if raw.get("side") in ("for", "against", "both") else "both",
+                category=_one_of(raw.get("category"), POINT_CATEGORIES, "unresolved"),
+                side=_one_of(raw.get("side"), POINT_SIDES, "both"),
                 text=str(raw["text"]).strip(),
                 citations=[self.place(str(q)) for q in raw.get("citations") or [] if str(q).strip()],
                 kind=Kind(raw["kind"]) if raw.get("kind") in kinds else Kind.CHALLENGED_ASSUMPTION,
@@ -483,6 +492,15 @@ _CUT = {
     "refusal": (FailureKind.REFUSAL, "The model declined this turn."),
     "truncated": (FailureKind.TRUNCATED, "The turn stopped mid-sentence."),
 }
+
+
+_L = TypeVar("_L", bound=str)
+
+
+def _one_of(value: object, allowed: tuple[_L, ...], default: _L) -> _L:
+    """``value`` if it is one of ``allowed`` (a Literal's values: the referee's JSON is not trusted), else
+    ``default``."""
+    return next((a for a in allowed if a == value), default)
 
 
 def _turn_cut_short(stop_reason: str | None) -> Failure | None:

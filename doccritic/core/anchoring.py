@@ -25,6 +25,7 @@ import logging
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import Any
 
 from doccritic.core.anchoring_fuzzy import fuzzy
 from doccritic.core.anchoring_text import (
@@ -321,7 +322,8 @@ def _shift(spans: list[Span], edit: Edit) -> list[Span]:
 def _lost(finding: Finding) -> Finding:
     """Kept, never dropped: an open or deferred finding turns ``outdated``, a decided one keeps its verdict."""
     status = Status.OUTDATED if finding.status in (Status.OPEN, Status.DEFERRED) else finding.status
-    update = {"start": None, "end": None, "anchor": Anchor.UNANCHORED, "status": status, "candidates": []}
+    update: dict[str, Any] = {"start": None, "end": None, "anchor": Anchor.UNANCHORED, "status": status,
+                              "candidates": []}
     return finding.model_copy(update=update)
 
 
@@ -336,7 +338,7 @@ def _recandidate(finding: Finding, new_text: str, edit: Edit) -> Finding:
         return finding.model_copy(update={"candidates": list(placed.candidates)})
     if placed.start is None:
         return _lost(finding)
-    update = {"start": placed.start, "end": placed.end, "anchor": placed.anchor, "candidates": []}
+    update: dict[str, Any] = {"start": placed.start, "end": placed.end, "anchor": placed.anchor, "candidates": []}
     return finding.model_copy(update=update)
 
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, new_id
 from doccritic.core.records import Record
 
 Side = Literal["for", "against", "free"]
 TurnStatus = Literal["complete", "interrupted", "stopped"]
+PointCategory = Literal["strongest", "conceded", "unresolved", "change"]
+PointSide = Literal["for", "against", "both"]
+POINT_CATEGORIES: tuple[PointCategory, ...] = get_args(PointCategory)
+POINT_SIDES: tuple[PointSide, ...] = get_args(PointSide)
 
 
 def _now() -> datetime:
@@ -64,8 +68,8 @@ class Interjection(Record):
 @dataclass(slots=True, kw_only=True)
 class SummaryPoint(Record):
     id: str = field(default_factory=new_id)
-    category: Literal["strongest", "conceded", "unresolved", "change"]
-    side: Literal["for", "against", "both"] = "both"
+    category: PointCategory
+    side: PointSide = "both"
     text: str
     citations: list[Citation] = field(default_factory=list)
     kind: Kind = Kind.CHALLENGED_ASSUMPTION  # what it becomes with "Add as finding"

@@ -201,7 +201,7 @@ def _figures(tally: _Tally, by_id: Mapping[str, tuple[Case, Matcher]], runs: Seq
     c = tally.counts
     kinds = {f.kind.value for case, _ in by_id.values() for f in case.flaws}
     personas = sorted(k.split(":", 1)[1] for k in tally.pairs if k.startswith("persona:"))
-    repeats = defaultdict(int)
+    repeats: defaultdict[str, int] = defaultdict(int)
     for run in runs:
         repeats[run.case_id] += 1
     flaws = [{"case": cid, "flaw": fid, "kind": flaw.kind.value, "difficulty": flaw.difficulty,

@@ -11,13 +11,13 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from doccritic.core.records import Record
 from doccritic.core.register_rows import Assumption, Decision, Readiness
 from doccritic.core.round_records import Round
 
-SCHEMA_ID = "doccritic.review/1"
+SCHEMA_ID: Final = "doccritic.review/1"
 
 
 class Kind(StrEnum):

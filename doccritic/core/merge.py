@@ -11,6 +11,8 @@ said is lost, and differing suggestions read as a trade-off rather than two card
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from doccritic.core.findings import Finding, Raise, Reply, Source
 
 MIN_OVERLAP = 0.5  # of the shorter span
@@ -38,7 +40,7 @@ def same_problem(a: Finding, b: Finding) -> bool:
     return a.kind is b.kind and _same_decision(a, b, fuzz)
 
 
-def _same_decision(a: Finding, b: Finding, fuzz) -> bool:
+def _same_decision(a: Finding, b: Finding, fuzz: ModuleType) -> bool:
     """Same kind, other passages (or none): titles alike in most words, or quotes that state the same thing
     ("Delete the hot copies…" in the rollout, "…delete the hot copies…" in the decision)."""
     def alike(x: str, y: str) -> bool:

@@ -42,7 +42,7 @@ class Record:
     def model_validate(cls, data: Any) -> Self:
         """A record from JSON-shaped data; raises ``pydantic.ValidationError`` (a ``ValueError``)."""
         try:
-            return _decoder(cls)(data)
+            return _decoder_of(cls)(data)
         except (TypeError, ValueError, KeyError):
             return adapter(cls).validate_python(data)
 
@@ -164,8 +164,17 @@ def _record_decoder(cls: type[Record]) -> Decoder:
     return decode
 
 
-@functools.cache
 def adapter(cls: type) -> TypeAdapter[Any]:
+    """The pydantic adapter for a record class, built once."""
+    return _adapter(cls)  # through a plain ``type``: mypy reads a classmethod's ``cls`` as unhashable
+
+
+def _decoder_of(cls: type) -> Decoder:
+    return _decoder(cls)
+
+
+@functools.cache
+def _adapter(cls: type) -> TypeAdapter[Any]:
     from pydantic import TypeAdapter
 
     return TypeAdapter(cls)

@@ -22,7 +22,7 @@ from typing import Any
 
 from doccritic.core.debates import Debate
 from doccritic.core.findings import Finding, Kind, Review, Source, Status
-from doccritic.core.register_rows import Assumption, Decision, R, Readiness
+from doccritic.core.register_rows import Assumption, Decision, Level, R, Readiness
 
 CHECKS = "offline checks"  # "raised by" for a check finding
 REFEREE = "debate referee"  # for a referee's point or a finding added from one
@@ -189,7 +189,7 @@ def _decision(group: list[_Mark]) -> Decision:
     revs = [m.finding.reversibility for m in group if m.finding is not None and m.finding.reversibility]
     spoken = [r for m in group if m.finding is not None and m.finding.source is not Source.CHECK
               and (r := m.finding.reversibility)]
-    level = max((r.level for r in revs), key=_RANK.__getitem__, default="one_way")
+    level: Level = max((r.level for r in revs), key=_RANK.__getitem__) if revs else "one_way"
     cost = next((r.cost_to_reverse for r in [*spoken, *revs] if r.cost_to_reverse), "")
     ramp = next((r.exit_ramp for r in [*spoken, *revs] if r.exit_ramp), "")
     whens = dict.fromkeys([*(r.closes_when.strip() for r in revs if r.closes_when.strip()),
@@ -259,8 +259,12 @@ def _match(row: R, old: list[R], by_text: bool) -> R | None:
     the same thing most closely."""
     if not by_text:
         ids = {*row.finding_ids, *row.point_ids}
-        best = max(old, key=lambda o: len(ids & {*o.finding_ids, *o.point_ids}), default=None)
-        return best if best is not None and ids & {*best.finding_ids, *best.point_ids} else None
+
+        def overlap(o: R) -> int:
+            return len(ids & {*o.finding_ids, *o.point_ids})
+
+        shared = max(old, key=overlap, default=None)
+        return shared if shared is not None and overlap(shared) else None
     from rapidfuzz import fuzz
 
     def score(o: R) -> float:

@@ -11,6 +11,7 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +157,7 @@ class _Ctx:
             raise self.fail(where, key, "a non-empty string is required")
         return value
 
-    def enum(self, where: str, raw: dict[str, Any], key: str, enum: type, default: Any = None) -> Any:
+    def enum(self, where: str, raw: dict[str, Any], key: str, enum: type[Enum], default: Any = None) -> Any:
         value = raw.get(key, default)
         try:
             return enum(value)
@@ -171,7 +172,7 @@ class _Ctx:
         union = "|".join(f"(?:{p.pattern})" for p in parts)
         return LazyPattern(union, re.IGNORECASE) if self.lazy else re.compile(union, re.IGNORECASE)
 
-    def patterns(self, where: str, raw: dict[str, Any], key: str, flags: int = re.IGNORECASE):
+    def patterns(self, where: str, raw: dict[str, Any], key: str, flags: int = re.IGNORECASE) -> tuple[Pattern, ...]:
         values = raw.get(key, [])
         if isinstance(values, str) or not isinstance(values, list):
             raise self.fail(where, key, "a list of regular expressions is required")

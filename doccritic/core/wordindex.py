@@ -19,10 +19,10 @@ if TYPE_CHECKING:
     from doccritic.core.rules import Pattern
 
 try:  # the parser is private API; without it every pattern simply takes the slow path
-    from re import _constants as _c
-    from re import _parser
+    from re import _constants as _c  # type: ignore[attr-defined]  # private: typeshed leaves it out
+    from re import _parser  # type: ignore[attr-defined]  # private: typeshed leaves it out
 except ImportError:  # pragma: no cover - older or alternative Pythons
-    _parser = None  # type: ignore[assignment]
+    _parser = None
 
 _WORD = re.compile(r"\w+")
 _KEY = 3  # words are bucketed by their first three (lower-cased) characters

@@ -89,6 +89,12 @@ _WHERE = {BlockKind.CODE: "the code block", BlockKind.FRONT_MATTER: "the front m
           BlockKind.HTML: "the HTML"}
 
 
+def _end_of(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where ``pattern``, which also matches nothing, stops when matched at ``pos``."""
+    m = pattern.match(text, pos)
+    return m.end() if m else pos
+
+
 @dataclass
 class _Place:
     """Where one finding's note goes: after its highlight pieces, after a block, or in the top block."""
@@ -209,13 +215,13 @@ class _Layout:
             while s < e and text[s].isspace():
                 s += 1
             line = self._line_start(s)
-            if s < e and line > block.start and _CONTAINER.match(text, line).end() > s:
-                s = _CONTAINER.match(text, line).end()
+            if s < e and line > block.start and _end_of(_CONTAINER, text, line) > s:
+                s = _end_of(_CONTAINER, text, line)
                 continue
             while e > s and text[e - 1].isspace():
                 e -= 1
             line = self._line_start(e)
-            if max(block.start, s) < line < e and _CONTAINER.match(text, line).end() >= e:
+            if max(block.start, s) < line < e and _end_of(_CONTAINER, text, line) >= e:
                 e = line
                 continue
             return s, e
@@ -247,7 +253,7 @@ class _Layout:
         line = self.text[self._line_start(block.start) : block.end]
         if block.kind is BlockKind.FRONT_MATTER:
             return ""
-        prefix = _LIST_MARK.sub(lambda m: " " * len(m.group()), _MARKERS.match(line).group())
+        prefix = _LIST_MARK.sub(lambda m: " " * len(m.group()), line[: _end_of(_MARKERS, line, 0)])
         if block.kind is BlockKind.HTML or _FENCE.match(line):
             return prefix
         return prefix[:-4] if prefix.endswith("    ") else prefix.rstrip()  # indented code's own indent
@@ -364,7 +370,8 @@ def _render_footnotes(layout: _Layout, places: list[_Place], names: Mapping[str,
     groups += [(end, 2, members, block) for end, (block, members) in after.items()]
     groups += [(_ref_pos(layout, p), 1, [p], None) for p in places if p.pieces]
     groups.sort(key=lambda g: (g[0], g[1]))
-    inserts, defs = [], []
+    inserts: list[tuple[int, int, str]] = []
+    defs: list[str] = []
     for pos, rank, members, block in groups:
         refs = ""
         for p in members:

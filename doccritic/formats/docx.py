@@ -186,7 +186,7 @@ class _Builder:
         self.pieces: list[str] = []
         self.blocks: list[Block] = []
         self.pos = 0  # length of the canonical text so far
-        self.anchors: dict[tuple[str, str], tuple[int, bool]] = {}  # (tag, id) -> (offset, in a gap)
+        self.anchors: dict[tuple[object, str], tuple[int, bool]] = {}  # (tag, id) -> (offset, in a gap)
         self._starts: list[int] | None = None
 
     def add(self, index: int, p: _Element, cell: TableCell | None) -> None:

@@ -32,7 +32,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from xml.sax.saxutils import escape as xml_escape
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -40,6 +40,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
+from docx.oxml.comments import CT_Comment
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import oxml_parser
 from docx.shared import Pt
@@ -345,8 +346,8 @@ class _Annotator:
         else:
             paras = [[_run_xml(lines.pop(0) if lines else "")]]
         for line in lines:
-            label = next((lb for lb in _LABELS if line.startswith(lb)), None)
-            if label and ":" in line:
+            labelled = any(line.startswith(lb) for lb in _LABELS)
+            if labelled and ":" in line:
                 head, rest = line.split(":", 1)
                 paras.append([_run_xml(head + ":", bold=True), _run_xml(rest)])
             else:
@@ -365,7 +366,8 @@ class _Annotator:
             return
         batch = parse_xml(f'<w:comments {nsdecls("w")} xmlns:w14="{_W14}">'
                           f'{"".join(self._comment_xml(m) for m in marks)}</w:comments>')
-        for mark, element in zip(marks, list(batch), strict=True):
+        comments = cast(list[CT_Comment], list(batch))  # python-docx parses each tag into its own class
+        for mark, element in zip(marks, comments, strict=True):
             element.author, element.initials, element.date = _xml_safe(mark.author), _xml_safe(mark.initials), \
                 mark.date
             self.comments_part.element.append(element)

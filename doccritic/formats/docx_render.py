@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -28,6 +28,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.text.paragraph import CT_P
 from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -80,7 +81,7 @@ class _Renderer:
         _add_styles(self.word)
         self.numbering = _Numbering(self.word)
         self.nums: dict[int, int] = {}  # id(FormList) -> w:numId
-        self.links: tuple[Link | None, _StyledLink | None] = (None, None)
+        self.link: tuple[Link, _Element] | None = None  # the link being written and its w:hyperlink
 
     # ---- runs -------------------------------------------------------------------------------------
 
@@ -91,9 +92,9 @@ class _Renderer:
     def run(self, para: Paragraph, r: FormRun, style: str | None = None) -> None:
         """One Word run for ``r``, written as elements directly: python-docx's run, font and style
         setters cost ~50 µs each, a third of a 50,000-finding export."""
-        style_id = "Hyperlink" if r.link is not None else self.style_id("Inline Code" if r.style & CODE else style) \
-            if (r.style & CODE or style) else None
-        target = self.hyperlink(para, r.link).element if r.link is not None else para._p
+        name = "Inline Code" if r.style & CODE else style
+        style_id = "Hyperlink" if r.link is not None else self.style_id(name) if name else None
+        target: _Element = self.hyperlink(para, r.link) if r.link is not None else para._p
         if _PLAIN.fullmatch(r.text):
             run = etree.SubElement(target, _W_R)
             if style_id or r.style & (BOLD | ITALIC | STRIKE):
@@ -122,25 +123,26 @@ class _Renderer:
                 target.append(run)
         self.pieces.append(Piece(r.start, r.end, run, r.exact))
 
-    def hyperlink(self, para: Paragraph, link: Link) -> _StyledLink:
-        """The w:hyperlink of ``link``, made on its first run; later runs of the same link join it."""
-        if self.links[0] is link and self.links[1] is not None:
-            return self.links[1]
+    def hyperlink(self, para: Paragraph, link: Link) -> _Element:
+        """The w:hyperlink of ``link``, made on its first run; later runs of the same link join it (each run
+        carries the Hyperlink character style)."""
+        if self.link is not None and self.link[0] is link:
+            return self.link[1]
         element = OxmlElement("w:hyperlink")
         if link.href and not link.href.startswith("#"):
             element.set(qn("r:id"), self.word.part.relate_to(link.href, RT.HYPERLINK, is_external=True))
             element.set(qn("w:history"), "1")
-        para._p.append(element)
-        # runs added to the paragraph are moved into the link; they carry the Hyperlink character style
-        self.links = (link, _StyledLink(element))
-        return self.links[1]  # type: ignore[return-value]
+        body: _Element = para._p  # lxml's stubs take only children of the parent's own class
+        body.append(element)
+        self.link = (link, element)
+        return element
 
     # ---- paragraphs --------------------------------------------------------------------------------
 
     def paragraph(self, style: str | None = None) -> Paragraph:
         """A new body paragraph, placed before the final w:sectPr found once (python-docx looks it up among
         all body children for every paragraph: quadratic on long documents)."""
-        p = OxmlElement("w:p")
+        p = cast(CT_P, OxmlElement("w:p"))  # python-docx makes each tag's own element class
         if self.sect_pr is None:
             self.word.element.body.append(p)
         else:
@@ -164,7 +166,7 @@ class _Renderer:
         if id(item) not in self.nums:
             self.nums[id(item)] = self.numbering.ordered(item.level, item.start) if item.ordered \
                 else self.numbering.bullets
-        numpr = ppr.get_or_add_numPr()
+        numpr = ppr.get_or_add_numPr()  # type: ignore[attr-defined]  # python-docx declares only some of its made-up methods
         numpr.get_or_add_ilvl().val = min(level, 8)
         numpr.get_or_add_numId().val = self.nums[id(item)]
         return para
@@ -223,18 +225,6 @@ class _Renderer:
             for n, value in enumerate(values):
                 self.run(value_cell.paragraphs[0] if n == 0 else value_cell.add_paragraph(), value, "Front Matter")
         self.paragraph()
-
-
-class _StyledLink:
-    """A w:hyperlink that gives each run appended to it the Hyperlink character style."""
-
-    def __init__(self, element: _Element) -> None:
-        self.element = element
-
-    def append(self, r: _Element) -> None:
-        rpr = r.get_or_add_rPr()
-        rpr.style = "Hyperlink"
-        self.element.append(r)
 
 
 class _Numbering:

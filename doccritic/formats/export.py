@@ -10,7 +10,7 @@ import codecs
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict
 
 from doccritic.core.document import DocFormat, Document
 from doccritic.core.errors import DoccriticError, ErrorKind
@@ -25,6 +25,13 @@ FORMATS: dict[str, tuple[str, str]] = {  # name -> (suffix, label)
     "json": (".json", "Review JSON (.json)"),
 }
 PdfWriter = Callable[..., Path]
+
+
+class _Filters(TypedDict):
+    """What every writer leaves out on request."""
+
+    include_dismissed: bool
+    include_checks: bool
 
 
 @dataclass
@@ -76,7 +83,7 @@ def export_review(review: Review, doc: Document, fmt: str, out: Path, options: E
         raise DoccriticError(f"Cannot write {out}: it is a folder; name a file.", ErrorKind.INVALID)
     if source is not None and out.resolve() == Path(source).resolve():
         raise DoccriticError("The export would overwrite the document itself: choose another file name.")
-    common = {"include_dismissed": options.include_dismissed, "include_checks": options.include_checks}
+    common: _Filters = {"include_dismissed": options.include_dismissed, "include_checks": options.include_checks}
     if fmt == "json":
         from doccritic.formats.review_json import dumps
 

@@ -523,7 +523,8 @@ def export_html(review: Review, doc: Document, *, names: Mapping[str, str] | Non
                          for f in findings for n in [notes[id(f)]]]}
     n = len(debates.debates) if debates else 0
     appendix = register_appendix(review, doc, names)
-    extra = (debates.render(woven) if n else "", to_html(appendix) if appendix is not None else "")
+    extra = (debates.render(woven) if debates is not None and n else "",
+             to_html(appendix) if appendix is not None else "")
     return _page(title or shown_title(doc, review.document.title), doc, findings, body, _filters(findings),
                  _cards(findings, notes, woven, doc, same_text), extra, n, data)
 

@@ -34,7 +34,8 @@ ASSUMPTION_COLUMNS = ("Claim", "Why the plan depends on it", "Evidence needed", 
 
 #: Share of the width (percent) per column, for the layouts that size columns (Word, PDF): the decision,
 #: the claim and the exit ramp get the room, the labels little.
-WIDTHS = {DECISION_COLUMNS: (15, 9, 10, 12, 14, 8, 9, 9, 14), ASSUMPTION_COLUMNS: (16, 14, 12, 13, 10, 8, 7, 9, 11)}
+WIDTHS: dict[tuple[str, ...], tuple[int, ...]] = {DECISION_COLUMNS: (15, 9, 10, 12, 14, 8, 9, 9, 14),
+                                                   ASSUMPTION_COLUMNS: (16, 14, 12, 13, 10, 8, 7, 9, 11)}
 
 
 @dataclass(frozen=True)
