@@ -2,9 +2,9 @@
 
 The controllers are built one event-loop turn after the first document is shown (they are a fifth of the
 start-up, and the PM reads the draft and its checks first); anything that needs them earlier builds them
-on demand through the properties. This object is the host the critics and exports controllers talk to
-(:class:`~doccritic.ui.critics.CriticsHost`, :class:`~doccritic.ui.exports.ExportsHost`): they get it and
-the session, never the window.
+on demand through the properties. This object is the host the critics, debates and exports controllers talk to
+(:class:`~doccritic.ui.critics.CriticsHost`, :class:`~doccritic.ui.hosts.DebatesHost`,
+:class:`~doccritic.ui.exports.ExportsHost`): they get it and the session, never the window.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from doccritic.ui.exports import ExportsController
     from doccritic.ui.files import Messages
     from doccritic.ui.findings_panel import FindingsPanel
-    from doccritic.ui.hosts import DebatesHost
     from doccritic.ui.review_session import ReviewSession
     from doccritic.ui.runner import Runner
 
@@ -37,12 +36,12 @@ class ClaudeSide(QObject):
 
     def __init__(self, *, session: ReviewSession, settings: AppSettings, runner: Runner,
                  decisions: DecisionsController, banner: Messages, sidebar: FindingsPanel, review_menu: QMenu,
-                 critics_dock: QDockWidget, debate_dock: QDockWidget, model_label: QLabel,
-                 status: Callable[[str, int], None], debates_host: DebatesHost, parent: QWidget) -> None:
+                 findings_dock: QDockWidget, critics_dock: QDockWidget, debate_dock: QDockWidget, model_label: QLabel,
+                 status: Callable[[str, int], None], parent: QWidget) -> None:
         super().__init__(parent)
         self.session, self.settings, self.runner, self.decisions = session, settings, runner, decisions
         self.banner, self.sidebar, self.review_menu, self.model_label = banner, sidebar, review_menu, model_label
-        self.critics_dock, self.debate_dock, self._debates_host = critics_dock, debate_dock, debates_host
+        self.findings_dock, self.critics_dock, self.debate_dock = findings_dock, critics_dock, debate_dock
         self.show_status, self.parent_widget = status, parent
         self._critics: CriticsController | None = None
         self._debates: DebatesController | None = None
@@ -84,7 +83,8 @@ class ClaudeSide(QObject):
         critics.panel.edit_personas_requested.connect(self.open_persona_editor)
         critics.panel.debate_requested.connect(lambda: self.debates.new_debate())
         self.critics_dock.setWidget(critics.panel)
-        self._debates = DebatesController(self._debates_host, self.debate_dock)  # type: ignore[arg-type]
+        self._debates = DebatesController(self.session, self, critics, self.settings, self.debate_dock,
+                                          self.parent_widget)
         self._exports = ExportsController(self.session, self, self.runner, self.parent_widget)
         self.model_label.setText(critics.status_text())
         self.review_menu.addSeparator()  # Never Send and Send Log: the menu was built before the critics
@@ -139,12 +139,19 @@ class ClaudeSide(QObject):
         if self._critics is not None:  # first: a run stopped now still hands over its findings to be saved
             self._critics.shutdown()
 
-    # CriticsHost and ExportsHost -------------------------------------------------------------
+    # CriticsHost, DebatesHost and ExportsHost ------------------------------------------------
     def add_critic_findings(self, cards: list[Finding], text_map: Utf16Map) -> None:
         self.decisions.add_critic_findings(cards, text_map)
 
     def replace_critic_findings(self, keep: list[Finding]) -> None:
         self.decisions.replace_critic_findings(keep)
+
+    def show_finding(self, finding_id: str) -> None:
+        self.findings_dock.raise_()
+        self.sidebar.select(finding_id, notify=True)
+
+    def show_passage(self, start: int, end: int) -> None:
+        self.decisions.show_passage(start, end)
 
     def set_persona_names(self, names: dict[str, str]) -> None:
         self.sidebar.set_persona_names(names)

@@ -15,6 +15,7 @@ the bridge sends the debate as the engine now holds it (``DebateChanged``), whic
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import threading
 from collections.abc import Coroutine
@@ -295,7 +296,10 @@ class CriticRunner(QObject):
             self._thread.start()
         future = asyncio.run_coroutine_threadsafe(self._guard(request_id, coro), self._loop)
         self._futures[request_id] = future
-        future.add_done_callback(lambda _f, rid=request_id: self._futures.pop(rid, None))
+        future.add_done_callback(functools.partial(self._forget, request_id))
+
+    def _forget(self, request_id: int, _future: object) -> None:
+        self._futures.pop(request_id, None)
 
     async def _guard(self, request_id: int, coro: Coroutine[Any, Any, None]) -> None:
         import asyncio

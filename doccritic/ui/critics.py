@@ -35,6 +35,7 @@ from doccritic.ui.critic_runner import CriticRunner
 from doccritic.ui.persona_panel import PersonaPanel
 from doccritic.ui.privacy import DocumentPrivacy
 from doccritic.ui.textpos import Utf16Map
+from doccritic.ui.timers import timer
 
 if TYPE_CHECKING:
     from doccritic.core.personas import Persona, PersonaSet
@@ -118,7 +119,7 @@ class CriticsController(QObject):
         self._request: tuple[list[Persona], str | None] | None = None
         # The connection and run settings of the run being estimated, confirmed or started: read once per run.
         self._run_with: tuple[Connection, PanelSettings] | None = None
-        self._flush_timer = QTimer(self, singleShot=True, interval=FLUSH_MS, timeout=self._flush)
+        self._flush_timer = timer(self, FLUSH_MS, self._flush)
         self.confirm: Callable[[Estimate, list[Persona], str | None], bool] = self._confirm_dialog
         self.runner.panel_event.connect(self._queue)
         self.runner.estimate_ready.connect(self._estimated)
@@ -136,7 +137,7 @@ class CriticsController(QObject):
         self.panel.manage.menu().addAction(self.never_send_action)
         # Persona files load once the first document is on screen (or after 300 ms without one): they
         # are not needed to read the draft, and validating them is start-up time the PM would wait for.
-        self._personas_timer = QTimer(self, singleShot=True, interval=300, timeout=self._first_load)
+        self._personas_timer = timer(self, 300, self._first_load)
         self._personas_timer.start()
 
     def ensure_personas(self) -> None:
@@ -352,19 +353,18 @@ class CriticsController(QObject):
         self.host.add_critic_findings(cards, Utf16Map(current))
 
     def _status(self, event: Any) -> None:
-        pid = getattr(event, "persona_id", None)
         if isinstance(event, CriticStarted):
-            self.panel.set_status(pid, "starting…" if event.attempt == 1 else f"trying again ({event.attempt})",
-                                  stop=True)
+            again = "starting…" if event.attempt == 1 else f"trying again ({event.attempt})"
+            self.panel.set_status(event.persona_id, again, stop=True)
         elif isinstance(event, CriticProgress):
             count = f" ({event.findings} finding{'s' if event.findings != 1 else ''})" if event.findings else ""
-            self.panel.set_status(pid, f"{event.message}{count}", stop=True)
+            self.panel.set_status(event.persona_id, f"{event.message}{count}", stop=True)
         elif isinstance(event, CriticDone):
             r = event.result
             ready = f"readiness {r.readiness}/10 · " if r.readiness is not None else ""
             skipped = f" · {r.skipped_items} malformed skipped" if r.skipped_items else ""
             facts = f"{_n(len(r.findings), 'finding')} · {r.duration:.0f} s · ${r.cost:.3f}{skipped}"
-            self.panel.set_status(pid, f"{ready}done · {facts}", verdict=r.verdict,
+            self.panel.set_status(event.persona_id, f"{ready}done · {facts}", verdict=r.verdict,
                                   tooltip=f"{ready}done in {r.duration:.0f} s · {facts}\n\n{r.verdict}".strip())
         elif isinstance(event, CriticFailed):
             r = event.result
@@ -372,7 +372,7 @@ class CriticsController(QObject):
                     CriticStatus.SKIPPED: "not started"}.get(r.status, "failed")
             kept = f" · {_n(len(r.findings), 'finding')} kept" if r.findings else ""
             why = f": {event.failure.message}" if event.failure.message else ""
-            self.panel.set_status(pid, f"{word}{why}{kept}", retry=event.failure.retryable)
+            self.panel.set_status(event.persona_id, f"{word}{why}{kept}", retry=event.failure.retryable)
             self._explain(event.failure)
 
     def _explain(self, failure: Failure) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from doccritic.claude.commands import DebateCommand
@@ -20,16 +20,21 @@ from doccritic.ui.debate_view import DebateView
 from doccritic.ui.textpos import Utf16Map
 
 if TYPE_CHECKING:
+    from doccritic.ui.app_settings import AppSettings
+    from doccritic.ui.critic_runner import CriticRunner
+    from doccritic.ui.critics import CriticsController
     from doccritic.ui.hosts import DebatesHost
+    from doccritic.ui.review_session import ReviewSession
 
 
 class DebatesController(QObject):
     debate_idle = Signal(str)  # why the running debate stopped: finished, paused, stopped, interrupted
     request_preview_shown = Signal(object)  # the Show request… dialog, just before it runs (tests close it)
 
-    def __init__(self, window: DebatesHost, dock: QDockWidget) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, session: ReviewSession, host: DebatesHost, critics: CriticsController, settings: AppSettings,
+                 dock: QDockWidget, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session, self.host, self.critics, self.settings, self._parent = session, host, critics, settings, parent
         self.view = DebateView()
         self.dock = dock
         self.dock.setWidget(self.view)
@@ -45,11 +50,11 @@ class DebatesController(QObject):
         self.view.citation_clicked.connect(self.jump)
         self.view.new_requested.connect(lambda: self.new_debate())
         self.view.debate_chosen.connect(self._choose)
-        window.critics.runner.debate_event.connect(self._event)
+        critics.runner.debate_event.connect(self._event)
 
     @property
-    def runner(self) -> Any:
-        return self.window.critics.runner
+    def runner(self) -> CriticRunner:
+        return self.critics.runner
 
     def running(self) -> bool:
         return self._run_id is not None and self.view.running
@@ -79,7 +84,7 @@ class DebatesController(QObject):
         return out
 
     def _show(self, running: bool, reason: str = "") -> None:
-        personas = self.window.critics.personas
+        personas = self.critics.personas
         titles = [d.title for d in self.debates]
         index = self.debates.index(self.current) if self.current in self.debates else len(titles) - 1
         self.view.set_history(titles, index)
@@ -97,7 +102,7 @@ class DebatesController(QObject):
         from doccritic.claude.debate import new_debate
         from doccritic.ui.critics import panel_settings
 
-        return new_debate(choice.motion, choice.pro, choice.con, model=panel_settings(self.window.settings).model,
+        return new_debate(choice.motion, choice.pro, choice.con, model=panel_settings(self.settings).model,
                           opener=choice.opener, rounds=choice.rounds, turn_words=choice.turn_words,
                           free_positions=choice.free_positions, focus=focus or "")
 
@@ -108,14 +113,14 @@ class DebatesController(QObject):
         from doccritic.ui.critics import connection
         from doccritic.ui.request_preview import RequestPreviewDialog
 
-        snap = self.window.snapshot
+        snap = self.session.snapshot
         if snap is None:
             return
         redactor = load_redactor(snap.doc.path.name if snap.doc.path else None)
-        preview = debate_request_preview(snap.doc, self._debate_for(choice, focus), self.window.critics.personas,
+        preview = debate_request_preview(snap.doc, self._debate_for(choice, focus), self.critics.personas,
                                          self.runner.backend, redactor=redactor)
-        host = connection(self.window.settings).host
-        dialog = RequestPreviewDialog([preview], host, parent or self.window,
+        host = connection(self.settings).host
+        dialog = RequestPreviewDialog([preview], host, parent or self._parent,
                                       intro=f"The opening turn goes to {host}; each later turn sends the same blocks "
                                       "plus the transcript so far, and the referee one more. Nothing has been "
                                       "sent yet.")
@@ -129,21 +134,21 @@ class DebatesController(QObject):
         from doccritic.ui.critics import connection
         from doccritic.ui.debate_dialog import DebateDialog
 
-        snap, critics = self.window.snapshot, self.window.critics
+        snap, critics = self.session.snapshot, self.critics
         if snap is None or self.running():
             return False
         critics.ensure_personas()
         if (blocked := critics.privacy.debate_problem()) is not None:  # never send, redaction (#20)
-            self.window.banner.show_message(blocked)
+            self.host.banner.show_message(blocked)
             return False
-        conn = connection(self.window.settings)
+        conn = connection(self.settings)
         if (refused := conn.refusal()) is not None:  # local-only mode (#20): say so before any dialog
-            self.window.banner.show_message(refused, [("Claude settings…", self.window.open_claude_settings)])
+            self.host.banner.show_message(refused, [("Claude settings…", self.host.open_claude_settings)])
             return False
         if conn.needs_key:
-            self.window.banner.show_message(
+            self.host.banner.show_message(
                 "Debates need an Anthropic API key (or an Anthropic-compatible endpoint).",
-                [("Claude settings…", self.window.open_claude_settings)])
+                [("Claude settings…", self.host.open_claude_settings)])
             return False
         personas = list(critics.personas.values())
         checked = critics.panel.checked_ids()
@@ -151,7 +156,7 @@ class DebatesController(QObject):
         con = con or (checked[1] if len(checked) > 1 else None)
         if choice is None:
             dialog = DebateDialog(personas, suggested_motion(focus, snap.doc.title), pro=pro, con=con,
-                                  preview=lambda c: self.show_request(c, focus, dialog), parent=self.window)
+                                  preview=lambda c: self.show_request(c, focus, dialog), parent=self._parent)
             if not dialog.exec():
                 return False
             choice = dialog.choice()
@@ -184,17 +189,17 @@ class DebatesController(QObject):
     def _start(self, conn: Any, debate: Debate, snap: Any) -> None:
         self._end_run()  # one session at a time: the last debate's is closed, not left open
         self._run_text, self._version = snap.text, -1
-        self._run_id = self.runner.start_debate(conn, snap.doc, debate, self.window.critics.personas)
+        self._run_id = self.runner.start_debate(conn, snap.doc, debate, self.critics.personas)
 
     def _restart(self, d: Debate) -> None:
         from doccritic.ui.critics import connection
 
-        snap = self.window.snapshot
+        snap = self.session.snapshot
         assert snap is not None
         text = self._texts.get(d.id)
         engine_copy = d if text == snap.text else replace_citations(d, snap.text)
         self._texts[d.id] = snap.text
-        self._start(connection(self.window.settings), engine_copy, snap)
+        self._start(connection(self.settings), engine_copy, snap)
 
     def stop_all(self) -> None:
         if self._run_id is not None:
@@ -215,7 +220,7 @@ class DebatesController(QObject):
         if isinstance(event, ev.DebateChanged):
             self._adopt(event.debate, event.version)
         elif isinstance(event, ev.TurnStarted):
-            name = self.window.critics.personas
+            name = self.critics.personas
             who = name[event.speaker].name if event.speaker in name else event.speaker
             view.running = True
             view.turn_started(event.index, event.speaker)
@@ -258,7 +263,7 @@ class DebatesController(QObject):
             self.debates[index] = copy
         self._texts[copy.id] = self._run_text
         self.view.update_debate(copy)
-        self.window.schedule_review_save()
+        self.session.schedule_save()
         return True
 
     def _linked(self, point: Any) -> Any:
@@ -287,28 +292,24 @@ class DebatesController(QObject):
         point = next((p for p in points if p.id == point_id), None)
         if point is None or point.finding_id:
             return
-        current = self.window.editor.toPlainText()
+        current = self.session.text()
         placed_point = point
         if self._texts.get(d.id) != current:
             placed_point = next(p for p in replace_citations(d.model_copy(update={"summary": Summary(points=[point])}),
                                                              current).summary.points)  # type: ignore[union-attr]
         finding = point_to_finding(placed_point, d)
         self._links[point_id] = point.finding_id = finding.id
-        self.window.add_critic_findings([finding], Utf16Map(current))
+        self.host.add_critic_findings([finding], Utf16Map(current))
         self.view.update_debate(d)  # "added as a finding"; what the referee is still writing stays
-        self.window.findings_dock.raise_()  # the new card, selected, must not sit behind the Debate tab
-        self.window.panel.select(finding.id, notify=True)
-        self.window.statusBar().showMessage("Added as a finding; the Debate tab has the rest of the summary.", 5000)
+        self.host.show_finding(finding.id)  # the new card, selected, must not sit behind the Debate tab
+        self.host.show_status("Added as a finding; the Debate tab has the rest of the summary.", 5000)
 
     def jump(self, quote: str, start: int) -> None:
         """A cited passage was clicked: select it in the editor (placed again if the text changed)."""
         from doccritic.core.anchoring import anchor_quote
 
-        current = self.window.editor.toPlainText()
-        where = anchor_quote(current, quote, hint=start if start >= 0 else None)
+        where = anchor_quote(self.session.text(), quote, hint=start if start >= 0 else None)
         if where.start is None or where.end is None:
-            self.window.statusBar().showMessage("That passage is no longer in the text.", 4000)
+            self.host.show_status("That passage is no longer in the text.", 4000)
             return
-        text_map = Utf16Map(current)
-        self.window.editor.flash_span(text_map.to_qt(where.start), text_map.to_qt(where.end))
-        self.window.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.host.show_passage(where.start, where.end)

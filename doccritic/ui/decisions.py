@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QInputDialog, QWidget
 
@@ -244,6 +244,11 @@ class DecisionsController(QObject):
         self.editor.setTextCursor(cursor)
         self.editor.centerCursor()
         self.editor.setFocus()
+
+    def show_passage(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (code points of the current text) and scroll to it (a cited passage)."""
+        self.editor.flash_span(*self.editor.text_map.span_to_qt(start, end))
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def step_finding(self, direction: int) -> str | None:
         """F8 / Shift+F8: the next (previous) visible finding in document order, wrapping around."""

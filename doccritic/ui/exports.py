@@ -77,11 +77,13 @@ class ExportDialog(QDialog):
         row.addWidget(browse)
         form.addRow("Save as", row)
         self.dismissed = QCheckBox("Include dismissed findings")
-        self.checks = QCheckBox("Include offline-check findings", checked=True)
-        self.debates = QCheckBox("Include debates", checked=True)
+        self.checks = QCheckBox("Include offline-check findings")
+        self.debates = QCheckBox("Include debates")
         self.footnotes = QCheckBox("Markdown: footnotes instead of CriticMarkup")
         self.summary = QCheckBox("Word: findings not tied to a passage in a summary at the end")
-        self.open_after = QCheckBox("Open the file when done", checked=True)
+        self.open_after = QCheckBox("Open the file when done")
+        for box in (self.checks, self.debates, self.open_after):
+            box.setChecked(True)
         for box in (self.dismissed, self.checks, self.debates, self.footnotes, self.summary, self.open_after):
             form.addRow("", box)
         layout.addLayout(form)

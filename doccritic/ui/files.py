@@ -7,6 +7,7 @@ window's (it shows the document in every dock); this controller asks for it thro
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -190,6 +191,6 @@ class FilesController(QObject):
     def fill_recent(self, menu: QMenu) -> None:
         menu.clear()
         for name in self.settings.ui.recent:
-            menu.addAction(name, lambda n=name: self._open_path(Path(n)))
+            menu.addAction(name, functools.partial(self._open_path, Path(name)))
         if menu.isEmpty():
             menu.addAction("No recent documents").setEnabled(False)

@@ -1,8 +1,7 @@
 """What the debates controller uses of the window around it, as a protocol (no window import, no import circle).
 
-The critics and exports controllers have narrow hosts of their own (``critics.CriticsHost``,
-``exports.ExportsHost``); the debates controller still reaches these window members, listed here so that
-they stay put until it gets its own session-based host.
+Like ``critics.CriticsHost`` and ``exports.ExportsHost``, it is implemented by ``ui.claude_side.ClaudeSide``;
+the controller also gets the session, the critics controller (personas, the engine bridge) and the settings.
 """
 
 from __future__ import annotations
@@ -10,15 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QDockWidget, QStatusBar
-
     from doccritic.core.findings import Finding
-    from doccritic.ui.app_settings import AppSettings
-    from doccritic.ui.critics import CriticsController
-    from doccritic.ui.editor import DocumentEditor
     from doccritic.ui.files import Messages
-    from doccritic.ui.findings_panel import FindingsPanel
-    from doccritic.ui.session import Snapshot
     from doccritic.ui.textpos import Utf16Map
 
 
@@ -26,21 +18,17 @@ class DebatesHost(Protocol):
     """The window, as ``ui.debates.DebatesController`` sees it."""
 
     banner: Messages
-    settings: AppSettings
-    editor: DocumentEditor
-    panel: FindingsPanel
-    findings_dock: QDockWidget
-
-    @property
-    def critics(self) -> CriticsController: ...
-
-    @property
-    def snapshot(self) -> Snapshot | None: ...
 
     def open_claude_settings(self) -> None: ...
 
-    def schedule_review_save(self) -> None: ...
+    def show_status(self, text: str, timeout_ms: int) -> None: ...
 
     def add_critic_findings(self, cards: list[Finding], text_map: Utf16Map) -> None: ...
 
-    def statusBar(self) -> QStatusBar: ...  # noqa: N802 - Qt's name
+    def show_finding(self, finding_id: str) -> None:
+        """Bring the Findings list to the front with this card selected."""
+        ...
+
+    def show_passage(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (code points of the current text) in the editor and scroll to it."""
+        ...

@@ -93,9 +93,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.claude = ClaudeSide(
             session=self.session, settings=self.settings, runner=self.runner, decisions=self.decisions,
-            banner=self.banner, sidebar=self.panel, review_menu=self.review_menu, critics_dock=self.critics_dock,
-            debate_dock=self.debate_dock, model_label=self.model_label, status=self.show_status,
-            debates_host=self, parent=self)
+            banner=self.banner, sidebar=self.panel, review_menu=self.review_menu, findings_dock=self.findings_dock,
+            critics_dock=self.critics_dock, debate_dock=self.debate_dock, model_label=self.model_label,
+            status=self.show_status, parent=self)
         self.session.changed.connect(self._update_status)
         self.session.checked.connect(self._show_checks)
         self.session.save_failed.connect(lambda message: self.show_status(f"Could not save the review: {message}",
@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         self.panel.debate_requested.connect(lambda fid: self.claude.debate_finding(fid))
         self.panel.hint.dismissed.connect(lambda: self.settings.update_ui(hint_dismissed=True))
         self.resizeDocks([self.outline_dock, self.findings_dock], [220, 420], Qt.Orientation.Horizontal)
-        self.register = RegisterController(self)  # the Decisions dock, tabbed with Findings (#16)
+        self.register = RegisterController(self, self)  # the Decisions dock, tabbed with Findings (#16)
 
     def _action(self, menu: QMenu, text: str, slot: Callable[..., object], shortcut: object = None,
                 **kw: object) -> QAction:
@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
     def claude_ui_built(self) -> bool:
         return self.claude.built
 
-    # what the debates controller uses (ui.hosts.DebatesHost) ----------------------------------
+    # what the register controller (register_dock.RegisterHost) and the menus use ---------------
     @property
     def snapshot(self) -> session.Snapshot | None:
         return self.session.snapshot

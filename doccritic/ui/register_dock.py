@@ -11,9 +11,9 @@ anything that can change it: a re-check, a critic's findings, a decision on a fi
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QLabel
 
@@ -22,28 +22,32 @@ from doccritic.core.register import refresh
 from doccritic.core.register_rows import Assumption, Decision, Readiness
 from doccritic.ui.register_view import RegisterPanel
 from doccritic.ui.textpos import Utf16Map
+from doccritic.ui.timers import timer
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QMainWindow
+
+    from doccritic.ui.editor import DocumentEditor
+    from doccritic.ui.findings_panel import FindingsPanel
+    from doccritic.ui.review_session import ReviewSession
+    from doccritic.ui.session import Snapshot
 
 
 class RegisterHost(Protocol):
-    """What the controller needs of the window (the composition root), and nothing more."""
+    """What the controller needs of the window (the composition root) besides a place for its dock."""
 
-    session: Any  # ReviewSession: findings, current_review, attach_register
-    editor: Any  # DocumentEditor: flash_span
-    panel: Any  # FindingsPanel: select, delegate.persona_names
-    findings_dock: Any
-    checks_applied: Any  # Signal
-    document_ready: Any  # Signal
+    session: ReviewSession  # findings, current_review, attach_register
+    editor: DocumentEditor  # flash_span
+    panel: FindingsPanel  # select, delegate.persona_names
+    findings_dock: QDockWidget
+    checks_applied: SignalInstance
+    document_ready: SignalInstance
 
     @property
-    def snapshot(self) -> Any: ...
+    def snapshot(self) -> Snapshot | None: ...
 
     def schedule_review_save(self) -> None: ...
-
-    def statusBar(self) -> Any: ...  # noqa: N802 - Qt's name
-
-    def addDockWidget(self, area: Any, dock: Any) -> None: ...  # noqa: N802 - Qt's name
-
-    def tabifyDockWidget(self, first: Any, second: Any) -> None: ...  # noqa: N802 - Qt's name
 
 REFRESH_DELAY_MS = 150  # findings arrive in bursts (a re-check, a critic streaming): work it out once
 
@@ -51,29 +55,31 @@ REFRESH_DELAY_MS = 150  # findings arrive in bursts (a re-check, a critic stream
 class RegisterController(QObject):
     """The register of the open document, its dock and its readiness label in the status bar."""
 
-    def __init__(self, window: RegisterHost) -> None:
-        super().__init__(window)  # type: ignore[arg-type]  # the window is a QObject
-        self.window = window
+    def __init__(self, host: RegisterHost, window: QMainWindow) -> None:
+        """``host`` is what the controller uses; ``window`` (the same object) is where its dock goes."""
+        super().__init__(window)
+        self.window, self.main = host, window
         self.decisions: list[Decision] = []
         self.assumptions: list[Assumption] = []
         self.readiness: Readiness | None = None
         self._passage = 0  # which of the selected row's passages is selected (F4 steps)
         self._passages: list[tuple[int, int]] = []
         self.panel = RegisterPanel()
-        self.dock = QDockWidget("Decisions", window, objectName="decisions")
+        self.dock = QDockWidget("Decisions", window)
+        self.dock.setObjectName("decisions")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        window.tabifyDockWidget(window.findings_dock, self.dock)
-        window.findings_dock.raise_()
+        window.tabifyDockWidget(host.findings_dock, self.dock)
+        host.findings_dock.raise_()
         self.label = QLabel()  # the readiness, always in sight
         window.statusBar().addPermanentWidget(self.label)
-        self._timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS, timeout=self.refresh_now)
-        model = window.session.findings
-        window.session.attach_register = self.attach  # every review the session builds (saved, exported) has it
+        self._timer = timer(self, REFRESH_DELAY_MS, self.refresh_now)
+        model = host.session.findings
+        host.session.attach_register = self.attach  # every review the session builds (saved, exported) has it
         for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged, model.modelReset):
             signal.connect(self._timer.start)
-        window.checks_applied.connect(self._timer.start)
-        window.document_ready.connect(self._document_opened)
+        host.checks_applied.connect(self._timer.start)
+        host.document_ready.connect(self._document_opened)
         self.panel.row_edited.connect(self._edited)
         self.panel.passages_selected.connect(self._select_passages)
         self.panel.findings_requested.connect(self._show_findings)
@@ -118,9 +124,11 @@ class RegisterController(QObject):
                            f"{r.untested} untested")
         self.label.setToolTip(f"Readiness: {r.summary}")
 
-    def _edited(self, kind: str, row: Any) -> None:
-        rows = self.decisions if kind == "decisions" else self.assumptions
-        rows[:] = [row if r.id == row.id else r for r in rows]
+    def _edited(self, kind: str, row: Decision | Assumption) -> None:
+        if isinstance(row, Decision):
+            self.decisions = [row if r.id == row.id else r for r in self.decisions]
+        else:
+            self.assumptions = [row if r.id == row.id else r for r in self.assumptions]
         self.refresh_now()  # readiness follows the edit at once
         self.window.schedule_review_save()
 
@@ -143,7 +151,7 @@ class RegisterController(QObject):
         text_map = Utf16Map(snap.text)
         self.window.editor.flash_span(text_map.to_qt(start), text_map.to_qt(end))
         if len(self._passages) > 1:
-            self.window.statusBar().showMessage(
+            self.main.statusBar().showMessage(
                 f"Passage {self._passage + 1} of {len(self._passages)} stating this (F4 for the next)", 4000)
 
     def _show_findings(self, finding_ids: list[str]) -> None:
@@ -151,4 +159,4 @@ class RegisterController(QObject):
         self.window.findings_dock.show()
         self.window.findings_dock.raise_()
         if not any(self.window.panel.select(fid, notify=True) for fid in finding_ids):
-            self.window.statusBar().showMessage("This row's findings are hidden by the sidebar's filters.", 3000)
+            self.main.statusBar().showMessage("This row's findings are hidden by the sidebar's filters.", 3000)

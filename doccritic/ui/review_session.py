@@ -13,12 +13,13 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from doccritic.core.findings import Finding, Review, Source, Status
 from doccritic.core.journal import Journal, JournalEntry
 from doccritic.ui import session as files
 from doccritic.ui.findings_model import FindingsModel
+from doccritic.ui.timers import timer
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -57,13 +58,13 @@ class ReviewSession(QObject):
         self.snapshot: files.Snapshot | None = None
         self.findings = FindingsModel(self)
         self.text_source: TextSource | None = None  # the editor, once the window has built it
-        self._snapshot_revision = -1  # the text source's revision that the snapshot's text is
+        self._snapshot_revision: int | None = -1  # the text source's revision that the snapshot's text is
         self.saved_debates: Callable[[str], list[dict]] | None = None  # the debates of the open document
         self.attach_register: Callable[[Review], Review] | None = None  # adds the decision register (#16)
         self._journal_lock = threading.Lock()
         self._journal_seq = itertools.count(1)
         self._journal_written = 0
-        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS, timeout=self.save_review)
+        self._save_timer = timer(self, SAVE_DELAY_MS, self.save_review)
 
     # what is open ----------------------------------------------------------------------------
     @property
