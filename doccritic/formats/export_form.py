@@ -29,7 +29,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from doccritic.core.document import BlockKind, DocFormat, Document
+from doccritic.core.document import Block, BlockKind, DocFormat, Document
 
 BOLD, ITALIC, CODE, LINK, STRIKE, IMAGE = 1, 2, 4, 8, 16, 32
 FormKind = Literal["heading", "paragraph", "code", "table", "front_matter", "rule"]
@@ -64,11 +64,22 @@ class Run:
 
 @dataclass(slots=True, eq=False)
 class FormList:
-    """One list: bullets, or numbers from ``start``; ``level`` is its nesting depth from 0."""
+    """One list: bullets, or numbers from ``start``; ``level`` is its nesting depth from 0. ``tight``: its
+    items' paragraphs are shown without paragraph spacing (no blank line between them in the source)."""
 
     ordered: bool
     start: int
     level: int
+    tight: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class Container:
+    """A block quote, a list or one list item that blocks sit in; compared by identity, so a writer that
+    nests elements (HTML) opens one where a block's ``path`` starts to differ from the previous block's."""
+
+    kind: Literal["quote", "list", "item"]
+    list: FormList | None = None
 
 
 @dataclass(slots=True)
@@ -93,6 +104,8 @@ class FormBlock:
     rows: list[list[Cell]] = field(default_factory=list)  # tables: rows of cells
     header_rows: int = 0
     fields: list[tuple[Run, list[Run]]] = field(default_factory=list)  # front matter: key, values
+    path: tuple[Container, ...] = ()  # the quotes, lists and items it sits in, outermost first
+    info: str = ""  # a fenced code block's language
 
 
 @dataclass
@@ -167,6 +180,7 @@ class _Builder:
         self.blocks: list[FormBlock] = []
         self.cursor = 0  # source offset: everything before it has been shown (or skipped)
         self.line_starts = [0] + [m.end() for m in _BREAK.finditer(text)]  # markdown-it's line numbering
+        self.path: list[Container] = []  # quotes, lists and items open at the cursor
 
     # ---- runs -------------------------------------------------------------------------------------
 
@@ -240,7 +254,7 @@ class _Builder:
             self.located(block.runs, line, hi)
 
     def add(self, kind: FormKind, lo: int, hi: int, **kw: object) -> FormBlock:
-        block = FormBlock(kind, lo, hi, **kw)  # type: ignore[arg-type]
+        block = FormBlock(kind, lo, hi, path=tuple(self.path), **kw)  # type: ignore[arg-type]
         self.blocks.append(block)
         return block
 
@@ -261,6 +275,8 @@ class _Builder:
                 i += 2
             elif kind == "paragraph_open":
                 item = lists[-1] if lists and fresh_item else None
+                if lists and tok.hidden:  # markdown-it hides the paragraphs of a tight list's items
+                    lists[-1].tight = True
                 para = self.add("paragraph", *self.window(tokens[i + 1]), depth=len(lists), item=item,
                                 quote=0 if lists else quote)
                 fresh_item = False
@@ -268,15 +284,22 @@ class _Builder:
                 i += 2
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 lists.append(FormList(kind == "ordered_list_open", int(tok.attrGet("start") or 1), len(lists)))
+                self.path.append(Container("list", lists[-1]))
             elif kind in ("bullet_list_close", "ordered_list_close"):
                 lists.pop()
+                self.path.pop()
             elif kind == "list_item_open":
                 fresh_item = True
+                self.path.append(Container("item", lists[-1] if lists else None))
+            elif kind == "list_item_close":
+                self.path.pop()
             elif kind in ("blockquote_open", "blockquote_close"):
                 quote += 1 if kind == "blockquote_open" else -1
+                self.path.append(Container("quote")) if kind == "blockquote_open" else self.path.pop()
             elif kind in ("fence", "code_block") or (kind == "html_block" and not _HTML_COMMENT.fullmatch(tok.content)):
                 lo, hi = self.window(tok)
-                self.code(self.add("code", lo, hi, depth=len(lists)), tok.content, lo, hi)
+                info = tok.info.strip().split(maxsplit=1)[0] if kind == "fence" and tok.info.strip() else ""
+                self.code(self.add("code", lo, hi, depth=len(lists), info=info), tok.content, lo, hi)
             elif kind == "table_open":
                 i = self.table(tokens, i)
             elif kind == "hr":
@@ -379,10 +402,17 @@ class _Builder:
 
     def plain(self, doc: Document) -> None:
         ordered: FormList | None = None
-        bullets = FormList(False, 1, 0)
+        bullets = FormList(False, 1, 0, tight=True)
+        table: tuple[FormBlock, object, int | None] | None = None  # the table being filled, its id, its row
         for block in doc.blocks:
             start, end = block.start, block.end
             self.cursor = start
+            if block.kind is not BlockKind.LIST_ITEM:
+                self.path = []
+            if block.kind is BlockKind.TABLE_CELL:  # Word tables: cells in reading order, rows by number
+                table = self.cell(table, block)
+                continue
+            table = None
             if block.kind is BlockKind.HEADING:
                 self.lines(self.add("heading", start, end, level=min(max(block.level, 1), 6)), start, end)
             elif block.kind in (BlockKind.CODE, BlockKind.HTML, BlockKind.FRONT_MATTER):
@@ -394,28 +424,59 @@ class _Builder:
                 if mark and not mark.group(1):
                     first = mark.group(2) or mark.group(3) or "1"
                     if ordered is None or first in ("1", "a", "A", "i"):
-                        ordered = FormList(True, int(first) if first.isdigit() else 1, level)
+                        ordered = FormList(True, int(first) if first.isdigit() else 1, level, tight=True)
                     item = ordered
+                self.list_path(item, level)
                 para = self.add("paragraph", start, end, depth=level + 1, item=item)
                 self.lines(para, start + (mark.end() if mark else 0), end)
                 continue
             else:
-                self.lines(self.add("paragraph", start, end, quote=int(block.kind is BlockKind.QUOTE)), start, end)
+                quoted = block.kind is BlockKind.QUOTE
+                self.path = [Container("quote")] if quoted else []
+                self.lines(self.add("paragraph", start, end, quote=int(quoted)), start, end)
             ordered = None
+
+    def list_path(self, items: FormList, level: int) -> None:
+        """Open a new item of ``items`` at nesting ``level``: lists deeper than it close, one opens if needed."""
+        keep = 2 * level  # (list, item) pairs of the levels above
+        self.path = self.path[:keep + 1] if len(self.path) > keep and self.path[keep].list is items else \
+            self.path[:keep]
+        while len(self.path) < keep + 1:  # a missing outer level, or this level's list, opens here
+            self.path += [Container("list", items)] if len(self.path) % 2 == 0 else [Container("item", items)]
+        self.path.append(Container("item", items))
+
+    def cell(self, table: tuple[FormBlock, object, int | None] | None, block: Block) -> tuple[FormBlock, object,
+                                                                                              int | None]:
+        """One Word table cell into the current table (a new one when the cell is in another table)."""
+        here = block.docx.table if block.docx else None
+        if table is None or table[1] != here:
+            table = (self.add("table", block.start, block.end), here, None)
+        form = table[0]
+        if table[2] != block.row or not form.rows:
+            form.rows.append([])
+        cell = Cell([])
+        self.lines_into(cell.runs, block.start, block.end)
+        cell.runs = [r for r in cell.runs if r.text]
+        form.rows[-1].append(cell)
+        form.end = block.end
+        return form, here, block.row
 
     def lines(self, block: FormBlock, start: int, end: int) -> None:
         """A block's lines as one paragraph: indentation dropped, line breaks shown as spaces."""
+        self.lines_into(block.runs, start, end)
+
+    def lines_into(self, out: list[Run], start: int, end: int) -> None:
         self.cursor = start
         for n, m in enumerate(_LINE.finditer(self.text, start, end)):
             line = m.group().rstrip("\r\n")
             if not m.group():
                 break
             if n:
-                self.newline(block.runs, end + 1, " ")
+                self.newline(out, end + 1, " ")
             body = line.lstrip()
             at = m.start() + len(line) - len(body)
             if body:
-                block.runs.append(Run(body, at, at + len(body)))
+                out.append(Run(body, at, at + len(body)))
             self.cursor = m.start() + len(line)
 
 

@@ -7,25 +7,10 @@ escaped with :func:`html.escape`; the data the script needs sits in a ``<script 
 block read with ``JSON.parse`` and a Content-Security-Policy forbids every fetch, so nothing in a draft
 or a finding can run or load anything.
 
-Highlights land on exactly the finding's characters in the *rendered* Markdown, by sentinels:
-
-1. Each span's ``[start, end)`` is first kept inside the blocks' content (never on a list marker, a
-   ``>`` or a code fence line). Then, at each boundary, a sentinel is inserted into the SOURCE text: a
-   private-use character unique to that boundary, between two copies of a rare punctuation character
-   that the document does not contain. Markdown sees punctuation there, so ``**bold**`` and ``_em_``
-   still open and close as they did.
-2. The source is rendered with markdown-it-py (``html=False``). Rendering is then checked: the output
-   with the sentinels removed must equal the output of the plain source. Spans that change the
-   rendering (a boundary inside a link target, an entity or an escape) are found by bisection and
-   widened to whole words, or left without a highlight (their card says so).
-3. The sentinels in the HTML are replaced by ``<mark>`` tags. A mark is closed before every tag and
-   reopened on the next text, so it never crosses an element boundary and the HTML stays well formed;
-   overlapping spans nest, and a span that ends inside another is split.
-
-Opening ``report.html#finding=<id>`` selects that finding's card and highlight.
-
-DOCX and plain-text documents are not parsed as Markdown: their blocks are rendered as headings,
-paragraphs, list items and tables from ``doc.blocks``, with the same sentinels on the escaped text.
+The document is drawn from the export form every writer shares (:mod:`doccritic.formats.html_body`), so
+each highlight covers the very characters the Word comment and the PDF tint cover, and raw HTML in a
+draft is never passed through. Opening ``report.html#finding=<id>`` selects that finding's card and
+highlight.
 """
 
 from __future__ import annotations
@@ -35,23 +20,20 @@ import hashlib
 import html
 import json
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from functools import cache
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
 from pydantic import ValidationError
 
 from doccritic import paths
 from doccritic.core.debates import Citation, Debate
-from doccritic.core.document import BlockKind, DocFormat, Document
+from doccritic.core.document import Document
 from doccritic.core.findings import Finding, Kind, Review
 from doccritic.core.labels import KIND_LABELS, KINDS, severity_word
 from doccritic.formats.export_common import Note, exported_findings, note_for, shown_title
+from doccritic.formats.export_form import export_form
+from doccritic.formats.html_body import BodyWriter, Span
 from doccritic.formats.register_appendix import HTML_STYLE, register_appendix, to_html
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src {script}; img-src data:; "
@@ -61,266 +43,9 @@ _CATEGORIES = {"strongest": "Strongest points", "conceded": "Conceded", "unresol
                "change": "Changes needed"}
 _DEFAULT_SPEAKER_COLORS = ("#2e7d32", "#ad1457")
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
-_SAFE_HREF = re.compile(r"(?i)(?:https?:|mailto:|#)")
-_TAG = re.compile(r"(<[^>]*>)")
-_TAG_NAME = re.compile(r"</?([a-zA-Z0-9]+)")
-_LINE_PREFIX = re.compile(r"[ \t>]*")
-_FENCE = re.compile(r"[ \t>]*(?:```|~~~|---)")
-_VOID = {"br", "hr", "img", "input", "wbr"}
-_PHRASING = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "strong", "em", "a", "code", "s", "del",
-             "span", "pre", "li", "dt", "dd"}
-#: Phrasing parents whose line breaks may sit between block children (a soft wrap elsewhere is a space).
-_MAY_HOLD_BLOCKS = {"li", "dt", "dd"}
 _NOTE_LABELS = ("Suggestion:", "Question to expect:", "Reversibility:", "Also raised by", "Trade-off",
                 "Status:")
-_BLOCK_HTML = {BlockKind.HEADING: "<h{1}>{0}</h{1}>", BlockKind.LIST_ITEM: '<p class="li" style="--lvl:{1}">{0}</p>',
-               BlockKind.QUOTE: "<blockquote><p>{0}</p></blockquote>"}
 e = html.escape
-
-
-@dataclass
-class _Span:
-    key: str  # "f:<finding id>" or "c:<citation number>"
-    start: int
-    end: int
-    attrs: str  # class and data attributes of its <mark>, escaped
-    anchor: str  # the id of its first <mark>
-
-
-# ------------------------------------------------------------------------------------------------
-# Sentinels and marks
-#: Code points the boundary codes are written in (planes 15-16, private use): ~131k spans per digit.
-SENTINEL_DIGITS = (0xF0000, 0x10FFFE)
-
-
-class _Sentinels:
-    """Unique boundary markers for one document: ``fence + code + fence``, the code one or more private-use
-    characters (base-N digits), so any number of spans gets one."""
-
-    def __init__(self, text: str) -> None:
-        used = set(text)
-        self.fence = next(ch for ch in map(chr, range(0x2E30, 0x2E60))
-                          if unicodedata.category(ch) == "Po" and ch not in used)
-        self._digits = [ch for ch in map(chr, range(*SENTINEL_DIGITS)) if ch not in used]
-        self.events: dict[str, tuple[bool, _Span]] = {}
-        self._codes: dict[tuple[int, bool], str] = {}
-        self.drop = {ord(self.fence): None}
-        self.pattern = re.compile(f"{re.escape(self.fence)}([^{re.escape(self.fence)}]+){re.escape(self.fence)}")
-
-    def char(self, span: _Span, opening: bool) -> str:
-        key = (id(span), opening)
-        if key not in self._codes:
-            n, code = len(self._codes), ""
-            while True:
-                n, digit = divmod(n, len(self._digits))
-                code = self._digits[digit] + code
-                self.drop[ord(self._digits[digit])] = None
-                if not n:
-                    break
-            self._codes[key] = code
-            self.events[code] = (opening, span)
-        return self._codes[key]
-
-    def insert(self, text: str, spans: Iterable[_Span], lo: int = 0, hi: int | None = None) -> str:
-        """``text[lo:hi]`` with the boundaries of ``spans`` that fall inside it."""
-        hi = len(text) if hi is None else hi
-        points = []
-        for s in spans:
-            if lo <= s.start < hi:
-                points.append((s.start, 1, -s.end, self.char(s, True)))
-            if lo < s.end <= hi:
-                points.append((s.end, 0, -s.start, self.char(s, False)))
-        out, last = [], lo
-        for offset, _, _, ch in sorted(points):  # closes before opens; outer spans open first
-            out += [text[last:offset], self.fence, ch, self.fence]
-            last = offset
-        out.append(text[last:hi])
-        return "".join(out)
-
-
-def _weave(markup: str, sent: _Sentinels) -> tuple[str, set[str]]:
-    """Replace the sentinels in rendered HTML by well-formed, never element-crossing ``<mark>`` tags."""
-    out: list[str] = []
-    open_: list[_Span] = []  # spans open at this point, outermost first
-    shown = 0  # how many of them have an emitted <mark>
-    elements: list[str] = []
-    woven: set[str] = set()
-
-    def close_to(n: int) -> None:
-        nonlocal shown
-        out.extend("</mark>" for _ in range(shown - n))
-        shown = min(shown, n)
-
-    def emit(chunk: str) -> None:
-        nonlocal shown
-        if open_ and (chunk.strip() or (elements and elements[-1] in _PHRASING
-                                        and ("\n" not in chunk or elements[-1] not in _MAY_HOLD_BLOCKS))):
-            for span in open_[shown:]:
-                first = "" if span.key in woven else f' id="{span.anchor}"'
-                woven.add(span.key)
-                out.append(f"<mark{first} {span.attrs}>")
-            shown = len(open_)
-        out.append(chunk)
-
-    for piece in _TAG.split(markup):
-        if piece.startswith("<"):
-            name = (_TAG_NAME.match(piece) or _TAG_NAME.match("<x")).group(1).lower()  # type: ignore[union-attr]
-            if name not in _VOID:
-                close_to(0)
-                if piece.startswith("</"):
-                    if name in elements:
-                        del elements[len(elements) - 1 - elements[::-1].index(name):]
-                elif not piece.endswith("/>"):
-                    elements.append(name)
-            out.append(piece.translate(sent.drop))  # a boundary inside an attribute is lost
-            continue
-        done = 0
-        for m in sent.pattern.finditer(piece):
-            event = sent.events.get(m.group(1))
-            if event is None:
-                continue
-            if chunk := piece[done : m.start()].translate(sent.drop):
-                emit(chunk)
-            done = m.end()
-            opening, span = event
-            if opening:
-                open_.append(span)
-            elif span in open_:
-                i = open_.index(span)
-                close_to(i)
-                open_.pop(i)
-        if chunk := piece[done:].translate(sent.drop):
-            emit(chunk)
-    close_to(0)
-    return "".join(out), woven
-
-
-# ------------------------------------------------------------------------------------------------
-# Markdown
-@cache
-def _md() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(front_matter_plugin)
-
-    def front_matter(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
-        return (f'<details class="front-matter"><summary>Document properties</summary>'
-                f"<pre>{e(tokens[idx].content)}</pre></details>\n")
-
-    def image(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
-        alt = self.renderInlineAsText(tokens[idx].children or [], options, env)  # type: ignore[attr-defined]
-        return f'<span class="img-alt" title="Image not embedded">[image: {e(alt)}]</span>'
-
-    md.add_render_rule("front_matter", front_matter)
-    md.add_render_rule("image", image)
-    return md
-
-
-def _render_markdown(source: str) -> str:
-    md = _md()
-    tokens = md.parse(source)
-    for tok in tokens:
-        unsafe: list[bool] = []
-        for child in tok.children or ():
-            if child.type == "link_open":
-                href = str(child.attrGet("href") or "")
-                unsafe.append(not _SAFE_HREF.match(href))
-                if unsafe[-1]:
-                    child.tag, child.attrs = "span", {"class": "link", "title": "Link not kept in the export"}
-                elif not href.startswith("#"):
-                    child.attrs = {"href": href, "rel": "noopener noreferrer", "target": "_blank"}
-            elif child.type == "link_close" and unsafe and unsafe.pop():
-                child.tag = "span"
-    return md.renderer.render(tokens, md.options, {})
-
-
-def _markdown_body(text: str, spans: list[_Span], sent: _Sentinels) -> tuple[str, set[str]]:
-    plain = _render_markdown(text)
-    rendered: dict[tuple[int, ...], str] = {}  # the last marked rendering, reused when it is the one woven
-
-    def faithful(group: list[_Span]) -> bool:
-        rendered.clear()
-        key = tuple(map(id, group))
-        rendered[key] = _render_markdown(sent.insert(text, group))
-        return rendered[key].translate(sent.drop) == plain
-
-    def good(group: list[_Span]) -> list[_Span]:
-        if not group or faithful(group):
-            return group
-        if len(group) == 1:
-            return []
-        mid = len(group) // 2
-        return good(group[:mid]) + good(group[mid:])
-
-    kept = good(spans)
-    if kept is not spans:  # the spans together changed the rendering: find those that do not
-        kept_ids = {id(s) for s in kept}  # identity: comparing the dataclasses made this quadratic
-        rest = [s for s in spans if id(s) not in kept_ids]
-        for s in rest:  # a boundary inside a link target, an entity or an escape: try whole words
-            while s.start > 0 and not text[s.start - 1].isspace():
-                s.start -= 1
-            while s.end < len(text) and not text[s.end].isspace():
-                s.end += 1
-        kept += good(rest)
-        if not faithful(kept):  # spans that only break the rendering together: keep those that do not
-            kept = [s for i, s in enumerate(kept) if faithful([*kept[:i], s])]
-    markup = rendered.get(tuple(map(id, kept)))  # every span kept at once: that rendering is already made
-    return _weave(markup if markup is not None else _render_markdown(sent.insert(text, kept)), sent)
-
-
-def _snap(doc: Document, start: int, end: int, markdown: bool) -> tuple[int, int] | None:
-    """The span kept inside block content: off list markers, quote prefixes and fence lines."""
-    blocks = doc.blocks_in(start, end)
-    if not blocks:
-        return None
-    text = doc.text
-
-    def inner(block_start: int, block_end: int, kind: BlockKind) -> tuple[int, int]:
-        if kind in (BlockKind.CODE, BlockKind.FRONT_MATTER) and _FENCE.match(text, block_start):
-            first = text.find("\n", block_start, block_end)
-            last = text.rfind("\n", block_start, block_end)
-            if 0 <= first < last and _FENCE.match(text, last + 1):
-                return first + 1, last
-        return block_start, block_end
-
-    inside = [inner(b.start, b.end, b.kind) for b in blocks]
-    first = next((a for a, b in inside if b > start), None)
-    last = next(((a, b) for a, b in reversed(inside) if a < end), None)
-    if first is None or last is None:
-        return None
-    s, e_ = max(start, first), min(end, last[1])
-    if markdown:  # a later line of a quote or a list item starts with "> " or indentation: not content
-        line = text.rfind("\n", 0, s) + 1
-        prefix_end = _LINE_PREFIX.match(text, line).end()  # type: ignore[union-attr]
-        s = prefix_end if line > first and s < prefix_end else s
-        line = text.rfind("\n", 0, e_) + 1
-        if line > last[0] and e_ <= _LINE_PREFIX.match(text, line).end():  # type: ignore[union-attr]
-            e_ = line - 1
-    while e_ > s and text[e_ - 1] in "\r\n":
-        e_ -= 1
-    return (s, e_) if e_ > s else None
-
-
-def _blocks_body(doc: Document, spans: list[_Span], sent: _Sentinels) -> tuple[str, set[str]]:
-    """DOCX and plain text: blocks as elements, no Markdown parsing."""
-    out: list[str] = []
-    table: tuple[int | None, int | None] | None = None  # (table, row) of the cell last written
-    for block in doc.blocks:
-        inner = e(sent.insert(doc.text, spans, block.start, block.end))
-        if block.kind is BlockKind.TABLE_CELL:
-            here = (block.docx.table if block.docx else None, block.row)
-            if table is None or table[0] != here[0]:
-                out.append(("</tr></table>" if table else "") + "<table><tr>")
-            elif table[1] != here[1]:
-                out.append("</tr><tr>")
-            out.append(f"<td>{inner}</td>")
-            table = here
-            continue
-        if table is not None:
-            out.append("</tr></table>\n")
-            table = None
-        template = _BLOCK_HTML.get(block.kind, "<p>{0}</p>" if block.kind.is_prose else "<pre>{0}</pre>")
-        out.append(template.format(inner, min(max(block.level, 1), 6)) + "\n")
-    out.append("</tr></table>\n" if table is not None else "")
-    return _weave("".join(out), sent)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -375,8 +100,8 @@ class _Debates:
             for point in d.summary.points if d.summary else ():
                 yield from point.citations
 
-    def spans(self) -> list[_Span]:
-        return [_Span(f"c:{n}", c.start, c.end, f'class="cite" data-cite="{n}"', f"c-{n}")  # type: ignore[arg-type]
+    def spans(self) -> list[Span]:
+        return [Span(f"c:{n}", c.start, c.end, f'class="cite" data-cite="{n}"', f"c-{n}")  # type: ignore[arg-type]
                 for c in self._citations() if c.placed for n in [self.numbers[id(c)]]]
 
     def _color(self, pid: str, d: Debate) -> str:
@@ -459,20 +184,15 @@ def _json_for_script(data: object) -> str:
     return json.dumps(data, ensure_ascii=False).translate({ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
 
 
-def _spans(doc: Document, findings: list[Finding], debates: _Debates | None) -> list[_Span]:
-    """The highlight of each placed finding and debate citation, kept inside block content."""
-    markdown = doc.format is DocFormat.MARKDOWN
-    spans: list[_Span] = []
+def _spans(findings: list[Finding], debates: _Debates | None) -> list[Span]:
+    """The highlight of each placed finding and debate citation."""
+    spans: list[Span] = []
     for f in findings:
-        if f.placed and (where := _snap(doc, f.start, f.end, markdown)):  # type: ignore[arg-type]
+        if f.placed and f.start is not None and f.end is not None:
             attrs = (f'class="hl k-{f.kind.value} sev-{f.severity.value} src-{f.source.value} '
                      f'st-{f.status.value}" data-id="{e(f.id)}"')
-            spans.append(_Span(f"f:{f.id}", *where, attrs, f"f-{e(f.id)}"))
-    for s in debates.spans() if debates else ():
-        if where := _snap(doc, s.start, s.end, markdown):
-            s.start, s.end = where
-            spans.append(s)
-    return spans
+            spans.append(Span(f"f:{f.id}", f.start, f.end, attrs, f"f-{e(f.id)}"))
+    return spans + (debates.spans() if debates else [])
 
 
 def _cards(findings: list[Finding], notes: Mapping[int, Note], woven: set[str], doc: Document,
@@ -513,10 +233,8 @@ def export_html(review: Review, doc: Document, *, names: Mapping[str, str] | Non
     findings = exported_findings(review, include_dismissed=include_dismissed, include_checks=include_checks)
     debates = _Debates(review, names, colors) if include_debates else None
     same_text = doc.text == review.document.text
-    spans = _spans(doc, findings, debates) if same_text else []
-    sent = _Sentinels(doc.text)
-    markdown = doc.format is DocFormat.MARKDOWN
-    body, woven = _markdown_body(doc.text, spans, sent) if markdown else _blocks_body(doc, spans, sent)
+    writer = BodyWriter(export_form(doc), _spans(findings, debates) if same_text else [])
+    body, woven = writer.write(), writer.woven
     notes = {id(f): note_for(f, names) for f in findings}  # once each: the cards and the search data
     data = {"findings": [{"id": f.id, "kind": f.kind.value, "rank": f.severity.rank, "placed": f"f:{f.id}" in woven,
                           "search": " ".join((n.text, f.quote, n.author, *sum(n.replies, ()))).lower()}
