@@ -45,7 +45,15 @@ def add_parser(sub: Any) -> None:
         "closing sentence says why), 130 when stopped by Ctrl-C or SIGTERM (the findings so far are still printed "
         "and written to --out).",
     )
-    review.add_argument("file", type=Path, help="Markdown, .docx, .txt or .rst file")
+    review.add_argument("file", type=Path, nargs="?", help="Markdown, .docx, .txt or .rst file")
+    review.add_argument("--batch", nargs="*", type=Path, metavar="FILE",
+                        help="review these documents through the Message Batches API at half price (results "
+                        "within 24 hours): each review JSON is written next to its document as NAME.review.json, "
+                        "or in --out DIR; Ctrl-C cancels the batch and keeps what arrived")
+    review.add_argument("--resume", action="store_true",
+                        help="with --batch: pick up the kept batch (with no FILE: the last one) instead of sending")
+    review.add_argument("--poll", type=_seconds, default=30.0, metavar="SECONDS",
+                        help="with --batch: how often to ask how the batch is doing (default 30)")
     review.add_argument("--personas", help="comma-separated persona ids (default: the enabled ones)")
     review.add_argument("--model", help="model id (default: claude-sonnet-4-6 or a persona's own)")
     review.add_argument("--effort", choices=("low", "medium", "high", "xhigh", "max"), help="effort level")
@@ -88,6 +96,14 @@ def _seconds(text: str) -> float:
 
 def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -> int:
     err = err or sys.stderr  # looked up now, not at import: tests and callers may have replaced it
+    if args.batch is not None:
+        from doccritic.cli_batch import cmd_review_batch
+
+        return cmd_review_batch(args, out, err)
+    if args.file is None:
+        raise DoccriticError("review needs a FILE (or --batch FILE…).", ErrorKind.INVALID)
+    if args.resume:
+        raise DoccriticError("--resume is for --batch.", ErrorKind.INVALID)
     from doccritic.core import settings as app_settings
     from doccritic.core.personas import load_personas
     from doccritic.core.redaction import load_redactor
@@ -348,7 +364,6 @@ def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, ou
             previous: Any = None) -> int:
     """Findings to stdout first, then ``--out``, then the closing sentence and the exit code."""
     from doccritic import cli_rounds
-    from doccritic.claude.pricing import Usage
     from doccritic.core.fileio import atomic_write_text
     from doccritic.core.rounds import compact
     from doccritic.formats.review_json import dumps, review_for
@@ -360,22 +375,7 @@ def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, ou
         rounds = cli_rounds.first(findings, doc)
     review = review_for(doc, findings)
     review.rounds = compact(rounds, doc.text)
-    usage = sum((r.usage for r in results), Usage())
-    review.runs.append({
-        "kind": "critics",
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "model": settings.model,
-        "section": args.section,
-        "usage": usage.as_dict(),
-        "cost_usd": round(sum(r.cost for r in results), 6),
-        "critics": [
-            {"persona": r.persona_id, "model": r.model, "status": r.status.value, "verdict": r.verdict,
-             "readiness": r.readiness, "findings": len(r.findings), "skipped_items": r.skipped_items,
-             "usage": r.usage.as_dict(), "cost_usd": round(r.cost, 6), "duration_s": round(r.duration, 2),
-             "failure": r.failure.message if r.failure else None}
-            for r in results
-        ],
-    })
+    review.runs.append(critics_run_record(results, settings, args.section))
     from doccritic.cli import with_register, write_readiness
 
     review = with_register(review, args.register)
@@ -400,6 +400,29 @@ def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, ou
     if args.out:
         atomic_write_text(args.out, dumps(review))
     return _exit(args, run, err, review)
+
+
+def critics_run_record(results: list[Any], settings: Any, section: str | None, *, batch: bool = False) -> dict:
+    """The review JSON ``runs`` entry of one panel run (``batch``: sent through the Message Batches API)."""
+    from doccritic.claude.pricing import Usage
+
+    usage = sum((r.usage for r in results), Usage())
+    return {
+        "kind": "critics",
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "model": settings.model,
+        "section": section,
+        **({"batch": True} if batch else {}),
+        "usage": usage.as_dict(),
+        "cost_usd": round(sum(r.cost for r in results), 6),
+        "critics": [
+            {"persona": r.persona_id, "model": r.model, "status": r.status.value, "verdict": r.verdict,
+             "readiness": r.readiness, "findings": len(r.findings), "skipped_items": r.skipped_items,
+             "usage": r.usage.as_dict(), "cost_usd": round(r.cost, 6), "duration_s": round(r.duration, 2),
+             "failure": r.failure.message if r.failure else None}
+            for r in results
+        ],
+    }
 
 
 def _exit(args: argparse.Namespace, run: PanelRun, err: TextIO, review: Any = None) -> int:

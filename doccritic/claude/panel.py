@@ -255,6 +255,7 @@ class Panel:
         self._fatal_failures: dict[str | None, Failure] = {}  # None: every model (bad key); else per model
         self.budget_stopped = False
         self._cancel_all = False
+        self.price_factor = 1.0  # what share of the listed price is billed (a batch: half)
 
     # public ---------------------------------------------------------------------------------
     def apply(self, command: PanelCommand, *args: str | None) -> None:
@@ -288,6 +289,31 @@ class Panel:
     def results(self) -> list[CriticResult]:
         """Each critic's outcome so far (copies)."""
         return [r.snapshot() for r in self._results.values()]
+
+    @property
+    def cards(self) -> list[Finding]:
+        """The finding cards so far (critics' findings merged), in document order (copies)."""
+        return sorted(frozen_copy(self._cards), key=Finding.sort_key)
+
+    def absorb(self, persona_id: str, text: str, usage: Usage, stop_reason: str | None) -> CriticResult:
+        """A critic's whole answer arriving at once (a batch result): parsed, placed, merged and judged whole or
+        cut exactly as a streamed one is, so a batch review reads like a live one."""
+        persona = next(p for p in self.personas if p.id == persona_id)
+        result, stream = self._results[persona_id], FindingStream()
+        result.attempts, result.usage = 1, usage
+        for raw in stream.feed(text):
+            self._accept(persona, result, raw)
+        state = StreamState(opened=True, usage=usage, stop_seen=stop_reason is not None, stop_reason=stop_reason)
+        self._conclude(persona, result, stream, state, self._clock())
+        return result.snapshot()
+
+    def give_up(self, persona_id: str, failure: Failure, usage: Usage | None = None) -> CriticResult:
+        """A critic that will not answer in this run (a batch item errored, expired or was canceled)."""
+        result = self._results[persona_id]
+        if usage is not None:
+            result.usage = usage
+        self._end(result, self._clock(), failure)
+        return result.snapshot()
 
     # orchestration --------------------------------------------------------------------------
     async def _run_all(self) -> None:
@@ -509,7 +535,7 @@ class Panel:
 
     def _end(self, result: _Critic, started: float, failure: Failure | None) -> None:
         result.duration = self._clock() - started
-        result.cost = self.prices.cost(result.model, result.usage)
+        result.cost = self.prices.cost(result.model, result.usage) * self.price_factor
         result.failure = failure
         if failure is None:
             result.status = CriticStatus.DONE

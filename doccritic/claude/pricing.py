@@ -59,6 +59,8 @@ class PriceTable:
         cache = data.get("cache", {})
         self._mult = (float(cache.get("write_5m", 1.25)), float(cache.get("write_1h", 2.0)),
                       float(cache.get("read", 0.1)))
+        # The Message Batches API bills every token at this share of the price above (cache multipliers apply too).
+        self.batch = float(data.get("batch", {}).get("price", 0.5))
         self._models = [(str(m["prefix"]), float(m["input"]), float(m["output"])) for m in data.get("model", [])]
         default = data.get("default", {"input": 3.0, "output": 15.0})
         self._default = (float(default["input"]), float(default["output"]))

@@ -8,6 +8,7 @@
         api.journal                                                       # what the server saw
 
 A script's replies are consumed one per HTTP attempt (SDK retries included); its last reply repeats.
+The Message Batches endpoints answer batch items from the same scripts: see ``batches.py`` (``api.batches``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .batches import FakeBatches
 from .prompt_cache import PromptCache, rendered_text
 from .replies import Fault, Reply
 from .server import DEFAULT_MODELS, RecordedRequest, Server, model_info
@@ -70,6 +72,7 @@ class FakeMessagesAPI:
         count_tokens: bool = True,
         models: list[str | dict[str, Any]] | None = None,
         min_cache_tokens: int = 1024,
+        batches: bool = True,
     ) -> None:
         self.structured_output = structured_output
         self.count_tokens = count_tokens
@@ -79,6 +82,7 @@ class FakeMessagesAPI:
         self.models = [
             m if isinstance(m, dict) else catalogue.get(m) or model_info(m, m, "2026-01-01T00:00:00Z") for m in chosen
         ]
+        self.batches = FakeBatches(self, enabled=batches)  # the Message Batches endpoints (see batches.py)
         self.server_errors: list[str] = []  # bugs in the fake itself; re-raised on exit
         self._scripts: list[Script] = []
         self._default: Script | None = None

@@ -215,7 +215,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, path: str, body: Any, bad_json: bool) -> None:
         if not ({"authorization", "x-api-key"} & set(self.entry.headers)):
             return self._error(401, "authentication_error", "x-api-key header is required")
-        if bad_json or (self.command == "POST" and not isinstance(body, dict)):
+        bodiless = path.endswith("/cancel") and body is None  # a batch cancel is a POST with no body
+        if bad_json or (self.command == "POST" and not isinstance(body, dict) and not bodiless):
             return self._error(400, "invalid_request_error", "There was an error parsing the body of your request")
         if self.command == "POST" and path == "/v1/messages":
             return self._messages(body)
@@ -223,6 +224,8 @@ class _Handler(BaseHTTPRequestHandler):
             if problem := self._invalid(body, ("model", "messages")):
                 return self._error(400, "invalid_request_error", problem)
             return self._json(200, {"input_tokens": count_input_tokens(body)})
+        if path.startswith("/v1/messages/batches") and self.api.batches.enabled:
+            return self._batches(path, body)
         if self.command == "GET" and path == "/v1/models":
             return self._json(200, self._models_page())
         if self.command == "GET" and path.startswith("/v1/models/"):
@@ -230,6 +233,31 @@ class _Handler(BaseHTTPRequestHandler):
             if model is not None:
                 return self._json(200, model)
         return self._error(404, "not_found_error", "Not Found")
+
+    def _batches(self, path: str, body: Any) -> None:
+        batches = self.api.batches
+        parts = path.removeprefix("/v1/messages/batches").strip("/").split("/")
+        if self.command == "POST" and parts == [""]:
+            made = batches.create(body)
+            if isinstance(made, str):
+                return self._error(400, "invalid_request_error", made)
+            return self._json(200, made)
+        found: Any = None
+        if self.command == "GET" and len(parts) == 1 and parts[0]:
+            found = batches.retrieve(parts[0])
+        elif self.command == "POST" and len(parts) == 2 and parts[1] == "cancel":
+            found = batches.cancel(parts[0])
+        elif self.command == "GET" and len(parts) == 2 and parts[1] == "results":
+            lines = batches.results(parts[0])
+            if lines is not None:
+                self._start_response(200, "application/binary", chunked=True)
+                for line in lines:  # one chunk per line: a client can act on each result as it arrives
+                    self._chunk(line)
+                self._write(b"0\r\n\r\n")
+                return None
+        if found is not None:
+            return self._json(200, found)
+        return self._error(404, "not_found_error", f"Batch not found: {parts[0]}")
 
     def _invalid(self, body: dict[str, Any], required: tuple[str, ...]) -> str | None:
         for key in required:
