@@ -82,7 +82,7 @@ def main() -> int:
         with Path(os.devnull).open("w") as quiet:  # the eval's own table and progress are not the figures
             sys.stdout = sys.stderr = quiet
             try:
-                live = cli.main(["eval", str(corpus), "--personas", ",".join(ANSWERS), "--yes",
+                live = cli.main(["eval", str(corpus), "--personas", ",".join(ANSWERS), "--yes", "--no-batch",
                                  "--reviews", str(reviews)])
                 scored = cli.main(["eval", "--score-only", *map(str, reviews.iterdir()), "--corpus", str(corpus),
                                    "--out", str(out)])

@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import json
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -124,23 +125,21 @@ async def _run(args: argparse.Namespace, job: Job, out: TextIO, err: TextIO) -> 
                                  ErrorKind.NOT_FOUND)
         if not run.state_file.exists() and (code := await _estimate(args, job, items, client, err)) is not None:
             return code
-        stopper = _Canceller(run, err)
-        stopper.install(asyncio.get_running_loop())
         try:
-            await _follow(args, job, run, out, err)
+            stopped_by = await follow(run, [f.name for f in job.files],
+                                      lambda i, found, results: _write_document(args, job, i, found, results, out),
+                                      err, args.poll)
         except BatchesUnavailableError as exc:
             print(f"doccritic: note: {exc}; reviewing each document by streaming instead (full price).", file=err)
             return await _stream_each(args, job, out, err)
         except BatchError as exc:
             print(f"doccritic: {exc}", file=err)
             return EXIT_API
-        finally:
-            stopper.uninstall(asyncio.get_running_loop())
         for note in dict.fromkeys(e for r in recorders for e in r.errors):
             print(f"doccritic: note: {note}", file=err)
-        if stopper.stopped_by:
+        if stopped_by:
             kept = len(job.written)
-            print(f"doccritic: batch canceled by {stopper.stopped_by}: {kept} of {len(job.files)} document "
+            print(f"doccritic: batch canceled by {stopped_by}: {kept} of {len(job.files)} document "
                   "review(s) written with what arrived.", file=err)
             return EXIT_INTERRUPTED
         return EXIT_API if job.failed_docs else EXIT_OK
@@ -165,31 +164,39 @@ async def _estimate(args: argparse.Namespace, job: Job, items: list[Any], client
     return None
 
 
-async def _follow(args: argparse.Namespace, job: Job, run: Any, out: TextIO, err: TextIO) -> None:
+async def follow(run: Any, names: list[str], on_document: Callable[[int, list[Any], list[Any]], None],
+                 err: TextIO, poll: float) -> str | None:
+    """Follow a batch to its end with progress on ``err``; each document goes to ``on_document`` as it is read.
+    Ctrl-C or SIGTERM cancels the batch (what arrived is kept); returns which signal did, or None."""
     from doccritic.claude.batch import BatchDocumentDone, BatchDone, BatchItemFailed, BatchProgress, BatchSubmitted
 
-    async for event in run.events():
-        if isinstance(event, BatchSubmitted):
-            how = "resuming" if event.resumed else "sent"
-            print(f"doccritic: batch {event.batch_id}: {how}, {event.requests} request(s); progress every "
-                  f"{args.poll:g} s (Ctrl-C cancels and keeps what arrived)", file=err)
-        elif isinstance(event, BatchProgress):
-            c = event.counts
-            detail = ", ".join(f"{n} {k}" for k, n in c.items() if n and k != "processing")
-            print(f"doccritic: batch: {event.status.replace('_', ' ')}, {event.done}/{event.total} done"
-                  f"{f' ({detail})' if detail else ''}", file=err)
-        elif isinstance(event, BatchItemFailed):
-            name = job.files[event.index].name
-            print(f"doccritic: {name}: {event.persona_id}: {event.failure.message}", file=err)
-        elif isinstance(event, BatchDocumentDone):
-            _write_document(args, job, event.index, list(event.findings), list(event.results), out, err)
-        elif isinstance(event, BatchDone) and event.canceled:
-            print(f"doccritic: batch {event.batch_id} ended canceled: requests not processed were not charged.",
-                  file=err)
+    loop = asyncio.get_running_loop()
+    stopper = _Canceller(run, err)
+    stopper.install(loop)
+    try:
+        async for event in run.events():
+            if isinstance(event, BatchSubmitted):
+                how = "resuming" if event.resumed else "sent"
+                print(f"doccritic: batch {event.batch_id}: {how}, {event.requests} request(s); progress every "
+                      f"{poll:g} s (Ctrl-C cancels and keeps what arrived)", file=err)
+            elif isinstance(event, BatchProgress):
+                detail = ", ".join(f"{n} {k}" for k, n in event.counts.items() if n and k != "processing")
+                print(f"doccritic: batch: {event.status.replace('_', ' ')}, {event.done}/{event.total} done"
+                      f"{f' ({detail})' if detail else ''}", file=err)
+            elif isinstance(event, BatchItemFailed):
+                print(f"doccritic: {names[event.index]}: {event.persona_id}: {event.failure.message}", file=err)
+            elif isinstance(event, BatchDocumentDone):
+                on_document(event.index, list(event.findings), list(event.results))
+            elif isinstance(event, BatchDone) and event.canceled:
+                print(f"doccritic: batch {event.batch_id} ended canceled: requests not processed were not charged.",
+                      file=err)
+    finally:
+        stopper.uninstall(loop)
+    return stopper.stopped_by
 
 
 def _write_document(args: argparse.Namespace, job: Job, index: int, findings: list[Any], results: list[Any],
-                    out: TextIO, err: TextIO, *, batch: bool = True) -> None:
+                    out: TextIO, *, batch: bool = True) -> None:
     from doccritic.claude.events import CriticStatus
     from doccritic.cli_review import critics_run_record
     from doccritic.core.fileio import atomic_write_text
@@ -218,7 +225,7 @@ async def _stream_each(args: argparse.Namespace, job: Job, out: TextIO, err: Tex
     for i, doc in enumerate(job.docs):
         print(f"doccritic: {job.files[i].name}: streaming ({i + 1}/{len(job.docs)})", file=err)
         run = await run_panel(job.connection, doc, job.personas, job.settings, None, err, redactor=job.redactors[i])
-        _write_document(args, job, i, run.findings, run.results, out, err, batch=False)
+        _write_document(args, job, i, run.findings, run.results, out, batch=False)
         if run.stopped_by:
             return EXIT_INTERRUPTED
     return EXIT_API if job.failed_docs else EXIT_OK

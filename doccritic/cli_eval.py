@@ -61,6 +61,11 @@ def add_parser(sub: Any) -> None:
     ev.add_argument("--html", type=Path, metavar="REPORT.html", help="write a self-contained HTML report")
     ev.add_argument("--reviews", type=Path, metavar="DIR", help="also save each run's review JSON here")
     ev.add_argument("--yes", action="store_true", help="run without asking to confirm the estimated cost")
+    ev.add_argument("--no-batch", action="store_true",
+                    help="stream every run instead of sending them through the Message Batches API (full price, "
+                    "first findings within seconds; the default batch costs half and answers within 24 hours)")
+    ev.add_argument("--poll", type=float, default=30.0, metavar="SECONDS",
+                    help="how often to ask how the batch is doing (default 30)")
     ev.add_argument("--max-cost", type=float, metavar="USD", help="budget cap per panel run")
     ev.add_argument("--max-concurrent", type=int, metavar="N", help="critics at once (default: the app's, else 4)")
     ev.add_argument("--read-timeout", type=float, metavar="SECONDS", help="silence allowed inside a stream")
@@ -311,10 +316,29 @@ def run_live(args: argparse.Namespace, cases: list[Loaded], err: TextIO,
         return EXIT_API
     cost, method = asyncio.run(_estimate(connection, cases, personas, settings, redactors))
     total = cost * args.repeat
-    print(f"doccritic: eval: {len(cases)} case(s) x {args.repeat} run(s) x {len(personas)} critic(s) on "
-          f"{settings.model}: about ${total:.2f} ({method}).", file=err)
-    if not args.yes and not _confirmed(err):
-        return EXIT_BAD_INPUT
+    what = f"{len(cases)} case(s) x {args.repeat} run(s) x {len(personas)} critic(s) on {settings.model}"
+    if not args.no_batch:
+        from doccritic.claude.pricing import load_prices
+        from doccritic.cli_eval_batch import run_batched
+
+        share = load_prices().batch
+        print(f"doccritic: eval: {what}: about ${total * share:.2f} through the Message Batches API ({share:.0%} of "
+              f"${total:.2f} streamed; {method}; results within 24 hours, --no-batch to stream).", file=err)
+        if not args.yes and not _confirmed(err):
+            return EXIT_BAD_INPUT
+        batched = run_batched(args, connection, cases, personas, settings, redactors, err)
+        if batched is not None:
+            if isinstance(batched, int):
+                return batched
+            runs, how = batched
+            return runs, {**_live_provenance(settings, personas, args.repeat, stopped=how["stopped"]), "batch": True}
+        print(f"doccritic: eval: streaming costs about ${total:.2f}.", file=err)
+        if not args.yes and not _confirmed(err):
+            return EXIT_BAD_INPUT
+    else:
+        print(f"doccritic: eval: {what}: about ${total:.2f} ({method}).", file=err)
+        if not args.yes and not _confirmed(err):
+            return EXIT_BAD_INPUT
     runs: list[CaseRun] = []
     for n, loaded in enumerate(cases, 1):
         for k in range(1, args.repeat + 1):

@@ -61,7 +61,7 @@ def test_a_live_eval_scores_the_scripted_critic_exactly_and_records_provenance(a
     script_critics(api)
     out_file, html, reviews = tmp_path / "results.json", tmp_path / "report.html", tmp_path / "reviews"
     code = cli.main(["eval", str(corpus), "--personas", "staff-engineer", "--yes", "--out", str(out_file),
-                     "--html", str(html), "--reviews", str(reviews), "--model", "claude-sonnet-4-6"])
+                     "--html", str(html), "--reviews", str(reviews), "--model", "claude-sonnet-4-6", "--no-batch"])
     out, err = capsys.readouterr()
     assert code == 0, err
     results = json.loads(out_file.read_text(encoding="utf-8"))
@@ -160,7 +160,7 @@ def test_ctrl_c_scores_the_runs_done_with_what_the_critic_wrote_and_exits_130(ap
                match="5-year prepaid")
     out_file = tmp_path / "results.json"
     child = subprocess.Popen([sys.executable, "-m", "doccritic", "eval", str(corpus), "--personas", "staff-engineer",
-                              "--yes", "--out", str(out_file)], cwd=REPO, text=True,
+                              "--yes", "--no-batch", "--out", str(out_file)], cwd=REPO, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert child.stderr is not None
@@ -197,7 +197,7 @@ class Terminal:
 def test_at_a_terminal_the_estimate_is_confirmed_first(api, corpus, monkeypatch, capsys, answer, code, requests):
     script_critics(api)
     monkeypatch.setattr("sys.stdin", Terminal(answer))
-    assert cli.main(["eval", str(corpus), "--personas", "staff-engineer"]) == code
+    assert cli.main(["eval", str(corpus), "--personas", "staff-engineer", "--no-batch"]) == code
     err = capsys.readouterr().err
     assert "about $" in err and "Run it? [y/N] " in err
     assert len(critic_requests(api)) == requests

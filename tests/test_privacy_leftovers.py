@@ -69,7 +69,7 @@ def test_eval_drafts_are_redacted_before_they_leave(api, capsys, tmp_path):
     shown = json.dumps(json.loads(capsys.readouterr().out)["cases"], ensure_ascii=False)
     assert not [w for w in words if w.lower() in shown.lower()] and "[TERM-1]" in shown
     api.script(Reply.json({"findings": [], "verdict": "Fine.", "readiness": 8}))
-    assert cli.main(["eval", str(corpus), "--personas", "staff-engineer", "--yes"]) == 0
+    assert cli.main(["eval", str(corpus), "--personas", "staff-engineer", "--yes", "--no-batch"]) == 0
     sent = json.dumps([e.body for e in api.journal], ensure_ascii=False)
     assert len(api.journal) == 1 and not [w for w in words if w.lower() in sent.lower()]
     (entry,) = SendLog().entries()
