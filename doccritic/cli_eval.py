@@ -64,6 +64,11 @@ def add_parser(sub: Any) -> None:
     ev.add_argument("--no-batch", action="store_true",
                     help="stream every run instead of sending them through the Message Batches API (full price, "
                     "first findings within seconds; the default batch costs half and answers within 24 hours)")
+    ev.add_argument("--debate", metavar="PRO,CON",
+                    help="also hold one debate per flawed case between these two personas (PRO defends the draft) "
+                    "and score it: placed citations per turn, concessions on labelled flaws, the referee naming "
+                    "the planted door (streamed; adds to the cost)")
+    ev.add_argument("--debate-rounds", type=int, default=2, metavar="N", help="exchanges per debate (default 2)")
     ev.add_argument("--poll", type=float, default=30.0, metavar="SECONDS",
                     help="how often to ask how the batch is doing (default 30)")
     ev.add_argument("--max-cost", type=float, metavar="USD", help="budget cap per panel run")
@@ -102,8 +107,10 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -
     if not cases:
         raise DoccriticError(f"No usable case in {corpus} (a case is a folder with labels.toml and a draft).")
     checks = {c.case.id: _check_findings(c) for c in cases}
+    debate_runs: list[Any] = []
     if args.score_only:
-        runs, prov = _saved_runs(args.score_only, cases), _provenance_from_reviews(args.score_only)
+        runs, debate_runs = _saved_runs(args.score_only, cases)
+        prov = _provenance_from_reviews(args.score_only)
     elif args.checks:
         runs, prov = [CaseRun(c.case.id, checks[c.case.id]) for c in cases], {"source": "checks"}
     else:
@@ -111,10 +118,15 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -
         if isinstance(live, int):
             return live
         runs, prov = live
+        debate_runs = prov.pop("debate_runs", [])
     max_findings = args.max_findings or prov.get("max_findings") or _saved_max_findings()
     results = score([(c.case, c.doc.text) for c in cases], runs, checks=None if args.checks else checks,
                     max_findings=max_findings)  # scoring the checks against themselves would say nothing
     results = {"provenance": {**_provenance(cases, corpus, max_findings), **prov}, **results}
+    if debate_runs:
+        from doccritic.core.eval_debate import score_debates
+
+        results["debates"] = score_debates([(c.case, c.doc.text) for c in cases], debate_runs)
     _write(args, results, out)
     if prov.get("stopped"):
         return EXIT_INTERRUPTED
@@ -180,13 +192,16 @@ def _check_findings(case: Loaded) -> list[Any]:
     return run_checks(case.doc).findings
 
 
-def _saved_runs(files: list[Path], cases: list[Loaded]) -> list[CaseRun]:
-    """Each review matched to its case by document text, else by case folder name, else by file name."""
+def _saved_runs(files: list[Path], cases: list[Loaded]) -> tuple[list[CaseRun], list[Any]]:
+    """Each review matched to its case by document text, else by case folder name, else by file name; with the
+    debates saved in it."""
+    from doccritic.core.debates import Debate
+    from doccritic.core.eval_debate import DebateRun
     from doccritic.formats.review_json import load_review
 
     by_text = {c.doc.text: c.case.id for c in cases}
     ids = {c.case.id for c in cases}
-    runs = []
+    runs, debates = [], []
     for file in files:
         review = load_review(file)
         folder = Path(review.document.path).parent.name if review.document.path else ""
@@ -196,7 +211,8 @@ def _saved_runs(files: list[Path], cases: list[Loaded]) -> list[CaseRun]:
             raise DoccriticError(f"{file.name}: no case in the corpus has this document (match by its text, its "
                                  "case folder, or a file name starting with the case id).", ErrorKind.INVALID)
         runs.append(review_run(case_id, review))
-    return runs
+        debates += [DebateRun(case_id, Debate.model_validate(d)) for d in review.debates]
+    return runs, debates
 
 
 def review_run(case_id: str, review: Any) -> CaseRun:
@@ -292,7 +308,7 @@ def run_live(args: argparse.Namespace, cases: list[Loaded], err: TextIO,
     import asyncio
 
     from doccritic.claude.endpoint import guard_document, guard_endpoint
-    from doccritic.cli_review import connection_for, pick_personas, run_panel, settings_for
+    from doccritic.cli_review import connection_for, pick_personas, settings_for
     from doccritic.core import settings as app_settings
     from doccritic.core.personas import load_personas
     from doccritic.core.redaction import load_redactor
@@ -317,6 +333,31 @@ def run_live(args: argparse.Namespace, cases: list[Loaded], err: TextIO,
     cost, method = asyncio.run(_estimate(connection, cases, personas, settings, redactors))
     total = cost * args.repeat
     what = f"{len(cases)} case(s) x {args.repeat} run(s) x {len(personas)} critic(s) on {settings.model}"
+    pair = None
+    if args.debate:
+        from doccritic.cli_eval_debate import debaters, estimate_debates, flawed, run_debates
+
+        pair = debaters(args, err)
+        extra = estimate_debates(cases, settings.model, args.debate_rounds)
+        print(f"doccritic: eval: plus {len(flawed(cases))} debate(s) of {args.debate_rounds} round(s) "
+              f"({pair[0].id} for, {pair[1].id} against): at most ${extra:.2f} more, streamed.", file=err)
+    live = _run_panels(args, connection, cases, personas, settings, redactors, total, method, what, err)
+    if isinstance(live, int) or pair is None or live[1].get("stopped"):
+        return live
+    runs, prov = live
+    prov["debate_runs"] = run_debates(args, connection, cases, pair, settings.model, redactors, err)
+    prov["debaters"] = [p.id for p in pair]
+    return runs, prov
+
+
+def _run_panels(args: argparse.Namespace, connection: Any, cases: list[Loaded], personas: list[Any], settings: Any,
+                redactors: dict[str, Any], total: float, method: str, what: str,
+                err: TextIO) -> int | tuple[list[CaseRun], dict]:
+    """Confirm the estimate, then the panel runs: in one batch, or streamed (``--no-batch``, or no batches)."""
+    import asyncio
+
+    from doccritic.cli_review import run_panel
+
     if not args.no_batch:
         from doccritic.claude.pricing import load_prices
         from doccritic.cli_eval_batch import run_batched

@@ -61,6 +61,16 @@ class Matcher:
                     best = (key, flaw)
         return None if best is None else Hit(best[1], best[0][0])
 
+    def flaws_at(self, spans: Sequence[Span], words: str) -> list[Flaw]:
+        """Every flaw a passage of argument is about, whatever its kind: the flaws whose passages overlap one of
+        ``spans``, else those whose gist ``words`` contain (as for an unplaced finding). For debates."""
+        found = [flaw for flaw, flaw_spans in self._spans
+                 if any(min(e, fe) > max(s, fs) for s, e in spans for fs, fe in flaw_spans)]
+        if found or not words:
+            return found
+        blob = fold(words)
+        return [flaw for flaw, keys in self._gist if sum(k in blob for k in keys) >= min(GIST_NEEDED, len(keys))]
+
 
 def _finding_spans(finding: Finding) -> list[Span]:
     if finding.placed:

@@ -87,9 +87,28 @@ def text_table(results: Mapping[str, Any], changes: Mapping[str, float] | None =
     first = results.get("first_finding_s") or {}
     if first.get("mean") is not None:
         lines.append(f"{'Time to first finding (mean)':<44} {first['mean']:.1f} s")
+    lines += debate_lines(results.get("debates") or {})
     unmatched = results.get("unmatched") or []
     if unmatched:
         lines.append(f"{len(unmatched)} finding(s) match no label: see \"unmatched\" in the results to adjudicate.")
     if results.get("not_run"):
         lines.append(f"Not scored (no review): {', '.join(results['not_run'])}.")
     return "\n".join(lines) + "\n"
+
+
+def debate_lines(debates: Mapping[str, Any]) -> list[str]:
+    """The debate figures (``core.eval_debate``), when debates were held or saved with the reviews."""
+    if not debates.get("debates"):
+        return []
+    per_turn = debates["placed_citations_per_turn"]
+    lines = [f"{'Debates':<44} {debates['debates']:>9}"]
+    if per_turn["mean"] is not None:
+        lines.append(f"{'  placed citations per turn (mean)':<44} {per_turn['mean']:>9g}")
+    for key, name in (("citations_placed", "  citations placed in the draft"),
+                      ("concessions_on_labelled_flaws", "  concessions on labelled flaws"),
+                      ("referee_names_a_planted_door", "  referee names a planted door (changes)")):
+        value = debates[key]
+        hits = f"{value['hits']:g}/{value['of']}"
+        rate = "–" if value["rate"] is None else f"{value['rate'] * 100:5.1f}%"
+        lines.append(f"{name:<44} {hits:>9} {rate:>7}")
+    return lines
