@@ -69,6 +69,10 @@ def add_parser(sub: Any) -> None:
                     "and score it: placed citations per turn, concessions on labelled flaws, the referee naming "
                     "the planted door (streamed; adds to the cost)")
     ev.add_argument("--debate-rounds", type=int, default=2, metavar="N", help="exchanges per debate (default 2)")
+    ev.add_argument("--judge", nargs="?", const="", metavar="MODEL",
+                    help="have a judge model (default: the critics' model) adjudicate the findings that match no "
+                    "label: its verdicts go next to each, and precision with the judge beside the lower bound "
+                    "(costs extra; estimated first)")
     ev.add_argument("--poll", type=float, default=30.0, metavar="SECONDS",
                     help="how often to ask how the batch is doing (default 30)")
     ev.add_argument("--max-cost", type=float, metavar="USD", help="budget cap per panel run")
@@ -123,6 +127,11 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -
     results = score([(c.case, c.doc.text) for c in cases], runs, checks=None if args.checks else checks,
                     max_findings=max_findings)  # scoring the checks against themselves would say nothing
     results = {"provenance": {**_provenance(cases, corpus, max_findings), **prov}, **results}
+    if args.judge is not None:
+        from doccritic.cli_eval_judge import apply_judge
+
+        if (code := apply_judge(args, cases, results, err, confirmed=prov.get("source") == "live")) is not None:
+            return code
     if debate_runs:
         from doccritic.core.eval_debate import score_debates
 
@@ -341,6 +350,12 @@ def run_live(args: argparse.Namespace, cases: list[Loaded], err: TextIO,
         extra = estimate_debates(cases, settings.model, args.debate_rounds)
         print(f"doccritic: eval: plus {len(flawed(cases))} debate(s) of {args.debate_rounds} round(s) "
               f"({pair[0].id} for, {pair[1].id} against): at most ${extra:.2f} more, streamed.", file=err)
+    if args.judge is not None:
+        from doccritic.cli_eval_judge import judge_model, upper_bound
+
+        cap = len(personas) * settings.max_findings * args.repeat
+        print(f"doccritic: eval: plus the judge ({judge_model(args, settings)}) on the findings no label matches: "
+              f"at most ${upper_bound(cases, judge_model(args, settings), cap):.2f} more.", file=err)
     live = _run_panels(args, connection, cases, personas, settings, redactors, total, method, what, err)
     if isinstance(live, int) or pair is None or live[1].get("stopped"):
         return live

@@ -87,6 +87,11 @@ def text_table(results: Mapping[str, Any], changes: Mapping[str, float] | None =
     first = results.get("first_finding_s") or {}
     if first.get("mean") is not None:
         lines.append(f"{'Time to first finding (mean)':<44} {first['mean']:.1f} s")
+    if judge := results.get("judge"):
+        value = judge["precision_with_judge"]
+        rate = "–" if value["rate"] is None else f"{value['rate'] * 100:5.1f}%"
+        lines.append(f"{'Precision with the judge (' + judge['model'] + ')':<44} {value['hits']:g}/{value['of']:<5}"
+                     f" {rate:>7}  ({judge['valid']['hits']}/{judge['valid']['of']} unmatched judged valid)")
     lines += debate_lines(results.get("debates") or {})
     unmatched = results.get("unmatched") or []
     if unmatched:
