@@ -199,11 +199,14 @@ def _write_document(args: argparse.Namespace, job: Job, index: int, findings: li
                     out: TextIO, *, batch: bool = True) -> None:
     from doccritic.claude.events import CriticStatus
     from doccritic.cli_review import critics_run_record
+    from doccritic.cli_rounds import first
     from doccritic.core.fileio import atomic_write_text
+    from doccritic.core.rounds import compact
     from doccritic.formats.review_json import dumps, review_for
 
     file, doc = job.files[index], job.docs[index]
     review = review_for(doc, findings)
+    review.rounds = compact(first(findings, doc), doc.text)  # round 1: the next `review --previous` builds on it
     review.runs.append(critics_run_record(results, job.settings, None, batch=batch))
     target = review_path(args, file)
     target.parent.mkdir(parents=True, exist_ok=True)

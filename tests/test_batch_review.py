@@ -222,3 +222,13 @@ def test_send_log_records_the_batch_items_with_their_usage(api, drafts):
         (["staff-engineer"], "sent in a batch"), (["skeptical-exec"], "sent in a batch"),
         (["staff-engineer"], "answered (batch)"), (["skeptical-exec"], "answered (batch)")]
     assert entries[2]["document"] == "pricing.md" and entries[2]["output_tokens"] > 0
+
+
+def test_a_batch_review_is_round_one_for_the_next_review(api, drafts, tmp_path):
+    a, _ = drafts
+    assert review_batch(str(a)) == 0
+    review = a.with_name("pricing.md.review.json")
+    assert len(load(review)["rounds"]) == 1
+    assert cli.main(["review", str(a), "--personas", "staff-engineer", "--previous", str(review), "--out",
+                     str(tmp_path / "round2.json")]) == 0
+    assert len(load(tmp_path / "round2.json")["rounds"]) == 2
