@@ -232,3 +232,18 @@ def test_a_batch_review_is_round_one_for_the_next_review(api, drafts, tmp_path):
     assert cli.main(["review", str(a), "--personas", "staff-engineer", "--previous", str(review), "--out",
                      str(tmp_path / "round2.json")]) == 0
     assert len(load(tmp_path / "round2.json")["rounds"]) == 2
+
+
+def test_a_batch_is_redacted_before_it_leaves_and_the_review_has_the_real_words(api, drafts):
+    from doccritic import paths
+
+    a, _ = drafts
+    paths.config_dir().mkdir(parents=True, exist_ok=True)
+    (paths.config_dir() / "redaction.toml").write_text('[global]\nterms = ["annual prepaid"]\n', encoding="utf-8")
+    api.script(Reply.json({"findings": [finding("[TERM-1] plans", "No monthly option")], "verdict": "Risky."}),
+               match="[TERM-1]")
+    assert review_batch(str(a)) == 0
+    create = next(r for r in batch_requests(api) if r.method == "POST")
+    assert "annual prepaid" not in json.dumps(create.body) and "[TERM-1]" in json.dumps(create.body)
+    (found,) = load(a.with_name("pricing.md.review.json"))["findings"]
+    assert found["quote"] == "annual prepaid plans" and DRAFT_A[found["start"]:found["end"]] == "annual prepaid plans"

@@ -144,7 +144,8 @@ class BatchRun:
         self.poll_seconds, self.meta = poll_seconds, meta or {}
         self.ids = custom_ids(self.docs)
         self._requests, self._redactions = self._build()
-        self.key = hashlib.sha256(json.dumps(self._requests, sort_keys=True).encode()).hexdigest()
+        where = str(getattr(client, "base_url", ""))  # the same requests to another endpoint are another batch
+        self.key = hashlib.sha256(json.dumps([where, self._requests], sort_keys=True).encode()).hexdigest()
         self.state_file = state_dir / f"{self.key[:32]}.json"
         self.batch_id: str | None = None
         self._cancel = asyncio.Event()
