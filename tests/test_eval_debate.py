@@ -111,7 +111,8 @@ def test_eval_holds_one_debate_per_flawed_case_and_scores_it(cli_api, tmp_path, 
     script_critics(cli_api)  # after the debate's scripts: the critics' match the draft, which debates carry too
     out_file = tmp_path / "results.json"
     code = cli.main(["eval", str(corpus), "--personas", "staff-engineer", "--yes", "--poll", "0.01", "--out",
-                     str(out_file), "--debate", "skeptical-exec,staff-engineer", "--debate-rounds", "1"])
+                     str(out_file), "--debate", "skeptical-exec,staff-engineer", "--debate-rounds", "1",
+                     "--html", str(tmp_path / "report.html")])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "plus 1 debate(s) of 1 round(s) (skeptical-exec for, staff-engineer against): at most $" in err
@@ -122,3 +123,4 @@ def test_eval_holds_one_debate_per_flawed_case_and_scores_it(cli_api, tmp_path, 
     assert debates["concessions"][0]["flaws"] == ["F1"] and debates["concessions"][0]["side"] == "for"
     assert debates["referee_names_a_planted_door"] == {"hits": 1, "of": 1, "rate": 1.0}
     assert "concessions on labelled flaws" in out
+    assert "referee names a planted door" in (tmp_path / "report.html").read_text(encoding="utf-8")

@@ -39,7 +39,7 @@ def test_the_judge_adjudicates_unmatched_findings_with_its_cost_estimated_first(
     out_file = tmp_path / "judged.json"
     capsys.readouterr()
     code = cli.main(["eval", "--score-only", *files, "--corpus", str(tmp_path / "cases"), "--judge",
-                     "claude-haiku-4-5", "--yes", "--out", str(out_file)])
+                     "claude-haiku-4-5", "--yes", "--out", str(out_file), "--html", str(tmp_path / "report.html")])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "the judge (claude-haiku-4-5) on 1 unmatched finding(s): about $" in err
@@ -54,6 +54,7 @@ def test_the_judge_adjudicates_unmatched_findings_with_its_cost_estimated_first(
     assert request.body["model"] == "claude-haiku-4-5" and "Who waits 12 hours?" in request.text
     assert request.body["system"][0]["cache_control"] == {"type": "ephemeral"}  # the critics' document block
     assert [e["outcome"] for e in SendLog().entries() if e["kind"] == "judge"] == ["answered"]
+    assert "valid: Incidents need old logs fast." in (tmp_path / "report.html").read_text(encoding="utf-8")
 
 
 def test_a_judge_that_answers_badly_is_named_and_the_scores_stand(cli_api, tmp_path, capsys):

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-from doccritic.core.eval_report import GROUPS, LOWER_IS_BETTER, label, rows
+from doccritic.core.eval_report import GROUPS, LOWER_IS_BETTER, debate_lines, label, rows
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#1d1d1f;padding:0 1em}
@@ -32,6 +32,8 @@ def render(results: Mapping[str, Any], changes: Mapping[str, float] | None = Non
         title = "Recall by " + group.removeprefix("recall_by_")
         parts += [f"<h2>{escape(title)}</h2>", _chart(group, results.get(group) or {}, changes,
                                                       (baseline or {}).get(group) or {})]
+    if debates := debate_lines(results.get("debates") or {}):
+        parts += ["<h2>Debates</h2>", "<pre>" + escape("\n".join(debates)) + "</pre>"]
     parts += ["<h2>Cases</h2>", _cases(results.get("per_case") or []),
               "<h2>Flaws</h2>", _flaws(results.get("flaws") or []),
               "<h2>Findings that match no label</h2>", _unmatched(results.get("unmatched") or []), "</html>\n"]
@@ -115,9 +117,13 @@ def _flaws(flaws: list[Mapping[str, Any]]) -> str:
 def _unmatched(items: list[Mapping[str, Any]]) -> str:
     if not items:
         return "<p class=meta>None.</p>"
-    out = ["<table><tr><th>Case<th>Run<th>By<th>Finding<th>Quote"]
+    judged = any("judge" in u for u in items)
+    out = ["<table><tr><th>Case<th>Run<th>By<th>Finding<th>Quote" + ("<th>Judge" if judged else "")]
     for u in items:
+        verdict = u.get("judge")
+        judge = (f"<td>{'valid' if verdict['valid'] else 'not valid'}: {escape(verdict['reason'])}" if verdict
+                 else "<td>" if judged else "")
         out.append(f"<tr><td>{escape(u['case'])}<td class=n>{u['run']}<td>{escape(', '.join(u['personas']))}"
                    f"<td>{escape(u['severity'])} {escape(u['kind'])}: {escape(u['title'])}"
-                   f"<td>{escape(u['quote'])}")
+                   f"<td>{escape(u['quote'])}{judge}")
     return "\n".join(out) + "</table>"
