@@ -44,6 +44,7 @@ _ERROR_KINDS = {
     "request_too_large": FailureKind.TOO_LARGE, "rate_limit_error": FailureKind.RATE_LIMITED,
     "overloaded_error": FailureKind.OVERLOADED, "api_error": FailureKind.SERVER,
 }
+CANCEL_POLL_SECONDS = 5.0  # status checks while a canceled batch winds down
 POLL_TRIES = 5  # failed status checks in a row before the run gives up (the batch itself keeps going)
 
 
@@ -263,8 +264,8 @@ class BatchRun:
                 await asyncio.wait_for(self._cancel_wait(), self.poll_seconds)
 
     async def _cancel_wait(self) -> None:
-        if self._cancel_sent:  # already canceled: just wait out the interval
-            await asyncio.sleep(self.poll_seconds)
+        if self._cancel_sent:  # canceling takes the endpoint a moment: ask again sooner than usual
+            await asyncio.sleep(min(self.poll_seconds, CANCEL_POLL_SECONDS))
         else:
             await self._cancel.wait()
 
