@@ -175,9 +175,10 @@ class _Report:
         """``text`` as one paragraph, with ``label`` (or a note label it starts with) in bold."""
         text = re.sub(r"\r\n|[\r\n\u2029]", "\u2028", text)
         cut = len(label) if label else text.find(": ") + 2 if text.startswith(NOTE_LABELS) and ": " in text else 0
-        bold = QTextCharFormat(fmt)
-        bold.setFontWeight(QFont.Weight.Bold)
-        self.cur.insertText(text[:cut], bold)
+        if cut:
+            bold = QTextCharFormat(fmt)
+            bold.setFontWeight(QFont.Weight.Bold)
+            self.cur.insertText(text[:cut], bold)
         self.cur.insertText(text[cut:], fmt)
 
     def hold(self) -> None:
@@ -433,19 +434,20 @@ def _header(r: _Report, title: str, findings: list[Finding], debates: list[Debat
 def _notes(r: _Report, numbered: list[tuple[int, Finding]], where: dict[int, str], doc: Document,
            names: Mapping[str, str]) -> None:
     r.para("Notes", r.fmt(HEADING_PT[1], bold=True), page_break=True, after=4)
+    place, quoted, body, title = (r.fmt(8.5, color=MUTED), r.fmt(9.5, italic=True, color=MUTED), r.fmt(9.5),
+                                  r.fmt(10.5, bold=True))  # made once: 50,000 notes made ~250,000 formats
+    numbers = {kind: r.fmt(10.5, bold=True, color=_color(kind)) for kind in Kind}
     for n, f in numbered:
         note = note_for(f, names)
         r.para(before=10, after=1.5, keep=True)
-        r.text(f"{n}. ", r.fmt(10.5, bold=True, color=_color(f.kind)))
-        r.text(f"{note.author} · {KIND_LABELS[f.kind]} · {severity_word(f.severity)} — {f.title}",
-               r.fmt(10.5, bold=True))
-        r.para(where[n], r.fmt(8.5, color=MUTED), left=14, after=2)
+        r.text(f"{n}. ", numbers[f.kind])
+        r.text(f"{note.author} · {KIND_LABELS[f.kind]} · {severity_word(f.severity)} — {f.title}", title)
+        r.para(where[n], place, left=14, after=2.5)  # where and the quote share a line: a sixth fewer pages
         if f.quote:
             quote = " ".join(_shown_quote(r.form, f).split())
-            r.para(f"“{quote if len(quote) <= 400 else quote[:399] + '…'}”", r.fmt(9.5, italic=True, color=MUTED),
-                   left=14, after=2.5)
+            r.text(f"{'  ' if where[n] else ''}“{quote if len(quote) <= 400 else quote[:399] + '…'}”", quoted)
         for i, text in enumerate(note.lines):
-            r.para(text, r.fmt(9.5), left=14, after=2.5)
+            r.para(text, body, left=14, after=2.5)
             r.hold() if i == 0 else None
         for author, text in note.replies:
             r.para(f"↳ {author}: {text}", r.fmt(9.5, color=MUTED), label=f"↳ {author}: ", left=24, after=2)
