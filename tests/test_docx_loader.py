@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import time
@@ -59,8 +60,17 @@ def check_offsets_and_runs(doc: Document, path: Path) -> None:
 def test_every_corpus_docx_loads_with_exact_offsets(path: Path) -> None:
     doc = load_docx(path)
     assert doc.blocks and doc.text
-    assert doc.text == "\n".join(b.text for b in doc.blocks)
+    assert doc.blocks[0].start == 0 and doc.blocks[-1].end == len(doc.text)
+    for a, b in itertools.pairwise(doc.blocks):  # a new line per paragraph, a table row on one
+        same_row = a.docx and b.docx and a.docx.table is not None and (a.docx.table, a.row) == (b.docx.table, b.row)
+        assert doc.text[a.end : b.start] == ("\t" * (b.col - a.col) if same_row and b.col > a.col else "\n")
     check_offsets_and_runs(doc, path)
+
+
+def test_a_table_row_reads_on_one_line_with_its_cells_a_tab_apart() -> None:
+    lines = load_docx(corpus_file(LAB)).text.splitlines()
+    assert "Name of the preparations\tNo. of  injections\tPurpose" in lines
+    assert "Blank\t1\tBlank" in lines
 
 
 def test_corpus_has_the_expected_docx_files() -> None:
@@ -214,7 +224,7 @@ def test_built_document_text_kinds_and_structure(tmp_path: Path) -> None:
         "Launch plan\nWe ship to all users on day one.\nRisks\nFirst risk\nSecond step\n"
         "See the spec on page 3, total 9.\nBudget is ten dollars (approved).\nTab\there\nline-two\nend\n"
         "Deep dive\n"
-        "a1\nb1\nc1\nd1\nnested\nIn a control"
+        "a1\tb1\nc1\td1\nnested\nIn a control"  # a table row on one line
     )
     kinds = [(b.kind, b.level, b.row, b.col) for b in doc.blocks]
     hd, pa, li, tc = BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.TABLE_CELL

@@ -186,6 +186,7 @@ class _Builder:
         self.pieces: list[str] = []
         self.blocks: list[Block] = []
         self.pos = 0  # length of the canonical text so far
+        self._cell: TableCell | None = None  # where the last block with text sits, if in a table
         self.anchors: dict[tuple[object, str], tuple[int, bool]] = {}  # (tag, id) -> (offset, in a gap)
         self._starts: list[int] | None = None
 
@@ -210,9 +211,11 @@ class _Builder:
             for el, _ in marks:
                 self.mark(el, self.pos, True)
             return
-        start = self.pos + 1 if self.blocks else 0
-        self.pieces.append(f"\n{text}" if self.blocks else text)
+        separator = self._separator(cell) if self.blocks else ""
+        start = self.pos + len(separator)
+        self.pieces.append(separator + text)
         self.pos = start + len(text)
+        self._cell = cell
         for el, offset in marks:
             self.mark(el, start + offset, False)
         kind, level = self._classify(p, cell)
@@ -220,6 +223,15 @@ class _Builder:
         table, row, col = cell if cell else (None, None, None)
         source = DocxSource(paragraph=index, runs=runs, table=table)
         self.blocks.append(Block(kind, start, self.pos, text, level, row=row, col=col, docx=source))
+
+    def _separator(self, cell: TableCell | None) -> str:
+        """A new line for each paragraph, except that a table row reads on one line, its cells apart by a tab
+        for each column moved (an empty cell keeps its column), as Word shows it: one cell per line read as a
+        list of unrelated fragments. A cell's second paragraph still starts a line."""
+        last = self._cell
+        if cell is not None and last is not None and cell[:2] == last[:2] and cell.col > last.col:
+            return "\t" * (cell.col - last.col)
+        return "\n"
 
     def mark(self, el: _Element, offset: int, in_gap: bool) -> None:
         self.anchors.setdefault((el.tag, el.get(_ID, "")), (offset, in_gap))
