@@ -73,7 +73,7 @@ def shoot(theme_name: str, out: Path) -> None:
         window.critics.run_finished.connect(loop.quit)
         window.critics.run()
         loop.exec()
-        merged = next(f.id for f in window.findings.findings if f.also_raised_by)
+        merged = next(f.id for f in window.session.findings.findings if f.also_raised_by)
         window.panel.select(merged, notify=True)
         QTimer.singleShot(400, loop.quit)
         loop.exec()
@@ -249,7 +249,7 @@ def guide_first_run(out: Path) -> None:
 def guide_card(out: Path) -> None:
     """A one-way door selected: its card opened up, the passage flashed, the decision bar enabled."""
     window = guide_window()
-    target = next(f.id for f in window.findings.findings if f.rule == "owd.full-launch")
+    target = next(f.id for f in window.session.findings.findings if f.rule == "owd.full-launch")
     window.panel.select(target, notify=True)
     settle(500)
     save_png(window.grab(), out)
@@ -359,7 +359,7 @@ def guide_run(estimate_out: Path, running_out: Path) -> None:
         wait_for(lambda: all(want in rows.row(pid).status.full_text() for pid, want in (
             ("staff-engineer", "writing (1"), ("skeptical-exec", "rate limited"), ("target-customer", "done ·"),
             ("devils-advocate", "done ·"), ("legal-privacy", "not started"))), timeout=30, what="the critics")
-        first = next(f.id for f in window.findings.findings if f.persona == "target-customer")
+        first = next(f.id for f in window.session.findings.findings if f.persona == "target-customer")
         window.panel.select(first, notify=True)
         settle(500)
         save_png(window.grab(), running_out)
@@ -399,7 +399,7 @@ def guide_debate_setup(out: Path) -> None:
     from doccritic.ui.debate_dialog import DebateDialog
 
     window = guide_window()
-    f = next(f for f in window.findings.findings if f.rule == "owd.full-launch")
+    f = next(f for f in window.session.findings.findings if f.rule == "owd.full-launch")
     motion = suggested_motion(f"{f.title}: “{f.quote}”", window.snapshot.doc.title)
     dialog = DebateDialog(list(window.critics.personas.values()), motion, pro="staff-engineer",
                           con="skeptical-exec", parent=window)

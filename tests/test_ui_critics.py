@@ -56,7 +56,7 @@ def test_critic_findings_are_highlighted_on_their_passage_and_listed(qtbot, wind
     assert set(window.panel.visible_ids()) >= {f.id for f in found}
     row = window.critics.panel.row("staff-engineer")
     status = row.status.full_text()
-    assert status.startswith("readiness 5/10 · done") and "2 findings" in status
+    assert status.startswith("5/10 ready · done") and "2 findings" in status
     # the verdict is shown whole under the status, in the default-width dock, not only in a tooltip
     assert row.verdict.isVisibleTo(row) and row.verdict.text() == "“Needs work.”"
     assert row.verdict.geometry().bottom() <= row.height()

@@ -361,11 +361,13 @@ class CriticsController(QObject):
             self.panel.set_status(event.persona_id, f"{event.message}{count}", stop=True)
         elif isinstance(event, CriticDone):
             r = event.result
-            ready = f"readiness {r.readiness}/10 · " if r.readiness is not None else ""
+            scored = r.readiness is not None
+            ready = f"{r.readiness}/10 ready · " if scored else ""  # first: a 220 px dock cuts what follows
             skipped = f" · {r.skipped_items} malformed skipped" if r.skipped_items else ""
             facts = f"{_n(len(r.findings), 'finding')} · {r.duration:.0f} s · ${r.cost:.3f}{skipped}"
+            said = f"readiness {r.readiness}/10 (how ready this critic thinks the draft is) · " if scored else ""
             self.panel.set_status(event.persona_id, f"{ready}done · {facts}", verdict=r.verdict,
-                                  tooltip=f"{ready}done in {r.duration:.0f} s · {facts}\n\n{r.verdict}".strip())
+                                  tooltip=f"{said}done in {r.duration:.0f} s · {facts}\n\n{r.verdict}".strip())
         elif isinstance(event, CriticFailed):
             r = event.result
             word = {CriticStatus.PARTIAL: "partial", CriticStatus.CANCELLED: "stopped",

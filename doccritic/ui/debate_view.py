@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from doccritic.claude.commands import DebateCommand
 from doccritic.core.debates import Debate, Summary, SummaryPoint, Turn
-from doccritic.ui.style import readable
+from doccritic.ui.style import may_slant, readable
 from doccritic.ui.widgets import FlowLayout, compact_combo
 
 ALERT = "#c0392b"  # an interrupted or stopped turn's mark
@@ -316,12 +316,12 @@ class DebateView(QWidget):
 
     def _note(self, text: str) -> str:
         return (f"<p style='margin-left:16px; color:{self._muted()}'><b>You (moderator):</b> "
-                f"<i>{html.escape(text)}</i></p>")
+                f"{_italic(text)}</p>")
 
     def _summary(self, summary: Summary) -> str:
         parts = ["<hr><p><b>Referee's summary</b></p>"]
         if summary.verdict:
-            parts.append(f"<p><i>{html.escape(summary.verdict)}</i></p>")
+            parts.append(f"<p>{_italic(summary.verdict)}</p>")
         for key, title in _CATEGORIES:
             points = [p for p in summary.points if p.category == key]
             if points:
@@ -368,3 +368,8 @@ class DebateView(QWidget):
             if point is not None and int(k) < len(point.citations):
                 c = point.citations[int(k)]
                 self.citation_clicked.emit(c.quote, c.start if c.start is not None else -1)
+
+
+def _italic(text: str) -> str:
+    """Escaped ``text`` in italic, unless its script has no italic (Arabic, Hebrew, CJK: see ``may_slant``)."""
+    return f"<i>{html.escape(text)}</i>" if may_slant(text) else html.escape(text)

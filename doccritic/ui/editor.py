@@ -13,137 +13,24 @@ the finding outdated.
 
 from __future__ import annotations
 
-import time
-
-from PySide6.QtCore import SIGNAL, SLOT, QObject, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtCore import SIGNAL, SLOT, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QContextMenuEvent,
-    QFont,
     QMouseEvent,
-    QSyntaxHighlighter,
+    QPainter,
+    QPaintEvent,
     QTextCharFormat,
     QTextCursor,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from doccritic.core.findings import Finding
+from doccritic.ui import bidi
 from doccritic.ui.findings_model import FindingsModel, Span
+from doccritic.ui.fold import FrontMatterFold
+from doccritic.ui.highlighter import MarkdownHighlighter
 from doccritic.ui.style import highlight_format, is_dark
 from doccritic.ui.textpos import SpanHistory, Utf16Map
-
-_EMPHASIS = r"(?<![*\w])\*[^*\s][^*\n]*\*(?!\*)|(?<!\w)_[^_\s][^_\n]*_(?!\w)"
-
-
-class MarkdownHighlighter(QSyntaxHighlighter):
-    """Light Markdown colouring: headings, emphasis, lists, code and links. Cheap, per block."""
-
-    def __init__(self, document) -> None:
-        super().__init__(document)
-        self.enabled = True
-        self.frontier: int | None = None  # blocks from this number on are not coloured yet (None: all are)
-        self._slice, self._budget_ms = 100, 12.0  # blocks per slice, adapted to take about the budget
-        self._slice_timer = QTimer(self, singleShot=True, interval=0, timeout=self._colour_slice)
-        self.structure: dict[int, tuple[str, int]] = {}  # DOCX: line -> (block kind, level)
-        self._rules: list[tuple[QRegularExpression, QTextCharFormat]] = []
-        self._dark: bool | None = None
-        self.set_dark(False)
-
-    def set_dark(self, dark: bool) -> None:
-        if dark == self._dark:
-            return
-        self._dark = dark
-        def fmt(color: str, bold: bool = False, italic: bool = False, mono: bool = False) -> QTextCharFormat:
-            f = QTextCharFormat()
-            if color:  # no colour: keep the theme's text colour
-                f.setForeground(QColor(color))
-            if bold:
-                f.setFontWeight(QFont.Weight.Bold)
-            f.setFontItalic(italic)
-            if mono:
-                f.setFontFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])
-            return f
-
-        muted, accent = ("#9aa4b2", "#7fb4ff") if dark else ("#7a8290", "#1f5fbf")
-        self._rules = [
-            (QRegularExpression(r"^#{1,6}\s.*$"), fmt(accent, bold=True)),
-            (QRegularExpression(r"\*\*[^*\n]+\*\*|__[^_\n]+__"), fmt("", bold=True)),
-            (QRegularExpression(_EMPHASIS), fmt("", italic=True)),
-            (QRegularExpression(r"`[^`\n]+`"), fmt(muted, mono=True)),
-            (QRegularExpression(r"\[[^\]\n]+\]\([^)\n]+\)"), fmt(accent)),
-            (QRegularExpression(r"^\s*(?:[-*+]|\d+[.)])\s"), fmt(muted, bold=True)),
-            (QRegularExpression(r"^\s*>.*$"), fmt(muted, italic=True)),
-            (QRegularExpression(r"^\s*\|.*\|\s*$"), fmt(muted)),
-        ]
-        self._fence = fmt(muted, mono=True)
-        self._front_matter = fmt(muted)
-        self._heading = fmt(accent, bold=True)
-        self._cell = fmt(muted)
-        self.rehighlight()
-
-    def colour_in_slices(self, budget_ms: float = 12.0) -> None:
-        """Colour the document from its first block in slices of about ``budget_ms`` each, one per event-loop
-        turn: a 1M-word text has 45,000 blocks, and colouring them in one go froze the window for most of a
-        second. Blocks not reached yet are left for their slice (``frontier``)."""
-        self.frontier, self._slice, self._budget_ms = 0, 100, budget_ms
-        self._slice_timer.start()
-
-    def _colour_slice(self) -> None:
-        if self.frontier is None:
-            return
-        document = self.document()
-        block = document.findBlockByNumber(self.frontier)
-        self.frontier = min(self.frontier + self._slice, document.blockCount())
-        started = time.perf_counter()
-        if block.isValid():
-            self.rehighlightBlock(block)  # Qt goes on block by block until the frontier
-        elapsed = (time.perf_counter() - started) * 1000
-        self._slice = max(20, min(5000, int(self._slice * self._budget_ms / max(elapsed, 0.5))))
-        if self.frontier >= document.blockCount():
-            self.frontier = None
-        else:
-            self._slice_timer.start()
-
-    def configure(self, *, markdown: bool, structure: dict[int, tuple[str, int]]) -> None:
-        """What the next text is: Markdown to colour, or (DOCX) whole lines styled by block kind, as
-        ``structure`` maps them. Call it before setting the text; it colours nothing by itself."""
-        self.enabled, self.structure = markdown, structure
-
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
-        if self.frontier is not None and self.currentBlock().blockNumber() >= self.frontier:
-            return  # coloured by a later slice; its state stays -1, so Qt's pass stops here (see colour_in_slices)
-        if self.structure:
-            kind, level = self.structure.get(self.currentBlock().blockNumber(), ("", 0))
-            if kind == "heading":
-                heading = QTextCharFormat(self._heading)
-                heading.setFontPointSize(self.document().defaultFont().pointSizeF() * (1.35 if level <= 1 else 1.15))
-                self.setFormat(0, len(text), heading)
-            elif kind == "table_cell":
-                self.setFormat(0, len(text), self._cell)
-            return
-        if not self.enabled:
-            return
-        block = self.currentBlock().blockNumber()
-        if (block == 0 and text == "---") or self.previousBlockState() == 2:  # YAML front matter
-            closing = block > 0 and text in ("---", "...")
-            self.setFormat(0, len(text), self._front_matter)
-            self.setCurrentBlockState(0 if closing else 2)
-            return
-        in_fence = self.previousBlockState() == 1
-        if text.lstrip().startswith(("```", "~~~")):
-            self.setFormat(0, len(text), self._fence)
-            self.setCurrentBlockState(0 if in_fence else 1)
-            return
-        if in_fence:
-            self.setFormat(0, len(text), self._fence)
-            self.setCurrentBlockState(1)
-            return
-        self.setCurrentBlockState(0)
-        for regex, fmt in self._rules:
-            it = regex.globalMatch(text)
-            while it.hasNext():
-                m = it.next()
-                self.setFormat(m.capturedStart(), m.capturedLength(), fmt)
 
 
 class DocumentEditor(QPlainTextEdit):
@@ -158,6 +45,7 @@ class DocumentEditor(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.document().setDocumentMargin(18)
         self.highlighter = MarkdownHighlighter(self.document())
+        self.fold = FrontMatterFold(self)
         self.model = model if model is not None else FindingsModel(self)  # owns the findings' offsets
         self.text_map = Utf16Map()  # of the current text, moved with every edit
         self._incoming: Utf16Map | None = None  # the map of a text setPlainText is putting in
@@ -182,6 +70,7 @@ class DocumentEditor(QPlainTextEdit):
         """Show a new text. Its map is built from ``text`` (not read back from Qt), and a long text is coloured
         after it shows, a slice per event-loop turn, instead of all at once inside this call."""
         self._incoming = Utf16Map(text)
+        self.fold.hidden = 0  # the new text's blocks are all shown
         document, highlighter = self.document(), self.highlighter
         sliced = text.count("\n") > self.SLICED_BLOCKS
         reformat = SIGNAL("contentsChange(int,int,int)"), SLOT("_q_reformatBlocks(int,int,int)")
@@ -300,9 +189,7 @@ class DocumentEditor(QPlainTextEdit):
         key = (finding.kind, finding.severity, finding.source, finding.status, active, flash, dark)
         fmt = self._formats.get(key)
         if fmt is None:
-            fmt = highlight_format(finding, dark, active=active)
-            if flash:
-                fmt.setForeground(QColor("#000000") if dark else QColor("#ffffff"))
+            fmt = highlight_format(finding, dark, active=active, flash=flash)
             self._formats[key] = fmt
         return fmt
 
@@ -413,12 +300,23 @@ class DocumentEditor(QPlainTextEdit):
         menu.exec(event.globalPos())
         menu.deleteLater()
 
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        bidi.align_visible(self)  # Arabic and Hebrew paragraphs to the right, as in Word
+        super().paintEvent(event)
+        if self.fold.hidden:
+            painter = QPainter(self.viewport())
+            self.fold.paint(painter)
+            painter.end()
+
     # clicks ----------------------------------------------------------------------------------
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
             return
         position = self.cursorForPosition(event.position().toPoint()).position()
+        if self.fold.on_first_line(position):
+            self.fold.unfold()
+            return
         ids = self.ids_at(position)
         if not ids:
             self._last_click = None

@@ -52,7 +52,7 @@ from doccritic.ui.register_dock import RegisterController
 from doccritic.ui.review_session import ReviewSession
 from doccritic.ui.runner import Runner
 from doccritic.ui.style import KIND_STYLES
-from doccritic.ui.widgets import Banner, FindBar, StatusLabel
+from doccritic.ui.widgets import Banner, FindBar, StatusLabel, share_width
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -209,8 +209,12 @@ class MainWindow(QMainWindow):
         self.words_label = QLabel()
         self.counts_label = StatusLabel()
         self.model_label = StatusLabel()  # filled by the Claude side
+        bar = self.statusBar()
         for label in (self.counts_label, self.words_label, self.model_label):
-            self.statusBar().addPermanentWidget(label)  # transient messages must not hide them
+            bar.addPermanentWidget(label)  # transient messages must not hide them
+        for label in (self.register.label, self.counts_label, self.model_label):
+            label.text_set.connect(self._share_status_bar)
+        bar.messageChanged.connect(self._share_status_bar)
 
     def show_status(self, text: str, timeout_ms: int = 0) -> None:
         self.statusBar().showMessage(text, timeout_ms)
@@ -283,6 +287,8 @@ class MainWindow(QMainWindow):
         self.editor.blockSignals(True)
         self.editor.setPlainText(snap.text)
         self.editor.blockSignals(False)
+        if info.format.value == "markdown":
+            self.editor.fold.fold()  # the metadata block is not what a PM reads first
         self.editor.document().setModified(False)
         self.editor.setReadOnly(info.read_only)
         self._show_checks(snap)
@@ -394,9 +400,19 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        width = event.size().width()  # leave the left third of the status bar to messages
-        self.counts_label.setMaximumWidth(round(width * 0.36))
-        self.model_label.setMaximumWidth(round(width * 0.28))
+        self._share_status_bar()
+
+    def _share_status_bar(self) -> None:
+        """A message gets its whole width (up to half the bar) and the fields share the rest, readiness first,
+        then the counts, then the Claude line, each shrinking to "…" (whole text in its tooltip): at 1024 px
+        "Opened sample-prd.md" was cut to "Opened sample-pr" by fields that took what they wanted."""
+        bar = self.statusBar()
+        message = bar.currentMessage()
+        need = min(bar.fontMetrics().horizontalAdvance(message) + 24, bar.width() // 2) if message else 0
+        fields = [self.register.label, self.counts_label, self.model_label]
+        room = bar.width() - need - self.words_label.sizeHint().width() - 40 - 12 * 4  # the grip, the spacing
+        for label, width in zip(fields, share_width(room, [f.sizeHint().width() for f in fields]), strict=True):
+            label.setMaximumWidth(width)
 
     def fit_docks_to_width(self) -> None:
         """Share the width so the document keeps most of it: at 1024 px the docks take ~42% (164 + 266 px),

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from doccritic.ui.style import may_slant
 from doccritic.ui.widgets import compact_combo
 
 WHOLE_DOCUMENT = "Whole document"
@@ -126,6 +127,9 @@ class _PersonaRow(QWidget):
         self.setToolTip(tooltip or text)
         self._ran = True
         self.verdict.setText(f"“{verdict}”" if verdict else "")
+        font = self.verdict.font()
+        font.setItalic(may_slant(verdict))  # upright for Arabic, Hebrew, CJK: their italic faces are often missing
+        self.verdict.setFont(font)
         self.verdict.setVisible(bool(verdict))
         self.retry.setVisible(retry)
         self.stop.setVisible(stop and not retry)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QLabel
+from PySide6.QtWidgets import QDockWidget
 
 from doccritic.core.findings import Review
 from doccritic.core.register import refresh
@@ -23,6 +23,7 @@ from doccritic.core.register_rows import Assumption, Decision, Readiness
 from doccritic.ui.register_view import RegisterPanel
 from doccritic.ui.textpos import Utf16Map
 from doccritic.ui.timers import timer
+from doccritic.ui.widgets import StatusLabel
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
@@ -71,7 +72,7 @@ class RegisterController(QObject):
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.tabifyDockWidget(host.findings_dock, self.dock)
         host.findings_dock.raise_()
-        self.label = QLabel()  # the readiness, always in sight
+        self.label = StatusLabel()  # the readiness, always in sight
         window.statusBar().addPermanentWidget(self.label)
         self._timer = timer(self, REFRESH_DELAY_MS, self.refresh_now)
         model = host.session.findings
@@ -122,7 +123,7 @@ class RegisterController(QObject):
             return
         self.label.setText(f"{r.without_exit_ramp} open door{'' if r.without_exit_ramp == 1 else 's'} · "
                            f"{r.untested} untested")
-        self.label.setToolTip(f"Readiness: {r.summary}")
+        self.label.setToolTip(f"Readiness: {r.summary}")  # after setText, which puts the text there
 
     def _edited(self, kind: str, row: Decision | Assumption) -> None:
         if isinstance(row, Decision):

@@ -7,6 +7,7 @@ from offline checks are drawn lighter than the critics'.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -51,8 +52,10 @@ def kind_icon(kind: Kind) -> QIcon:
     return QIcon(str(paths.resource("icons", f"{KIND_STYLES[kind].icon}.svg")))
 
 
-def highlight_format(finding: Finding, dark: bool, *, active: bool = False) -> QTextCharFormat:
-    """The character format that marks a finding's span in the editor."""
+def highlight_format(finding: Finding, dark: bool, *, active: bool = False, flash: bool = False) -> QTextCharFormat:
+    """The character format that marks a finding's span in the editor. The flash when a card is selected is
+    the kind's colour itself under white (dark theme: black) text: both read at 4.5:1, where white on the
+    translucent tint read at 2.2:1. Unflashed, the words keep the theme's text colour (the app palette's)."""
     style = KIND_STYLES[finding.kind]
     color = QColor(style.dark if dark else style.light)
     alpha = {Severity.CRITICAL: 70, Severity.MAJOR: 48, Severity.MINOR: 30}[finding.severity]
@@ -62,10 +65,16 @@ def highlight_format(finding: Finding, dark: bool, *, active: bool = False) -> Q
         alpha = 12
     if active:
         alpha = 120
+    if flash:
+        alpha = 255
     fmt = QTextCharFormat()
     background = QColor(color)
     background.setAlpha(alpha)
     fmt.setBackground(background)
+    # Highlighted words are drawn in the body text colour: the Markdown colours (a grey quote, a blue heading)
+    # fall under 4.5:1 on a tint, the body colour never does.
+    fmt.setForeground(QColor("#000000" if dark else "#ffffff") if flash
+                      else QApplication.palette().color(QPalette.ColorRole.Text))
     fmt.setUnderlineStyle(style.underline)
     underline = QColor(color)
     underline.setAlpha(90 if finding.status is not Status.OPEN else 255)
@@ -98,3 +107,15 @@ def readable(color: QColor | str, background: QColor | str, minimum: float = 4.5
             break
         c = c.lighter(110) if towards_light else c.darker(110)
     return c
+
+
+#: Scripts with no italic tradition, whose letters many fonts lack in their italic face (DejaVu Sans Oblique has
+#: no Arabic: a quote drew as boxes): Hebrew, Arabic, Syriac, Thaana, N'Ko and the presentation forms, Indic
+#: scripts, Thai, and Chinese, Japanese and Korean.
+_NO_ITALIC = re.compile("[\u0590-\u08ff\u0900-\u0e7f\ufb1d-\ufdff\ufe70-\ufeff"
+                        "\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def may_slant(text: str) -> bool:
+    """Whether ``text`` may be set in italic: not when it holds a script that has no italic (see above)."""
+    return _NO_ITALIC.search(text) is None

@@ -252,16 +252,20 @@ class StatusLabel(QLabel):
     whole text is in its tooltip): on a 1024 px screen the counts and the Claude line must not push the window
     wider, nor cover the messages on the left."""
 
+    text_set = Signal()  # its wish for width changed: the bar shares itself again
+
     def __init__(self) -> None:
         super().__init__()
         self._full = ""
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setContentsMargins(8, 0, 0, 0)  # apart from its neighbour ("6 untested  9 weak arguments")
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt override
         self._full = text
         self.setToolTip(text)
         self._elide()
         self.updateGeometry()
+        self.text_set.emit()
 
     def text(self) -> str:
         return self._full
@@ -280,3 +284,14 @@ class StatusLabel(QLabel):
 
     def _elide(self) -> None:
         super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(10, self.width())))
+
+
+def share_width(room: int, wishes: list[int], minimum: int = 40) -> list[int]:
+    """Widths for fields that want ``wishes``: each in turn gets its wish while ``room`` lasts, and never less
+    than ``minimum`` (an empty field wants, and gets, nothing)."""
+    out = []
+    for wish in wishes:
+        width = min(wish, max(minimum, room))
+        out.append(width)
+        room -= width
+    return out

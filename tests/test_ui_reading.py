@@ -1,0 +1,153 @@
+"""How a document reads in the window (#19): right-to-left paragraphs to the right, quotes in scripts without
+an italic drawn upright, the front matter folded, a tab never running two words together, a Word table row
+on one line, the status bar leaving room for its message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from conftest import SAMPLE, corpus_files
+from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
+from doccritic.ui.findings_model import FindingsModel
+from doccritic.ui.findings_panel import FindingsPanel
+from doccritic.ui.main_window import MainWindow
+
+TIMEOUT = 15_000
+ARABIC = "هذا القرار لا يمكن التراجع عنه بعد الإطلاق لأن البيانات القديمة ستحذف نهائيا من جميع الخوادم"
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow()
+    win.resize(1300, 850)
+    win.show()
+    yield win
+    win.editor.document().setModified(False)
+    win.close()
+    win.runner.wait(5000)
+    win.deleteLater()
+
+
+def open_doc(qtbot, win: MainWindow, path: Path) -> None:
+    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
+        win.open_path(path)
+    win.editor.viewport().grab()  # a paint, as the PM's screen does
+
+
+def line_edges(win: MainWindow, number: int) -> tuple[float, float, float]:
+    """(left of the text, right of the text, width it may use) of a block's first line, in the viewport."""
+    block = win.editor.document().findBlockByNumber(number)
+    line = block.layout().lineAt(0)
+    text = line.naturalTextRect()
+    return text.left(), text.right(), line.x() + line.width()
+
+
+def test_right_to_left_paragraphs_and_headings_are_aligned_right_left_to_right_ones_left(qtbot, window, tmp_path):
+    path = tmp_path / "rtl.md"
+    path.write_text(f"# Launch plan\n\n## خطة الإطلاق\n\n{ARABIC}.\n\nThe English paragraph stays left.\n\n"
+                    "שלום עולם, זו פסקה בעברית.\n", encoding="utf-8")
+    open_doc(qtbot, window, path)
+    for number in (2, 4, 8):  # the Arabic heading, the Arabic paragraph, the Hebrew one
+        left, right, room = line_edges(window, number)
+        assert room - right < 2 and left > 40, number
+    for number in (0, 6):
+        left, right, room = line_edges(window, number)
+        assert left < 25 and room - right > 100, number
+    # a click still lands on the word under the mouse, and a highlight is still on its words
+    block = window.editor.document().findBlockByNumber(4)
+    rect = window.editor.blockBoundingGeometry(block).translated(window.editor.contentOffset())
+    line = block.layout().lineAt(0)
+    x = line.cursorToX(block.text().index("القرار") + 2)[0]
+    cursor = window.editor.cursorForPosition(QPoint(round(rect.left() + x), round(rect.top() + line.height() / 2)))
+    assert abs(cursor.positionInBlock() - (block.text().index("القرار") + 2)) <= 1
+
+
+def test_a_quote_in_arabic_is_drawn_upright_on_its_card_and_latin_stays_italic(qtbot):
+    def critic(quote: str) -> Finding:
+        return Finding(source=Source.CRITIC, persona="staff-engineer", kind=Kind.ONE_WAY_DOOR,
+                       severity=Severity.MAJOR, title="Irreversible", quote=quote, anchor=Anchor.UNANCHORED)
+
+    model = FindingsModel()
+    model.update_findings([critic(ARABIC), critic("ship to all users")])
+    panel = FindingsPanel(model)
+    qtbot.addWidget(panel)
+    fonts = {f.quote: dict((role, font) for _, font, role in panel.delegate._lines(f, False))["quote"]
+             for f in model.findings}
+    # DejaVu Sans Oblique has no Arabic letters: an italic Arabic quote drew as boxes on such a system
+    assert not fonts[ARABIC].italic() and fonts["ship to all users"].italic()
+
+
+def test_front_matter_is_folded_to_its_first_line_and_comes_back_when_clicked(qtbot, window):
+    open_doc(qtbot, window, SAMPLE)
+    editor = window.editor
+    text = SAMPLE.read_text(encoding="utf-8")
+    closing = text.split("\n").index("---", 1)
+    document = editor.document()
+    assert document.firstBlock().isVisible() and document.firstBlock().text() == "---"
+    assert not any(document.findBlockByNumber(n).isVisible() for n in range(1, closing + 1))
+    assert document.findBlockByNumber(closing + 1).isVisible()
+    assert f"{closing} lines folded" in editor.fold.label()
+    heading = document.findBlockByNumber(closing + 1)
+    assert editor.blockBoundingGeometry(heading).top() < 3 * editor.fontMetrics().height()  # the title is on top
+    assert editor.toPlainText() == text  # folding is only a view
+    rect = editor.blockBoundingGeometry(document.firstBlock()).translated(editor.contentOffset())
+    QTest.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert all(document.findBlockByNumber(n).isVisible() for n in range(closing + 1)) and not editor.fold.label()
+
+
+def test_find_reaching_the_front_matter_unfolds_it(qtbot, window):
+    open_doc(qtbot, window, SAMPLE)
+    editor = window.editor
+    assert editor.fold.hidden
+    cursor = editor.textCursor()
+    cursor.setPosition(editor.document().findBlockByNumber(2).position())
+    editor.setTextCursor(cursor)
+    assert not editor.fold.hidden and editor.textCursor().block().isVisible()
+
+
+def test_a_word_before_a_tab_never_touches_what_follows(qtbot, window, tmp_path):
+    path = tmp_path / "toc.txt"
+    lines = [f"{word}\t1-{n}" for n, word in enumerate(("PURPOSE", "SCOPE", "WWWWWWW", "BACKGROUND", "iiiiiiiiiii",
+                                                         "REQUIREMENTS"), 1)]
+    path.write_text("TABLE OF CONTENTS\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    open_doc(qtbot, window, path)
+    for number in range(1, len(lines) + 1):
+        block = window.editor.document().findBlockByNumber(number)
+        line = block.layout().lineAt(0)
+        tab = block.text().index("\t")
+        gap = line.cursorToX(tab + 1)[0] - line.cursorToX(tab)[0]  # the tab's own width, plus...
+        before = line.cursorToX(tab)[0] - line.cursorToX(tab - 1)[0]  # ...the room after the last letter
+        glyph = window.editor.fontMetrics().horizontalAdvance(block.text()[tab - 1])
+        assert gap + before - glyph >= 8, block.text()
+
+
+def test_a_word_table_reads_a_row_per_line_in_the_window(qtbot, window):
+    (lab,) = corpus_files("lab-method-*.docx")
+    open_doc(qtbot, window, lab)
+    lines = window.editor.toPlainText().split("\n")
+    assert "Blank\t1\tBlank" in lines and "Name of the preparations\tNo. of  injections\tPurpose" in lines
+
+
+def test_a_status_message_is_shown_whole_beside_the_counts_at_1024_px(qtbot, window):
+    window.resize(1024, 640)
+    open_doc(qtbot, window, SAMPLE)
+    message = "Accepted: the rewrite is in the text (Ctrl+Z undoes it)."
+    window.show_status(message, 5000)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == message)
+    bar = window.statusBar()
+
+    def room() -> int:
+        return min(field.geometry().left() for field in (window.register.label, window.counts_label,
+                                                         window.words_label, window.model_label) if field.isVisible())
+
+    # the message whole, and the counts still there (ending in "…", whole in their tooltip)
+    qtbot.waitUntil(lambda: bar.fontMetrics().horizontalAdvance(message) < room() and window.counts_label.width() >= 40)
+    squeezed = window.counts_label.width()
+    assert "one-way door" in window.counts_label.toolTip() and "weak argument" in window.counts_label.text()
+    window.statusBar().clearMessage()
+    qtbot.waitUntil(lambda: window.counts_label.width() > squeezed)  # the fields take the room back
+
