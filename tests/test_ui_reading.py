@@ -151,3 +151,28 @@ def test_a_status_message_is_shown_whole_beside_the_counts_at_1024_px(qtbot, win
     window.statusBar().clearMessage()
     qtbot.waitUntil(lambda: window.counts_label.width() > squeezed)  # the fields take the room back
 
+
+
+def test_three_placeholder_cards_on_tbd_show_the_words_around_each(qtbot, window, tmp_path):
+    path = tmp_path / "tbd.md"
+    path.write_text("# Plan\n\nThe launch owner is TBD until the reorg settles.\n\nGeneral availability ships on "
+                    "TBD, after the beta.\n\nMarketing spend for the quarter is TBD pending a long finance review "
+                    "that nobody has scheduled yet.\n", encoding="utf-8")
+    open_doc(qtbot, window, path)
+    cards = [f for f in window.session.findings.findings if f.rule == "weak.placeholder"]
+    assert len(cards) == 3 and len({f.title for f in cards}) == 1  # the same check, the same title
+    quotes = [dict((role, text) for text, _, role in window.panel.delegate._lines(f, False))["quote"] for f in cards]
+    assert sorted(quotes) == sorted([
+        "“The launch owner is TBD until the reorg settles.”",
+        "“General availability ships on TBD, after the beta.”",
+        "“Marketing spend for the quarter is TBD pending a long finance review that…”"])
+
+
+def test_kind_toggles_carry_a_word_when_the_sidebar_has_room_and_always_a_tooltip(qtbot, window):
+    open_doc(qtbot, window, SAMPLE)
+    doors = window.panel.kind_buttons[Kind.ONE_WAY_DOOR]
+    window.panel.arrange_for(300)
+    count = doors.text()
+    assert count.isdigit() and doors.toolTip().startswith(f"One-way doors: {count} shown")
+    window.panel.arrange_for(420)
+    assert doors.text() == f"Doors {count}"

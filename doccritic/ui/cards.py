@@ -41,12 +41,25 @@ def _clip(quote: str, expanded: bool) -> str:
     return quote if expanded or len(quote) <= 140 else quote[:137] + "…"
 
 
+def in_context(line: str, start: int, end: int, room: int = 36) -> str:
+    """``line[start:end]`` with up to ``room`` characters either side, cut at a word and marked "…" where cut."""
+    before, after = line[:start], line[end:]
+    if len(before) > room:
+        before = "…" + before[-room:].split(" ", 1)[-1]
+    if len(after) > room:
+        after = after[:room].rsplit(" ", 1)[0] + "…"
+    return " ".join(f"{before}{line[start:end]}{after}".split())
+
+
 class CardDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self.view = view
         self.persona_names: dict[str, str] = {}  # persona id -> display name, set by the critics panel
         self.text_source: Callable[[], str] = lambda: ""  # the document's current text (set by the panel)
+        # The line a placed finding is on and where in it (set by the window): a one-word quote ("TBD") is
+        # shown with the words around it, or three "Placeholder 'TBD'" cards could not be told apart.
+        self.line_of: Callable[[str], tuple[str, int, int] | None] = lambda _fid: None
 
     def who(self, f: Finding) -> str:
         """"check", a persona's name, or "Staff Engineer +2" when several critics raised it."""
@@ -77,6 +90,8 @@ class CardDelegate(QStyledItemDelegate):
         source = self.document_words(f) if f.misquoted else None
         if f.quote:  # a misquote shows the document's words as the passage, never the critic's
             quote = _clip(source if source is not None else f.quote, expanded)
+            if f.placed and len(quote.split()) <= 2 and (line := self.line_of(f.id)):
+                quote = in_context(*line)
             lines.append((f"“{quote}”", italic if may_slant(quote) else base, "quote"))
         if source is not None:
             lines.append((f"Misquoted: the critic wrote “{_clip(f.quote, expanded)}”", small, "misquote"))
@@ -201,7 +216,9 @@ class CardDelegate(QStyledItemDelegate):
         font.setPointSizeF(font.pointSizeF() * 0.9)
         painter.setFont(font)
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        painter.drawText(rect.adjusted(PAD, 0, -PAD, 0), Qt.AlignmentFlag.AlignBottom, text.upper())
+        box = rect.adjusted(PAD, 0, -PAD, 0)
+        shown = QFontMetrics(font).elidedText(text.upper(), Qt.TextElideMode.ElideRight, box.width())  # ends in "…"
+        painter.drawText(box, Qt.AlignmentFlag.AlignBottom, shown)
 
     def _paint_body(self, painter: QPainter, card: QRect, f: Finding, expanded: bool, palette, color) -> None:
         x = card.left() + BAR + PAD
@@ -217,8 +234,9 @@ class CardDelegate(QStyledItemDelegate):
         who = self.who(f)
         label = f"{KIND_STYLES[f.kind].label} · {SEVERITY_LABELS[f.severity]}{meta_flags(f)} · {who}{status}"
         painter.setPen(QColor(color) if not faded else palette.color(QPalette.ColorRole.PlaceholderText))
-        painter.drawText(QRect(x + metrics.height() + 6, y, width, metrics.height()), Qt.AlignmentFlag.AlignVCenter,
-                         label)
+        room = width - metrics.height() - 6
+        painter.drawText(QRect(x + metrics.height() + 6, y, room, metrics.height()), Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(meta).elidedText(label, Qt.TextElideMode.ElideRight, room))
         y += metrics.height() + GAP
         text_color = palette.color(QPalette.ColorRole.Text)
         if faded:

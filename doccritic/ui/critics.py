@@ -417,9 +417,10 @@ class CriticsController(QObject):
         lines = "\n".join(f"  {self.personas[pid].name}: ~{tokens:,} tokens, ${cost:.3f}"
                           for pid, (tokens, cost) in estimate.per_persona.items() if pid in self.personas)
         box = QMessageBox(QMessageBox.Icon.Question, "Run critics",
-                          f"Run {len(chosen)} critics on {where} with {settings.model}?", parent=self._parent())
-        box.setInformativeText(f"Estimated cost about ${estimate.total:.3f} ({estimate.method}; the first critic "
-                               f"caches the document, the others read it).{cap}")
+                          f"Run {len(chosen)} critics on {where}?", parent=self._parent())
+        # The model on a line of its own: at the end of the question it wrapped at its hyphen ("claude-⏎sonnet")
+        box.setInformativeText(f"Model: {settings.model}\nEstimated cost about ${estimate.total:.3f} "
+                               f"({estimate.method}; the first critic caches the document, the others read it).{cap}")
         box.setDetailedText(lines)
         box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Ok).setText("Run")

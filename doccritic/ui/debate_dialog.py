@@ -54,8 +54,14 @@ class DebateDialog(QDialog):
         self.con.setCurrentIndex(ids.index(con) if con in ids else min(1, len(ids) - 1))
         form.addRow("Argues for", self.pro)
         form.addRow("Argues against", self.con)
-        self.free = QCheckBox("Free positions (each argues from their own seat, not an assigned side)")
-        form.addRow("", self.free)
+        # The explanation wraps under a short box: as one checkbox label it was clipped in a 520 px dialog.
+        why = "Each argues from their own seat, not an assigned side."
+        self.free = QCheckBox("Free positions", toolTip=why)
+        free = QVBoxLayout()
+        free.setSpacing(0)
+        free.addWidget(self.free)
+        free.addWidget(QLabel(why, wordWrap=True, objectName="hintText"))
+        form.addRow("", free)
         self.opener = QComboBox()
         self.opener.addItem("The side for the motion", "pro")
         self.opener.addItem("The side against", "con")

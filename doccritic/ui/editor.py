@@ -126,6 +126,20 @@ class DocumentEditor(QPlainTextEdit):
         cursor = self._cursors.get(finding_id)
         return (cursor.selectionStart(), cursor.selectionEnd()) if cursor is not None else None
 
+    def line_of(self, finding_id: str) -> tuple[str, int, int] | None:
+        """The line a highlight starts on, and where the highlight is in it (cheap: no copy of the text)."""
+        span = self.span_of(finding_id)
+        if span is None:
+            return None
+        block = self.document().findBlock(span[0])
+        line = block.text()
+        units = line.encode("utf-16-le")  # Qt counts UTF-16 units; an emoji before the word is two
+
+        def chars(qt: int) -> int:
+            return len(units[: 2 * max(0, qt)].decode("utf-16-le", errors="ignore"))
+
+        return line, chars(span[0] - block.position()), chars(span[1] - block.position())
+
     def set_active(self, finding_id: str | None) -> None:
         previous, self._active = self._active, finding_id
         self._restyle([previous, finding_id])

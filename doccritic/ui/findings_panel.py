@@ -49,6 +49,10 @@ DECISIONS = (
 )
 
 
+#: A kind toggle's word when the sidebar has room (the tooltip names the kind in full).
+_KIND_WORDS = {Kind.ONE_WAY_DOOR: "Doors", Kind.WEAK_ARGUMENT: "Weak", Kind.CHALLENGED_ASSUMPTION: "Assumed",
+               Kind.OPEN_QUESTION: "Questions"}
+
 class FindingsPanel(QWidget):
     finding_selected = Signal(str)
     decision_requested = Signal(object, list)  # Decision, finding ids
@@ -62,6 +66,7 @@ class FindingsPanel(QWidget):
         self.proxy.setSourceModel(model)
         self.proxy.statuses = _STATUS_FILTERS["Open"] | {Status.OUTDATED}
         self.text_source: Callable[[], str] = lambda: ""  # the document's current text (set by the window)
+        self.line_of: Callable[[str], tuple[str, int, int] | None] = lambda _fid: None  # see CardDelegate.line_of
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
@@ -92,6 +97,8 @@ class FindingsPanel(QWidget):
         row = QHBoxLayout()
         row.setSpacing(4)
         self.kind_buttons: dict[Kind, QToolButton] = {}
+        self._counts: dict[Kind, int] = {}
+        self._labelled = False
         for kind in Kind:
             button = QToolButton(checkable=True, checked=True, autoRaise=True)
             button.setIcon(kind_icon(kind))
@@ -165,6 +172,7 @@ class FindingsPanel(QWidget):
         view.setModel(self.proxy)
         self.delegate = CardDelegate(view)
         self.delegate.text_source = lambda: self.text_source()  # a misquoted card shows the document's words
+        self.delegate.line_of = lambda fid: self.line_of(fid)
         view.setItemDelegate(self.delegate)
         view.setUniformItemSizes(False)
         view.setResizeMode(QListView.ResizeMode.Adjust)
@@ -216,6 +224,17 @@ class FindingsPanel(QWidget):
         """Lay the filters out for ``width`` (also before a resize, so the wide row does not hold it back)."""
         if (width < self.NARROW) != self._narrow:
             self._arrange(narrow=width < self.NARROW)
+        if (width >= self.LABELLED) != self._labelled:
+            self._labelled = width >= self.LABELLED
+            self._label_kinds()
+
+    LABELLED = 380  # from this width the kind toggles carry a word, not only an icon and a number
+    def _label_kinds(self) -> None:
+        for kind, button in self.kind_buttons.items():
+            n, label = self._counts.get(kind, 0), KIND_STYLES[kind].label
+            button.setText(f"{_KIND_WORDS[kind]} {n}" if self._labelled else str(n))
+            button.setToolTip(f"{label}s: {n} shown under this status filter (click to show or hide them)")
+            button.setAccessibleName(f"{label}s, {n}")
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -285,9 +304,8 @@ class FindingsPanel(QWidget):
         for f in self.model.findings:
             if self.proxy.statuses is None or f.status in self.proxy.statuses:
                 counts[f.kind] += 1
-        for kind, button in self.kind_buttons.items():
-            button.setText(str(counts[kind]))
-            button.setToolTip(f"{KIND_STYLES[kind].label}: {counts[kind]} (click to show or hide)")
+        self._counts = counts
+        self._label_kinds()
         shown = self.proxy.rowCount()
         self.empty.setVisible(shown == 0)
         self.list.setVisible(shown > 0)

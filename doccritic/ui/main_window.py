@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.panel = FindingsPanel(self.session.findings)
         self.panel.text_source = lambda: self.editor.toPlainText()
+        self.panel.line_of = self.editor.line_of
         self.decisions = DecisionsController(self.session, self.editor, self.panel, self.show_status, self)
         self.findings_dock = QDockWidget("Findings", self, objectName="findings")
         self.findings_dock.setWidget(self.panel)

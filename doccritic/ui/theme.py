@@ -44,6 +44,7 @@ _STYLESHEET = """
 QFrame#banner { background: palette(alternate-base); border: 1px solid palette(mid); border-radius: 4px; }
 QFrame#hint { background: palette(alternate-base); border: 1px solid palette(mid); border-radius: 4px; }
 QLabel#emptyState { color: palette(placeholder-text); padding: 24px; }
+QLabel#hintText { color: palette(placeholder-text); }
 QDockWidget::title { padding: 6px 8px; font-weight: bold; }
 QCheckBox::indicator { width: 14px; height: 14px; border: 1px solid palette(placeholder-text); border-radius: 3px;
                        background: palette(base); }
