@@ -339,7 +339,7 @@ def guide_run(estimate_out: Path, running_out: Path) -> None:
 
         per_critic = asyncio.run(costs())
         window = guide_window(base_url=api.base_url)
-        window.settings.setValue("claude/budget_usd", round(sum(per_critic[:4]) + 0.001, 3))
+        window.settings.update_claude(budget_usd=round(sum(per_critic[:4]) + per_critic[4] / 2, 3))
         shot: dict[str, bool] = {}
 
         def grab_estimate() -> None:
@@ -357,7 +357,7 @@ def guide_run(estimate_out: Path, running_out: Path) -> None:
         wait_for(lambda: shot.get("estimate") and window.critics.running(), what="the run to start")
         rows = window.critics.panel
         wait_for(lambda: all(want in rows.row(pid).status.full_text() for pid, want in (
-            ("staff-engineer", "writing (1"), ("skeptical-exec", "rate limited"), ("target-customer", "done ·"),
+            ("staff-engineer", "(1 finding)"), ("skeptical-exec", "rate limited"), ("target-customer", "done ·"),
             ("devils-advocate", "done ·"), ("legal-privacy", "not started"))), timeout=30, what="the critics")
         first = next(f.id for f in window.session.findings.findings if f.persona == "target-customer")
         window.panel.select(first, notify=True)
@@ -452,7 +452,7 @@ def guide_local(out: Path) -> None:
         (config / "prices.toml").write_text(bundled.replace("[[model]]\nprefix", free + "[[model]]\nprefix", 1),
                                             encoding="utf-8")
         window = guide_window(base_url=api.base_url)
-        window.settings.setValue("claude/model", "qwen3:14b")
+        window.settings.update_claude(model="qwen3:14b")
         window.update_claude_status()
         window.critics.panel.set_checked({"staff-engineer", "target-customer"})
         window.critics.confirm = lambda *_: True

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMenu,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -52,6 +53,18 @@ DECISIONS = (
 #: A kind toggle's word when the sidebar has room (the tooltip names the kind in full).
 _KIND_WORDS = {Kind.ONE_WAY_DOOR: "Doors", Kind.WEAK_ARGUMENT: "Weak", Kind.CHALLENGED_ASSUMPTION: "Assumed",
                Kind.OPEN_QUESTION: "Questions"}
+
+class _KindToggle(QToolButton):
+    """A kind's show/hide toggle whose minimum width is its icon and number: with its word ("Doors 17") as
+    the minimum, a sidebar that was wide once could never be fitted back to 266 px at 1024 px."""
+
+    short = ""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().minimumSizeHint()
+        words = self.fontMetrics().horizontalAdvance(self.text()) - self.fontMetrics().horizontalAdvance(self.short)
+        return QSize(hint.width() - max(0, words), hint.height())
+
 
 class FindingsPanel(QWidget):
     finding_selected = Signal(str)
@@ -100,7 +113,8 @@ class FindingsPanel(QWidget):
         self._counts: dict[Kind, int] = {}
         self._labelled = False
         for kind in Kind:
-            button = QToolButton(checkable=True, checked=True, autoRaise=True)
+            button = _KindToggle(checkable=True, checked=True, autoRaise=True)
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # may shrink to its number
             button.setIcon(kind_icon(kind))
             button.setIconSize(QSize(14, 14))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -232,6 +246,7 @@ class FindingsPanel(QWidget):
     def _label_kinds(self) -> None:
         for kind, button in self.kind_buttons.items():
             n, label = self._counts.get(kind, 0), KIND_STYLES[kind].label
+            button.short = str(n)
             button.setText(f"{_KIND_WORDS[kind]} {n}" if self._labelled else str(n))
             button.setToolTip(f"{label}s: {n} shown under this status filter (click to show or hide them)")
             button.setAccessibleName(f"{label}s, {n}")
