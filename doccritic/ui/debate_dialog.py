@@ -56,11 +56,15 @@ class DebateDialog(QDialog):
         form.addRow("Argues against", self.con)
         # The explanation wraps under a short box: as one checkbox label it was clipped in a 520 px dialog.
         why = "Each argues from their own seat, not an assigned side."
-        self.free = QCheckBox("Free positions", toolTip=why)
+        self.free = QCheckBox("Free positions")
+        self.free.setToolTip(why)
+        explanation = QLabel(why)
+        explanation.setWordWrap(True)
+        explanation.setObjectName("hintText")
         free = QVBoxLayout()
         free.setSpacing(0)
         free.addWidget(self.free)
-        free.addWidget(QLabel(why, wordWrap=True, objectName="hintText"))
+        free.addWidget(explanation)
         form.addRow("", free)
         self.opener = QComboBox()
         self.opener.addItem("The side for the motion", "pro")

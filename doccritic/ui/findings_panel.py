@@ -62,7 +62,8 @@ class _KindToggle(QToolButton):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         hint = super().minimumSizeHint()
-        words = self.fontMetrics().horizontalAdvance(self.text()) - self.fontMetrics().horizontalAdvance(self.short)
+        metrics, flag = self.fontMetrics(), Qt.TextFlag.TextShowMnemonic  # measured as QToolButton does
+        words = metrics.size(flag, self.text()).width() - metrics.size(flag, self.short).width()
         return QSize(hint.width() - max(0, words), hint.height())
 
 
@@ -109,11 +110,14 @@ class FindingsPanel(QWidget):
     def _build_kind_toggles(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(4)
-        self.kind_buttons: dict[Kind, QToolButton] = {}
+        self.kind_buttons: dict[Kind, _KindToggle] = {}
         self._counts: dict[Kind, int] = {}
         self._labelled = False
         for kind in Kind:
-            button = _KindToggle(checkable=True, checked=True, autoRaise=True)
+            button = _KindToggle()
+            button.setCheckable(True)
+            button.setChecked(True)
+            button.setAutoRaise(True)
             button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # may shrink to its number
             button.setIcon(kind_icon(kind))
             button.setIconSize(QSize(14, 14))
