@@ -6,6 +6,7 @@ reproducible. Run from the repository root:
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py [light|dark ...]
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py guide   # docs/user-guide.md's pictures
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py decisions   # the Decisions dock, light and dark
+    QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py sizes   # the window at 1024x640 and 1920x1080
 """
 
 from __future__ import annotations
@@ -501,6 +502,40 @@ def guide_register(theme_name: str, out: Path) -> None:
     close(window)
 
 
+SIZES = ((1024, 640), (1920, 1080))
+
+
+def guide_size(theme_name: str, size: tuple[int, int], out: Path) -> None:
+    """The window as a new user first sees it at ``size`` (default layout, docks fitted to the width) after a
+    critics run, a card raised by two critics selected and its passage flashed."""
+    from doccritic import paths
+
+    with FakeMessagesAPI() as api:
+        script(api, paths.sample_prd().read_text(encoding="utf-8"))
+        window = guide_window(theme_name, base_url=api.base_url, size=size)
+        window.critics.confirm = lambda *_: True
+        wait_for(lambda: window.claude.fit_docks is None, what="the first-run dock widths")
+        window.critics.run()
+        wait_for(lambda: not window.critics.running() and window.critics.panel.summary.text().startswith("Last run"),
+                 timeout=30, what="the critics")
+        merged = next(f.id for f in window.session.findings.findings if f.also_raised_by)
+        window.panel.select(merged, notify=True)
+        settle(300)  # the flash lasts 700 ms: the picture shows it
+        save_png(window.grab(), out)
+        close(window)
+
+
+def guide_sizes() -> None:
+    """docs/user-guide.md's pictures of the whole window on a small and a large screen, light and dark."""
+    os.environ["ANTHROPIC_API_KEY"] = "sk-screenshot"
+    for theme_name in ("light", "dark"):
+        for size in SIZES:
+            with tempfile.TemporaryDirectory() as tmp:  # a first run: the default layout
+                os.environ["DOCCRITIC_CONFIG_DIR"], os.environ["DOCCRITIC_DATA_DIR"] = f"{tmp}/c", f"{tmp}/d"
+                guide_size(theme_name, size, REPO / "docs" / "screenshots" /
+                           f"guide-window-{size[0]}x{size[1]}-{theme_name}.png")
+
+
 def guide() -> None:
     shots = REPO / "docs" / "screenshots"
 
@@ -534,6 +569,9 @@ def guide() -> None:
 def main() -> int:
     if sys.argv[1:] == ["guide"]:
         guide()
+        return 0
+    if sys.argv[1:] == ["sizes"]:  # the whole window at 1024x640 and 1920x1080, light and dark (the guide)
+        guide_sizes()
         return 0
     if sys.argv[1:] == ["decisions"]:  # the Decisions dock, light and dark (docs/user-guide.md)
         for name in ("light", "dark"):

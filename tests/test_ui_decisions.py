@@ -221,11 +221,11 @@ def test_the_dismiss_dialog_names_the_finding_and_keeps_the_reason(qtbot, window
         if not isinstance(dialog, QInputDialog):
             QTimer.singleShot(20, answer)
             return
-        seen["label"], seen["width"] = dialog.labelText(), dialog.width()
+        seen["label"], seen["width"], seen["ok"] = dialog.labelText(), dialog.width(), dialog.okButtonText()
         dialog.setTextValue("Legal signed off on the deletion")
         dialog.accept()
 
     QTimer.singleShot(20, answer)
     window.decisions.decide(Decision.DISMISS, [door.id])
-    assert f"“{door.title}”" in seen["label"] and seen["width"] >= 460
+    assert f"“{door.title}”" in seen["label"] and seen["width"] >= 460 and seen["ok"] == "Dismiss"
     assert window.session.findings.finding(door.id).replies[-1].text == "Dismissed: Legal signed off on the deletion"

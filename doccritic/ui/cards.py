@@ -28,6 +28,7 @@ FLAGS = Qt.TextFlag.TextWordWrap
 FADED_ALPHA = 175  # a decided card's text: faded, and still 4.5:1 on the card (150 read at 4.2:1)
 SELECTED_TINT = {False: 22, True: 40}  # alpha of the kind colour over a selected card, by dark theme
 _MARKUP = re.compile(r"\*\*|__|`")
+_LINE_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6}|>)\s+")
 
 
 def meta_flags(f: Finding) -> str:
@@ -44,8 +45,8 @@ def _clip(quote: str, expanded: bool) -> str:
 def in_context(line: str, start: int, end: int, room: int = 36) -> str:
     """``line[start:end]`` with up to ``room`` characters either side, cut at a word and marked "…" where cut."""
     before, after = line[:start], line[end:]
-    if len(before) > room:
-        before = "…" + before[-room:].split(" ", 1)[-1]
+    # cut at a word, or the line's own start without its list bullet, heading or quote mark
+    before = "…" + before[-room:].split(" ", 1)[-1] if len(before) > room else _LINE_MARK.sub("", before)
     if len(after) > room:
         after = after[:room].rsplit(" ", 1)[0] + "…"
     return " ".join(f"{before}{line[start:end]}{after}".split())

@@ -220,6 +220,7 @@ class DecisionsController(QObject):
         if decision is Decision.DISMISS:
             dialog.setWindowTitle("Dismiss finding" if len(found) == 1 else "Dismiss findings")
             dialog.setLabelText(f"Dismiss {what}.\nReason (optional, kept with the finding):")
+            dialog.setOkButtonText("Dismiss")  # the button says what it does
         else:
             dialog.setWindowTitle("Reply")
             dialog.setLabelText(f"Your note on {what}:")

@@ -222,7 +222,7 @@ class FindingsPanel(QWidget):
         self._update_decisions()
         return row
 
-    NARROW = 400  # below this width the filters take two rows (the decision buttons wrap by themselves)
+    NARROW = 560  # below this width the filters take two rows (at 420 px five combos on one row read "All severi")
 
     def _arrange(self, *, narrow: bool) -> None:
         """One row of filters, or two when the sidebar is narrow, so it can be ~260 px wide."""
@@ -364,7 +364,8 @@ class FindingsPanel(QWidget):
             view.setLayoutMode(QListView.LayoutMode.SinglePass)
             view.doItemsLayout()
             view.setLayoutMode(QListView.LayoutMode.Batched)
-        view.scrollTo(index, QListView.ScrollHint.PositionAtCenter)
+        tall = view.visualRect(index).height() > view.viewport().height() * 0.8  # its top row would be cut
+        view.scrollTo(index, QListView.ScrollHint.PositionAtTop if tall else QListView.ScrollHint.PositionAtCenter)
 
     def current_id(self) -> str | None:
         index = self.list.currentIndex()

@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
         growing to 240 + 420 px at 1440 px and no wider after, so the editor gets the rest."""
         share = min(1.0, max(0.0, (self.width() - 1024) / (1440 - 1024)))
         left, right = round(164 + share * (240 - 164)), round(266 + share * (420 - 266))
-        self.panel.arrange_for(right)  # two rows of filters below ~400 px: they no longer hold the dock wide
+        self.panel.arrange_for(right)  # two rows of filters below 560 px: they no longer hold the dock wide
         for dock in (self.findings_dock, self.debate_dock, self.critics_dock):
             dock.layout().activate()  # docks just given their widgets: their new minimum widths count now
         self.layout().activate()
