@@ -42,3 +42,23 @@ def test_the_run_confirmation_puts_the_model_on_a_line_of_its_own(qtbot, claude_
     first, _ = seen["info"].split("\n", 1)
     assert first.startswith("Model: claude-") and first.count(" ") == 1
     assert "claude-" not in seen["text"]  # at the end of the question it wrapped at its hyphen: "claude-⏎sonnet"
+
+
+def test_at_1024_px_a_critics_readiness_and_verdict_show_in_the_default_critics_dock(qtbot, claude_window,
+                                                                                      claude_api):
+    from fakes.messages_api import Reply
+
+    window = claude_window
+    window.resize(1024, 640)
+    window.fit_docks_to_width()  # the first-run layout at this width
+    claude_api.script(Reply.json({"findings": [], "verdict": "Not yet: the plan rests on an adoption guess.",
+                                  "readiness": 4}))
+    window.critics.confirm = lambda *_: True
+    window.critics.panel.set_checked({"staff-engineer"})
+    with qtbot.waitSignal(window.critics.run_finished, timeout=15_000):
+        window.critics.run()
+    row = window.critics.panel.row("staff-engineer")
+    qtbot.waitUntil(lambda: window.critics_dock.width() <= 200)  # the narrow dock a new user gets
+    assert row.status.text().startswith("4/10")  # what is drawn, "…" and all: "readiness …" hid the number
+    assert row.verdict.isVisibleTo(row) and "adoption guess" in row.verdict.text()
+    assert "readiness 4/10" in window.critics.panel.summary.text()
