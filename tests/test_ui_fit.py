@@ -62,3 +62,4 @@ def test_at_1024_px_a_critics_readiness_and_verdict_show_in_the_default_critics_
     assert row.status.text().startswith("4/10")  # what is drawn, "…" and all: "readiness …" hid the number
     assert row.verdict.isVisibleTo(row) and "adoption guess" in row.verdict.text()
     assert "readiness 4/10" in window.critics.panel.summary.text()
+    assert row.name.text() == "Staff Engineer" and not row.badge.isVisible()  # the name whole, not "Staff Engi…"

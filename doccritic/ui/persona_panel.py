@@ -73,7 +73,7 @@ class _PersonaRow(QWidget):
         self.check.setChecked(checked)
         self.check.setToolTip(f"Include {persona.name} in the next run")
         self.check.toggled.connect(lambda _: self.toggled.emit())
-        badge = QLabel(persona.initials)
+        badge = self.badge = QLabel(persona.initials)
         badge.setFixedSize(28, 28)
         badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         badge.setStyleSheet(f"background:{persona.color}; color:white; border-radius:14px; font-weight:600;")
@@ -122,6 +122,12 @@ class _PersonaRow(QWidget):
         outer.addWidget(self.verdict)  # under the whole row: the full dock width for the words that matter
         outer.addStretch(1)
         self._top = layout
+
+    NAME_FIRST = 170  # narrower than this (the 164 px Critics dock at 1024 px) the row drops the badge for the name
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.badge.setVisible(event.size().width() >= self.NAME_FIRST)  # "Staff Engi…" told less than "SE" hid
 
     def set_status(self, text: str, *, retry: bool = False, stop: bool = False, tooltip: str = "",
                    verdict: str = "") -> None:
