@@ -179,3 +179,11 @@ def test_kind_toggles_carry_a_word_when_the_sidebar_has_room_and_always_a_toolti
     # the words never hold the sidebar wide: once wide, it must still fit back to 266 px at 1024 px
     assert [b.minimumSizeHint().width() for b in window.panel.kind_buttons.values()] == narrowest
     assert doors.sizeHint().width() > doors.minimumSizeHint().width()
+
+
+def test_an_outline_heading_with_a_tab_reads_as_words_apart(qtbot, window, tmp_path):
+    path = tmp_path / "numbered.md"
+    path.write_text("# 1.0\tPURPOSE\n\nWhy.\n\n## 1.1\t\tSCOPE\n\nWhat.\n", encoding="utf-8")
+    open_doc(qtbot, window, path)
+    top = window.outline.topLevelItem(0)
+    assert (top.text(0), top.child(0).text(0)) == ("1.0 PURPOSE", "1.1 SCOPE")

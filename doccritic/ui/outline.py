@@ -36,7 +36,7 @@ class OutlineView(QTreeWidget):
         count = iter(range(len(flat)))
 
         def add(parent, section: Section) -> None:
-            item = QTreeWidgetItem(parent, [section.title])
+            item = QTreeWidgetItem(parent, [_shown(section.title)])
             item.setData(0, _INDEX, next(count))
             item.setToolTip(0, section.title)
             for child in section.children:
@@ -58,4 +58,9 @@ class OutlineView(QTreeWidget):
             items.append(item)
             stack.extend(item.child(i) for i in range(item.childCount() - 1, -1, -1))
         for i in changed:
-            items[i].setText(0, flat[i].title)
+            items[i].setText(0, _shown(flat[i].title))
+
+
+def _shown(title: str) -> str:
+    """A heading on one line, its tabs and runs of spaces one space: "1.0<tab>PURPOSE" took half the dock."""
+    return " ".join(title.split())
