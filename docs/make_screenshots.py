@@ -3,7 +3,7 @@
 The window is real; the critics' answers are scripted (no API key, no network), so the picture is
 reproducible. Run from the repository root:
 
-    QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py [light|dark ...]
+    QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py [light|dark ...]   # README: workspace, critics, debate
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py guide   # docs/user-guide.md's pictures
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py decisions   # the Decisions dock, light and dark
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py sizes   # the window at 1024x640 and 1920x1080
@@ -581,6 +581,12 @@ def main() -> int:
         return 0
     os.environ["ANTHROPIC_API_KEY"] = "sk-screenshot"
     for name in sys.argv[1:] or ["light", "dark"]:
+        with tempfile.TemporaryDirectory() as tmp:  # README's first picture: the sample as it opens
+            os.environ["DOCCRITIC_CONFIG_DIR"], os.environ["DOCCRITIC_DATA_DIR"] = f"{tmp}/c", f"{tmp}/d"
+            window = guide_window(name, hint=True, size=(1500, 950))
+            settle(300)
+            save_png(window.grab(), REPO / "docs" / "screenshots" / f"workspace-{name}.png")
+            close(window)
         with tempfile.TemporaryDirectory() as tmp:  # each picture starts from a first run
             os.environ["DOCCRITIC_CONFIG_DIR"], os.environ["DOCCRITIC_DATA_DIR"] = f"{tmp}/c", f"{tmp}/d"
             shoot(name, REPO / "docs" / "screenshots" / f"critics-{name}.png")
