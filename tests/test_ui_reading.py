@@ -187,3 +187,36 @@ def test_an_outline_heading_with_a_tab_reads_as_words_apart(qtbot, window, tmp_p
     open_doc(qtbot, window, path)
     top = window.outline.topLevelItem(0)
     assert (top.text(0), top.child(0).text(0)) == ("1.0 PURPOSE", "1.1 SCOPE")
+
+
+def test_a_long_group_header_ends_in_an_ellipsis_inside_the_card_width(qtbot):
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFontMetrics, QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    class Recorder(QPainter):
+        def __init__(self, device) -> None:
+            super().__init__(device)
+            self.texts: list[tuple[int, str, int]] = []
+
+        def drawText(self, rect, flags, text):  # noqa: N802 - records what the delegate draws, and how wide
+            self.texts.append((rect.width(), text, QFontMetrics(self.font()).horizontalAdvance(text)))
+            super().drawText(rect, flags, text)
+
+    title = "Proposed solution — auto-charge on the due date for every existing account, opt-out"
+    finding = Finding(source=Source.CHECK, rule="r", kind=Kind.OPEN_QUESTION, severity=Severity.MAJOR,
+                      title="No owner", quote="owner", anchor=Anchor.EXACT, start=0, end=5)
+    model = FindingsModel()
+    model.update_findings([finding])
+    model.set_sections({finding.id: title})
+    panel = FindingsPanel(model)
+    qtbot.addWidget(panel)
+    panel.proxy.set_filter(group_by="section")
+    image = QImage(260, 200, QImage.Format.Format_RGB32)
+    painter = Recorder(image)
+    option = QStyleOptionViewItem()
+    option.rect, option.palette = QRect(0, 0, 260, 200), panel.palette()
+    panel.delegate.paint(painter, option, panel.proxy.index(0, 0))
+    painter.end()
+    width, header, drawn = painter.texts[0]
+    assert header.endswith("…") and header[:-1] in title.upper() and drawn <= width
