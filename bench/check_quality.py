@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python bench/check_quality.py [--labels bench/check_labels] [--show-false] [--show-missed] [--split tune|held_out]
+    python bench/check_quality.py [--labels bench/check_labels] [--show-false] [--show-missed] [--split tune|held_out|fresh] [--verify]
 
 Each ``bench/check_labels/*.toml`` names a document and lists what a senior reviewer would flag in it
 (``[[issue]]``: a kind, an importance 1-3 and the verbatim passages that state it, several when the
@@ -12,7 +12,10 @@ caps, and ``--all``). A finding is *true* when its span overlaps a passage of an
 *debatable* when it overlaps another issue or a debatable passage, *false* otherwise; a document-level
 gap finding is judged by its rule id. Restatements are shown findings that land on an issue an
 earlier shown finding already covers. Documents marked ``split = "held_out"`` were labelled but not
-looked at while tuning: the two sets are reported separately.
+looked at while tuning; ``split = "fresh"`` marks a third batch labelled later and kept unseen until a
+round's final measurement (``--split tune`` and ``--split held_out`` leave it out). Each set is reported
+separately. ``--verify`` only checks that every labelled passage is in its document, without running the
+checks (so labels can be written and verified before anyone sees the output).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from doccritic.core.findings import Finding, Kind
 from doccritic.formats.loader import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
+SPLITS = ("tune", "held_out", "fresh")
 
 
 @dataclass
@@ -194,7 +198,8 @@ def report(title: str, s: Score) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--labels", type=Path, default=ROOT / "bench" / "check_labels")
-    ap.add_argument("--split", choices=("tune", "held_out"), help="only this set")
+    ap.add_argument("--split", choices=SPLITS, help="only this set")
+    ap.add_argument("--verify", action="store_true", help="only check that every labelled passage is found")
     ap.add_argument("--show-false", action="store_true", help="list every false finding, for review")
     ap.add_argument("--show-missed", action="store_true",
                     help="list the labelled issues of the tuning set that no default finding reached")
@@ -213,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         for p in labels.missing:
             print(f"WARNING {path.name}: passage not in the document: {p[:80]!r}", file=sys.stderr)
+        if args.verify:
+            print(f"| {labels.name[:44]} | {labels.split} | {len(labels.issues)} issues, {len(labels.missing)} missing |")
+            continue
         shown = score(run_checks(doc).findings, labels, doc.text)
         every = score(run_checks(doc, caps=False).findings, labels, doc.text)
         totals[(labels.split, "default")].add(shown)
@@ -222,13 +230,13 @@ def main(argv: list[str] | None = None) -> int:
               f"{shown.verdicts['debatable']} / {shown.verdicts['false']} | {sum(every.verdicts.values())} / "
               f"{every.verdicts['true']} | {shown.recalled['one_way_door']}/{doors or 0} | "
               f"{_rank(shown.top_rank, sum(shown.verdicts.values()), shown.top_docs)} |")
-    for split in ("tune", "held_out"):
+    for split in SPLITS:
         for mode in ("default", "all"):
             if (split, mode) in totals:
                 report(f"{split} set, {'default caps' if mode == 'default' else '--all'}", totals[(split, mode)])
     if args.show_false:
         print("\nFalse findings shown by default:")
-        for split in ("tune", "held_out"):
+        for split in SPLITS:
             for line in totals[(split, "default")].false:
                 print(f"  [{split}] {line}")
     if args.show_missed:  # the tuning set only: reading the held-out misses would be tuning on them
