@@ -183,3 +183,48 @@ def test_standards_proposals_get_no_missing_prd_section_advice():
     plain = run_checks(parse_markdown(body)).findings
     pep = run_checks(parse_markdown("PEP: 9999\nTitle: A proposal\n\n" + body)).findings
     assert [f for f in plain if f.start is None] and not [f for f in pep if f.start is None]
+
+
+@pytest.mark.parametrize(
+    "md",
+    [
+        # a question asks; it commits to nothing (a KEP questionnaire line)
+        "# Rollout\n\n* **Is the rollout accompanied by any deprecations and/or removals of features or APIs?**\n",
+        # the decision belongs to another document or party
+        "# Scope\n\nDeprecation of the distutils package will be handled by\n   another PEP.\n",
+        "# Spec\n\nThe opcode remains deprecated as specified in EIP-6049.\n",
+        "# Related\n\nTwisted is also `planning <https://example.org/t/9405>`_ to deprecate NNTP support.\n",
+        # what stays as it is
+        "# Spec\n\n- The frame halts.\n- The opcode deletes data as previously specified.\n",
+        # a participle used as an adjective names a state; an active past tense is history
+        "# Timeline\n\nThis is the last version of Python with the deprecated modules, with an EOL of October 2028.\n",
+        "# Timeline\n\nGo 1.17 removed support for that setting.\n",
+        "# Timeline\n\nThe deprecation message was added in releases 3.4.7, 3.5.4 and 3.6.1.\n",
+        "# Modules\n\nSome modules were originally proposed for deprecation but are no longer listed.\n",
+        # a pointer to another passage
+        "# crypt\n\nAll authentication must go through PAM; see the `spwd`_ deprecation.\n",
+        # a capability offered to users, not data the plan destroys
+        "# Rationale\n\nBy allowing the `SELFDESTRUCT` to delete the account at creation, no stubs are left.\n",
+        # a template answer
+        "# Upgrade\n\nI do not believe this is applicable.\n",
+        # word sense: a property of a system, not a promise; a negated adverb
+        "# crypt\n\nOnly DES encryption is guaranteed to be available.\n",
+        "# Motivation\n\nEach account key will not be obviously connected to the root account.\n",
+    ],
+)
+def test_reported_described_and_asked_text_is_not_the_author_s_commitment(md: str):
+    found = kinds(md)
+    assert not found, found
+
+
+@pytest.mark.parametrize(
+    "md",
+    [
+        "# Plan\n\nWe will deprecate the v1 API in May; it stays readable until then.\n",
+        "# Summary\n\nAll modules deprecated by this PEP are removed from the main branch.\n",
+        "# Plan\n\nWe are planning to delete all inactive accounts in March.\n",
+        "# Plan\n\nWe guarantee the new plan will pay off within a year.\n",
+    ],
+)
+def test_the_author_s_own_commitments_still_count(md: str):
+    assert kinds(md), md

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doccritic.core.context import RUN_IN_LABEL, not_a_commitment, quoted
+from doccritic.core.context import RUN_IN_LABEL, is_question, not_a_commitment, quoted, reported
 from doccritic.core.document import Block, BlockKind, Document, Section
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # loaded by the first check run: a window whose first documen
 
 _INLINE_NOISE = re.compile(
     r"<!--.*?(?:-->|\Z)"  # HTML comments (template guidance left in)
+    r"|`[^`<\n]+<[^>\n]*>`_{1,2}"  # reStructuredText links: their words stay (see _blank)
     r"|`[^`\n]+`"  # inline code
     r"|\]\([^)\s]*\)"  # Markdown link destinations
     r"|<(?:https?|mailto):[^>\s]+>"  # autolinks
@@ -36,6 +37,17 @@ _INLINE_NOISE = re.compile(
     r"|</?[A-Za-z][^>\n]{0,200}>",  # inline HTML tags
     re.DOTALL,
 )
+_RST_LINK = re.compile(r"`([^`<\n]+?)\s*<[^>\n]*>`_{1,2}")  # `planning <https://...>`_: the words are prose
+
+
+def _blank(m: re.Match[str]) -> str:
+    """Spaces for non-prose, keeping offsets; a reStructuredText link keeps its words in place."""
+    link = _RST_LINK.fullmatch(m.group(0))
+    if link is None:
+        return " " * len(m.group(0))
+    return " " + link.group(1) + " " * (len(m.group(0)) - 1 - len(link.group(1)))
+
+
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     r"hundred|thousand|million|billion|half|double|twice|triple|percent|dozen)\b",
@@ -128,7 +140,7 @@ class _Scan:
         pos = 0
         for block in self.prose:  # between prose blocks: hard breaks no pattern crosses
             parts.append("\n" * (block.start - pos))
-            parts.append(_INLINE_NOISE.sub(lambda m: " " * len(m.group(0)), block.text))
+            parts.append(_INLINE_NOISE.sub(_blank, block.text))
             pos = block.end
         parts.append("\n" * (len(doc.text) - pos))
         self.text = "".join(parts)
@@ -143,6 +155,7 @@ class _Scan:
         self._escape: dict[int, bool] = {}  # section start (or block start when headingless) -> has a way back
         self._staged: dict[int, bool] = {}
         self._labelled: dict[int, bool] = {}  # paragraph start -> opens with a bold "Option ...:" label
+        self._reported: dict[int, bool] = {}  # sentence start -> reports rather than commits (see `reported`)
 
     def sentence(self, block: Block, offset: int) -> tuple[int, int]:
         """[start, end) of the sentence around ``offset``, trimmed of surrounding white space."""
@@ -183,6 +196,12 @@ class _Scan:
             m = RUN_IN_LABEL.match(self.text, block.start, min(block.end, block.start + 120))
             self._labelled[block.start] = bool(m and rules.not_commitments.search(m.group(1)))
         return self._labelled[block.start]
+
+    def reported(self, rules: RuleSet, s0: int, sentence: str) -> bool:
+        """Whether the sentence starting at ``s0`` reports rather than commits (read once per sentence)."""
+        if s0 not in self._reported:
+            self._reported[s0] = reported(rules, sentence)
+        return self._reported[s0]
 
     def has_escape(self, rules: RuleSet, section: Section | None, block: Block) -> bool:
         """Whether a rollback, flag or backup is named near a door: in its section, or, in a document
@@ -272,7 +291,10 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
                 continue
             sentence = scan.text[s0:s1]
             if s0 not in verdicts:
-                verdicts[s0] = _sentence_passes(rule, sentence)
+                # a question ("Will this increase resource usage?") claims nothing; a placeholder is still a to-do
+                verdicts[s0] = _sentence_passes(rule, sentence) and (
+                    rule.subtype == "placeholder" or not is_question(sentence)
+                )
             if not verdicts[s0]:
                 continue
             if rule.kind in _COMMITMENT_KINDS and not_a_commitment(scan, rules, rule.kind, block, s0, m, sentence):

@@ -27,6 +27,31 @@ _SPECULATIVE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly)\b", re.
 _CONDITION_BEFORE = re.compile(r"\b(?:if|unless|whether|suppose|imagine)\b", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\s*(?:for (?:example|instance)|e\.g\.|say,|imagine)\b", re.IGNORECASE)
 _OUT_OF_SCOPE = re.compile(r"\b(?:out of (?:the )?scope|non-goals?|not in scope)\b", re.IGNORECASE)
+# A sentence that asks ("Is the rollout accompanied by any deprecations?") commits to nothing; markup and
+# closing quotes may follow the question mark.
+_QUESTION = re.compile(r"\?[\s*_\"'”’)\]]*$")
+# "Go 1.17 removed support for that setting": a past-tense act by someone, with nothing in the sentence
+# that is still to happen, is history. "All modules deprecated by this PEP are removed" is not ("are").
+_PAST_ACT = re.compile(r"[A-Za-z]+ed\b")
+# "see the `spwd` deprecation": a pointer to another passage, not a statement of the door
+_XREF = re.compile(r"\b(?:see|cf\.|refer to)\s+(?:the\s+|also\s+)?(?:\S+\s+){0,3}$", re.IGNORECASE)
+_OBJECT = re.compile(
+    r"\s+(?:the|a|an|some|these|those|its|their|his|her|support|all|several|many|any|most)\b", re.IGNORECASE
+)
+_PAST = re.compile(r"\b(?:was|were|had|did)\b", re.IGNORECASE)
+_STILL_TO_HAPPEN = re.compile(
+    r"\b(?:will|shall|would|going to|is|are|be|must|should|can|plan\w*|propos\w*|now|starting|from|until)\b|'ll\b",
+    re.IGNORECASE,
+)
+_AUXILIARY = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|will|shall|get|gets|got|become|becomes|we|I|they|you)\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+# "the deprecated modules", "its removed fields": a participle used as an adjective names a state, not an act.
+_ATTRIBUTIVE = re.compile(
+    r"\b(?:the|these|those|this|that|its|their|his|her|our|any|a|an|such|all|already|previously|now)\s+$",
+    re.IGNORECASE,
+)
 RUN_IN_LABEL = re.compile(r"[\s*_-]*(?:\*\*|__)([^*_\n]{1,80})(?:\*\*|__)")
 _QUOTE_SCOPE = 3000  # a paragraph longer than this is searched for quotation marks sentence by sentence
 
@@ -36,15 +61,45 @@ def not_a_commitment(
 ) -> bool:
     """Context before pattern: other people's words (a blockquote), options turned down, history and
     examples, conditions and negations are not the author committing to anything."""
-    if block.kind is BlockKind.QUOTE or scan.aside(rules, s0) or _EXAMPLE.match(sentence):
+    if block.kind is BlockKind.QUOTE or scan.aside(rules, s0) or scan.labelled_aside(rules, block):
         return True
-    if scan.labelled_aside(rules, block) or _OUT_OF_SCOPE.search(sentence):
-        return True
-    if _CONDITION_BEFORE.search(scan.text, s0, m.start()):
+    if scan.reported(rules, s0, sentence) or _CONDITION_BEFORE.search(scan.text, s0, m.start()):
         return True
     # An assumption is often a negative claim ("is not a concern", "won't have an impact"): only a door
     # is undone by a negation.
-    return kind is Kind.ONE_WAY_DOOR and hedged(scan.text, s0, m, sentence)
+    return kind is Kind.ONE_WAY_DOOR and (hedged(scan.text, s0, m, sentence) or described(scan.text, s0, m, sentence))
+
+
+def reported(rules: RuleSet, sentence: str) -> bool:
+    """Sentence-wide cues that the author reports rather than commits: a worked example, something
+    out of scope, a decision handed to another document or party, the status quo, a template's "not
+    applicable" (``settings.not_decided_here``)."""
+    return bool(_EXAMPLE.match(sentence) or _OUT_OF_SCOPE.search(sentence) or rules.not_decided_here.search(sentence))
+
+
+def is_question(sentence: str) -> bool:
+    """A question ("Will enabling this result in an increase of resource usage?") claims nothing."""
+    return _QUESTION.search(sentence) is not None
+
+
+def described(text: str, sentence_start: int, match: re.Match[str], sentence: str) -> bool:
+    """A door word that describes a state or a past act rather than committing to one: "the deprecated
+    modules" (a participle as adjective), or "Go 1.17 removed support" in a sentence with nothing still
+    to happen."""
+    if _XREF.search(text, max(sentence_start, match.start() - 60), match.start()):
+        return True
+    if _PAST_ACT.match(match.group(0)) is None:  # a noun ("The deprecation message was added in 3.4.7")
+        return _PAST.search(sentence) is not None and not _STILL_TO_HAPPEN.search(sentence)
+    before = text[max(sentence_start, match.start() - 40) : match.start()]
+    if _ATTRIBUTIVE.search(before):
+        return True
+    # an active past tense takes its object next ("removed support", "deprecated some APIs"); "enabled by
+    # default" and "deprecated in 3.12" are passives or adjectives, and say nothing about the tense
+    first = _PAST_ACT.match(match.group(0))
+    assert first is not None
+    if not _OBJECT.match(text, match.start() + first.end()):
+        return False
+    return not _AUXILIARY.search(before) and not _STILL_TO_HAPPEN.search(sentence)
 
 
 def quoted(text: str, block: Block, s0: int, m: re.Match[str]) -> bool:
