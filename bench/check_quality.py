@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python bench/check_quality.py [--labels bench/check_labels] [--show-false] [--show-missed] [--split tune|held_out|fresh] [--verify]
+    python bench/check_quality.py [--labels DIR] [--show-false] [--show-missed] [--split tune|held_out|fresh] [--verify]
 
 Each ``bench/check_labels/*.toml`` names a document and lists what a senior reviewer would flag in it
 (``[[issue]]``: a kind, an importance 1-3 and the verbatim passages that state it, several when the
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in labels.missing:
             print(f"WARNING {path.name}: passage not in the document: {p[:80]!r}", file=sys.stderr)
         if args.verify:
-            print(f"| {labels.name[:44]} | {labels.split} | {len(labels.issues)} issues, {len(labels.missing)} missing |")
+            print(f"| {labels.name[:44]} | {labels.split} | {len(labels.issues)} issues | {len(labels.missing)} missing |")
             continue
         shown = score(run_checks(doc).findings, labels, doc.text)
         every = score(run_checks(doc, caps=False).findings, labels, doc.text)
