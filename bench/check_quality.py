@@ -219,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         for p in labels.missing:
             print(f"WARNING {path.name}: passage not in the document: {p[:80]!r}", file=sys.stderr)
         if args.verify:
-            print(f"| {labels.name[:44]} | {labels.split} | {len(labels.issues)} issues | {len(labels.missing)} missing |")
+            issues, missing = len(labels.issues), len(labels.missing)
+            print(f"| {labels.name[:44]} | {labels.split} | {issues} issues | {missing} missing |")
             continue
         shown = score(run_checks(doc).findings, labels, doc.text)
         every = score(run_checks(doc, caps=False).findings, labels, doc.text)
