@@ -228,3 +228,35 @@ def test_reported_described_and_asked_text_is_not_the_author_s_commitment(md: st
 )
 def test_the_author_s_own_commitments_still_count(md: str):
     assert kinds(md), md
+
+
+def test_tracked_changes_in_a_docx_are_checked_as_accepted(tmp_path: Path):
+    """A decision a reviewer struck out in Word is no longer the plan; the one they inserted is."""
+    import re
+
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def xml(fragment: str):
+        return parse_xml(re.sub(r"^<([\w:]+)", rf"<\1 {nsdecls('w')}", fragment, count=1))
+
+    d = docx.Document()
+    d.add_heading("Decision", level=1)
+    p = d.add_paragraph()
+    p._p.append(xml(
+        '<w:del w:id="1" w:author="Legal"><w:r><w:delText>'
+        "We will delete all customer records on 1 March.</w:delText></w:r></w:del>"
+    ))
+    p._p.append(xml(
+        '<w:ins w:id="2" w:author="Legal"><w:r><w:t>'
+        "We will migrate all existing customers to the new billing engine on 1 March.</w:t></w:r></w:ins>"
+    ))
+    path = tmp_path / "tracked.docx"
+    d.save(str(path))
+    doc = load_document(path)
+    found = run_checks(doc).findings
+    assert "delete all customer records" not in doc.text
+    assert [f.rule for f in found if f.rule == "owd.migration"] == ["owd.migration"]
+    assert all("delete" not in f.quote for f in found)
+    assert all(doc.text[f.start:f.end] == f.quote for f in found if f.start is not None)

@@ -428,7 +428,7 @@ def _gap_finding(gap: GapRule, has_one_way_doors: bool) -> Finding:
 def _cap(findings: list[Finding], rules: RuleSet, scan: _Scan) -> CheckResult:
     """Per rule, the most severe and then the most committing hits, restatements folded in; then the
     overall limit, which the document-level gaps count against too."""
-    from doccritic.core.salience import collapse, salience
+    from doccritic.core.salience import collapse, fold_across_rules, salience
 
     caps = {r.id: r.cap or rules.max_per_rule for r in rules.rules}
     by_rule: dict[str, list[Finding]] = defaultdict(list)
@@ -449,6 +449,7 @@ def _cap(findings: list[Finding], rules: RuleSet, scan: _Scan) -> CheckResult:
     gaps = [f for f in kept if f.start is None]
     room = max(rules.max_total - len(gaps), 0)
     placed = sorted((f for f in kept if f.start is not None), key=lambda f: rank[f.id])
+    placed = fold_across_rules(placed)
     for f in placed[room:]:
         hidden[f.rule or ""] += 1
     shown = placed[:room] + gaps

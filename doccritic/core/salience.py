@@ -98,6 +98,41 @@ def collapse(group: list[Finding], limit: int) -> list[Finding]:
     return [k[0] for k in kept]
 
 
+# A name that picks out one thing in a document: a version ("v1", "3.12"), an identifier in code quotes or
+# with a dot or underscore ("reminder.sent", "SSTORE_CLEARS"). Dates are not names: one cut-over date
+# often carries several separate decisions.
+_NAME = re.compile(r"`[^`\n]{2,40}`|\bv\d+\b|\b\d+\.\d+(?:\.\d+)?\b|\b\w+[._]\w+\b")
+_DATE = re.compile(r"^\d{4}[-./]\d")
+
+
+def _names(quote: str) -> frozenset[str]:
+    return frozenset(n.strip("`").lower() for n in _NAME.findall(quote) if not _DATE.match(n.strip("`")))
+
+
+def fold_across_rules(findings: list[Finding]) -> list[Finding]:
+    """One decision caught by two rules ("the v1 API is deprecated" and "removal of the v1 API"; "distutils
+    will no longer be installed in 3.12" and "imports of distutils no longer work from 3.12") becomes one
+    card: a one-way door that names the same thing (a version, an identifier) as a stronger door shown
+    before it, and shares another content word with it, is folded into that door, which then lists it.
+    ``findings`` are sorted best first; at most a cap's worth of doors, so the pairwise pass stays small."""
+    kept: list[tuple[Finding, frozenset[str], frozenset[str]]] = []
+    out: list[Finding] = []
+    for f in findings:
+        if f.kind is not Kind.ONE_WAY_DOOR or f.start is None or f.end is None:
+            out.append(f)
+            continue
+        names, stems = _names(f.quote), _stems(f.quote)
+        into = next((k for k, kn, ks in kept if k.rule != f.rule and names & kn and len((stems & ks) - kn) >= 1
+                     and (names & kn) != (stems & ks)), None) if names else None
+        if into is None:
+            kept.append((f, names, stems))
+            out.append(f)
+            continue
+        into.rationale += f" The same decision is also stated as “{_short(f.quote)}”."
+        into.restated_at = sorted({*into.restated_at, (f.start, f.end), *f.restated_at})
+    return out
+
+
 def _short(quote: str) -> str:
     quote = " ".join(quote.split())
     return quote if len(quote) <= 90 else quote[:87] + "…"
