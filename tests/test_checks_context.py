@@ -223,7 +223,7 @@ def test_reported_described_and_asked_text_is_not_the_author_s_commitment(md: st
         "# Plan\n\nWe will deprecate the v1 API in May; it stays readable until then.\n",
         "# Summary\n\nAll modules deprecated by this PEP are removed from the main branch.\n",
         "# Plan\n\nWe are planning to delete all inactive accounts in March.\n",
-        "# Plan\n\nWe guarantee the new plan will pay off within a year.\n",
+        "# Plan\n\nWe guarantee success for every merchant who upgrades.\n",
     ],
 )
 def test_the_author_s_own_commitments_still_count(md: str):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doccritic.core.context import RUN_IN_LABEL, is_question, not_a_commitment, quoted, reported
+from doccritic.core.context import RUN_IN_LABEL, is_question, not_a_commitment, only_past, quoted, reported
 from doccritic.core.document import Block, BlockKind, Document, Section
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
@@ -155,6 +155,7 @@ class _Scan:
         self._escape: dict[int, bool] = {}  # section start (or block start when headingless) -> has a way back
         self._staged: dict[int, bool] = {}
         self._labelled: dict[int, bool] = {}  # paragraph start -> opens with a bold "Option ...:" label
+        self._past: dict[int, bool] = {}  # sentence start -> speaks only of the past (see `only_past`)
         self._reported: dict[int, bool] = {}  # sentence start -> reports rather than commits (see `reported`)
 
     def sentence(self, block: Block, offset: int) -> tuple[int, int]:
@@ -202,6 +203,12 @@ class _Scan:
         if s0 not in self._reported:
             self._reported[s0] = reported(rules, sentence)
         return self._reported[s0]
+
+    def only_past(self, s0: int, sentence: str) -> bool:
+        """Whether the sentence starting at ``s0`` speaks only of the past (read once per sentence)."""
+        if s0 not in self._past:
+            self._past[s0] = only_past(sentence)
+        return self._past[s0]
 
     def has_escape(self, rules: RuleSet, section: Section | None, block: Block) -> bool:
         """Whether a rollback, flag or backup is named near a door: in its section, or, in a document

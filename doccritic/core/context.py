@@ -67,7 +67,7 @@ def not_a_commitment(
         return True
     # An assumption is often a negative claim ("is not a concern", "won't have an impact"): only a door
     # is undone by a negation.
-    return kind is Kind.ONE_WAY_DOOR and (hedged(scan.text, s0, m, sentence) or described(scan.text, s0, m, sentence))
+    return kind is Kind.ONE_WAY_DOOR and (hedged(scan.text, s0, m, sentence) or described(scan, s0, m, sentence))
 
 
 def reported(rules: RuleSet, sentence: str) -> bool:
@@ -82,14 +82,20 @@ def is_question(sentence: str) -> bool:
     return _QUESTION.search(sentence) is not None
 
 
-def described(text: str, sentence_start: int, match: re.Match[str], sentence: str) -> bool:
+def only_past(sentence: str) -> bool:
+    """Whether the sentence speaks only of the past: "was", "were", "had" or "did", and nothing still to happen."""
+    return _PAST.search(sentence) is not None and not _STILL_TO_HAPPEN.search(sentence)
+
+
+def described(scan: _Scan, sentence_start: int, match: re.Match[str], sentence: str) -> bool:
     """A door word that describes a state or a past act rather than committing to one: "the deprecated
     modules" (a participle as adjective), or "Go 1.17 removed support" in a sentence with nothing still
     to happen."""
+    text = scan.text
     if _XREF.search(text, max(sentence_start, match.start() - 60), match.start()):
         return True
     if _PAST_ACT.match(match.group(0)) is None:  # a noun ("The deprecation message was added in 3.4.7")
-        return _PAST.search(sentence) is not None and not _STILL_TO_HAPPEN.search(sentence)
+        return scan.only_past(sentence_start, sentence)
     before = text[max(sentence_start, match.start() - 40) : match.start()]
     if _ATTRIBUTIVE.search(before):
         return True
@@ -99,7 +105,7 @@ def described(text: str, sentence_start: int, match: re.Match[str], sentence: st
     assert first is not None
     if not _OBJECT.match(text, match.start() + first.end()):
         return False
-    return not _AUXILIARY.search(before) and not _STILL_TO_HAPPEN.search(sentence)
+    return not _AUXILIARY.search(before) and not _STILL_TO_HAPPEN.search(sentence)  # rare: read per hit
 
 
 def quoted(text: str, block: Block, s0: int, m: re.Match[str]) -> bool:
