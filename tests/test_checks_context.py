@@ -260,3 +260,17 @@ def test_tracked_changes_in_a_docx_are_checked_as_accepted(tmp_path: Path):
     assert [f.rule for f in found if f.rule == "owd.migration"] == ["owd.migration"]
     assert all("delete" not in f.quote for f in found)
     assert all(doc.text[f.start:f.end] == f.quote for f in found if f.start is not None)
+
+
+def test_missing_section_advice_accepts_the_sections_under_other_names():
+    """A PRD whose sections are all there under its team's own names is told nothing is missing; one
+    that lacks risks and a rollout plan is told exactly that."""
+    para = "The team explains this part of the plan in a few sentences for reviewers to read. " * 4
+    named = ["Why now", "Objectives", "Exclusions", "How we will know", "What could go wrong",
+             "Launch timeline", "Options we weighed", "Unknowns"]
+    md = "# Nudge\n\n" + "".join(f"## {h}\n\n{para}\n\n" for h in named)
+    assert [f.rule for f in run_checks(parse_markdown(md)).findings if f.start is None] == []
+    lacking = "# Nudge\n\n" + "".join(f"## {h}\n\n{para}\n\n" for h in named if h not in (
+        "What could go wrong", "Launch timeline"))
+    gaps = {f.rule for f in run_checks(parse_markdown(lacking)).findings if f.start is None}
+    assert gaps == {"gap.risks", "gap.rollout"}
