@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from doccritic.core.context import RUN_IN_LABEL, is_question, not_a_commitment, only_past, quoted, reported
+from doccritic.core.context import (
+    RUN_IN_LABEL,
+    example_or_out_of_scope,
+    is_question,
+    not_a_commitment,
+    only_past,
+    quoted,
+)
 from doccritic.core.document import Block, BlockKind, Document, Section
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
@@ -155,8 +162,10 @@ class _Scan:
         self._escape: dict[int, bool] = {}  # section start (or block start when headingless) -> has a way back
         self._staged: dict[int, bool] = {}
         self._labelled: dict[int, bool] = {}  # paragraph start -> opens with a bold "Option ...:" label
-        self._past: dict[int, bool] = {}  # sentence start -> speaks only of the past (see `only_past`)
+        self._past: dict[str, bool] = {}  # sentence -> speaks only of the past (see `only_past`)
         self._reported: dict[int, bool] = {}  # sentence start -> reports rather than commits (see `reported`)
+        self._elsewhere: list[tuple[int, int]] | None = None  # spans of `not_decided_here` cues, found once
+        self._elsewhere_starts: list[int] = []
 
     def sentence(self, block: Block, offset: int) -> tuple[int, int]:
         """[start, end) of the sentence around ``offset``, trimmed of surrounding white space."""
@@ -199,16 +208,34 @@ class _Scan:
         return self._labelled[block.start]
 
     def reported(self, rules: RuleSet, s0: int, sentence: str) -> bool:
-        """Whether the sentence starting at ``s0`` reports rather than commits (read once per sentence)."""
-        if s0 not in self._reported:
-            self._reported[s0] = reported(rules, sentence)
-        return self._reported[s0]
+        """Whether the sentence reports rather than commits: a worked example, something out of scope, or
+        a cue of ``settings.not_decided_here`` (a decision handed to another document or party, the status
+        quo, history, "not applicable"). Those cues are found once per document through the word index,
+        not searched for in every sentence: a 10 MB line cut into thousands of pieces stays linear."""
+        verdict = self._reported.get(s0)
+        if verdict is None:
+            if self._elsewhere is None:
+                found = {(m.start(), m.end()) for p in rules.not_decided_here
+                         for m in self.words.finditer(getattr(p, "compiled", p))}
+                self._elsewhere = sorted(found)
+                self._elsewhere_starts = [a for a, _ in self._elsewhere]
+            s1 = s0 + len(sentence)
+            i = bisect.bisect_left(self._elsewhere_starts, s0)
+            cue = False
+            while i < len(self._elsewhere) and self._elsewhere[i][0] < s1:
+                if self._elsewhere[i][1] <= s1:
+                    cue = True
+                    break
+                i += 1
+            verdict = self._reported[s0] = cue or example_or_out_of_scope(sentence)
+        return verdict
 
     def only_past(self, s0: int, sentence: str) -> bool:
-        """Whether the sentence starting at ``s0`` speaks only of the past (read once per sentence)."""
-        if s0 not in self._past:
-            self._past[s0] = only_past(sentence)
-        return self._past[s0]
+        """Whether the sentence speaks only of the past (read once per distinct sentence)."""
+        verdict = self._past.get(sentence)
+        if verdict is None:
+            verdict = self._past[sentence] = only_past(sentence)
+        return verdict
 
     def has_escape(self, rules: RuleSet, section: Section | None, block: Block) -> bool:
         """Whether a rollback, flag or backup is named near a door: in its section, or, in a document
@@ -278,7 +305,7 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
     found: list[Finding] = []
     seen: set[tuple[int, int]] = set()
-    verdicts: dict[int, bool] = {}  # sentence start -> passes unless/requires: read once per sentence
+    verdicts: dict[str, bool] = {}  # sentence -> passes unless/requires: read once per distinct sentence
     occurrences: Counter[str] = Counter()
     in_section: dict[int, bool] = {}  # section start -> its title passes the rule's `sections`
     if rule.sections and not any(_in_sections(rule, scan, s.start, in_section) for s in scan.sections):
@@ -297,12 +324,13 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
             if (start, end) in seen:
                 continue
             sentence = scan.text[s0:s1]
-            if s0 not in verdicts:
+            verdict = verdicts.get(sentence)
+            if verdict is None:
                 # a question ("Will this increase resource usage?") claims nothing; a placeholder is still a to-do
-                verdicts[s0] = _sentence_passes(rule, sentence) and (
+                verdict = verdicts[sentence] = _sentence_passes(rule, sentence) and (
                     rule.subtype == "placeholder" or not is_question(sentence)
                 )
-            if not verdicts[s0]:
+            if not verdict:
                 continue
             if rule.kind in _COMMITMENT_KINDS and not_a_commitment(scan, rules, rule.kind, block, s0, m, sentence):
                 continue

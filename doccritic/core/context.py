@@ -63,18 +63,16 @@ def not_a_commitment(
     examples, conditions and negations are not the author committing to anything."""
     if block.kind is BlockKind.QUOTE or scan.aside(rules, s0) or scan.labelled_aside(rules, block):
         return True
-    if scan.reported(rules, s0, sentence) or _CONDITION_BEFORE.search(scan.text, s0, m.start()):
+    if _CONDITION_BEFORE.search(scan.text, s0, m.start()) or scan.reported(rules, s0, sentence):
         return True
     # An assumption is often a negative claim ("is not a concern", "won't have an impact"): only a door
     # is undone by a negation.
     return kind is Kind.ONE_WAY_DOOR and (hedged(scan.text, s0, m, sentence) or described(scan, s0, m, sentence))
 
 
-def reported(rules: RuleSet, sentence: str) -> bool:
-    """Sentence-wide cues that the author reports rather than commits: a worked example, something
-    out of scope, a decision handed to another document or party, the status quo, a template's "not
-    applicable" (``settings.not_decided_here``)."""
-    return bool(_EXAMPLE.match(sentence) or _OUT_OF_SCOPE.search(sentence) or rules.not_decided_here.search(sentence))
+def example_or_out_of_scope(sentence: str) -> bool:
+    """A worked example ("For example, ...") or something the sentence puts out of scope."""
+    return bool(_EXAMPLE.match(sentence) or _OUT_OF_SCOPE.search(sentence))
 
 
 def is_question(sentence: str) -> bool:

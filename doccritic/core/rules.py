@@ -103,7 +103,7 @@ class RuleSet:
     mitigations: Pattern
     staging: Pattern
     not_commitments: Pattern = field(default_factory=lambda: _never())
-    not_decided_here: Pattern = field(default_factory=lambda: _never())
+    not_decided_here: tuple[Pattern, ...] = ()  # each looked up through the word index, once per document
     max_per_rule: int = 3
     max_total: int = 30
     gap_min_headings: int = 4
@@ -136,7 +136,7 @@ def load_rules(path: Path, *, lazy: bool = False) -> RuleSet:
         mitigations=mitigations,
         staging=staging,
         not_commitments=ctx.union("settings", settings, "not_commitments"),
-        not_decided_here=ctx.union("settings", settings, "not_decided_here"),
+        not_decided_here=ctx.patterns("settings", settings, "not_decided_here"),
         max_per_rule=int(settings.get("max_per_rule", 3)),
         max_total=int(settings.get("max_total", 30)),
         gap_min_headings=int(settings.get("gap_min_headings", 4)),
