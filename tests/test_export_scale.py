@@ -46,3 +46,20 @@ def test_word_export_gives_each_of_many_findings_its_comment(tmp_path, n):
     out = export_docx(review, doc, tmp_path / "plan.docx")
     comments = list(docx.Document(str(out)).comments)
     assert len(comments) == n and len({c.comment_id for c in comments}) == n
+
+
+def test_a_markdown_table_of_thousands_of_rows_exports_to_word_whole(tmp_path):
+    """Each cell was reached through python-docx's table.cell(), which lists the whole table: a 20,000-row
+    table took minutes. Every row is written, and a comment lands in its cell."""
+    rows = 5000
+    text = "# T\n\n| Step | Plan |\n|---|---|\n" + "".join(f"| {i} | ship to all users |\n" for i in range(rows))
+    doc = parse_markdown(text, Path("plan.md"))
+    at = text.rfind("ship to all users")
+    finding = Finding(kind=Kind.ONE_WAY_DOOR, source=Source.CRITIC, persona="staff-engineer", severity=Severity.MAJOR,
+                      title="Last row", quote="ship to all users", start=at, end=at + 17, anchor=Anchor.EXACT)
+    out = export_docx(review_for(doc, [finding]), doc, tmp_path / "t.docx")
+    word = docx.Document(str(out))
+    table = word.tables[0]
+    assert len(table.rows) == rows + 1
+    last = table.rows[-1].cells[1]
+    assert last.text == "ship to all users" and last._tc.xpath(".//w:commentRangeStart")

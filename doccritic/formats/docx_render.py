@@ -30,6 +30,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.text.paragraph import CT_P
 from docx.shared import Inches, Pt, RGBColor
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 from lxml.etree import _Element
@@ -204,9 +205,11 @@ class _Renderer:
     def table(self, block: FormBlock) -> None:
         table = self.word.add_table(rows=len(block.rows), cols=max(len(r) for r in block.rows))
         table.style = "Table Grid"
-        for r, row in enumerate(block.rows):
-            for c, cell in enumerate(row):
-                para = table.cell(r, c).paragraphs[0]
+        # Cells reached through the XML: python-docx's table.cell() lists every cell of the table on each call
+        # (a 20,000-row table took minutes).
+        for tr, row in zip(table._tbl.tr_lst, block.rows, strict=False):
+            for tc, cell in zip(tr.tc_lst, row, strict=False):
+                para = Paragraph(tc.p_lst[0], _Cell(tc, table))
                 if cell.align:
                     para.alignment = WD_ALIGN_PARAGRAPH.RIGHT if cell.align == "right" else WD_ALIGN_PARAGRAPH.CENTER
                 self.runs(para, cell.runs)
