@@ -53,6 +53,18 @@ _AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordW
                "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` with each character XML cannot hold (a form feed, an escape code in a pasted log) replaced by
+    one that it can, so the Word file is written and every offset after it still matches: a vertical tab or
+    form feed by a space, the others by U+FFFD."""
+    if not _XML_ILLEGAL.search(text):
+        return text
+    return _XML_ILLEGAL.sub(lambda m: " " if m.group() in "\x0b\x0c" else "\ufffd", text)
+
+
 @dataclass(slots=True)
 class Piece:
     """One run and the canonical-text span ``[start, end)`` it shows."""
@@ -68,7 +80,7 @@ def render_document(doc: Document, form: ExportForm | None = None) -> tuple[Any,
     renderer = _Renderer(doc.text)
     for block in (form or export_form(doc)).blocks:
         renderer.block(block)
-    renderer.word.core_properties.title = doc.title
+    renderer.word.core_properties.title = _xml_text(doc.title)
     return renderer.word, [p for p in renderer.pieces if p.end > p.start]
 
 
@@ -96,7 +108,8 @@ class _Renderer:
         name = "Inline Code" if r.style & CODE else style
         style_id = "Hyperlink" if r.link is not None else self.style_id(name) if name else None
         target: _Element = self.hyperlink(para, r.link) if r.link is not None else para._p
-        if _PLAIN.fullmatch(r.text):
+        text = _xml_text(r.text)
+        if _PLAIN.fullmatch(text):
             run = etree.SubElement(target, _W_R)
             if style_id or r.style & (BOLD | ITALIC | STRIKE):
                 rpr = etree.SubElement(run, _W_RPR)
@@ -106,11 +119,11 @@ class _Renderer:
                     if r.style & bit:
                         etree.SubElement(rpr, tag)
             t = etree.SubElement(run, _W_T)
-            t.text = r.text
-            if r.text[:1].isspace() or r.text[-1:].isspace():
+            t.text = text
+            if text[:1].isspace() or text[-1:].isspace():
                 t.set(_XML_SPACE, "preserve")
         else:  # tabs and line breaks: python-docx writes them as w:tab and w:br
-            word_run = para.add_run(r.text)
+            word_run = para.add_run(text)
             if style_id:
                 word_run._r.get_or_add_rPr().style = style_id
             if r.style & BOLD:

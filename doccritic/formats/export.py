@@ -96,8 +96,9 @@ def export_review(review: Review, doc: Document, fmt: str, out: Path, options: E
     elif fmt == "html":
         from doccritic.formats.html_export import export_html
 
-        atomic_write_text(out, export_html(review, doc, names=options.names, colors=options.colors,
-                                           include_debates=options.include_debates, **common))
+        page = export_html(review, doc, names=options.names, colors=options.colors,
+                           include_debates=options.include_debates, **common)
+        atomic_write_bytes(out, page.encode("utf-8", "replace"))  # a lone surrogate in the text: "?"
     elif fmt == "docx":
         from doccritic.formats.docx_export import export_docx
 

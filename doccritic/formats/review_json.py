@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
 
 from doccritic.core.document import Document
 from doccritic.core.errors import ErrorKind, LoadError
@@ -27,7 +29,10 @@ def review_for(doc: Document, findings: list[Finding]) -> Review:
 
 
 def dumps(review: Review) -> str:
-    return review.model_dump_json(indent=2) + "\n"
+    try:
+        return review.model_dump_json(indent=2) + "\n"
+    except PydanticSerializationError:  # a lone surrogate in the document's text: written as a JSON escape
+        return json.dumps(review.model_dump(mode="json"), indent=2, ensure_ascii=True) + "\n"
 
 
 def save_review(review: Review, path: Path) -> None:
@@ -48,6 +53,7 @@ def loads(data: str | bytes, name: str = "review") -> Review:
             f"Cannot read {name}: expected a {SCHEMA_ID} file, found {found or 'something else'}.",
             ErrorKind.UNSUPPORTED,
         )
+    _replace_lone_surrogates(raw, keep=raw.get("document"))
     try:
         return Review.model_validate(raw)
     except RecursionError:
@@ -56,6 +62,27 @@ def loads(data: str | bytes, name: str = "review") -> Review:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise LoadError(f"Cannot read {name}: {where}: {err['msg']}.", ErrorKind.INVALID) from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_lone_surrogates(raw: dict[str, Any], keep: object = None) -> None:
+    """Every lone surrogate (``"\\ud800"`` is valid JSON) in a string value becomes U+FFFD: no file, page or
+    XML part can hold one, so a crafted review made the HTML, JSON and Word exports fail. ``json`` joins
+    real pairs into one character, so any surrogate left is a lone one. ``keep`` (the document record) is
+    left as it is: its text is what the fingerprint was made from, and every writer copes with it."""
+    stack: list[dict[str, Any] | list[Any]] = [raw]
+    while stack:
+        node = stack.pop()
+        if node is keep:
+            continue
+        for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+            if isinstance(value, str):
+                if _SURROGATE.search(value):
+                    node[key] = _SURROGATE.sub("\ufffd", value)  # type: ignore[index]
+            elif isinstance(value, dict | list):
+                stack.append(value)
 
 
 def load_review(path: Path) -> Review:

@@ -49,6 +49,8 @@ CATEGORIES = {"strongest": "Strongest points", "conceded": "Conceded", "unresolv
               "change": "Changes needed"}
 NOTE_LABELS = ("Suggestion:", "Question to expect:", "Reversibility:", "Also raised by", "Trade-off", "Status:")
 _FENCE = re.compile(r"[ \t]*(?:```|~~~|---|\+\+\+)")
+#: Longest note, reply or debate paragraph the report shows (a finding's fields come from a review file).
+MAX_PARAGRAPH = 20_000
 _app: QtGui.QGuiApplication | None = None
 
 
@@ -173,6 +175,8 @@ class _Report:
 
     def text(self, text: str, fmt: QTextCharFormat, label: str = "") -> None:
         """``text`` as one paragraph, with ``label`` (or a note label it starts with) in bold."""
+        if len(text) > MAX_PARAGRAPH:  # Qt lays a paragraph out in more than linear time: 5 MB took minutes
+            text = text[:MAX_PARAGRAPH].rstrip() + "…"
         text = re.sub(r"\r\n|[\r\n\u2029]", "\u2028", text)
         cut = len(label) if label else text.find(": ") + 2 if text.startswith(NOTE_LABELS) and ": " in text else 0
         if cut:
