@@ -2,12 +2,13 @@
 
 Run from the repository root:
 
-    /tmp/dev/bin/python bench/docx_memory.py [--xml-mb 20 60 90] [--timeout 600]
+    /tmp/dev/bin/python bench/docx_memory.py [--xml-mb 20 60 90] [--check] [--timeout 600]
 
 For each size it writes a .docx whose word/document.xml is about that many MB of short, varied paragraphs
 (so it compresses like prose, ~8:1), loads it with ``load_document`` in a fresh process and prints the
 peak resident memory (VmHWM) and the time. Goal: at most 1.5 GB at the documented limit
-(``doccritic.formats.ooxml.MAX_XML_BYTES``). Exits 0 even when a load fails; 124 on --timeout.
+(``doccritic.formats.ooxml.MAX_XML_BYTES``). With ``--check`` the child also runs the offline checks on the
+document, as ``doccritic check`` does. Exits 0 even when a load fails; 124 on --timeout.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ started = time.perf_counter()
 try:
     doc = load_document(Path(sys.argv[1]))
     what = f"{len(doc.blocks):,} paragraphs"
+    if sys.argv[2:] == ["check"]:
+        from doccritic.core.checks import run_checks
+        what += f", checked: {len(run_checks(doc).findings):,} findings"
 except Exception as exc:
     what = f"refused: {exc}"
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the forked bench, which built the file
@@ -64,6 +68,7 @@ def write_docx(path: Path, xml_mb: int) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--xml-mb", type=int, nargs="+", default=[20, 60, 90])
+    ap.add_argument("--check", action="store_true", help="also run the offline checks, as doccritic check does")
     harness.add_timeout_option(ap, default=600)
     args = ap.parse_args()
     harness.install_timeout(args.timeout, "bench/docx_memory.py")
@@ -72,8 +77,8 @@ def main() -> int:
         for mb in args.xml_mb:
             path = Path(tmp) / f"xml-{mb}mb.docx"
             write_docx(path, mb)
-            proc = harness.track(subprocess.Popen([sys.executable, "-c", _CHILD, str(path)], stdout=subprocess.PIPE,
-                                                  text=True))
+            command = [sys.executable, "-c", _CHILD, str(path), *(["check"] if args.check else [])]
+            proc = harness.track(subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
             out, _ = proc.communicate()
             print(f"{mb:>4} MB of XML ({path.stat().st_size / 1e6:.1f} MB file): {out.strip()}", flush=True)
     print(harness.load_line("end"))
