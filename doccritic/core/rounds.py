@@ -237,6 +237,14 @@ def compact(rounds: Sequence[Round], document_text: str) -> list[Round]:
     return [r.model_copy(update={"text": ""}) if r.text == document_text else r for r in rounds]
 
 
+def with_text(rounds: Sequence[Round], document_text: str) -> list[Round]:
+    """Rounds read from a review with the newest one's text filled in (a review leaves it out while it is its
+    own ``document_text``), so the next round's diff keeps its base whatever the text becomes."""
+    if not rounds or rounds[-1].text:
+        return list(rounds)
+    return [*rounds[:-1], rounds[-1].model_copy(update={"text": document_text})]
+
+
 def round_text(rounds: Sequence[Round], document_text: str) -> str:
     """The text the latest round reviewed (the base of the next round's diff)."""
     return rounds[-1].text or document_text if rounds else document_text

@@ -53,6 +53,7 @@ from doccritic.core.errors import ErrorKind, LoadError
 from doccritic.core.findings import Anchor, Finding, Raise, Reply, Review, Source, Status
 from doccritic.core.merge import find_duplicate, merge
 from doccritic.core.register import refresh
+from doccritic.core.rounds import with_text
 from doccritic.formats.ooxml import open_word
 from doccritic.formats.review_json import load_review, loads, review_for
 from doccritic.formats.textio import MAX_DOCX_BYTES, MAX_TEXT_BYTES, read_bytes
@@ -220,7 +221,9 @@ def rebase(review: Review, doc: Document) -> tuple[Review, list[str]]:
         warnings.append(f"{_count(unread, 'debate')} could not be read, so "
                         f"{'its' if unread == 1 else 'their'} quotes were not placed again.")
     findings = sorted(moved, key=Finding.sort_key)
-    rebased = review.model_copy(update={"document": info, "findings": findings, "debates": debates})
+    rounds = with_text(review.rounds, old)  # the last round's text: the next round's changes start from it
+    rebased = review.model_copy(update={"document": info, "findings": findings, "debates": debates,
+                                        "rounds": rounds})
     return refresh(rebased) if review.decisions or review.assumptions else rebased, warnings
 
 

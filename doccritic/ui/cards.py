@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOpti
 from doccritic.core.findings import Anchor, Finding, Source, Status
 from doccritic.core.labels import SEVERITY_LABELS, STATUS_LABELS
 from doccritic.core.merge import is_tradeoff
+from doccritic.core.round_records import RoundClass, RoundEntry
 from doccritic.ui.findings_model import FindingsFilterProxy, Role
 from doccritic.ui.style import KIND_STYLES, is_dark, kind_color, kind_icon, may_slant
 
@@ -29,6 +30,11 @@ FADED_ALPHA = 175  # a decided card's text: faded, and still 4.5:1 on the card (
 SELECTED_TINT = {False: 22, True: 40}  # alpha of the kind colour over a selected card, by dark theme
 _MARKUP = re.compile(r"\*\*|__|`")
 _LINE_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6}|>)\s+")
+#: A card's review-round badge, and its colour (the pill's border; its text is the palette's, for contrast).
+BADGES = {RoundClass.FIXED: "Fixed", RoundClass.STILL_OPEN: "Still open", RoundClass.NEW: "New",
+          RoundClass.REGRESSED: "Regressed", RoundClass.RERAISED: "New reason"}
+BADGE_COLORS = {"Fixed": "#15803d", "Still open": "#b45309", "New": "#1d4ed8", "Regressed": "#b91c1c",
+                "New reason": "#7e22ce"}
 
 
 def meta_flags(f: Finding) -> str:
@@ -61,6 +67,8 @@ class CardDelegate(QStyledItemDelegate):
         # The line a placed finding is on and where in it (set by the window): a one-word quote ("TBD") is
         # shown with the words around it, or three "Placeholder 'TBD'" cards could not be told apart.
         self.line_of: Callable[[str], tuple[str, int, int] | None] = lambda _fid: None
+        self.rounds: dict[str, RoundEntry] = {}  # finding id -> its class in the latest review round (a badge)
+        self.round_number = 0
 
     def who(self, f: Finding) -> str:
         """"check", a persona's name, or "Staff Engineer +2" when several critics raised it."""
@@ -114,9 +122,19 @@ class CardDelegate(QStyledItemDelegate):
                               small, "quote"))
             elif f.anchor is Anchor.UNANCHORED and f.source is Source.CRITIC:
                 lines.append(("The critic quoted no passage, so this is not placed on the text.", small, "quote"))
+            if self.round_number > 1 and (entry := self.rounds.get(f.id)) is not None and entry.reason:
+                lines.append((f"Round {self.round_number}, {entry.status.label.lower()}: {entry.reason}", small,
+                              "quote"))
             for reply in f.replies:
                 lines.append((f"{reply.author}: {reply.text}", small, "text"))
         return lines
+
+    def badge(self, f: Finding) -> str:
+        """The card's round badge ("Fixed", "Still open", "New", "Regressed"...), or "" outside rounds."""
+        entry = self.rounds.get(f.id)
+        if entry is None or (self.round_number < 2 and entry.status is RoundClass.NEW):
+            return ""  # round 1 is the first review: every card is new, a badge would say nothing
+        return BADGES.get(entry.status, "")
 
     @staticmethod
     def _decision_lines(f: Finding, font: QFont) -> list[tuple[str, QFont, str]]:
@@ -211,6 +229,24 @@ class CardDelegate(QStyledItemDelegate):
         self._paint_body(painter, card, f, selected, palette, color)
         painter.restore()
 
+    @staticmethod
+    def _paint_badge(painter: QPainter, row: QRect, text: str, palette: QPalette) -> int:
+        """A round badge as a pill at the right end of the meta row; returns the width it took."""
+        metrics = QFontMetrics(painter.font())
+        w = metrics.horizontalAdvance(text) + 12
+        pill = QRect(row.right() - w, row.top(), w, row.height())
+        tone = QColor(BADGE_COLORS.get(text, "#6b7280"))
+        painter.save()
+        fill = QColor(tone)
+        fill.setAlpha(60 if is_dark(palette) else 34)
+        painter.setBrush(fill)
+        painter.setPen(tone)
+        painter.drawRoundedRect(pill, row.height() / 2, row.height() / 2)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+        return w + 6
+
     def _paint_header(self, painter: QPainter, rect: QRect, text: str, palette: QPalette) -> None:
         font = QFont(self.view.font())
         font.setBold(True)
@@ -234,10 +270,13 @@ class CardDelegate(QStyledItemDelegate):
         status = "" if f.status is Status.OPEN else f" · {STATUS_LABELS[f.status]}"
         who = self.who(f)
         label = f"{KIND_STYLES[f.kind].label} · {SEVERITY_LABELS[f.severity]}{meta_flags(f)} · {who}{status}"
+        if badge := self.badge(f):
+            width -= self._paint_badge(painter, QRect(x, y, width, metrics.height()), badge, palette)
         painter.setPen(QColor(color) if not faded else palette.color(QPalette.ColorRole.PlaceholderText))
         room = width - metrics.height() - 6
         painter.drawText(QRect(x + metrics.height() + 6, y, room, metrics.height()), Qt.AlignmentFlag.AlignVCenter,
                          QFontMetrics(meta).elidedText(label, Qt.TextElideMode.ElideRight, room))
+        width = self._text_width()
         y += metrics.height() + GAP
         text_color = palette.color(QPalette.ColorRole.Text)
         if faded:

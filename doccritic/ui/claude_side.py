@@ -87,6 +87,12 @@ class ClaudeSide(QObject):
                                           self.parent_widget)
         self._exports = ExportsController(self.session, self, self.runner, self.parent_widget)
         self.model_label.setText(critics.status_text())
+        stop = next((a for a in self.review_menu.actions() if a.text() == "&Stop Critics"), None)
+        if stop is not None:
+            self.review_menu.insertAction(stop, critics.rereview_action)  # after Run Critics…
+        else:
+            self.review_menu.addAction(critics.rereview_action)
+        critics.update_rereview()
         self.review_menu.addSeparator()  # Never Send and Send Log: the menu was built before the critics
         self.review_menu.addAction(critics.never_send_action)
         self.review_menu.addAction("Send &Log…", self.open_send_log)
@@ -152,6 +158,10 @@ class ClaudeSide(QObject):
 
     def show_passage(self, start: int, end: int) -> None:
         self.decisions.show_passage(start, end)
+
+    def show_decided(self, findings: list[Finding]) -> None:
+        """Findings a review round decided (fixed ones resolved, regressed ones open again): cards and highlights."""
+        self.decisions.show_decided(findings)
 
     def set_persona_names(self, names: dict[str, str]) -> None:
         self.sidebar.set_persona_names(names)

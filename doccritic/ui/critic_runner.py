@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from doccritic.core.debates import Debate
+    from doccritic.core.rounds import RoundContext
 
 Command = DebateCommand | PanelCommand
 
@@ -79,11 +80,13 @@ class CriticRunner(QObject):
     # public API (GUI thread) -----------------------------------------------------------------
     def start_panel(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
                     *, section: str | None = None, existing: list[Finding] | None = None,
-                    redactor: Redactor | None = None) -> int:
-        """Run the critics over ``doc``; returns the run id its events carry (``PanelDone`` ends it)."""
+                    redactor: Redactor | None = None, round_context: RoundContext | None = None) -> int:
+        """Run the critics over ``doc`` (a re-review with ``round_context``); returns the run id its events carry
+        (``PanelDone`` ends it)."""
         run_id = self._register(PanelCommand)
         existing = frozen_copy(existing or [])  # the window goes on editing its own findings meanwhile
-        self._submit(run_id, self._drive(run_id, connection, doc, personas, settings, section, existing, redactor))
+        self._submit(run_id, self._drive(run_id, connection, doc, personas, settings, section, existing, redactor,
+                                         frozen_copy(round_context)))
         return run_id
 
     def cancel(self, run_id: int, persona_id: str | None = None) -> None:
@@ -118,7 +121,8 @@ class CriticRunner(QObject):
             return self._sessions.get(session_id) is session
 
     def estimate(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
-                 *, section: str | None = None, redactor: Redactor | None = None) -> int:
+                 *, section: str | None = None, redactor: Redactor | None = None,
+                 round_context: RoundContext | None = None) -> int:
         request_id = next(self._ids)
 
         async def job() -> None:
@@ -127,7 +131,7 @@ class CriticRunner(QObject):
             client = connection.client()
             try:
                 result = await estimate(client, doc, personas, settings, backend=self.backend, section=section,
-                                        redactor=redactor,
+                                        redactor=redactor, round_context=round_context,
                                         on_sent=SendRecorder(connection, doc, "count_tokens", redactor=redactor))
                 self.estimate_ready.emit(request_id, result)
             finally:
@@ -316,7 +320,7 @@ class CriticRunner(QObject):
 
     async def _drive(self, run_id: int, connection: Connection, doc: Document, personas: list[Any],
                      settings: PanelSettings, section: str | None, existing: list[Finding],
-                     redactor: Redactor | None = None) -> None:
+                     redactor: Redactor | None = None, round_context: RoundContext | None = None) -> None:
         import asyncio
 
         from doccritic.claude.panel import Panel
@@ -330,6 +334,7 @@ class CriticRunner(QObject):
             session.client = connection.client()
             panel = Panel(session.client, doc, personas, settings, backend=self.backend, section=section,
                           existing=existing, key_source=connection.key_source, redactor=redactor,
+                          round_context=round_context,
                           on_sent=SendRecorder(connection, doc, "critic", redactor=redactor))
             self._attach(run_id, session, panel)
             async for event in panel.events():

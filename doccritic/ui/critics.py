@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from doccritic.claude.client import Connection
@@ -39,12 +41,23 @@ from doccritic.ui.timers import timer
 
 if TYPE_CHECKING:
     from doccritic.core.personas import Persona, PersonaSet
+    from doccritic.core.rounds import RoundContext
     from doccritic.ui.app_settings import AppSettings
     from doccritic.ui.files import Messages
     from doccritic.ui.review_session import ReviewSession
     from doccritic.ui.runner import Runner
 
 FLUSH_MS = 50
+
+
+@dataclass(frozen=True)
+class _RoundRun:
+    """What a review round started from: its request context (None for round 1), the findings then, the text."""
+
+    context: RoundContext | None
+    before: list[Finding]
+    text: str
+    fingerprint: str
 
 
 def _n(count: int, noun: str) -> str:
@@ -95,10 +108,13 @@ class CriticsHost(Protocol):
 
     def replace_critic_findings(self, keep: list[Finding]) -> None: ...
 
+    def show_decided(self, findings: list[Finding]) -> None: ...
+
 
 class CriticsController(QObject):
     run_started = Signal(int)
     run_finished = Signal(int)  # run id; the findings of that run are all shown
+    round_added = Signal(object)  # a review round was classified and kept (a core Round)
     personas_loaded = Signal()  # the panel lists the personas (first load or reload)
     request_preview_shown = Signal(object)  # the Show request… dialog, about to open (tests close it)
 
@@ -117,6 +133,9 @@ class CriticsController(QObject):
         self._pending: list[tuple[int, Any]] = []
         self._estimate_id: int | None = None
         self._request: tuple[list[Persona], str | None] | None = None
+        self._round: RoundContext | None = None  # the re-review being estimated or run
+        self._round_run: _RoundRun | None = None  # what the running round started from
+        self._panel_run = False  # the run asked for is the checked critics' (not a Retry): it can be round 1
         # The connection and run settings of the run being estimated, confirmed or started: read once per run.
         self._run_with: tuple[Connection, PanelSettings] | None = None
         self._flush_timer = timer(self, FLUSH_MS, self._flush)
@@ -134,6 +153,13 @@ class CriticsController(QObject):
         self._redactor: Redactor | None = None  # the run's rules: the preview shows what they make of the draft
         self.privacy = DocumentPrivacy(self, host.banner, self)  # the never-send mark and the redaction rules (#20)
         self.never_send_action = self.privacy.never_send_action
+        self.rereview_action = QAction("Re-re&view…", self, shortcut=QKeySequence("Ctrl+Shift+E"), enabled=False,
+                                       toolTip="Send the critics the changes since the last round and the findings "
+                                       "still open; each earlier finding comes back fixed, still open or regressed")
+        self.rereview_action.triggered.connect(self.rereview)
+        self.panel.rereview_requested.connect(self.rereview)
+        session.rounds_changed.connect(self.update_rereview)
+        session.checks_applied.connect(self.update_rereview)
         self.panel.manage.menu().addAction(self.never_send_action)
         # Persona files load once the first document is on screen (or after 300 ms without one): they
         # are not needed to read the draft, and validating them is start-up time the PM would wait for.
@@ -248,12 +274,40 @@ class CriticsController(QObject):
             self.host.banner.show_message(str(err))
             return
         section = section if personas is not None else self.panel.section()
+        if self._round is not None:
+            section = None  # a round reviews the whole draft
+        self._panel_run = personas is None or self._round is not None  # not a Retry of one critic
         self._request = (chosen, section)
         self._run_with = (conn, settings)
         self.panel.set_summary("Estimating cost…")
         self.panel.run_button.setEnabled(False)
         self._estimate_id = self.runner.estimate(conn, snap.doc, chosen, settings, section=section,
-                                                 redactor=self._redactor)
+                                                 redactor=self._redactor, round_context=self._round)
+
+    def rereview(self) -> None:
+        """Re-review: the checked critics get the changes since the last round and the findings still open,
+        and every earlier finding comes back fixed, still open, regressed (``round_added``). Before any round,
+        the first full run is round 1."""
+        session = self.session
+        if not session.rounds:
+            return self.run()
+        if not session.can_rereview() or self.running():
+            self.panel.set_summary("Nothing to re-review: the text has not changed since the last round.")
+            return None
+        from doccritic.core.rounds import context
+
+        self._round = context(session.rounds, session.findings.findings, session.round_base(), session.text())
+        self.run()
+        if self._request is None:  # not run after all (no critic checked, never-send, no key...)
+            self._round = None
+        return None
+
+    def update_rereview(self) -> None:
+        """Re-review is offered once there is a round and the text changed since."""
+        can = self.session.can_rereview() and not self.running()
+        self.panel.rereview_button.setVisible(bool(self.session.rounds))
+        self.panel.rereview_button.setEnabled(can)
+        self.rereview_action.setEnabled(can)
 
     def _estimated(self, request_id: int, estimate: Estimate) -> None:
         if request_id != self._estimate_id or self._request is None:
@@ -263,6 +317,8 @@ class CriticsController(QObject):
         self.panel.run_button.setEnabled(True)
         if not self.confirm(estimate, chosen, section):
             self.panel.set_summary(f"Not run. Estimate was ${estimate.total:.3f}.")
+            self._round = None
+            self.update_rereview()
             return
         self._start(chosen, section)
 
@@ -272,8 +328,12 @@ class CriticsController(QObject):
         existing = list(self.session.findings.findings)  # critics merge onto cards, and are told checks and dismissals
         self._run_text = snap.text
         conn, settings = self._with()
+        round_context, self._round = self._round, None
+        first = self._panel_run and section is None and not self.session.rounds  # round 1: the first full review
+        self._round_run = _RoundRun(round_context, existing, snap.text, snap.doc.fingerprint) \
+            if round_context is not None or first else None
         self._run_id = self.runner.start_panel(conn, snap.doc, chosen, settings, section=section, existing=existing,
-                                               redactor=self._redactor)
+                                               redactor=self._redactor, round_context=round_context)
         for persona in chosen:
             self.panel.set_status(persona.id, "queued", stop=True)
         self.panel.set_running(True)
@@ -406,8 +466,36 @@ class CriticsController(QObject):
             self.panel.set_summary(self.panel.summary.text() + f"\n{note}")
         self.panel.set_running(False)
         self.host.update_claude_status()
+        self._close_round(event)
         if run_id is not None:
             self.run_finished.emit(run_id)
+
+    def _close_round(self, event: PanelDone) -> None:
+        """Classify the round that just ran (or keep round 1) once its findings are all shown."""
+        started, self._round_run = self._round_run, None
+        self.update_rereview()
+        if started is None or not any(r.status is CriticStatus.DONE for r in event.results):
+            return  # no critic finished: nothing to judge the earlier findings by
+        from doccritic.core.rounds import first_round, next_round
+
+        after = self.session.findings.findings
+        if started.context is None:
+            rnd = first_round(after, started.text, started.fingerprint)
+        else:
+            fixed: dict[str, list[str]] = {}
+            for r in event.results:
+                for fid in r.fixed:
+                    fixed.setdefault(fid, []).append(r.persona_id)
+            raised = [f for r in event.results for f in r.findings]
+            rnd = next_round(self.session.rounds, started.before, after, raised, started.text, started.fingerprint,
+                             diff=started.context.diff, fixed=fixed)
+        changed = self.session.add_round(rnd, started.text)
+        if changed:
+            self.host.show_decided(changed)
+        self.update_rereview()
+        if rnd.number > 1:
+            self.panel.set_summary(self.panel.summary.text() + f"\nRound {rnd.number}: {rnd.summary()}")
+        self.round_added.emit(rnd)
 
     # dialogs ---------------------------------------------------------------------------------
     def _confirm_dialog(self, estimate: Estimate, chosen: list[Persona], section: str | None) -> bool:

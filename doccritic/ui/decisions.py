@@ -177,6 +177,10 @@ class DecisionsController(QObject):
         self.session.replace(findings)
         self.editor.upsert_findings(findings)
 
+    def show_decided(self, findings: list[Finding]) -> None:
+        """Findings whose status changed outside a decision (a review round): cards and highlights follow."""
+        self._show_decided(findings)
+
     def _apply_edits(self, edits: list[TextEdit], text_map: Utf16Map, before: list[Finding],
                      after: list[Finding]) -> None:
         """The text edits and the decisions behind them as one undo step, like a tracked change in Word:

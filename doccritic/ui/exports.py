@@ -215,6 +215,10 @@ class ExportsController(QObject):
             self.host.banner.show_message(str(exc))
             return
         self.host.show_imported(merge_into(s.findings.findings, review.findings), review.debates)
+        if review.rounds:  # the review's rounds come with it: the next Re-review continues from them
+            from doccritic.core.rounds import with_text
+
+            s.set_rounds(with_text(review.rounds, review.document.text))
         found, held = len(review.findings), len(review.debates)
         note = (f"Imported {found} finding{'' if found == 1 else 's'} and {held} debate{'' if held == 1 else 's'} "
                 f"from {path.name}.")

@@ -50,6 +50,7 @@ from doccritic.ui.findings_panel import FindingsPanel
 from doccritic.ui.outline import OutlineView
 from doccritic.ui.register_dock import RegisterController
 from doccritic.ui.review_session import ReviewSession
+from doccritic.ui.rounds_view import RoundsController
 from doccritic.ui.runner import Runner
 from doccritic.ui.style import KIND_STYLES
 from doccritic.ui.widgets import Banner, FindBar, StatusLabel, share_width
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         self.panel.hint.dismissed.connect(lambda: self.settings.update_ui(hint_dismissed=True))
         self.resizeDocks([self.outline_dock, self.findings_dock], [220, 420], Qt.Orientation.Horizontal)
         self.register = RegisterController(self, self)  # the Decisions dock, tabbed with Findings (#16)
+        self.rounds_view = RoundsController(self, self)  # the Rounds dock and the cards' round badges (#17)
 
     def _action(self, menu: QMenu, text: str, slot: Callable[..., object], shortcut: object = None,
                 **kw: object) -> QAction:
@@ -181,7 +183,8 @@ class MainWindow(QMainWindow):
         self._action(edit, "&Find…", lambda: self.find_bar.open(), QKeySequence.StandardKey.Find)
         self._action(edit, "&Replace…", lambda: self.find_bar.open(replace=True), "Ctrl+H")
         view = bar.addMenu("&View")
-        for dock in (self.outline_dock, self.findings_dock, self.critics_dock, self.debate_dock, self.register.dock):
+        for dock in (self.outline_dock, self.findings_dock, self.critics_dock, self.debate_dock, self.register.dock,
+                     self.rounds_view.dock):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         self._action(view, "Zoom &In", lambda: self.editor.zoomIn(1), QKeySequence.StandardKey.ZoomIn)

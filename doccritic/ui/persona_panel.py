@@ -163,6 +163,7 @@ class _PersonaRow(QWidget):
 
 class PersonaPanel(QWidget):
     run_requested = Signal()
+    rereview_requested = Signal()
     stop_requested = Signal()
     retry_requested = Signal(str)
     stop_one_requested = Signal(str)
@@ -197,6 +198,14 @@ class PersonaPanel(QWidget):
         buttons.addWidget(self.run_button, 1)
         buttons.addWidget(self.stop_button)
         layout.addLayout(buttons)
+        # A row of its own, shown once the document has a review round: the dock stays narrow before that.
+        self.rereview_button = QPushButton("Re-review")
+        self.rereview_button.setEnabled(False)
+        self.rereview_button.setVisible(False)
+        self.rereview_button.setToolTip("After you edit: the critics get the changes since the last round and the "
+                                        "findings still open, and say what each change fixed (Ctrl+Shift+E)")
+        self.rereview_button.clicked.connect(self.rereview_requested)
+        layout.addWidget(self.rereview_button)
         tools = QHBoxLayout()
         debate = QToolButton(text="Debate…", autoRaise=True)
         debate.setToolTip("Two personas argue over the draft; the first two checked are proposed (Ctrl+Shift+D)")
@@ -293,6 +302,8 @@ class PersonaPanel(QWidget):
 
     def set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
+        if running:
+            self.rereview_button.setEnabled(False)  # the controller offers it again when the run ends
         self.stop_button.setEnabled(running)
         for row in self._rows.values():
             row.check.setEnabled(not running)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from doccritic.core.findings import Finding, Review, Source, Status
 from doccritic.core.journal import Journal, JournalEntry
+from doccritic.core.round_records import Round
 from doccritic.ui import session as files
 from doccritic.ui.findings_model import FindingsModel
 from doccritic.ui.timers import timer
@@ -50,6 +51,7 @@ class ReviewSession(QObject):
     checks_applied = Signal()  # a (re)check's findings are in the model and shown
     journal_written = Signal()  # unsaved text reached the crash-recovery journal
     save_failed = Signal(str)  # the review could not be stored (one sentence)
+    rounds_changed = Signal()  # a review round was added, or the document's rounds were loaded or imported
 
     def __init__(self, runner: Runner, store: ReviewStore | None, journal: Journal, parent: QObject | None = None):
         super().__init__(parent)
@@ -61,6 +63,7 @@ class ReviewSession(QObject):
         self._snapshot_revision: int | None = -1  # the text source's revision that the snapshot's text is
         self.saved_debates: Callable[[str], list[dict]] | None = None  # the debates of the open document
         self.attach_register: Callable[[Review], Review] | None = None  # adds the decision register (#16)
+        self.rounds: list[Round] = []  # review rounds, oldest first; the newest keeps the text it reviewed
         self._journal_lock = threading.Lock()
         self._journal_seq = itertools.count(1)
         self._journal_written = 0
@@ -83,10 +86,12 @@ class ReviewSession(QObject):
         """A document was opened: its saved decisions and critic findings come back (checks follow)."""
         self.info = info
         self.findings.update_findings(snap.restored)
+        self.set_rounds(snap.rounds)
 
     def close(self) -> None:
         self.info = self.snapshot = None
         self.findings.update_findings([])
+        self.set_rounds([])
         self.changed.emit()
 
     # checks ----------------------------------------------------------------------------------
@@ -130,8 +135,9 @@ class ReviewSession(QObject):
         by_id = {f.id: f for f in self.findings.findings}
         for card in cards:
             old = by_id.get(card.id)
-            if old is not None:
-                card = card.model_copy(update={"status": old.status, "replies": old.replies})
+            if old is not None:  # the PM's decision and thread stand; a critic's re-raise note joins the thread
+                extra = [r for r in card.replies if r not in old.replies]
+                card = card.model_copy(update={"status": old.status, "replies": [*old.replies, *extra]})
             by_id[card.id] = card
         self.findings.update_findings(list(by_id.values()))
         merged = [by_id[c.id] for c in cards]
@@ -168,6 +174,37 @@ class ReviewSession(QObject):
             out[f.id] = section.title if section else ""
         return out
 
+    # review rounds ---------------------------------------------------------------------------
+    def set_rounds(self, rounds: list[Round]) -> None:
+        """The document's rounds as loaded or imported (the newest with the text it reviewed)."""
+        self.rounds = list(rounds)
+        self.rounds_changed.emit()
+
+    def can_rereview(self) -> bool:
+        """A round was run and the text has changed since: there is something for a re-review to judge."""
+        return bool(self.rounds) and self.snapshot is not None and self.editable \
+            and self.snapshot.doc.fingerprint != self.rounds[-1].fingerprint
+
+    def round_base(self) -> str:
+        """The text the last round reviewed: where the next round's changes start."""
+        return self.rounds[-1].text if self.rounds else ""
+
+    def add_round(self, rnd: Round, text: str) -> list[Finding]:
+        """Keep a finished round (on ``text``) and apply its verdicts to the findings: fixed ones resolved,
+        regressed and re-raised ones open again. Returns the findings it changed, for the editor to restyle."""
+        from doccritic.core.rounds import apply_round, with_round
+
+        current = self.findings.findings
+        updated = apply_round(current, rnd)
+        changed = [new for old, new in zip(current, updated, strict=True) if new is not old]
+        for finding in changed:
+            self.findings.replace_finding(finding)
+        self.rounds = with_round(self.rounds, rnd, text)
+        self.rounds_changed.emit()
+        self.changed.emit()
+        self.schedule_save()
+        return changed
+
     # the saved review ------------------------------------------------------------------------
     def schedule_save(self) -> None:
         self._save_timer.start()
@@ -183,6 +220,10 @@ class ReviewSession(QObject):
         from doccritic.formats.review_json import review_for  # not needed to show the first document
 
         review = review_for(self.snapshot.doc, self.findings.findings)  # the model's offsets: current
+        if self.rounds:
+            from doccritic.core.rounds import compact
+
+            review.rounds = compact(self.rounds, self.snapshot.text)
         if self.saved_debates is not None:
             review.debates = self.saved_debates(self.snapshot.text)
         return self.attach_register(review) if self.attach_register is not None else review

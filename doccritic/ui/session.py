@@ -19,6 +19,7 @@ from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Source
 from doccritic.core.journal import Journal, JournalEntry
 from doccritic.core.register_rows import Assumption, Decision
+from doccritic.core.round_records import Round
 from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import load_document
 from doccritic.formats.text import parse_text
@@ -53,6 +54,7 @@ class Snapshot:
     debates: list[Debate] = field(default_factory=list)  # the saved debates, citations placed on ``text``
     register: tuple[list[Decision], list[Assumption]] | None = None  # the saved register, PM edits included
     recovered: JournalEntry | None = None  # unsaved text from a session that ended without saving
+    rounds: list[Round] = field(default_factory=list)  # the saved review rounds, the newest with its text
 
 
 def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
@@ -73,6 +75,10 @@ def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
         findings = [f if f.source is Source.CHECK else reanchor(f, old_text, snap.text) for f in findings]
     snap.restored = findings
     snap.register = (stored.review.decisions, stored.review.assumptions)
+    if stored.review.rounds:
+        from doccritic.core.rounds import with_text
+
+        snap.rounds = with_text(stored.review.rounds, old_text)
     warnings = list(store.warnings)
     for raw in stored.review.debates:
         try:

@@ -1,0 +1,139 @@
+"""Review rounds in the window (#17 item 3): Re-review after an edit, round badges on the cards, the Rounds
+dock (counts, comparing two rounds), and rounds coming back when the document is reopened. Real SDK
+against the loopback Messages API."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from fakes.messages_api import Reply
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from conftest import SAMPLE
+from doccritic.core.findings import Source, Status
+from doccritic.core.round_records import RoundClass
+from doccritic.ui.main_window import MainWindow
+
+TIMEOUT = 15_000
+TEXT = SAMPLE.read_text(encoding="utf-8")
+QUOTES = [ln.strip("-* ").split(". ")[0] for ln in TEXT.splitlines() if len(ln) > 70 and not ln.startswith("#")][:4]
+
+
+def item(quote: str, title: str) -> dict:
+    return {"kind": "challenged_assumption", "severity": "major", "title": title, "quote": quote,
+            "rationale": "Needs evidence.", "assumption": "a", "evidence_needed": "b", "how_to_test": "c"}
+
+
+def answer(*items, fixed=()) -> dict:
+    return {"findings": list(items), "verdict": "Needs work.", "readiness": 5, "fixed": list(fixed)}
+
+
+@pytest.fixture
+def window(claude_window, tmp_path, qtbot):
+    doc = tmp_path / "prd.md"
+    shutil.copyfile(SAMPLE, doc)
+    with qtbot.waitSignal(claude_window.document_ready, timeout=TIMEOUT):
+        claude_window.open_path(doc)
+    claude_window.critics.confirm = lambda estimate, chosen, section: True  # the cost dialog has its own test
+    claude_window.critics.panel.set_checked({"staff-engineer"})
+    return claude_window
+
+
+def replace_in_editor(win: MainWindow, old: str, new: str) -> None:
+    text = win.editor.toPlainText()
+    at = text.index(old)
+    cursor = QTextCursor(win.editor.document())
+    cursor.setPosition(win.editor.text_map.to_qt(at))
+    cursor.setPosition(win.editor.text_map.to_qt(at + len(old)), QTextCursor.MoveMode.KeepAnchor)
+    cursor.insertText(new)
+
+
+def by_title(win: MainWindow) -> dict:
+    return {f.title: f for f in win.session.findings.findings if f.source is Source.CRITIC}
+
+
+def test_rereview_classifies_the_earlier_findings_shows_badges_and_the_rounds_view(qtbot, window, claude_api):
+    api = claude_api
+    api.script(Reply.json(answer(item(QUOTES[0], "Uptake is assumed, not shown by any data"),
+                                 item(QUOTES[1], "Second claim has no evidence behind it"))),
+               Reply.json(answer(item(QUOTES[1], "Second claim has no evidence behind it"),
+                                 item(QUOTES[2], "Third claim is a guess about customers"))),
+               match="persona: staff-engineer")
+    critics = window.critics
+    with qtbot.waitSignal(critics.round_added, timeout=TIMEOUT):
+        QTest.mouseClick(critics.panel.run_button, Qt.MouseButton.LeftButton)
+    assert [r.number for r in window.session.rounds] == [1]
+    assert not critics.panel.rereview_button.isEnabled()  # nothing changed since round 1
+
+    replace_in_editor(window, QUOTES[0], "Half of the pilot accounts turned auto-charge on within a week")
+    qtbot.waitUntil(critics.panel.rereview_button.isEnabled, timeout=TIMEOUT)  # after the re-check
+    assert critics.rereview_action.isEnabled()
+    with qtbot.waitSignal(critics.round_added, timeout=TIMEOUT) as added:
+        QTest.mouseClick(critics.panel.rereview_button, Qt.MouseButton.LeftButton)
+    rnd = added.args[0]
+    cards = by_title(window)
+    got = {e.title: e for e in rnd.entries}
+    first, second, third = ("Uptake is assumed, not shown by any data", "Second claim has no evidence behind it",
+                            "Third claim is a guess about customers")
+    assert got[first].status is RoundClass.FIXED and "no critic raised it again" in got[first].reason
+    assert got[second].status is RoundClass.STILL_OPEN and got[third].status is RoundClass.NEW
+    assert cards[first].status is Status.RESOLVED and cards[first].replies[-1].text.startswith("Fixed in round 2")
+    delegate = window.panel.delegate
+    assert [delegate.badge(cards[t]) for t in (first, second, third)] == ["Fixed", "Still open", "New"]
+    assert "Round 2: 1 fixed, 1 still open, 1 new, 0 regressed" in critics.panel.summary.text()
+    assert not critics.panel.rereview_button.isEnabled()
+
+    # the request: the changes and the still-open findings after the cached document
+    bodies = [r.body for r in api.journal if r.path == "/v1/messages"]
+    assert bodies[1]["system"][1] == bodies[0]["system"][1]  # the instructions, as in round 1
+    assert "Half of the pilot accounts" in bodies[1]["system"][0]["text"]  # the revised draft comes first
+    block = bodies[1]["system"][-1]["text"]
+    assert f"-{QUOTES[0]}" in block and f"[{cards[second].id}]" in block
+
+    # the Rounds dock: a row per round, the round's findings, and what changed class between rounds 1 and 2
+    view = window.rounds_view
+    view.dock.show()
+    view.dock.raise_()
+    panel = view.panel
+    assert panel.table.rowCount() == 2
+    assert [panel.table.item(1, c).text() for c in range(2, 6)] == ["1", "1", "1", "0"]
+    assert panel.first.currentText() == "Round 1" and panel.second.currentText() == "Round 2"
+    changed = {panel.changes.topLevelItem(i).text(0): (panel.changes.topLevelItem(i).text(1),
+                                                       panel.changes.topLevelItem(i).text(2))
+               for i in range(panel.changes.topLevelItemCount())}
+    assert changed == {first: ("New", "Fixed"), second: ("New", "Still open"), third: ("not yet raised", "New")}
+    assert "3 findings changed class between round 1 and round 2" in panel.compare_note.text()
+    panel.first.setCurrentIndex(1)
+    assert panel.changes.topLevelItemCount() == 0 and panel.compare_note.text() == "Pick two rounds."
+    panel.first.setCurrentIndex(0)
+    QApplication.processEvents()
+    window.grab().save("/tmp/rounds-dock.png")
+    panel.first.setCurrentIndex(1)
+    window.findings_dock.raise_()
+    window.panel.status.setCurrentText("All statuses")
+    qtbot.wait(50)
+    window.grab().save("/tmp/rounds-cards.png")
+    entry = panel.entries.topLevelItem(0)
+    panel.entries.itemClicked.emit(entry, 0)  # a round's finding opens its card
+    assert window.panel.current_id() == entry.data(0, Qt.ItemDataRole.UserRole)
+    window.grab().save("/tmp/rounds-window.png")  # looked at by hand
+
+    # stored with the review: saved and reopened, both rounds and the badges come back
+    assert window.files.save()
+    path = window.session.path
+    window.close()
+    again = MainWindow()
+    try:
+        with qtbot.waitSignal(again.document_ready, timeout=TIMEOUT):
+            again.open_path(path)
+        assert [r.number for r in again.session.rounds] == [1, 2]
+        assert again.rounds_view.panel.table.rowCount() == 2
+        reopened = by_title(again)
+        assert again.panel.delegate.badge(reopened[second]) == "Still open"
+    finally:
+        again.close()
+        again.runner.wait(5000)
