@@ -53,7 +53,7 @@ from doccritic.core.document import Block, BlockKind, Document
 from doccritic.core.findings import Anchor, Finding, Review
 from doccritic.formats.export_common import exported_findings, note_for
 from doccritic.formats.markdown import parse_markdown
-from doccritic.formats.register_appendix import register_appendix, strip_markdown, to_markdown
+from doccritic.formats.register_appendix import export_appendix, strip_markdown, to_markdown
 from doccritic.formats.text import parse_text
 
 Style = Literal["critic", "footnotes"]
@@ -120,7 +120,7 @@ def export_criticmarkup(review: Review, doc: Document | None = None, *, names: M
     findings = exported_findings(review, include_dismissed=include_dismissed, include_checks=include_checks)
     layout = _Layout(doc)
     places = [layout.place(f) for f in findings]
-    appendix = register_appendix(review, doc, names)
+    appendix = export_appendix(review, doc, names)
     tail = layout.nl * 2 + to_markdown(appendix, layout.nl) if appendix is not None else ""
     if style == "footnotes":
         return _render_footnotes(layout, places, names or {}) + tail

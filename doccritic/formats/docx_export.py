@@ -56,7 +56,7 @@ from doccritic.formats.docx_own import drop_own_comments
 from doccritic.formats.docx_render import Piece, render_document
 from doccritic.formats.export_common import Note, exported_findings, initials_of, note_for
 from doccritic.formats.ooxml import open_word
-from doccritic.formats.register_appendix import add_to_docx, register_appendix
+from doccritic.formats.register_appendix import add_to_docx, export_appendix
 from doccritic.formats.review_import import embed_review
 from doccritic.formats.textio import MAX_DOCX_BYTES, read_bytes
 
@@ -118,7 +118,7 @@ def export_docx(review: Review, doc: Document, out: Path, *, source: Path | None
         word, pieces = render_document(doc)
     findings = exported_findings(review, include_dismissed=include_dismissed, include_checks=include_checks)
     _Annotator(word, doc, pieces).annotate(findings, names or {}, initials or {}, unplaced)
-    add_to_docx(word, register_appendix(review, doc, names))  # replaces the appendix of an earlier export
+    add_to_docx(word, export_appendix(review, doc, names))  # replaces the appendix of an earlier export
     embed_review(word, review)  # the whole review, so importing this file restores the session exactly
     buffer = io.BytesIO()
     word.save(buffer)

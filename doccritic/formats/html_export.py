@@ -34,7 +34,7 @@ from doccritic.core.labels import KIND_LABELS, KINDS, severity_word
 from doccritic.formats.export_common import Note, exported_findings, note_for, shown_title
 from doccritic.formats.export_form import export_form
 from doccritic.formats.html_body import BodyWriter, Span
-from doccritic.formats.register_appendix import HTML_STYLE, register_appendix, to_html
+from doccritic.formats.register_appendix import HTML_STYLE, export_appendix, to_html
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src {script}; img-src data:; "
        "base-uri 'none'; form-action 'none'")  # the one script by its hash: no other inline script runs
@@ -240,7 +240,7 @@ def export_html(review: Review, doc: Document, *, names: Mapping[str, str] | Non
                           "search": " ".join((n.text, f.quote, n.author, *sum(n.replies, ()))).lower()}
                          for f in findings for n in [notes[id(f)]]]}
     n = len(debates.debates) if debates else 0
-    appendix = register_appendix(review, doc, names)
+    appendix = export_appendix(review, doc, names)
     extra = (debates.render(woven) if debates is not None and n else "",
              to_html(appendix) if appendix is not None else "")
     return _page(title or shown_title(doc, review.document.title), doc, findings, body, _filters(findings),

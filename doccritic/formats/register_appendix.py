@@ -34,8 +34,10 @@ ASSUMPTION_COLUMNS = ("Claim", "Why the plan depends on it", "Evidence needed", 
 
 #: Share of the width (percent) per column, for the layouts that size columns (Word, PDF): the decision,
 #: the claim and the exit ramp get the room, the labels little.
+ROUND_COLUMNS = ("Finding", "Now", "Why", "Raised by")
 WIDTHS: dict[tuple[str, ...], tuple[int, ...]] = {DECISION_COLUMNS: (15, 9, 10, 12, 14, 8, 9, 9, 14),
-                                                   ASSUMPTION_COLUMNS: (16, 14, 12, 13, 10, 8, 7, 9, 11)}
+                                                   ASSUMPTION_COLUMNS: (16, 14, 12, 13, 10, 8, 7, 9, 11),
+                                                   ROUND_COLUMNS: (32, 12, 42, 14)}
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,34 @@ class Appendix:
     title: str
     readiness: str
     tables: tuple[AppendixTable, ...]
+
+
+def export_appendix(review: Review, doc: Document | None = None,
+                    names: Mapping[str, str] | None = None) -> Appendix | None:
+    """What every export appends: the review round's changes ("Changes since round N", from round 2 on),
+    then the decision register and assumptions ledger; None when there is neither."""
+    register = register_appendix(review, doc, names)
+    changes = rounds_table(review, names or {})
+    if changes is None:
+        return register
+    if register is None:
+        return Appendix(f"Appendix: changes since round {review.rounds[-1].number - 1}", "", (changes,))
+    return Appendix(register.title, register.readiness, (changes, *register.tables))
+
+
+def rounds_table(review: Review, names: Mapping[str, str]) -> AppendixTable | None:
+    """The latest round's findings shown to the PM (regressed, re-raised, still open, new, fixed), with the
+    reason for each; None before round 2 (round 1 has nothing to compare with)."""
+    from doccritic.core.round_records import SHOWN
+
+    if not review.rounds or review.rounds[-1].number < 2:
+        return None
+    rnd = review.rounds[-1]
+    rows = tuple((_cell(e.title), e.status.label, _cell(e.reason),
+                  _cell(", ".join(names.get(p, p) for p in e.personas)))
+                 for cls in SHOWN for e in rnd.entries if e.status is cls)
+    return AppendixTable(f"Changes since round {rnd.number - 1} (round {rnd.number}: {rnd.summary()})",
+                         ROUND_COLUMNS, rows)
 
 
 def register_appendix(review: Review, doc: Document | None = None,

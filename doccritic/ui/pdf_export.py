@@ -35,7 +35,7 @@ from doccritic.core.findings import Finding, Kind, Review, Severity, Source, Sta
 from doccritic.core.labels import KIND_LABELS, KINDS, severity_word
 from doccritic.formats.export_common import CHECKS_AUTHOR, exported_findings, note_for, rendered_inline, shown_title
 from doccritic.formats.export_form import BOLD, CODE, ITALIC, LINK, STRIKE, ExportForm, export_form
-from doccritic.formats.register_appendix import register_appendix
+from doccritic.formats.register_appendix import export_appendix
 from doccritic.ui.pdf_register import add_register
 
 PAGE_SIZES = {name.lower(): getattr(QtGui.QPageSize.PageSizeId, name) for name in ("A4", "A3", "A5", "Letter", "Legal")}
@@ -635,7 +635,7 @@ def export_pdf(review: Review, doc: Document, out: Path, *, names: Mapping[str, 
         _notes(r, numbered, where, doc, names)
     _debates(r, debates, names, pages)
     r.next_chunk(0)
-    add_register(r, register_appendix(review, doc, names), HEADING_PT, LINE, PAPER_2)
+    add_register(r, export_appendix(review, doc, names), HEADING_PT, LINE, PAPER_2)
     r.close_chunk()
     _render(r, writer, title)
     buffer.close()
