@@ -18,6 +18,15 @@ THINKING_ROOM = {None: 16_000, "low": 16_000, "medium": 16_000, "high": 24_000, 
 THINKING_EXPECTED = {None: 3_000, "low": 1_500, "medium": 3_000, "high": 6_000, "xhigh": 10_000, "max": 16_000}
 MAX_OUTPUT_CAP = 64_000
 
+# Debates, per role (a persona's own ``effort`` and ``thinking`` override the turn defaults for its turns):
+# a live turn is read as it streams, so it answers at once, without thinking and at low effort; the referee
+# decides each clash for the author once, at the end, so it thinks at high effort.
+DEBATE_TURN_EFFORT: str | None = "low"
+DEBATE_TURN_THINKING = False
+REFEREE_EFFORT: str | None = "high"
+REFEREE_THINKING = True
+REFEREE_MAX_TOKENS = 8000  # the summary itself; thinking room comes on top
+
 
 @dataclass
 class PanelSettings:

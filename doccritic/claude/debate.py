@@ -19,7 +19,16 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
 from doccritic.claude.commands import DebateCommand
-from doccritic.claude.config import Backend
+from doccritic.claude.config import (
+    DEBATE_TURN_EFFORT,
+    DEBATE_TURN_THINKING,
+    MAX_OUTPUT_CAP,
+    REFEREE_EFFORT,
+    REFEREE_MAX_TOKENS,
+    REFEREE_THINKING,
+    THINKING_ROOM,
+    Backend,
+)
 from doccritic.claude.events import (
     DebateChanged,
     DebateEvent,
@@ -46,19 +55,28 @@ from doccritic.core.anchoring import anchor_quote
 from doccritic.core.debates import (
     POINT_CATEGORIES,
     POINT_SIDES,
+    WINNERS,
     Citation,
+    Clash,
     Debate,
     Interjection,
     Summary,
     SummaryPoint,
     Turn,
+    TurnFlag,
 )
 from doccritic.core.document import Document
 from doccritic.core.findings import Anchor, Kind, Severity
 from doccritic.core.redaction import Redactor
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")  # passages a turn quotes: 12+ characters in double quotes
+_CONCEDE = re.compile(r"\bI concede\b", re.IGNORECASE)
+_THE_MOTION = re.compile(r"\bthe motion\b", re.IGNORECASE)
+_BECAUSE = re.compile(r"\b(because|since|given)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 MAX_SUMMARY_POINTS = 10
+MAX_CLASHES = 6
+OPTIONAL = ("cache_control", "effort", "thinking")  # what a backend may reject; the debate goes on without it
 
 
 # the session ----------------------------------------------------------------------------------
@@ -266,7 +284,7 @@ class DebateSession:
                   on_wait=lambda message, _: self._queue.put_nowait(TurnWaiting(index, message)),
                   produced=lambda: len(turn.text.strip()) > len(so_far.strip()),
                   on_sent=self._sent_hook(speaker, model)),
-            model=model, optional=("cache_control",), key_source=self.key_source)
+            model=model, optional=OPTIONAL, key_source=self.key_source)
         try:
             failure = await tries.run()
         except asyncio.CancelledError:
@@ -300,6 +318,8 @@ class DebateSession:
         self._count(usage, model)
         if stopped:
             turn.status = "stopped"
+        else:
+            turn.flags = turn_flags(turn, last_round=self.debate.round_of(turn.index) >= self.debate.rounds)
         self.debate.turns.append(turn)
         self._changed()
         self._queue.put_nowait(TurnDone(frozen_copy(turn)))
@@ -340,7 +360,7 @@ class DebateSession:
                          Hooks(on_text=take, on_attempt=attempt, produced=lambda: bool(summary.points),
                                on_wait=lambda message, _: self._queue.put_nowait(SummaryWaiting(message)),
                                on_sent=self._sent_hook("referee", model)),
-                         model=model, optional=("cache_control",), key_source=self.key_source)
+                         model=model, optional=OPTIONAL, key_source=self.key_source)
         try:
             failure = await tries.run()
         finally:
@@ -354,14 +374,29 @@ class DebateSession:
         if whole is None and not summary.points:
             self._queue.put_nowait(SummaryFailed(Failure(FailureKind.MALFORMED, "The referee's summary was garbled.")))
             return
-        summary.verdict = str((whole or {}).get("verdict") or "").strip()
+        whole = whole or {}
         if self.redactor is not None:
-            summary.verdict = self.redactor.restore(summary.verdict)
+            whole = self.redactor.restore_all(whole)
+        summary.verdict = str(whole.get("verdict") or "").strip()
+        summary.decision_for_author = str(whole.get("decision_for_author") or "").strip()
+        clashes = whole.get("clashes")
+        summary.clashes = [c for raw in (clashes if isinstance(clashes, list) else [])[:MAX_CLASHES]
+                           if (c := self._clash(raw)) is not None]
         if (cut := _turn_cut_short(tries.state.stop_reason if tries.state.stop_seen else "truncated")) is not None:
             summary.verdict = f"{summary.verdict} [Summary cut short: {cut.message}]".strip()
         self.debate.summary = summary
         self._changed()
         self._queue.put_nowait(SummaryDone(frozen_copy(summary)))
+
+    def _clash(self, raw: Any) -> Clash | None:
+        """One clash of the referee's answer, checked: a question is required, an unknown winner is undecided."""
+        if not isinstance(raw, dict) or not str(raw.get("question") or "").strip():
+            return None
+        winner = _one_of(raw.get("winner"), WINNERS, "undecided")
+        text = {k: " ".join(str(raw.get(k) or "").split()) for k in ("question", "because", "evidence_to_settle",
+                                                                        "owner")}
+        cites = raw.get("citations") if isinstance(raw.get("citations"), list) else []
+        return Clash(winner=winner, citations=[self.place(str(q)) for q in cites if str(q).strip()], **text)
 
     def _add_point(self, summary: Summary, raw: Any) -> None:
         if self.redactor is not None:
@@ -398,8 +433,8 @@ class DebateSession:
         if d.free_positions:
             pro_pos = con_pos = "Take the position your seat leads you to; you need not disagree for its own sake."
         else:
-            pro_pos = "Argue FOR the motion: defend the draft's position."
-            con_pos = "Argue AGAINST the motion: attack the draft's position."
+            pro_pos = "Argue FOR the motion: defend the draft's decision with the document's own evidence."
+            con_pos = "Argue AGAINST the motion: show from the document why the decision should not stand as written."
         focus = ("The debate is about this passage or finding of the draft:\n"
                  f"<passage>{fence_safe(d.focus)}</passage>\n" if d.focus else "")
         return template("debate-setup").substitute(
@@ -438,18 +473,43 @@ class DebateSession:
             instruction = ("Your turn was cut off before you finished. What you had written is below; carry on from "
                            "exactly where it stops, without repeating any of it, and finish briefly.\n"
                            f"Your turn so far:\n{so_far}")
+        round_no = d.round_of(index)
+        rounds = (f"This is round {round_no} of {d.rounds}, the last: concede the motion only if the other side has "
+                  "carried it, and say so with \"I concede the motion\"." if round_no >= d.rounds else
+                  f"This is round {round_no} of {d.rounds}: do not concede the motion in this round.")
         content = [{"type": "text", "text": self._setup_block()}, *self._transcript_blocks(len(d.turns)),
                    {"type": "text", "text": template("debate-turn").substitute(
                        speaker_name=speaker.name, index=index, total=d.planned_turns, words=d.turn_words,
-                       instruction=instruction)}]
-        return {"model": model or d.model, "max_tokens": self.max_tokens, "system": self._system(),
-                "messages": [{"role": "user", "content": content}]}
+                       instruction=instruction, rounds=rounds)}]
+        effort, thinking = self.turn_effort(speaker)
+        params = {"model": model or d.model, "max_tokens": self.max_tokens, "system": self._system(),
+                  "messages": [{"role": "user", "content": content}]}
+        return self._with_effort(params, effort, thinking)
+
+    def turn_effort(self, persona: Any) -> tuple[str | None, bool]:
+        """A turn's effort and thinking: the persona's own when it sets them, else fast (low effort, no thinking)."""
+        effort = getattr(persona, "effort", None) or DEBATE_TURN_EFFORT
+        own = getattr(persona, "thinking", None)
+        return effort, DEBATE_TURN_THINKING if own is None else bool(own)
+
+    def _with_effort(self, params: dict[str, Any], effort: str | None, thinking: bool) -> dict[str, Any]:
+        """``params`` with effort and adaptive thinking, as far as the endpoint takes them; thinking gets room
+        on top of the answer's cap."""
+        if effort and self.backend.effort:
+            params["output_config"] = {"effort": effort}
+        if thinking and self.backend.thinking:
+            params["thinking"] = {"type": "adaptive"}
+            params["max_tokens"] = min(params["max_tokens"] + THINKING_ROOM.get(effort, THINKING_ROOM[None]),
+                                       MAX_OUTPUT_CAP)
+        return params
 
     def _referee_params(self) -> dict[str, Any]:
         content = [{"type": "text", "text": self._setup_block()}, *self._transcript_blocks(len(self.debate.turns)),
-                   {"type": "text", "text": template("debate-referee").substitute(max_points=MAX_SUMMARY_POINTS)}]
-        return {"model": self.debate.model, "max_tokens": 8000, "system": self._system(),
-                "messages": [{"role": "user", "content": content}]}
+                   {"type": "text", "text": template("debate-referee").substitute(
+                       max_points=MAX_SUMMARY_POINTS, max_clashes=MAX_CLASHES)}]
+        params = {"model": self.debate.model, "max_tokens": REFEREE_MAX_TOKENS, "system": self._system(),
+                  "messages": [{"role": "user", "content": content}]}
+        return self._with_effort(params, REFEREE_EFFORT, REFEREE_THINKING)
 
     # citations -------------------------------------------------------------------------------
     def place(self, quote: str) -> Citation:
@@ -467,6 +527,23 @@ class DebateSession:
             if c.placed:
                 out.append(c)
         return out
+
+
+def turn_flags(turn: Turn, *, last_round: bool) -> list[TurnFlag]:
+    """What a finished turn did against the debate's discipline: no placed verbatim quote; more than one
+    concession; the motion conceded before the last round. Shown on the turn, never hidden or rewritten."""
+    flags: list[TurnFlag] = []
+    if not any(c.placed for c in turn.citations):
+        flags.append("no_quote")
+    spans = [turn.text[m.start():].split("\n\n", 1)[0][:400] for m in _CONCEDE.finditer(turn.text)]
+    sentences = [_SENTENCE_END.split(span, 1)[0] for span in spans]
+    if len(spans) > 1:
+        flags.append("concessions")
+    if not last_round and any(_THE_MOTION.search(s) for s in sentences):
+        flags.append("conceded_motion_early")
+    if any(not _QUOTED.search(span) and not _BECAUSE.search(s) for span, s in zip(spans, sentences, strict=True)):
+        flags.append("concession_no_evidence")
+    return flags
 
 
 def new_debate(motion: str, pro: str, con: str, *, model: str, opener: str | None = None, rounds: int = 3,

@@ -20,6 +20,17 @@ PointCategory = Literal["strongest", "conceded", "unresolved", "change"]
 PointSide = Literal["for", "against", "both"]
 POINT_CATEGORIES: tuple[PointCategory, ...] = get_args(PointCategory)
 POINT_SIDES: tuple[PointSide, ...] = get_args(PointSide)
+Winner = Literal["for", "against", "undecided"]
+WINNERS: tuple[Winner, ...] = get_args(Winner)
+# What the engine checks on a finished turn; each flag is shown on the turn (see ``TURN_FLAGS``).
+TurnFlag = Literal["no_quote", "concessions", "conceded_motion_early", "concession_no_evidence"]
+TURN_FLAGS: dict[str, str] = {
+    "no_quote": "no verbatim quote of the document placed",
+    "concessions": "conceded more than one point in one turn",
+    "conceded_motion_early": "conceded the motion before the last round",
+    "concession_no_evidence": "conceded without naming the evidence",
+}
+ADDABLE = ("change", "unresolved")  # summary points that say what the draft still has to do
 
 
 def _now() -> datetime:
@@ -54,6 +65,7 @@ class Turn(Record):
     failure: str | None = None  # why an interrupted turn stopped, for the user
     usage: dict[str, int] = field(default_factory=dict)
     at: datetime = field(default_factory=_now)
+    flags: list[TurnFlag] = field(default_factory=list)  # discipline the turn broke (set when it is whole)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -79,11 +91,30 @@ class SummaryPoint(Record):
     def __post_init__(self) -> None:
         self.kind, self.severity = Kind(self.kind), Severity(self.severity)
 
+    @property
+    def addable(self) -> bool:
+        """Only what the draft must still change or answer becomes a finding; praise and settled points do not."""
+        return self.category in ADDABLE
+
+
+@dataclass(slots=True, kw_only=True)
+class Clash(Record):
+    """One question the two sides disagreed on, and the referee's call on it."""
+
+    question: str
+    winner: Winner = "undecided"
+    because: str = ""  # why that side carried it, or why nobody did
+    evidence_to_settle: str = ""  # what would decide it when the debate could not
+    owner: str = ""  # who must get that evidence or make the call
+    citations: list[Citation] = field(default_factory=list)
+
 
 @dataclass(slots=True, kw_only=True)
 class Summary(Record):
     verdict: str = ""
     points: list[SummaryPoint] = field(default_factory=list)
+    clashes: list[Clash] = field(default_factory=list)
+    decision_for_author: str = ""  # the one thing the author should decide or do before the meeting
 
 
 @dataclass(slots=True, kw_only=True)
@@ -114,6 +145,10 @@ class Debate(Record):
         """Who speaks turn ``index`` (1-based): the opener, then alternating."""
         other = self.con if self.opener == self.pro else self.pro
         return self.opener if index % 2 == 1 else other
+
+    def round_of(self, index: int) -> int:
+        """The exchange turn ``index`` (1-based) belongs to."""
+        return (index + 1) // 2
 
     @property
     def planned_turns(self) -> int:
@@ -164,4 +199,6 @@ def replace_citations(debate: Debate, text: str) -> Debate:
     if copy.summary is not None:
         for point in copy.summary.points:
             point.citations = [again(c) for c in point.citations]
+        for clash in copy.summary.clashes:
+            clash.citations = [again(c) for c in clash.citations]
     return copy

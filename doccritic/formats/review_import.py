@@ -305,7 +305,9 @@ def _rebase_debates(debates: list[dict[str, Any]], text: str) -> tuple[list[dict
 
 def _citations(debate: Debate) -> list[Any]:
     points = debate.summary.points if debate.summary is not None else []
-    return [c for t in debate.turns for c in t.citations] + [c for p in points for c in p.citations]
+    clashes = debate.summary.clashes if debate.summary is not None else []
+    return ([c for t in debate.turns for c in t.citations] + [c for p in points for c in p.citations]
+            + [c for k in clashes for c in k.citations])
 
 
 # ---- merging ---------------------------------------------------------------------------------------------
