@@ -37,7 +37,8 @@ def add_parser(sub: Any) -> None:
     debate.add_argument("file", type=Path, help="Markdown, .docx, .txt or .rst file")
     debate.add_argument("--personas", required=True, metavar="A,B",
                         help="two persona ids: A argues for the motion, B against (see `doccritic personas`)")
-    debate.add_argument("--motion", help="what is debated (default: the draft is ready for the review meeting)")
+    debate.add_argument("--motion", help="what is debated (default: the most pressing one-way door or critical "
+                        "finding of the offline checks, as a decision to commit to; else that the draft is ready)")
     debate.add_argument("--rounds", type=int, default=3, metavar="N", help="rounds, one turn each (default 3)")
     debate.add_argument("--opener", metavar="ID", help="persona id who speaks first (default: the first)")
     debate.add_argument("--free", action="store_true", help="no assigned sides: each argues from their own seat")
@@ -76,7 +77,7 @@ def cmd_debate(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     redactor = load_redactor(args.file.name)  # a bad rule stops here, naming it, before anything is sent
     for warning in doc.warnings:
         print(f"doccritic: warning: {warning}", file=err)
-    motion = (args.motion or "").strip() or suggested_motion(title=doc.title)
+    motion = (args.motion or "").strip() or _motion_from_checks(doc, personas) or suggested_motion(title=doc.title)
     from doccritic.core import settings as app_settings
 
     saved = app_settings.load().claude  # the window's Claude settings: flags override them
@@ -110,6 +111,17 @@ def _show_request(connection: Any, doc: Any, debate: Any, personas: dict[str, An
     out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     out.flush()
     return EXIT_OK
+
+
+def _motion_from_checks(doc: Any, personas: list[Any]) -> str:
+    """Without --motion: the most pressing one-way door or critical finding the offline checks make, as a decision
+    to argue (nothing is sent to find it); empty when the checks find none."""
+    from doccritic.core.checks import run_checks
+    from doccritic.core.motions import suggest_motions
+
+    ids = [p.id for p in personas]
+    suggestions = suggest_motions(run_checks(doc).findings, ids, limit=1)
+    return suggestions[0].motion if suggestions else ""
 
 
 def _pick_two(persona_set: Any, wanted: str, err: TextIO) -> list[Any]:
@@ -317,7 +329,10 @@ class _Printer:
         self.index = 0
 
     def done(self, turn: Any) -> None:
-        self._close_turn(turn, "[stopped]" if turn.status == "stopped" else "")
+        from doccritic.core.debates import TURN_FLAGS
+
+        flags = "; ".join(TURN_FLAGS.get(f, f) for f in turn.flags)
+        self._close_turn(turn, "[stopped]" if turn.status == "stopped" else f"[flagged: {flags}]" if flags else "")
 
     def failed(self, turn: Any, reason: str) -> None:
         """A turn cut off: marked in the transcript; when nothing was said at all, only the final sentence."""
@@ -338,6 +353,13 @@ class _Printer:
     def summary(self, summary: Any) -> None:
         md = self.fmt == "md"
         self.write("\n## Referee's summary\n" if md else "\n=== Referee's summary ===\n")
+        if summary.decision_for_author:
+            self.write(f"\n**Your decision:** {summary.decision_for_author}\n" if md
+                       else f"\nYour decision: {summary.decision_for_author}\n")
+        if summary.clashes:
+            self.write("\n### Clashes\n\n" if md else "\nClashes\n")
+            for clash in summary.clashes:
+                self.clash(clash, md)
         for category, label in CATEGORIES.items():
             points = [p for p in summary.points if p.category == category]
             if not points:
@@ -350,6 +372,18 @@ class _Printer:
                     self.write(("  - " if md else "      ") + self.passage(citation, md) + "\n")
         if summary.verdict:
             self.write(f"\n**Verdict:** {summary.verdict}\n" if md else f"\nVerdict: {summary.verdict}\n")
+
+    def clash(self, clash: Any, md: bool) -> None:
+        """One question in dispute: who carried it and why; what would settle it and who owns that."""
+        winner = "undecided" if clash.winner == "undecided" else self.side(clash.winner)
+        lines = [f"carried by {winner}" + (f": {clash.because}" if clash.because else "")]
+        if clash.evidence_to_settle:
+            lines.append(f"to settle it: {clash.evidence_to_settle}")
+        if clash.owner:
+            lines.append(f"owner: {clash.owner}")
+        lines += [self.passage(c, md) for c in clash.citations]
+        pad = "  - " if md else "      "
+        self.write(("- " if md else "  - ") + clash.question + "\n" + "".join(f"{pad}{x}\n" for x in lines))
 
     def side(self, side: str) -> str:
         if side == "both":

@@ -84,33 +84,50 @@ def shoot(theme_name: str, out: Path) -> None:
     print(f"wrote {out}")
 
 
+OPT_OUT = "Auto-charge ships enabled by default (opt-out) for all existing accounts."
 DEBATE = [
-    ("You are Staff Engineer. Write turn", [
-        "I'll defend the draft. The key decision is clear: \"Auto-charge ships enabled by default (opt-out) for "
-        "all existing accounts.\" Opt-in features in billing get single-digit adoption; if we want the late-payment "
-        "numbers to move, the default has to do the work. Payers already saved their cards with us.",
-        "I concede that existing accounts never agreed to this. But the fix is a notice period, not opt-in: two "
-        "emails and an in-app banner before the switch, and a one-click off. The reversibility you want is there: "
-        "anyone can turn it off on day one."]),
+    ("You are Author's Advocate. Write turn", [
+        "I'll defend the decision as written: \"Auto-charge ships enabled by default (opt-out) for all existing "
+        "accounts.\" Opt-in billing features get single-digit adoption; if the late-payment numbers are to move, "
+        "the default has to do the work, and the draft already promises that \"Payers receive a pre-charge notice "
+        "3 days before the due date.\"",
+        "I concede the consent point, because the draft itself leaves it open: \"Payer-facing opt-out link for "
+        "auto-charge (TODO: confirm with legal whether required in DE/FR)\". But that is a fix to the rollout, not "
+        "to the default: the notice and a one-click off keep the door open for every account."]),
     ("You are Skeptical Exec. Write turn", [
         "The default is the problem, not the solution. The PRD's own evidence is one customer quote: \"I'd happily "
         "pay for Ledgerly to just take the money on the due date.\" That is a wish from one studio owner, not a "
         "measured switch rate, and a charge nobody expected becomes a chargeback and a support ticket.",
-        "A banner is not consent, and the cost of being wrong lands on our customers' customers. Run opt-in for new "
-        "accounts for a quarter, measure the switch rate, and earn the default with data."]),
+        "A notice is not consent, and the opt-out link is a P2 with a legal TODO. Once the first charge runs "
+        "on \"all existing accounts\" we cannot un-charge them. Run opt-in for new accounts for a quarter, "
+        "measure the switch rate, and earn the default with data."]),
 ]
-VERDICT = {"points": [
-    {"category": "strongest", "side": "for", "text": "Opt-in billing features rarely move the metric.",
-     "citations": ["Auto-charge ships enabled by default (opt-out) for all existing accounts."],
-     "kind": "challenged_assumption", "severity": "major"},
-    {"category": "strongest", "side": "against", "text": "Demand rests on one quote, not a measured rate.",
-     "citations": ["I'd happily pay for Ledgerly to just take the money on the due date."],
-     "kind": "weak_argument", "severity": "major"},
-    {"category": "conceded", "side": "for", "text": "Existing accounts never agreed to being charged.",
-     "citations": [], "kind": "open_question", "severity": "major"},
-    {"category": "change", "side": "both", "text": "Pilot opt-in with new accounts and report the switch rate.",
-     "citations": ["Auto-charge ships enabled by default (opt-out) for all existing accounts."],
-     "kind": "one_way_door", "severity": "critical"}],
+VERDICT = {
+    "clashes": [
+        {"question": "Does one customer quote justify charging every existing account by default?",
+         "winner": "against", "because": "The draft offers one wish, not a measured opt-in or switch rate.",
+         "evidence_to_settle": "Opt-in rate from a 4-week pilot with new accounts", "owner": "PM",
+         "citations": ["I'd happily pay for Ledgerly to just take the money on the due date."]},
+        {"question": "Can the default be walked back once the first charges run?", "winner": "against",
+         "because": "Charged payers cannot be un-charged; the notice only warns them.",
+         "evidence_to_settle": "Refund and chargeback cost for 5% of charged accounts", "owner": "Finance",
+         "citations": [OPT_OUT]},
+        {"question": "Is opt-out consent enough in DE/FR?", "winner": "undecided",
+         "because": "Neither side knew; the draft leaves it as a TODO.",
+         "evidence_to_settle": "A written opinion on payer consent in DE and FR", "owner": "Legal", "citations": []},
+    ],
+    "decision_for_author": "Ship auto-charge opt-in for existing accounts and opt-out only for new sign-ups, until "
+                           "the pilot's switch rate and Legal's DE/FR opinion are in.",
+    "points": [
+        {"category": "strongest", "side": "for", "text": "Opt-in billing features rarely move the metric.",
+         "citations": [OPT_OUT], "kind": "challenged_assumption", "severity": "major"},
+        {"category": "strongest", "side": "against", "text": "Demand rests on one quote, not a measured rate.",
+         "citations": ["I'd happily pay for Ledgerly to just take the money on the due date."],
+         "kind": "weak_argument", "severity": "major"},
+        {"category": "conceded", "side": "for", "text": "Existing accounts never agreed to being charged.",
+         "citations": [], "kind": "open_question", "severity": "major"},
+        {"category": "change", "side": "both", "text": "Pilot opt-in with new accounts and report the switch rate.",
+         "citations": [OPT_OUT], "kind": "one_way_door", "severity": "critical"}],
     "verdict": "Not ready: the default is a one-way door the draft has not earned."}
 
 
@@ -126,8 +143,8 @@ def run_demo_debate(api: FakeMessagesAPI, window):
     loop = QEventLoop()
     window.debates.debate_idle.connect(lambda _reason: loop.quit())
     window.debates.new_debate(choice=DebateChoice(
-        motion="Auto-charge should ship on by default (opt-out) for existing accounts.", pro="staff-engineer",
-        con="skeptical-exec", opener="staff-engineer", rounds=2, turn_words=120, free_positions=False))
+        motion=f"Commit to this as written: “{OPT_OUT}”", pro="authors-advocate",
+        con="skeptical-exec", opener="authors-advocate", rounds=2, turn_words=120, free_positions=False))
     window.debates.view.interject.setText("Assume legal signs off on opt-out. Does that change your view?")
     window.debates.view.send.click()
     loop.exec()
@@ -395,15 +412,15 @@ def guide_personas(out: Path) -> None:
 
 
 def guide_debate_setup(out: Path) -> None:
-    """The dialog a finding's "Debate this finding…" opens, its motion proposed from the finding."""
-    from doccritic.claude.debate import suggested_motion
+    """The Start a debate dialog: motions proposed from the review's one-way doors and critical cards."""
+    from doccritic.core.motions import suggest_motions
     from doccritic.ui.debate_dialog import DebateDialog
 
     window = guide_window()
-    f = next(f for f in window.session.findings.findings if f.rule == "owd.full-launch")
-    motion = suggested_motion(f"{f.title}: “{f.quote}”", window.snapshot.doc.title)
-    dialog = DebateDialog(list(window.critics.personas.values()), motion, pro="staff-engineer",
-                          con="skeptical-exec", parent=window)
+    window.critics.ensure_personas()
+    suggestions = suggest_motions(window.session.findings.findings, window.critics.personas)
+    dialog = DebateDialog(list(window.critics.personas.values()), "", suggestions=suggestions, parent=window)
+    dialog.choose_suggestion(0)
     grab_dialog(dialog, out)
     dialog.reject()
     close(window)
@@ -427,8 +444,7 @@ def guide_debate(out: Path) -> None:
         window = guide_window(base_url=api.base_url)
         run_demo_debate(api, window)
         window.debates.jump("Auto-charge ships enabled by default (opt-out) for all existing accounts.", -1)
-        bar = window.debates.view.transcript.verticalScrollBar()
-        bar.setValue(bar.maximum())
+        window.debates.view.transcript.scrollToAnchor("summary")  # the decision and the clashes
         settle(400)
         save_png(window.grab(), out)
         close(window)

@@ -24,7 +24,11 @@ def turn_text(n: int, who: str) -> str:
 
 
 def summary() -> dict:
-    return {"points": [
+    return {"clashes": [{"question": "Can we leave PayFlow if fees rise?", "winner": "against",
+                         "because": "No exit clause is in the draft.",
+                         "evidence_to_settle": "The contract's exit terms", "owner": "Finance", "citations": [QUOTE]}],
+            "decision_for_author": "Negotiate an exit clause before signing the 3-year term.",
+            "points": [
         {"category": "strongest", "side": "against", "text": "A 3-year exclusive is a one-way door.",
          "citations": [QUOTE], "kind": "one_way_door", "severity": "critical"},
         {"category": "conceded", "side": "for", "text": "Card consolidation does cut fees.", "citations": []},
@@ -92,7 +96,8 @@ def test_text_streams_turns_in_order_then_the_summary_with_line_numbers(api, cap
     positions = [out.index(h) for h in heads]
     assert positions == sorted(positions)
     assert out.index(turn_text(1, "eng")) < positions[1] < out.index(turn_text(2, "exec")) < positions[2]
-    assert "Motion: “Smart Payment Reminders & Auto-Charge v1” is ready for the review meeting" in out
+    # without --motion: the offline checks' most pressing one-way door, as a decision to commit to
+    assert "Motion: Commit to this as written: “Auto-charge ships enabled by default (opt-out)" in out
     summary_at = out.index("=== Referee's summary ===")
     assert summary_at > out.index(turn_text(4, "exec"))
     tail = out[summary_at:]
@@ -102,9 +107,22 @@ def test_text_streams_turns_in_order_then_the_summary_with_line_numbers(api, cap
     assert "Card consolidation does cut fees. (for: Staff Engineer)" in tail
     assert "(not found in the draft)" in tail and "Verdict: Not ready: the exclusivity needs an exit." in tail
     assert "Unresolved" not in tail  # empty categories are left out
+    assert tail.index("Your decision: Negotiate an exit clause") < tail.index("Clashes") < tail.index("Strongest")
+    assert "  - Can we leave PayFlow if fees rise?\n      carried by against: Skeptical Exec: No exit clause" in tail
+    assert "to settle it: The contract's exit terms\n      owner: Finance\n" in tail
     assert "doccritic: 4 turns, $" in err and "tokens:" in err and "Traceback" not in err
     referee = requests(api, REFEREE)[0]
     assert turn_text(4, "exec") in referee.text
+
+
+def test_a_turn_that_quotes_nothing_is_flagged_in_the_transcript(api, capsys):
+    api.script(Reply.text("Exclusivity is fine, trust me."), match=ENG)
+    api.script(Reply.text(turn_text(2, "exec")), match=EXEC)
+    api.script(Reply.json(summary()), match=REFEREE)
+    assert cli.main(["debate", str(SAMPLE), *PAIR, "--rounds", "1", "--motion", "Sign with PayFlow."]) == 0
+    out = capsys.readouterr().out
+    assert "Exclusivity is fine, trust me. [flagged: no verbatim quote of the document placed]" in out
+    assert turn_text(2, "exec") + "\n" in out  # a grounded turn carries no mark
 
 
 def test_markdown_format(api, capsys):

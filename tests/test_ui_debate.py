@@ -6,7 +6,7 @@ import json
 
 import pytest
 from fakes.messages_api import Fault, Reply
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QTimer, QUrl
 
 from conftest import SAMPLE
 from doccritic.core.findings import Kind, Source
@@ -25,8 +25,15 @@ def turn(n: int) -> str:
     return f"Turn {n} text. The draft says \"{DOOR}\" and I hold that this is {'right' if n % 2 else 'wrong'}."
 
 
-SUMMARY = {"points": [{"category": "strongest", "side": "against", "text": "Opt-out cannot be quietly undone.",
-                       "citations": [DOOR], "kind": "one_way_door", "severity": "critical"}],
+SUMMARY = {"clashes": [{"question": "Can opt-out charging be walked back after the first charge?",
+                        "winner": "against", "because": "No refund path was shown.",
+                        "evidence_to_settle": "A refund runbook priced for the pilot", "owner": "Finance",
+                        "citations": [DOOR]}],
+           "decision_for_author": "Make auto-charge opt-in for existing accounts before the meeting.",
+           "points": [{"category": "change", "side": "against", "text": "Opt-out cannot be quietly undone.",
+                       "citations": [DOOR], "kind": "one_way_door", "severity": "critical"},
+                      {"category": "strongest", "side": "for", "text": "Auto-charge cuts late payments.",
+                       "citations": [], "kind": "weak_argument", "severity": "minor"}],
            "verdict": "Make it opt-in for the pilot."}
 
 
@@ -63,7 +70,12 @@ def test_debate_streams_turns_then_a_summary_whose_points_become_findings(qtbot,
     assert all(turn(n) in text for n in range(1, 5))
     assert "Referee's summary" in text and "Make it opt-in for the pilot." in text
     assert window.debates.dock.isVisible() and "Debate finished" in window.debates.view.status.text()
-    point = window.debates.current.summary.points[0]
+    assert "Your decision: Make auto-charge opt-in for existing accounts" in text
+    assert "Can opt-out charging be walked back" in text and "Finance" in text and "A refund runbook" in text
+    point, praise = window.debates.current.summary.points
+    assert text.count("Add as finding") == 1  # the change can become a card; the other side's praise cannot
+    window.debates.view._link(QUrl(f"add:{praise.id}"))
+    assert not any(f.source is Source.DEBATE for f in window.session.findings.findings)
     window.debates.view._link(QUrl(f"add:{point.id}"))
     finding = next(f for f in window.session.findings.findings if f.source is Source.DEBATE)
     assert finding.kind is Kind.ONE_WAY_DOOR and window.editor.span_text(finding.id) == DOOR
@@ -188,6 +200,21 @@ def test_setup_dialog_proposes_a_motion_from_the_selection_and_needs_two_people(
     assert "two different reviewers" in dialog.problem.text() and not dialog.result()
 
 
+def test_the_dialog_opens_on_the_reviews_most_pressing_motion_argued_by_its_natural_pair(qtbot, window):
+    doors = [f for f in window.session.findings.findings if f.kind is Kind.ONE_WAY_DOOR]
+    assert doors  # the sample's checks found its one-way doors
+    shown = []
+    window.debates.dialog_shown.connect(lambda d: (shown.append(d), QTimer.singleShot(0, d.reject)))
+    assert not window.debates.new_debate()
+    dialog = shown[0]
+    assert dialog.suggested.count() > 1 and dialog.suggested.currentIndex() == 1
+    choice = dialog.choice()
+    assert choice.motion.startswith("Commit to this as written: “") and choice.pro == "authors-advocate"
+    assert choice.con != "authors-advocate" and choice.focus
+    dialog.choose_suggestion(dialog.suggested.count() - 2)  # the last suggestion: its motion replaces the first
+    assert dialog.choice().motion != choice.motion
+
+
 def test_the_referee_summary_appears_point_by_point(qtbot, window, api):
     long = {"points": [{**SUMMARY["points"][0], "text": f"Point {n}: " + "why it matters " * 12}
                        for n in range(1, 4)], "verdict": "Done."}
@@ -234,3 +261,16 @@ def test_a_turn_cut_at_the_length_limit_offers_continue_which_finishes_it(qtbot,
     third = window.debates.current.turns[2]
     assert third.status == "complete" and third.text == "The notice does not ma tter unless customers can opt out."
     assert any("Your turn so far:\nThe notice does not ma" in r.text for r in api.journal)  # asked to carry on
+
+
+def test_a_flagged_turn_says_why_on_the_turn(qtbot):
+    from doccritic.core.debates import Debate, Turn
+    from doccritic.ui.debate_view import DebateView
+
+    view = DebateView()
+    qtbot.addWidget(view)
+    debate = Debate(motion="Ship it.", pro="a", con="b", opener="a", turns=[
+        Turn(index=1, speaker="a", side="for", text="Nobody will mind.", flags=["no_quote", "conceded_motion_early"])])
+    view.show_debate(debate, {})
+    text = view.transcript.toPlainText()
+    assert "⚑ no verbatim quote of the document placed; conceded the motion before the last round" in text

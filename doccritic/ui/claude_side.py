@@ -212,6 +212,10 @@ class ClaudeSide(QObject):
         SendLogDialog(self.parent_widget).exec()
 
     def debate_finding(self, finding_id: str) -> None:
+        from doccritic.core.motions import motion_for, tension_pair
+
         f = self.session.findings.finding(finding_id)
-        if f is not None:
-            self.debates.new_debate(focus=f"{f.title}: “{f.quote}”" if f.quote else f.title)
+        if f is not None:  # the card's decision as the motion, its defender against the seat that raised it
+            pro, con = tension_pair(f, self.critics.personas) or (None, None)
+            self.debates.new_debate(focus=f"{f.title}: “{f.quote}”" if f.quote else f.title, pro=pro, con=con,
+                                    motion=motion_for(f))

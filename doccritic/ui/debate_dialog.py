@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,27 +30,45 @@ class DebateChoice:
     rounds: int
     turn_words: int
     free_positions: bool
+    focus: str | None = None  # the passage a suggested motion is about; None keeps the caller's
 
 
 class DebateDialog(QDialog):
+    """Motion, sides, opener and length; ``suggestions`` (``core.motions.MotionSuggestion``) are offered in a list
+    above the motion, and picking one fills the motion and the two sides."""
+
     def __init__(self, personas: list[Any], motion: str, *, pro: str | None = None, con: str | None = None,
-                 preview: Callable[[DebateChoice], None] | None = None, parent: QWidget | None = None) -> None:
+                 preview: Callable[[DebateChoice], None] | None = None, suggestions: Sequence[Any] = (),
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Start a debate")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
+        self._suggestions = list(suggestions)
+        self._focus: str | None = None
         layout = QVBoxLayout(self)
-        intro = QLabel("Two reviewers argue over the draft while you read along; you can step in at any turn. "
-                       "A referee sums up at the end.", wordWrap=True)
+        intro = QLabel("Two reviewers argue over one decision of the draft while you read along; you can step in at "
+                       "any turn. A referee rules on each point they disagree on and tells you what to decide.",
+                       wordWrap=True)
         layout.addWidget(intro)
         form = QFormLayout()
+        self.suggested = QComboBox()
+        self.suggested.setObjectName("suggestedMotions")
+        self.suggested.addItem("Your own motion" if self._suggestions else "No one-way door or critical card yet")
+        for s in self._suggestions:
+            self.suggested.addItem(s.label, s.finding_id)
+            self.suggested.setItemData(self.suggested.count() - 1, s.motion, Qt.ItemDataRole.ToolTipRole)
+        self.suggested.setEnabled(bool(self._suggestions))
+        self.suggested.setToolTip("Motions from the review's one-way doors and critical cards, most pressing first")
+        form.addRow("Suggested", self.suggested)
         self.motion = QPlainTextEdit(motion)
         self.motion.setFixedHeight(72)
         form.addRow("Motion", self.motion)
         self.pro, self.con = QComboBox(), QComboBox()
+        self._ids = [p.id for p in personas]
         for combo in (self.pro, self.con):
             for p in personas:
                 combo.addItem(p.name, p.id)
-        ids = [p.id for p in personas]
+        ids = self._ids
         self.pro.setCurrentIndex(ids.index(pro) if pro in ids else 0)
         self.con.setCurrentIndex(ids.index(con) if con in ids else min(1, len(ids) - 1))
         form.addRow("Argues for", self.pro)
@@ -76,6 +95,7 @@ class DebateDialog(QDialog):
         self.words = QSpinBox(minimum=60, maximum=600, value=180, singleStep=20, suffix=" words per turn")
         form.addRow("Turns", self.words)
         layout.addLayout(form)
+        self.suggested.currentIndexChanged.connect(self._suggest)
         self.problem = QLabel(wordWrap=True)
         self.problem.setObjectName("testResult")
         layout.addWidget(self.problem)
@@ -90,12 +110,28 @@ class DebateDialog(QDialog):
             show.clicked.connect(lambda: self._valid() and preview(self.choice()))
         layout.addWidget(buttons)
 
+    def choose_suggestion(self, index: int) -> None:
+        """Pick suggestion ``index`` (0-based), as the PM would in the list."""
+        self.suggested.setCurrentIndex(index + 1)
+
+    def _suggest(self, row: int) -> None:
+        if not 1 <= row <= len(self._suggestions):
+            self._focus = None
+            return
+        s = self._suggestions[row - 1]
+        self.motion.setPlainText(s.motion)
+        for combo, pid in ((self.pro, s.pro), (self.con, s.con)):
+            if pid in self._ids:
+                combo.setCurrentIndex(self._ids.index(pid))
+        self.free.setChecked(False)  # a decision is argued for and against
+        self._focus = s.focus
+
     def choice(self) -> DebateChoice:
         pro, con = self.pro.currentData(), self.con.currentData()
         return DebateChoice(
             motion=" ".join(self.motion.toPlainText().split()), pro=pro, con=con,
             opener=pro if self.opener.currentData() == "pro" else con, rounds=self.rounds.value(),
-            turn_words=self.words.value(), free_positions=self.free.isChecked())
+            turn_words=self.words.value(), free_positions=self.free.isChecked(), focus=self._focus)
 
     def _valid(self) -> bool:
         """Whether the choice can start a debate; if not, the dialog says what to fix."""

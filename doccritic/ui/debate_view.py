@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from doccritic.claude.commands import DebateCommand
-from doccritic.core.debates import Debate, Summary, SummaryPoint, Turn
+from doccritic.core.debates import TURN_FLAGS, Clash, Debate, Summary, SummaryPoint, Turn
 from doccritic.ui.style import may_slant, readable
 from doccritic.ui.widgets import FlowLayout, compact_combo
 
@@ -312,6 +312,9 @@ class DebateView(QWidget):
         mark = marks.get(turn.status, "")
         alert = readable(ALERT, self._base()).name()
         badge = f"<p style='color:{alert}'><i>[{html.escape(mark)}]</i></p>" if mark else ""
+        if turn.flags:  # the discipline the turn broke, said on the turn: the reader weighs it accordingly
+            said = "; ".join(TURN_FLAGS.get(f, f) for f in turn.flags)
+            badge += f"<p style='color:{alert}'>⚑ {_italic(said)}</p>"
         return f"{self._head(turn.index, turn.speaker)}<p>{body}</p>{badge}"
 
     def _note(self, text: str) -> str:
@@ -319,22 +322,58 @@ class DebateView(QWidget):
                 f"{_italic(text)}</p>")
 
     def _summary(self, summary: Summary) -> str:
-        parts = ["<hr><p><b>Referee's summary</b></p>"]
+        parts = ["<hr><a name='summary'></a><p><b>Referee's summary</b></p>"]
+        if summary.decision_for_author:
+            parts.append(f"<p style='margin-left:8px'><b>Your decision:</b> {html.escape(summary.decision_for_author)}"
+                         "</p>")
         if summary.verdict:
             parts.append(f"<p>{_italic(summary.verdict)}</p>")
+        if summary.clashes:
+            parts.append(self._clashes(summary.clashes))
         for key, title in _CATEGORIES:
             points = [p for p in summary.points if p.category == key]
             if points:
                 parts.append(f"<p><b>{title}</b></p><ul>" + "".join(self._point(p) for p in points) + "</ul>")
         return "".join(parts)
 
+    def _clashes(self, clashes: list[Clash]) -> str:
+        """The referee's call on each question in dispute, as a table that fits a narrow dock: the question and
+        why, who carried it, and what would settle it with who owns that."""
+        muted = self._muted()
+        head = "".join(f"<th align='left' width='{w}%'>{h}</th>"
+                       for h, w in (("Question", 48), ("Carried by", 20), ("To settle it", 32)))
+        rows = []
+        for k, c in enumerate(clashes):
+            cites = " ".join(f"<a href='clash:{k}:{i}'>“{html.escape(q.quote[:50])}”</a>"
+                             for i, q in enumerate(c.citations))
+            because = f"<br><span style='color:{muted}'>{html.escape(c.because)}</span>" if c.because else ""
+            owner = f"<br><span style='color:{muted}'>Owner:</span> {html.escape(c.owner)}" if c.owner else ""
+            cells = (f"{html.escape(c.question)} {cites}{because}", self._winner(c.winner),
+                     f"{html.escape(c.evidence_to_settle) or '—'}{owner}")
+            rows.append("<tr>" + "".join(f"<td valign='top'>{cell}</td>" for cell in cells) + "</tr>")
+        return ("<p><b>Clashes</b></p><table cellspacing='0' cellpadding='4' border='1' "
+                f"style='border-color:{muted}; border-style:solid' width='100%'><tr>{head}</tr>"
+                + "".join(rows) + "</table>")
+
+    def _winner(self, winner: str) -> str:
+        d = self.debate
+        if winner == "undecided" or d is None:
+            return f"<span style='color:{self._muted()}'>undecided</span>"
+        pid = d.pro if winner == "for" else d.con
+        side = "" if d.free_positions else f" ({winner})"
+        return f"<span style='color:{self._color(pid)}'><b>{html.escape(self._name(pid))}</b></span>{side}"
+
     def _point(self, point: SummaryPoint) -> str:
         side = {"for": " (for)", "against": " (against)"}.get(point.side, "")
         cites = " ".join(f"<a href='point:{point.id}:{k}'>“{html.escape(c.quote[:80])}”</a>"
                          for k, c in enumerate(point.citations))
-        action = (f"<span style='color:{self._muted()}'>added as a finding</span>" if point.finding_id
-                  else f"<a href='add:{point.id}'>Add as finding</a>")
-        return f"<li>{html.escape(point.text)}{side} {cites} · {action}</li>"
+        if point.finding_id:
+            action = f" · <span style='color:{self._muted()}'>added as a finding</span>"
+        elif point.addable:  # only what the draft must still change or answer becomes a card
+            action = f" · <a href='add:{point.id}'>Add as finding</a>"
+        else:
+            action = ""
+        return f"<li>{html.escape(point.text)}{side} {cites}{action}</li>"
 
     # interaction -----------------------------------------------------------------------------
     def _control(self, key: DebateCommand) -> None:
@@ -361,6 +400,11 @@ class DebateView(QWidget):
             turn = next((t for t in d.turns if t.index == index), None)
             if turn is not None and k < len(turn.citations):
                 c = turn.citations[k]
+                self.citation_clicked.emit(c.quote, c.start if c.start is not None else -1)
+        elif kind == "clash" and (summary := self._shown_summary()) is not None:
+            k, i = (int(x) for x in rest.split(":"))
+            if k < len(summary.clashes) and i < len(summary.clashes[k].citations):
+                c = summary.clashes[k].citations[i]
                 self.citation_clicked.emit(c.quote, c.start if c.start is not None else -1)
         elif kind == "point" and (summary := self._shown_summary()) is not None:
             pid, k = rest.rsplit(":", 1)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 class DebatesController(QObject):
     debate_idle = Signal(str)  # why the running debate stopped: finished, paused, stopped, interrupted
     request_preview_shown = Signal(object)  # the Show request… dialog, just before it runs (tests close it)
+    dialog_shown = Signal(object)  # the Start a debate dialog, just before it runs (tests and screenshots use it)
 
     def __init__(self, session: ReviewSession, host: DebatesHost, critics: CriticsController, settings: AppSettings,
                  dock: QDockWidget, parent: QWidget) -> None:
@@ -128,9 +129,11 @@ class DebatesController(QObject):
         dialog.exec()
 
     def new_debate(self, focus: str | None = None, *, pro: str | None = None, con: str | None = None,
-                   choice: Any = None) -> bool:
-        """Set up (a dialog, unless ``choice`` is given) and start a debate; False when nothing started."""
+                   choice: Any = None, motion: str | None = None) -> bool:
+        """Set up (a dialog, unless ``choice`` is given) and start a debate; False when nothing started. Without
+        a focus the dialog opens on the review's most pressing motion, if it has one."""
         from doccritic.claude.debate import suggested_motion
+        from doccritic.core.motions import suggest_motions
         from doccritic.ui.critics import connection
         from doccritic.ui.debate_dialog import DebateDialog
 
@@ -151,16 +154,21 @@ class DebatesController(QObject):
                 [("Claude settings…", self.host.open_claude_settings)])
             return False
         personas = list(critics.personas.values())
+        suggestions = suggest_motions(self.session.findings.findings, critics.personas)
         checked = critics.panel.checked_ids()
         pro = pro or (checked[0] if checked else None)
         con = con or (checked[1] if len(checked) > 1 else None)
         if choice is None:
-            dialog = DebateDialog(personas, suggested_motion(focus, snap.doc.title), pro=pro, con=con,
-                                  preview=lambda c: self.show_request(c, focus, dialog), parent=self._parent)
+            dialog = DebateDialog(personas, motion or suggested_motion(focus, snap.doc.title), pro=pro, con=con,
+                                  preview=lambda c: self.show_request(c, c.focus or focus, dialog),
+                                  suggestions=suggestions, parent=self._parent)
+            if suggestions and focus is None and motion is None:
+                dialog.choose_suggestion(0)
+            self.dialog_shown.emit(dialog)
             if not dialog.exec():
                 return False
             choice = dialog.choice()
-        debate = self._debate_for(choice, focus)
+        debate = self._debate_for(choice, choice.focus or focus)
         self.debates.append(debate)
         self._texts[debate.id] = snap.text
         self.current = debate
@@ -290,7 +298,7 @@ class DebatesController(QObject):
             return
         points = d.summary.points if d.summary is not None else self.view.live_points  # the referee may be writing
         point = next((p for p in points if p.id == point_id), None)
-        if point is None or point.finding_id:
+        if point is None or point.finding_id or not point.addable:  # praise and settled points are not findings
             return
         current = self.session.text()
         placed_point = point
