@@ -395,7 +395,8 @@ class DebateSession:
         winner = _one_of(raw.get("winner"), WINNERS, "undecided")
         text = {k: " ".join(str(raw.get(k) or "").split()) for k in ("question", "because", "evidence_to_settle",
                                                                         "owner")}
-        cites = raw.get("citations") if isinstance(raw.get("citations"), list) else []
+        cites = raw.get("citations")
+        cites = cites if isinstance(cites, list) else []
         return Clash(winner=winner, citations=[self.place(str(q)) for q in cites if str(q).strip()], **text)
 
     def _add_point(self, summary: Summary, raw: Any) -> None:
