@@ -297,6 +297,28 @@ def format_finding(doc: Document, finding: Finding, display: str) -> str:
     return f"{display}:{line + 1}:{col + 1}: {head}"
 
 
+def finding_details(doc: Document, finding: Finding) -> list[str]:
+    """A critic's judgement fields, one indented ``name: value`` line each, for the lines under a finding: its
+    confidence, a misquote (the critic's words beside the document's), a door's closing point, cost, exit ramp
+    and owner, an assumption's evidence and test. Only what the finding has; checks have none of these."""
+    lines = []
+    if finding.confidence is not None:
+        lines.append(f"confidence: {round(finding.confidence * 100)}%")
+    if finding.misquoted and finding.start is not None and finding.end is not None:
+        said = " ".join(doc.text[finding.start:finding.end].split())
+        lines.append(f"misquoted: the critic wrote “{' '.join(finding.quote.split())}”; the document says “{said}”")
+    r = finding.reversibility
+    fields = [("assumption", finding.assumption), ("evidence needed", finding.evidence_needed),
+              ("how to test", finding.how_to_test)]
+    if r is not None:
+        fields += [("closes when", r.closes_when), ("cost to reverse", r.cost_to_reverse), ("exit ramp", r.exit_ramp),
+                   ("decision owner", r.decision_owner)]
+    lines += [f"{name}: {' '.join(value.split())}" for name, value in fields if value and value.strip()]
+    if gaps := finding.incomplete:
+        lines.append(f"incomplete: no {', no '.join(gaps)}")
+    return [f"    {line}" for line in lines]
+
+
 def write_text_report(doc: Document, result: CheckResult, out: TextIO, display: str) -> None:
     for finding in result.findings:
         out.write(format_finding(doc, finding, display) + "\n")

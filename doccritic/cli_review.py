@@ -382,7 +382,7 @@ def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, ou
     if args.format == "json":
         out.write(dumps(review))
     else:
-        from doccritic.cli import format_finding
+        from doccritic.cli import finding_details, format_finding
 
         order = [r.persona_id for r in results]  # panel order, not whichever stream finished first
         from doccritic.core.findings import Status
@@ -392,6 +392,7 @@ def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, ou
         for finding in shown:
             who = ", ".join(sorted(finding.personas, key=lambda p: order.index(p) if p in order else len(order)))
             out.write(f"{format_finding(doc, finding, str(args.file))} ({who})\n")
+            out.writelines(f"{line}\n" for line in finding_details(doc, finding))
         write_readiness(review, out)
         if previous is not None:
             cli_rounds.write_round(rounds[-1], findings, out)

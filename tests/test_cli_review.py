@@ -52,6 +52,27 @@ def test_review_prints_findings_like_check_and_progress_on_stderr(api, capsys):
     assert "doccritic: staff-engineer: finding 1 (critical): Big-bang migration" in err  # as it arrives
 
 
+def test_review_text_shows_each_critics_judgement_fields_under_the_finding(api, capsys):
+    door = {**finding(OPT_OUT + ".", "Opt-out auto-charge"), "confidence": 0.8,
+            "reversibility": {"level": "one_way", "closes_when": "the first charge runs", "cost_to_reverse": "refunds",
+                              "exit_ramp": "opt-in pilot", "decision_owner": "Head of Payments"}}
+    misquote = {"kind": "challenged_assumption", "severity": "major", "title": "Opt-in is assumed",
+                "quote": "Auto-charge ships disabled by default (opt-in) for all existing accounts.",
+                "rationale": "Who asked?", "assumption": "payers want it", "evidence_needed": "a switch rate",
+                "how_to_test": "a 4-week pilot"}
+    api.script(Reply.json({"findings": [door, misquote], "verdict": "No.", "readiness": 2}))
+    assert cli.main(["review", str(SAMPLE), "--personas", "staff-engineer"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    head = next(i for i, line in enumerate(lines) if "Opt-out auto-charge (staff-engineer)" in line)
+    assert lines[head + 1:head + 6] == ["    confidence: 80%", "    closes when: the first charge runs",
+                                        "    cost to reverse: refunds", "    exit ramp: opt-in pilot",
+                                        "    decision owner: Head of Payments"]
+    assert ("    misquoted: the critic wrote “Auto-charge ships disabled by default (opt-in) for all existing "
+            f"accounts.”; the document says “{OPT_OUT}.”") in lines
+    assert "    assumption: payers want it" in lines and "    how to test: a 4-week pilot" in lines
+
+
 def test_review_json_carries_the_run_usage_and_cost(api, capsys, tmp_path):
     api.script(Reply.json(answer(sample_quote())))
     out_file = tmp_path / "review.json"

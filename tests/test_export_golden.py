@@ -106,7 +106,8 @@ def _placed(doc: Document, start: int, end: int) -> dict[str, object]:
 
 
 def _synthetic(doc: Document) -> list[Finding]:
-    """Three critic findings on passages picked by rule, so every document gets the same shapes."""
+    """Four critic findings on passages picked by rule, so every document gets the same shapes (the fourth a
+    misquoted assumption, so every export shows the critic's judgement fields)."""
     prose = [b for b in doc.blocks if b.kind is BlockKind.PARAGRAPH and len(_words(doc, b)) >= 6]
     assert len(prose) >= 4, "the document needs four paragraphs of six words or more"
     first = _words(doc, prose[1])
@@ -115,6 +116,9 @@ def _synthetic(doc: Document) -> list[Finding]:
     following = doc.blocks[doc.blocks.index(block) + 1]
     tail, head = _words(doc, block)[-4:], _words(doc, following)[:3]
     b_span = (tail[0][0], (head[-1] if head else tail[-1])[1])  # end of one block into the next
+    third = _words(doc, prose[2])
+    c_span = (third[0][0], third[min(5, len(third) - 1)][1])  # its first six words, quoted with "not" added
+    c_misquote = "not " + doc.text[c_span[0]:c_span[1]]
     return [
         Finding(id="gold-a-reply", source=Source.CRITIC, persona="staff-engineer", kind=Kind.WEAK_ARGUMENT,
                 severity=Severity.MAJOR, confidence=0.8, title="The claim rests on a single anecdote",
@@ -129,8 +133,16 @@ def _synthetic(doc: Document) -> list[Finding]:
                 **_placed(doc, *b_span), rationale="Undoing this later costs a migration.",
                 question="What do we do if it goes wrong in week one?",
                 reversibility=Reversibility(level="costly", cost_to_reverse="A quarter of rework.",
-                                            exit_ramp="Keep the old path behind a flag."),
+                                            exit_ramp="Keep the old path behind a flag.",
+                                            closes_when="the first customer is migrated",
+                                            decision_owner="Head of Platform"),
                 status=Status.DISMISSED, created_at=CREATED),
+        Finding(id="gold-d-misquoted", source=Source.CRITIC, persona="staff-engineer",
+                kind=Kind.CHALLENGED_ASSUMPTION, severity=Severity.MAJOR, confidence=0.6,
+                title="The plan takes adoption for granted", **{**_placed(doc, *c_span), "quote": c_misquote},
+                misquoted=True, rationale="Nothing shows anyone will switch.", about="text",
+                assumption="Users switch on their own.", evidence_needed="A measured switch rate.",
+                how_to_test="A four-week pilot with one team.", created_at=CREATED),
         Finding(id="gold-c-document", source=Source.CRITIC, persona="finance-lead", kind=Kind.OPEN_QUESTION,
                 severity=Severity.MINOR, title="Who pays for this after launch?", anchor=Anchor.DOCUMENT,
                 rationale="The running cost is never named.", status=Status.ACCEPTED, created_at=CREATED),

@@ -31,6 +31,7 @@ from doccritic.core.findings import (
     DocumentInfo,
     Finding,
     Kind,
+    Reversibility,
     Review,
     Severity,
     Source,
@@ -439,3 +440,26 @@ def test_entities_show_decoded_in_the_body_and_the_title(tmp_path: Path) -> None
     shown = " ".join(pages_text(out))
     assert "R&D costs — €2M © ACME" in shown and "R&D plan — 2027" in shown
     assert "&amp;" not in shown and "&mdash;" not in shown
+
+
+def test_a_critics_judgement_fields_are_in_the_pdf_and_a_misquote_shows_the_documents_words(tmp_path: Path) -> None:
+    doc = load_document(SAMPLE)
+    said = "Auto-charge ships enabled by default (opt-out) for all existing accounts."
+    door = placed(doc.text, said, Kind.ONE_WAY_DOOR, severity=Severity.CRITICAL, confidence=0.7, misquoted=True,
+                  title="Opt-out charging for every account",
+                  reversibility=Reversibility(level="one_way", closes_when="the first charge runs",
+                                              cost_to_reverse="refunds", exit_ramp="opt-in pilot",
+                                              decision_owner="Head of Payments"))
+    door = door.model_copy(update={"quote": said.replace("enabled", "disabled").replace("opt-out", "opt-in")})
+    cause = "The root cause is clear: end customers simply forget to pay."
+    assumption = placed(doc.text, cause, Kind.CHALLENGED_ASSUMPTION, assumption="payers forget",
+                        evidence_needed="ticket reasons", how_to_test="tag 200 late invoices")
+    pdf = export_pdf(_review(doc, [door, assumption]), doc, tmp_path / "fields.pdf", names=NAMES)
+    text = " ".join(pages_text(pdf))
+    for words in ("Confidence: 70%", "Closes when: the first charge runs.", "Cost to reverse: refunds.",
+                  "Exit ramp: opt-in pilot.", "Decision owner: Head of Payments.", "Assumption: payers forget",
+                  "Evidence needed: ticket reasons", "How to test: tag 200 late invoices",
+                  "Misquoted: the critic wrote “Auto-charge ships disabled by default (opt-in)"):
+        assert words in text, words
+    notes = text[text.index("Opt-out charging for every account", text.index("Notes") if "Notes" in text else 0):]
+    assert f"“{said}”" in notes  # the note's passage is the document's words, the critic's only in its note

@@ -57,8 +57,16 @@ def note_for(finding: Finding, names: Mapping[str, str] | None = None,
         short = initials.get(finding.persona) or initials_of(first)
     heading = f"{KIND_LABELS[finding.kind]} · {severity_word(finding.severity)}: {finding.title}"
     lines: list[str] = []
+    if finding.misquoted:  # the export marks the document's own words; the critic's differ in a way that matters
+        lines.append(f"Misquoted: the critic wrote “{' '.join(finding.quote.split())}”, which differs from the "
+                     "document's words here in numbers, negations or names.")
+    if finding.confidence is not None:
+        lines.append(f"Confidence: {round(finding.confidence * 100)}% that a well-informed reviewer agrees.")
     if finding.rationale:
         lines.append(finding.rationale)
+    lines += [f"{label}: {value}" for label, value in (
+        ("Assumption", finding.assumption), ("Evidence needed", finding.evidence_needed),
+        ("How to test", finding.how_to_test)) if value]
     if finding.suggestion:
         lines.append(f"Suggestion: {finding.suggestion}")
     if finding.question:
@@ -66,11 +74,13 @@ def note_for(finding: Finding, names: Mapping[str, str] | None = None,
     if finding.reversibility is not None:
         r = finding.reversibility
         parts = [f"Reversibility: {r.level.replace('_', '-')}."]
-        if r.cost_to_reverse:
-            parts.append(f"Cost to reverse: {r.cost_to_reverse}")
-        if r.exit_ramp:
-            parts.append(f"Exit ramp: {r.exit_ramp}")
+        for label, value in (("Closes when", r.closes_when), ("Cost to reverse", r.cost_to_reverse),
+                             ("Exit ramp", r.exit_ramp), ("Decision owner", r.decision_owner)):
+            if value.strip():
+                parts.append(f"{label}: {value.strip().rstrip('.')}.")
         lines.append(" ".join(parts))
+    if gaps := finding.incomplete:
+        lines.append(f"Incomplete: the critic left out {', '.join(gaps)}.")
     for other in finding.also_raised_by:
         who = names.get(other.persona, other.persona)
         fix = f" Suggests: {other.suggestion}" if other.suggestion and not is_tradeoff(finding) else ""

@@ -43,8 +43,8 @@ _CATEGORIES = {"strongest": "Strongest points", "conceded": "Conceded", "unresol
                "change": "Changes needed"}
 _DEFAULT_SPEAKER_COLORS = ("#2e7d32", "#ad1457")
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
-_NOTE_LABELS = ("Suggestion:", "Question to expect:", "Reversibility:", "Also raised by", "Trade-off",
-                "Status:")
+_NOTE_LABELS = ("Misquoted:", "Confidence:", "Assumption:", "Evidence needed:", "How to test:", "Suggestion:",
+                "Question to expect:", "Reversibility:", "Incomplete:", "Also raised by", "Trade-off", "Status:")
 e = html.escape
 
 
@@ -59,7 +59,9 @@ def _card(f: Finding, note: Note, note_text: str | None, doc: Document) -> str:
              f'<span class="sev">{severity_word(f.severity)}</span>'
              f'<span class="who">{e(note.author)}</span></div>',
              f'<h3 class="title">{e(f.title)}</h3>']
-    parts.append(f'<blockquote class="quote">{e(f.quote)}</blockquote>' if f.quote else "")
+    # a misquote shows the document's words as the passage, never the critic's (their words are in a note line)
+    quote = doc.text[f.start:f.end] if f.misquoted and f.start is not None and f.end is not None else f.quote
+    parts.append(f'<blockquote class="quote">{e(quote)}</blockquote>' if quote else "")
     block = doc.block_at(f.start) if f.start is not None and note_text is None else None
     note_text = "In code" if block is not None and not block.kind.is_prose else note_text
     parts.append(f'<p class="badge">{e(note_text)}</p>' if note_text else "")

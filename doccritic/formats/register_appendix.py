@@ -223,11 +223,11 @@ def add_to_docx(word: Any, appendix: Appendix | None) -> None:
     usable = (section.page_width or Inches(8.5)) - (section.left_margin or Inches(1)) \
         - (section.right_margin or Inches(1))
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    word.add_heading(appendix.title, level=1)
+    _heading(word, appendix.title, 1)
     if appendix.readiness:
         word.add_paragraph(appendix.readiness)
     for table in appendix.tables:
-        word.add_heading(table.title, level=2)
+        _heading(word, table.title, 2)
         grid = word.add_table(rows=1, cols=len(table.columns))
         if "Table Grid" in [s.name for s in word.styles]:
             grid.style = word.styles["Table Grid"]
@@ -247,6 +247,18 @@ def add_to_docx(word: Any, appendix: Appendix | None) -> None:
             for cell, text, width in zip(grid.add_row().cells, row, widths, strict=True):
                 _fill(cell, text, Pt(8), width)
     _wrap(body, before, OxmlElement, qn)
+
+
+def _heading(word: Any, text: str, level: int) -> None:
+    """A heading in the document's own heading style; a document without one (made by another tool, or in a
+    language whose styles have other names) gets a bold paragraph instead of a failed export."""
+    if f"Heading {level}" in [s.name for s in word.styles]:
+        word.add_heading(text, level=level)
+    else:
+        from docx.shared import Pt
+
+        word.add_paragraph().add_run(text).font.bold = True
+        word.paragraphs[-1].runs[0].font.size = Pt(14 if level == 1 else 12)
 
 
 def _wrap(body: Any, before: list[Any], element: Any, qn: Any) -> None:

@@ -459,8 +459,10 @@ def _notes(r: _Report, numbered: list[tuple[int, Finding]], where: dict[int, str
 
 
 def _shown_quote(form: ExportForm, f: Finding) -> str:
-    """The quote as the reader sees it: from the form where it is placed, else its own Markdown rendered."""
-    if f.placed and f.start is not None and f.end is not None and f.quote == form.doc.text[f.start : f.end]:
+    """The quote as the reader sees it: from the form where it is placed (a misquote's placed words are the
+    document's, never the critic's), else its own Markdown rendered."""
+    if f.placed and f.start is not None and f.end is not None and (
+            f.misquoted or f.quote == form.doc.text[f.start : f.end]):  # a misquote shows the document's words
         return form.shown(f.start, f.end)
     return rendered_inline(f.quote) if form.doc.format is DocFormat.MARKDOWN else f.quote
 
