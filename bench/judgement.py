@@ -1,10 +1,17 @@
-"""Judgement figures that scripted critics can show: duplicate cards and unmarked misquotes (issue #15).
+"""Judgement figures that scripted critics and debaters can show: duplicate cards, unmarked misquotes, what the
+critics are told, and a debate's discipline and decision (issue #15).
 
-Four scripted critics review the synthetic log-retention case through the real engine (`doccritic eval`,
-live, against the loopback Messages API). Between them they raise the same two decisions from different
-passages, the same assumption twice without a quote, and two quotes that change the draft's numbers or
-negations. The saved reviews are then scored with `doccritic eval --score-only`, and the bench counts how
-many misquoted cards carry doccritic's "misquoted" mark. Run it at two commits for a before/after:
+Four scripted critics review the synthetic log-retention case through the real engine (`doccritic eval`, live,
+against the loopback Messages API). Between them they raise the same two decisions from different passages,
+the same assumption twice without a quote, and two quotes that change the draft's numbers or negations. The
+saved reviews are then scored with `doccritic eval --score-only`, and the bench counts how many misquoted
+cards carry doccritic's "misquoted" mark and how many critic requests carried the offline checks' findings as
+already raised (as the app sends them). Then `doccritic debate` runs on the same draft with scripted turns,
+two of which break the debate's discipline (one quotes nothing and concedes the motion in round 1 without
+evidence, one concedes two points), and a referee whose summary has praise, a settled point, a change and
+three clashes: the bench counts the turns flagged, the summary points offered as findings that only praise or
+settle, the clashes ruled with an owner, and what the debate's first turn read from the critics' cache. Run it at two
+commits for a before/after:
 
     python bench/judgement.py            # prints the figures
 """
@@ -93,6 +100,9 @@ def main() -> int:
             return 1
         results = json.loads(out.read_text(encoding="utf-8"))
         review = json.loads(next(reviews.iterdir()).read_text(encoding="utf-8"))
+        critics = [r for r in api.journal if r.path == "/v1/messages"]
+        told = sum("<already_raised>" in r.text and "[offline check]" in r.text for r in critics)
+        debate = _debate(api, cli, corpus / CASE, Path(tmp, "debate.json"))
     cards = [f for f in review["findings"] if f["source"] == "critic"]
     text = review["document"]["text"]
     wrong = [f for f in cards if f["start"] is not None and _differs(f, text)]
@@ -103,8 +113,85 @@ def main() -> int:
     print(f"recall: {results['recall']['hits']}/{results['recall']['of']}")
     print(f"misquoted placed findings (eval misquotes): {mis['hits']}/{mis['of']} = {_pct(mis['rate'])}")
     print(f"misquoted cards carrying the 'misquoted' mark: {marked}/{len(wrong)}")
+    print(f"critic requests told the offline checks' findings (already raised): {told}/{len(critics)}")
+    for line in debate:
+        print(line)
     print(harness.load_line("end"))
     return 0
+
+
+LOG_QUOTE = "Delete the hot copies on the day the migration finishes."
+TURNS = {  # speaker -> turns; turn 2 quotes nothing and concedes the motion in round 1 without evidence, turn 3
+    # concedes two points, the second without evidence
+    "You are Skeptical Exec. Write turn": [
+        f'The draft says "{LOG_QUOTE}" and names no restore test before it.',
+        f'I concede one point, because "{LOG_QUOTE}" is at least explicit. I concede the cost point too.'],
+    "You are Staff Engineer. Write turn": [
+        "I concede the motion. It will probably be fine.",
+        f'The plan is "{LOG_QUOTE}" with checksums only; I hold that this is not enough.'],
+}
+REFEREE = {
+    "clashes": [
+        {"question": "Is a checksum sample a restore test?", "winner": "against", "because": "Nobody restored a file.",
+         "evidence_to_settle": "One full restore from ColdVault, timed", "owner": "Staff Engineer",
+         "citations": [LOG_QUOTE]},
+        {"question": "Is deleting hot copies on day one needed?", "winner": "against", "because": "No cost given.",
+         "evidence_to_settle": "Storage cost of 30 more days", "owner": "Finance", "citations": []},
+        {"question": "Will teams wait 12 hours?", "winner": "undecided", "because": "Neither side knew.",
+         "evidence_to_settle": "Old-log query counts", "owner": "PM", "citations": []}],
+    "decision_for_author": "Keep the hot copies for 30 days after migration and run one timed restore first.",
+    "points": [
+        {"category": "strongest", "side": "for", "text": "The cost saving is real.", "citations": [],
+         "kind": "weak_argument", "severity": "minor"},
+        {"category": "conceded", "side": "against", "text": "The deletion is at least explicit.", "citations": [],
+         "kind": "open_question", "severity": "minor"},
+        {"category": "change", "side": "both", "text": "Add a timed restore before deletion.", "citations": [LOG_QUOTE],
+         "kind": "one_way_door", "severity": "critical"},
+        {"category": "unresolved", "side": "both", "text": "Who waits 12 hours in an incident?", "citations": [],
+         "kind": "open_question", "severity": "major"}],
+    "verdict": "Not as written."}
+
+
+def _debate(api: FakeMessagesAPI, cli, case: Path, out: Path) -> list[str]:
+    """A scripted two-round debate on the case's draft, after the critics: its discipline and decision figures."""
+    for match, turns in TURNS.items():
+        api.script(*(Reply.text(t) for t in turns), match=match)
+    api.script(Reply.json(REFEREE), match="You are the referee")
+    draft = next(case.glob("draft.*"))
+    before = len(api.journal)
+    real = sys.stdout, sys.stderr
+    with Path(os.devnull).open("w") as quiet:
+        sys.stdout = sys.stderr = quiet
+        try:
+            code = cli.main(["debate", str(draft), "--personas", "skeptical-exec,staff-engineer", "--rounds", "2",
+                             "--motion", f"Commit to this as written: “{LOG_QUOTE}”", "--format", "json",
+                             "--out", str(out)])
+        finally:
+            sys.stdout, sys.stderr = real
+    if code:
+        return [f"debate failed: exit {code}"]
+    from doccritic.core.debates import Debate
+
+    debate = Debate.model_validate(json.loads(out.read_text(encoding="utf-8")))
+    summary = debate.summary
+    flagged = sum(bool(getattr(t, "flags", None)) for t in debate.turns)
+    points = summary.points if summary else []
+    offered = [p for p in points if getattr(p, "addable", True)]  # before #15 item 7: every point had the link
+    settling = sum(p.category in ("strongest", "conceded") for p in offered)
+    clashes = getattr(summary, "clashes", []) if summary else []
+    ruled = sum(bool(c.owner and c.evidence_to_settle) for c in clashes)
+    decision = bool(getattr(summary, "decision_for_author", "")) if summary else False
+    first = next(r for r in api.journal[before:] if r.path == "/v1/messages")
+    from fakes.prompt_cache import render_segments
+
+    doc_tokens = render_segments(first.body)[0].tokens
+    return [f"debate turns flagged for breaking discipline: {flagged}/2 planted ({len(debate.turns)} turns)",
+            f"summary points offered as findings that only praise or settle: {settling}/{len(points)}"
+            f" (offered: {len(offered)})",
+            f"clashes ruled with evidence and an owner: {ruled}/{len(clashes)}; decision for the author: "
+            f"{'yes' if decision else 'no'}",
+            f"debate turn 1 read from the critics' cache: {first.usage['cache_read_input_tokens']} tokens "
+            f"(document block {doc_tokens}{'' if doc_tokens >= 1024 else ', under the 1,024 the API caches'})"]
 
 
 def _differs(finding: dict, text: str) -> bool:

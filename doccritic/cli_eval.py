@@ -196,6 +196,8 @@ def load_corpus(corpus: Path, only: list[str] | None = None) -> tuple[list[Loade
 
 
 def _check_findings(case: Loaded) -> list[Any]:
+    """The offline checks' findings on a case: scored beside the critics, and given to the critics as already
+    raised, as the app gives them, so the eval measures the panel a user gets."""
     from doccritic.core.checks import run_checks
 
     return run_checks(case.doc).findings
@@ -401,7 +403,7 @@ def _run_panels(args: argparse.Namespace, connection: Any, cases: list[Loaded], 
             print(f"doccritic: eval: case {n}/{len(cases)} {loaded.case.id}, run {k}/{args.repeat}", file=err)
             timer = FirstFinding(err)
             run = asyncio.run(run_panel(connection, loaded.doc, personas, settings, None, cast(TextIO, timer),
-                                        redactor=redactors[loaded.case.id]))
+                                        redactor=redactors[loaded.case.id], raised=_check_findings(loaded)))
             runs.append(CaseRun(loaded.case.id, run.findings,
                                 [CriticRun(r.persona_id, len(r.findings), r.status.value) for r in run.results],
                                 sum(r.cost for r in run.results), timer.first))
@@ -420,8 +422,8 @@ async def _estimate(connection: Any, cases: list[Loaded], personas: list[Any], s
 
     client = connection.client()
     try:
-        estimates = [await estimate(client, c.doc, personas, settings, redactor=redactors[c.case.id])
-                     for c in cases]
+        estimates = [await estimate(client, c.doc, personas, settings, redactor=redactors[c.case.id],
+                                    raised=_check_findings(c)) for c in cases]
     finally:
         await client.close()
     return sum(e.total for e in estimates), estimates[0].method
@@ -435,7 +437,8 @@ def _show_requests(connection: Any, cases: list[Loaded], personas: list[Any], se
 
     shown = [{"case": c.case.id, "document": str(c.draft),
               "requests": [p.as_dict() for p in request_previews(c.doc, personas, settings,
-                                                                 redactor=redactors[c.case.id])]}
+                                                                 redactor=redactors[c.case.id],
+                                                                 raised=_check_findings(c))]}
              for c in cases]
     report = preview_report(connection, {"cases": shown},
                             "--repeat sends the same requests again; nothing else is sent.")

@@ -28,7 +28,7 @@ async def _batched(args: argparse.Namespace, connection: Any, cases: list[Any], 
     from doccritic.claude.audit import SendRecorder
     from doccritic.claude.batch import BatchDocument, BatchError, BatchesUnavailableError, BatchRun
     from doccritic.cli_batch import follow, state_dir
-    from doccritic.cli_eval import _save_review
+    from doccritic.cli_eval import _check_findings, _save_review
     from doccritic.cli_review import PanelRun
 
     items, owners = [], []
@@ -36,7 +36,8 @@ async def _batched(args: argparse.Namespace, connection: Any, cases: list[Any], 
         redactor = redactors[loaded.case.id]
         recorder = SendRecorder(connection, loaded.doc, "critic", redactor=redactor)
         for k in range(1, args.repeat + 1):
-            items.append(BatchDocument(loaded.doc, personas, redactor, on_sent=recorder))
+            items.append(BatchDocument(loaded.doc, personas, redactor, raised=_check_findings(loaded),
+                                       on_sent=recorder))
             owners.append((loaded, k))
     runs: dict[int, CaseRun] = {}
 

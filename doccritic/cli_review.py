@@ -216,8 +216,9 @@ class PanelRun:
 
 
 async def run_panel(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
-                    err: TextIO, *, redactor: Any = None, previous: Any = None) -> PanelRun:
-    """One panel run with progress on ``err`` (shared by ``review`` and ``eval``); Ctrl-C keeps the findings."""
+                    err: TextIO, *, redactor: Any = None, previous: Any = None, raised: Any = ()) -> PanelRun:
+    """One panel run with progress on ``err`` (shared by ``review`` and ``eval``); Ctrl-C keeps the findings.
+    ``raised``: findings the critics are told are already raised (the eval passes the checks, as the app does)."""
     from doccritic.claude.audit import SendRecorder
     from doccritic.claude.panel import Panel
 
@@ -226,7 +227,7 @@ async def run_panel(connection: Any, doc: Any, personas: list[Any], settings: An
     recorder = SendRecorder(connection, doc, "critic", redactor=redactor)
     try:
         panel = Panel(client, doc, personas, settings, section=section, key_source=connection.key_source,
-                      on_sent=recorder, redactor=redactor, existing=previous.before if previous else (),
+                      on_sent=recorder, redactor=redactor, existing=previous.before if previous else raised,
                       round_context=previous.context if previous else None)
         stopper = _Stopper(panel, err)
         stopper.install(loop)

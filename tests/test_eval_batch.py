@@ -75,3 +75,12 @@ def test_a_failed_batch_item_names_its_case_and_persona_and_the_rest_is_scored(c
     assert "syn-log-retention run 1: staff-engineer: The batch expired (24 hours)" in err
     assert code == 0, err  # the twin's critic completed
     assert results["recall"]["hits"] == 0 and results["false_positives"]["twins"]["findings"] == 0
+
+
+def test_a_batched_eval_tells_the_critics_what_the_checks_raised(cli_api: FakeMessagesAPI, corpus, tmp_path, capsys):
+    script_critics(cli_api)
+    code, _ = eval_results(corpus, tmp_path, "batched")
+    assert code == 0, capsys.readouterr().err
+    (submitted,) = [r for r in cli_api.journal if r.path == "/v1/messages/batches" and r.method == "POST"]
+    params = [item["params"] for item in submitted.body["requests"]]
+    assert params and all("[offline check]" in p["system"][2]["text"] for p in params)  # as the app sends them

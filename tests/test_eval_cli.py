@@ -216,3 +216,21 @@ def test_a_doccritic_review_out_file_scores_like_the_live_run(api, corpus, tmp_p
     assert results["recall_by_persona"] == {"staff-engineer": {"hits": 1, "of": 2, "rate": 0.5}}
     assert results["cost_usd"]["runs"] == 1 and results["first_finding_s"]["runs"] == 0  # review does not record it
     assert results["provenance"]["model"] == "claude-sonnet-4-6" and results["not_run"] == ["syn-log-retention-fixed"]
+
+
+def test_the_eval_tells_the_critics_what_the_checks_raised_as_the_app_does(api, corpus, tmp_path, capsys):
+    from doccritic.core.checks import run_checks
+    from doccritic.formats.loader import load_document
+
+    script_critics(api)
+    assert cli.main(["eval", str(corpus), "--personas", "staff-engineer", "--yes", "--no-batch",
+                     "--out", str(tmp_path / "r.json")]) == 0
+    for request in critic_requests(api):
+        blocks = [b["text"] for b in request.body["system"]]
+        raised = next(b for b in blocks if "<already_raised>" in b)  # after the document and the rules
+        assert blocks.index(raised) == 2 and "[offline check]" in raised
+    flawed = next(r for r in critic_requests(api) if "5-year prepaid" in r.text)
+    case = next(p for p in corpus.iterdir() if (p / "labels.toml").is_file() and "5-year prepaid" in
+                load_document(next(p.glob("draft.*"))).text)
+    checks = run_checks(load_document(next(case.glob("draft.*")))).findings
+    assert checks and all(f.title in flawed.text for f in checks[:3])  # the checks a user would see first

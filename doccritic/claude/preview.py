@@ -16,6 +16,7 @@ from doccritic.claude.config import Backend, PanelSettings
 from doccritic.claude.panel import request_params
 from doccritic.claude.pricing import estimate_tokens
 from doccritic.core.document import Document
+from doccritic.core.findings import Finding
 from doccritic.core.redaction import Redactor
 
 
@@ -46,15 +47,17 @@ class RequestPreview:
 
 
 def request_previews(doc: Document, personas: Sequence[Any], settings: PanelSettings, backend: Backend | None = None,
-                     *, section: str | None = None, redactor: Redactor | None = None) -> list[RequestPreview]:
-    """One preview per persona, in panel order; redacted as the run will be."""
+                     *, section: str | None = None, redactor: Redactor | None = None,
+                     raised: Sequence[Finding] = ()) -> list[RequestPreview]:
+    """One preview per persona, in panel order; redacted as the run will be (``raised``: what the run tells
+    the critics was already raised)."""
     backend = backend or Backend()
     out = []
     for persona in personas:
         model = getattr(persona, "model", None) or settings.model
         effort = getattr(persona, "effort", None) or settings.effort
         params = request_params(doc, persona, settings, backend, model=model, effort=effort, section=section,
-                                redactor=redactor or None)
+                                redactor=redactor or None, raised=raised)
         text = "".join(b["text"] for b in params["system"]) + "".join(
             b["text"] for m in params["messages"] for b in m["content"])
         out.append(RequestPreview(persona.id, persona.name, estimate_tokens(text), {**params, "stream": True}))
