@@ -497,7 +497,7 @@ def test_document_level_findings_go_on_the_title_and_replies_thread(tmp_path: Pa
     assert texts["Challenged assumption · major: Churn"]["author"] == "Skeptical CFO"
     assert not any("Dismissed" in k for k in texts)  # left out unless asked for
     door = texts["One-way door · critical: Door"]["text"]
-    assert "Reversibility: one-way. Cost to reverse: weeks Exit ramp: flag" in door and "Status: resolved." in door
+    assert "Reversibility: one-way. Cost to reverse: weeks. Exit ramp: flag." in door and "Status: resolved." in door
     vague = texts["Weak argument · major: Vague"]
     assert "Suggestion: Give a number." in vague["text"] and "Question to expect: By how much?" in vague["text"]
     reply = next(cid for cid, c in comments.items() if c["text"] == "Fair, will add the target.")

@@ -56,15 +56,16 @@ title: Smart reminders
 # Smart reminders
 
 We will {==charge every account automatically==}{>>Staff Engineer · One-way door · critical: Charges \
-everyone at once — No opt-in. Costly to undo. Suggestion: Ask first.<<}. {==Users love it.==}{>>doccritic \
-checks · Weak argument · minor: Unsupported claim — Says who?<<}
+everyone at once — No opt-in. Costly to undo. Suggestion: Ask first. Incomplete: the critic left out \
+reversibility.<<}. {==Users love it.==}{>>doccritic checks · Weak argument · minor: Unsupported claim — Says \
+who?<<}
 
 ```sh
 rm -rf /data
 ```
 
 {>>In the code block above (“rm -rf /data”): Security · One-way door · critical: Deletes data — \
-Irreversible \\<\\< } really }.<<}
+Irreversible \\<\\< } really }. Incomplete: the critic left out reversibility.<<}
 
 
 - Roll out to {==100% on day one==}{>>PM · Open question · major: Why \\| all? — Question to expect: Can \
@@ -93,10 +94,10 @@ rm -rf /data
 
 [^dc-1]: doccritic, whole document: doccritic checks · Open question · major: No success metrics
 [^dc-2]: Staff Engineer · One-way door · critical: Charges everyone at once — No opt-in. Costly to undo. \
-Suggestion: Ask first.
+Suggestion: Ask first. Incomplete: the critic left out reversibility.
 [^dc-3]: doccritic checks · Weak argument · minor: Unsupported claim — Says who?
 [^dc-4]: In the code block above (“rm -rf /data”): Security · One-way door · critical: Deletes data — \
-Irreversible \\<\\< } really }.
+Irreversible \\<\\< } really }. Incomplete: the critic left out reversibility.
 [^dc-5]: PM · Open question · major: Why \\| all? — Question to expect: Can we pilot? Status: accepted. \
 Reply from Ana: Pilot first.
 """
