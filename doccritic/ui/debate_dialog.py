@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from doccritic.ui.widgets import compact_combo
+
 
 @dataclass
 class DebateChoice:
@@ -42,7 +44,7 @@ class DebateDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Start a debate")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(520)
         self._suggestions = list(suggestions)
         self._focus: str | None = None
         layout = QVBoxLayout(self)
@@ -51,7 +53,7 @@ class DebateDialog(QDialog):
                        wordWrap=True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.suggested = QComboBox()
+        self.suggested = compact_combo(QComboBox(), 30)  # long card titles elide, the dialog keeps its width
         self.suggested.setObjectName("suggestedMotions")
         self.suggested.addItem("Your own motion" if self._suggestions else "No one-way door or critical card yet")
         for s in self._suggestions:
