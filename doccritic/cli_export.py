@@ -13,15 +13,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from doccritic.core.errors import DoccriticError, ErrorKind
+
+if TYPE_CHECKING:
+    from doccritic.formats.export import ExportFormat
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 
 def add_parser(sub: Any) -> None:
-    from doccritic.formats.export import FORMATS
+    from doccritic.formats.export import ExportFormat
 
     export = sub.add_parser(
         "export",
@@ -31,7 +34,8 @@ def add_parser(sub: Any) -> None:
     )
     export.add_argument("review", type=Path, help="review .json (doccritic check/review --format json, or saved "
                         "from the app) or a .docx exported by doccritic")
-    export.add_argument("--to", choices=list(FORMATS), help="format (default: from the output's suffix)")
+    export.add_argument("--to", choices=[f.value for f in ExportFormat],
+                        help="format (default: from the output's suffix)")
     export.add_argument("-o", "--output", type=Path, required=True, help="file to write")
     export.add_argument("--source", type=Path, help="the reviewed document, if it moved")
     export.add_argument("--include-dismissed", action="store_true", help="also export dismissed findings")
@@ -44,7 +48,7 @@ def add_parser(sub: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -> int:
-    from doccritic.formats.export import ExportOptions, export_review, format_for
+    from doccritic.formats.export import ExportFormat, ExportOptions, export_review, format_for
     from doccritic.formats.review_import import read_review_file
 
     err = err or sys.stderr
@@ -57,7 +61,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
                             unplaced="summary" if args.summary else "title")
     _persona_names(options)
     pdf = None
-    if fmt == "pdf":
+    if fmt is ExportFormat.PDF:
         from doccritic.ui.pdf_export import export_pdf
 
         pdf = export_pdf
@@ -67,13 +71,14 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     return EXIT_OK
 
 
-def _document(review: Any, given: Path | None, fmt: str, err: TextIO) -> tuple[Any, Path | None, Any]:
+def _document(review: Any, given: Path | None, fmt: ExportFormat, err: TextIO) -> tuple[Any, Path | None, Any]:
     """The document to export onto: the source file (re-anchoring if it changed) or the review's own text.
 
     A review file is untrusted input: the path it names is only used when that file is still the exact
     version reviewed (same format, same fingerprint), so a crafted review cannot copy another local file into
     the export. Only a path the user passes with ``--source`` is re-anchored onto as it is now.
     """
+    from doccritic.formats.export import ExportFormat
     from doccritic.formats.loader import load_document
     from doccritic.formats.review_import import rebase
 
@@ -90,7 +95,7 @@ def _document(review: Any, given: Path | None, fmt: str, err: TextIO) -> tuple[A
         doc = _reviewed_version(review, named)
         review, _ = rebase(review, doc)  # same text: only refreshes the document record
         return doc, named, review
-    if fmt == "docx" and review.document.format == "docx":
+    if fmt is ExportFormat.DOCX and review.document.format == "docx":
         where = f" ({named})" if named else ""
         raise DoccriticError(f"The reviewed Word document{where} is missing: pass it with --source.",
                              ErrorKind.NOT_FOUND)

@@ -12,7 +12,7 @@ import pytest
 from conftest import SAMPLE
 from doccritic.core.decisions import Decision
 from doccritic.core.findings import Source, Status
-from doccritic.formats.export import ExportOptions
+from doccritic.formats.export import ExportFormat, ExportOptions, format_for
 from doccritic.ui.exports import ExportChoice, ExportDialog
 from doccritic.ui.main_window import MainWindow
 
@@ -89,6 +89,18 @@ def test_export_dialog_never_proposes_overwriting_the_document(qtbot, tmp_path):
     assert dialog.path.text().endswith("plan.review.docx")
     dialog.format.setCurrentIndex(dialog.format.findData("html"))
     assert dialog.path.text().endswith("plan.html") and not dialog.footnotes.isEnabled()
+
+
+def test_the_dialog_offers_exactly_the_formats_the_command_line_takes(qtbot, tmp_path):
+    """One list of formats: each entry of the dialog proposes a file whose suffix `doccritic export` reads back
+    as that format, and `--to` takes its name."""
+    dialog = ExportDialog(tmp_path / "plan.txt")
+    qtbot.addWidget(dialog)
+    offered = [dialog.format.itemData(i) for i in range(dialog.format.count())]
+    assert offered == [f.value for f in ExportFormat] == ["docx", "md", "html", "pdf", "json"]
+    for i, name in enumerate(offered):
+        dialog.format.setCurrentIndex(i)
+        assert format_for(Path(dialog.path.text())) is format_for(Path("x"), name) is dialog.choice().fmt
 
 
 def test_export_dialog_never_proposes_the_markdown_draft_itself(qtbot, tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal, TypedDict
 
@@ -17,13 +18,51 @@ from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.fileio import atomic_write_bytes, atomic_write_text
 from doccritic.core.findings import Review, Source, Status
 
-FORMATS: dict[str, tuple[str, str]] = {  # name -> (suffix, label)
-    "docx": (".docx", "Word document with comments (.docx)"),
-    "md": (".md", "Markdown with CriticMarkup (.md)"),
-    "html": (".html", "Web page, self-contained (.html)"),
-    "pdf": (".pdf", "PDF report (.pdf)"),
-    "json": (".json", "Review JSON (.json)"),
-}
+
+class ExportFormat(StrEnum):
+    """A format a review exports to; the value is the name ``doccritic export --to`` takes."""
+
+    DOCX = "docx"
+    MARKDOWN = "md"
+    HTML = "html"
+    PDF = "pdf"
+    JSON = "json"
+
+    @property
+    def suffix(self) -> str:
+        """The file suffix an export in this format gets."""
+        return _SUFFIXES[self][0]
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """Every output suffix that implies this format."""
+        return _SUFFIXES[self]
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def has_debates(self) -> bool:
+        """Word and Markdown exports hold no debates."""
+        return self in (ExportFormat.HTML, ExportFormat.PDF, ExportFormat.JSON)
+
+    @classmethod
+    def named(cls, name: str) -> ExportFormat:
+        """The format called ``name``; anything else is a one-sentence error naming the choices."""
+        try:
+            return cls(name)
+        except ValueError:
+            raise DoccriticError(f"Unknown export format '{name}' (use {', '.join(cls)}).") from None
+
+
+_SUFFIXES = {ExportFormat.DOCX: (".docx",), ExportFormat.MARKDOWN: (".md", ".markdown"),
+             ExportFormat.HTML: (".html", ".htm"), ExportFormat.PDF: (".pdf",), ExportFormat.JSON: (".json",)}
+_LABELS = {ExportFormat.DOCX: "Word document with comments (.docx)",
+           ExportFormat.MARKDOWN: "Markdown with CriticMarkup (.md)",
+           ExportFormat.HTML: "Web page, self-contained (.html)",
+           ExportFormat.PDF: "PDF report (.pdf)",
+           ExportFormat.JSON: "Review JSON (.json)"}
 PdfWriter = Callable[..., Path]
 
 
@@ -46,16 +85,14 @@ class ExportOptions:
     unplaced: Literal["title", "summary"] = "title"
 
 
-def format_for(path: Path, explicit: str | None = None) -> str:
+def format_for(path: Path, explicit: str | None = None) -> ExportFormat:
     """The export format named, or implied by the output file's suffix."""
     if explicit:
-        if explicit not in FORMATS:
-            raise DoccriticError(f"Unknown export format '{explicit}' (use {', '.join(FORMATS)}).")
-        return explicit
+        return ExportFormat.named(explicit)
     suffix = path.suffix.lower()
-    for name, (ext, _) in FORMATS.items():
-        if suffix == ext or (name == "md" and suffix == ".markdown") or (name == "html" and suffix == ".htm"):
-            return name
+    for fmt in ExportFormat:
+        if suffix in fmt.suffixes:
+            return fmt
     raise DoccriticError(f"Cannot tell the export format from '{path.name}': name it with --to.")
 
 
@@ -68,9 +105,10 @@ def filtered(review: Review, options: ExportOptions) -> Review:
                                      "debates": review.debates if options.include_debates else []})
 
 
-def export_review(review: Review, doc: Document, fmt: str, out: Path, options: ExportOptions | None = None, *,
-                  source: Path | None = None, pdf: PdfWriter | None = None) -> Path:
+def export_review(review: Review, doc: Document, fmt: ExportFormat, out: Path, options: ExportOptions | None = None,
+                  *, source: Path | None = None, pdf: PdfWriter | None = None) -> Path:
     """Write ``review`` on ``doc`` as ``fmt`` to ``out`` (atomically); ``source`` is the original .docx."""
+    fmt = ExportFormat.named(fmt)  # a caller's plain "pdf" too
     options = options or ExportOptions()
     out = Path(out)
     from doccritic.core.register import refresh
@@ -84,22 +122,22 @@ def export_review(review: Review, doc: Document, fmt: str, out: Path, options: E
     if source is not None and out.resolve() == Path(source).resolve():
         raise DoccriticError("The export would overwrite the document itself: choose another file name.")
     common: _Filters = {"include_dismissed": options.include_dismissed, "include_checks": options.include_checks}
-    if fmt == "json":
+    if fmt is ExportFormat.JSON:
         from doccritic.formats.review_json import dumps
 
         atomic_write_text(out, dumps(filtered(review, options)))
-    elif fmt == "md":
+    elif fmt is ExportFormat.MARKDOWN:
         from doccritic.formats.criticmarkup import export_criticmarkup
 
         text = export_criticmarkup(review, doc, names=options.names, style=options.markdown_style, **common)
         atomic_write_bytes(out, encode_like_source(text, doc))
-    elif fmt == "html":
+    elif fmt is ExportFormat.HTML:
         from doccritic.formats.html_export import export_html
 
         page = export_html(review, doc, names=options.names, colors=options.colors,
                            include_debates=options.include_debates, **common)
         atomic_write_bytes(out, page.encode("utf-8", "replace"))  # a lone surrogate in the text: "?"
-    elif fmt == "docx":
+    elif fmt is ExportFormat.DOCX:
         from doccritic.formats.docx_export import export_docx
 
         origin = source if doc.format is DocFormat.DOCX else None
@@ -109,12 +147,10 @@ def export_review(review: Review, doc: Document, fmt: str, out: Path, options: E
         # The .docx carries its review inside (for Import Review…): only what this export shows.
         export_docx(filtered(review, options), doc, out, source=origin, names=options.names, initials=options.initials,
                     unplaced=options.unplaced, **common)
-    elif fmt == "pdf":
+    else:  # PDF
         if pdf is None:
             raise DoccriticError("PDF export needs the app's PDF writer.", ErrorKind.UNSUPPORTED)
         pdf(review, doc, out, names=options.names, include_debates=options.include_debates, **common)
-    else:
-        raise DoccriticError(f"Unknown export format '{fmt}' (use {', '.join(FORMATS)}).")
     return out
 
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from doccritic.formats.export import FORMATS, ExportOptions
+from doccritic.formats.export import ExportFormat, ExportOptions
 
 if TYPE_CHECKING:
     from doccritic.core.findings import Finding
@@ -49,10 +49,13 @@ class ExportsHost(Protocol):
 
 @dataclass
 class ExportChoice:
-    fmt: str
+    fmt: ExportFormat
     path: Path
     options: ExportOptions
     open_when_done: bool
+
+    def __post_init__(self) -> None:
+        self.fmt = ExportFormat.named(self.fmt)  # a plain "pdf" too: PDF is painted on the UI thread
 
 
 class ExportDialog(QDialog):
@@ -65,8 +68,8 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.format = QComboBox()
-        for name, (_, label) in FORMATS.items():
-            self.format.addItem(label, name)
+        for fmt in ExportFormat:
+            self.format.addItem(fmt.label, fmt.value)
         self.format.currentIndexChanged.connect(self._format_changed)
         form.addRow("Format", self.format)
         self.path = QLineEdit()
@@ -94,15 +97,18 @@ class ExportDialog(QDialog):
         layout.addWidget(buttons)
         self._format_changed()
 
+    def fmt(self) -> ExportFormat:
+        return ExportFormat(self.format.currentData())
+
     def _format_changed(self, *_: object) -> None:
-        fmt = self.format.currentData()
-        suffix = FORMATS[fmt][0]
-        if self._source.suffix.lower() in (suffix, ".markdown") or fmt == "docx":
+        fmt = self.fmt()
+        suffix = fmt.suffix
+        if self._source.suffix.lower() in (suffix, ".markdown") or fmt is ExportFormat.DOCX:
             suffix = ".review" + suffix  # never propose the draft's own file
         self.path.setText(str(self._stem) + suffix)
-        self._offer(self.footnotes, fmt == "md", "Footnotes are a Markdown option")
-        self._offer(self.summary, fmt == "docx", "The summary of unplaced findings is a Word option")
-        self._offer(self.debates, fmt in ("html", "pdf", "json"), "Word and Markdown exports hold no debates")
+        self._offer(self.footnotes, fmt is ExportFormat.MARKDOWN, "Footnotes are a Markdown option")
+        self._offer(self.summary, fmt is ExportFormat.DOCX, "The summary of unplaced findings is a Word option")
+        self._offer(self.debates, fmt.has_debates, "Word and Markdown exports hold no debates")
 
     def _offer(self, box: QCheckBox, available: bool, why: str) -> None:
         """An option the format lacks is shown off and unticked (its tooltip says why), not ticked and greyed:
@@ -119,8 +125,7 @@ class ExportDialog(QDialog):
         box.setEnabled(available)
 
     def _browse(self) -> None:
-        fmt = self.format.currentData()
-        suffix = FORMATS[fmt][0]
+        suffix = self.fmt().suffix
         chosen, _ = QFileDialog.getSaveFileName(self, "Export review", self.path.text(), f"*{suffix}")
         if chosen:
             self.path.setText(chosen if chosen.endswith(suffix) else chosen + suffix)
@@ -130,7 +135,7 @@ class ExportDialog(QDialog):
                                 include_debates=self.debates.isChecked(),
                                 markdown_style="footnotes" if self.footnotes.isChecked() else "critic",
                                 unplaced="summary" if self.summary.isChecked() else "title")
-        return ExportChoice(self.format.currentData(), Path(self.path.text()).expanduser(), options,
+        return ExportChoice(self.fmt(), Path(self.path.text()).expanduser(), options,
                             self.open_after.isChecked())
 
 
@@ -169,11 +174,11 @@ class ExportsController(QObject):
         doc, source = s.snapshot.doc, s.path
         from doccritic.formats.export import export_review
 
-        if choice.fmt == "pdf":  # painted with Qt: on this thread
+        if choice.fmt is ExportFormat.PDF:  # painted with Qt: on this thread
             from doccritic.ui.pdf_export import export_pdf
 
             try:
-                export_review(review, doc, "pdf", choice.path, choice.options, pdf=export_pdf)
+                export_review(review, doc, ExportFormat.PDF, choice.path, choice.options, pdf=export_pdf)
             except Exception as exc:
                 self._failed(str(exc) if hasattr(exc, "kind") else f"Export failed ({type(exc).__name__}).")
                 return
