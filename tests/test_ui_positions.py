@@ -141,6 +141,47 @@ def test_typing_that_merges_into_one_undo_step_is_undone_with_its_passage(editor
     assert_in_step(editor)
 
 
+def test_an_ambiguous_quotes_places_and_a_decisions_restatements_move_with_the_text(qtbot):
+    """"Place on passage" offers the places an ambiguous quote was found, and the register reads where a
+    decision is restated: both stay on their words while the PM types, and an undo brings a deleted one back."""
+    text = "We ship to all users in May.\nLater: ship to all users.\nAgain we ship to all users 🚀."
+    places = [(m, m + len(PASSAGE)) for m in (text.index(PASSAGE), text.index(PASSAGE, 10), text.rindex(PASSAGE))]
+    ambiguous = Finding(id="amb", source=Source.CRITIC, persona="skeptical-exec", kind=Kind.ONE_WAY_DOOR,
+                        severity=Severity.MAJOR, title="t", quote=PASSAGE, anchor=Anchor.AMBIGUOUS,
+                        candidates=places)
+    restated = finding(text, "in May", "door")
+    restated = restated.model_copy(update={"restated_at": places[1:]})
+    model = FindingsModel()
+    ed = DocumentEditor(model=model)
+    qtbot.addWidget(ed)
+    ed.setPlainText(text)
+    model.update_findings([ambiguous, restated])
+    ed.set_findings(model.findings)
+    put_cursor(ed, 0)
+    QTest.keyClicks(ed, "Now ")
+    put_cursor(ed, ed.toPlainText().index("Later"))
+    QTest.keyClicks(ed, "Much ")
+
+    def passages(fid: str, field: str) -> list[str]:
+        f = model.finding(fid)
+        assert f is not None
+        return [ed.toPlainText()[a:b] for a, b in getattr(f, field)]
+
+    assert passages("amb", "candidates") == [PASSAGE] * 3
+    assert passages("door", "restated_at") == [PASSAGE] * 2
+    now = ed.toPlainText()
+    cursor = ed.textCursor()  # delete the second place, then undo
+    cursor.setPosition(ed.text_map.to_qt(now.index("Much")))
+    cursor.setPosition(ed.text_map.to_qt(now.index("Again")), QTextCursor.MoveMode.KeepAnchor)
+    ed.setTextCursor(cursor)
+    QTest.keyClick(ed, Qt.Key.Key_Delete)
+    assert passages("amb", "candidates") == [PASSAGE, "", PASSAGE]
+    ed.undo()
+    assert passages("amb", "candidates") == [PASSAGE] * 3
+    assert passages("door", "restated_at") == [PASSAGE] * 2
+    assert passage(ed, "door") == "in May"
+
+
 # The property test ----------------------------------------------------------------------------------------
 ALPHABET = st.sampled_from(["a", "b", " ", "\n", "é", "日", "👩", "𠀋", "🚀", "\u200d"])
 SNIPPETS = st.lists(ALPHABET, min_size=1, max_size=6).map("".join)

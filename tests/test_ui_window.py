@@ -15,6 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from conftest import SAMPLE
+from doccritic.core.decisions import Decision
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, Status
 from doccritic.ui.findings_model import NOT_PLACED, FindingsModel
 from doccritic.ui.main_window import MainWindow
@@ -267,6 +268,39 @@ def test_critic_finding_whose_text_is_edited_away_becomes_outdated_not_lost(qtbo
     cursor.insertText("ignore")
     kept = window.session.findings.finding(critic.id)
     assert kept is not None and kept.status is Status.OUTDATED
+
+
+def test_undoing_the_edit_that_made_a_finding_outdated_reopens_it(qtbot, window, tmp_path):
+    doc = tmp_path / "plan.md"
+    text = "# Plan\n\nCustomers will adopt auto-charge quickly.\n"
+    doc.write_text(text, encoding="utf-8")
+    open_doc(qtbot, window, doc)
+    quote = "Customers will adopt auto-charge quickly."
+    start = text.index(quote)
+    critic = Finding(
+        source=Source.CRITIC, persona="skeptical-exec", kind=Kind.CHALLENGED_ASSUMPTION, severity=Severity.MAJOR,
+        title="Adoption assumed", quote=quote, start=start, end=start + len(quote), anchor=Anchor.EXACT,
+    )
+    window.decisions.add_critic_findings([critic], window.editor.text_map)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(start + len("Customers will "))
+    window.editor.setTextCursor(cursor)
+    QTest.keyClicks(window.editor, "not ")
+
+    def status() -> Status:
+        kept = window.session.findings.finding(critic.id)
+        assert kept is not None
+        return kept.status
+
+    assert status() is Status.OUTDATED
+    window.editor.undo()
+    assert window.editor.toPlainText() == text and status() is Status.OPEN
+    window.editor.redo()
+    assert status() is Status.OUTDATED
+    window.editor.undo()
+    window.decisions.decide(Decision.DISMISS, [critic.id], text="covered in the appendix")
+    window.editor.redo()  # the text changes again, but the PM's decision since stays
+    assert status() is Status.DISMISSED
 
 
 def test_save_is_lossless_and_atomic(qtbot, window, tmp_path):

@@ -57,6 +57,8 @@ class DecisionsController(QObject):
         super().__init__(parent)
         self.session, self.editor, self.panel, self._status, self._parent = session, editor, panel, status, parent
         self._steps: list[_DecisionStep] = []  # decisions that edited the text, for Ctrl+Z
+        self._status_steps: list[_StatusStep] = []  # findings an edit marked outdated, for Ctrl+Z
+        self._texts_set = editor.texts_set  # the text the steps belong to
         self._undo_depth = 0
         editor.spans_touched.connect(self._spans_touched)
         editor.finding_clicked.connect(self._finding_clicked)
@@ -89,7 +91,8 @@ class DecisionsController(QObject):
         self.editor.set_findings(findings)
 
     def _spans_touched(self, ids: list[str]) -> None:
-        """A critic finding whose quoted text was edited away is kept, marked outdated."""
+        """A critic finding whose quoted text was edited away is kept, marked outdated; undoing the edit
+        makes it open again (the status is part of the undo step, like the passage)."""
         outdated = []
         for fid in ids:
             finding = self.session.findings.finding(fid)
@@ -97,9 +100,28 @@ class DecisionsController(QObject):
                 continue  # check findings are recomputed by the next re-check
             if self.editor.span_text(fid) != finding.quote:
                 outdated.append(finding.model_copy(update={"status": Status.OUTDATED}))
-        if outdated:
-            self.session.replace(outdated)
-            for finding in outdated:
+        if not outdated:
+            return
+        self.session.replace(outdated)
+        for finding in outdated:
+            self.editor.update_finding(finding)
+        # This runs inside the edit, before _undo_moved: the depth Qt reports is the edit's, ours the one before.
+        depth, last = self.editor.document().availableUndoSteps(), self._undo_depth
+        was = dict.fromkeys((f.id for f in outdated), Status.OPEN)
+        now = dict.fromkeys(was, Status.OUTDATED)
+        if depth < last:  # an undo changed the passage: the step is above, where the findings were open
+            self._status_steps.append(_StatusStep(depth, last, below=now, above=was))
+        else:  # an edit (a new step, or typing merged into the newest one) or a redo
+            self._status_steps.append(_StatusStep(min(last, depth - 1), depth, below=was, above=now))
+
+    def _set_statuses(self, want: dict[str, Status], unless: dict[str, Status]) -> None:
+        """Give findings the status they had on one side of an undo step, if they still have the other side's
+        (a decision taken since stays)."""
+        changed = [f.model_copy(update={"status": want[fid]}) for fid in want
+                   if (f := self.session.findings.finding(fid)) is not None and f.status is unless[fid]]
+        if changed:
+            self.session.replace(changed)
+            for finding in changed:
                 self.editor.update_finding(finding)
 
     # decisions -------------------------------------------------------------------------------
@@ -204,6 +226,9 @@ class DecisionsController(QObject):
         items, so the stack's depth tells which edits were undone or redone."""
         document = self.editor.document()
         depth, last = document.availableUndoSteps(), self._undo_depth
+        if self.editor.texts_set != self._texts_set:  # a new text: nothing to undo into
+            self._steps, self._status_steps, self._texts_set, self._undo_depth = [], [], self.editor.texts_set, depth
+            return
         if depth == last:
             return
         self._undo_depth = depth
@@ -212,8 +237,15 @@ class DecisionsController(QObject):
                 self._show_decided(step.before)
             elif last <= step.before_depth and depth >= step.after_depth:
                 self._show_decided(step.after)
+        for status in reversed(self._status_steps) if depth < last else self._status_steps:
+            if last >= status.upper and depth <= status.lower:
+                self._set_statuses(status.below, status.above)
+            elif last <= status.lower and depth >= status.upper:
+                self._set_statuses(status.above, status.below)
         if document.availableRedoSteps() == 0:  # a new edit dropped the redo stack, or a new document came
             self._steps = [s for s in self._steps if s.after_depth <= depth]
+        if depth > last and not document.availableRedoSteps():  # (during an undo Qt still reports none)
+            self._status_steps = [s for s in self._status_steps if s.upper <= depth]
 
     def _ask_text(self, decision: Decision, ids: list[str]) -> str | None:
         """The reason or note, in a dialog wide enough to see what is typed, naming the finding(s) it is for."""
@@ -281,6 +313,16 @@ class _DecisionStep:
     after_depth: int
     before: list[Finding]
     after: list[Finding]
+
+
+@dataclass(frozen=True)
+class _StatusStep:
+    """Findings an edit (or an undo or redo) marked outdated: their status below and above its undo step."""
+
+    lower: int  # undo depths
+    upper: int
+    below: dict[str, Status]
+    above: dict[str, Status]
 
 
 def _moved(finding: Finding, edits: list[TextEdit]) -> Finding:

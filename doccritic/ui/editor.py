@@ -50,6 +50,7 @@ class DocumentEditor(QPlainTextEdit):
         self.text_map = Utf16Map()  # of the current text, moved with every edit
         self._incoming: Utf16Map | None = None  # the map of a text setPlainText is putting in
         self.revision = 0  # counts changes: equal revisions, equal text (cheaper than comparing 6 MB)
+        self.texts_set = 0  # counts new texts (setPlainText, clear): undo history before one is gone
         self._findings: dict[str, Finding] = {}  # what each highlight shows (kind, status...), not where
         self._cursors: dict[str, QTextCursor] = {}  # id -> a selection the document moves on every edit
         self._selections: dict[str, QTextEdit.ExtraSelection] = {}
@@ -249,6 +250,7 @@ class DocumentEditor(QPlainTextEdit):
             ready = incoming is not None and incoming.qt_length == document.characterCount() - 1
             self.text_map = incoming if ready else Utf16Map(self.toPlainText())  # the findings come after it
             self._history.reset()
+            self.texts_set += 1
             return
         cursor = QTextCursor(document)
         cursor.setPosition(position)
@@ -265,7 +267,8 @@ class DocumentEditor(QPlainTextEdit):
         if restored or any(fid in self._cursors and self._repaired(fid) for fid in reached):
             self._push_selections()
         edit_end = start + cp_removed
-        touched = [fid for fid, ((s, e), _) in reached.items() if start < e and edit_end > s]
+        touched = [fid for fid, ((s, e), _) in reached.items()
+                   if start < e and edit_end > s and self.model.is_finding_span(fid)]
         if touched:
             self.spans_touched.emit(touched)
         # The widget paints its own copies of the cursors; they moved with the document, except where the

@@ -7,17 +7,19 @@ the sidebar's selection and scroll position.
 The model is also the one owner of where each finding is: its ``start``/``end`` are code-point offsets
 into the editor's *current* text, moved on every edit (:meth:`FindingsModel.text_edited`, fed by the
 editor from ``QTextDocument.contentsChange``). Saving and exporting read them here; the editor's
-highlights are a view of them. Offsets move in place, and a finding object is rebuilt with its new offsets
-only when someone reads it, so a keystroke costs one pass over the offsets, not 1,000 copies.
+highlights are a view of them. A finding's other passages move the same way: the places an ambiguous quote
+was found (``candidates``, offered by "Place on passage") and the places a decision is restated
+(``restated_at``). Offsets move in place, and a finding object is rebuilt with its new offsets only when
+someone reads it, so a keystroke costs one pass over the offsets, not 1,000 copies.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from doccritic.core.findings import Finding, Kind, Severity, Status
 from doccritic.ui.textpos import Span, move_span
@@ -37,16 +39,20 @@ class Role(IntEnum):
 
 
 NOT_PLACED = "Not placed in the text"
+_SEP = "\x00"  # joins a finding id and one of its other passages into a span key (no id holds it)
 
 
 class FindingsModel(QAbstractListModel):
     """All findings of the open document, in no particular order (the proxy sorts)."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._findings: list[Finding] = []  # a row's offsets may be older than its entry in _spans
         self._rows: dict[str, int] = {}  # id -> row
         self._spans: dict[str, list[int]] = {}  # id -> [start, end]: the current offsets of placed findings
+        # id -> (candidates, restated_at), each [start, end] current; only findings that have any
+        self._others: dict[str, tuple[list[list[int]], list[list[int]]]] = {}
+        self._moved: set[str] = set()  # ids whose other passages moved since their finding was rebuilt
         self._sections: dict[str, str] = {}
 
     # Qt API ----------------------------------------------------------------------------------
@@ -96,19 +102,45 @@ class FindingsModel(QAbstractListModel):
     def row_of(self, finding_id: str) -> int | None:
         return self._rows.get(finding_id)
 
+    @staticmethod
+    def is_finding_span(key: str) -> bool:
+        """Whether a key of :meth:`spans` is a finding's own passage (else one of its other passages)."""
+        return _SEP not in key
+
     def span_for(self, finding_id: str) -> Span | None:
         """A finding's current ``(start, end)`` in code points, or None when it is not in the text."""
         span = self._spans.get(finding_id)
         return (span[0], span[1]) if span else None
 
     def spans(self) -> dict[str, Span]:
-        """Every placed finding's current span."""
-        return {fid: (span[0], span[1]) for fid, span in self._spans.items()}
+        """Every placed finding's current span, by id, and its other passages (keys that are not ids, see
+        :meth:`is_finding_span`)."""
+        out = {fid: (span[0], span[1]) for fid, span in self._spans.items()}
+        for key, span in self._other_spans():
+            out[key] = (span[0], span[1])
+        return out
 
-    def set_span(self, finding_id: str, start: int, end: int) -> None:
-        """Put a finding on other offsets of the current text (an undo brought its passage back)."""
-        if finding_id in self._spans:
-            self._spans[finding_id] = [start, end]
+    def set_span(self, key: str, start: int, end: int) -> None:
+        """Put a finding (or one of its other passages: a key of :meth:`spans`) on other offsets of the current
+        text (an undo brought its passage back)."""
+        if key in self._spans:
+            self._spans[key] = [start, end]
+            return
+        fid, _, which = key.partition(_SEP)
+        others = self._others.get(fid)
+        if others is not None and which:
+            spans = others[0 if which[0] == "c" else 1]
+            index = int(which[1:])
+            if index < len(spans):
+                spans[index] = [start, end]
+                self._moved.add(fid)
+
+    def _other_spans(self) -> Iterator[tuple[str, list[int]]]:
+        for fid, (candidates, restated) in self._others.items():
+            for i, span in enumerate(candidates):
+                yield f"{fid}{_SEP}c{i}", span
+            for i, span in enumerate(restated):
+                yield f"{fid}{_SEP}r{i}", span
 
     def text_edited(self, position: int, removed: int, added: int,
                     exact: Callable[[str], Span | None] | None = None) -> dict[str, tuple[Span, Span]]:
@@ -130,6 +162,17 @@ class FindingsModel(QAbstractListModel):
             new = (exact(fid) if exact else None) or move_span(start, end, position, removed, added)
             span[0], span[1] = new
             reached[fid] = ((start, end), new)
+        for key, span in self._other_spans():
+            start, end = span
+            if end < position:
+                continue
+            self._moved.add(key.partition(_SEP)[0])
+            if start > edit_end:
+                span[0], span[1] = start + delta, end + delta
+                continue
+            new = move_span(start, end, position, removed, added)
+            span[0], span[1] = new
+            reached[key] = ((start, end), new)
         return reached
 
     def _at(self, row: int) -> Finding:
@@ -138,17 +181,30 @@ class FindingsModel(QAbstractListModel):
         span = self._spans.get(f.id)
         if span is not None and (f.start != span[0] or f.end != span[1]):
             f = self._findings[row] = dataclasses.replace(f, start=span[0], end=span[1])
+        if f.id in self._moved:
+            self._moved.discard(f.id)
+            candidates, restated = self._others[f.id]
+            f = self._findings[row] = dataclasses.replace(
+                f, candidates=[(a, b) for a, b in candidates], restated_at=[(a, b) for a, b in restated])
         return f
 
     def _reindex(self) -> None:
         self._rows = {f.id: row for row, f in enumerate(self._findings)}
         self._spans = {fid: span for fid, span in self._spans.items() if fid in self._rows}
+        self._others = {fid: others for fid, others in self._others.items() if fid in self._rows}
+        self._moved &= self._others.keys()
 
     def _track(self, finding: Finding) -> None:
         if finding.start is not None and finding.end is not None:
             self._spans[finding.id] = [finding.start, finding.end]
         else:
             self._spans.pop(finding.id, None)
+        self._moved.discard(finding.id)
+        if finding.candidates or finding.restated_at:
+            self._others[finding.id] = ([[a, b] for a, b in finding.candidates],
+                                        [[a, b] for a, b in finding.restated_at])
+        else:
+            self._others.pop(finding.id, None)
 
     def set_sections(self, sections: dict[str, str], *, only: bool = False) -> None:
         """Section title per finding id, for grouping; unplaced findings get their own group.
