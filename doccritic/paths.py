@@ -11,6 +11,10 @@ import os
 import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platformdirs import PlatformDirs
 
 APP_NAME = "doccritic"
 
@@ -38,7 +42,7 @@ def sample_prd() -> Path:
     return resource("samples", "sample-prd.md")
 
 
-def _platform_dirs():  # imported lazily: platformdirs is only needed when user data is touched
+def _platform_dirs() -> PlatformDirs:  # imported lazily: platformdirs is only needed when user data is touched
     from platformdirs import PlatformDirs
 
     return PlatformDirs(APP_NAME, appauthor=False)

@@ -325,3 +325,21 @@ def test_a_long_document_is_coloured_to_its_last_heading_after_it_shows(qtbot, m
     assert heading.text() == "# Last heading" and heading.layout().formats()  # coloured
     assert document.findBlockByNumber(302).layout().formats()  # and the fence state carried over every slice
     assert ed.text_map.qt_length == len(text)
+
+
+def test_typing_a_fence_colours_the_lines_below_it_as_code_and_deleting_it_uncolours_them(qtbot):
+    ed = DocumentEditor()
+    qtbot.addWidget(ed)
+    ed.setPlainText("Intro\n\nplain line\nanother line\n")
+    document = ed.document()
+
+    def code(number: int) -> bool:
+        formats = document.findBlockByNumber(number).layout().formats()
+        return any(r.format.fontFamilies() for r in formats)  # the fence's monospace format
+
+    assert not code(2) and not code(3)
+    put_cursor(ed, ed.toPlainText().index("plain") - 1)
+    QTest.keyClicks(ed, "```")  # on the empty line: everything below is inside the fence now
+    assert code(1) and code(2) and code(3)
+    ed.undo()
+    assert not code(2) and not code(3)

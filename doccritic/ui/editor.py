@@ -13,7 +13,7 @@ the finding outdated.
 
 from __future__ import annotations
 
-from PySide6.QtCore import SIGNAL, SLOT, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QMouseEvent,
@@ -22,7 +22,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from doccritic.core.findings import Finding
 from doccritic.ui import bidi
@@ -31,6 +31,7 @@ from doccritic.ui.fold import FrontMatterFold
 from doccritic.ui.highlighter import MarkdownHighlighter
 from doccritic.ui.style import highlight_format, is_dark
 from doccritic.ui.textpos import SpanHistory, Utf16Map
+from doccritic.ui.timers import timer
 
 
 class DocumentEditor(QPlainTextEdit):
@@ -40,7 +41,7 @@ class DocumentEditor(QPlainTextEdit):
     spans_touched = Signal(list)  # finding ids whose highlighted text was edited
     debate_requested = Signal(str)  # the selected text: "Debate this"
 
-    def __init__(self, parent=None, model: FindingsModel | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, model: FindingsModel | None = None) -> None:
         super().__init__(parent)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.document().setDocumentMargin(18)
@@ -59,7 +60,7 @@ class DocumentEditor(QPlainTextEdit):
         self._active: str | None = None
         self._flash: str | None = None
         self._last_click: tuple[int, list[str]] | None = None
-        self._flash_timer = QTimer(self, singleShot=True, interval=700, timeout=self._end_flash)
+        self._flash_timer = timer(self, 700, self._end_flash)
         self._history = SpanHistory()
         self.document().undoCommandAdded.connect(self._command_added)
         self.document().contentsChange.connect(self._on_contents_change)
@@ -72,20 +73,14 @@ class DocumentEditor(QPlainTextEdit):
         after it shows, a slice per event-loop turn, instead of all at once inside this call."""
         self._incoming = Utf16Map(text)
         self.fold.hidden = 0  # the new text's blocks are all shown
-        document, highlighter = self.document(), self.highlighter
         sliced = text.count("\n") > self.SLICED_BLOCKS
-        reformat = SIGNAL("contentsChange(int,int,int)"), SLOT("_q_reformatBlocks(int,int,int)")
-        if sliced:  # Qt's highlighter would colour every block now: it is told of this text by the slices
-            QObject.disconnect(document, reformat[0], highlighter, reformat[1])
+        self.highlighter.frontier = 0 if sliced else None  # 0: setting the text colours nothing
         try:
             super().setPlainText(text)
         finally:
             self._incoming = None
             if sliced:
-                QObject.connect(document, reformat[0], highlighter, reformat[1])
-                highlighter.colour_in_slices()
-            else:
-                highlighter.frontier = None
+                self.highlighter.colour_in_slices()
 
     # findings --------------------------------------------------------------------------------
     def set_findings(self, findings: list[Finding], text_map: Utf16Map | None = None) -> None:
@@ -248,7 +243,8 @@ class DocumentEditor(QPlainTextEdit):
                 and not document.availableRedoSteps()):  # a new text (setPlainText, clear): no edit to follow
             incoming = self._incoming
             ready = incoming is not None and incoming.qt_length == document.characterCount() - 1
-            self.text_map = incoming if ready else Utf16Map(self.toPlainText())  # the findings come after it
+            # the findings come after it
+            self.text_map = incoming if incoming is not None and ready else Utf16Map(self.toPlainText())
             self._history.reset()
             self.texts_set += 1
             return

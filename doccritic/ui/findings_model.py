@@ -19,7 +19,15 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from doccritic.core.findings import Finding, Kind, Severity, Status
 from doccritic.ui.textpos import Span, move_span
@@ -59,7 +67,7 @@ class FindingsModel(QAbstractListModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
         return 0 if parent.isValid() else len(self._findings)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._findings):
             return None
         f = self._at(index.row())
@@ -86,8 +94,8 @@ class FindingsModel(QAbstractListModel):
                 return f.placed
         return None
 
-    def roleNames(self) -> dict[int, bytes]:  # noqa: N802 - Qt override
-        return {**super().roleNames(), **{r.value: r.name.lower().encode() for r in Role}}
+    def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802 - Qt override
+        return {**super().roleNames(), **{r.value: QByteArray(r.name.lower().encode()) for r in Role}}
 
     # our API ---------------------------------------------------------------------------------
     @property
@@ -272,7 +280,7 @@ class FindingsModel(QAbstractListModel):
 class FindingsFilterProxy(QSortFilterProxyModel):
     """Filters by kind, severity, persona, status and text; sorts in document order, unplaced last."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.kinds: set[Kind] = set(Kind)
         self.min_severity = Severity.MINOR
@@ -284,7 +292,7 @@ class FindingsFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
         self.sort(0)
 
-    def set_filter(self, **changes) -> None:
+    def set_filter(self, **changes: object) -> None:
         for key, value in changes.items():
             if not hasattr(self, key):
                 raise AttributeError(key)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
+
+from doccritic.ui.timers import timer
 
 INTERVAL_MS = 500
 _installed: MainThreadCollector | None = None
@@ -24,7 +26,7 @@ class MainThreadCollector(QObject):
         super().__init__(parent)
         self.threshold = gc.get_threshold()
         gc.disable()
-        self.timer = QTimer(self, interval=interval_ms, timeout=self.check)
+        self.timer = timer(self, interval_ms, self.check, single_shot=False)
         self.timer.start()
 
     def check(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from doccritic.core.document import Section
 
@@ -13,7 +13,7 @@ _INDEX = Qt.ItemDataRole.UserRole + 1  # the heading's place in document order: 
 class OutlineView(QTreeWidget):
     heading_activated = Signal(int)  # code-point offset of the heading
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setHeaderHidden(True)
         self.setUniformRowHeights(True)
@@ -35,7 +35,7 @@ class OutlineView(QTreeWidget):
         self.clear()
         count = iter(range(len(flat)))
 
-        def add(parent, section: Section) -> None:
+        def add(parent: QTreeWidget | QTreeWidgetItem, section: Section) -> None:
             item = QTreeWidgetItem(parent, [_shown(section.title)])
             item.setData(0, _INDEX, next(count))
             item.setToolTip(0, section.title)
@@ -55,6 +55,8 @@ class OutlineView(QTreeWidget):
         stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount())][::-1]
         while stack:  # pre-order, as ``flat`` is
             item = stack.pop()
+            if item is None:
+                continue
             items.append(item)
             stack.extend(item.child(i) for i in range(item.childCount() - 1, -1, -1))
         for i in changed:
