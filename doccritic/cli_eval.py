@@ -388,8 +388,9 @@ def _run_panels(args: argparse.Namespace, connection: Any, cases: list[Loaded], 
         if batched is not None:
             if isinstance(batched, int):
                 return batched
-            runs, how = batched
-            return runs, {**_live_provenance(settings, personas, args.repeat, stopped=how["stopped"]), "batch": True}
+            batch_runs, how = batched
+            provenance = _live_provenance(settings, personas, args.repeat, stopped=how["stopped"])
+            return batch_runs, {**provenance, "batch": True}
         print(f"doccritic: eval: streaming costs about ${total:.2f}.", file=err)
         if not args.yes and not _confirmed(err):
             return EXIT_BAD_INPUT

@@ -230,6 +230,8 @@ class BatchRun:
 
     async def _poll(self, ended: list[Any]) -> AsyncIterator[BatchProgress]:
         """Status checks every ``poll_seconds`` (at once after a cancel) until the batch has ended."""
+        assert self.batch_id is not None  # submitted or resumed before polling
+        batch_id: str = self.batch_id
         batch, fails, last = None, 0, None
         while True:
             if self._cancel.is_set() and not self._cancel_sent:
@@ -253,7 +255,7 @@ class BatchRun:
                                      "running and is kept: run the same command again to pick it up.",
                                      resumable=True) from None
             if batch is not None:
-                progress = BatchProgress(self.batch_id, batch.processing_status, _counts(batch))
+                progress = BatchProgress(batch_id, batch.processing_status, _counts(batch))
                 if (progress.status, progress.counts) != last:
                     last = (progress.status, progress.counts)
                     yield progress
