@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import SAMPLE, corpus_files
 from doccritic.core.checks import _Scan, default_rules
-from doccritic.core.wordindex import WordIndex, leading_literals
+from doccritic.core.wordindex import WordIndex, _lower, leading_literals
 from doccritic.formats.loader import load_document
 
 RULE_PATTERNS = [p for r in default_rules().rules for p in r.patterns]
@@ -60,3 +60,11 @@ def test_index_matches_finditer_on_random_text(parts):
     index = WordIndex(text)
     for pattern in RULE_PATTERNS:
         assert spans(index.finditer(pattern)) == spans(pattern.finditer(text)), (pattern.pattern, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from(list("aΣσς ΟΔΟΣ\n.İ👩\u0345'")), max_size=80))
+def test_a_long_text_is_lower_cased_in_pieces_exactly_as_in_one_go(text):
+    """Lower-casing a long non-ASCII text a paragraph at a time (CPython's one-go scratch buffer is 12 bytes a
+    character) gives the same string, final sigmas included."""
+    assert _lower(text, chunk=3) == text.lower()

@@ -50,6 +50,7 @@ from typing import Self, TypeVar
 from doccritic import paths
 from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.findings import Review
+from doccritic.core.records import adapter
 
 DB_NAME = "reviews.sqlite3"
 SCHEMA_VERSION = 1
@@ -147,14 +148,15 @@ class ReviewStore:
         doc = review.document
         if doc.path is None:
             return
-        key, data, now = canonical_path(doc.path), review.model_dump_json(), _now()
+        # UTF-8 bytes, stored as TEXT by SQLite: a str of a 1M-word review would be another 25 MB in memory
+        key, data, now = canonical_path(doc.path), adapter(Review).dump_json(review), _now()
 
         def op(conn: sqlite3.Connection) -> None:
             with _transaction(conn):
                 (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM reviews").fetchone()
                 conn.execute(
                     "INSERT INTO reviews (path, fingerprint, title, format, review_json, created_at, updated_at, seq)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path, fingerprint) DO UPDATE SET"
+                    " VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?) ON CONFLICT (path, fingerprint) DO UPDATE SET"
                     " title = excluded.title, format = excluded.format, review_json = excluded.review_json,"
                     " updated_at = excluded.updated_at, seq = excluded.seq",
                     (key, doc.fingerprint, doc.title, doc.format, data, now, now, seq),

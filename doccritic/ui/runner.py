@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from doccritic.core.errors import DoccriticError
+from doccritic.ui.malloc import return_freed_memory
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class Runner(QObject):
 
     def _submit(self, job_id: int, channel: str, fn: Callable[[], Any], on_done: Callable[[Any], None],
                 on_error: Callable[[str], None] | None) -> None:
+        return_freed_memory()  # once, before the pool's threads first allocate
         signals = _Signals()
         signals.finished.connect(self._finished)
         signals.failed.connect(self._failed)
