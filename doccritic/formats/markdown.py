@@ -29,8 +29,7 @@ _FM_TITLE = re.compile(r"^title:\s*['\"]?(.+?)['\"]?\s*$", re.MULTILINE)
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    # Blocks only: inline content is read as text, so its tokens (a tenth of a long draft's parse) are not made.
-    return md.use(front_matter_plugin).disable("inline")
+    return md.use(front_matter_plugin)
 
 
 class _Lines:
@@ -56,7 +55,8 @@ def parse_markdown(text: str, path: Path | None = None) -> Document:
     """Build a :class:`Document` from Markdown text already decoded."""
     lines = _Lines(text)
     builder = _BlockBuilder(text, lines)
-    builder.walk(_parser().parse(text))
+    # Blocks only: inline content is read as text, so its tokens (a tenth of a long draft's parse) are not made.
+    builder.walk(_parser().disable("inline").parse(text))
     title = ""
     if builder.front_matter:
         m = _FM_TITLE.search(builder.front_matter)
