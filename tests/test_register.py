@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SAMPLE
 from doccritic.core.checks import rules_from, run_checks
@@ -251,3 +253,20 @@ def test_older_review_files_without_a_register_still_read(sample: Document):
     review = loads(json.dumps(data))
     assert review.decisions == [] and review.readiness is None
     assert refresh(review).readiness is not None
+
+
+_SPAN = st.tuples(st.integers(0, 300), st.integers(0, 40)).map(lambda t: (t[0], t[0] + t[1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SPAN, max_size=40), st.lists(_SPAN, max_size=40))
+def test_long_restatement_lists_compare_as_pair_by_pair(a, b):
+    """Marks restated hundreds of times are compared through nearby spans only, with the same answer."""
+    from doccritic.core import register
+
+    overlaps = any(min(e1, e2) - max(s1, s2) >= register._SAME_PLACE * max(1, min(e1 - s1, e2 - s2))
+                   for s1, e1 in a for s2, e2 in b)
+    adjacent = any(0 <= s2 - e1 <= register._NEXT_TO or 0 <= s1 - e2 <= register._NEXT_TO
+                   for s1, e1 in a for s2, e2 in b)
+    assert register._overlaps(a, b) is overlaps
+    assert register._adjacent(a, b) is adjacent
