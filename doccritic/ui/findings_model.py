@@ -16,6 +16,7 @@ someone reads it, so a keystroke costs one pass over the offsets, not 1,000 copi
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from enum import IntEnum
 
@@ -59,7 +60,7 @@ class FindingsModel(QAbstractListModel):
         self._rows: dict[str, int] = {}  # id -> row
         self._spans: dict[str, list[int]] = {}  # id -> [start, end]: the current offsets of placed findings
         # id -> (candidates, restated_at), each [start, end] current; only findings that have any
-        self._others: dict[str, tuple[list[list[int]], list[list[int]]]] = {}
+        self._others: dict[str, tuple[_Passages, _Passages]] = {}
         self._moved: set[str] = set()  # ids whose other passages moved since their finding was rebuilt
         self._sections: dict[str, str] = {}
 
@@ -137,18 +138,16 @@ class FindingsModel(QAbstractListModel):
         fid, _, which = key.partition(_SEP)
         others = self._others.get(fid)
         if others is not None and which:
-            spans = others[0 if which[0] == "c" else 1]
-            index = int(which[1:])
-            if index < len(spans):
-                spans[index] = [start, end]
+            passages, index = others[0 if which[0] == "c" else 1], int(which[1:])
+            if index < len(passages.starts):
+                passages.starts[index], passages.ends[index] = start, end
                 self._moved.add(fid)
 
-    def _other_spans(self) -> Iterator[tuple[str, list[int]]]:
+    def _other_spans(self) -> Iterator[tuple[str, Span]]:
         for fid, (candidates, restated) in self._others.items():
-            for i, span in enumerate(candidates):
-                yield f"{fid}{_SEP}c{i}", span
-            for i, span in enumerate(restated):
-                yield f"{fid}{_SEP}r{i}", span
+            for tag, passages in (("c", candidates), ("r", restated)):
+                for i, span in enumerate(zip(passages.starts, passages.ends, strict=True)):
+                    yield f"{fid}{_SEP}{tag}{i}", span
 
     def text_edited(self, position: int, removed: int, added: int,
                     exact: Callable[[str], Span | None] | None = None) -> dict[str, tuple[Span, Span]]:
@@ -170,17 +169,10 @@ class FindingsModel(QAbstractListModel):
             new = (exact(fid) if exact else None) or move_span(start, end, position, removed, added)
             span[0], span[1] = new
             reached[fid] = ((start, end), new)
-        for key, span in self._other_spans():
-            start, end = span
-            if end < position:
-                continue
-            self._moved.add(key.partition(_SEP)[0])
-            if start > edit_end:
-                span[0], span[1] = start + delta, end + delta
-                continue
-            new = move_span(start, end, position, removed, added)
-            span[0], span[1] = new
-            reached[key] = ((start, end), new)
+        for fid, (candidates, restated) in self._others.items():
+            moved = candidates.edited(position, removed, added, f"{fid}{_SEP}c", reached)
+            if restated.edited(position, removed, added, f"{fid}{_SEP}r", reached) or moved:
+                self._moved.add(fid)
         return reached
 
     def _at(self, row: int) -> Finding:
@@ -192,8 +184,8 @@ class FindingsModel(QAbstractListModel):
         if f.id in self._moved:
             self._moved.discard(f.id)
             candidates, restated = self._others[f.id]
-            f = self._findings[row] = dataclasses.replace(
-                f, candidates=[(a, b) for a, b in candidates], restated_at=[(a, b) for a, b in restated])
+            f = self._findings[row] = dataclasses.replace(f, candidates=candidates.spans(),
+                                                          restated_at=restated.spans())
         return f
 
     def _reindex(self) -> None:
@@ -209,8 +201,7 @@ class FindingsModel(QAbstractListModel):
             self._spans.pop(finding.id, None)
         self._moved.discard(finding.id)
         if finding.candidates or finding.restated_at:
-            self._others[finding.id] = ([[a, b] for a, b in finding.candidates],
-                                        [[a, b] for a, b in finding.restated_at])
+            self._others[finding.id] = (_Passages(finding.candidates), _Passages(finding.restated_at))
         else:
             self._others.pop(finding.id, None)
 
@@ -275,6 +266,44 @@ class FindingsModel(QAbstractListModel):
             self._findings[row] = finding
             self._track(finding)
             self.dataChanged.emit(self.index(row), self.index(row))
+
+
+class _Passages:
+    """A finding's other passages, as two C arrays of offsets: one check can be restated a thousand times in
+    a long draft, and each keystroke moves them all."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        spans = list(spans)
+        self.starts, self.ends = array("q", (s for s, _ in spans)), array("q", (e for _, e in spans))
+
+    def spans(self) -> list[tuple[int, int]]:
+        return list(zip(self.starts, self.ends, strict=True))
+
+    def edited(self, position: int, removed: int, added: int, key: str,
+               reached: dict[str, tuple[Span, Span]]) -> bool:
+        """Move with an edit (the rules of :meth:`FindingsModel.text_edited`); the passages it reached go into
+        ``reached`` under ``key`` + their index. True when any moved."""
+        if not self.ends or max(self.ends) < position:
+            return False
+        edit_end, delta = position + removed, added - removed
+        if min(self.starts) > edit_end:  # all after the edit: shifted in C
+            if delta:
+                self.starts = array("q", map(delta.__add__, self.starts))
+                self.ends = array("q", map(delta.__add__, self.ends))
+            return bool(delta)
+        starts, ends = self.starts, self.ends
+        for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            if end < position:
+                continue
+            if start > edit_end:
+                starts[i], ends[i] = start + delta, end + delta
+                continue
+            new = move_span(start, end, position, removed, added)
+            starts[i], ends[i] = new
+            reached[f"{key}{i}"] = ((start, end), new)
+        return True
 
 
 class FindingsFilterProxy(QSortFilterProxyModel):
