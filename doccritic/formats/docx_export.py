@@ -485,13 +485,13 @@ def _split_run(run: _Element, cuts: list[int]) -> list[_Element] | None:
                 target.append(copy.deepcopy(rpr))
             runs[-1].addnext(target)
             runs.append(target)
-        for child in group:
-            if isinstance(child, str):
+        for piece in group:
+            if isinstance(piece, str):
                 t = etree.SubElement(target, _W_T)
-                t.text = child
+                t.text = piece
                 t.set(_XML_SPACE, "preserve")
             else:
-                target.append(child)
+                target.append(piece)
     return runs
 
 
