@@ -130,7 +130,7 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     settings = settings_for(args, saved)
     redactor = load_redactor(args.file.name)  # a bad rule stops here, naming it, before anything is sent
     if args.show_request:
-        return show_requests(connection, doc, personas, settings, args.section, out, redactor)
+        return show_requests(connection, doc, personas, settings, args.section, out, redactor, previous)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
@@ -141,13 +141,15 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
 
 
 def show_requests(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
-                  out: TextIO, redactor: Any = None) -> int:
+                  out: TextIO, redactor: Any = None, previous: Any = None) -> int:
     """``--show-request``: the requests a run would send, built by the engine, printed instead of sent."""
     import json
 
     from doccritic.claude.preview import request_previews
 
-    previews = request_previews(doc, personas, settings, section=section, redactor=redactor)
+    previews = request_previews(doc, personas, settings, section=section, redactor=redactor,
+                                raised=previous.before if previous else (),
+                                round_context=previous.context if previous else None)
     report = preview_report(connection, {"document": str(doc.path or doc.title),
                                          "requests": [p.as_dict() for p in previews]})
     out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

@@ -196,3 +196,15 @@ def test_rounds_survive_the_review_json_and_older_files_read_without_them():
     data = json.loads(dumps(review))
     del data["rounds"]
     assert loads(json.dumps(data)).rounds == []
+
+
+def test_show_request_with_previous_shows_the_round_block_and_sends_nothing(api, tmp_path, capsys):
+    review(api, tmp_path, capsys, V1, ROUND1)
+    sent = len(api.journal)
+    doc = tmp_path / "prd.md"
+    doc.write_text(V2, encoding="utf-8")
+    code = cli.main(["review", str(doc), "--personas", "staff-engineer", "--previous", str(tmp_path / "r.json"),
+                     "--show-request"])
+    body = json.loads(capsys.readouterr().out)["requests"][0]["body"]
+    assert code == 0 and len(api.journal) == sent
+    assert "round 2 of this review" in body["system"][-1]["text"] and f"+{ROLLOUT_V2}" in body["system"][-1]["text"]

@@ -137,3 +137,25 @@ def test_rereview_classifies_the_earlier_findings_shows_badges_and_the_rounds_vi
     finally:
         again.close()
         again.runner.wait(5000)
+
+
+def test_import_review_brings_its_rounds_and_the_next_rereview_starts_from_them(qtbot, window, tmp_path):
+    from doccritic.core.findings import Anchor, Finding, Kind, Severity
+    from doccritic.core.rounds import first_round
+    from doccritic.formats.review_json import dumps, review_for
+
+    text = window.session.text()
+    at = text.index(QUOTES[0])
+    card = Finding(source=Source.CRITIC, persona="staff-engineer", kind=Kind.WEAK_ARGUMENT, severity=Severity.MAJOR,
+                   title="Uptake is assumed, not shown by any data", quote=QUOTES[0], start=at,
+                   end=at + len(QUOTES[0]), anchor=Anchor.EXACT)
+    review = review_for(window.session.snapshot.doc, [card])
+    review.rounds = [first_round([card], text, window.session.snapshot.doc.fingerprint)]
+    path = tmp_path / "earlier.review.json"
+    path.write_text(dumps(review), encoding="utf-8")
+    window.exports.import_file(path)
+    assert [r.number for r in window.session.rounds] == [1] and window.session.round_base() == text
+    assert window.rounds_view.panel.table.rowCount() == 1
+    assert window.critics.panel.rereview_button.isVisible() and not window.critics.panel.rereview_button.isEnabled()
+    replace_in_editor(window, QUOTES[0], "Half of the pilot accounts turned auto-charge on within a week")
+    qtbot.waitUntil(window.critics.panel.rereview_button.isEnabled, timeout=TIMEOUT)

@@ -18,6 +18,7 @@ from doccritic.claude.pricing import estimate_tokens
 from doccritic.core.document import Document
 from doccritic.core.findings import Finding
 from doccritic.core.redaction import Redactor
+from doccritic.core.rounds import RoundContext
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,16 @@ class RequestPreview:
 
 def request_previews(doc: Document, personas: Sequence[Any], settings: PanelSettings, backend: Backend | None = None,
                      *, section: str | None = None, redactor: Redactor | None = None,
-                     raised: Sequence[Finding] = ()) -> list[RequestPreview]:
-    """One preview per persona, in panel order; redacted as the run will be (``raised``: what the run tells
-    the critics was already raised)."""
+                     raised: Sequence[Finding] = (), round_context: RoundContext | None = None) -> list[RequestPreview]:
+    """One preview per persona, in panel order; redacted as the run will be. ``raised`` and ``round_context``
+    as the run gets them (what was already raised; a re-review's changes and still-open findings)."""
     backend = backend or Backend()
     out = []
     for persona in personas:
         model = getattr(persona, "model", None) or settings.model
         effort = getattr(persona, "effort", None) or settings.effort
         params = request_params(doc, persona, settings, backend, model=model, effort=effort, section=section,
-                                redactor=redactor or None, raised=raised)
+                                redactor=redactor or None, raised=raised, round_context=round_context)
         text = "".join(b["text"] for b in params["system"]) + "".join(
             b["text"] for m in params["messages"] for b in m["content"])
         out.append(RequestPreview(persona.id, persona.name, estimate_tokens(text), {**params, "stream": True}))

@@ -530,7 +530,8 @@ class CriticsController(QObject):
             return
         conn, settings = self._with()
         previews = request_previews(snap.doc, chosen, settings, self.runner.backend, section=section,
-                                    redactor=self._redactor)
+                                    redactor=self._redactor, raised=self.session.findings.findings,
+                                    round_context=self._round)
         dialog = RequestPreviewDialog(previews, conn.host, self._parent())
         self.request_preview_shown.emit(dialog)
         dialog.exec()
