@@ -382,6 +382,9 @@ def _run_panels(args: argparse.Namespace, connection: Any, cases: list[Loaded], 
         share = load_prices().batch
         print(f"doccritic: eval: {what}: about ${total * share:.2f} through the Message Batches API ({share:.0%} of "
               f"${total:.2f} streamed; {method}; results within 24 hours, --no-batch to stream).", file=err)
+        if settings.budget_usd is not None:
+            print(f"doccritic: eval: note: the budget cap of ${settings.budget_usd:.2f} per run cannot stop a batch "
+                  "(answers arrive whole); use --no-batch to enforce it.", file=err)
         if not args.yes and not _confirmed(err):
             return EXIT_BAD_INPUT
         batched = run_batched(args, connection, cases, personas, settings, redactors, err)
