@@ -47,6 +47,9 @@ def add_parser(sub: Any) -> None:
     debate.add_argument("--format", choices=("text", "md", "json"), default="text", help="output format")
     debate.add_argument("--out", type=Path, help="also write the debate JSON to this file")
     debate.add_argument("--no-summary", action="store_true", help="skip the referee's summary")
+    from doccritic.cli_review import add_context_arguments
+
+    add_context_arguments(debate, per_persona=False)
     debate.add_argument("--base-url", help="Anthropic-compatible endpoint (default: ANTHROPIC_BASE_URL or the API)")
     debate.add_argument("--local-only", action="store_true", help=LOCAL_ONLY_HELP)
     debate.add_argument("--show-request", action="store_true",
@@ -77,6 +80,9 @@ def cmd_debate(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     redactor = load_redactor(args.file.name)  # a bad rule stops here, naming it, before anything is sent
     for warning in doc.warnings:
         print(f"doccritic: warning: {warning}", file=err)
+    from doccritic.cli_review import context_for
+
+    context = context_for(args, doc)  # a bad reference stops here, before anything is sent
     motion = (args.motion or "").strip() or _motion_from_checks(doc, personas) or suggested_motion(title=doc.title)
     from doccritic.core import settings as app_settings
 
@@ -87,23 +93,24 @@ def cmd_debate(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     debate = new_debate(motion, pro.id, con.id, model=model, opener=args.opener,
                         rounds=args.rounds, turn_words=args.words, free_positions=args.free)
     if args.show_request:
-        return _show_request(connection, doc, debate, {p.id: p for p in personas}, redactor, out)
+        return _show_request(connection, doc, debate, {p.id: p for p in personas}, redactor, out, context)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
         return EXIT_API
     printer = _Printer(out, err, doc, debate, {p.id: p for p in personas}, args.format, str(args.file))
-    outcome = asyncio.run(_run(connection, doc, printer, summarize=not args.no_summary, redactor=redactor))
+    outcome = asyncio.run(_run(connection, doc, printer, summarize=not args.no_summary, redactor=redactor,
+                               context=context))
     return _finish(args, printer, outcome)
 
 
 def _show_request(connection: Any, doc: Any, debate: Any, personas: dict[str, Any], redactor: Any,
-                  out: TextIO) -> int:
+                  out: TextIO, context: Any = None) -> int:
     """``--show-request``: the opening turn as the engine would send it, printed instead of sent."""
     from doccritic.claude.preview import debate_request_preview
     from doccritic.cli_review import preview_report
 
-    preview = debate_request_preview(doc, debate, personas, redactor=redactor)
+    preview = debate_request_preview(doc, debate, personas, redactor=redactor, context=context)
     report = preview_report(connection, {"document": str(doc.path or doc.title), "motion": debate.motion,
                                          "requests": [preview.as_dict()]},
                             "Later turns send the same blocks plus the transcript so far; the referee's summary "
@@ -144,7 +151,8 @@ class _Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-async def _run(connection: Any, doc: Any, printer: _Printer, *, summarize: bool, redactor: Any = None) -> _Outcome:
+async def _run(connection: Any, doc: Any, printer: _Printer, *, summarize: bool, redactor: Any = None,
+               context: Any = None) -> _Outcome:
     from doccritic.claude.audit import SendRecorder
     from doccritic.claude.debate import DebateSession
     from doccritic.claude.events import (
@@ -164,7 +172,7 @@ async def _run(connection: Any, doc: Any, printer: _Printer, *, summarize: bool,
     client = connection.client()
     recorder = SendRecorder(connection, doc, "debate", redactor=redactor)
     session = DebateSession(client, doc, printer.debate, printer.personas, summarize=summarize, on_sent=recorder,
-                            redactor=redactor)
+                            redactor=redactor, **({"context": context} if context is not None else {}))
     stream = session.events()
     try:
         async for event in stream:

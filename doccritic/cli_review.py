@@ -58,6 +58,7 @@ def add_parser(sub: Any) -> None:
     review.add_argument("--model", help="model id (default: claude-sonnet-4-6 or a persona's own)")
     review.add_argument("--effort", choices=("low", "medium", "high", "xhigh", "max"), help="effort level")
     review.add_argument("--section", help="review only the section with this heading")
+    add_context_arguments(review)
     review.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     review.add_argument("--out", type=Path, help="also write the review JSON to this file")
     review.add_argument("--previous", type=Path, metavar="REVIEW_JSON",
@@ -84,6 +85,41 @@ def add_parser(sub: Any) -> None:
     review.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
+def add_context_arguments(parser: Any, *, per_persona: bool = True) -> None:
+    """``--reference``, ``--reference-for`` and ``--intent``: what critics (and debaters) read besides the draft."""
+    parser.add_argument("--reference", action="append", type=Path, default=[], metavar="FILE",
+                        help="reference material every critic reads after the draft (Markdown, .txt, .docx or "
+                        ".pdf); repeat for several")
+    if per_persona:
+        parser.add_argument("--reference-for", action="append", default=[], metavar="PERSONA=FILE",
+                            help="reference material only this persona reads (e.g. legal=policy.pdf); repeatable")
+    parser.add_argument("--intent", type=Path, metavar="FILE",
+                        help="the author's intent: what you want feedback on, what is already decided and why, "
+                        "constraints (TOML with feedback_on/decided/constraints, or a plain-text note)")
+
+
+def context_for(args: argparse.Namespace, doc: Any, persona_ids: list[str] | None = None) -> Any:
+    """The review context from the flags; any bad file stops here with one sentence, before anything is sent."""
+    from doccritic.core.references import ReviewContext
+    from doccritic.formats.references import load_intent, load_reference
+
+    wanted: list[tuple[Path, str | None]] = [(p, None) for p in args.reference]
+    for spec in getattr(args, "reference_for", []) or []:
+        pid, eq, file = spec.partition("=")
+        if not eq or not pid.strip() or not file.strip():
+            raise DoccriticError(f"--reference-for {spec}: use PERSONA=FILE, e.g. legal=policy.pdf.",
+                                 ErrorKind.INVALID)
+        if persona_ids is not None and pid.strip() not in persona_ids:
+            raise DoccriticError(f"--reference-for {spec}: {pid.strip()} is not on this panel "
+                                 f"({', '.join(persona_ids)}).", ErrorKind.INVALID)
+        wanted.append((Path(file.strip()), pid.strip()))
+    refs: list[Any] = []
+    for path, persona in wanted:
+        refs.append(load_reference(path, ref_id=f"R{len(refs) + 1}", persona=persona, draft=doc, existing=refs))
+    intent = load_intent(args.intent) if args.intent else None
+    return ReviewContext(tuple(refs), intent)
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -97,6 +133,9 @@ def _seconds(text: str) -> float:
 def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -> int:
     err = err or sys.stderr  # looked up now, not at import: tests and callers may have replaced it
     if args.batch is not None:
+        if args.reference or args.reference_for or args.intent:  # not silently dropped from a paid batch
+            raise DoccriticError("--reference, --reference-for and --intent do not work with --batch yet: review "
+                                 "one FILE at a time to send them.", ErrorKind.INVALID)
         from doccritic.cli_batch import cmd_review_batch
 
         return cmd_review_batch(args, out, err)
@@ -129,19 +168,20 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     guard_endpoint(connection, args.local_only, saved)
     settings = settings_for(args, saved)
     redactor = load_redactor(args.file.name)  # a bad rule stops here, naming it, before anything is sent
+    context = context_for(args, doc, [p.id for p in personas])
     if args.show_request:
-        return show_requests(connection, doc, personas, settings, args.section, out, redactor, previous)
+        return show_requests(connection, doc, personas, settings, args.section, out, redactor, previous, context)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
         return EXIT_API
     run = asyncio.run(run_panel(connection, doc, personas, settings, args.section, err, redactor=redactor,
-                                previous=previous))
-    return _report(args, doc, run, settings, out, err, previous)
+                                previous=previous, context=context))
+    return _report(args, doc, run, settings, out, err, previous, context)
 
 
 def show_requests(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
-                  out: TextIO, redactor: Any = None, previous: Any = None) -> int:
+                  out: TextIO, redactor: Any = None, previous: Any = None, context: Any = None) -> int:
     """``--show-request``: the requests a run would send, built by the engine, printed instead of sent."""
     import json
 
@@ -149,7 +189,7 @@ def show_requests(connection: Any, doc: Any, personas: list[Any], settings: Any,
 
     previews = request_previews(doc, personas, settings, section=section, redactor=redactor,
                                 raised=previous.before if previous else (),
-                                round_context=previous.context if previous else None)
+                                round_context=previous.context if previous else None, context=context)
     report = preview_report(connection, {"document": str(doc.path or doc.title),
                                          "requests": [p.as_dict() for p in previews]})
     out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
@@ -218,11 +258,13 @@ class PanelRun:
 
 
 async def run_panel(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
-                    err: TextIO, *, redactor: Any = None, previous: Any = None, raised: Any = ()) -> PanelRun:
+                    err: TextIO, *, redactor: Any = None, previous: Any = None, raised: Any = (),
+                    context: Any = None) -> PanelRun:
     """One panel run with progress on ``err`` (shared by ``review`` and ``eval``); Ctrl-C keeps the findings.
     ``raised``: findings the critics are told are already raised (the eval passes the checks, as the app does)."""
     from doccritic.claude.audit import SendRecorder
     from doccritic.claude.panel import Panel
+    from doccritic.core.references import NO_CONTEXT
 
     loop = asyncio.get_running_loop()
     client = connection.client()
@@ -230,7 +272,7 @@ async def run_panel(connection: Any, doc: Any, personas: list[Any], settings: An
     try:
         panel = Panel(client, doc, personas, settings, section=section, key_source=connection.key_source,
                       on_sent=recorder, redactor=redactor, existing=previous.before if previous else raised,
-                      round_context=previous.context if previous else None)
+                      round_context=previous.context if previous else None, context=context or NO_CONTEXT)
         stopper = _Stopper(panel, err)
         stopper.install(loop)
         progress = _Progress(panel, stopper, err)
@@ -364,7 +406,7 @@ def _count(n: int) -> str:
 
 
 def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, out: TextIO, err: TextIO,
-            previous: Any = None) -> int:
+            previous: Any = None, context: Any = None) -> int:
     """Findings to stdout first, then ``--out``, then the closing sentence and the exit code."""
     from doccritic import cli_rounds
     from doccritic.core.fileio import atomic_write_text
@@ -378,6 +420,9 @@ def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, ou
         rounds = cli_rounds.first(findings, doc)
     review = review_for(doc, findings)
     review.rounds = compact(rounds, doc.text)
+    if context is not None:
+        review.references = [r.stored() for r in context.references]
+        review.intent = context.intent
     review.runs.append(critics_run_record(results, settings, args.section))
     from doccritic.cli import with_register, write_readiness
 
@@ -396,6 +441,8 @@ def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, ou
             who = ", ".join(sorted(finding.personas, key=lambda p: order.index(p) if p in order else len(order)))
             out.write(f"{format_finding(doc, finding, str(args.file))} ({who})\n")
             out.writelines(f"{line}\n" for line in finding_details(doc, finding))
+            for line in context_lines(finding, context):
+                out.write(f"    {line}\n")
         write_readiness(review, out)
         if previous is not None:
             cli_rounds.write_round(rounds[-1], findings, out)
@@ -427,6 +474,22 @@ def critics_run_record(results: list[Any], settings: Any, section: str | None, *
             for r in results
         ],
     }
+
+
+def context_lines(finding: Finding, context: Any) -> list[str]:
+    """Under a finding in text output: the reference passages it cites and the decision it challenges."""
+    lines = []
+    if finding.challenges_decision:
+        lines.append(f"challenges a stated decision: {finding.challenges_decision}")
+    for c in finding.cites:
+        ref = context.get(c.reference) if context is not None else None
+        name = f"{c.reference} {ref.name}" if ref is not None else c.reference
+        where = ""
+        if ref is not None and ref.text and c.placed and c.start is not None:
+            where = f":{ref.text.count(chr(10), 0, c.start) + 1}"
+        quote = " ".join(c.quote.split())
+        lines.append(f"cites {name}{where}: \"{quote}\"" + ("" if c.placed else " (not found in the reference)"))
+    return lines
 
 
 def _exit(args: argparse.Namespace, run: PanelRun, err: TextIO, review: Any = None) -> int:

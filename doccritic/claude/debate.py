@@ -48,7 +48,7 @@ from doccritic.claude.events import (
 from doccritic.claude.failures import Failure, FailureKind
 from doccritic.claude.policy import RetryPolicy
 from doccritic.claude.pricing import PriceTable, Usage, load_prices
-from doccritic.claude.prompts import document_block, fence_safe, template
+from doccritic.claude.prompts import context_blocks, document_block, fence_safe, template
 from doccritic.claude.retry import Attempts, Hooks
 from doccritic.claude.streamparse import FindingStream
 from doccritic.core.anchoring import anchor_quote
@@ -66,8 +66,9 @@ from doccritic.core.debates import (
     TurnFlag,
 )
 from doccritic.core.document import Document
-from doccritic.core.findings import Anchor, Kind, Severity
+from doccritic.core.findings import Anchor, Kind, ReferenceCitation, Severity
 from doccritic.core.redaction import Redactor
+from doccritic.core.references import NO_CONTEXT, ReviewContext, cite
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")  # passages a turn quotes: 12+ characters in double quotes
 _CONCEDE = re.compile(r"\bI concede\b", re.IGNORECASE)
@@ -97,8 +98,10 @@ class DebateSession:
         key_source: str | None = None,
         on_sent: Callable[[str, str, int, Usage, str], None] | None = None,
         redactor: Redactor | None = None,
+        context: ReviewContext = NO_CONTEXT,
     ) -> None:
         self.client, self.doc, self.debate, self.personas = client, doc, debate, personas
+        self.context = context  # the review's references and intent: debaters and the referee read them too
         self.on_sent = on_sent  # the send log: (speaker or "referee", model, try, usage, outcome) per request
         # Redaction: requests carry placeholders, turns and summaries come back with the real words. A turn's
         # answer is restored as it streams; a placeholder still arriving is held back until it is whole.
@@ -313,7 +316,7 @@ class DebateSession:
     def _finish_turn(self, turn: Turn, usage: Usage, model: str, *, stopped: bool = False) -> None:
         self._delta(turn, "", final=True)
         turn.text = turn.text.strip()
-        turn.citations = self.cite(turn.text)
+        turn.citations, turn.cites = self.cite(turn.text), self.cite_references(turn.text)
         turn.usage = usage.as_dict()
         self._count(usage, model)
         if stopped:
@@ -328,7 +331,7 @@ class DebateSession:
         self._delta(turn, "", final=True)
         turn.status, turn.failure = "interrupted", failure.message
         turn.text = turn.text.strip()
-        turn.citations = self.cite(turn.text)
+        turn.citations, turn.cites = self.cite(turn.text), self.cite_references(turn.text)
         turn.usage = usage.as_dict()
         self._count(usage, model)
         self.debate.turns.append(turn)
@@ -422,11 +425,12 @@ class DebateSession:
     # requests --------------------------------------------------------------------------------
     def _system(self) -> list[dict[str, Any]]:
         """The same fenced document block the critics send first (read from the cache they wrote), then the
-        debate instructions."""
+        debate instructions, then the review's shared references and the author's intent."""
         instructions: dict[str, Any] = {"type": "text", "text": template("debate-system").template}
         if self.backend.caching:
             instructions["cache_control"] = {"type": "ephemeral"}
-        return [document_block(self.doc, cache=self.backend.caching), instructions]
+        context = context_blocks(self.context, cache=self.backend.caching, audience="debate")
+        return [document_block(self.doc, cache=self.backend.caching), instructions, *context]
 
     def _setup_block(self) -> str:
         d = self.debate
@@ -518,6 +522,20 @@ class DebateSession:
         if where.anchor is Anchor.AMBIGUOUS or not where.anchor.placed:
             return Citation(quote=quote, anchor=where.anchor)
         return Citation(quote=quote, start=where.start, end=where.end, anchor=where.anchor)
+
+    def cite_references(self, text: str) -> list[ReferenceCitation]:
+        """Passages a turn quotes from a shared reference (not from the document): each opens the reference there."""
+        out: list[ReferenceCitation] = []
+        refs = [r for r in self.context.shared if r.text]
+        for m in _QUOTED.finditer(text):
+            quote = m.group(1).strip()
+            if anchor_quote(self.doc.text, quote).anchor.placed:
+                continue
+            for ref in refs:
+                if (c := cite(ref, quote)).placed:
+                    out.append(c)
+                    break
+        return out
 
     def cite(self, text: str) -> list[Citation]:
         """The document passages a turn quotes; quotes not found in the document are dropped (they may quote

@@ -54,6 +54,7 @@ from doccritic.core.findings import Anchor, Finding
 from doccritic.core.merge import find_duplicate, merge, reraised
 from doccritic.core.quotes import differences
 from doccritic.core.redaction import Redactor
+from doccritic.core.references import NO_CONTEXT, ReviewContext, cite
 from doccritic.core.rounds import RoundContext
 
 OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort")
@@ -101,12 +102,13 @@ def request_params(
     redactor: Redactor | None = None,
     raised: Sequence[Finding] = (),
     round_context: RoundContext | None = None,
+    context: ReviewContext = NO_CONTEXT,
 ) -> dict[str, Any]:
     """One critic's request body; with a ``redactor`` every text block is redacted, so this is the one place
     where what leaves is decided (each try of a run, the token count, and the preview all call it)."""
     req = prompts.critic_request(doc, persona, section=section, span=section_span(doc, section),
                                  max_findings=settings.max_findings, cache=backend.caching, raised=raised,
-                                 round_context=round_context)
+                                 round_context=round_context, context=context)
     thinking = thinks(persona, settings, backend)
     params: dict[str, Any] = {"model": model, "max_tokens": critic_max_tokens(settings, effort, thinking=thinking),
                               **req.params()}
@@ -158,13 +160,15 @@ async def estimate(
     on_sent: SentHook | None = None,
     raised: Sequence[Finding] = (),
     round_context: RoundContext | None = None,
+    context: ReviewContext = NO_CONTEXT,
 ) -> Estimate:
     """Prompt tokens from a local estimate, or from ``count_tokens`` when ``settings.exact_estimate`` asks for
     it and the endpoint has it (that sends the prompt); dollars assume the first critic writes the shared
-    prefix to the cache and the others read it."""
+    prefix to the cache and the others read it. References count in full: shared ones in the cached prefix,
+    a persona's own in its message."""
     prices = prices or load_prices()
     backend = backend or Backend()
-    shared = estimate_tokens("".join(b["text"] for b in [*prompts.shared_prefix(doc, cache=False),
+    shared = estimate_tokens("".join(b["text"] for b in [*prompts.shared_prefix(doc, cache=False, context=context),
                                                          *prompts.already_raised_blocks(raised, cache=False),
                                                          *prompts.round_blocks(round_context, cache=False)]))
     out: dict[str, tuple[int, float]] = {}
@@ -173,7 +177,7 @@ async def estimate(
         model = getattr(persona, "model", None) or settings.model
         effort = getattr(persona, "effort", None) or settings.effort
         params = request_params(doc, persona, settings, backend, model=model, effort=effort, section=section,
-                                redactor=redactor, raised=raised, round_context=round_context)
+                                redactor=redactor, raised=raised, round_context=round_context, context=context)
         tokens = None
         if settings.exact_estimate and backend.count_tokens:
             try:
@@ -186,7 +190,7 @@ async def estimate(
                 on_sent(persona.id, model, 1, Usage(input_tokens=tokens or 0), "counted" if tokens else "failed")
         if tokens is None:
             tokens = estimate_tokens("".join(b["text"] for b in params["system"])) + estimate_tokens(
-                params["messages"][0]["content"][0]["text"])
+                "".join(b["text"] for b in params["messages"][0]["content"]))
         cached = min(shared, tokens) if backend.caching else 0
         fresh = tokens - cached
         usage = Usage(input_tokens=fresh, output_tokens=expected_output_tokens(
@@ -229,9 +233,11 @@ class Panel:
         on_sent: SentHook | None = None,
         redactor: Redactor | None = None,
         round_context: RoundContext | None = None,
+        context: ReviewContext = NO_CONTEXT,
     ) -> None:
         self.client, self.doc, self.personas = client, doc, list(personas)
         self.round_context = round_context  # a re-review: the changes since the last round, what is still open
+        self.context = context  # references and the author's intent, sent after the cached draft
         self.on_sent = on_sent  # the send log: (persona id, model, try, usage, outcome) after every request
         self.redactor = redactor or None  # an empty Redactor is no redaction
         self.settings = settings or PanelSettings()
@@ -348,7 +354,8 @@ class Panel:
             return {}
         est = await estimate(self.client, self.doc, self.personas, self.settings, prices=self.prices,
                              backend=self.backend, section=self.section, redactor=self.redactor,
-                             on_sent=self.on_sent, raised=self._raised, round_context=self.round_context)
+                             on_sent=self.on_sent, raised=self._raised, round_context=self.round_context,
+                             context=self.context)
         return {pid: cost for pid, (_, cost) in est.per_persona.items()}
 
     async def _reserve(self, pid: str, cost: float) -> bool:
@@ -421,7 +428,7 @@ class Panel:
             self.client,
             lambda: request_params(self.doc, persona, self.settings, self.backend, model=model, effort=effort,
                                    section=self.section, redactor=self.redactor, raised=self._raised,
-                                   round_context=self.round_context),
+                                   round_context=self.round_context, context=self.context),
             self.backend, self.settings.retry_policy(),
             Hooks(on_text=text, on_start=began, on_phase=phase, on_attempt=attempt, on_wait=wait,
                   produced=lambda: bool(result.findings), on_sent=self._sent_hook(persona.id, model)),
@@ -486,7 +493,7 @@ class Panel:
             return
         if len(result.findings) >= self.settings.max_findings:
             return  # asked for the most severe first: the cap keeps those
-        finding = self._place(to_finding(item, persona.id), item.section)
+        finding = self._with_context(self._place(to_finding(item, persona.id), item.section), item)
         if item.reraise:  # the critic's own copy says so too: a round tells a new reason from a repeat by it
             finding = reraised(finding, finding)
         result.findings.append(finding)
@@ -516,6 +523,16 @@ class Panel:
         misquoted = where.anchor.placed and bool(differences(finding.quote, self.doc.text[where.start:where.end]))
         return finding.model_copy(update={"start": where.start, "end": where.end, "anchor": where.anchor,
                                           "misquoted": misquoted})
+
+    def _with_context(self, finding: Finding, item: Any) -> Finding:
+        """The reference passage anchored in that reference; a "challenges a decision" flag only when the
+        author stated decisions (without an intent there is nothing settled to challenge)."""
+        update: dict[str, Any] = {}
+        if item.reference is not None and (ref := self.context.get(item.reference.id)) is not None:
+            update["cites"] = [cite(ref, item.reference.quote)]  # restored already, with the rest of the item
+        if finding.challenges_decision and not self.context.has_intent:
+            update["challenges_decision"] = None
+        return finding.model_copy(update=update) if update else finding
 
     def _conclude(self, persona: Any, result: _Critic, fs: FindingStream, state: StreamState,
                   started: float) -> None:

@@ -18,6 +18,7 @@ from doccritic.claude.pricing import estimate_tokens
 from doccritic.core.document import Document
 from doccritic.core.findings import Finding
 from doccritic.core.redaction import Redactor
+from doccritic.core.references import NO_CONTEXT, ReviewContext
 from doccritic.core.rounds import RoundContext
 
 
@@ -49,16 +50,19 @@ class RequestPreview:
 
 def request_previews(doc: Document, personas: Sequence[Any], settings: PanelSettings, backend: Backend | None = None,
                      *, section: str | None = None, redactor: Redactor | None = None,
-                     raised: Sequence[Finding] = (), round_context: RoundContext | None = None) -> list[RequestPreview]:
-    """One preview per persona, in panel order; redacted as the run will be. ``raised`` and ``round_context``
-    as the run gets them (what was already raised; a re-review's changes and still-open findings)."""
+                     raised: Sequence[Finding] = (), round_context: RoundContext | None = None,
+                     context: ReviewContext | None = None) -> list[RequestPreview]:
+    """One preview per persona, in panel order; redacted as the run will be. ``raised``, ``round_context`` and
+    ``context`` as the run gets them (what was already raised; a re-review's changes and still-open findings;
+    references and intent)."""
     backend = backend or Backend()
     out = []
     for persona in personas:
         model = getattr(persona, "model", None) or settings.model
         effort = getattr(persona, "effort", None) or settings.effort
         params = request_params(doc, persona, settings, backend, model=model, effort=effort, section=section,
-                                redactor=redactor or None, raised=raised, round_context=round_context)
+                                redactor=redactor or None, raised=raised, round_context=round_context,
+                                context=context or NO_CONTEXT)
         text = "".join(b["text"] for b in params["system"]) + "".join(
             b["text"] for m in params["messages"] for b in m["content"])
         out.append(RequestPreview(persona.id, persona.name, estimate_tokens(text), {**params, "stream": True}))
@@ -66,12 +70,14 @@ def request_previews(doc: Document, personas: Sequence[Any], settings: PanelSett
 
 
 def debate_request_preview(doc: Document, debate: Any, personas: dict[str, Any], backend: Backend | None = None,
-                           *, redactor: Redactor | None = None) -> RequestPreview:
+                           *, redactor: Redactor | None = None,
+                           context: ReviewContext | None = None) -> RequestPreview:
     """The next turn of ``debate`` as it would be sent (the opening turn of a new one), redacted as the run
     will be. Later turns carry the same blocks plus the transcript so far, which does not exist yet."""
     from doccritic.claude.debate import DebateSession
 
-    session = DebateSession(None, doc, debate, personas, backend=backend, redactor=redactor)
+    session = DebateSession(None, doc, debate, personas, backend=backend, redactor=redactor,
+                            context=context or NO_CONTEXT)
     body = session.next_turn_request()
     speaker = personas[debate.speaker_for(len(debate.turns) + 1)]
     text = "".join(b["text"] for b in body["system"]) + "".join(

@@ -23,6 +23,7 @@ from doccritic import paths
 from doccritic.claude.config import DEFAULT_MAX_FINDINGS
 from doccritic.core.document import Document
 from doccritic.core.findings import Finding, Source, Status
+from doccritic.core.references import NO_CONTEXT, Reference, ReviewContext
 from doccritic.core.rounds import RoundContext
 
 MAX_RAISED = 40  # lines of the "already raised" list: enough for a reviewed draft, short next to the document
@@ -55,17 +56,62 @@ class CriticRequest:
 
 
 def shared_prefix(doc: Document, *, max_findings: int = DEFAULT_MAX_FINDINGS, cache: bool = True,
-                  section: tuple[str, int, int] | None = None) -> list[dict]:
-    """System blocks every persona sends: the fenced document, then the instructions (both cache breakpoints).
+                  section: tuple[str, int, int] | None = None, context: ReviewContext = NO_CONTEXT) -> list[dict]:
+    """System blocks every persona sends: the fenced document, then the instructions (both cache breakpoints),
+    then the references every critic reads (a breakpoint of their own) and the author's intent.
 
-    With ``section`` (title, start, end) only that part of the document is sent: a section review is
-    what makes a document too long for the model reviewable at all, and it costs less.
+    The draft and the instructions come first and never change with the references, so the same draft keeps
+    one cached prefix whatever is attached. With ``section`` (title, start, end) only that part of the
+    document is sent: a section review is what makes a document too long for the model reviewable at all.
     """
     instructions: dict[str, Any] = {"type": "text", "text": template("critic-system").substitute(
         max_findings=max_findings)}
     if cache:
         instructions["cache_control"] = {"type": "ephemeral"}
-    return [document_block(doc, cache=cache, section=section), instructions]
+    return [document_block(doc, cache=cache, section=section), instructions, *context_blocks(context, cache=cache)]
+
+
+#: How a critic (JSON fields) and a debater (prose) cite a reference and flag a settled decision.
+CITE_HOW = {
+    "critic": ('Quote findings from the document, never from a reference. When a finding relies on a reference, or '
+               'the document contradicts one, cite it: set "reference" to {"id": "R1", "quote": "a passage of that '
+               'reference, one sentence or less, copied verbatim"}.'),
+    "debate": ("Quote the document for what it says. When you rely on a reference, name its id and quote its "
+               'passage verbatim in double quotes, e.g. R1 says "…".'),
+}
+CHALLENGE_HOW = {
+    "critic": 'then set "challenges_decision" to true and name the decision in "decision", in the author\'s words.',
+    "debate": 'then say so plainly: "This challenges the stated decision that …".',
+}
+
+
+def context_blocks(context: ReviewContext, *, cache: bool = True, audience: str = "critic") -> list[dict[str, Any]]:
+    """The shared references (with a cache breakpoint) and the intent (none), for critics and debaters alike."""
+    blocks = references_blocks(context.shared, cache=cache, audience=audience)
+    if context.has_intent and context.intent is not None:
+        blocks.append({"type": "text", "text": template("critic-intent").substitute(
+            text=fence_safe(context.intent.render()), how=CHALLENGE_HOW[audience])})
+    return blocks
+
+
+def references_blocks(refs: Sequence[Reference], *, cache: bool = True, own: bool = False,
+                      audience: str = "critic") -> list[dict[str, Any]]:
+    """Reference files as one fenced text block, or none. ``own``: the ones attached to this critic only."""
+    if not refs:
+        return []
+    intro = ("Reference material attached for your seat only follows." if own else
+             "Reference material the author attached to this review follows.")
+    items = "\n".join(f'<reference id="{r.id}" name="{_attr(r.name)}">\n{fence_safe(r.text or "")}\n</reference>'
+                      for r in refs)
+    block: dict[str, Any] = {"type": "text", "text": template("critic-references").substitute(
+        intro=intro, items=items, how=CITE_HOW[audience])}
+    if cache:
+        block["cache_control"] = {"type": "ephemeral"}
+    return [block]
+
+
+def _attr(name: str) -> str:
+    return fence_safe(" ".join(name.split())).replace('"', "'")
 
 
 def document_block(doc: Document, *, cache: bool = True, section: tuple[str, int, int] | None = None) -> dict:
@@ -93,13 +139,16 @@ def critic_request(
     cache: bool = True,
     raised: Sequence[Finding] = (),
     round_context: RoundContext | None = None,
+    context: ReviewContext = NO_CONTEXT,
 ) -> CriticRequest:
     """``section`` names the part under review; with its ``span`` only that part is sent. ``raised`` (check
     findings, earlier critics' cards, dismissals) comes after the document and instruction breakpoints, so
     that prefix stays byte-identical across personas *and* runs; the list has a breakpoint of its own,
     since it is the same for every persona of one run (the first critic writes it, the others read it). A
     re-review's ``round_context`` (the changes since the last round, the findings still open) follows it and takes
-    that breakpoint over (both are the run's, and a request may hold four)."""
+    that breakpoint over (both are the run's, and a request may hold four). ``context`` adds the shared
+    references and intent after the instructions (the references with a breakpoint of their own), and this
+    persona's own references to its message, so other critics' prefix is not changed by them."""
     scope = (  # the section's name is in the fenced title: nothing from the draft outside the fence
         "Review only the section named in the document's title; it is all of the document you have. "
         "Quote only from it.\n" if section else ""
@@ -107,12 +156,15 @@ def critic_request(
     persona_text = template("critic-persona").substitute(
         persona_id=persona.id, brief=persona.brief().strip(), scope=scope, max_findings=max_findings
     )
+    system = [*shared_prefix(doc, max_findings=max_findings, cache=cache,
+                             section=(section, *span) if section and span else None, context=context),
+              *already_raised_blocks(raised, cache=False), *round_blocks(round_context, cache=False)]
+    if cache and "cache_control" not in system[-1]:  # the run's last block (intent, raised, round) closes the
+        system[-1] = {**system[-1], "cache_control": {"type": "ephemeral"}}  # prefix: at most four breakpoints
+    own = references_blocks(context.for_persona(persona.id), cache=False, own=True)
     return CriticRequest(
-        system=[*shared_prefix(doc, max_findings=max_findings, cache=cache,
-                               section=(section, *span) if section and span else None),
-                *already_raised_blocks(raised, cache=cache and round_context is None),
-                *round_blocks(round_context, cache=cache)],
-        messages=[{"role": "user", "content": [{"type": "text", "text": persona_text}]}],
+        system=system,
+        messages=[{"role": "user", "content": [*own, {"type": "text", "text": persona_text}]}],
     )
 
 
@@ -163,7 +215,8 @@ def _raised_line(f: Finding) -> str:
     return f"- [{who}] {f.kind.label}, {f.severity}: {' '.join(f.title.split())}{_where(f)}"
 
 
-_FENCE_TAG = re.compile(r"<(\s*/?\s*(?:document|title|passage|already_raised|changes|still_open)\b[^<>]*)>",
+_FENCE_TAG = re.compile(
+    r"<(\s*/?\s*(?:document|title|passage|already_raised|changes|still_open|references?|intent)\b[^<>]*)>",
                         re.IGNORECASE)
 
 

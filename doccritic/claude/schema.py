@@ -31,6 +31,15 @@ class ReversibilityOut(BaseModel):
     decision_owner: str = Field(default="", description="Who signs this decision off")
 
 
+class ReferenceOut(BaseModel):
+    """A passage of attached reference material a finding relies on (anchored in that reference later)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(description="The reference's id, e.g. R1")
+    quote: str = Field(default="", description="A passage of that reference, one sentence or less, verbatim")
+
+
 class CritiqueFinding(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -63,6 +72,11 @@ class CritiqueFinding(BaseModel):
     )
     how_to_test: str | None = Field(default=None, description="For challenged_assumption: the cheapest test")
     reraise: bool = Field(default=False, description="True only when re-raising a dismissed finding for a new reason")
+    reference: ReferenceOut | None = Field(
+        default=None, description="Only with reference material attached: the reference passage this relies on")
+    challenges_decision: bool = Field(
+        default=False, description="True only when this re-opens a decision the author's intent calls settled")
+    decision: str | None = Field(default=None, description="With challenges_decision: that decision, as stated")
 
 
 class Critique(BaseModel):
@@ -125,6 +139,8 @@ def to_finding(item: CritiqueFinding, persona_id: str) -> Finding:
         evidence_needed=_text(item.evidence_needed),
         how_to_test=_text(item.how_to_test),
         about=item.about,
+        challenges_decision=((item.decision or "").strip() or "a stated decision") if item.challenges_decision
+        else None,
     )
 
 

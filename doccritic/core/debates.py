@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, get_args
 
-from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, new_id
+from doccritic.core.findings import Anchor, Finding, Kind, ReferenceCitation, Severity, Source, new_id
 from doccritic.core.records import Record
 
 Side = Literal["for", "against", "free"]
@@ -61,6 +61,7 @@ class Turn(Record):
     side: Side
     text: str = ""
     citations: list[Citation] = field(default_factory=list)
+    cites: list[ReferenceCitation] = field(default_factory=list)  # reference passages it quotes
     status: TurnStatus = "complete"
     failure: str | None = None  # why an interrupted turn stopped, for the user
     usage: dict[str, int] = field(default_factory=dict)

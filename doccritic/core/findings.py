@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, Final, Literal
 
 from doccritic.core.records import Record
+from doccritic.core.references import Intent, Reference
 from doccritic.core.register_rows import Assumption, Decision, Readiness
 from doccritic.core.round_records import Round
 
@@ -119,6 +120,25 @@ class Raise(Record):
         self.severity = Severity(self.severity)
 
 
+@dataclass(slots=True, kw_only=True)
+class ReferenceCitation(Record):
+    """A passage of a reference (:mod:`doccritic.core.references`) a finding or debate turn relies on;
+    ``start``/``end`` index the reference's text, so the citation opens the reference at the passage."""
+
+    reference: str  # the Reference id, e.g. "R1"
+    quote: str
+    start: int | None = None
+    end: int | None = None
+    anchor: Anchor = Anchor.UNANCHORED
+
+    def __post_init__(self) -> None:
+        self.anchor = Anchor(self.anchor)
+
+    @property
+    def placed(self) -> bool:
+        return self.anchor.placed and self.start is not None and self.end is not None
+
+
 def new_id() -> str:
     return os.urandom(6).hex()  # 48 random bits, as uuid4().hex[:12] gave, without importing uuid at start-up
 
@@ -152,6 +172,8 @@ class Finding(Record):
     how_to_test: str | None = None  # and the cheapest test
     about: Literal["text", "document", "absence"] | None = None  # a critic's: a passage, the whole, or a gap
     misquoted: bool = False  # placed, but the quote's numbers, negations or names differ from the text there
+    cites: list[ReferenceCitation] = field(default_factory=list)  # reference passages it relies on
+    challenges_decision: str | None = None  # the decision the author's intent calls settled that this re-opens
     status: Status = Status.OPEN
     replies: list[Reply] = field(default_factory=list)
     also_raised_by: list[Raise] = field(default_factory=list)
@@ -216,4 +238,6 @@ class Review(Record):
     assumptions: list[Assumption] = field(default_factory=list)  # the assumptions ledger
     readiness: Readiness | None = None  # counts over both, as of the last save
     rounds: list[Round] = field(default_factory=list)  # review rounds, oldest first (core.rounds)
+    references: list[Reference] = field(default_factory=list)  # attached material (text only when small)
+    intent: Intent | None = None  # the author's note: feedback wanted, decided, constraints
 

@@ -64,14 +64,28 @@ def merge(card: Finding, new: Finding) -> Finding:
     changes nothing: the card, and any decision on it, stays as it is."""
     passage = _new_passage(card, new)
     restated = [*card.restated_at, passage] if passage else card.restated_at
+    context = _context(card, new)
     if new.persona in card.personas:  # the same critic on another passage adds the passage, nothing else
-        return card.model_copy(update={"restated_at": restated}) if passage else card
+        update = {**context, **({"restated_at": restated} if passage else {})}
+        return card.model_copy(update=update) if update else card
     raised = Raise(persona=new.persona or "critic", severity=new.severity, rationale=new.rationale,
                    suggestion=new.suggestion, quote=new.quote,
                    start=new.start if new.placed else None, end=new.end if new.placed else None)
     severity = max(card.severity, new.severity, key=lambda s: s.rank)
     return card.model_copy(update={"also_raised_by": [*card.also_raised_by, raised], "severity": severity,
-                                   "restated_at": restated})
+                                   "restated_at": restated, **context})
+
+
+def _context(card: Finding, new: Finding) -> dict[str, object]:
+    """Reference passages and a challenged decision ``new`` brings that the card lacks (nothing else changes)."""
+    update: dict[str, object] = {}
+    have = {(c.reference, c.start, c.end, c.quote) for c in card.cites}
+    extra = [c for c in new.cites if (c.reference, c.start, c.end, c.quote) not in have]
+    if extra:
+        update["cites"] = [*card.cites, *extra]
+    if new.challenges_decision and not card.challenges_decision:
+        update["challenges_decision"] = new.challenges_decision
+    return update
 
 
 def _new_passage(card: Finding, new: Finding) -> tuple[int, int] | None:
