@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from doccritic.core.findings import Anchor, Finding, Source, Status
+from doccritic.core.findings import Anchor, Finding, ReferenceCitation, Source, Status
 from doccritic.core.labels import SEVERITY_LABELS, STATUS_LABELS
 from doccritic.core.merge import is_tradeoff
 from doccritic.core.round_records import RoundClass, RoundEntry
@@ -40,7 +40,8 @@ BADGE_COLORS = {"Fixed": "#15803d", "Still open": "#b45309", "New": "#1d4ed8", "
 def meta_flags(f: Finding) -> str:
     """What the card's top row adds after the severity: the critic's confidence, "misquoted", "incomplete"."""
     out = "" if f.confidence is None else f" · {round(f.confidence * 100)}% confidence"
-    return out + (" · misquoted" if f.misquoted else "") + (" · incomplete" if f.incomplete else "")
+    out += (" · misquoted" if f.misquoted else "") + (" · incomplete" if f.incomplete else "")
+    return out + (" · challenges a stated decision" if f.challenges_decision else "")
 
 
 def _clip(quote: str, expanded: bool) -> str:
@@ -69,6 +70,8 @@ class CardDelegate(QStyledItemDelegate):
         self.line_of: Callable[[str], tuple[str, int, int] | None] = lambda _fid: None
         self.rounds: dict[str, RoundEntry] = {}  # finding id -> its class in the latest review round (a badge)
         self.round_number = 0
+        self.reference_names: dict[str, str] = {}  # reference id -> file name
+        self.citation_clicked: Callable[[ReferenceCitation], None] = lambda _c: None
 
     def who(self, f: Finding) -> str:
         """"check", a persona's name, or "Staff Engineer +2" when several critics raised it."""
@@ -112,6 +115,7 @@ class CardDelegate(QStyledItemDelegate):
             if f.question:
                 lines.append((f"Question to expect: {f.question}", small, "text"))
             lines += self._decision_lines(f, small)
+            lines += self._context_lines(f, small)
             lines += self._raised_lines(f, small)
             if f.anchor is Anchor.AMBIGUOUS:
                 n = len(f.candidates) or "several"
@@ -153,6 +157,19 @@ class CardDelegate(QStyledItemDelegate):
             out.append((f"Incomplete: the critic did not give {', '.join(f.incomplete)}.", font, "quote"))
         return out
 
+    def _context_lines(self, f: Finding, font: QFont) -> list[tuple[str, QFont, str]]:
+        """The decision the author called settled that this re-opens, and the reference passages it cites
+        (role ``cite:N``: a click opens that reference at the passage)."""
+        out = []
+        if f.challenges_decision:
+            out.append((f"Challenges a stated decision: {f.challenges_decision}", font, "challenge"))
+        for i, c in enumerate(f.cites):
+            name = self.reference_names.get(c.reference, "")
+            where = "" if c.placed else " (not found in it)"
+            out.append((f"Cites {c.reference} {name}{where}: “{_clip(c.quote, False)}” ↗".replace("  ", " "),
+                        font, f"cite:{i}"))
+        return out
+
     def document_words(self, f: Finding) -> str | None:
         """The text under a placed finding now, or None when it cannot be read."""
         text = self.text_source()
@@ -192,6 +209,35 @@ class CardDelegate(QStyledItemDelegate):
         if self._header(index):
             height += HEADER
         return QSize(self.view.viewport().width(), height)
+
+    def editorEvent(self, event: QEvent, model, option: QStyleOptionViewItem, index: QModelIndex) -> bool:  # noqa: N802
+        """A click on a "Cites R1…" line of the selected card opens that reference at the passage."""
+        if event.type() is QEvent.Type.MouseButtonRelease and event.button() is Qt.MouseButton.LeftButton:
+            f: Finding = index.data(Role.FINDING)
+            selected = self.view.selectionModel().isSelected(index) if self.view.selectionModel() else False
+            if f is not None and f.cites and selected:
+                role = self.role_at(f, option.rect, index, event.position().toPoint())
+                if role.startswith("cite:"):
+                    self.citation_clicked(f.cites[int(role[5:])])
+                    return True
+        return super().editorEvent(event, model, option, index)
+
+    def line_rects(self, f: Finding, rect: QRect, index: QModelIndex, expanded: bool) -> list[tuple[QRect, str]]:
+        """Where each body line of a card is painted (the same walk as :meth:`_paint_body`)."""
+        if self._header(index):
+            rect = rect.adjusted(0, HEADER, 0, 0)
+        card = rect.adjusted(4, 3, -4, -3)
+        x, y, width = card.left() + BAR + PAD, card.top() + PAD, self._text_width()
+        y += QFontMetrics(self.view.font()).height() + GAP
+        out = []
+        for text, font, role in self._lines(f, expanded):
+            box = QFontMetrics(font).boundingRect(QRect(0, 0, width, 10_000), FLAGS, text)
+            out.append((QRect(x, y, width, box.height()), role))
+            y += box.height() + GAP
+        return out
+
+    def role_at(self, f: Finding, rect: QRect, index: QModelIndex, point: QPoint) -> str:
+        return next((role for box, role in self.line_rects(f, rect, index, True) if box.contains(point)), "")
 
     # painting --------------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -284,8 +330,10 @@ class CardDelegate(QStyledItemDelegate):
         for text, font, role in self._lines(f, expanded):
             painter.setFont(font)
             pen = palette.color(QPalette.ColorRole.PlaceholderText) if role == "quote" else text_color
-            if role == "misquote":
+            if role in ("misquote", "challenge"):
                 pen = QColor(kind_color(f.kind, is_dark(palette)))
+            elif role.startswith("cite:"):
+                pen = palette.color(QPalette.ColorRole.Link)
             painter.setPen(pen)
             box = QFontMetrics(font).boundingRect(QRect(0, 0, width, 10_000), FLAGS, text)
             painter.drawText(QRect(x, y, width, box.height()), FLAGS, text)

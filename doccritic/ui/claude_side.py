@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QWidget
 
 from doccritic.core.findings import Finding
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 class ClaudeSide(QObject):
     """Critics, debates and exports, built late; Claude settings and the persona editor."""
+
+    persona_names_changed = Signal(dict)  # persona id -> name, whenever the personas are (re)loaded
 
     def __init__(self, *, session: ReviewSession, settings: AppSettings, runner: Runner,
                  decisions: DecisionsController, banner: Messages, sidebar: FindingsPanel, review_menu: QMenu,
@@ -165,6 +167,7 @@ class ClaudeSide(QObject):
 
     def set_persona_names(self, names: dict[str, str]) -> None:
         self.sidebar.set_persona_names(names)
+        self.persona_names_changed.emit(dict(names))
 
     def personas(self) -> dict[str, Any]:
         return self.critics.personas

@@ -33,6 +33,7 @@ from doccritic.claude.failures import classify
 from doccritic.core.document import Document
 from doccritic.core.findings import Finding
 from doccritic.core.redaction import Redactor
+from doccritic.core.references import NO_CONTEXT, ReviewContext
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -80,13 +81,14 @@ class CriticRunner(QObject):
     # public API (GUI thread) -----------------------------------------------------------------
     def start_panel(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
                     *, section: str | None = None, existing: list[Finding] | None = None,
-                    redactor: Redactor | None = None, round_context: RoundContext | None = None) -> int:
+                    redactor: Redactor | None = None, round_context: RoundContext | None = None,
+                    context: ReviewContext = NO_CONTEXT) -> int:
         """Run the critics over ``doc`` (a re-review with ``round_context``); returns the run id its events carry
         (``PanelDone`` ends it)."""
         run_id = self._register(PanelCommand)
         existing = frozen_copy(existing or [])  # the window goes on editing its own findings meanwhile
         self._submit(run_id, self._drive(run_id, connection, doc, personas, settings, section, existing, redactor,
-                                         frozen_copy(round_context)))
+                                         frozen_copy(round_context), context))
         return run_id
 
     def cancel(self, run_id: int, persona_id: str | None = None) -> None:
@@ -122,7 +124,7 @@ class CriticRunner(QObject):
 
     def estimate(self, connection: Connection, doc: Document, personas: list[Any], settings: PanelSettings,
                  *, section: str | None = None, redactor: Redactor | None = None,
-                 round_context: RoundContext | None = None) -> int:
+                 round_context: RoundContext | None = None, context: ReviewContext = NO_CONTEXT) -> int:
         request_id = next(self._ids)
 
         async def job() -> None:
@@ -131,7 +133,7 @@ class CriticRunner(QObject):
             client = connection.client()
             try:
                 result = await estimate(client, doc, personas, settings, backend=self.backend, section=section,
-                                        redactor=redactor, round_context=round_context,
+                                        redactor=redactor, round_context=round_context, context=context,
                                         on_sent=SendRecorder(connection, doc, "count_tokens", redactor=redactor))
                 self.estimate_ready.emit(request_id, result)
             finally:
@@ -160,7 +162,8 @@ class CriticRunner(QObject):
         self._submit(next(self._ids), job())
 
     # debates ---------------------------------------------------------------------------------
-    def start_debate(self, connection: Connection, doc: Document, debate: Debate, personas: dict[str, Any]) -> int:
+    def start_debate(self, connection: Connection, doc: Document, debate: Debate, personas: dict[str, Any],
+                     context: ReviewContext = NO_CONTEXT) -> int:
         """Run a debate (new, or continued from where ``debate`` stands) until it is idle; returns its id. The
         engine gets its own copy: from here on, the GUI learns the debate's state from events only."""
         debate_id = self._register(DebateCommand)
@@ -177,7 +180,7 @@ class CriticRunner(QObject):
             redactor = load_redactor(doc.path.name if doc.path else None)  # the critics' rules, checked first
             session.client = connection.client()
             engine = DebateSession(session.client, doc, debate, personas, backend=self.backend,
-                                   key_source=connection.key_source, redactor=redactor,
+                                   key_source=connection.key_source, redactor=redactor, context=context,
                                    on_sent=SendRecorder(connection, doc, "debate", redactor=redactor))
             self._attach(debate_id, session, engine)
             if session.task is None:
@@ -320,7 +323,8 @@ class CriticRunner(QObject):
 
     async def _drive(self, run_id: int, connection: Connection, doc: Document, personas: list[Any],
                      settings: PanelSettings, section: str | None, existing: list[Finding],
-                     redactor: Redactor | None = None, round_context: RoundContext | None = None) -> None:
+                     redactor: Redactor | None = None, round_context: RoundContext | None = None,
+                     context: ReviewContext = NO_CONTEXT) -> None:
         import asyncio
 
         from doccritic.claude.panel import Panel
@@ -334,7 +338,7 @@ class CriticRunner(QObject):
             session.client = connection.client()
             panel = Panel(session.client, doc, personas, settings, backend=self.backend, section=section,
                           existing=existing, key_source=connection.key_source, redactor=redactor,
-                          round_context=round_context,
+                          round_context=round_context, context=context,
                           on_sent=SendRecorder(connection, doc, "critic", redactor=redactor))
             self._attach(run_id, session, panel)
             async for event in panel.events():

@@ -33,6 +33,7 @@ from doccritic.claude.failures import Failure, FailureKind
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Status
 from doccritic.core.redaction import Redactor
+from doccritic.core.references import NO_CONTEXT, ReviewContext
 from doccritic.ui.critic_runner import CriticRunner
 from doccritic.ui.persona_panel import PersonaPanel
 from doccritic.ui.privacy import DocumentPrivacy
@@ -62,6 +63,18 @@ class _RoundRun:
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def context_note(context: ReviewContext) -> str:
+    """" Includes 2 references (~3,400 tokens) and your intent." for the Run confirmation, or ""."""
+    parts = []
+    if context.references:
+        n = len(context.references)
+        tokens = sum(r.tokens for r in context.references)
+        parts.append(f"{n} reference{'' if n == 1 else 's'} (~{tokens:,} tokens)")
+    if context.has_intent:
+        parts.append("your intent")
+    return f" Includes {' and '.join(parts)}." if parts else ""
 
 
 def _load_personas() -> PersonaSet:
@@ -151,6 +164,7 @@ class CriticsController(QObject):
         self.panel.selection_changed.connect(self._remember_selection)
         self.panel.set_summary("Loading critics…")
         self._redactor: Redactor | None = None  # the run's rules: the preview shows what they make of the draft
+        self._context: ReviewContext = NO_CONTEXT  # the run's references and intent, as when Run was pressed
         self.privacy = DocumentPrivacy(self, host.banner, self)  # the never-send mark and the redaction rules (#20)
         self.never_send_action = self.privacy.never_send_action
         self.rereview_action = QAction("Re-re&view…", self, shortcut=QKeySequence("Ctrl+Shift+E"), enabled=False,
@@ -279,10 +293,12 @@ class CriticsController(QObject):
         self._panel_run = personas is None or self._round is not None  # not a Retry of one critic
         self._request = (chosen, section)
         self._run_with = (conn, settings)
+        self._context = self.session.review_context()  # estimated, confirmed and sent alike
         self.panel.set_summary("Estimating cost…")
         self.panel.run_button.setEnabled(False)
         self._estimate_id = self.runner.estimate(conn, snap.doc, chosen, settings, section=section,
-                                                 redactor=self._redactor, round_context=self._round)
+                                                 redactor=self._redactor, round_context=self._round,
+                                                 context=self._context)
 
     def rereview(self) -> None:
         """Re-review: the checked critics get the changes since the last round and the findings still open,
@@ -333,7 +349,8 @@ class CriticsController(QObject):
         self._round_run = _RoundRun(round_context, existing, snap.text, snap.doc.fingerprint) \
             if round_context is not None or first else None
         self._run_id = self.runner.start_panel(conn, snap.doc, chosen, settings, section=section, existing=existing,
-                                               redactor=self._redactor, round_context=round_context)
+                                               redactor=self._redactor, round_context=round_context,
+                                               context=self._context)
         for persona in chosen:
             self.panel.set_status(persona.id, "queued", stop=True)
         self.panel.set_running(True)
@@ -508,7 +525,8 @@ class CriticsController(QObject):
                           f"Run {len(chosen)} critics on {where}?", parent=self._parent())
         # The model on a line of its own: at the end of the question it wrapped at its hyphen ("claude-⏎sonnet")
         box.setInformativeText(f"Model: {settings.model}\nEstimated cost about ${estimate.total:.3f} "
-                               f"({estimate.method}; the first critic caches the document, the others read it).{cap}")
+                               f"({estimate.method}; the first critic caches the document, the others read it)."
+                               f"{context_note(self._context)}{cap}")
         box.setDetailedText(lines)
         box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Ok).setText("Run")
@@ -531,7 +549,7 @@ class CriticsController(QObject):
         conn, settings = self._with()
         previews = request_previews(snap.doc, chosen, settings, self.runner.backend, section=section,
                                     redactor=self._redactor, raised=self.session.findings.findings,
-                                    round_context=self._round)
+                                    round_context=self._round, context=self._context)
         dialog = RequestPreviewDialog(previews, conn.host, self._parent())
         self.request_preview_shown.emit(dialog)
         dialog.exec()

@@ -119,7 +119,8 @@ class DebatesController(QObject):
             return
         redactor = load_redactor(snap.doc.path.name if snap.doc.path else None)
         preview = debate_request_preview(snap.doc, self._debate_for(choice, focus), self.critics.personas,
-                                         self.runner.backend, redactor=redactor)
+                                         self.runner.backend, redactor=redactor,
+                                         context=self.critics.session.review_context())
         host = connection(self.settings).host
         dialog = RequestPreviewDialog([preview], host, parent or self._parent,
                                       intro=f"The opening turn goes to {host}; each later turn sends the same blocks "
@@ -197,7 +198,8 @@ class DebatesController(QObject):
     def _start(self, conn: Any, debate: Debate, snap: Any) -> None:
         self._end_run()  # one session at a time: the last debate's is closed, not left open
         self._run_text, self._version = snap.text, -1
-        self._run_id = self.runner.start_debate(conn, snap.doc, debate, self.critics.personas)
+        self._run_id = self.runner.start_debate(conn, snap.doc, debate, self.critics.personas,
+                                                self.critics.session.review_context())  # references, intent
 
     def _restart(self, d: Debate) -> None:
         from doccritic.ui.critics import connection

@@ -72,6 +72,7 @@ class FindingsPanel(QWidget):
     decision_requested = Signal(object, list)  # Decision, finding ids
     debate_requested = Signal(str)  # finding id: "Debate this finding"
     place_requested = Signal(str, int, int)  # finding id, start, end: the PM chose the passage of an ambiguous quote
+    citation_requested = Signal(object)  # a ReferenceCitation on a card: open the reference at its passage
 
     def __init__(self, model: FindingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,6 +161,11 @@ class FindingsPanel(QWidget):
         self.proxy.set_filter(personas=None if chosen is None else {chosen})
         self._refresh_counts()
 
+    def set_reference_names(self, names: dict[str, str]) -> None:
+        """Reference id -> file name, for the cards' "Cites R1 policy.pdf" lines."""
+        self.delegate.reference_names = dict(names)
+        self.list.viewport().update()
+
     def set_persona_names(self, names: dict[str, str]) -> None:
         """Display names for persona ids (cards, the reviewer filter)."""
         self.delegate.persona_names = dict(names)
@@ -191,6 +197,7 @@ class FindingsPanel(QWidget):
         self.delegate = CardDelegate(view)
         self.delegate.text_source = lambda: self.text_source()  # a misquoted card shows the document's words
         self.delegate.line_of = lambda fid: self.line_of(fid)
+        self.delegate.citation_clicked = self.citation_requested.emit  # a click on a card's "Cites R1…" line
         view.setItemDelegate(self.delegate)
         view.setUniformItemSizes(False)
         view.setResizeMode(QListView.ResizeMode.Adjust)
@@ -282,6 +289,10 @@ class FindingsPanel(QWidget):
             for start, end in finding.candidates:
                 places.addAction(self._candidate_label(start, end),
                                  lambda s=start, e=end: self.place_requested.emit(fid, s, e))
+        for c in finding.cites if finding is not None else []:
+            name = self.delegate.reference_names.get(c.reference, c.reference)
+            menu.addAction(f"Open {c.reference} {name}" + (" at the passage" if c.placed else ""),
+                           lambda c=c: self.citation_requested.emit(c))
         menu.addSeparator()
         menu.addAction("Debate this finding…", lambda: self.debate_requested.emit(fid))
         return menu

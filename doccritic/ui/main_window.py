@@ -48,6 +48,7 @@ from doccritic.ui.editor import DocumentEditor
 from doccritic.ui.files import FilesController
 from doccritic.ui.findings_panel import FindingsPanel
 from doccritic.ui.outline import OutlineView
+from doccritic.ui.references_dock import ReferencesController
 from doccritic.ui.register_dock import RegisterController
 from doccritic.ui.review_session import ReviewSession
 from doccritic.ui.rounds_view import RoundsController
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
             banner=self.banner, sidebar=self.panel, review_menu=self.review_menu, findings_dock=self.findings_dock,
             critics_dock=self.critics_dock, debate_dock=self.debate_dock, model_label=self.model_label,
             status=self.show_status, parent=self)
+        self.claude.persona_names_changed.connect(self.references.set_persona_names)
         self.session.changed.connect(self._update_status)
         self.session.checked.connect(self._show_checks)
         self.session.save_failed.connect(lambda message: self.show_status(f"Could not save the review: {message}",
@@ -150,6 +152,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.outline_dock, self.findings_dock], [220, 420], Qt.Orientation.Horizontal)
         self.register = RegisterController(self, self)  # the Decisions dock, tabbed with Findings (#16)
         self.rounds_view = RoundsController(self, self)  # the Rounds dock and the cards' round badges (#17)
+        self.references = ReferencesController(self)  # reference material and intent, tabbed with Critics (#17)
+        self.panel.citation_requested.connect(self.references.open_citation)
 
     def _action(self, menu: QMenu, text: str, slot: Callable[..., object], shortcut: object = None,
                 **kw: object) -> QAction:
@@ -183,8 +187,8 @@ class MainWindow(QMainWindow):
         self._action(edit, "&Find…", lambda: self.find_bar.open(), QKeySequence.StandardKey.Find)
         self._action(edit, "&Replace…", lambda: self.find_bar.open(replace=True), "Ctrl+H")
         view = bar.addMenu("&View")
-        for dock in (self.outline_dock, self.findings_dock, self.critics_dock, self.debate_dock, self.register.dock,
-                     self.rounds_view.dock):
+        for dock in (self.outline_dock, self.findings_dock, self.critics_dock, self.references.dock, self.debate_dock,
+                     self.register.dock, self.rounds_view.dock):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         self._action(view, "Zoom &In", lambda: self.editor.zoomIn(1), QKeySequence.StandardKey.ZoomIn)
@@ -266,6 +270,7 @@ class MainWindow(QMainWindow):
             if preload is not None:
                 preload.discard()
             return
+        self.references.shutdown()  # an intent still being typed belongs to the document it was typed for
         self.show_status(f"Opening {path.name}…")
         self._pending_ready = True
         store, journal = self.session.store, self.session.journal
@@ -340,6 +345,7 @@ class MainWindow(QMainWindow):
         if not self.files.confirm_discard():
             return
         self.files.unwatch(self.session.path)
+        self.references.shutdown()
         self.session.close()
         self.claude.document_closed()
         self.editor.set_findings([])
@@ -467,6 +473,7 @@ class MainWindow(QMainWindow):
         self.runner.cancel("load")
         self.runner.cancel("checks")
         self.claude.shutdown()
+        self.references.shutdown()
         self.session.shutdown()
         self.runner.wait(3000)
         self.session.close_store()

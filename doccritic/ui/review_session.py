@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from doccritic.core.findings import Finding, Review, Source, Status
 from doccritic.core.journal import Journal, JournalEntry
+from doccritic.core.references import Intent, Reference, ReviewContext, next_id
 from doccritic.core.round_records import Round
 from doccritic.ui import session as files
 from doccritic.ui.findings_model import FindingsModel
@@ -52,6 +53,8 @@ class ReviewSession(QObject):
     journal_written = Signal()  # unsaved text reached the crash-recovery journal
     save_failed = Signal(str)  # the review could not be stored (one sentence)
     rounds_changed = Signal()  # a review round was added, or the document's rounds were loaded or imported
+    context_changed = Signal()  # references or the intent changed (added, removed, assigned, edited, opened)
+    reference_failed = Signal(str)  # a file could not be attached (one sentence); nothing else changed
 
     def __init__(self, runner: Runner, store: ReviewStore | None, journal: Journal, parent: QObject | None = None):
         super().__init__(parent)
@@ -68,6 +71,9 @@ class ReviewSession(QObject):
         self._journal_seq = itertools.count(1)
         self._journal_written = 0
         self._save_timer = timer(self, SAVE_DELAY_MS, self.save_review)
+        self.references: list[Reference] = []  # the open document's reference material, R1, R2… in order
+        self.intent: Intent | None = None  # the author's note for the open document
+        self._attaching = itertools.count(1)
 
     # what is open ----------------------------------------------------------------------------
     @property
@@ -87,12 +93,70 @@ class ReviewSession(QObject):
         self.info = info
         self.findings.update_findings(snap.restored)
         self.set_rounds(snap.rounds)
+        self.references, self.intent = list(snap.references), snap.intent
+        self.context_changed.emit()
 
     def close(self) -> None:
         self.info = self.snapshot = None
         self.findings.update_findings([])
         self.set_rounds([])
+        self.references, self.intent = [], None
+        self.context_changed.emit()
         self.changed.emit()
+
+    # reference material and intent -----------------------------------------------------------
+    def review_context(self) -> ReviewContext:
+        """What runs send besides the draft: references whose text is at hand, and the intent."""
+        return ReviewContext(tuple(r for r in self.references if r.text), self.intent)
+
+    def add_reference(self, path: Path, persona: str | None = None) -> None:
+        """Read ``path`` on a worker; it is listed when read, or ``reference_failed`` says why not."""
+        if self.snapshot is None:
+            return
+        from doccritic.formats.references import load_reference
+
+        doc, existing = self.snapshot.doc, list(self.references)
+        self.runner.submit(f"reference-{next(self._attaching)}",  # each its own channel: none supersedes another
+                           lambda: load_reference(path, persona=persona, draft=doc, existing=existing),
+                           self._reference_read, self.reference_failed.emit)
+
+    def _reference_read(self, ref: Reference) -> None:
+        from doccritic.core.references import too_much
+
+        twin = next((r for r in self.references if r.fingerprint == ref.fingerprint and r.persona == ref.persona), None)
+        if twin is not None:  # two adds of one file in flight
+            self.reference_failed.emit(f"Cannot attach {ref.name}: it is already attached as {twin.id}.")
+            return
+        if (why := too_much(self.references, ref)) is not None:
+            self.reference_failed.emit(why)
+            return
+        ref.id = next_id(self.references)
+        self.references.append(ref)
+        self._context_edited()
+
+    def remove_reference(self, ref_id: str) -> None:
+        self.references = [r for r in self.references if r.id != ref_id]
+        self._context_edited()
+
+    def assign_reference(self, ref_id: str, persona: str | None) -> None:
+        """Who reads a reference: one persona, or every critic (None)."""
+        for ref in self.references:
+            if ref.id == ref_id and ref.persona != persona:
+                ref.persona = persona
+                self._context_edited()
+
+    def set_intent(self, intent: Intent | None) -> None:
+        intent = None if intent is None or intent.empty else intent
+        if intent != self.intent:
+            self.intent = intent
+            self._context_edited()
+
+    def reference(self, ref_id: str) -> Reference | None:
+        return next((r for r in self.references if r.id == ref_id), None)
+
+    def _context_edited(self) -> None:
+        self.context_changed.emit()
+        self.schedule_save()
 
     # checks ----------------------------------------------------------------------------------
     def recheck(self) -> None:
@@ -226,6 +290,7 @@ class ReviewSession(QObject):
             review.rounds = compact(self.rounds, self.snapshot.text)
         if self.saved_debates is not None:
             review.debates = self.saved_debates(self.snapshot.text)
+        review.references, review.intent = [r.stored() for r in self.references], self.intent
         return self.attach_register(review) if self.attach_register is not None else review
 
     def save_review(self) -> None:

@@ -18,6 +18,7 @@ from doccritic.core.document import DocFormat, Document
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Source
 from doccritic.core.journal import Journal, JournalEntry
+from doccritic.core.references import Intent, Reference
 from doccritic.core.register_rows import Assumption, Decision
 from doccritic.core.round_records import Round
 from doccritic.core.store import ReviewStore
@@ -55,6 +56,8 @@ class Snapshot:
     register: tuple[list[Decision], list[Assumption]] | None = None  # the saved register, PM edits included
     recovered: JournalEntry | None = None  # unsaved text from a session that ended without saving
     rounds: list[Round] = field(default_factory=list)  # the saved review rounds, the newest with its text
+    references: list[Reference] = field(default_factory=list)  # the saved reference material, texts read again
+    intent: Intent | None = None  # the saved note of the author's intent
 
 
 def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
@@ -79,7 +82,12 @@ def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
         from doccritic.core.rounds import with_text
 
         snap.rounds = with_text(stored.review.rounds, old_text)
+    snap.intent = stored.review.intent
     warnings = list(store.warnings)
+    snap.references, missing = reread_references(stored.review.references)
+    if missing:
+        warnings.append(f"Reference material could not be read again and will not be sent until attached anew: "
+                        f"{', '.join(missing)}.")
     for raw in stored.review.debates:
         try:
             debate = Debate.model_validate(raw)
@@ -88,6 +96,30 @@ def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
             continue
         snap.debates.append(debate if stored.fingerprint_matches else replace_citations(debate, snap.text))
     return warnings
+
+
+def reread_references(refs: list[Reference]) -> tuple[list[Reference], list[str]]:
+    """Stored references with their text: kept in the review when small, else read again from their file (if
+    it still holds the same words). The names of those that could not be read come back too; they stay listed."""
+    out, missing = [], []
+    for ref in refs:
+        if ref.text is None and ref.path:
+            from doccritic.formats.references import load_reference
+
+            try:
+                fresh = load_reference(ref.path)
+            except DoccriticError:
+                fresh = None
+            if fresh is not None and fresh.fingerprint == ref.fingerprint:
+                ref = Reference(**{**_fields(ref), "text": fresh.text})
+        if ref.text is None:
+            missing.append(f"{ref.id} {ref.name}")
+        out.append(ref)
+    return out, missing
+
+
+def _fields(ref: Reference) -> dict:
+    return {name: getattr(ref, name) for name in Reference.__dataclass_fields__}
 
 
 def prepare(path: Path) -> tuple[OpenFile, Snapshot]:

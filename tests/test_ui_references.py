@@ -1,0 +1,148 @@
+"""The References dock in the review window: attach, refuse, assign, the intent, citations on cards, reopening.
+
+Against the loopback Messages API (real SDK): what the PM attaches is what the critics are sent.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fakes.messages_api import Reply
+from pdfs import encrypted_pdf, text_pdf
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from conftest import SAMPLE
+from doccritic.core.findings import Source
+from doccritic.ui.main_window import MainWindow
+
+TIMEOUT = 15_000
+TEXT = SAMPLE.read_text(encoding="utf-8")
+QUOTE = next(ln.strip("-* ").split(". ")[0] for ln in TEXT.splitlines() if len(ln) > 70 and not ln.startswith("#"))
+POLICY = ("# Billing policy\n\nCustomers must opt in before any automatic charge.\n"
+          "Refunds are issued within five business days of a dispute.\n")
+RULE = "Customers must opt in before any automatic charge."
+
+
+@pytest.fixture
+def window(claude_window):
+    claude_window.critics.confirm = lambda estimate, chosen, section: True
+    return claude_window
+
+
+def attach(qtbot, win: MainWindow, path, persona=None, count=None) -> None:
+    want = (count if count is not None else len(win.session.references) + 1)
+    win.references.add_files([path], persona)
+    qtbot.waitUntil(lambda: len(win.session.references) == want, timeout=TIMEOUT)
+
+
+def refused(qtbot, win: MainWindow, path, said: str) -> None:
+    before = list(win.session.references)
+    win.banner.hide()
+    win.references.add_files([path])
+    qtbot.waitUntil(lambda: win.banner.isVisible(), timeout=TIMEOUT)
+    assert said in win.banner.label.text()
+    assert win.session.references == before  # nothing lost
+
+
+def test_attach_list_refuse_and_assign_references(qtbot, window, tmp_path):
+    (tmp_path / "policy.md").write_text(POLICY, encoding="utf-8")
+    text_pdf(tmp_path / "dpa.pdf", ["Processors delete data on request only."])
+    attach(qtbot, window, tmp_path / "policy.md")
+    attach(qtbot, window, tmp_path / "dpa.pdf")
+    panel = window.references.panel
+    rows = [[panel.list.topLevelItem(i).text(c) for c in range(5)] for i in range(panel.list.topLevelItemCount())]
+    assert rows[0][:2] == ["R1", "policy.md"] and rows[0][4] == "Every critic"
+    assert rows[1][:2] == ["R2", "dpa.pdf"] and rows[1][3] == "~10"
+    assert "2 files" in panel.total.text()
+    refused(qtbot, window, SAMPLE, "it is the document under review")
+    refused(qtbot, window, encrypted_pdf(tmp_path / "dpa.pdf", tmp_path / "locked.pdf"), "password-protected")
+    refused(qtbot, window, tmp_path / "policy.md", "already attached as R1")
+    # Read by: one persona
+    panel.list.setCurrentItem(panel.list.topLevelItem(1))
+    index = panel.reader.findData("legal-privacy")
+    assert index > 0 and panel.reader.itemText(index) == "Legal & Privacy Counsel"
+    panel.reader.setCurrentIndex(index)
+    panel.reader.activated.emit(index)
+    assert window.session.reference("R2").persona == "legal-privacy"
+    assert panel.list.topLevelItem(1).text(4) == "Legal & Privacy Counsel"
+    panel.list.setCurrentItem(panel.list.topLevelItem(0))
+    QTest.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
+    assert [r.id for r in window.session.references] == ["R2"]
+    window.references.dock.show()
+    window.references.dock.raise_()
+    window.references.dock.resize(420, 560)
+    qtbot.waitUntil(lambda: panel.isVisible(), timeout=TIMEOUT)
+    panel.grab().save(str(tmp_path / "references-panel.png"))
+
+
+def test_intent_and_references_reach_the_critics_and_citations_open_the_reference(qtbot, window, claude_api, tmp_path):
+    (tmp_path / "policy.md").write_text(POLICY, encoding="utf-8")
+    attach(qtbot, window, tmp_path / "policy.md")
+    panel = window.references.panel
+    QTest.keyClicks(panel.decided, "Opt-out by default: legal signed it off.")
+    qtbot.waitUntil(lambda: window.session.intent is not None
+                    and window.session.intent.decided == "Opt-out by default: legal signed it off.", timeout=TIMEOUT)
+    seen = {}
+
+    def confirm(estimate, chosen, section):
+        seen["tokens"] = estimate.tokens
+        return True
+
+    window.critics.confirm = confirm
+    claude_api.script(Reply.json({"findings": [{
+        "kind": "one_way_door", "severity": "critical", "title": "Charges without consent", "quote": QUOTE,
+        "about": "text", "rationale": "The policy needs opt-in.", "reference": {"id": "R1", "quote": RULE},
+        "challenges_decision": True, "decision": "Opt-out by default"}], "verdict": "No.", "readiness": 2}))
+    window.critics.panel.set_checked({"legal-privacy"})
+    with qtbot.waitSignal(window.critics.run_finished, timeout=TIMEOUT):
+        window.critics.run()
+    body = next(r.body for r in claude_api.journal if r.path == "/v1/messages")
+    assert RULE in body["system"][2]["text"] and "Opt-out by default: legal signed it off." in body["system"][3]["text"]
+    assert seen["tokens"] > window.session.references[0].tokens
+    (card,) = [f for f in window.session.findings.findings if f.source is Source.CRITIC]
+    assert card.challenges_decision == "Opt-out by default" and POLICY[card.cites[0].start:card.cites[0].end] == RULE
+    # the card says so, and a click on its citation opens the reference at the passage
+    window.panel.select(card.id, notify=True)
+    index = window.panel.list.currentIndex()
+    delegate = window.panel.delegate
+    from doccritic.ui.cards import meta_flags
+
+    assert "challenges a stated decision" in meta_flags(card)
+    rect = window.panel.list.visualRect(index)
+    (box,) = [b for b, role in delegate.line_rects(card, rect, index, True) if role == "cite:0"]
+    qtbot.waitUntil(lambda: window.panel.list.indexAt(box.center()) == index, timeout=TIMEOUT)  # laid out
+    with qtbot.waitSignal(window.references.viewer_opened, timeout=TIMEOUT) as opened:
+        QTest.mouseClick(window.panel.list.viewport(), Qt.MouseButton.LeftButton, pos=box.center())
+    viewer = opened.args[0]
+    assert viewer.passage == RULE and viewer.windowTitle() == "R1 · policy.md"
+    viewer.close()
+    menu = window.panel.card_menu(card.id)
+    assert "Open R1 policy.md at the passage" in [a.text() for a in menu.actions()]
+
+
+def test_references_and_intent_come_back_when_the_document_is_reopened(qtbot, window, tmp_path):
+    (tmp_path / "policy.md").write_text(POLICY, encoding="utf-8")
+    attach(qtbot, window, tmp_path / "policy.md", persona="legal-privacy")
+    QTest.keyClicks(window.references.panel.feedback_on, "Is the rollout safe?")
+    window.close()  # stores the review, the pending intent edit included
+    again = MainWindow()
+    try:
+        with qtbot.waitSignal(again.document_ready, timeout=TIMEOUT):
+            again.open_path(SAMPLE)
+        (ref,) = again.session.references
+        assert (ref.id, ref.name, ref.persona, ref.text) == ("R1", "policy.md", "legal-privacy", POLICY)
+        assert again.session.intent.feedback_on == "Is the rollout safe?"
+        assert again.references.panel.feedback_on.toPlainText() == "Is the rollout safe?"
+        assert again.references.panel.list.topLevelItem(0).text(1) == "policy.md"
+    finally:
+        again.close()
+
+
+def test_a_viewer_without_a_span_or_with_a_stale_one_still_opens(qtbot, window, tmp_path):
+    (tmp_path / "policy.md").write_text(POLICY, encoding="utf-8")
+    attach(qtbot, window, tmp_path / "policy.md")
+    viewer = window.references.open_reference("R1", (5, 10_000))
+    assert viewer is not None and viewer.passage == "" and RULE in viewer.view.toPlainText()
+    viewer.close()
+    window.banner.hide()
+    assert window.references.open_reference("R7") is None and "no longer attached" in window.banner.label.text()
