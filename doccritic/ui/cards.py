@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from doccritic.core.findings import Anchor, Finding, ReferenceCitation, Source, Status
@@ -82,7 +82,7 @@ class CardDelegate(QStyledItemDelegate):
         return f"{name} +{others}" if others > 0 else name
 
     # layout ----------------------------------------------------------------------------------
-    def _header(self, index: QModelIndex) -> str:
+    def _header(self, index: QModelIndex | QPersistentModelIndex) -> str:
         proxy = index.model()
         if not isinstance(proxy, FindingsFilterProxy):
             return ""
@@ -210,9 +210,11 @@ class CardDelegate(QStyledItemDelegate):
             height += HEADER
         return QSize(self.view.viewport().width(), height)
 
-    def editorEvent(self, event: QEvent, model, option: QStyleOptionViewItem, index: QModelIndex) -> bool:  # noqa: N802
+    def editorEvent(self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem,  # noqa: N802
+                    index: QModelIndex | QPersistentModelIndex) -> bool:
         """A click on a "Cites R1…" line of the selected card opens that reference at the passage."""
-        if event.type() is QEvent.Type.MouseButtonRelease and event.button() is Qt.MouseButton.LeftButton:
+        if (isinstance(event, QMouseEvent) and event.type() is QEvent.Type.MouseButtonRelease
+                and event.button() is Qt.MouseButton.LeftButton):
             f: Finding = index.data(Role.FINDING)
             selected = self.view.selectionModel().isSelected(index) if self.view.selectionModel() else False
             if f is not None and f.cites and selected:
@@ -222,7 +224,8 @@ class CardDelegate(QStyledItemDelegate):
                     return True
         return super().editorEvent(event, model, option, index)
 
-    def line_rects(self, f: Finding, rect: QRect, index: QModelIndex, expanded: bool) -> list[tuple[QRect, str]]:
+    def line_rects(self, f: Finding, rect: QRect, index: QModelIndex | QPersistentModelIndex,
+                   expanded: bool) -> list[tuple[QRect, str]]:
         """Where each body line of a card is painted (the same walk as :meth:`_paint_body`)."""
         if self._header(index):
             rect = rect.adjusted(0, HEADER, 0, 0)
@@ -236,7 +239,7 @@ class CardDelegate(QStyledItemDelegate):
             y += box.height() + GAP
         return out
 
-    def role_at(self, f: Finding, rect: QRect, index: QModelIndex, point: QPoint) -> str:
+    def role_at(self, f: Finding, rect: QRect, index: QModelIndex | QPersistentModelIndex, point: QPoint) -> str:
         return next((role for box, role in self.line_rects(f, rect, index, True) if box.contains(point)), "")
 
     # painting --------------------------------------------------------------------------------

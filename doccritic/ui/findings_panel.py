@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -292,7 +293,7 @@ class FindingsPanel(QWidget):
         for c in finding.cites if finding is not None else []:
             name = self.delegate.reference_names.get(c.reference, c.reference)
             menu.addAction(f"Open {c.reference} {name}" + (" at the passage" if c.placed else ""),
-                           lambda c=c: self.citation_requested.emit(c))
+                           partial(self.citation_requested.emit, c))
         menu.addSeparator()
         menu.addAction("Debate this finding…", lambda: self.debate_requested.emit(fid))
         return menu

@@ -70,6 +70,7 @@ RECHECK_DELAY_MS = 400  # typing pause before offline checks re-run (the issue a
 
 
 class MainWindow(QMainWindow):
+    references: ReferencesController  # built with the docks, used by the Claude side's wiring
     document_ready = Signal()  # a document is shown with its checks (first time after each open)
     checks_applied = Signal()  # a (re)check result reached the editor and the sidebar
     load_failed = Signal(str)  # one sentence saying why a document could not be opened

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QFileDialog
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QWidget
 
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import ReferenceCitation
@@ -36,10 +36,11 @@ class ReferencesController(QObject):
     viewer_opened = Signal(object)  # the ReferenceViewer, before it is shown (tests look at it)
 
     def __init__(self, window: ReferencesHost) -> None:
-        super().__init__(window)  # type: ignore[arg-type]  # the window is a QObject
+        super().__init__(cast(QObject, window))  # the window is a QObject
         self.window, self.session = window, window.session
         self.panel = ReferencesPanel()
-        self.dock = QDockWidget("References", window, objectName="references")  # type: ignore[arg-type]
+        self.dock = QDockWidget("References", cast(QWidget, window))
+        self.dock.setObjectName("references")  # the saved layout finds it by name
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         window.tabifyDockWidget(window.critics_dock, self.dock)

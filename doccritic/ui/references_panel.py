@@ -7,7 +7,7 @@ The panel changes nothing itself: it asks (``add_requested``, ``remove_requested
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from doccritic.core.references import MAX_REFERENCE_TOKENS, Intent, Reference
 from doccritic.ui.textpos import Utf16Map
+from doccritic.ui.timers import timer
 
 EVERY_CRITIC = "Every critic"
 INTENT_DELAY_MS = 600  # the intent is stored this long after the last keystroke
@@ -59,7 +60,7 @@ class ReferencesPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self._build_references(), 3)
         layout.addWidget(self._build_intent(), 2)
-        self._intent_timer = QTimer(self, singleShot=True, interval=INTENT_DELAY_MS, timeout=self._emit_intent)
+        self._intent_timer = timer(self, INTENT_DELAY_MS, self._emit_intent)
         self.show_references([])
 
     # construction ----------------------------------------------------------------------------
@@ -88,9 +89,11 @@ class ReferencesPanel(QWidget):
             lambda item, _col: self.open_requested.emit(item.data(0, Qt.ItemDataRole.UserRole)))
         v.addWidget(self.list, 1)
         row = QHBoxLayout()
-        self.add_button = QPushButton("Add…", clicked=self.add_requested.emit)
+        self.add_button = QPushButton("Add…")
+        self.add_button.clicked.connect(self.add_requested.emit)
         self.add_button.setToolTip("Attach a file as reference material")
-        self.remove_button = QPushButton("Remove", clicked=self._remove)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self._remove)
         self.reader = QComboBox()
         self.reader.setAccessibleName("Read by")
         self.reader.setToolTip("Every critic, or one persona only (e.g. a privacy policy for Legal)")
@@ -117,7 +120,8 @@ class ReferencesPanel(QWidget):
         for label, edit in (("What I want feedback on", self.feedback_on),
                             ("Already decided, and why (critics mark a finding that challenges it)", self.decided),
                             ("Constraints", self.constraints)):
-            caption = QLabel(label, wordWrap=True)
+            caption = QLabel(label)
+            caption.setWordWrap(True)
             caption.setBuddy(edit)
             edit.setAccessibleName(label)
             v.addWidget(caption)
@@ -229,13 +233,15 @@ class ReferenceViewer(QDialog):
         self.setWindowTitle(f"{ref.id} · {ref.name}")
         self.resize(720, 560)
         layout = QVBoxLayout(self)
-        self.view = QPlainTextEdit(readOnly=True)
+        self.view = QPlainTextEdit()
+        self.view.setReadOnly(True)
         self.view.setPlainText(text)
         layout.addWidget(self.view, 1)
         self.passage = ""
         if span is not None:
             self._highlight(text, *span)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, rejected=self.reject)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
     def _highlight(self, text: str, start: int, end: int) -> None:
