@@ -90,6 +90,11 @@ def note_for(finding: Finding, names: Mapping[str, str] | None = None,
         options += [f"{names.get(r.persona, r.persona)}: {r.suggestion}"
                     for r in finding.also_raised_by if r.suggestion]
         lines.append("Trade-off, the critics disagree on the fix: " + " | ".join(options))
+    if finding.challenges_decision:
+        lines.append(f"Challenges a stated decision: {finding.challenges_decision}")
+    for c in finding.cites:  # the references are listed, by id, in the appendix
+        lines.append(f"Cites {c.reference}: “{' '.join(c.quote.split())}”"
+                     + ("" if c.placed else " (not found in the reference)"))
     if finding.status is not Status.OPEN:
         lines.append(f"Status: {status_word(finding.status)}.")
     replies = tuple((r.author, r.text) for r in finding.replies)

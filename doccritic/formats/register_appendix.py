@@ -30,6 +30,8 @@ DECISION_COLUMNS = ("Decision", "Reversibility", "What closes the door, when", "
                     "Owner", "Status", "Raised by", "Stated in")
 ASSUMPTION_COLUMNS = ("Claim", "Why the plan depends on it", "Evidence needed", "Cheap test", "Status", "Owner",
                       "Due", "Raised by", "Stated in")
+INTENT_COLUMNS = ("Part", "In the author's words")
+REFERENCE_COLUMNS = ("Id", "File", "Read by", "Size", "Tokens")
 
 
 #: Share of the width (percent) per column, for the layouts that size columns (Word, PDF): the decision,
@@ -37,7 +39,8 @@ ASSUMPTION_COLUMNS = ("Claim", "Why the plan depends on it", "Evidence needed", 
 ROUND_COLUMNS = ("Finding", "Now", "Why", "Raised by")
 WIDTHS: dict[tuple[str, ...], tuple[int, ...]] = {DECISION_COLUMNS: (15, 9, 10, 12, 14, 8, 9, 9, 14),
                                                    ASSUMPTION_COLUMNS: (16, 14, 12, 13, 10, 8, 7, 9, 11),
-                                                   ROUND_COLUMNS: (32, 12, 42, 14)}
+                                                   ROUND_COLUMNS: (32, 12, 42, 14),
+                                                   INTENT_COLUMNS: (24, 76), REFERENCE_COLUMNS: (7, 45, 24, 12, 12)}
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ def register_appendix(review: Review, doc: Document | None = None,
     sections = doc if doc is not None and doc.text == review.document.text else None
     decisions = [d for d in review.decisions if d.live]
     assumptions = [a for a in review.assumptions if a.live]
-    if not decisions and not assumptions:
+    context = context_tables(review, names)
+    if not decisions and not assumptions and not context:
         return None
     tables = []
     if decisions:
@@ -101,9 +105,27 @@ def register_appendix(review: Review, doc: Document | None = None,
     if assumptions:
         tables.append(AppendixTable("Assumptions ledger", ASSUMPTION_COLUMNS,
                                     tuple(_assumption(a, sections, names) for a in assumptions)))
-    sentence = review.readiness.summary if review.readiness is not None else ""
-    return Appendix("Appendix: decisions and assumptions", f"Readiness: {sentence}." if sentence else "",
-                    tuple(tables))
+    tables += context
+    sentence = review.readiness.summary if review.readiness is not None and (decisions or assumptions) else ""
+    title = "Appendix: decisions and assumptions" if not context else (
+        "Appendix: decisions, assumptions and context" if decisions or assumptions else "Appendix: context")
+    return Appendix(title, f"Readiness: {sentence}." if sentence else "", tuple(tables))
+
+
+def context_tables(review: Review, names: Mapping[str, str]) -> list[AppendixTable]:
+    """The author's intent and the reference material the critics read (findings cite references by id)."""
+    tables = []
+    if review.intent is not None and not review.intent.empty:
+        parts = [(label, text) for label, text in (
+            ("What I want feedback on", review.intent.feedback_on), ("Already decided, and why", review.intent.decided),
+            ("Constraints", review.intent.constraints)) if text.strip()]
+        tables.append(AppendixTable("Author's intent", INTENT_COLUMNS,
+                                    tuple((label, _cell(text)) for label, text in parts)))
+    if review.references:
+        rows = tuple((r.id, _cell(r.name), names.get(r.persona, r.persona) if r.persona else "Every critic",
+                      f"{r.chars:,} characters", f"~{r.tokens:,}") for r in review.references)
+        tables.append(AppendixTable("Reference material", REFERENCE_COLUMNS, rows))
+    return tables
 
 
 def _cell(text: str) -> str:

@@ -224,6 +224,7 @@ class ExportsController(QObject):
             from doccritic.core.rounds import with_text
 
             s.set_rounds(with_text(review.rounds, review.document.text))
+        warnings += s.import_context(review.references, review.intent)
         found, held = len(review.findings), len(review.debates)
         note = (f"Imported {found} finding{'' if found == 1 else 's'} and {held} debate{'' if held == 1 else 's'} "
                 f"from {path.name}.")

@@ -151,6 +151,26 @@ class ReviewSession(QObject):
             self.intent = intent
             self._context_edited()
 
+    def import_context(self, references: list[Reference], intent: Intent | None) -> list[str]:
+        """An imported review's references and intent join the open document's: a reference already attached
+        (same words) or whose id is taken is left out, an intent is taken when there is none. Returns warnings."""
+        warnings: list[str] = []
+        known = {r.fingerprint for r in self.references}
+        taken = {r.id for r in self.references}
+        restored, missing = files.reread_references([r for r in references if r.fingerprint not in known])
+        for ref in restored:
+            if ref.id in taken:
+                warnings.append(f"Reference {ref.id} {ref.name} was not imported: {ref.id} is already attached here.")
+                continue
+            self.references.append(ref)
+        self.references.sort(key=lambda r: (len(r.id), r.id))  # R2 before R10
+        if missing:
+            warnings.append(f"Reference material could not be read and will not be sent: {', '.join(missing)}.")
+        if (self.intent is None or self.intent.empty) and intent is not None and not intent.empty:
+            self.intent = intent
+        self._context_edited()
+        return warnings
+
     def reference(self, ref_id: str) -> Reference | None:
         return next((r for r in self.references if r.id == ref_id), None)
 

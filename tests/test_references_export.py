@@ -1,0 +1,106 @@
+"""References, the author's intent and citations in every export, and back through import.
+
+Each format lists the references (by id, with the file and who read it) and the intent in its appendix, and a
+finding's note says which reference passage it cites and which stated decision it challenges. The JSON and
+the review embedded in a Word export carry them whole, so importing either restores them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import SAMPLE
+from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
+from doccritic.core.references import Intent, Reference, cite
+from doccritic.formats.export import ExportOptions, export_review
+from doccritic.formats.loader import load_document
+from doccritic.formats.review_import import read_review_file
+from doccritic.formats.review_json import review_for
+
+POLICY = "# Billing policy\n\nCustomers must opt in before any automatic charge.\n"
+RULE = "Customers must opt in before any automatic charge."
+NAMES = {"legal-privacy": "Legal & Privacy Counsel"}
+
+
+def reviewed():
+    doc = load_document(SAMPLE)
+    quote = "Auto-charge ships enabled by default (opt-out) for all existing accounts"
+    start = doc.text.index(quote)
+    policy = Reference.of("R1", "billing-policy.md", POLICY, fmt="markdown")
+    dpa = Reference.of("R2", "dpa.pdf", "Processors delete data on request only.", fmt="pdf", persona="legal-privacy")
+    finding = Finding(source=Source.CRITIC, persona="legal-privacy", kind=Kind.ONE_WAY_DOOR, severity=Severity.CRITICAL,
+                      title="Charges without consent", quote=quote, start=start, end=start + len(quote),
+                      anchor=Anchor.EXACT, rationale="The policy needs opt-in.", cites=[cite(policy, RULE)],
+                      challenges_decision="Opt-out by default")
+    review = review_for(doc, [finding])
+    review.references = [policy.stored(), dpa.stored()]
+    review.intent = Intent(feedback_on="Is the rollout safe?", decided="Opt-out by default: legal signed it off.")
+    return review, doc
+
+
+def said(fmt: str, path: Path) -> str:
+    if fmt == "pdf":
+        return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    if fmt == "docx":  # the body (its appendix sits in a content control) and the comments, as Word shows them
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("word/document.xml").decode("utf-8") + z.read("word/comments.xml").decode("utf-8")
+        return " ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx", "pdf"])
+def test_every_format_lists_references_and_intent_and_shows_citations(fmt, tmp_path):
+    review, doc = reviewed()
+    pdf = None
+    if fmt == "pdf":
+        from doccritic.ui.pdf_export import export_pdf as pdf
+    out = export_review(review, doc, fmt, tmp_path / f"out.{fmt}", ExportOptions(names=dict(NAMES)), pdf=pdf)
+    text = " ".join(said(fmt, out).replace("&amp;", "&").replace("&#x27;", "'").split())
+    for words in ("Reference material", "billing-policy.md", "dpa.pdf", "Legal & Privacy Counsel", "Every critic",
+                  "Author's intent", "Is the rollout safe?", "Opt-out by default: legal signed it off.",
+                  "Challenges a stated decision: Opt-out by default", f"Cites R1: “{RULE}”"):
+        assert words in text, f"{fmt}: {words!r} missing"
+
+
+@pytest.mark.parametrize("fmt", ["json", "docx"])
+def test_importing_an_export_gives_the_references_and_intent_back(fmt, tmp_path):
+    review, doc = reviewed()
+    out = export_review(review, doc, fmt, tmp_path / f"out.{fmt}", ExportOptions(names=dict(NAMES)))
+    back = read_review_file(out)
+    assert [(r.id, r.name, r.persona, r.text) for r in back.references] == [
+        ("R1", "billing-policy.md", None, POLICY), ("R2", "dpa.pdf", "legal-privacy",
+                                                    "Processors delete data on request only.")]
+    assert back.intent == review.intent
+    (c,) = back.findings[0].cites
+    assert POLICY[c.start:c.end] == RULE and back.findings[0].challenges_decision == "Opt-out by default"
+    if fmt == "json":
+        assert json.loads(out.read_text())["references"][0]["id"] == "R1"
+
+
+def test_importing_into_the_window_restores_them(qtbot, tmp_path):
+    from doccritic.ui.main_window import MainWindow
+
+    review, doc = reviewed()
+    out = export_review(review, doc, "json", tmp_path / "review.json")
+    win = MainWindow()
+    try:
+        with qtbot.waitSignal(win.document_ready, timeout=15_000):
+            win.open_path(SAMPLE)
+        win.exports.import_file(out)
+        assert [r.id for r in win.session.references] == ["R1", "R2"]
+        assert win.session.intent.decided == "Opt-out by default: legal signed it off."
+        assert win.references.panel.decided.toPlainText() == "Opt-out by default: legal signed it off."
+        card = next(f for f in win.session.findings.findings if f.cites)
+        viewer = win.references.open_citation(card.cites[0])
+        assert viewer is not None and viewer.passage == RULE
+        viewer.close()
+        win.exports.import_file(out)  # again: nothing doubles
+        assert [r.id for r in win.session.references] == ["R1", "R2"]
+    finally:
+        win.close()
