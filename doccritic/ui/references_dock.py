@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QFrame, QScrollArea, QWidget
 
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import ReferenceCitation
@@ -41,7 +41,11 @@ class ReferencesController(QObject):
         self.panel = ReferencesPanel()
         self.dock = QDockWidget("References", cast(QWidget, window))
         self.dock.setObjectName("references")  # the saved layout finds it by name
-        self.dock.setWidget(self.panel)
+        scroll = QScrollArea()  # scrolls rather than holding the left dock wide or the window tall
+        scroll.setWidget(self.panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.dock.setWidget(scroll)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         window.tabifyDockWidget(window.critics_dock, self.dock)
         window.critics_dock.raise_()

@@ -58,8 +58,9 @@ class ReferencesPanel(QWidget):
         self._refs: list[Reference] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self._build_references(), 3)
-        layout.addWidget(self._build_intent(), 2)
+        layout.addWidget(self._build_references())
+        layout.addWidget(self._build_intent())
+        layout.addStretch(1)
         self._intent_timer = timer(self, INTENT_DELAY_MS, self._emit_intent)
         self.show_references([])
 
@@ -82,6 +83,7 @@ class ReferencesPanel(QWidget):
             header.setSectionResizeMode(col, mode)
         header.resizeSection(4, 96)  # a long persona name is elided here; the combo below shows it whole
         self.list.setMinimumHeight(self.list.fontMetrics().lineSpacing() * 6 + 16)  # four rows in sight
+        self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 7 + 16)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setAccessibleName("Reference material")
         self.list.itemSelectionChanged.connect(self._selection_changed)
@@ -95,15 +97,19 @@ class ReferencesPanel(QWidget):
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self._remove)
         self.reader = QComboBox()
+        self.reader.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.reader.setMinimumContentsLength(10)
         self.reader.setAccessibleName("Read by")
         self.reader.setToolTip("Every critic, or one persona only (e.g. a privacy policy for Legal)")
         self.reader.activated.connect(self._assign)
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
         row.addStretch(1)
-        row.addWidget(QLabel("Read by:"))
-        row.addWidget(self.reader)
         v.addLayout(row)
+        reader_row = QHBoxLayout()  # a row of its own: the dock stays narrow enough for a 1024 px screen
+        reader_row.addWidget(QLabel("Read by:"))
+        reader_row.addWidget(self.reader, 1)
+        v.addLayout(reader_row)
         self.total = QLabel()
         self.total.setWordWrap(True)
         v.addWidget(self.total)
