@@ -110,12 +110,13 @@ def review_path(args: argparse.Namespace, file: Path) -> Path:
 async def _run(args: argparse.Namespace, job: Job, out: TextIO, err: TextIO) -> int:
     from doccritic.claude.audit import SendRecorder
     from doccritic.claude.batch import BatchDocument, BatchError, BatchesUnavailableError, BatchRun
+    from doccritic.cli_review import check_findings
 
     client = job.connection.client()
     recorders = [SendRecorder(job.connection, d, "critic", redactor=r) for d, r in zip(job.docs, job.redactors,
                                                                                       strict=True)]
-    items = [BatchDocument(d, job.personas, r, on_sent=rec) for d, r, rec in zip(job.docs, job.redactors, recorders,
-                                                                                   strict=True)]
+    items = [BatchDocument(d, job.personas, r, raised=check_findings(d), on_sent=rec)
+             for d, r, rec in zip(job.docs, job.redactors, recorders, strict=True)]
     meta = {"files": [str(f) for f in job.files], "documents": {str(f): _sha(f) for f in job.files}}
     run = BatchRun(client, items, job.settings, state_dir=state_dir(), poll_seconds=args.poll, meta=meta)
     try:
@@ -153,8 +154,8 @@ async def _estimate(args: argparse.Namespace, job: Job, items: list[Any], client
     from doccritic.claude.pricing import load_prices
 
     prices = load_prices()
-    full = sum([(await estimate(client, i.doc, job.personas, job.settings, prices=prices, redactor=i.redactor)).total
-                for i in items])
+    full = sum([(await estimate(client, i.doc, job.personas, job.settings, prices=prices, redactor=i.redactor,
+                                raised=i.raised)).total for i in items])
     cost = full * prices.batch
     print(f"doccritic: batch: {len(items)} document(s) x {len(job.personas)} critic(s) on {job.settings.model}: about "
           f"${cost:.2f} at the batch price ({prices.batch:.0%} of ${full:.2f}; results within 24 hours).", file=err)
@@ -223,11 +224,12 @@ def _write_document(args: argparse.Namespace, job: Job, index: int, findings: li
 
 async def _stream_each(args: argparse.Namespace, job: Job, out: TextIO, err: TextIO) -> int:
     """The fallback: one streamed panel run per document, written as each ends."""
-    from doccritic.cli_review import run_panel
+    from doccritic.cli_review import check_findings, run_panel
 
     for i, doc in enumerate(job.docs):
         print(f"doccritic: {job.files[i].name}: streaming ({i + 1}/{len(job.docs)})", file=err)
-        run = await run_panel(job.connection, doc, job.personas, job.settings, None, err, redactor=job.redactors[i])
+        run = await run_panel(job.connection, doc, job.personas, job.settings, None, err, redactor=job.redactors[i],
+                              raised=check_findings(doc))
         _write_document(args, job, i, run.findings, run.results, out, batch=False)
         if run.stopped_by:
             return EXIT_INTERRUPTED

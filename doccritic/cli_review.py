@@ -169,26 +169,43 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     settings = settings_for(args, saved)
     redactor = load_redactor(args.file.name)  # a bad rule stops here, naming it, before anything is sent
     context = context_for(args, doc, [p.id for p in personas])
+    raised = previous.before if previous else check_findings(doc, args.section)
     if args.show_request:
-        return show_requests(connection, doc, personas, settings, args.section, out, redactor, previous, context)
+        return show_requests(connection, doc, personas, settings, args.section, out, redactor, previous, context,
+                             raised)
     if connection.needs_key:
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
         return EXIT_API
     run = asyncio.run(run_panel(connection, doc, personas, settings, args.section, err, redactor=redactor,
-                                previous=previous, context=context))
+                                previous=previous, raised=raised, context=context))
     return _report(args, doc, run, settings, out, err, previous, context)
 
 
+def check_findings(doc: Any, section: str | None = None) -> list[Finding]:
+    """The offline checks' findings, which the critics are told are already raised (as the app and the eval tell
+    them), so a paid critic does not spend its findings repeating what ``doccritic check`` finds for free. A
+    section review gets those inside the section."""
+    from doccritic.claude.panel import section_span
+    from doccritic.core.checks import run_checks
+
+    found = run_checks(doc).findings
+    span = section_span(doc, section) if section else None
+    if span is None:
+        return found
+    return [f for f in found if f.start is None or span[0] <= f.start < span[1]]
+
+
 def show_requests(connection: Any, doc: Any, personas: list[Any], settings: Any, section: str | None,
-                  out: TextIO, redactor: Any = None, previous: Any = None, context: Any = None) -> int:
+                  out: TextIO, redactor: Any = None, previous: Any = None, context: Any = None,
+                  raised: Any = ()) -> int:
     """``--show-request``: the requests a run would send, built by the engine, printed instead of sent."""
     import json
 
     from doccritic.claude.preview import request_previews
 
     previews = request_previews(doc, personas, settings, section=section, redactor=redactor,
-                                raised=previous.before if previous else (),
+                                raised=previous.before if previous else raised,
                                 round_context=previous.context if previous else None, context=context)
     report = preview_report(connection, {"document": str(doc.path or doc.title),
                                          "requests": [p.as_dict() for p in previews]})

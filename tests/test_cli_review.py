@@ -125,6 +125,25 @@ def test_section_review_tells_the_critic_which_section(api, capsys):
     assert f"section “{heading}” only</title>" in sent  # the section's name is inside the fence
 
 
+def test_each_critic_is_told_what_the_offline_checks_already_raised(api, capsys):
+    """The checks' findings reach the critics as already raised, after the cached prefix, as the app and the eval
+    send them: a paid critic is not spent repeating what `doccritic check` finds for free."""
+    api.script(Reply.json(answer(sample_quote())))
+    assert cli.main(["review", str(SAMPLE), "--personas", "staff-engineer,skeptical-exec"]) == 0
+    capsys.readouterr()
+    sent = [r for r in api.journal if r.path == "/v1/messages"]
+    assert len(sent) == 2
+    for request in sent:
+        system = [b["text"] for b in request.body["system"]]
+        raised = next(i for i, text in enumerate(system) if "<already_raised>" in text)
+        assert raised > 1  # after the document and the instructions: their cache entry stays shared
+        assert ('- [offline check] One-way door, critical: Turns it on for everyone at once on "Auto-charge ships '
+                'enabled by default (opt-out)') in system[raised]
+    assert cli.main(["review", str(SAMPLE), "--personas", "staff-engineer", "--show-request"]) == 0
+    shown = json.loads(capsys.readouterr().out)["requests"][0]["body"]["system"]
+    assert shown == sent[0].body["system"]  # the preview shows the list that is sent
+
+
 def test_review_uses_the_apps_claude_settings_and_flags_override_them(monkeypatch, capsys):
     from doccritic import paths
 

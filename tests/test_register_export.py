@@ -126,3 +126,27 @@ def test_no_register_no_appendix(tmp_path: Path):
     doc = load_document(CORPUS / "hebrew-travel-itinerary-rtl-table.docx")
     review = review_for(doc, [])
     assert "Appendix" not in export_criticmarkup(refresh(review), doc)
+
+
+def test_the_assumptions_ledger_shows_what_the_plan_takes_for_granted_not_the_rationale(tmp_path: Path):
+    """An assumption finding's row reads as a claim: the critic's ``assumption`` text, with its rationale under
+    "Why the plan depends on it" and its evidence and test beside it (before, the title stood in for the claim)."""
+    draft = tmp_path / "draft.md"
+    draft.write_text("# Plan\n\nMost payers already keep a card on file, so auto-charge will lift on-time payment.\n",
+                     encoding="utf-8")
+    doc = load_document(draft)
+    quote = "Most payers already keep a card on file"
+    s = doc.text.index(quote)
+    claim = Finding(source=Source.CRITIC, persona="skeptical-exec", kind=Kind.CHALLENGED_ASSUMPTION,
+                    severity=Severity.MAJOR, title="Card-on-file share is unproven", quote=quote, start=s,
+                    end=s + len(quote), anchor=Anchor.EXACT,
+                    rationale="Auto-charge only helps payers with a saved card; without one nothing changes.",
+                    assumption="Most payers have a saved card", evidence_needed="last quarter's payment methods",
+                    how_to_test="Query the warehouse for saved-card share")
+    out = export_criticmarkup(refresh(review_for(doc, [claim])), doc, style="critic")
+    row = next(line for line in out.splitlines() if line.startswith("| Most payers have a saved card |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[:4] == ["Most payers have a saved card",
+                         "Auto-charge only helps payers with a saved card; without one nothing changes.",
+                         "last quarter's payment methods", "Query the warehouse for saved-card share"]
+    assert "Card-on-file share is unproven |" not in out  # the title is the card's, not the ledger's claim

@@ -235,7 +235,10 @@ def _assumption(group: list[_Mark]) -> Assumption:
             test = test or _short(f.suggestion, 400)
     if not why:
         why = next((m.title for m in group if m.finding is None), "")
-    return Assumption(claim=_headline(group), why=why, evidence=_short(evidence, 400), test=test,
+    # The claim is what the plan takes for granted, in the critic's words when it gave them; the title (a
+    # finding's headline) only when it did not: the rationale argues about the claim, it is not the claim.
+    claim = next((_short(f.assumption or "", 160) for f in spoken if (f.assumption or "").strip()), "")
+    return Assumption(claim=claim or _headline(group), why=why, evidence=_short(evidence, 400), test=test,
                       **_linked(group, "asm"))
 
 
