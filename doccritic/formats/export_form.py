@@ -169,7 +169,37 @@ def export_form(doc: Document) -> ExportForm:
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(front_matter_plugin)
+    """Blocks only: each inline token is parsed when it is walked, and only if it has inline syntax."""
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(front_matter_plugin)
+    return md.disable("inline")
+
+
+#: Characters that start inline syntax (escapes, code, emphasis, strikethrough, links, images, autolinks and
+#: HTML, entities) or a line break: inline content without any of them is one text token.
+_INLINE_SYNTAX = re.compile(r"[\\`*_~\[\]!<&\r\n]")
+
+
+def _inline_children(tok: Token, env: dict[str, object]) -> list[Token]:
+    """markdown-it's inline tokens of ``tok``, text pieces joined as its ``text_join`` rule does.
+
+    Most paragraphs of a long draft are plain prose: for those markdown-it's inline parse (two thirds of
+    the export form's time) gives one text token, so it is skipped."""
+    if tok.children:  # block rules give inline tokens an empty list until the inline rule fills it
+        return tok.children
+    if not _INLINE_SYNTAX.search(tok.content):
+        return [Token("text", "", 0, content=tok.content)]
+    md = _parser()
+    children: list[Token] = []
+    md.inline.parse(tok.content, md, env, children)
+    joined: list[Token] = []
+    for child in children:
+        if child.type in ("text", "text_special") and joined and joined[-1].type == "text":
+            joined[-1].content += child.content
+        else:
+            if child.type == "text_special":
+                child.type = "text"
+            joined.append(child)
+    return joined
 
 
 class _Builder:
@@ -181,6 +211,7 @@ class _Builder:
         self.cursor = 0  # source offset: everything before it has been shown (or skipped)
         self.line_starts = [0] + [m.end() for m in _BREAK.finditer(text)]  # markdown-it's line numbering
         self.path: list[Container] = []  # quotes, lists and items open at the cursor
+        self.env: dict[str, object] = {}  # markdown-it's: the link reference definitions inline parsing reads
 
     # ---- runs -------------------------------------------------------------------------------------
 
@@ -261,7 +292,7 @@ class _Builder:
     # ---- Markdown ----------------------------------------------------------------------------------
 
     def markdown(self) -> None:
-        tokens = _parser().parse(self.text)
+        tokens = _parser().parse(self.text, self.env)
         lists: list[FormList] = []
         quote, fresh_item, i = 0, False, 0
         while i < len(tokens):
@@ -323,7 +354,7 @@ class _Builder:
         depth = {BOLD: 0, ITALIC: 0, STRIKE: 0}
         link: Link | None = None
         emphasis = 0
-        for child in tok.children or ():
+        for child in _inline_children(tok, self.env):
             kind = child.type
             style = base | emphasis | (LINK if link else 0)
             if kind == "text":
@@ -335,7 +366,8 @@ class _Builder:
             elif kind in _EMPHASIS:
                 bit, step = _EMPHASIS[kind]
                 depth[bit] += step
-                emphasis = sum(b for b, n in depth.items() if n > 0)
+                emphasis = (BOLD if depth[BOLD] > 0 else 0) | (ITALIC if depth[ITALIC] > 0 else 0) | (
+                    STRIKE if depth[STRIKE] > 0 else 0)
             elif kind == "link_open":
                 link = Link(str(child.attrGet("href") or ""))
             elif kind == "link_close":

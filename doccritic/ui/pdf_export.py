@@ -51,6 +51,10 @@ NOTE_LABELS = ("Suggestion:", "Question to expect:", "Reversibility:", "Also rai
 _FENCE = re.compile(r"[ \t]*(?:```|~~~|---|\+\+\+)")
 #: Longest note, reply or debate paragraph the report shows (a finding's fields come from a review file).
 MAX_PARAGRAPH = 20_000
+#: A note longer than this goes on in a new paragraph (one paragraph per note keeps the report's blocks few).
+LONG_PARAGRAPH = 4_000
+#: Notes written between two layouts: each keep-with-next break lays out again the rest of its chunk.
+NOTES_PER_CHUNK = 150
 _app: QtGui.QGuiApplication | None = None
 
 
@@ -118,11 +122,11 @@ def _char_format(pt: float, bold: bool, italic: bool, rgba: int, mono: bool) -> 
 
 
 @cache
-def _block_format(before: float, after: float, left: float, page_break: bool, background: int | None
-                  ) -> QTextBlockFormat:
+def _block_format(before: float, after: float, left: float, page_break: bool, background: int | None,
+                  indent: float = 0) -> QTextBlockFormat:
+    flag = QTextBlockFormat.PageBreakFlag
     b = _make(QTextBlockFormat, TopMargin=before * U, BottomMargin=after * U, LeftMargin=left * U,
-              PageBreakPolicy=QTextBlockFormat.PageBreakFlag.PageBreak_AlwaysBefore if page_break else
-              QTextBlockFormat.PageBreakFlag.PageBreak_Auto)
+              TextIndent=indent * U, PageBreakPolicy=flag.PageBreak_AlwaysBefore if page_break else flag.PageBreak_Auto)
     b.setLineHeight(106, 1)  # proportional
     if background is not None:
         b.setBackground(QColor.fromRgba(background))
@@ -153,15 +157,25 @@ class _Report:
         self.chunk: tuple[int, int] | None = None  # (first block, first keep) of the chunk being written
         self.marks: dict[int, int] = {}  # number -> document position of its marker
         self.positions: list[tuple[int, int]] = []  # (source offset, document position) of each run
+        # A body run's format by (its base look, style bits, tints over it): 50,000 findings draw ~200,000
+        # runs in a few dozen formats, and making each one took a sixth of the export.
+        self.runs: dict[tuple[int, int, tuple[tuple[Kind, float], ...]], QTextCharFormat] = {}
+        self.markers: dict[Kind, QTextCharFormat] = {}
 
     def fmt(self, pt: float = BODY_PT, *, bold: bool = False, italic: bool = False, color: QColor = INK,
             mono: bool = False) -> QTextCharFormat:
         return QTextCharFormat(_char_format(pt, bold, italic, color.rgba(), mono))  # a copy: callers change it
 
+    def look(self, pt: float = BODY_PT, *, bold: bool = False, italic: bool = False, color: QColor = INK,
+             mono: bool = False) -> QTextCharFormat:
+        """The shared format itself, never to be changed: a body run's base, its formats cached by it."""
+        return _char_format(pt, bold, italic, color.rgba(), mono)
+
     def para(self, text: str = "", fmt: QTextCharFormat | None = None, *, before: float = 0, after: float = 5,
              left: float = 0, keep: bool = False, page_break: bool = False, background: QColor | None = None,
-             label: str = "") -> None:
-        b = _block_format(before, after, left, page_break, background.rgba() if background is not None else None)
+             label: str = "", indent: float = 0) -> None:
+        b = _block_format(before, after, left, page_break, background.rgba() if background is not None else None,
+                          indent)
         if self.fresh:
             self.cur.setBlockFormat(b)
             self.cur.setBlockCharFormat(self.fmt())
@@ -187,6 +201,18 @@ class _Report:
 
     def hold(self) -> None:
         self.keep[-1][1] = self.cur.block().blockNumber()
+
+    def line(self, fmt: QTextCharFormat, *, left: float = 14, after: float = 2.5) -> None:
+        """A new line in the current paragraph; a new paragraph once this one is long (Qt lays a paragraph
+        out in more than linear time, and a review file's fields can be long)."""
+        if self.cur.block().length() > LONG_PARAGRAPH:
+            self.para(left=left, after=after)
+        else:
+            self.cur.insertText("\u2028", fmt)
+
+    def keep_lines(self) -> None:
+        """Keep the current paragraph's first two lines on one page (a note's title with its first line)."""
+        self.keep.append([self.cur.block().blockNumber(), -1])
 
     def page_of(self, position: int) -> int:
         block = self.doc.findBlock(position)
@@ -214,13 +240,21 @@ class _Report:
         """
         layout = self.doc.documentLayout()
         for number, last in self.keep if keep is None else keep:
-            block, nxt = self.doc.findBlockByNumber(number), self.doc.findBlockByNumber(max(last, number + 1))
-            if not nxt.isValid():
-                continue
+            block = self.doc.findBlockByNumber(number)
             top = layout.blockBoundingRect(block).top()
-            first = nxt.layout().lineAt(0).height() if nxt.layout().lineCount() else 0
-            if (layout.blockBoundingRect(nxt).top() + first) // self.page_h > (top + 1) // self.page_h \
-                    and top % self.page_h > 1:
+            if last < 0:  # its own first two lines (keep_lines)
+                lines = block.layout()
+                if lines.lineCount() < 2:
+                    continue
+                second = top + lines.lineAt(1).y() + 1
+                moved = second // self.page_h > (top + lines.lineAt(0).y() + 1) // self.page_h
+            else:
+                nxt = self.doc.findBlockByNumber(max(last, number + 1))
+                if not nxt.isValid():
+                    continue
+                first = nxt.layout().lineAt(0).height() if nxt.layout().lineCount() else 0
+                moved = (layout.blockBoundingRect(nxt).top() + first) // self.page_h > (top + 1) // self.page_h
+            if moved and top % self.page_h > 1:
                 fmt = block.blockFormat()
                 fmt.setPageBreakPolicy(QTextBlockFormat.PageBreakFlag.PageBreak_AlwaysBefore)
                 QTextCursor(block).setBlockFormat(fmt)
@@ -313,21 +347,21 @@ class _Report:
         after_list, self.lists = bool(self.lists), self.lists if kind is BlockKind.LIST_ITEM else {}
         if kind is BlockKind.HEADING:
             self.para(before=(16, 13, 9)[min(level, 3) - 1], after=4, keep=True)
-            return self.fmt(HEADING_PT.get(level, 11), bold=True, color=INK if level < 4 else MUTED)
+            return self.look(HEADING_PT.get(level, 11), bold=True, color=INK if level < 4 else MUTED)
         if kind is BlockKind.FRONT_MATTER:
             self.para("DOCUMENT PROPERTIES", self.fmt(7.5, bold=True, color=MUTED), before=4, after=1)
         if kind in (BlockKind.CODE, BlockKind.FRONT_MATTER, BlockKind.HTML):  # a shaded, padded frame
             self.cur.insertFrame(_make(QtGui.QTextFrameFormat, Background=PAPER_2, Padding=5 * U, TopMargin=4 * U,
                                        BottomMargin=8 * U))
             self.fresh = True  # its first block takes the code; the block after it, the next paragraph
-            return self.fmt(8.5 if kind is BlockKind.CODE else 8, color=MUTED if kind is BlockKind.FRONT_MATTER
+            return self.look(8.5 if kind is BlockKind.CODE else 8, color=MUTED if kind is BlockKind.FRONT_MATTER
                             else INK, mono=True)
         if kind is BlockKind.QUOTE:
             self.para(left=14 * level, after=6)
-            return self.fmt(italic=True, color=MUTED)
+            return self.look(italic=True, color=MUTED)
         if kind is not BlockKind.LIST_ITEM:
             self.para(before=8 if after_list else 0, after=6)
-            return self.fmt()
+            return self.look()
         self.para(after=3)
         line_start = doc.text.rfind("\n", 0, block.start) + 1
         number = re.search(r"(\d+)[.)][ \t]*$", doc.text[line_start:block.start])
@@ -340,7 +374,7 @@ class _Report:
                                                          styles.ListSquare)[(level - 1) % 3]))
         else:
             current.add(self.cur.block())
-        return self.fmt()
+        return self.look()
 
     def fill(self, doc: Document, block: Block, base: QTextCharFormat, next_start: int | None) -> None:
         """The block's characters, tinted by the findings over them, with ``[n]`` after each span."""
@@ -367,11 +401,21 @@ class _Report:
         while self.pending and (limit is None or self.pending[0][2] <= limit):
             number = self.pending.popleft()[0]
             self.marks.setdefault(number, self.cur.position())
-            f = self.fmt(bold=True, color=_color(self.by_number[number].kind))
-            f.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
-            self.cur.insertText(f"\u2060[{number}]", f)  # a word joiner: never alone at the start of a line
+            kind = self.by_number[number].kind
+            if kind not in self.markers:
+                self.markers[kind] = f = self.fmt(bold=True, color=_color(kind))
+                f.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
+            self.cur.insertText(f"\u2060[{number}]", self.markers[kind])  # a word joiner: never alone on a line
 
     def run(self, text: str, base: QTextCharFormat, style: int, numbers: tuple[int, ...]) -> None:
+        tints = tuple((f.kind, _tint(f)) for f in (self.by_number[n] for n in numbers))
+        key = (id(base), style, tints)
+        if key not in self.runs:
+            self.runs[key] = self._run_format(base, style, tints)
+        self.cur.insertText(text, self.runs[key])
+
+    @staticmethod
+    def _run_format(base: QTextCharFormat, style: int, tints: tuple[tuple[Kind, float], ...]) -> QTextCharFormat:
         f = QTextCharFormat(base)
         f.setFontWeight(QFont.Weight.Bold if style & BOLD else base.fontWeight())
         f.setFontItalic(bool(style & ITALIC) or base.fontItalic())
@@ -381,13 +425,13 @@ class _Report:
             f.setFontFamilies(MONO)
             f.setFontPointSize(base.fontPointSize() * 0.9)
             f.setBackground(PAPER_2)
-        if numbers:
+        if tints:
             r = g = b = 1.0
-            for finding in (self.by_number[n] for n in numbers):  # multiplied: overlaps tint deeper
-                c, a = _color(finding.kind), _tint(finding)
+            for kind, a in tints:  # multiplied: overlaps tint deeper
+                c = _color(kind)
                 r, g, b = r * (1 - a + a * c.redF()), g * (1 - a + a * c.greenF()), b * (1 - a + a * c.blueF())
             f.setBackground(QColor.fromRgbF(r, g, b))
-        self.cur.insertText(text, f)
+        return f
 
     def table(self, doc: Document, cells: list[Block], next_start: int | None) -> None:
         self.lists, head = {}, doc.format is DocFormat.MARKDOWN
@@ -402,7 +446,7 @@ class _Report:
             if head and cell.row == 0:
                 where.setFormat(_make(QTextCharFormat, Background=PAPER_2))
             self.cur = where.firstCursorPosition()
-            self.fill(doc, cell, self.fmt(9.5, bold=head and cell.row == 0),
+            self.fill(doc, cell, self.look(9.5, bold=head and cell.row == 0),
                       cells[k + 1].start if k + 1 < len(cells) else next_start)
         self.cur = QTextCursor(self.doc)
         self.cur.movePosition(QTextCursor.MoveOperation.End)
@@ -441,21 +485,28 @@ def _notes(r: _Report, numbered: list[tuple[int, Finding]], where: dict[int, str
     place, quoted, body, title = (r.fmt(8.5, color=MUTED), r.fmt(9.5, italic=True, color=MUTED), r.fmt(9.5),
                                   r.fmt(10.5, bold=True))  # made once: 50,000 notes made ~250,000 formats
     numbers = {kind: r.fmt(10.5, bold=True, color=_color(kind)) for kind in Kind}
+    reply = r.fmt(9.5, color=MUTED)
     for n, f in numbered:
+        # One paragraph per note, its title hanging out to the left and each field on a line of its own: a
+        # paragraph per field made 50,000 notes four times the blocks Qt lays out, keeps and draws.
         note = note_for(f, names)
-        r.para(before=10, after=1.5, keep=True)
+        r.para(before=10, after=2.5, left=14, indent=-14)
+        r.keep_lines()
         r.text(f"{n}. ", numbers[f.kind])
         r.text(f"{note.author} · {KIND_LABELS[f.kind]} · {severity_word(f.severity)} — {f.title}", title)
-        r.para(where[n], place, left=14, after=2.5)  # where and the quote share a line: a sixth fewer pages
+        if where[n] or f.quote:
+            r.line(place)
+            r.text(where[n], place) if where[n] else None  # where and the quote share a line: fewer pages
         if f.quote:
             quote = " ".join(_shown_quote(r.form, f).split())
             r.text(f"{'  ' if where[n] else ''}“{quote if len(quote) <= 400 else quote[:399] + '…'}”", quoted)
-        for i, text in enumerate(note.lines):
-            r.para(text, body, left=14, after=2.5)
-            r.hold() if i == 0 else None
+        for text in note.lines:
+            r.line(body)
+            r.text(text, body)
         for author, text in note.replies:
-            r.para(f"↳ {author}: {text}", r.fmt(9.5, color=MUTED), label=f"↳ {author}: ", left=24, after=2)
-        r.next_chunk()
+            r.line(reply)
+            r.text(f"↳ {author}: {text}", reply, label=f"↳ {author}: ")
+        r.next_chunk(NOTES_PER_CHUNK)
 
 
 def _shown_quote(form: ExportForm, f: Finding) -> str:
