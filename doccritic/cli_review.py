@@ -152,7 +152,8 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     guard_document(args.file)  # the never-send mark, before anything else is decided
     saved = app_settings.load().claude  # the window's Claude settings: flags override them
     wanted = args.personas or (",".join(saved.panel) if saved.panel else None)
-    personas = pick_personas(load_personas(), wanted, err)
+    persona_set = load_personas()
+    personas = pick_personas(persona_set, wanted, err)
     if args.section:
         from doccritic.claude.panel import section_span
 
@@ -163,13 +164,18 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     if getattr(args, "previous", None) is not None:
         from doccritic.cli_rounds import load_previous
 
-        previous = load_previous(args.previous, doc)  # a bad file stops here, before anything is sent
+        previous = load_previous(args.previous, doc, {p.id: p.name for p in persona_set.personas})
+        # a bad file stopped there, before anything is sent
     connection = connection_for(args, saved)
     guard_endpoint(connection, args.local_only, saved)
     settings = settings_for(args, saved)
     redactor = load_redactor(args.file.name)  # a bad rule stops here, naming it, before anything is sent
     context = context_for(args, doc, [p.id for p in personas])
     raised = previous.before if previous else check_findings(doc, args.section)
+    if previous is not None:
+        from doccritic.cli_rounds import carried_context
+
+        context = carried_context(previous, context, args, err)  # the earlier round's, unless flags override
     if args.show_request:
         return show_requests(connection, doc, personas, settings, args.section, out, redactor, previous, context,
                              raised)
@@ -438,7 +444,8 @@ def _report(args: argparse.Namespace, doc: Any, run: PanelRun, settings: Any, ou
     review = review_for(doc, findings)
     review.rounds = compact(rounds, doc.text)
     if context is not None:
-        review.references = [r.stored() for r in context.references]
+        kept = list(previous.unread) if previous is not None else []  # not sent this round, still listed
+        review.references = sorted([r.stored() for r in context.references] + kept, key=lambda r: (len(r.id), r.id))
         review.intent = context.intent
     review.runs.append(critics_run_record(results, settings, args.section))
     from doccritic.cli import with_register, write_readiness

@@ -8,11 +8,12 @@ its class (fixed, still open, regressed, ...) and the reason, then the new ones.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from doccritic.core.findings import Finding
+from doccritic.core.references import Intent, Reference, ReviewContext
 from doccritic.core.rounds import SHOWN, Round, RoundClass, RoundContext
 
 if TYPE_CHECKING:
@@ -21,14 +22,20 @@ if TYPE_CHECKING:
 
 @dataclass
 class Previous:
-    """An earlier review, moved onto the revised draft: its rounds, findings and the next round's context."""
+    """An earlier review, moved onto the revised draft: its rounds, findings and the next round's context,
+    its references and intent (sent again unless flags replace them), and persona names for the reasons."""
 
     history: list[Round]
     before: list[Finding]
     context: RoundContext
+    path: Path
+    references: list[Reference] = field(default_factory=list)
+    intent: Intent | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    unread: list[Reference] = field(default_factory=list)  # carried references whose text could not be had
 
 
-def load_previous(path: Path, doc: Document) -> Previous:
+def load_previous(path: Path, doc: Document, names: dict[str, str] | None = None) -> Previous:
     """Read ``path`` (review JSON) and place its findings on ``doc``; a review without rounds counts as round 1."""
     from doccritic.core.anchoring import reanchor
     from doccritic.core.rounds import context, first_round, round_text
@@ -39,7 +46,55 @@ def load_previous(path: Path, doc: Document) -> Previous:
     history = list(prev.rounds) or [first_round(prev.findings, old, prev.document.fingerprint)]
     base = round_text(history, old)
     before = [reanchor(f, old, doc.text) for f in prev.findings]
-    return Previous(history, before, context(history, before, base, doc.text))
+    return Previous(history, before, context(history, before, base, doc.text), path, list(prev.references),
+                    prev.intent, dict(names or {}))
+
+
+def carried_context(previous: Previous, given: ReviewContext, args: Any, err: TextIO) -> ReviewContext:
+    """A round sends what the earlier one did: its references unless ``--reference``/``--reference-for`` name
+    others, its intent unless ``--intent`` does. A carried reference too large to have been kept in the review
+    is read again from its file when that still holds the same words; one that cannot be is named on ``err``,
+    stays listed in the review written, and is not sent."""
+    refs, intent = given.references, given.intent
+    carried = []
+    if not (args.reference or getattr(args, "reference_for", None)) and previous.references:
+        read, missing = reread(previous.references)
+        refs = tuple(r for r in read if r.text)
+        previous.unread = [r for r in read if not r.text]
+        carried.append(f"references {', '.join(f'{r.id} {r.name}' for r in refs)}" if refs else "")
+        for name in missing:
+            print(f"doccritic: note: {name} from {previous.path.name} could not be read again (moved or changed): "
+                  "not sent this round; attach it with --reference to send it.", file=err)
+    if args.intent is None and previous.intent is not None and not previous.intent.empty:
+        intent = previous.intent
+        carried.append("the author's intent")
+    if said := [c for c in carried if c]:
+        print(f"doccritic: round {previous.context.number} sends {' and '.join(said)} from {previous.path.name} "
+              "(--reference or --intent to change them).", file=err)
+    return ReviewContext(tuple(refs), intent)
+
+
+def reread(refs: list[Reference]) -> tuple[list[Reference], list[str]]:
+    """Stored references with their text: kept in the review when small, else read again from their file if it
+    still holds the same words; the names of those that could not be read come back too."""
+    from dataclasses import replace
+
+    from doccritic.core.errors import DoccriticError
+    from doccritic.formats.references import load_reference
+
+    out, missing = [], []
+    for ref in refs:
+        if ref.text is None and ref.path:
+            try:
+                fresh = load_reference(ref.path)
+            except DoccriticError:
+                fresh = None
+            if fresh is not None and fresh.fingerprint == ref.fingerprint:
+                ref = replace(ref, text=fresh.text)
+        if ref.text is None:
+            missing.append(f"{ref.id} {ref.name}")
+        out.append(ref)
+    return out, missing
 
 
 def first(findings: list[Finding], doc: Document) -> list[Round]:
@@ -64,8 +119,8 @@ def conclude(previous: Previous, cards: list[Finding], results: list[Any], doc: 
         for fid in getattr(r, "fixed", ()):
             fixed.setdefault(fid, []).append(r.persona_id)
     rnd = next_round(previous.history, previous.before, after, raised, doc.text, doc.fingerprint,
-                     diff=previous.context.diff, fixed=fixed)
-    findings = sorted(apply_round(after, rnd), key=Finding.sort_key)
+                     diff=previous.context.diff, fixed=fixed, names=previous.names)
+    findings = sorted(apply_round(after, rnd, doc.text), key=Finding.sort_key)
     return findings, with_round(previous.history, rnd, doc.text)
 
 
@@ -81,4 +136,4 @@ def write_round(rnd: Round, findings: list[Finding], out: TextIO) -> None:
 
 
 _TAG = {RoundClass.REGRESSED: "regressed", RoundClass.RERAISED: "re-raised", RoundClass.STILL_OPEN: "open",
-        RoundClass.NEW: "new", RoundClass.FIXED: "fixed"}
+        RoundClass.OUTDATED: "outdated", RoundClass.NEW: "new", RoundClass.FIXED: "fixed"}

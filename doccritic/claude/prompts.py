@@ -186,11 +186,13 @@ def round_blocks(ctx: RoundContext | None, *, cache: bool = True) -> list[dict[s
     draft. None for a first review. After every earlier breakpoint, so the document stays cached."""
     if ctx is None:
         return []
-    lines = [f"- [{f.id}] {f.kind.label}, {f.severity}: {' '.join(f.title.split())}{_where(f)}"
-             for f in sorted(ctx.still_open, key=Finding.sort_key)][:MAX_RAISED]
+    def lines(findings: Sequence[Finding]) -> str:
+        return fence_safe("\n".join([f"- [{f.id}] {f.kind.label}, {f.severity}: {' '.join(f.title.split())}{_where(f)}"
+                                     for f in sorted(findings, key=Finding.sort_key)][:MAX_RAISED]) or "(none)")
+
     block: dict[str, Any] = {"type": "text", "text": template("critic-round").substitute(
         number=ctx.number, previous=ctx.previous, diff=fence_safe(ctx.diff or "(no changes to the text)"),
-        items=fence_safe("\n".join(lines) or "(none)"))}
+        items=lines(ctx.still_open), fixed=lines(ctx.fixed_before))}
     if cache:
         block["cache_control"] = {"type": "ephemeral"}
     return [block]
@@ -216,7 +218,7 @@ def _raised_line(f: Finding) -> str:
 
 
 _FENCE_TAG = re.compile(
-    r"<(\s*/?\s*(?:document|title|passage|already_raised|changes|still_open|references?|intent)\b[^<>]*)>",
+    r"<(\s*/?\s*(?:document|title|passage|already_raised|changes|still_open|fixed_before|references?|intent)\b[^<>]*)>",
                         re.IGNORECASE)
 
 

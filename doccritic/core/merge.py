@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from doccritic.core.findings import Finding, Raise, Reply, Source
+from doccritic.core.findings import Finding, Raise, Reply, Source, Status
 
 MIN_OVERLAP = 0.5  # of the shorter span
 SAME_GIST = 55.0  # token-set similarity of titles when the kinds differ
 SAME_DECISION = 80.0  # similarity of titles (or of quotes) of same-kind findings on other passages
+SAME_GIST_DISMISSED = 85.0  # token-set similarity of titles that re-raise a dismissed card in other words
 _SHORT = 4  # words: a shorter title or quote says too little to merge on ("No rollback plan")
 
 
@@ -52,11 +53,28 @@ def _same_decision(a: Finding, b: Finding, fuzz: ModuleType) -> bool:
 
 def find_duplicate(existing: list[Finding], new: Finding) -> Finding | None:
     """The card ``new`` belongs on: a finding about the same problem, by another critic or by the same
-    one in an earlier run (a re-run must not repeat itself, nor resurrect what the PM dismissed)."""
+    one in an earlier run (a re-run must not repeat itself, nor resurrect what the PM dismissed: a dismissed
+    card also takes the same gist in other words from another passage, see :func:`same_gist`)."""
     for f in existing:
         if same_problem(f, new):
             return f
+    for f in existing:
+        if f.status is Status.DISMISSED and same_gist(f, new):
+            return f
     return None
+
+
+def same_gist(dismissed: Finding, new: Finding) -> bool:
+    """``new`` says what a dismissed card said, in other words and maybe from another passage: the same kind
+    and titles that share most of their words (token set, so "deleted permanently" matches "deleted for
+    good"). Looser than :func:`same_problem`, because the PM has answered this problem already: a match is
+    counted as suppressed in a round, not thrown away, and a critic with a new reason re-raises it."""
+    if dismissed.source is not Source.CRITIC or new.source is not Source.CRITIC or dismissed.kind is not new.kind:
+        return False
+    from rapidfuzz import fuzz
+
+    a, b = dismissed.title.lower(), new.title.lower()
+    return min(len(a.split()), len(b.split())) >= _SHORT and fuzz.token_set_ratio(a, b) >= SAME_GIST_DISMISSED
 
 
 def merge(card: Finding, new: Finding) -> Finding:

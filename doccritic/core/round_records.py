@@ -18,6 +18,7 @@ class RoundClass(StrEnum):
     STILL_OPEN = "still_open"
     FIXED = "fixed"
     REGRESSED = "regressed"
+    OUTDATED = "outdated"  # its passage was rewritten and no critic judged it again: neither fixed nor confirmed
     RERAISED = "reraised"  # dismissed, raised again with a new reason: shown again
     SUPPRESSED = "suppressed"  # dismissed, the same problem raised again: counted, not shown
     DISMISSED = "dismissed"  # dismissed, not raised again
@@ -28,10 +29,12 @@ class RoundClass(StrEnum):
 
 
 _LABELS = {RoundClass.NEW: "New", RoundClass.STILL_OPEN: "Still open", RoundClass.FIXED: "Fixed",
-           RoundClass.REGRESSED: "Regressed", RoundClass.RERAISED: "Raised again with a new reason",
+           RoundClass.REGRESSED: "Regressed", RoundClass.OUTDATED: "Outdated",
+           RoundClass.RERAISED: "Raised again with a new reason",
            RoundClass.SUPPRESSED: "Suppressed (dismissed)", RoundClass.DISMISSED: "Dismissed"}
 #: The classes a PM sees in the round's list, in the order shown; suppressed and dismissed are counted only.
-SHOWN = (RoundClass.REGRESSED, RoundClass.RERAISED, RoundClass.STILL_OPEN, RoundClass.NEW, RoundClass.FIXED)
+SHOWN = (RoundClass.REGRESSED, RoundClass.RERAISED, RoundClass.STILL_OPEN, RoundClass.OUTDATED, RoundClass.NEW,
+         RoundClass.FIXED)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -44,6 +47,7 @@ class RoundEntry(Record):
     reason: str = ""
     passage: str = ""  # the text it was about in this round (what the next round compares against)
     personas: list[str] = field(default_factory=list)  # who raised it (again) in this round
+    gone: bool = False  # fixed because its passage left the draft: that passage coming back is a regression
 
     def __post_init__(self) -> None:
         self.status = RoundClass(self.status)
@@ -70,11 +74,13 @@ class Round(Record):
     def entry(self, finding_id: str) -> RoundEntry | None:
         return next((e for e in self.entries if e.finding_id == finding_id), None)
 
-    def summary(self) -> str:
-        """"2 fixed, 1 still open, 1 new, 0 regressed; 1 suppressed" (suppressed and re-raised only when any)."""
+    def summary(self, *, extras: bool = True) -> str:
+        """"2 fixed, 1 still open, 1 new, 0 regressed; 1 suppressed" (outdated, re-raised and suppressed only
+        when any)."""
         c = self.counts()
         main = ", ".join(f"{c[k.value]} {k.label.lower()}" for k in (
             RoundClass.FIXED, RoundClass.STILL_OPEN, RoundClass.NEW, RoundClass.REGRESSED))
-        extra = [f"{c[k.value]} {word}" for k, word in ((RoundClass.RERAISED, "raised again with a new reason"),
+        extra = [f"{c[k.value]} {word}" for k, word in ((RoundClass.OUTDATED, "outdated (not re-judged)"),
+                                                       (RoundClass.RERAISED, "raised again with a new reason"),
                                                        (RoundClass.SUPPRESSED, "suppressed")) if c[k.value]]
-        return main + (f"; {', '.join(extra)}" if extra else "")
+        return main + (f"; {', '.join(extra)}" if extra and extras else "")

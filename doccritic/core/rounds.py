@@ -1,19 +1,24 @@
 """Review rounds with memory: after the PM edits and asks again, what became of every earlier finding.
 
 A *round* is one review of the whole draft. Round 1 is the first; each Re-review (``doccritic review
---previous``, the window's Re-review) sends the critics the changes since the last round and the findings
-still open, and then sorts every earlier finding into one class, with the reason a PM can check:
+--previous``, the window's Re-review) sends the critics the changes since the last round, the findings still
+open (those whose passage changed too, so a critic judges them on the new words) and those fixed earlier, and
+then sorts every earlier finding into one class, with a reason a PM can check that names critics by name:
 
-- **fixed**: no critic raised it again and its passage was removed or rewritten, a critic said the changes
-  fixed it, or the PM had resolved it;
+- **fixed**: a critic said the changes fixed it; or its passage left the draft and no critic raised the
+  problem again; or the PM had resolved it and no critic raised it again; it stays fixed in later rounds;
 - **still open**: a critic raised the same problem again (matched by problem as the panel merges cards:
-  passage, kind and title or quote similarity), or its passage is unchanged;
-- **regressed**: fixed in an earlier round, raised again now;
+  passage, kind and title or quote similarity), or its passage is unchanged and no critic said it is fixed;
+- **outdated**: its passage was rewritten (still found, but not as it was) and no critic judged it again,
+  neither raising it again nor saying it is fixed. It is not called fixed on the strength of an edit alone,
+  nor still open on words that are no longer there: the PM checks it;
+- **regressed**: fixed in an earlier round (or resolved by the PM) and raised again now, or fixed because its
+  passage left the draft and that passage is back;
 - **new**: first raised in this round.
 
 Dismissed findings (with the PM's reason) are never shown again unless a critic gives a *new* reason: the
-same problem raised again is **suppressed** (counted, not shown); raised with a reason the card does not
-already hold is **raised again with a new reason** and comes back open.
+same problem raised again, on its passage or another, is **suppressed** (counted, not shown); raised with a
+reason the card does not already hold is **raised again with a new reason** and comes back open.
 
 Pure functions over core records, shared by the CLI and the window, so both classify alike.
 """
@@ -46,6 +51,7 @@ class RoundContext:
     previous: int
     diff: str
     still_open: tuple[Finding, ...]
+    fixed_before: tuple[Finding, ...] = ()  # fixed in an earlier round or resolved: raised again if they came back
 
 
 def tracked(f: Finding) -> bool:
@@ -83,19 +89,28 @@ def first_round(findings: Iterable[Finding], text: str, fingerprint: str, *, at:
     return Round(number=1, at=at or _now(), fingerprint=fingerprint, entries=entries)
 
 
+OPEN_STATES = (Status.OPEN, Status.ACCEPTED, Status.DEFERRED, Status.OUTDATED)
+
+
 def context(history: Sequence[Round], findings: Iterable[Finding], old_text: str, new_text: str) -> RoundContext:
-    """The next round's request context: the changes since the last round and the findings still open."""
+    """The next round's request context: the changes since the last round, the findings still open (an
+    outdated one too: its passage changed, and the critic is asked to judge it on the new words) and the
+    findings fixed or resolved before (so a critic can say one came back)."""
     last = history[-1].number if history else 0
-    still = tuple(f for f in findings if tracked(f) and f.status in (Status.OPEN, Status.ACCEPTED, Status.DEFERRED))
-    return RoundContext(number=last + 1, previous=last, diff=text_diff(old_text, new_text), still_open=still)
+    mine = [f for f in findings if tracked(f)]
+    still = tuple(f for f in mine if f.status in OPEN_STATES)
+    fixed = tuple(f for f in mine if f.status is Status.RESOLVED)
+    return RoundContext(number=last + 1, previous=last, diff=text_diff(old_text, new_text), still_open=still,
+                        fixed_before=fixed)
 
 
-def _who(findings: Iterable[Finding]) -> list[str]:
-    return list(dict.fromkeys(f.persona or "critic" for f in findings))
+def _who(findings: Iterable[Finding], names: Mapping[str, str]) -> list[str]:
+    return list(dict.fromkeys(names.get(f.persona or "", f.persona or "a critic") for f in findings))
 
 
 def _passage_state(then: str, f: Finding, text: str) -> str:
-    """"unchanged", "rewritten", "removed", or "document" (a finding about the whole draft)."""
+    """"unchanged", "rewritten" (found, not as it was), "removed" (not found), or "document" (a finding
+    about the whole draft)."""
     if not then.strip():
         return "document"
     if f.status is not Status.OUTDATED and f.placed and " ".join(passage_of(f, text).split()) == " ".join(then.split()):
@@ -106,13 +121,24 @@ def _passage_state(then: str, f: Finding, text: str) -> str:
     return "rewritten" if found.anchor.placed else "removed"
 
 
-def _last_fixed(history: Sequence[Round], finding_id: str) -> int | None:
-    """The round in which the finding was last classified fixed, unless a later round reopened it."""
+def _last_fixed(history: Sequence[Round], finding_id: str) -> RoundEntry | None:
+    """The entry of the round in which the finding was last classified fixed (its number is
+    ``_fixed_in``), unless a later round reopened it."""
     for r in reversed(history):
         e = r.entry(finding_id)
         if e is not None and e.status is not RoundClass.DISMISSED:
-            return r.number if e.status is RoundClass.FIXED else None
+            return e if e.status is RoundClass.FIXED else None
     return None
+
+
+def _fixed_in(history: Sequence[Round], entry: RoundEntry) -> int:
+    """The round that first said ``entry``'s finding was fixed (a fixed one is carried forward as such)."""
+    number = 0
+    for r in history:
+        e = r.entry(entry.finding_id)
+        fixed = e is not None and e.status is RoundClass.FIXED
+        number = (number or r.number) if fixed else 0
+    return number
 
 
 def _new_reason(card: Finding, hits: Sequence[Finding]) -> Finding | None:
@@ -134,45 +160,83 @@ def _dismissal(card: Finding) -> str:
     return f"dismissed by the PM: {reasons[-1]}" if reasons else "dismissed by the PM"
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    status: RoundClass
+    reason: str
+    gone: bool = False  # fixed because its passage left the draft
+
+
+def _dismissed(f: Finding, hits: list[Finding], names: Mapping[str, str]) -> _Verdict:
+    if not hits:
+        return _Verdict(RoundClass.DISMISSED, _dismissal(f))
+    new = _new_reason(f, hits)
+    if new is not None:
+        who = names.get(new.persona or "", new.persona or "a critic")
+        return _Verdict(RoundClass.RERAISED, f"{who} raised it again with a new reason: {new.rationale}")
+    where = "" if any(_overlaps(f, h) for h in hits) else " (on another passage)"
+    return _Verdict(RoundClass.SUPPRESSED, f"{', '.join(_who(hits, names))} raised it again{where} with no new "
+                                           f"reason; {_dismissal(f)}")
+
+
+def _overlaps(a: Finding, b: Finding) -> bool:
+    return bool(a.placed and b.placed and a.start is not None and a.end is not None and b.start is not None
+                and b.end is not None and min(a.end, b.end) > max(a.start, b.start))
+
+
 def _earlier(f: Finding, hits: list[Finding], then: str, text: str, history: Sequence[Round],
-             fixed_by: Sequence[str]) -> tuple[RoundClass, str]:
-    who = ", ".join(_who(hits))
+             fixed_by: Sequence[str], names: Mapping[str, str]) -> _Verdict:
     if f.status is Status.DISMISSED:
-        if not hits:
-            return RoundClass.DISMISSED, _dismissal(f)
-        new = _new_reason(f, hits)
-        if new is not None:
-            who = new.persona or "a critic"
-            return RoundClass.RERAISED, f"{who} raised it again with a new reason: {new.rationale}"
-        return RoundClass.SUPPRESSED, f"{who} raised it again with no new reason; {_dismissal(f)}"
-    fixed_in = _last_fixed(history, f.id)
+        return _dismissed(f, hits, names)
+    who = ", ".join(_who(hits, names))
+    last_fix = _last_fixed(history, f.id)
+    fixed_in = _fixed_in(history, last_fix) if last_fix is not None else None
     state = _passage_state(then, f, text)
     if hits:
         if fixed_in is not None or f.status is Status.RESOLVED:
-            when = f"fixed in round {fixed_in}" if fixed_in is not None else "resolved"
-            return RoundClass.REGRESSED, f"{when}, raised again by {who}"
-        where = " on its rewritten passage" if state == "rewritten" else ""
-        return RoundClass.STILL_OPEN, f"raised again by {who}{where}"
-    if fixed_in is not None:
-        return RoundClass.FIXED, f"fixed in round {fixed_in}"
+            when = f"fixed in round {fixed_in}" if fixed_in is not None else "resolved by the PM"
+            return _Verdict(RoundClass.REGRESSED, f"{when}, raised again by {who}")
+        where = " on its rewritten passage" if state in ("rewritten", "removed") else ""
+        return _Verdict(RoundClass.STILL_OPEN, f"{who} raised it again{where}")
+    if last_fix is not None:
+        if last_fix.gone and state == "unchanged":
+            return _Verdict(RoundClass.REGRESSED, f"fixed in round {fixed_in} when its passage left the draft; "
+                                                  f"that passage is back: “{_short(then)}”")
+        return _Verdict(RoundClass.FIXED, f"fixed in round {fixed_in}", gone=last_fix.gone)
     if fixed_by:
-        return RoundClass.FIXED, f"{', '.join(dict.fromkeys(fixed_by))}: the changes fixed it"
-    if state in ("removed", "rewritten"):
-        return RoundClass.FIXED, f"its passage was {state} and no critic raised it again"
+        return _Verdict(RoundClass.FIXED, f"{_and(fixed_by)} said the changes fixed it", gone=state == "removed")
+    if state == "removed":
+        return _Verdict(RoundClass.FIXED, "its passage was removed from the draft and no critic raised the problem "
+                                          "again", gone=True)
     if f.status is Status.RESOLVED:
-        return RoundClass.FIXED, "resolved by the PM and no critic raised it again"
+        return _Verdict(RoundClass.FIXED, "resolved by the PM and no critic raised it again")
+    if state == "rewritten":
+        return _Verdict(RoundClass.OUTDATED, "its passage was rewritten and no critic judged it again: check it "
+                                             "against the new words")
     if state == "unchanged":
-        return RoundClass.STILL_OPEN, "its passage is unchanged"
-    return RoundClass.STILL_OPEN, "no critic said the changes fixed it"
+        return _Verdict(RoundClass.STILL_OPEN, "its passage is unchanged and no critic said the changes fixed it")
+    return _Verdict(RoundClass.STILL_OPEN, "it is about the whole document and no critic said the changes fixed it")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _and(names: Sequence[str]) -> str:
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def next_round(history: Sequence[Round], before: Sequence[Finding], after: Sequence[Finding],
                raised: Sequence[Finding], text: str, fingerprint: str, *, diff: str = "",
-               fixed: Mapping[str, Sequence[str]] | None = None, at: datetime | None = None) -> Round:
+               fixed: Mapping[str, Sequence[str]] | None = None, names: Mapping[str, str] | None = None,
+               at: datetime | None = None) -> Round:
     """Classify a re-review. ``before``: the findings when it started (offsets into ``text``, the revised
     draft); ``after``: the cards once the critics were merged in; ``raised``: every finding the critics
-    returned this round, before merging; ``fixed``: finding id -> personas who said the changes fixed it."""
-    fixed = fixed or {}
+    returned this round, before merging; ``fixed``: finding id -> personas who said the changes fixed it;
+    ``names``: persona id -> display name, for the reasons."""
+    fixed, names = fixed or {}, names or {}
     last = history[-1] if history else None
     number = (last.number if last else 0) + 1
     cards = [f for f in before if tracked(f)]
@@ -186,29 +250,29 @@ def next_round(history: Sequence[Round], before: Sequence[Finding], after: Seque
         prev = last.entry(f.id) if last else None
         then = prev.passage if prev is not None and prev.passage else f.quote
         hits = matched.get(f.id, [])
-        status, reason = _earlier(f, hits, then, text, history, fixed.get(f.id, ()))
-        entries.append(RoundEntry(finding_id=f.id, title=f.title, status=status, reason=reason,
-                                  passage=passage_of(f, text), personas=_who(hits)))
+        v = _earlier(f, hits, then, text, history, [names.get(p, p) for p in fixed.get(f.id, ())], names)
+        passage = then if v.gone else passage_of(f, text)  # a passage that left: kept, to see it come back
+        entries.append(RoundEntry(finding_id=f.id, title=f.title, status=v.status, reason=v.reason,
+                                  passage=passage, personas=list(dict.fromkeys(h.persona or "critic" for h in hits)),
+                                  gone=v.gone))
     known = {f.id for f in cards}
     for card in after:
         if tracked(card) and card.id not in known:
+            who = _and([names.get(p, p) for p in card.personas]) if card.personas else "a critic"
             entries.append(RoundEntry(finding_id=card.id, title=card.title, status=RoundClass.NEW,
-                                      reason=f"first raised in round {number} by {_names(card)}",
+                                      reason=f"first raised in round {number} by {who}",
                                       passage=passage_of(card, text), personas=card.personas))
     return Round(number=number, at=at or _now(), fingerprint=fingerprint, diff=diff, entries=entries)
-
-
-def _names(f: Finding) -> str:
-    return ", ".join(f.personas) or "a critic"
 
 
 def _as_critic(f: Finding) -> Finding:
     return f.model_copy(update={"source": Source.CRITIC})
 
 
-def apply_round(findings: Sequence[Finding], rnd: Round) -> list[Finding]:
+def apply_round(findings: Sequence[Finding], rnd: Round, text: str | None = None) -> list[Finding]:
     """The findings with the round's verdicts applied: fixed ones resolved, regressed and re-raised ones open
-    again, each with a note in its thread saying why. Anything else is left as the PM decided it."""
+    again, each with a note in its thread saying why. Anything else is left as the PM decided it. With
+    ``text`` (the findings' text), a regressed finding that lost its place is put back on its passage."""
     out = []
     for f in findings:
         e = rnd.entry(f.id)
@@ -222,8 +286,17 @@ def apply_round(findings: Sequence[Finding], rnd: Round) -> list[Finding]:
             note = f"Raised again in round {rnd.number} with a new reason; it had been {_dismissal(f)}."
         if status is not None:
             f = f.model_copy(update={"status": status, "replies": [*f.replies, Reply(author=AUTHOR, text=note or "")]})
+        if e is not None and e.status is RoundClass.REGRESSED and text is not None and not f.placed and e.passage:
+            f = _placed_again(f, e.passage, text)
         out.append(f)
     return out
+
+
+def _placed_again(f: Finding, passage: str, text: str) -> Finding:
+    found = anchor_quote(text, passage)
+    if found.anchor not in (Anchor.EXACT, Anchor.NORMALIZED) or found.start is None:
+        return f
+    return f.model_copy(update={"start": found.start, "end": found.end, "anchor": found.anchor})
 
 
 def with_round(history: Sequence[Round], rnd: Round, text: str) -> list[Round]:

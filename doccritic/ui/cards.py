@@ -32,9 +32,9 @@ _MARKUP = re.compile(r"\*\*|__|`")
 _LINE_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6}|>)\s+")
 #: A card's review-round badge, and its colour (the pill's border; its text is the palette's, for contrast).
 BADGES = {RoundClass.FIXED: "Fixed", RoundClass.STILL_OPEN: "Still open", RoundClass.NEW: "New",
-          RoundClass.REGRESSED: "Regressed", RoundClass.RERAISED: "New reason"}
+          RoundClass.REGRESSED: "Regressed", RoundClass.RERAISED: "New reason", RoundClass.OUTDATED: "Outdated"}
 BADGE_COLORS = {"Fixed": "#15803d", "Still open": "#b45309", "New": "#1d4ed8", "Regressed": "#b91c1c",
-                "New reason": "#7e22ce"}
+                "New reason": "#7e22ce", "Outdated": "#57534e"}
 
 
 def meta_flags(f: Finding) -> str:

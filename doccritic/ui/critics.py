@@ -505,13 +505,17 @@ class CriticsController(QObject):
                     fixed.setdefault(fid, []).append(r.persona_id)
             raised = [f for r in event.results for f in r.findings]
             rnd = next_round(self.session.rounds, started.before, after, raised, started.text, started.fingerprint,
-                             diff=started.context.diff, fixed=fixed)
+                             diff=started.context.diff, fixed=fixed,
+                             names={pid: p.name for pid, p in self.personas.items()})
         changed = self.session.add_round(rnd, started.text)
         if changed:
             self.host.show_decided(changed)
         self.update_rereview()
         if rnd.number > 1:
-            self.panel.set_summary(self.panel.summary.text() + f"\nRound {rnd.number}: {rnd.summary()}")
+            short = rnd.summary(extras=False)
+            more = " (more in the Rounds tab)" if short != rnd.summary() else ""
+            self.panel.set_summary(self.panel.summary.text() + f"\nRound {rnd.number}: {short}{more}")
+            self.panel.summary.setToolTip(f"Round {rnd.number}: {rnd.summary()}")
         self.round_added.emit(rnd)
 
     # dialogs ---------------------------------------------------------------------------------

@@ -310,3 +310,4 @@ class PersonaPanel(QWidget):
 
     def set_summary(self, text: str) -> None:
         self.summary.setText(text)
+        self.summary.setToolTip("")  # a round's full counts, set after this line when a round ends

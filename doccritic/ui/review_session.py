@@ -279,7 +279,7 @@ class ReviewSession(QObject):
         from doccritic.core.rounds import apply_round, with_round
 
         current = self.findings.findings
-        updated = apply_round(current, rnd)
+        updated = apply_round(current, rnd, self.text())
         changed = [new for old, new in zip(current, updated, strict=True) if new is not old]
         for finding in changed:
             self.findings.replace_finding(finding)

@@ -1,14 +1,16 @@
 """The Rounds dock: each review round's counts, the selected round's findings with their class and reason,
-and a comparison of two rounds (which findings changed class). It also gives the Findings cards their
+and a comparison of two rounds (which findings changed class, and how). It also gives the Findings cards their
 round badges. It reads the ReviewSession's rounds and follows ``rounds_changed``; it changes nothing.
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
@@ -16,8 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -30,23 +31,30 @@ if TYPE_CHECKING:
     from doccritic.ui.findings_panel import FindingsPanel
     from doccritic.ui.review_session import ReviewSession
 
-COUNTS = (RoundClass.FIXED, RoundClass.STILL_OPEN, RoundClass.NEW, RoundClass.REGRESSED, RoundClass.RERAISED,
-          RoundClass.SUPPRESSED)
-_HEADS = ("#", "When", "Fixed", "Open", "New", "Regr.", "Back", "Supp.")
-_TIPS = ("Round", "When it ran", "Fixed since the round before", "Still open", "First raised in this round",
-         "Regressed: fixed earlier, raised again", "Dismissed, raised again with a new reason: shown again",
-         "Dismissed, raised again with no new reason: suppressed, not shown")
+#: The counts table's rows: each class a PM can meet in a round, with a short name and what it means.
+COUNTS = ((RoundClass.FIXED, "Fixed", "Fixed since the round before"),
+          (RoundClass.STILL_OPEN, "Still open", "Still open"),
+          (RoundClass.OUTDATED, "Outdated", "Outdated: its passage was rewritten and no critic judged it again"),
+          (RoundClass.NEW, "New", "First raised in this round"),
+          (RoundClass.REGRESSED, "Regressed", "Regressed: fixed earlier, raised again"),
+          (RoundClass.RERAISED, "New reason", "Dismissed, raised again with a new reason: shown again"),
+          (RoundClass.SUPPRESSED, "Suppressed", "Dismissed, raised again with no new reason: suppressed, not shown"))
+SHORT = {cls: short for cls, short, _tip in COUNTS} | {RoundClass.DISMISSED: "Dismissed"}
 _NONE = "—"
+_SCHEME = "finding"
 
 
 class RoundsPanel(QWidget):
-    """The rounds table, the selected round's findings, and "compare round A with round B"."""
+    """The counts per round (a column each, classes down the side, so a narrow dock holds many rounds), the
+    selected round's findings with their class and reason, and "compare round A with round B"."""
 
     finding_activated = Signal(str)  # a finding id: show its card
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rounds: list[Round] = []
+        self.entry_ids: list[str] = []  # the selected round's findings, in the order listed
+        self.changed: list[tuple[str, RoundClass | None, RoundClass | None]] = []  # the comparison, as listed
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         self.empty = QLabel("No review rounds yet. The first full run of the critics is round 1; after you edit, "
@@ -55,8 +63,10 @@ class RoundsPanel(QWidget):
         layout.addWidget(self.empty)
         self.table = self._build_table()
         layout.addWidget(self.table)
-        self.entries = self._tree(("Class", "Finding, and why"))
-        layout.addWidget(self.entries, 2)
+        self.heading = QLabel(wordWrap=True)
+        layout.addWidget(self.heading)
+        self.entries = self._browser()
+        layout.addWidget(self.entries, 3)
         row = QHBoxLayout()
         row.addWidget(QLabel("Compare round"))
         self.first, self.second = QComboBox(), QComboBox()
@@ -67,114 +77,120 @@ class RoundsPanel(QWidget):
         layout.addLayout(row)
         self.compare_note = QLabel(wordWrap=True)
         layout.addWidget(self.compare_note)
-        self.changes = self._tree(("Finding", "Was", "Now"))
-        self.changes.header().setStretchLastSection(False)
-        self.changes.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2):
-            self.changes.header().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(self.changes, 1)
+        self.changes = self._browser()
+        layout.addWidget(self.changes, 2)
         self.first.currentIndexChanged.connect(self._compare)
         self.second.currentIndexChanged.connect(self._compare)
-        self.table.currentCellChanged.connect(lambda row, *_: self._show_entries(row))
+        self.table.currentCellChanged.connect(lambda _row, col, *_: self._show_entries(col))
         self.set_rounds([])
 
     def _build_table(self) -> QTableWidget:
-        table = QTableWidget(0, len(_HEADS))
-        table.setHorizontalHeaderLabels(list(_HEADS))
-        for col, tip in enumerate(_TIPS):
-            if (head := table.horizontalHeaderItem(col)) is not None:
+        table = QTableWidget(len(COUNTS), 0)
+        table.setVerticalHeaderLabels([short for _cls, short, _tip in COUNTS])
+        for row, (_cls, _short, tip) in enumerate(COUNTS):
+            if (head := table.verticalHeaderItem(row)) is not None:
                 head.setToolTip(tip)
-        table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectColumns)
         table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for col in (0, 1):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        table.setMaximumHeight(120)
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)  # 7 rows in a short window
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setToolTip("Click a round to list what became of each finding in it")
         return table
 
-    def _tree(self, heads: tuple[str, ...]) -> QTreeWidget:
-        tree = QTreeWidget()
-        tree.setHeaderLabels(list(heads))
-        tree.setRootIsDecorated(False)
-        tree.setWordWrap(True)
-        tree.setUniformRowHeights(False)
-        tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        tree.header().setStretchLastSection(True)
-        tree.itemActivated.connect(lambda item, _col: self._activated(item))
-        tree.itemClicked.connect(lambda item, _col: self._activated(item))
-        return tree
+    def _fit_table(self) -> None:
+        """As tall as its rows (and a scroll bar when many rounds need one): nothing to scroll vertically."""
+        t = self.table
+        rows = sum(t.rowHeight(r) for r in range(t.rowCount()))
+        bar = t.horizontalScrollBar().sizeHint().height() if t.horizontalScrollBar().maximum() > 0 else 0
+        t.setFixedHeight(rows + t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + bar)
 
-    def _activated(self, item: QTreeWidgetItem) -> None:
-        fid = item.data(0, Qt.ItemDataRole.UserRole)
-        if fid:
-            self.finding_activated.emit(fid)
+    def _browser(self) -> QTextBrowser:
+        view = QTextBrowser()
+        view.setOpenLinks(False)
+        view.anchorClicked.connect(self._activated)
+        return view
+
+    def _activated(self, url: QUrl) -> None:
+        if url.scheme() == _SCHEME and url.path():
+            self.finding_activated.emit(url.path())
 
     # content ---------------------------------------------------------------------------------
     def set_rounds(self, rounds: list[Round]) -> None:
         self.rounds = list(rounds)
         has = bool(self.rounds)
-        for w in (self.table, self.entries, self.first, self.second, self.changes, self.compare_note):
+        for w in (self.table, self.heading, self.entries, self.first, self.second, self.changes, self.compare_note):
             w.setVisible(has)
         self.empty.setVisible(not has)
-        self.table.setRowCount(len(self.rounds))
-        for i, rnd in enumerate(self.rounds):
+        self.table.setColumnCount(len(self.rounds))
+        self.table.setHorizontalHeaderLabels([f"Round {r.number}" for r in self.rounds])
+        for col, rnd in enumerate(self.rounds):
+            if (head := self.table.horizontalHeaderItem(col)) is not None:
+                head.setToolTip(f"Round {rnd.number}, {rnd.at.strftime('%d %b %Y %H:%M')}: {rnd.summary()}")
             counts = rnd.counts()
-            cells = [str(rnd.number), rnd.at.strftime("%d %b %H:%M")] + [
-                str(counts[c.value]) if rnd.number > 1 or c is RoundClass.NEW else _NONE for c in COUNTS]
-            for col, text in enumerate(cells):
+            for row, (cls, _short, _tip) in enumerate(COUNTS):
+                text = str(counts[cls.value]) if rnd.number > 1 or cls is RoundClass.NEW else _NONE
                 item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter if col > 1 else Qt.AlignmentFlag.AlignLeft)
-                if col == 0:
-                    item.setToolTip(rnd.summary())
-                self.table.setItem(i, col, item)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(row, col, item)
         for combo in (self.first, self.second):
             combo.blockSignals(True)
             combo.clear()
             combo.addItems([f"Round {r.number}" for r in self.rounds])
             combo.blockSignals(False)
         if has:
-            self.first.setCurrentIndex(max(0, len(self.rounds) - 2))
-            self.second.setCurrentIndex(len(self.rounds) - 1)
-            self.table.selectRow(len(self.rounds) - 1)
-            self._show_entries(len(self.rounds) - 1)
+            last = len(self.rounds) - 1
+            self.first.setCurrentIndex(max(0, last - 1))
+            self.second.setCurrentIndex(last)
+            self.table.setCurrentCell(0, last)
+            self.table.scrollToItem(self.table.item(0, last))
+            self._show_entries(last)
+        self._fit_table()
         self._compare()
 
-    def _show_entries(self, row: int) -> None:
+    def _show_entries(self, col: int) -> None:
         self.entries.clear()
-        if not 0 <= row < len(self.rounds):
+        self.entry_ids = []
+        if not 0 <= col < len(self.rounds):
             return
-        rnd = self.rounds[row]
+        rnd = self.rounds[col]
+        what = "the first review" if rnd.number == 1 else f"what became of each finding since round {rnd.number - 1}"
+        self.heading.setText(f"<b>Round {rnd.number}</b> ({rnd.at.strftime('%d %b %H:%M')}): {what}")
+        parts = []
         for cls in (*SHOWN, RoundClass.SUPPRESSED):
             for e in (e for e in rnd.entries if e.status is cls):
-                item = QTreeWidgetItem([cls.label, f"{e.title}\n{e.reason}"])
-                item.setData(0, Qt.ItemDataRole.UserRole, e.finding_id)
-                item.setToolTip(1, f"{e.title}\n{e.reason}")
-                self.entries.addTopLevelItem(item)
-        self.entries.resizeColumnToContents(0)
+                self.entry_ids.append(e.finding_id)
+                parts.append(f'<p style="margin:0 0 6px 0"><b>{SHORT[cls]}</b> · <a href="{_SCHEME}:'
+                             f'{escape(e.finding_id)}">{escape(e.title)}</a><br>{escape(e.reason)}</p>')
+        self.entries.setHtml("".join(parts) or "<p>No findings in this round.</p>")
 
     def _compare(self) -> None:
         """The findings whose class differs between the two rounds chosen."""
         from doccritic.core.rounds import compare
 
         self.changes.clear()
+        self.changed = []
         a, b = self.first.currentIndex(), self.second.currentIndex()
         if not (0 <= a < len(self.rounds) and 0 <= b < len(self.rounds)):
             self.compare_note.setText("")
             return
+        if a == b:
+            self.compare_note.setText("Pick two rounds.")
+            return
         ra, rb = self.rounds[a], self.rounds[b]
-        diff = compare(ra, rb)
-        self.compare_note.setText(f"{len(diff)} finding{'' if len(diff) == 1 else 's'} changed class between "
-                                  f"round {ra.number} and round {rb.number}." if a != b else "Pick two rounds.")
-        ids = {e.finding_id: e for r in (ra, rb) for e in r.entries}
-        for title, was, now in diff if a != b else []:
-            item = QTreeWidgetItem([title, was.label if was else "not yet raised", now.label if now else "—"])
-            fid = next((fid for fid, e in ids.items() if e.title == title), "")
-            item.setData(0, Qt.ItemDataRole.UserRole, fid)
-            self.changes.addTopLevelItem(item)
+        self.changed = compare(ra, rb)
+        n = len(self.changed)
+        self.compare_note.setText(f"{n} finding{'' if n == 1 else 's'} changed class between round {ra.number} "
+                                  f"and round {rb.number}:" if n else
+                                  f"No finding changed class between round {ra.number} and round {rb.number}.")
+        ids = {e.title: e.finding_id for r in (ra, rb) for e in r.entries}
+        lines = [f'<p style="margin:0 0 4px 0"><a href="{_SCHEME}:{escape(ids.get(title, ""))}">{escape(title)}'
+                 f"</a>: {SHORT[was] if was else 'not yet raised'} → {SHORT[now] if now else _NONE}</p>"
+                 for title, was, now in self.changed]
+        self.changes.setHtml("".join(lines))
 
 
 class RoundsHost(Protocol):
