@@ -212,3 +212,48 @@ def test_show_request_with_previous_shows_the_round_block_and_sends_nothing(api,
     body = json.loads(capsys.readouterr().out)["requests"][0]["body"]
     assert code == 0 and len(api.journal) == sent
     assert "round 2 of this review" in body["system"][-1]["text"] and f"+{ROLLOUT_V2}" in body["system"][-1]["text"]
+
+
+def test_a_fixed_finding_whose_passage_comes_back_is_regressed_even_if_no_critic_says_so():
+    """Fixed because its sentence left the draft; the sentence is pasted back: regressed, and placed on it again."""
+    from doccritic.core.anchoring import reanchor
+
+    door = _card(ROLLOUT, "Everyone on day one with no staged rollout", V1, Kind.ONE_WAY_DOOR)
+    history = [first_round([door], V1, "f1")]
+    moved = reanchor(door, V1, V2)  # the sentence was rewritten beyond recognition: lost
+    two = next_round(history, [moved], [moved], [], V2, "f2", names={"staff-engineer": "Staff Engineer"})
+    assert two.entries[0].status is RoundClass.FIXED and two.entries[0].gone
+    (fixed,) = apply_round([moved], two, V2)
+    assert fixed.status is Status.RESOLVED
+    history = [*history, two]
+    three = next_round(history, [reanchor(fixed, V2, V2)], [fixed], [], V3, "f3")
+    e = three.entries[0]
+    assert e.status is RoundClass.REGRESSED and e.reason.startswith("fixed in round 2 when its passage left the draft")
+    assert ROLLOUT in e.reason
+    (back,) = apply_round([fixed], three, V3)
+    assert back.status is Status.OPEN and V3[back.start:back.end] == ROLLOUT  # on its passage again
+    # a fix a critic vouched for, its passage untouched, is not "back" in a later round
+    lift = _card(LIFT, "No baseline for the 20% lift", V1)
+    said = next_round([first_round([lift], V1, "f1")], [lift], [lift], [], V2, "f2", fixed={lift.id: ["staff-engineer"]})
+    assert said.entries[0].status is RoundClass.FIXED and not said.entries[0].gone
+    (done,) = apply_round([lift], said)
+    later = next_round([first_round([lift], V1, "f1"), said], [done], [done], [], V3, "f3")
+    assert later.entries[0].status is RoundClass.FIXED and later.entries[0].reason == "fixed in round 2"
+
+
+def test_a_dismissed_finding_raised_again_in_other_words_from_another_passage_merges_onto_it():
+    """Matched by problem, not only by passage: the panel and the round both put it on the dismissed card."""
+    from doccritic.core.merge import find_duplicate
+
+    card = dismiss(_card(DELETE, "Legacy invoices are deleted for good", V1, Kind.ONE_WAY_DOOR), "Archive kept")
+    text = V1 + "Old invoices are purged once the migration ends.\n"
+    elsewhere = _card("Old invoices are purged once the migration ends.", "Legacy invoices are deleted permanently",
+                      text, Kind.ONE_WAY_DOOR)
+    assert find_duplicate([card], elsewhere) is card
+    other_problem = _card("Old invoices are purged once the migration ends.", "Purge job has no owner or alerting",
+                          text, Kind.ONE_WAY_DOOR)
+    assert find_duplicate([card], other_problem) is None  # another problem on that passage is its own card
+    open_card = card.model_copy(update={"status": Status.OPEN, "replies": []})
+    assert find_duplicate([open_card], elsewhere) is None  # the looser match is for what the PM dismissed only
+    rnd = next_round([first_round([card], V1, "f1")], [card], [card], [elsewhere], text, "f2")
+    assert rnd.entries[0].status is RoundClass.SUPPRESSED and "(on another passage)" in rnd.entries[0].reason

@@ -146,7 +146,8 @@ class RoundsPanel(QWidget):
             self.first.setCurrentIndex(max(0, last - 1))
             self.second.setCurrentIndex(last)
             self.table.setCurrentCell(0, last)
-            self.table.scrollToItem(self.table.item(0, last))
+            if (cell := self.table.item(0, last)) is not None:
+                self.table.scrollToItem(cell)
             self._show_entries(last)
         self._fit_table()
         self._compare()
