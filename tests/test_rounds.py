@@ -234,7 +234,8 @@ def test_a_fixed_finding_whose_passage_comes_back_is_regressed_even_if_no_critic
     assert back.status is Status.OPEN and V3[back.start:back.end] == ROLLOUT  # on its passage again
     # a fix a critic vouched for, its passage untouched, is not "back" in a later round
     lift = _card(LIFT, "No baseline for the 20% lift", V1)
-    said = next_round([first_round([lift], V1, "f1")], [lift], [lift], [], V2, "f2", fixed={lift.id: ["staff-engineer"]})
+    said = next_round([first_round([lift], V1, "f1")], [lift], [lift], [], V2, "f2",
+                      fixed={lift.id: ["staff-engineer"]})
     assert said.entries[0].status is RoundClass.FIXED and not said.entries[0].gone
     (done,) = apply_round([lift], said)
     later = next_round([first_round([lift], V1, "f1"), said], [done], [done], [], V3, "f3")

@@ -19,6 +19,7 @@ MIN_OVERLAP = 0.5  # of the shorter span
 SAME_GIST = 55.0  # token-set similarity of titles when the kinds differ
 SAME_DECISION = 80.0  # similarity of titles (or of quotes) of same-kind findings on other passages
 SAME_GIST_DISMISSED = 85.0  # token-set similarity of titles that re-raise a dismissed card in other words
+SAME_GIST_PASSAGE = 55.0  # ... and of their quotes, when both have one (unrelated sentences score about 40)
 _SHORT = 4  # words: a shorter title or quote says too little to merge on ("No rollback plan")
 
 
@@ -65,16 +66,22 @@ def find_duplicate(existing: list[Finding], new: Finding) -> Finding | None:
 
 
 def same_gist(dismissed: Finding, new: Finding) -> bool:
-    """``new`` says what a dismissed card said, in other words and maybe from another passage: the same kind
-    and titles that share most of their words (token set, so "deleted permanently" matches "deleted for
-    good"). Looser than :func:`same_problem`, because the PM has answered this problem already: a match is
-    counted as suppressed in a round, not thrown away, and a critic with a new reason re-raises it."""
+    """``new`` says what a dismissed card said, in other words and maybe from another passage: the same kind,
+    titles that share most of their words (token set, so "deleted permanently" matches "deleted for good"),
+    and, when both quote the draft, passages about the same thing ("delete legacy invoices after the
+    migration", "old invoices are purged once the migration ends"), so "No rollback plan for the launch" does
+    not vanish into a dismissed "No rollback plan for the invoice migration". Looser than
+    :func:`same_problem`, because the PM has answered this problem already: a match is counted as suppressed
+    in a round, not thrown away, and a critic with a new reason re-raises it."""
     if dismissed.source is not Source.CRITIC or new.source is not Source.CRITIC or dismissed.kind is not new.kind:
         return False
     from rapidfuzz import fuzz
 
     a, b = dismissed.title.lower(), new.title.lower()
-    return min(len(a.split()), len(b.split())) >= _SHORT and fuzz.token_set_ratio(a, b) >= SAME_GIST_DISMISSED
+    if min(len(a.split()), len(b.split())) < _SHORT or fuzz.token_set_ratio(a, b) < SAME_GIST_DISMISSED:
+        return False
+    quotes = dismissed.quote.strip().lower(), new.quote.strip().lower()
+    return not all(quotes) or fuzz.token_set_ratio(*quotes) >= SAME_GIST_PASSAGE
 
 
 def merge(card: Finding, new: Finding) -> Finding:
