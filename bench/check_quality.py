@@ -13,7 +13,8 @@ caps, and ``--all``). A finding is *true* when its span overlaps a passage of an
 gap finding is judged by its rule id. Restatements are shown findings that land on an issue an
 earlier shown finding already covers. Documents marked ``split = "held_out"`` were labelled but not
 looked at while tuning; ``split = "fresh"`` marks a third batch labelled later and kept unseen until a
-round's final measurement (only ``--split fresh`` runs it). Each set is reported
+round's final measurement (only ``--split fresh`` runs it), and ``split = "sealed"`` a fourth batch
+labelled before the checks ever ran on it and measured exactly once (``--split sealed``). Each set is reported
 separately. ``--verify`` only checks that every labelled passage is in its document, without running the
 checks (so labels can be written and verified before anyone sees the output).
 """
@@ -35,7 +36,8 @@ from doccritic.core.findings import Finding, Kind
 from doccritic.formats.loader import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
-SPLITS = ("tune", "held_out", "fresh")
+SPLITS = ("tune", "held_out", "fresh", "sealed")
+UNSEEN = ("fresh", "sealed")  # run only when named with --split
 
 
 @dataclass
@@ -214,8 +216,10 @@ def main(argv: list[str] | None = None) -> int:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         doc = load_document(ROOT / raw["document"])
         labels = load_labels(path, doc.text)
-        if labels.split != args.split if args.split else labels.split == "fresh":
-            continue  # the fresh set only when asked for by name: it stays unseen while tuning
+        if args.split and labels.split != args.split:
+            continue
+        if not args.split and not args.verify and labels.split in UNSEEN:
+            continue  # the fresh and sealed sets only when asked for by name: they stay unseen while tuning
         for p in labels.missing:
             print(f"WARNING {path.name}: passage not in the document: {p[:80]!r}", file=sys.stderr)
         if args.verify:
