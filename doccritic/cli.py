@@ -339,5 +339,5 @@ def _summary(result: CheckResult) -> str:
     )
     line = f"{len(findings)} finding{'s' if len(findings) != 1 else ''} ({by_sev}): {by_kind}."
     if result.hidden_total:
-        line += f" {result.hidden_total} similar finding(s) not shown; use --all to see them."
+        line += f" {result.hidden_total} more finding(s) not shown (weaker, or repeats); use --all to see them."
     return line

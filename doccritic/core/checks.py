@@ -463,18 +463,26 @@ def _gap_finding(gap: GapRule, has_one_way_doors: bool) -> Finding:
 def _cap(findings: list[Finding], rules: RuleSet, scan: _Scan) -> CheckResult:
     """Per rule, the most severe and then the most committing hits, restatements folded in; then the
     overall limit, which the document-level gaps count against too."""
-    from doccritic.core.salience import collapse, fold_across_rules, salience
+    from doccritic.core.salience import collapse, committed, fold_across_rules, salience
 
     caps = {r.id: r.cap or rules.max_per_rule for r in rules.rules}
+    weak = {r.id for r in rules.rules if not r.by_default}
     by_rule: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        by_rule[f.rule or ""].append(f)
     rank: dict[str, tuple[int, int, tuple[int, int, int]]] = {}
+    hidden: Counter[str] = Counter()
     for f in findings:
         section = scan.section(f.start) if f.start is not None else None
-        rank[f.id] = (-f.severity.rank, -salience(f.quote, section.title if section else None), f.sort_key())
+        title = section.title if section else None
+        # Precision by design: the default view keeps what the rules are sure of. A door that does not
+        # commit its author (no future, imperative, decision or date; a "should" or "could"), or a rule
+        # whose cue is weak on its own, waits for --all and is counted as held back.
+        if f.rule in weak or (f.kind is Kind.ONE_WAY_DOOR and f.start is not None
+                              and not committed(f.quote, title, rules.door_min_commitment)):
+            hidden[f.rule or ""] += 1
+            continue
+        rank[f.id] = (-f.severity.rank, -salience(f.quote, title), f.sort_key())
+        by_rule[f.rule or ""].append(f)
     kept: list[Finding] = []
-    hidden: Counter[str] = Counter()
     for rule_id, group in by_rule.items():
         group.sort(key=lambda f: rank[f.id])
         limit = caps.get(rule_id, len(group))

@@ -80,6 +80,7 @@ class Rule:
     mitigated_severity: Severity | None = None
     cap: int | None = None
     reversibility: Reversibility | None = None
+    by_default: bool = True  # False: its findings are shown only with --all (a cue too weak to trust alone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,9 @@ class RuleSet:
     gap_min_headings: int = 4
     gap_min_words: int = 300
     gap_min_present: int = 3
+    # a one-way door whose sentence commits less than this (salience: first-person future, an imperative,
+    # "This PEP removes", a date, scope, a decision section; tentative modals count against) waits for --all
+    door_min_commitment: int = 1
     source: Path | None = field(default=None, compare=False)
 
 
@@ -142,6 +146,7 @@ def load_rules(path: Path, *, lazy: bool = False) -> RuleSet:
         gap_min_headings=int(settings.get("gap_min_headings", 4)),
         gap_min_words=int(settings.get("gap_min_words", 300)),
         gap_min_present=int(settings.get("gap_min_present", 3)),
+        door_min_commitment=int(settings.get("door_min_commitment", 1)),
         source=path,
     )
 
@@ -226,6 +231,7 @@ def _rule(ctx: _Ctx, raw: dict[str, Any]) -> Rule:
         mitigated_severity=ctx.enum(where, raw, "mitigated_severity", Severity) if mitigated else None,
         cap=int(raw["cap"]) if "cap" in raw else None,
         reversibility=Reversibility(**rev) if isinstance(rev, dict) else None,
+        by_default=bool(raw.get("by_default", True)),
     )
 
 

@@ -17,7 +17,9 @@ from doccritic.core.findings import Finding, Kind
 _COMMITS = re.compile(
     r"\b(?:we|I)\s+(?:will|shall|are going to|have decided|decided|must|plan to|intend to)\b"
     r"|\b(?:will|shall)\s+(?:be|become|no longer)\b"
-    r"|\b(?:is|are)\s+(?:deprecated|removed|deleted|replaced|retired|dropped|turned on|enabled)\b",
+    r"|\b(?:is|are)\s+(?:deprecated|removed|deleted|replaced|retired|dropped|turned on|enabled)\b"
+    # a plan's decided present: "Reminders move from the free plan to Growth", "Existing cards move to the vault"
+    r"|\b(?:move|moves|switch|switches|ship|ships|launch|launches|migrate|migrates)\s+(?:\w+\s+){0,3}?(?:to|from|onto|into)\b",
     re.IGNORECASE,
 )
 _SCOPE = re.compile(
@@ -26,7 +28,22 @@ _SCOPE = re.compile(
 )
 _WHEN = re.compile(
     r"\b(?:19|20)\d{2}(?:-\d{2}){0,2}\b|\bQ[1-4]\b|\bv?\d+\.\d+\b"
-    r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d",
+    r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d|[€$£]\s?\d",  # a date, a version, a price
+)
+# The document speaking of itself: "This EIP deprecates Proof-of-Work", "This PEP is planning removal of ..."
+_SELF = re.compile(
+    r"\bthis (?:PEP|EIP|ERC|RFC|KEP|ADR|proposal|change|document|design|specification|record)\s+(?:\w+ly\s+)?"
+    r"(?:is\s+planning|aims|proposes|introduces|deprecates|removes|replaces|changes|makes|adds|requires|supersedes"
+    r"|modifies|moves|drops|disables|enables|retires|will)\b",
+    re.IGNORECASE,
+)
+# An imperative that opens the sentence ("Remove support for TLS 1.0", "Retire the v1 API"): a decision when
+# it stands in a decision, summary or requirements section; a step in a how-to elsewhere.
+_IMPERATIVE = re.compile(
+    r"[\W\d]*(?:step\s+\d+\W+)?(?:use|replace|remove|adopt|switch|move|migrate|retire|decommission|deprecate|"
+    r"delete|drop|stop|disable|enable|commit|guarantee|introduce|consolidate|standardi[sz]e|sign|launch|ship|"
+    r"make|set|reduce|change)\b",
+    re.IGNORECASE,
 )
 _TENTATIVE = re.compile(r"\b(?:may|might|could|would|can|perhaps|maybe)\b|\?", re.IGNORECASE)
 _KEY_SECTION = re.compile(
@@ -46,10 +63,22 @@ _SHARED_DOOR = 0.6  # a decision is restated with its subject and few other word
 @lru_cache(maxsize=4096)  # a long file repeats its sentences: score each distinct one once
 def salience(quote: str, section_title: str | None) -> int:
     """How strongly a sentence commits its author; higher is shown first within a severity."""
-    score = 2 * bool(_COMMITS.search(quote)) + bool(_SCOPE.search(quote)) + bool(_WHEN.search(quote))
-    if section_title and _KEY_SECTION.search(section_title):
-        score += 1
+    key = bool(section_title and _KEY_SECTION.search(section_title))
+    commits = _COMMITS.search(quote) or _SELF.search(quote) or (key and _IMPERATIVE.match(quote))
+    score = 2 * bool(commits) + bool(_SCOPE.search(quote)) + bool(_WHEN.search(quote)) + key
     return score - bool(_TENTATIVE.search(quote))
+
+
+_FUTURE = re.compile(r"\b(?:will|shall)\s+(?:\w+ly\s+)?(?!not\b|never\b|likely\b|probably\b)[a-z]{2,}\b|\w'll\b", re.I)
+
+
+def committed(quote: str, section_title: str | None, minimum: int) -> bool:
+    """Whether a door's sentence commits its author enough to be shown by default: salience at least
+    ``minimum``, or a plain future ("Marketing will rebrand the product") with no tentative modal. Ranking
+    among the shown doors stays with :func:`salience`."""
+    if salience(quote, section_title) >= minimum:
+        return True
+    return bool(_FUTURE.search(quote)) and not _TENTATIVE.search(quote)
 
 
 def _stems(text: str) -> frozenset[str]:
