@@ -59,6 +59,7 @@ def passage(ed: DocumentEditor, fid: str) -> str:
 def assert_in_step(ed: DocumentEditor) -> None:
     """The editor's map is the text's, and every highlight is where the model says."""
     text = ed.toPlainText()
+    assert ed.text() == text  # the copy kept in step with the edits is Qt's text
     fresh = Utf16Map(text)
     assert ed.text_map.length == len(text) and ed.text_map.qt_length == fresh.qt_length
     assert all(ed.text_map.to_qt(i) == fresh.to_qt(i) for i in range(0, len(text) + 1, 7))
@@ -180,6 +181,25 @@ def test_an_ambiguous_quotes_places_and_a_decisions_restatements_move_with_the_t
     assert passages("amb", "candidates") == [PASSAGE] * 3
     assert passages("door", "restated_at") == [PASSAGE] * 2
     assert passage(ed, "door") == "in May"
+
+
+def test_the_text_the_checks_and_journal_read_is_qts_after_pastes_of_any_separator(qtbot):
+    ed = DocumentEditor()
+    qtbot.addWidget(ed)
+    ed.setPlainText("No\u00a0break and a line\u2028separator.\nSecond 👩 line.")
+    assert ed.text() == ed.toPlainText() == "No break and a line\nseparator.\nSecond 👩 line."
+    cursor = ed.textCursor()
+    for at, pasted in ((3, "x\r\ny\rz"), (0, "\u00a0\u2029\u2028👩"), (20, "a" * 70_000), (5, "\ufdd0")):
+        cursor.setPosition(at)
+        cursor.insertText(pasted)
+        assert ed.text() == ed.toPlainText()
+    for _ in range(3):
+        ed.document().undo()
+        assert ed.text() == ed.toPlainText()
+    ed.setPlainText("carriage\rreturn")  # Qt splits paragraphs at a CR: its text is read back
+    assert ed.text() == ed.toPlainText() == "carriage\nreturn"
+    ed.clear()
+    assert ed.text() == ""
 
 
 # The property test ----------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from doccritic.core.document import Block, BlockKind, DocFormat, Document
+from doccritic.formats.markdown import normalize
 
 BOLD, ITALIC, CODE, LINK, STRIKE, IMAGE = 1, 2, 4, 8, 16, 32
 FormKind = Literal["heading", "paragraph", "code", "table", "front_matter", "rule"]
@@ -170,8 +171,9 @@ def export_form(doc: Document) -> ExportForm:
 @cache
 def _parser() -> MarkdownIt:
     """Blocks only: each inline token is parsed when it is walked, and only if it has inline syntax."""
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(front_matter_plugin)
-    return md.disable("inline")
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.core.ruler.at("normalize", normalize)  # the reader's: no regex over every line break
+    return md.use(front_matter_plugin).disable("inline")
 
 
 #: Characters that start inline syntax (escapes, code, emphasis, strikethrough, links, images, autolinks and

@@ -40,7 +40,7 @@ class EditorText:
         self.editor = editor
 
     def text(self) -> str:
-        return self.editor.toPlainText()
+        return self.editor.text()
 
     def is_modified(self) -> bool:
         return self.editor.document().isModified()
@@ -137,7 +137,7 @@ class DecisionsController(QObject):
             text = self._ask_text(decision, ids)
             if text is None:
                 return
-        current = self.editor.toPlainText()
+        current = self.editor.text()
         text_map = self.editor.text_map  # of the current text
         doc = session.snapshot.doc if current == session.snapshot.text else files.parse(current, session.info.format)
         edits, before, after = [], [], []

@@ -30,7 +30,7 @@ from doccritic.ui.findings_model import FindingsModel, Span
 from doccritic.ui.fold import FrontMatterFold
 from doccritic.ui.highlighter import MarkdownHighlighter
 from doccritic.ui.style import highlight_format, is_dark
-from doccritic.ui.textpos import SpanHistory, Utf16Map
+from doccritic.ui.textpos import SpanHistory, TextMirror, Utf16Map, qt_plain
 from doccritic.ui.timers import timer
 
 
@@ -50,6 +50,8 @@ class DocumentEditor(QPlainTextEdit):
         self.model = model if model is not None else FindingsModel(self)  # owns the findings' offsets
         self.text_map = Utf16Map()  # of the current text, moved with every edit
         self._incoming: Utf16Map | None = None  # the map of a text setPlainText is putting in
+        self._incoming_text: str | None = None  # and that text
+        self._mirror: TextMirror | None = TextMirror()  # the current text in Python (None: read it from Qt)
         self.revision = 0  # counts changes: equal revisions, equal text (cheaper than comparing 6 MB)
         self.texts_set = 0  # counts new texts (setPlainText, clear): undo history before one is gone
         self._findings: dict[str, Finding] = {}  # what each highlight shows (kind, status...), not where
@@ -68,17 +70,19 @@ class DocumentEditor(QPlainTextEdit):
 
     SLICED_BLOCKS = 3000  # a text with more lines than this is coloured after it shows, in slices
 
-    def setPlainText(self, text: str) -> None:  # noqa: N802 - Qt override
-        """Show a new text. Its map is built from ``text`` (not read back from Qt), and a long text is coloured
-        after it shows, a slice per event-loop turn, instead of all at once inside this call."""
-        self._incoming = Utf16Map(text)
+    def setPlainText(self, text: str, text_map: Utf16Map | None = None) -> None:  # noqa: N802 - Qt override
+        """Show a new text. Its map is ``text_map`` (an opened file's, built on the worker) or built from ``text``,
+        never read back from Qt, and a long text is coloured after it shows, a slice per event-loop turn,
+        instead of all at once inside this call."""
+        self._incoming = text_map if text_map is not None and text_map.length == len(text) else Utf16Map(text)
+        self._incoming_text = text
         self.fold.hidden = 0  # the new text's blocks are all shown
-        sliced = text.count("\n") > self.SLICED_BLOCKS
+        sliced = _has_more_lines(text, self.SLICED_BLOCKS)
         self.highlighter.frontier = 0 if sliced else None  # 0: setting the text colours nothing
         try:
             super().setPlainText(text)
         finally:
-            self._incoming = None
+            self._incoming = self._incoming_text = None
             if sliced:
                 self.highlighter.colour_in_slices()
 
@@ -241,17 +245,23 @@ class DocumentEditor(QPlainTextEdit):
         added = min(added, document.characterCount() - 1 - position)
         if (position == 0 and removed >= self.text_map.qt_length and not document.availableUndoSteps()
                 and not document.availableRedoSteps()):  # a new text (setPlainText, clear): no edit to follow
-            incoming = self._incoming
-            ready = incoming is not None and incoming.qt_length == document.characterCount() - 1
-            # the findings come after it
-            self.text_map = incoming if incoming is not None and ready else Utf16Map(self.toPlainText())
+            incoming, plain = self._incoming, None
+            if incoming is not None and incoming.qt_length == document.characterCount() - 1:
+                self.text_map = incoming  # the findings come after it
+                plain = qt_plain(self._incoming_text or "")
+            else:
+                plain = self.toPlainText()
+                self.text_map = Utf16Map(plain)
+            self._mirror = TextMirror(plain) if plain is not None else None
             self._history.reset()
             self.texts_set += 1
             return
         cursor = QTextCursor(document)
         cursor.setPosition(position)
         cursor.setPosition(position + added, QTextCursor.MoveMode.KeepAnchor)
-        start, cp_removed, cp_added = self.text_map.replace(position, removed, cursor.selectedText())
+        added_text = cursor.selectedText()
+        start, cp_removed, cp_added = self.text_map.replace(position, removed, added_text)
+        self._mirror_edit(start, cp_removed, added_text)
         self._history.before_edit(self.model.spans, document.availableUndoSteps())
         reached = self.model.text_edited(start, cp_removed, cp_added, self._exact)
         restored = self._history.after_edit(reached)
@@ -269,6 +279,22 @@ class DocumentEditor(QPlainTextEdit):
             self.spans_touched.emit(touched)
         # The widget paints its own copies of the cursors; they moved with the document, except where the
         # copy and ours were detached (a repaired or restored span: repushed above).
+
+    def _mirror_edit(self, start: int, removed: int, added_text: str) -> None:
+        if self._mirror is None:
+            return
+        plain = qt_plain(added_text)
+        if plain is not None:
+            self._mirror.replace(start, removed, plain)
+        if plain is None or self._mirror.length != self.text_map.length:  # never a wrong text: Qt's, next read
+            self._mirror = None
+
+    def text(self) -> str:
+        """The current text, as ``toPlainText()`` gives it, from the copy kept in step with each edit: reading
+        it costs nothing after a keystroke (``toPlainText()`` copies the whole text out of Qt)."""
+        if self._mirror is None:
+            self._mirror = TextMirror(self.toPlainText())
+        return self._mirror.text()
 
     def _exact(self, fid: str) -> Span | None:
         """Where a tracking cursor put a span, in code points of the current text."""
@@ -344,3 +370,12 @@ class DocumentEditor(QPlainTextEdit):
         self.finding_clicked.emit(fid)
 
 
+def _has_more_lines(text: str, lines: int) -> bool:
+    """Whether ``text`` has more than ``lines`` line breaks, reading only as far as it takes to know
+    (counting all of a 1M-word text's was 17 ms on the UI thread)."""
+    at = -1
+    for _ in range(lines + 1):
+        at = text.find("\n", at + 1)
+        if at < 0:
+            return False
+    return True

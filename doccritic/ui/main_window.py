@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         self.panel = FindingsPanel(self.session.findings)
-        self.panel.text_source = lambda: self.editor.toPlainText()
+        self.panel.text_source = lambda: self.editor.text()
         self.panel.line_of = self.editor.line_of
         self.decisions = DecisionsController(self.session, self.editor, self.panel, self.show_status, self)
         self.findings_dock = QDockWidget("Findings", self, objectName="findings")
@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
         self.editor.highlighter.configure(markdown=info.format.value == "markdown",
                                           structure=_line_structure(snap) if info.read_only else {})
         self.editor.blockSignals(True)
-        self.editor.setPlainText(snap.text)
+        self.editor.setPlainText(snap.text, snap.text_map)
         self.editor.blockSignals(False)
         if info.format.value == "markdown":
             self.editor.fold.fold()  # the metadata block is not what a PM reads first

@@ -25,6 +25,7 @@ from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import load_document
 from doccritic.formats.text import parse_text
 from doccritic.formats.textio import atomic_write_text
+from doccritic.ui.textpos import Utf16Map
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -58,6 +59,7 @@ class Snapshot:
     rounds: list[Round] = field(default_factory=list)  # the saved review rounds, the newest with its text
     references: list[Reference] = field(default_factory=list)  # the saved reference material, texts read again
     intent: Intent | None = None  # the saved note of the author's intent
+    text_map: Utf16Map | None = None  # of ``text``, built on the worker for the editor (an opened file only)
 
 
 def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
@@ -130,7 +132,7 @@ def prepare(path: Path) -> tuple[OpenFile, Snapshot]:
     if doc.format is not DocFormat.DOCX and "\r" in doc.text:
         doc = parse(doc.text.replace("\r\n", "\n").replace("\r", "\n"), doc.format, path)
     doc.fingerprint, doc.word_count  # noqa: B018 - computed here (a worker, or the start-up helper), not on the UI thread
-    return info, Snapshot(doc, run_checks(doc), doc.text)
+    return info, Snapshot(doc, run_checks(doc), doc.text, text_map=Utf16Map(doc.text))
 
 
 def open_for_editing(
