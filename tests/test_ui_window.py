@@ -458,6 +458,40 @@ def test_garbage_is_collected_on_the_gui_thread_not_by_workers(qtbot, window):
     assert gc.get_count()[0] <= collector.threshold[0]
 
 
+def test_a_full_collection_waits_until_typing_and_background_work_pause(qtbot, window, monkeypatch):
+    import gc
+    import weakref
+
+    from doccritic.ui import gc_guard
+
+    class Node:
+        pass
+
+    collector, now = gc_guard.install(window), [1000.0]
+    monkeypatch.setattr(gc_guard, "_clock", lambda: now[0])
+    monkeypatch.setattr(gc_guard, "_working", 0)
+    for work in (gc_guard.activity, gc_guard.work_started):
+        gc.collect()
+        holder = [Node()]
+        holder[0].me = holder[0]  # a cycle: only a collection frees it
+        gone = weakref.ref(holder[0])
+        for _ in range(collector.threshold[2] + 1):
+            gc.collect(1)  # the cycle reaches the oldest generation, and a full collection is due
+        del holder
+        work()  # the PM types, or a re-check starts
+        now[0] += 1.0
+        collector.check()
+        assert gone() is not None  # not now: the full collection would stall the window
+        now[0] += gc_guard.IDLE_S * 5
+        collector.check()
+        assert (gone() is None) is (work is gc_guard.activity)  # typing paused; a job still runs
+        if work is gc_guard.work_started:
+            gc_guard.work_ended()
+        now[0] += gc_guard.IDLE_S + 0.1
+        collector.check()
+        assert gone() is None
+
+
 def test_find_says_when_there_is_no_match_and_replace_all_says_how_many(qtbot, window, tmp_path):
     doc = tmp_path / "plan.md"
     doc.write_text("# Plan\n\nShip it. Ship it again.\n", encoding="utf-8")

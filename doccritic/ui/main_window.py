@@ -319,6 +319,7 @@ class MainWindow(QMainWindow):
         self.load_failed.emit(message)
 
     def _text_changed(self) -> None:
+        gc_guard.activity()  # no full garbage collection while the PM types
         if self.session.editable:
             self._recheck_timer.start()
             if not self._journal_timer.isActive():

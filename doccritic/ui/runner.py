@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from doccritic.core.errors import DoccriticError
+from doccritic.ui import gc_guard
 from doccritic.ui.malloc import return_freed_memory
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class Runner(QObject):
     def _submit(self, job_id: int, channel: str, fn: Callable[[], Any], on_done: Callable[[Any], None],
                 on_error: Callable[[str], None] | None) -> None:
         return_freed_memory()  # once, before the pool's threads first allocate
+        gc_guard.work_started()  # a full garbage collection waits until the work pauses
         signals = _Signals()
         signals.finished.connect(self._finished)
         signals.failed.connect(self._failed)
@@ -98,6 +100,7 @@ class Runner(QObject):
 
     @Slot(int, object)
     def _finished(self, job_id: int, result: Any) -> None:
+        gc_guard.work_ended()
         channel, _signals, on_done, _ = self._jobs.pop(job_id)
         if self._latest.get(channel) == job_id:
             on_done(result)
@@ -105,6 +108,7 @@ class Runner(QObject):
 
     @Slot(int, str)
     def _failed(self, job_id: int, message: str) -> None:
+        gc_guard.work_ended()
         channel, _signals, _, on_error = self._jobs.pop(job_id)
         if self._latest.get(channel) == job_id and on_error is not None:
             on_error(message)
