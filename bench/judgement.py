@@ -184,14 +184,16 @@ def _debate(api: FakeMessagesAPI, cli, case: Path, out: Path) -> list[str]:
     first = next(r for r in api.journal[before:] if r.path == "/v1/messages")
     from fakes.prompt_cache import render_segments
 
-    doc_tokens = render_segments(first.body)[0].tokens
+    prefix = len(first.body.get("tools") or []) + 1  # the tools every role sends, then the document block
+    doc_tokens = sum(s.tokens for s in render_segments(first.body)[:prefix])
     return [f"debate turns flagged for breaking discipline: {flagged}/2 planted ({len(debate.turns)} turns)",
             f"summary points offered as findings that only praise or settle: {settling}/{len(points)}"
             f" (offered: {len(offered)})",
             f"clashes ruled with evidence and an owner: {ruled}/{len(clashes)}; decision for the author: "
             f"{'yes' if decision else 'no'}",
             f"debate turn 1 read from the critics' cache: {first.usage['cache_read_input_tokens']} tokens "
-            f"(document block {doc_tokens}{'' if doc_tokens >= 1024 else ', under the 1,024 the API caches'})"]
+            f"(tools and document block {doc_tokens}"
+            f"{'' if doc_tokens >= 1024 else ', under the 1,024 the API caches'})"]
 
 
 def _differs(finding: dict, text: str) -> bool:

@@ -117,6 +117,11 @@ def test_a_backend_rejecting_an_optional_parameter_is_recognised_most_specific_f
     assert unsupported_parameters(effort, names) == ["effort", "output_config"]
     other = status_error(400, "invalid_request_error", "messages: at least one message is required")
     assert unsupported_parameters(other, names) == []
+    tooling = (*names, "strict", "tool_choice", "tools")
+    strict = status_error(400, "invalid_request_error", "tools.0.strict: Extra inputs are not permitted")
+    assert unsupported_parameters(strict, tooling) == ["strict", "tools"]  # unstrict tools first, then none
+    local = status_error(400, "invalid_request_error", "registry.local/gemma:2b does not support tools")
+    assert unsupported_parameters(local, tooling) == ["tools"]
 
 
 def test_a_verdict_written_before_the_findings_does_not_release_a_half_written_one():

@@ -54,7 +54,11 @@ def test_the_schema_sent_requires_a_quote_or_an_about_and_every_door_field():
     with FakeMessagesAPI() as api:
         api.script(Reply.json(answer()))
         run_panel(api, [STAFF])
-    schema = critic_bodies(api)["staff-engineer"]["output_config"]["format"]["schema"]
+    body = critic_bodies(api)["staff-engineer"]
+    assert body["tool_choice"] == {"type": "tool", "name": "record_review"}  # the answer is this tool's input
+    tool = next(t for t in body["tools"] if t["name"] == "record_review")
+    assert tool["strict"] is True and "output_config" not in body  # the schema binds through the strict tool
+    schema = tool["input_schema"]
     finding, door = schema["$defs"]["CritiqueFinding"], schema["$defs"]["ReversibilityOut"]
     assert {"about", "quote"} <= set(finding["required"])
     assert finding["properties"]["about"]["enum"] == ["text", "document", "absence"]

@@ -127,6 +127,12 @@ def test_the_referee_decides_each_clash_and_gives_one_decision_for_the_author():
 
 
 def test_a_debate_after_the_critics_reads_their_cached_document():
+    """The turns and the referee read the tools and the document from the cache entry the critic wrote.
+
+    The fake keys its cache as the API does: a structured-output format ahead of everything, ``tool_choice``
+    and thinking on the message blocks only. So this holds only because every role sends the same tools list
+    and no output format: a critic asking for JSON through ``output_config.format`` (as before) makes the
+    first turn write the document again (1.25x) instead of reading it (0.1x)."""
     from test_panel import DOC_TEXT, answer, item
 
     from doccritic.formats.markdown import parse_markdown
@@ -141,7 +147,7 @@ def test_a_debate_after_the_critics_reads_their_cached_document():
             async for _ in panel.events():
                 pass
             debate = new_debate("Commit to it.", ENG.id, EXEC.id, model="claude-sonnet-4-6", rounds=1)
-            session = DebateSession(client, doc, debate, PERSONAS, summarize=False)
+            session = DebateSession(client, doc, debate, PERSONAS)
             async for _ in session.events():
                 pass
         finally:
@@ -152,10 +158,19 @@ def test_a_debate_after_the_critics_reads_their_cached_document():
         api.script(Reply.json(answer(item(quote))), match="persona: staff-engineer")
         api.script(Reply.text(f'"{quote}"'), match=ENG_TURN)
         api.script(Reply.text(f'"{quote}"'), match=EXEC_TURN)
+        api.script(Reply.json({"clashes": [], "decision_for_author": "Pilot first.", "points": [], "verdict": "x"}),
+                   match=REFEREE)
         asyncio.run(go(api))
-        critic, turn, _ = messages(api)
+        critic, turn, second, referee = messages(api)
+    assert critic.body["tools"] == turn.body["tools"] == referee.body["tools"]  # one tools list for every role
+    assert "format" not in critic.body.get("output_config", {})
+    assert critic.body["tool_choice"] == {"type": "tool", "name": "record_review"}
+    assert turn.body["tool_choice"] == {"type": "none"}  # a turn is prose
+    assert referee.body["tool_choice"] == {"type": "auto"} and referee.body["thinking"] == {"type": "adaptive"}
     same = json.dumps(critic.body["system"][0], sort_keys=True) == json.dumps(turn.body["system"][0], sort_keys=True)
     assert same and "<document>" in turn.body["system"][0]["text"]  # byte for byte the critics' document block
-    document_tokens = render_segments(turn.body)[0].tokens
-    assert critic.usage["cache_creation_input_tokens"] > document_tokens  # the critic wrote it (and its rules)
-    assert turn.usage["cache_read_input_tokens"] == document_tokens  # the turn reads the document from there
+    prefix = sum(s.tokens for s in render_segments(turn.body)[:len(turn.body["tools"]) + 1])  # tools + document
+    assert critic.usage["cache_creation_input_tokens"] > prefix  # the critic wrote it (and its rules)
+    assert turn.usage["cache_read_input_tokens"] == prefix  # the first turn reads tools and document from there
+    assert second.usage["cache_read_input_tokens"] > prefix  # then the turns' own instructions
+    assert referee.usage["cache_read_input_tokens"] > prefix  # thinking and tool_choice differ: system still hits

@@ -548,3 +548,41 @@ def test_close_is_quick_with_a_stalled_stream_and_leaves_no_threads() -> None:
     assert run(go) < 1.0
     assert len(outcome) == 1  # the client sees the connection drop
     assert not [t for t in threading.enumerate() if t.name.startswith("fake-messages-api")]
+
+
+def test_the_cache_is_keyed_on_the_output_format_and_tools_but_tool_choice_and_thinking_only_key_messages():
+    """As the API documents it: a structured-output format or tools change misses the whole cache; a tool_choice
+    or thinking change misses only the message blocks (tools and system are still read)."""
+    system = [{"type": "text", "text": "doc " * 2000, "cache_control": {"type": "ephemeral"}}]
+    tool = {"name": "t", "description": "d", "input_schema": {"type": "object", "properties": {}}}
+    base = {"model": "claude-sonnet-4-6", "max_tokens": 10, "system": system, "tools": [tool],
+            "messages": [{"role": "user", "content": [{"type": "text", "text": "go"}]}]}
+    fmt = {"format": {"type": "json_schema", "schema": {"type": "object", "properties": {}}}}
+
+    def reads(api, **change):
+        client = anthropic.Anthropic(api_key="sk-test", base_url=api.base_url, max_retries=0)
+        return client.messages.create(**{**base, **change}).usage.cache_read_input_tokens
+
+    with FakeMessagesAPI() as api:
+        api.script(Reply.text("ok"))
+        assert reads(api) == 0  # writes tools + system
+        assert reads(api, tool_choice={"type": "none"}) > 0
+        assert reads(api, thinking={"type": "adaptive"}, max_tokens=2000) > 0
+        assert reads(api, output_config=fmt) == 0  # a format keys everything: nothing before it is shared
+        assert reads(api, tools=[{**tool, "description": "other"}]) == 0
+
+
+def test_a_forced_tool_turns_a_json_reply_into_its_call_and_thinking_cannot_force_one():
+    tool = {"name": "record_review", "description": "d", "input_schema": {"type": "object", "properties": {}}}
+    base = {"model": "claude-sonnet-4-6", "max_tokens": 100, "tools": [tool],
+            "messages": [{"role": "user", "content": "go"}]}
+    with FakeMessagesAPI() as api:
+        api.script(Reply.json({"findings": []}))
+        client = anthropic.Anthropic(api_key="sk-test", base_url=api.base_url, max_retries=0)
+        forced = client.messages.create(**base, tool_choice={"type": "tool", "name": "record_review"})
+        assert forced.stop_reason == "tool_use" and forced.content[0].input == {"findings": []}
+        auto = client.messages.create(**base, tool_choice={"type": "auto"})
+        assert auto.content[0].type == "text"
+        with pytest.raises(anthropic.BadRequestError, match="Thinking may not be enabled"):
+            client.messages.create(**{**base, "max_tokens": 2000}, thinking={"type": "adaptive"},
+                                   tool_choice={"type": "tool", "name": "record_review"})

@@ -142,16 +142,45 @@ def test_every_persona_shares_one_cached_prefix_and_later_critics_read_it():
     assert all(r.usage.cache_read_input_tokens > 0 for r in done[1:])  # ...the others read it
 
 
-def test_backend_without_structured_output_or_caching_still_reviews():
-    with FakeMessagesAPI(structured_output=False, caching=False) as api:
+def test_backend_without_tools_structured_output_or_caching_still_reviews():
+    """Tools refused: the JSON schema goes as the output format; that refused too: plain JSON in the text."""
+    with FakeMessagesAPI(tools=False, structured_output=False, caching=False) as api:
         api.script(Reply.text("Here is my review:\n```json\n" + json.dumps(
             answer(item("We ship to all users on day one."))) + "\n```"))
         _, panel, events, _ = run_panel(api, [STAFF, EXEC])
         bodies = [r.body for r in api.journal if r.path == "/v1/messages"]
     assert len(of(events, FindingFound)) >= 1 and len(of(events, CriticDone)) == 2
-    assert not panel.backend.structured_output
+    assert not panel.backend.tools and not panel.backend.structured_output
+    assert any("support tools" in note for note in panel.backend.notes)
     assert any("structured output" in note for note in panel.backend.notes)
-    assert "output_config" in bodies[0] and "output_config" not in bodies[-1]
+    assert "tools" in bodies[0] and "tools" not in bodies[1] and "output_config" in bodies[1]
+    assert "tools" not in bodies[-1] and "output_config" not in bodies[-1]
+
+
+def test_an_endpoint_without_strict_tools_gets_the_same_tools_unstrict():
+    with FakeMessagesAPI(strict_tools=False) as api:
+        api.script(Reply.json(answer(item("We ship to all users on day one."))))
+        _, panel, events, _ = run_panel(api, [STAFF])
+        bodies = [r.body for r in api.journal if r.path == "/v1/messages"]
+    assert len(of(events, FindingFound)) == 1 and len(of(events, CriticDone)) == 1
+    assert [t.get("strict") for t in bodies[0]["tools"]] == [True, True]
+    assert [t.get("strict") for t in bodies[-1]["tools"]] == [None, None]  # the tool still forced, unstrict
+    assert bodies[-1]["tool_choice"] == {"type": "tool", "name": "record_review"}
+    assert any("strict tool use" in note for note in panel.backend.notes)
+
+
+def test_a_thinking_critic_is_asked_for_the_tool_not_forced_and_its_call_is_read():
+    """Forcing a tool with thinking on is refused by the API: the choice is "auto", the prompt asks for the tool,
+    and the answer is read from the tool call (a preamble in text before it is not the review)."""
+    quote = "We ship to all users on day one."
+    with FakeMessagesAPI() as api:
+        api.script(Reply.tool_use("record_review", answer(item(quote))))
+        _, _, events, _ = run_panel(api, [STAFF], PanelSettings(adaptive_thinking=True))
+        body = next(r.body for r in api.journal if r.path == "/v1/messages")
+    assert body["thinking"] == {"type": "adaptive"} and body["tool_choice"] == {"type": "auto"}
+    assert "calling the record_review tool" in body["system"][1]["text"]
+    assert [f.quote for f in (e.finding for e in of(events, FindingFound))] == [quote]
+    assert of(events, CriticDone)[0].result.status is CriticStatus.DONE
 
 
 def test_rate_limit_is_waited_out_and_shown():

@@ -120,7 +120,8 @@ def test_three_rounds_classify_every_earlier_finding_and_dismissals_stay_dismiss
     assert f"[{ids['Adoption']}]" in round_block["text"] and f"[{ids['Legacy']}]" not in round_block["text"]
     assert round_block["cache_control"] == {"type": "ephemeral"}
     assert sum(1 for b in two["system"] if "cache_control" in b) <= 4
-    assert "fixed" in two["output_config"]["format"]["schema"]["properties"]
+    review_tool = next(t for t in two["tools"] if t["name"] == "record_review")
+    assert "fixed" in review_tool["input_schema"]["properties"]
 
     third, printed = review(api, tmp_path, capsys, V3, answer(
         item(ROLLOUT, "one_way_door", "Everyone on day one with no staged rollout")), "r2.json", out="r3.json")

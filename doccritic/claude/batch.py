@@ -33,6 +33,7 @@ from doccritic.claude.events import CriticResult
 from doccritic.claude.failures import Failure, FailureKind, classify
 from doccritic.claude.panel import Panel, request_params
 from doccritic.claude.pricing import PriceTable, Usage, load_prices
+from doccritic.claude.schema import answer_text
 from doccritic.core.document import Document
 from doccritic.core.findings import Finding
 from doccritic.core.redaction import Redactor
@@ -311,8 +312,7 @@ class BatchRun:
         if result.type == "succeeded":
             message = result.message
             usage = Usage.of(message.usage)
-            text = "".join(getattr(b, "text", "") for b in message.content if getattr(b, "type", "") == "text")
-            done = panel.absorb(pid, text, usage, message.stop_reason)
+            done = panel.absorb(pid, answer_text(message.content), usage, message.stop_reason)
             if done.failure is not None:
                 events.append(BatchItemFailed(i, pid, done.failure))
             self._log(line.custom_id, i, pid, usage, "answered (batch)")

@@ -79,7 +79,9 @@ def expected_output_tokens(settings: PanelSettings, effort: str | None, *, think
 class Backend:
     """What this endpoint turned out to support; a rejected feature is dropped for the rest of the session."""
 
-    structured_output: bool = True
+    structured_output: bool = True  # output_config.format: only when tools are off (see schema.shared_tools)
+    tools: bool = True  # the shared tools list and tool_choice
+    strict_tools: bool = True  # "strict": true on those tools (schema-bound input)
     caching: bool = True
     effort: bool = True
     thinking: bool = True
@@ -88,12 +90,14 @@ class Backend:
 
     def drop(self, param: str) -> bool:
         """Stop sending ``param``; False when it was already off (dropping it again changes nothing)."""
-        attr = {"output_config": "structured_output", "cache_control": "caching"}.get(param, param)
+        attr = {"output_config": "structured_output", "cache_control": "caching", "tool_choice": "tools",
+                "strict": "strict_tools"}.get(param, param)
         if not getattr(self, attr, False):
             return False
         setattr(self, attr, False)
         what = {"output_config": "structured output", "cache_control": "prompt caching",
-                "thinking": "adaptive thinking", "effort": "effort levels"}.get(param, param)
+                "thinking": "adaptive thinking", "effort": "effort levels", "tools": "tools",
+                "tool_choice": "tools", "strict": "strict tool use"}.get(param, param)
         self.notes.append(f"This endpoint does not support {what}; doccritic carries on without it.")
         return True
 

@@ -3,7 +3,9 @@
 Same conventions as the critic panel: one ``AsyncAnthropic``, typed events from an async iterator, no
 Qt. The request for each turn is the shared debate instructions and the document (cache breakpoint
 one), then the setup and the transcript so far (cache breakpoint two, on the latest turn), then the
-speaker's instruction: every turn re-reads what earlier turns already cached.
+speaker's instruction: every turn re-reads what earlier turns already cached. Turns send the critics' tools
+list with ``tool_choice: none`` (prose), the referee the same list with its ``referee_verdict`` tool, so all
+of them read the tools and the document from the entry the critics wrote.
 
 The session is long-lived and steerable while it runs: :meth:`DebateSession.pause`, ``resume``,
 ``stop`` (keeps the partial turn, marked), ``interject`` (the moderator message reaches the next
@@ -50,6 +52,7 @@ from doccritic.claude.policy import RetryPolicy
 from doccritic.claude.pricing import PriceTable, Usage, load_prices
 from doccritic.claude.prompts import context_blocks, document_block, fence_safe, template
 from doccritic.claude.retry import Attempts, Hooks
+from doccritic.claude.schema import VERDICT_TOOL, answer_params
 from doccritic.claude.streamparse import FindingStream
 from doccritic.core.anchoring import anchor_quote
 from doccritic.core.debates import (
@@ -77,7 +80,8 @@ _BECAUSE = re.compile(r"\b(because|since|given)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 MAX_SUMMARY_POINTS = 10
 MAX_CLASHES = 6
-OPTIONAL = ("cache_control", "effort", "thinking")  # what a backend may reject; the debate goes on without it
+# what a backend may reject; the debate goes on without it
+OPTIONAL = ("cache_control", "effort", "thinking", "strict", "tool_choice", "tools")
 
 
 # the session ----------------------------------------------------------------------------------
@@ -359,8 +363,13 @@ class DebateSession:
             for raw in parser.feed(delta):
                 self._add_point(summary, raw)
 
+        def tool(name: str) -> None:  # the verdict starts in the tool call: text before it was a preamble
+            nonlocal parser
+            if name == VERDICT_TOOL and not summary.points:
+                parser = FindingStream("points")
+
         tries = Attempts(self.client, lambda: self._redacted(self._referee_params()), self.backend, self.policy,
-                         Hooks(on_text=take, on_attempt=attempt, produced=lambda: bool(summary.points),
+                         Hooks(on_text=take, on_attempt=attempt, on_tool=tool, produced=lambda: bool(summary.points),
                                on_wait=lambda message, _: self._queue.put_nowait(SummaryWaiting(message)),
                                on_sent=self._sent_hook("referee", model)),
                          model=model, optional=OPTIONAL, key_source=self.key_source)
@@ -489,7 +498,8 @@ class DebateSession:
         effort, thinking = self.turn_effort(speaker)
         params = {"model": model or d.model, "max_tokens": self.max_tokens, "system": self._system(),
                   "messages": [{"role": "user", "content": content}]}
-        return self._with_effort(params, effort, thinking)
+        params = self._with_effort(params, effort, thinking)
+        return {**params, **answer_params(None, self.backend, thinking="thinking" in params)}  # prose: no tool
 
     def turn_effort(self, persona: Any) -> tuple[str | None, bool]:
         """A turn's effort and thinking: the persona's own when it sets them, else fast (low effort, no thinking)."""
@@ -514,7 +524,8 @@ class DebateSession:
                        max_points=MAX_SUMMARY_POINTS, max_clashes=MAX_CLASHES)}]
         params = {"model": self.debate.model, "max_tokens": REFEREE_MAX_TOKENS, "system": self._system(),
                   "messages": [{"role": "user", "content": content}]}
-        return self._with_effort(params, REFEREE_EFFORT, REFEREE_THINKING)
+        params = self._with_effort(params, REFEREE_EFFORT, REFEREE_THINKING)
+        return {**params, **answer_params(VERDICT_TOOL, self.backend, thinking="thinking" in params)}
 
     # citations -------------------------------------------------------------------------------
     def place(self, quote: str) -> Citation:

@@ -65,8 +65,8 @@ class Failure:
 
 
 _TOO_LONG = re.compile(r"too long|too large|context (window|length)|maximum context|exceeds? the", re.I)
-_UNSUPPORTED = re.compile(r"(extra inputs are not permitted|not supported|unsupported|unknown|unrecognized|"
-                          r"not allowed|invalid)", re.I)
+_UNSUPPORTED = re.compile(r"(extra inputs are not permitted|not supported|does not support|unsupported|unknown|"
+                          r"unrecognized|not allowed|invalid)", re.I)
 
 
 def classify(exc: BaseException, *, model: str = "", response_began: bool | None = None) -> Failure:
@@ -202,7 +202,7 @@ def unsupported_parameters(exc: BaseException, names: tuple[str, ...]) -> list[s
     return named
 
 
-_MOST_SPECIFIC_FIRST = ("effort", "thinking", "cache_control", "output_config")
+_MOST_SPECIFIC_FIRST = ("effort", "thinking", "cache_control", "strict", "tool_choice", "tools", "output_config")
 
 
 def retry_after(exc: anthropic.APIStatusError) -> float | None:

@@ -45,7 +45,7 @@ from doccritic.claude.events import (
 from doccritic.claude.failures import Failure, FailureKind
 from doccritic.claude.pricing import PriceTable, Usage, estimate_tokens, load_prices
 from doccritic.claude.retry import Attempts, Hooks
-from doccritic.claude.schema import critique_schema, parse_finding, to_finding
+from doccritic.claude.schema import REVIEW_TOOL, answer_params, critique_schema, parse_finding, shared_tools, to_finding
 from doccritic.claude.streaming import StreamState
 from doccritic.claude.streamparse import FindingStream
 from doccritic.core.anchoring import anchor_quote
@@ -57,7 +57,7 @@ from doccritic.core.redaction import Redactor
 from doccritic.core.references import NO_CONTEXT, ReviewContext, cite
 from doccritic.core.rounds import RoundContext
 
-OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort")
+OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort", "strict", "tool_choice", "tools")
 
 
 @dataclass
@@ -112,8 +112,9 @@ def request_params(
     thinking = thinks(persona, settings, backend)
     params: dict[str, Any] = {"model": model, "max_tokens": critic_max_tokens(settings, effort, thinking=thinking),
                               **req.params()}
+    params.update(answer_params(REVIEW_TOOL, backend, thinking=thinking))
     output_config: dict[str, Any] = {}
-    if backend.structured_output:
+    if not backend.tools and backend.structured_output:  # no tools here: JSON through the output format
         output_config["format"] = {"type": "json_schema", "schema": _SCHEMA}
     if effort and backend.effort:
         output_config["effort"] = effort
@@ -168,9 +169,10 @@ async def estimate(
     a persona's own in its message."""
     prices = prices or load_prices()
     backend = backend or Backend()
-    shared = estimate_tokens("".join(b["text"] for b in [*prompts.shared_prefix(doc, cache=False, context=context),
-                                                         *prompts.already_raised_blocks(raised, cache=False),
-                                                         *prompts.round_blocks(round_context, cache=False)]))
+    tools = tools_tokens(backend)
+    shared = tools + estimate_tokens("".join(b["text"] for b in [
+        *prompts.shared_prefix(doc, cache=False, context=context), *prompts.already_raised_blocks(raised, cache=False),
+        *prompts.round_blocks(round_context, cache=False)]))
     out: dict[str, tuple[int, float]] = {}
     method = "local estimate"
     for i, persona in enumerate(personas):
@@ -181,15 +183,16 @@ async def estimate(
         tokens = None
         if settings.exact_estimate and backend.count_tokens:
             try:
+                extra = {k: params[k] for k in ("tools", "tool_choice") if k in params}
                 counted = await client.messages.count_tokens(model=model, system=params["system"],
-                                                             messages=params["messages"])
+                                                             messages=params["messages"], **extra)
                 tokens, method = counted.input_tokens, "counted by the API"
             except Exception:
                 backend.count_tokens = False
             if on_sent is not None:  # counting sends the prompt: the send log hears of it like any request
                 on_sent(persona.id, model, 1, Usage(input_tokens=tokens or 0), "counted" if tokens else "failed")
         if tokens is None:
-            tokens = estimate_tokens("".join(b["text"] for b in params["system"])) + estimate_tokens(
+            tokens = tools + estimate_tokens("".join(b["text"] for b in params["system"])) + estimate_tokens(
                 "".join(b["text"] for b in params["messages"][0]["content"]))
         cached = min(shared, tokens) if backend.caching else 0
         fresh = tokens - cached
@@ -199,6 +202,13 @@ async def estimate(
                       cache_read_input_tokens=cached if i > 0 else 0)
         out[persona.id] = (tokens, prices.cost(model, usage))
     return Estimate(out, method)
+
+
+def tools_tokens(backend: Backend) -> int:
+    """What the shared tools list adds to every prompt (in the cached prefix), by the local estimate."""
+    import json
+
+    return estimate_tokens(json.dumps(shared_tools(strict=backend.strict_tools))) if backend.tools else 0
 
 
 def section_span(doc: Document, title: str | None) -> tuple[int, int] | None:
@@ -424,13 +434,18 @@ class Panel:
         def wait(message: str, seconds: float | None) -> None:
             self._queue.put_nowait(CriticProgress(persona.id, message, len(result.findings), seconds))
 
+        def tool(name: str) -> None:  # the review starts in the tool call: text before it was a preamble
+            nonlocal stream
+            if name == REVIEW_TOOL and not result.findings:
+                stream = FindingStream()
+
         tries = Attempts(
             self.client,
             lambda: request_params(self.doc, persona, self.settings, self.backend, model=model, effort=effort,
                                    section=self.section, redactor=self.redactor, raised=self._raised,
                                    round_context=self.round_context, context=self.context),
             self.backend, self.settings.retry_policy(),
-            Hooks(on_text=text, on_start=began, on_phase=phase, on_attempt=attempt, on_wait=wait,
+            Hooks(on_text=text, on_start=began, on_phase=phase, on_attempt=attempt, on_wait=wait, on_tool=tool,
                   produced=lambda: bool(result.findings), on_sent=self._sent_hook(persona.id, model)),
             model=model, optional=OPTIONAL_PARAMS, key_source=self.key_source, clock=self._clock)
         self._live[persona.id] = tries

@@ -4,7 +4,9 @@ Order matters for prompt caching (the API caches tools -> system -> messages up 
 reading: the fenced document comes first (Anthropic's long-context guidance puts long documents above the
 instructions and the question), then the persona-independent instructions. Both carry ``cache_control``:
 they are identical for every persona and every run on the same text, and the document block alone is the
-same for critics and debates, so a debate reads the document from the cache the critics wrote. Only the
+same for critics and debates, so a debate reads the document from the cache the critics wrote. That holds
+on the real API only because everything keyed before it is the same too: every role sends one tools list
+(``schema.shared_tools``) and none an output format (see there). Only the
 short persona message after the breakpoints differs. Everything taken from the draft (its text, title and
 section names) sits inside the fence, and anything that looks like the fence's own tag is defused.
 Templates live in ``resources/prompts`` so they can be tuned without touching code.

@@ -38,6 +38,7 @@ class Hooks:
     on_text: Callable[[str], None]
     on_start: Callable[[], None] | None = None  # message_start of an attempt
     on_phase: Callable[[str], None] | None = None  # "thinking" / "writing"
+    on_tool: Callable[[str], None] | None = None  # a tool call began (its name): the answer starts there
     on_attempt: Callable[[int], None] | None = None  # before each try (1-based)
     on_wait: Callable[[str, float | None], None] | None = None  # status text, seconds until the next try
     produced: Callable[[], bool] = field(default=lambda: False)  # has output worth keeping arrived?
@@ -123,7 +124,7 @@ class Attempts:
         outcome = "stopped"
         try:
             await stream_reply(self.client, params, state, on_text=self.hooks.on_text, on_start=self.hooks.on_start,
-                               on_phase=self.hooks.on_phase, clock=self.clock)
+                               on_phase=self.hooks.on_phase, on_tool=self.hooks.on_tool, clock=self.clock)
             outcome = "answered"
         except Exception:
             outcome = "failed"

@@ -29,10 +29,14 @@ class StreamState:
 async def stream_reply(client: Any, params: dict[str, Any], state: StreamState, *,
                        on_text: Callable[[str], None], on_start: Callable[[], None] | None = None,
                        on_phase: Callable[[str], None] | None = None,
+                       on_tool: Callable[[str], None] | None = None,
                        clock: Callable[[], float] = time.monotonic) -> None:
-    """Stream ``messages.stream(**params)``, calling ``on_text`` per text delta; raises what the stream raises.
+    """Stream ``messages.stream(**params)``, calling ``on_text`` per text delta and per delta of a tool call's
+    input JSON (a critic's or the referee's answer arrives as one: see ``schema.shared_tools``); raises what the
+    stream raises.
 
-    ``on_phase`` hears "thinking" when a thinking block starts and "writing" when a text block starts.
+    ``on_phase`` hears "thinking" when a thinking block starts and "writing" when a text or tool block starts;
+    ``on_tool`` hears the tool's name when a tool call starts (text before it was a preamble, not the answer).
     """
     async with client.messages.stream(**params) as stream:
         state.opened = True
@@ -47,13 +51,20 @@ async def stream_reply(client: Any, params: dict[str, Any], state: StreamState, 
             elif kind == "text":
                 state.chars += len(event.text)
                 on_text(event.text)
+            elif kind == "input_json":
+                state.chars += len(event.partial_json)
+                on_text(event.partial_json)
             elif kind == "thinking":
                 state.chars += len(getattr(event, "thinking", "") or "")
-            elif kind == "content_block_start" and on_phase is not None:
+            elif kind == "content_block_start":
                 block = getattr(event.content_block, "type", "")
+                if block == "tool_use" and on_tool is not None:
+                    on_tool(str(getattr(event.content_block, "name", "")))
+                if on_phase is None:
+                    continue
                 if block in ("thinking", "redacted_thinking"):
                     on_phase("thinking")
-                elif block == "text":
+                elif block in ("text", "tool_use"):
                     on_phase("writing")
             elif kind == "message_delta":
                 # Cumulative counts; fields a backend leaves out keep their message_start values.

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .prompt_cache import InvalidRequestError, render_segments, rendered_text
 from .replies import Rendition, error_body, new_id
+from .tool_use import fit_reply, tool_problem
 
 if TYPE_CHECKING:
     from .messages_api import FakeMessagesAPI, Match
@@ -174,10 +175,12 @@ class FakeBatches:
         for key in ("model", "max_tokens", "messages"):
             if key not in params:
                 return self._errored("invalid_request_error", f"{key}: Field required")
+        if problem := tool_problem(self.api, params):
+            return self._errored("invalid_request_error", problem)
         picked = self.api._pick(params)
         if picked is None:
             return self._errored("api_error", "FakeMessagesAPI: no scripted reply for this batch item")
-        _, reply = picked
+        reply = fit_reply(params, picked[1])
         if reply.kind == "error":
             return self._errored(reply.error_type, reply.message)
         plan = self.api.cache.plan(str(params["model"]), segments)

@@ -69,12 +69,16 @@ class FakeMessagesAPI:
         *,
         caching: bool = True,
         structured_output: bool = True,
+        tools: bool = True,
+        strict_tools: bool = True,
         count_tokens: bool = True,
         models: list[str | dict[str, Any]] | None = None,
         min_cache_tokens: int = 1024,
         batches: bool = True,
     ) -> None:
         self.structured_output = structured_output
+        self.tools = tools  # False: an endpoint that refuses tools and tool_choice (400)
+        self.strict_tools = strict_tools  # False: one that refuses "strict" on a tool
         self.count_tokens = count_tokens
         self.cache = PromptCache(min_tokens=min_cache_tokens, enabled=caching)
         catalogue = {m["id"]: m for m in DEFAULT_MODELS}

@@ -4,6 +4,12 @@ Tokens are estimated deterministically: a block costs ceil(len(utf-8 bytes of it
 The request is rendered in the API's cache order (tools, then system, then messages); each block is
 serialized as ``json.dumps(block without cache_control, sort_keys=True)`` (message blocks also carry
 their role), so the same text in the same place always gives the same cache key.
+
+What else the real API keys its cache on, modelled here: a structured-output format
+(``output_config.format``) comes before everything, so changing it (or sending one or not) misses the whole
+cache, tools and system included; ``tool_choice`` and the ``thinking`` setting key only the message blocks,
+so a change there still reads the tools and system blocks from the cache (the API's prompt-caching docs:
+they "invalidate message blocks"). Neither adds tokens of its own.
 """
 
 from __future__ import annotations
@@ -39,14 +45,18 @@ class Segment:
     ttl: str | None  # "5m" or "1h" when this block is a cache breakpoint
 
 
-def _segment(block: Any, cache_control: Any = None) -> Segment:
+def _segment(block: Any, cache_control: Any = None, *, key: Any = None) -> Segment:
+    """``key``: what else this block's cache key depends on (adds no tokens)."""
     data = json.dumps(block, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    tokens = math.ceil(len(data) / 4)
+    if key is not None:
+        data += b"\0" + json.dumps(key, sort_keys=True).encode("utf-8")
     ttl = None
     if isinstance(cache_control, dict):
         ttl = cache_control.get("ttl") or "5m"
         if ttl not in TTL_SECONDS:
             raise InvalidRequestError(f"cache_control.ttl: Input should be '5m' or '1h', got {ttl!r}")
-    return Segment(data, math.ceil(len(data) / 4), ttl)
+    return Segment(data, tokens, ttl)
 
 
 def _split(block: Any) -> tuple[Any, Any]:
@@ -58,6 +68,11 @@ def _split(block: Any) -> tuple[Any, Any]:
 def render_segments(body: dict[str, Any]) -> list[Segment]:
     """The request's blocks in cache order: tools, system, messages. Raises InvalidRequestError on >4 breakpoints."""
     segments: list[Segment] = []
+    output_config = body.get("output_config")
+    output_format = output_config.get("format") if isinstance(output_config, dict) else None
+    if output_format is not None:  # a key-only segment before all others: a new format misses the whole cache
+        segments.append(Segment(b"output_config.format\0" + json.dumps(output_format, sort_keys=True).encode(), 0,
+                                None))
     for tool in body.get("tools") or []:
         segments.append(_segment(*_split(tool)))
     system = body.get("system")
@@ -65,13 +80,14 @@ def render_segments(body: dict[str, Any]) -> list[Segment]:
         segments.append(_segment({"type": "text", "text": system}))
     elif isinstance(system, list):
         segments.extend(_segment(*_split(block)) for block in system)
+    message_key = {k: body[k] for k in ("tool_choice", "thinking") if body.get(k) is not None} or None
     for message in body.get("messages") or []:
         role = message.get("role")
         content = message.get("content")
         blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content or []
         for block in blocks:
             plain, cache_control = _split(block)
-            segments.append(_segment({"role": role, "block": plain}, cache_control))
+            segments.append(_segment({"role": role, "block": plain}, cache_control, key=message_key))
     top = body.get("cache_control")
     if isinstance(top, dict) and segments and segments[-1].ttl is None:  # "applies to the last cacheable block"
         last = segments[-1]

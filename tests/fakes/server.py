@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .prompt_cache import CachePlan, InvalidRequestError, count_input_tokens, render_segments, rendered_text
 from .replies import Event, Fault, Rendition, error_body, new_id
+from .tool_use import fit_reply, tool_problem
 
 if TYPE_CHECKING:
     from .messages_api import FakeMessagesAPI
@@ -265,6 +266,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return f"{key}: Field required"
         if "output_config" in body and not self.api.structured_output:
             return "output_config: Extra inputs are not permitted"
+        if problem := tool_problem(self.api, body):
+            return problem
         try:
             render_segments(body)
         except InvalidRequestError as exc:
@@ -292,6 +295,7 @@ class _Handler(BaseHTTPRequestHandler):
             message = "FakeMessagesAPI: no scripted reply for this request; add one with api.script(Reply...)"
             return self._error(500, "api_error", message, {"x-should-retry": "false"})
         script, reply = picked
+        reply = fit_reply(body, reply)
         self.entry.script = script.name
         if reply.kind == "error":
             return self._error(reply.status, reply.error_type, reply.message, reply.headers)
