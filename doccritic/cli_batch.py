@@ -29,10 +29,32 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_API, EXIT_INTERRUPTED = 0, 2, 3, 130
 REVIEW_SUFFIX = ".review.json"
 
 
+KEEP_DAYS = 29  # the API keeps a batch's results for 29 days after it was created
+
+
 def state_dir() -> Path:
     from doccritic import paths
 
     return paths.data_dir() / "batches"
+
+
+def prune_kept(err: TextIO, *, now: float | None = None) -> None:
+    """Forget kept batches older than the API keeps their results (one was never resumed: its documents changed,
+    or nobody ran the command again), and say so; a file that cannot be read or removed is left alone."""
+    import time
+
+    now = time.time() if now is None else now
+    gone = 0
+    for state in state_dir().glob("*.json"):
+        try:
+            if now - state.stat().st_mtime > KEEP_DAYS * 86400:
+                state.unlink()
+                gone += 1
+        except OSError:
+            continue
+    if gone:
+        print(f"doccritic: batch: forgot {gone} kept batch(es) older than {KEEP_DAYS} days (the API no longer "
+              "keeps their results).", file=err)
 
 
 @dataclass
@@ -59,6 +81,7 @@ def cmd_review_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.section or args.show_request or args.register or getattr(args, "previous", None):
         raise DoccriticError("--batch reviews whole documents: --section, --show-request, --register and --previous "
                              "are for one document.", ErrorKind.INVALID)
+    prune_kept(err)
     files = list(args.batch) or _resumable_files(args, err)
     if args.file is not None:
         files.insert(0, args.file)
@@ -118,7 +141,9 @@ async def _run(args: argparse.Namespace, job: Job, out: TextIO, err: TextIO) -> 
     items = [BatchDocument(d, job.personas, r, raised=check_findings(d), on_sent=rec)
              for d, r, rec in zip(job.docs, job.redactors, recorders, strict=True)]
     meta = {"files": [str(f) for f in job.files], "documents": {str(f): _sha(f) for f in job.files}}
-    run = BatchRun(client, items, job.settings, state_dir=state_dir(), poll_seconds=args.poll, meta=meta)
+    calls = CallRecorder(job.connection)
+    run = BatchRun(client, items, job.settings, state_dir=state_dir(), poll_seconds=args.poll, meta=meta,
+                   on_call=calls)
     try:
         if args.resume and not run.state_file.exists():
             raise DoccriticError("No kept batch for these documents and settings (they changed since it was sent, "
@@ -136,7 +161,7 @@ async def _run(args: argparse.Namespace, job: Job, out: TextIO, err: TextIO) -> 
         except BatchError as exc:
             print(f"doccritic: {exc}", file=err)
             return EXIT_API
-        for note in dict.fromkeys(e for r in recorders for e in r.errors):
+        for note in dict.fromkeys([*run.backend.notes, *(e for r in recorders for e in r.errors), *calls.errors]):
             print(f"doccritic: note: {note}", file=err)
         if stopped_by:
             kept = len(job.written)
@@ -158,18 +183,47 @@ async def _estimate(args: argparse.Namespace, job: Job, items: list[Any], client
                                 raised=i.raised)).total for i in items])
     cost = full * prices.batch
     print(f"doccritic: batch: {len(items)} document(s) x {len(job.personas)} critic(s) on {job.settings.model}: about "
-          f"${cost:.2f} at the batch price ({prices.batch:.0%} of ${full:.2f}; results within 24 hours).", file=err)
-    if args.max_cost is not None and cost > args.max_cost:
-        print(f"doccritic: batch: the estimate is over --max-cost ${args.max_cost:.2f}; nothing was sent.", file=err)
+          f"{_dollars(cost)} at the batch price ({prices.batch:.0%} of {_dollars(full)}; results within 24 hours).",
+          file=err)
+    cap = job.settings.budget_usd  # --max-cost, else the budget cap in the app's Claude settings
+    if cap is not None and cost > cap:
+        where = "--max-cost" if args.max_cost is not None else "the budget cap in Settings"
+        print(f"doccritic: batch: the estimate is over {where} ${cap:.2f}; nothing was sent.", file=err)
         return EXIT_API
     return None
+
+
+def _dollars(amount: float) -> str:
+    """Cents for a real run; four places under a dollar, so a small batch does not read "$0.00"."""
+    return f"${amount:.2f}" if amount >= 1 else f"${amount:.4f}"
+
+
+class CallRecorder:
+    """A batch's calls that carry no document (status checks, cancel, results) in the send log."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.errors: list[str] = []
+
+    def __call__(self, kind: str, outcome: str) -> None:
+        from doccritic.claude.audit import record_call
+
+        if (problem := record_call(self.connection, kind, outcome=outcome)) is not None:
+            self.errors.append(problem)
 
 
 async def follow(run: Any, names: list[str], on_document: Callable[[int, list[Any], list[Any]], None],
                  err: TextIO, poll: float) -> str | None:
     """Follow a batch to its end with progress on ``err``; each document goes to ``on_document`` as it is read.
     Ctrl-C or SIGTERM cancels the batch (what arrived is kept); returns which signal did, or None."""
-    from doccritic.claude.batch import BatchDocumentDone, BatchDone, BatchItemFailed, BatchProgress, BatchSubmitted
+    from doccritic.claude.batch import (
+        BatchDocumentDone,
+        BatchDone,
+        BatchItemFailed,
+        BatchItemRetried,
+        BatchProgress,
+        BatchSubmitted,
+    )
 
     loop = asyncio.get_running_loop()
     stopper = _Canceller(run, err)
@@ -186,6 +240,8 @@ async def follow(run: Any, names: list[str], on_document: Callable[[int, list[An
                       f"{f' ({detail})' if detail else ''}", file=err)
             elif isinstance(event, BatchItemFailed):
                 print(f"doccritic: {names[event.index]}: {event.persona_id}: {event.failure.message}", file=err)
+            elif isinstance(event, BatchItemRetried):
+                print(f"doccritic: {names[event.index]}: {event.persona_id}: {event.message}", file=err)
             elif isinstance(event, BatchDocumentDone):
                 on_document(event.index, list(event.findings), list(event.results))
             elif isinstance(event, BatchDone) and event.canceled:

@@ -27,7 +27,7 @@ async def _batched(args: argparse.Namespace, connection: Any, cases: list[Any], 
                    redactors: dict[str, Any], err: TextIO) -> int | tuple[list[CaseRun], dict] | None:
     from doccritic.claude.audit import SendRecorder
     from doccritic.claude.batch import BatchDocument, BatchError, BatchesUnavailableError, BatchRun
-    from doccritic.cli_batch import follow, state_dir
+    from doccritic.cli_batch import CallRecorder, follow, prune_kept, state_dir
     from doccritic.cli_eval import _check_findings, _save_review
     from doccritic.cli_review import PanelRun
 
@@ -52,8 +52,10 @@ async def _batched(args: argparse.Namespace, connection: Any, cases: list[Any], 
             _save_review(args.reviews, loaded, k, PanelRun(findings, results), settings, None)
 
     client = connection.client()
+    prune_kept(err)
     run = BatchRun(client, items, settings, state_dir=state_dir(), poll_seconds=args.poll,
-                   meta={"eval": [f"{loaded.case.id} run {k}" for loaded, k in owners]})
+                   meta={"eval": [f"{loaded.case.id} run {k}" for loaded, k in owners]},
+                   on_call=CallRecorder(connection))
     try:
         stopped = await follow(run, [f"{loaded.case.id} run {k}" for loaded, k in owners], on_document, err,
                                args.poll)

@@ -212,16 +212,101 @@ def test_an_endpoint_without_batches_streams_each_document_and_says_so(cli_api, 
     assert load(b.with_name("retention.md.review.json"))["runs"][-1].get("batch") is None
 
 
-def test_send_log_records_the_batch_items_with_their_usage(api, drafts):
+def test_send_log_records_the_batch_items_with_their_usage_and_every_call_of_the_run(api, drafts):
     from doccritic.core.sendlog import SendLog
 
+    api.batches.steps = 2  # two status checks while it runs
     a, _ = drafts
     assert review_batch(str(a)) == 0
     entries = SendLog().entries()
-    assert [(e["personas"], e["outcome"]) for e in entries] == [
+    items = [e for e in entries if e["kind"] == "critic"]
+    assert [(e["personas"], e["outcome"]) for e in items] == [
         (["staff-engineer"], "sent in a batch"), (["skeptical-exec"], "sent in a batch"),
         (["staff-engineer"], "answered (batch)"), (["skeptical-exec"], "answered (batch)")]
-    assert entries[2]["document"] == "pricing.md" and entries[2]["output_tokens"] > 0
+    assert items[2]["document"] == "pricing.md" and items[2]["output_tokens"] > 0
+    calls = [(e["kind"], e["outcome"]) for e in entries if e["kind"] != "critic"]
+    assert calls == [("batch_status", "in_progress, 1/2 done"), ("batch_status", "ended, 2/2 done"),
+                     ("batch_results", "ok")]  # each carries no document, and each left the machine
+    assert all(e["document"] == "" for e in entries if e["kind"] != "critic")
+
+
+def test_items_refused_for_a_feature_the_endpoint_lacks_are_streamed_without_it(api, drafts, capsys):
+    """A batch endpoint that refuses tools fails every item with a 400; each is streamed again without tools,
+    at the full price, and the user is told which item and why."""
+    api.tools = False
+    a, b = drafts
+    code = review_batch(str(a), str(b))
+    _out, err = capsys.readouterr()
+    assert code == 0, err
+    assert ("pricing.md: staff-engineer: The batch could not process this request (invalid_request_error: tools: "
+            "Extra inputs are not permitted). Streaming it instead, without tools (full price).") in err
+    assert "This endpoint does not support tools; doccritic carries on without it." in err
+    streamed = [r for r in api.journal if r.path == "/v1/messages"]
+    assert len(streamed) == 4 and all("tools" not in r.body for r in streamed)
+    assert all(r.body["output_config"]["format"]["type"] == "json_schema" for r in streamed)  # still schema-bound
+    first = load(a.with_name("pricing.md.review.json"))
+    assert [f["title"] for f in first["findings"]] == ["No monthly option"]
+    critics = first["runs"][-1]["critics"]
+    assert [c["status"] for c in critics] == ["done", "done"]
+
+
+def test_a_streamed_retry_starts_only_while_the_budget_cap_holds_it(cli_api, drafts, capsys):
+    """Streaming refused items costs the full price: each starts only while what the run has cost so far and
+    its own estimate fit the cap (as a live panel launches its critics)."""
+    import asyncio
+
+    from doccritic.claude.config import Backend, PanelSettings
+    from doccritic.claude.panel import estimate
+    from doccritic.cli_review import check_findings
+    from doccritic.core.personas import load_personas
+    from doccritic.formats.loader import load_document
+
+    cli_api.tools = False
+    cli_api.script(Reply.json({"findings": [], "verdict": "Fine."}, output_tokens=1320))  # what the estimate expects
+    a, b = drafts
+    doc = load_document(a.resolve())
+    first = [load_personas().require("staff-engineer")]
+    each = asyncio.run(estimate(None, doc, first, PanelSettings(), backend=Backend(tools=False),
+                                raised=check_findings(doc))).total
+    cap = each * 2.2  # the batch's estimate (4 critics at half price) fits; four streamed critics do not
+    code = review_batch(str(a), str(b), "--max-cost", f"{cap:.6f}")
+    _out, err = capsys.readouterr()
+    assert err.count("Streaming it instead") == 2, err
+    assert err.count(f"Not streamed instead: the budget cap of ${cap:.2f} for this run would be exceeded.") == 2
+    assert len([r for r in cli_api.journal if r.path == "/v1/messages"]) == 2
+    runs = [load(f.with_name(f.name + ".review.json"))["runs"][-1] for f in (a, b)]
+    spent = sum(c["cost_usd"] for run in runs for c in run["critics"])
+    assert 0 < spent <= cap
+    assert code == 3  # the second document has no completed critic
+
+
+def test_the_budget_cap_in_settings_holds_a_batch_too(api, drafts, capsys):
+    from doccritic import paths
+
+    paths.config_dir().mkdir(parents=True, exist_ok=True)
+    (paths.config_dir() / "settings.ini").write_text("[claude]\nbudget_usd=0.0001\n", encoding="utf-8")
+    a, b = drafts
+    assert review_batch(str(a), str(b)) == 3
+    err = capsys.readouterr().err
+    assert "the estimate is over the budget cap in Settings $0.00; nothing was sent." in err
+    assert not batch_requests(api) and not list(state_dir().glob("*.json"))
+
+
+def test_kept_batches_older_than_the_api_keeps_results_are_forgotten(api, drafts, capsys):
+    import os
+    import time
+
+    folder = state_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    old, recent = folder / ("a" * 32 + ".json"), folder / ("b" * 32 + ".json")
+    for f in (old, recent):
+        f.write_text(json.dumps({"batch_id": "msgbatch_gone", "files": ["/nowhere.md"]}), encoding="utf-8")
+    month = time.time() - 30 * 86400
+    os.utime(old, (month, month))
+    a, _ = drafts
+    assert review_batch(str(a)) == 0
+    assert "forgot 1 kept batch(es) older than 29 days" in capsys.readouterr().err
+    assert not old.exists() and recent.exists()  # a recent one may still be resumed
 
 
 def test_a_batch_review_is_round_one_for_the_next_review(api, drafts, tmp_path):

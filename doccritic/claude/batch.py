@@ -13,7 +13,11 @@ Why a batch, and how it stays safe to leave running:
 - **Cancel keeps what arrived.** ``cancel()`` asks the endpoint to cancel; polling goes on until the batch
   has ended, and the items that finished before it are read like any others.
 - **Degrade, don't die.** An endpoint without batches (404, 405) raises ``BatchesUnavailableError`` before anything
-  was sent, so the caller can stream instead and say so.
+  was sent, so the caller can stream instead and say so. An item refused for a feature the endpoint lacks
+  (tools, thinking, effort …) is streamed again without it once the results are read (``BatchItemRetried``
+  says so), within what is left of the run's budget cap.
+- **Every call is heard.** ``on_call`` hears each status check, cancel and results download (none carries the
+  document), so the send log shows every request the run made, not only the items.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from doccritic.claude.config import Backend, PanelSettings
+from doccritic.claude.config import Backend, PanelSettings, feature_words
 from doccritic.claude.events import CriticResult
 from doccritic.claude.failures import Failure, FailureKind, classify
 from doccritic.claude.panel import Panel, request_params
@@ -39,6 +43,7 @@ from doccritic.core.findings import Finding
 from doccritic.core.redaction import Redactor
 
 SentHook = Callable[[str, str, int, Usage, str], None]  # persona id, model, try, usage, outcome (send log)
+CallHook = Callable[[str, str], None]  # a call that carries no document: kind ("batch_status" …), outcome
 _ERROR_KINDS = {
     "invalid_request_error": FailureKind.BAD_REQUEST, "authentication_error": FailureKind.AUTH,
     "permission_error": FailureKind.PERMISSION, "not_found_error": FailureKind.MODEL_NOT_FOUND,
@@ -92,6 +97,15 @@ class BatchItemFailed:
 
 
 @dataclass(frozen=True)
+class BatchItemRetried:
+    """One (document, persona) the batch refused for a feature the endpoint lacks, now streamed without it."""
+
+    index: int
+    persona_id: str
+    message: str  # the sentence for the user: what was refused, what is dropped, that it is full price
+
+
+@dataclass(frozen=True)
 class BatchDocumentDone:
     index: int
     findings: tuple[Finding, ...]
@@ -104,7 +118,7 @@ class BatchDone:
     canceled: bool  # the batch was canceled (by us or elsewhere) before every item ran
 
 
-BatchEvent = BatchSubmitted | BatchProgress | BatchItemFailed | BatchDocumentDone | BatchDone
+BatchEvent = BatchSubmitted | BatchProgress | BatchItemFailed | BatchItemRetried | BatchDocumentDone | BatchDone
 
 
 class BatchesUnavailableError(Exception):
@@ -138,8 +152,10 @@ class BatchRun:
 
     def __init__(self, client: Any, docs: Sequence[BatchDocument], settings: PanelSettings | None = None, *,
                  state_dir: Path, prices: PriceTable | None = None, backend: Backend | None = None,
-                 poll_seconds: float = 30.0, meta: dict[str, Any] | None = None) -> None:
+                 poll_seconds: float = 30.0, meta: dict[str, Any] | None = None,
+                 on_call: CallHook | None = None) -> None:
         self.client, self.docs = client, list(docs)
+        self.on_call = on_call
         self.settings = settings or PanelSettings()
         self.prices = prices or load_prices()
         self.backend = backend or Backend()
@@ -154,6 +170,7 @@ class BatchRun:
         self._cancel_sent = False
         self._panels: dict[int, Panel] = {}
         self._seen: dict[int, set[str]] = {}
+        self._retry: list[tuple[int, str, Failure, list[str]]] = []  # refused for missing features: streamed later
 
     def cancel(self) -> None:
         """Cancel the batch: items already processed are still read and kept."""
@@ -240,12 +257,18 @@ class BatchRun:
                 try:
                     await self.client.messages.batches.cancel(self.batch_id)
                 except Exception as exc:
+                    self._call("batch_cancel", "failed")
                     raise BatchError(f"The batch could not be canceled ({classify(exc).message}); it is kept: "
                                      "run the same command again to pick it up.", resumable=True) from None
+                self._call("batch_cancel", "ok")
             try:
                 batch = await self.client.messages.batches.retrieve(self.batch_id)
                 fails = 0
+                counts = _counts(batch)
+                self._call("batch_status", f"{batch.processing_status}, "
+                           f"{sum(n for k, n in counts.items() if k != 'processing')}/{sum(counts.values())} done")
             except Exception as exc:
+                self._call("batch_status", "failed")
                 fails += 1
                 if _gone(exc):
                     self.state_file.unlink(missing_ok=True)
@@ -279,8 +302,12 @@ class BatchRun:
                 for event in self._absorb(line):
                     yield event
         except Exception as exc:
+            self._call("batch_results", "failed")
             raise BatchError(f"The results of batch {self.batch_id} could not be read ({classify(exc).message}); "
                              "it is kept: run the same command again to read them.", resumable=True) from None
+        self._call("batch_results", "ok")
+        async for event in self._retry_streamed():
+            yield event
         for i, item in enumerate(self.docs):  # a line the results never had: say so rather than drop the critic
             missing = [p.id for p in item.personas if p.id not in self._seen.get(i, set())]
             for pid in missing:
@@ -290,11 +317,57 @@ class BatchRun:
             if missing:
                 yield self._document(i)
 
+    async def _retry_streamed(self) -> AsyncIterator[BatchEvent]:
+        """Stream each item the batch refused for a feature the endpoint lacks (already dropped from
+        ``backend``), at full price and within what is left of the budget cap; its document follows."""
+        retry, self._retry = self._retry, []
+        for i, pid, refused, names in retry:
+            panel = self._panel(i)
+            if not await self._affordable(i, pid):
+                cap = self.settings.budget_usd or 0.0
+                failure = Failure(FailureKind.BUDGET, f"{refused.message} Not streamed instead: the budget cap "
+                                  f"of ${cap:.2f} for this run would be exceeded.")
+                panel.give_up(pid, failure)
+                yield BatchItemFailed(i, pid, failure)
+            else:
+                dropped = " or ".join(dict.fromkeys(feature_words(n) for n in names))
+                yield BatchItemRetried(i, pid, f"{refused.message} Streaming it instead, without {dropped} "
+                                       "(full price).")
+                panel.price_factor = 1.0  # streamed: the listed price (the batch's answers were priced already)
+                done = await panel.run_one(pid)
+                if done.failure is not None:
+                    yield BatchItemFailed(i, pid, done.failure)
+            if self._complete(i):
+                yield self._document(i)
+
+    async def _affordable(self, i: int, pid: str) -> bool:
+        """Streaming ``pid`` for document ``i`` fits the run's cap: what the run has cost so far (every
+        document's critics) plus this critic's estimate at the full price."""
+        cap = self.settings.budget_usd
+        if cap is None:
+            return True
+        from doccritic.claude.panel import estimate
+
+        item = self.docs[i]
+        persona = next(p for p in item.personas if p.id == pid)
+        spent = sum(r.cost for p in self._panels.values() for r in p.results)
+        est = await estimate(self.client, item.doc, [persona], self.settings, prices=self.prices,
+                             backend=self.backend, redactor=item.redactor, raised=item.raised)
+        return spent + est.total <= cap + 1e-9
+
+    def _complete(self, i: int) -> bool:
+        return (self._seen.get(i, set()) >= {p.id for p in self.docs[i].personas}
+                and not any(j == i for j, *_ in self._retry))
+
+    def _call(self, kind: str, outcome: str) -> None:
+        if self.on_call is not None:
+            self.on_call(kind, outcome)
+
     def _panel(self, i: int) -> Panel:
         if i not in self._panels:
             item = self.docs[i]
             panel = Panel(self.client, item.doc, item.personas, self.settings, prices=self.prices,
-                          backend=self.backend, existing=item.raised, redactor=item.redactor)
+                          backend=self.backend, existing=item.raised, redactor=item.redactor, on_sent=item.on_sent)
             panel.price_factor = self.prices.batch
             self._panels[i] = panel
         return self._panels[i]
@@ -318,12 +391,29 @@ class BatchRun:
             self._log(line.custom_id, i, pid, usage, "answered (batch)")
         else:
             failure = item_failure(result)
+            self._log(line.custom_id, i, pid, Usage(), f"{result.type} (batch)")
+            if names := self._drop_refused(result):
+                self._retry.append((i, pid, failure, names))  # streamed without it once every line is read
+                return events
             panel.give_up(pid, failure)
             events.append(BatchItemFailed(i, pid, failure))
-            self._log(line.custom_id, i, pid, Usage(), f"{result.type} (batch)")
-        if self._seen[i] >= {p.id for p in self.docs[i].personas}:
+        if self._complete(i):
             events.append(self._document(i))
         return events
+
+    def _drop_refused(self, result: Any) -> list[str]:
+        """An item refused (400) for optional features the endpoint lacks: drop them, as a live run would; their
+        names (none: not such a refusal)."""
+        from doccritic.claude.failures import unsupported_in
+        from doccritic.claude.panel import OPTIONAL_PARAMS
+
+        error = getattr(getattr(result, "error", None), "error", None)
+        if result.type != "errored" or getattr(error, "type", "") != "invalid_request_error":
+            return []
+        names = unsupported_in(getattr(error, "message", "") or "", OPTIONAL_PARAMS)
+        for name in names:
+            self.backend.drop(name)
+        return names
 
     def _document(self, i: int) -> BatchDocumentDone:
         panel = self._panel(i)

@@ -75,6 +75,12 @@ def expected_output_tokens(settings: PanelSettings, effort: str | None, *, think
     return out
 
 
+def feature_words(param: str) -> str:
+    """An optional request parameter as a user reads it: "output_config" is "structured output"."""
+    return {"output_config": "structured output", "cache_control": "prompt caching", "thinking": "adaptive thinking",
+            "effort": "effort levels", "tool_choice": "tools", "strict": "strict tool use"}.get(param, param)
+
+
 @dataclass
 class Backend:
     """What this endpoint turned out to support; a rejected feature is dropped for the rest of the session."""
@@ -95,10 +101,7 @@ class Backend:
         if not getattr(self, attr, False):
             return False
         setattr(self, attr, False)
-        what = {"output_config": "structured output", "cache_control": "prompt caching",
-                "thinking": "adaptive thinking", "effort": "effort levels", "tools": "tools",
-                "tool_choice": "tools", "strict": "strict tool use"}.get(param, param)
-        self.notes.append(f"This endpoint does not support {what}; doccritic carries on without it.")
+        self.notes.append(f"This endpoint does not support {feature_words(param)}; doccritic carries on without it.")
         return True
 
 

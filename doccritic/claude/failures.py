@@ -193,7 +193,12 @@ def unsupported_parameters(exc: BaseException, names: tuple[str, ...]) -> list[s
 
     if not isinstance(exc, anthropic.BadRequestError):
         return []
-    text = _api_message(exc)
+    return unsupported_in(_api_message(exc), names)
+
+
+def unsupported_in(text: str, names: tuple[str, ...]) -> list[str]:
+    """``unsupported_parameters`` for the words of a 400 (``invalid_request_error``) read elsewhere, e.g. a batch
+    item's error."""
     if not _UNSUPPORTED.search(text) or _TOO_LONG.search(text):
         return []
     named = [n for n in dict.fromkeys((*_MOST_SPECIFIC_FIRST, *names)) if n in names and n in text]

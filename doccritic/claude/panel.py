@@ -331,6 +331,13 @@ class Panel:
         self._end(result, self._clock(), failure)
         return result.snapshot()
 
+    async def run_one(self, persona_id: str) -> CriticResult:
+        """Stream one critic now into this panel's cards (a batch item the endpoint refused for a feature it
+        lacks, sent again without it); returns its outcome."""
+        persona = next(p for p in self.personas if p.id == persona_id)
+        await self._guarded(persona, asyncio.Semaphore(1))
+        return self._results[persona_id].snapshot()
+
     # orchestration --------------------------------------------------------------------------
     async def _run_all(self) -> None:
         started = self._clock()
