@@ -2,7 +2,8 @@
 
 Run from the repository root:
 
-    python bench/check_quality.py [--labels DIR] [--show-false] [--show-missed] [--split tune|held_out|fresh] [--verify]
+    python bench/check_quality.py [--labels DIR] [--show-false] [--show-missed] [--split tune,held_out,...] [--verify]
+    python bench/check_quality.py --split tune,held_out,fresh --before /path/to/other/checkout
 
 Each ``bench/check_labels/*.toml`` names a document and lists what a senior reviewer would flag in it
 (``[[issue]]``: a kind, an importance 1-3 and the verbatim passages that state it, several when the
@@ -16,13 +17,18 @@ looked at while tuning; ``split = "fresh"`` marks a third batch labelled later a
 round's final measurement (only ``--split fresh`` runs it), and ``split = "sealed"`` a fourth batch
 labelled before the checks ever ran on it and measured exactly once (``--split sealed``). Each set is reported
 separately. ``--verify`` only checks that every labelled passage is in its document, without running the
-checks (so labels can be written and verified before anyone sees the output).
+checks (so labels can be written and verified before anyone sees the output). ``--before DIR`` also runs
+the same labels against the doccritic of another checkout (a worktree of main, say: its code and its
+bundled rules) in a subprocess, and prints one before/after table per split, default caps, from one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
+import subprocess
 import sys
 import tomllib
 from collections import Counter, defaultdict
@@ -197,17 +203,58 @@ def report(title: str, s: Score) -> None:
     print(f"  by rule (true/debatable/false): {rules}")
 
 
+def _row(s: Score) -> dict[str, str]:
+    """The figures of one set and mode, as the before/after table prints them."""
+    v = s.verdicts
+    total = sum(v.values())
+    return {
+        "findings": str(total),
+        "precision strict / lenient": f"{_pct(v['true'], total).split()[0]} / "
+                                      f"{_pct(v['true'] + v['debatable'], total).split()[0]}",
+        "door recall": _pct(s.recalled["one_way_door"], s.issues["one_way_door"]),
+        "top door shown": _pct(s.top_shown, s.top_docs),
+        "assumption found": _pct(s.ca_hit, s.ca_docs),
+        "assumption recall": _pct(s.recalled["challenged_assumption"], s.issues["challenged_assumption"]),
+        "restated": _pct(s.restated, total).split()[0],
+    }
+
+
+def _compare(before_dir: Path, args: argparse.Namespace, after: dict[str, dict[str, str]]) -> None:
+    """Run this script against ``before_dir``'s doccritic and print before/after rows per split."""
+    env = dict(os.environ, PYTHONPATH=str(before_dir))
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--json", "--labels", str(args.labels)]
+    if args.split:
+        cmd += ["--split", args.split]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    before = json.loads(out.strip().splitlines()[-1])
+    cols = list(next(iter(after.values())).keys()) if after else []
+    print(f"\nBefore ({before_dir}) and after (this checkout), default caps:\n")
+    print("| set | code | " + " | ".join(cols) + " |")
+    print("|---|---|" + "---|" * len(cols))
+    for split in SPLITS:
+        for name, rows in (("before", before), ("after", after)):
+            if split in rows:
+                print(f"| {split} | {name} | " + " | ".join(rows[split][c] for c in cols) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--labels", type=Path, default=ROOT / "bench" / "check_labels")
-    ap.add_argument("--split", choices=SPLITS, help="only this set")
+    ap.add_argument("--split", help=f"only these sets, comma-separated ({', '.join(SPLITS)})")
+    ap.add_argument("--before", type=Path, help="also score another checkout's doccritic and print both")
+    ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # --before's subprocess
     ap.add_argument("--verify", action="store_true", help="only check that every labelled passage is found")
     ap.add_argument("--show-false", action="store_true", help="list every false finding, for review")
     ap.add_argument("--show-missed", action="store_true",
                     help="list the labelled issues of the tuning set that no default finding reached")
     harness.add_timeout_option(ap, default=300)
     args = ap.parse_args(argv)
+    wanted = set(args.split.split(",")) if args.split else set()
+    if wanted - set(SPLITS):
+        ap.error(f"--split: unknown set(s) {', '.join(sorted(wanted - set(SPLITS)))}; use {', '.join(SPLITS)}")
     harness.install_timeout(args.timeout, "bench/check_quality.py")
+    if args.json:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - only the JSON line below is read
     print(harness.load_line("start"))
     totals: dict[tuple[str, str], Score] = defaultdict(Score)
     print("\n| document | set | default: shown / true / deb / false | --all: shown / true | doors found | top door |")
@@ -216,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         doc = load_document(ROOT / raw["document"])
         labels = load_labels(path, doc.text)
-        if args.split and labels.split != args.split:
+        if wanted and labels.split not in wanted:
             continue
         if not args.split and not args.verify and labels.split in UNSEEN:
             continue  # the fresh and sealed sets only when asked for by name: they stay unseen while tuning
@@ -235,6 +282,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{shown.verdicts['debatable']} / {shown.verdicts['false']} | {sum(every.verdicts.values())} / "
               f"{every.verdicts['true']} | {shown.recalled['one_way_door']}/{doors or 0} | "
               f"{_rank(shown.top_rank, sum(shown.verdicts.values()), shown.top_docs)} |")
+    rows = {split: _row(totals[(split, "default")]) for split in SPLITS if (split, "default") in totals}
+    if args.json:
+        sys.stdout = sys.__stdout__
+        print(json.dumps(rows))
+        return 0
     for split in SPLITS:
         for mode in ("default", "all"):
             if (split, mode) in totals:
@@ -248,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\nLabelled issues of the tuning set missed by default:")
         for line in totals[("tune", "default")].missed:
             print(f"  {line}")
+    if args.before:
+        _compare(args.before, args, rows)
     print(harness.load_line("end"))
     return 0
 
