@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--split: unknown set(s) {', '.join(sorted(wanted - set(SPLITS)))}; use {', '.join(SPLITS)}")
     harness.install_timeout(args.timeout, "bench/check_quality.py")
     if args.json:
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - only the JSON line below is read
+        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - only the JSON line below is read
     print(harness.load_line("start"))
     totals: dict[tuple[str, str], Score] = defaultdict(Score)
     print("\n| document | set | default: shown / true / deb / false | --all: shown / true | doors found | top door |")

@@ -274,3 +274,12 @@ def test_missing_section_advice_accepts_the_sections_under_other_names():
         "What could go wrong", "Launch timeline"))
     gaps = {f.rule for f in run_checks(parse_markdown(lacking)).findings if f.start is None}
     assert gaps == {"gap.risks", "gap.rollout"}
+
+
+def test_a_claim_under_a_condition_is_not_asserted():
+    """"If a dependency supports a dramatically different MSRV, ..." states no claim; the same words as
+    the author's own claim are still a weak argument."""
+    assert "weak_argument" not in kinds(
+        "# Plan\n\nIf a dependency supports a dramatically different MSRV, we will warn.\n", caps=False
+    )
+    assert kinds("# Plan\n\nThe new resolver will be dramatically faster for us.\n", caps=False)["weak_argument"]

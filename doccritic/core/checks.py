@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from doccritic.core.context import (
     RUN_IN_LABEL,
+    conditional,
     example_or_out_of_scope,
     is_question,
     not_a_commitment,
@@ -333,6 +334,8 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
             if not verdict:
                 continue
             if rule.kind in _COMMITMENT_KINDS and not_a_commitment(scan, rules, rule.kind, block, s0, m, sentence):
+                continue
+            if rule.kind is Kind.WEAK_ARGUMENT and rule.subtype != "placeholder" and conditional(scan.text, s0, m):
                 continue
             if rule.subtype != "placeholder" and quoted(scan.text, block, s0, m):
                 continue

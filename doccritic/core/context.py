@@ -70,6 +70,12 @@ def not_a_commitment(
     return kind is Kind.ONE_WAY_DOOR and (hedged(scan.text, s0, m, sentence) or described(scan, s0, m, sentence))
 
 
+def conditional(text: str, sentence_start: int, match: re.Match[str]) -> bool:
+    """Whether the phrase sits after an "if", "unless" or "whether" in its sentence: a claim made under
+    a condition ("If a dependency supports a dramatically different MSRV, ...") is not asserted."""
+    return _CONDITION_BEFORE.search(text, sentence_start, match.start()) is not None
+
+
 def example_or_out_of_scope(sentence: str) -> bool:
     """A worked example ("For example, ...") or something the sentence puts out of scope."""
     return bool(_EXAMPLE.match(sentence) or _OUT_OF_SCOPE.search(sentence))
