@@ -42,8 +42,8 @@ from doccritic.core.findings import Finding, Kind
 from doccritic.formats.loader import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
-SPLITS = ("tune", "held_out", "fresh", "sealed")
-UNSEEN = ("fresh", "sealed")  # run only when named with --split
+SPLITS = ("tune", "held_out", "fresh", "sealed", "sealed2")
+UNSEEN = ("fresh", "sealed", "sealed2")  # run only when named with --split
 
 
 @dataclass
