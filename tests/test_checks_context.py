@@ -283,3 +283,17 @@ def test_a_claim_under_a_condition_is_not_asserted():
         "# Plan\n\nIf a dependency supports a dramatically different MSRV, we will warn.\n", caps=False
     )
     assert kinds("# Plan\n\nThe new resolver will be dramatically faster for us.\n", caps=False)["weak_argument"]
+
+
+def test_a_phrase_wrapped_across_lines_is_one_phrase():
+    """PEPs and RFCs are wrapped at 72 columns: "little extra\\n   work" is the phrase "little extra work"."""
+    wrapped = "# Plan\n\nThe byteswap operation can be substituted with little extra\nwork by callers.\n"
+    assert kinds(wrapped)["challenged_assumption"]
+    two_paragraphs = "# Plan\n\nThe byteswap operation needs little extra\n\nwork by callers.\n"
+    assert "challenged_assumption" not in kinds(two_paragraphs)
+
+
+def test_absence_of_evidence_is_a_challenged_assumption():
+    md = ("# Security\n\nWe have tested the proxy and have not discovered any degradation of service.\n\n"
+          "At this time our traffic is low enough that we can share one database.\n")
+    assert len(kinds(md)["challenged_assumption"]) == 2

@@ -52,6 +52,9 @@ _ATTRIBUTIVE = re.compile(
     r"\b(?:the|these|those|this|that|its|their|his|her|our|any|a|an|such|all|already|previously|now)\s+$",
     re.IGNORECASE,
 )
+from doccritic.core.rules import soft_spaces  # noqa: E402 - "for\nexample" in hard-wrapped prose
+
+_EXAMPLE, _OUT_OF_SCOPE = (re.compile(soft_spaces(p.pattern), p.flags) for p in (_EXAMPLE, _OUT_OF_SCOPE))
 RUN_IN_LABEL = re.compile(r"[\s*_-]*(?:\*\*|__)([^*_\n]{1,80})(?:\*\*|__)")
 _QUOTE_SCOPE = 3000  # a paragraph longer than this is searched for quotation marks sentence by sentence
 

@@ -185,14 +185,48 @@ class _Ctx:
             raise self.fail(where, key, "a list of regular expressions is required")
         out: list[Pattern] = []
         for value in values:
-            if self.lazy and isinstance(value, str):
-                out.append(LazyPattern(value, flags))
+            source = soft_spaces(value) if isinstance(value, str) else value
+            if self.lazy and isinstance(source, str):
+                out.append(LazyPattern(source, flags))
                 continue
             try:
-                out.append(re.compile(value, flags))
+                out.append(re.compile(source, flags))
             except (re.error, TypeError) as exc:
                 raise self.fail(where, key, f"bad regular expression {value!r} ({exc})") from None
         return tuple(out)
+
+
+# A space in a rule matches the white space of hard-wrapped prose too: "little extra\n   work" in a PEP or
+# an RFC wrapped at 72 columns is the phrase "little extra work". One line break at most, never a blank
+# line, so a phrase never spans two paragraphs.
+_SOFT_SPACE = r"(?:[ \t]+\n?[ \t]*|\n[ \t]*)"
+
+
+def soft_spaces(pattern: str) -> str:
+    """``pattern`` with each literal space outside a character class matching a space or a line wrap."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]" or (out and out[-1] in ("[", "[^"))
+        elif c == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "^":
+                out.append("[^")
+                i += 2
+                continue
+        elif c == " ":
+            out.append(_SOFT_SPACE)
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 def _never() -> re.Pattern[str]:

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from doccritic.core.findings import Finding, Kind
+from doccritic.core.rules import soft_spaces  # hard-wrapped prose: "This PEP\nproposes" is one phrase
 
 _COMMITS = re.compile(
     r"\b(?:we|I)\s+(?:will|shall|are going to|have decided|decided|must|plan to|intend to)\b"
@@ -45,6 +46,7 @@ _IMPERATIVE = re.compile(
     r"make|set|reduce|change)\b",
     re.IGNORECASE,
 )
+_COMMITS, _SCOPE, _SELF = (re.compile(soft_spaces(p.pattern), p.flags) for p in (_COMMITS, _SCOPE, _SELF))
 _TENTATIVE = re.compile(r"\b(?:may|might|could|would|can|perhaps|maybe)\b|\?", re.IGNORECASE)
 _KEY_SECTION = re.compile(
     r"\b(?:tl;?dr|summary|abstract|overview|decisions?|proposals?|proposed|specification|rollout|requirements)\b",
