@@ -213,7 +213,7 @@ def soft_spaces(pattern: str) -> str:
             i += 2
             continue
         if in_class:
-            in_class = c != "]" or (out and out[-1] in ("[", "[^"))
+            in_class = c != "]" or bool(out and out[-1] in ("[", "[^"))
         elif c == "[":
             in_class = True
             if pattern[i + 1 : i + 2] == "^":
