@@ -173,9 +173,10 @@ def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
     context = context_for(args, doc, [p.id for p in personas])
     raised = previous.before if previous else check_findings(doc, args.section)
     if previous is not None:
-        from doccritic.cli_rounds import carried_context
+        from doccritic.cli_rounds import carried_context, check_same_document
 
         context = carried_context(previous, context, args, err)  # the earlier round's, unless flags override
+        check_same_document(previous, previous.base, doc, args.file.name, err)
     if args.show_request:
         return show_requests(connection, doc, personas, settings, args.section, out, redactor, previous, context,
                              raised)

@@ -33,6 +33,7 @@ class Previous:
     intent: Intent | None = None
     names: dict[str, str] = field(default_factory=dict)
     unread: list[Reference] = field(default_factory=list)  # carried references whose text could not be had
+    base: str = ""  # the text the last round reviewed
 
 
 def load_previous(path: Path, doc: Document, names: dict[str, str] | None = None) -> Previous:
@@ -47,7 +48,29 @@ def load_previous(path: Path, doc: Document, names: dict[str, str] | None = None
     base = round_text(history, old)
     before = [reanchor(f, old, doc.text) for f in prev.findings]
     return Previous(history, before, context(history, before, base, doc.text), path, list(prev.references),
-                    prev.intent, dict(names or {}))
+                    prev.intent, dict(names or {}), base=base)
+
+
+OTHER_DOCUMENT = 0.25  # the share of the earlier draft's lines still in the new one, below which it is named
+
+
+def shared_lines(old: str, new: str) -> float:
+    """The share of ``old``'s non-blank lines (whitespace aside) that are still in ``new``: 1.0 for a light
+    revision, near 0 for another document (a wrong ``--previous``, which would call every finding fixed)."""
+    def lines(text: str) -> list[str]:
+        return [" ".join(ln.split()) for ln in text.splitlines() if ln.strip()]
+
+    before, after = lines(old), set(lines(new))
+    return sum(ln in after for ln in before) / len(before) if before else 1.0
+
+
+def check_same_document(previous: Previous, old_text: str, doc: Document, name: str, err: TextIO) -> None:
+    """Say so when the draft shares little with the one the earlier review read: a wrong ``--previous`` file
+    (every finding would come back fixed), or a rewrite the round's classes cannot follow line by line."""
+    share = shared_lines(old_text, doc.text)
+    if share < OTHER_DOCUMENT:
+        print(f"doccritic: note: {name} keeps {share:.0%} of the lines of the draft {previous.path.name} reviewed; "
+              "if that is another document, its findings will all read as fixed: check --previous.", file=err)
 
 
 def carried_context(previous: Previous, given: ReviewContext, args: Any, err: TextIO) -> ReviewContext:

@@ -12,6 +12,7 @@ import json
 import pytest
 from fakes.messages_api import Reply
 from rounds_scenario import DISMISSED, EXPECTED, NEW_REASON, RESOLVED, ROUND1, ROUND2, SUMMARY, TITLES, V1, V2, key_of
+from rounds_scenario import answer as sc_answer
 
 from doccritic import cli
 from doccritic.core.decisions import dismiss, resolve
@@ -150,3 +151,17 @@ def test_a_carried_reference_that_cannot_be_read_again_is_named_and_kept(api, tm
     again = loads((tmp_path / "r2.json").read_text(encoding="utf-8"))
     assert [r.id for r in again.references] == ["R1"]  # still listed for the next round
     assert again.rounds[-1].counts()[RoundClass.SUPPRESSED.value] == 1
+
+
+def test_a_previous_review_of_another_document_is_named_before_the_round(api, tmp_path, capsys):
+    """A wrong --previous would call every finding fixed: the run says so (it still runs: a heavy rewrite is
+    a real use)."""
+    first_round(api, tmp_path, capsys)
+    other = tmp_path / "other.md"
+    other.write_text("# Hiring plan\n\nWe hire two engineers in Q1.\nInterviews start in January.\n", encoding="utf-8")
+    _, err = run(api, capsys, ["review", str(other), "--personas", "staff-engineer", "--previous",
+                               str(tmp_path / "r1.json")], sc_answer())
+    assert "other.md keeps 0% of the lines of the draft r1.json reviewed" in err and "check --previous" in err
+    _, err = run(api, capsys, ["review", str(tmp_path / "prd.md"), "--personas", "staff-engineer", "--previous",
+                               str(tmp_path / "r1.json")], sc_answer())
+    assert "check --previous" not in err  # a revision keeps most of its lines

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from fakes.messages_api import Reply
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from rounds_scenario import (
@@ -133,6 +133,13 @@ def test_a_scripted_two_round_review_in_the_window(qtbot, window, claude_api, tm
     assert [ln.split(" · ")[0] for ln in listed.splitlines() if " · " in ln] == [
         "Regressed", "New reason", "Still open", "Outdated", "New", "Fixed", "Suppressed"]
     assert "Staff Engineer raised it again with a new reason" in listed
+    header = panel.table.horizontalHeader()
+    at = QPoint(header.sectionViewportPosition(0) + header.sectionSize(0) // 2, header.height() // 2)
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=at)  # a round's column head lists it
+    assert panel.heading.text().startswith("<b>Round 1</b>") and len(panel.entry_ids) == 6
+    QTest.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.table.visualItemRect(panel.table.item(3, 1)).center())  # so does any of its counts
+    assert panel.heading.text().startswith("<b>Round 2</b>") and len(panel.entry_ids) == 7
     assert panel.compare_note.text() == "7 findings changed class between round 1 and round 2:"
     assert f"{TITLES['A']}: New → Fixed" in panel.changes.toPlainText()
     window.grab().save(str(tmp_path / "rounds-1024.png"))
