@@ -158,3 +158,29 @@ def test_import_review_brings_its_rounds_and_the_next_rereview_starts_from_them(
     assert window.critics.panel.rereview_button.isVisible() and not window.critics.panel.rereview_button.isEnabled()
     replace_in_editor(window, QUOTES[0], "Half of the pilot accounts turned auto-charge on within a week")
     qtbot.waitUntil(window.critics.panel.rereview_button.isEnabled, timeout=TIMEOUT)
+
+
+def test_many_rounds_scroll_sideways_and_every_class_stays_visible(qtbot):
+    """Seven rounds in a narrow dock: the newest round is in view and the counts table is as tall as its rows
+    plus the scroll bar, so the last class (Suppressed) is never hidden under it."""
+    from datetime import UTC, datetime
+
+    from doccritic.core.round_records import Round, RoundEntry
+    from doccritic.ui.rounds_view import RoundsPanel
+
+    rounds = [Round(number=n, at=datetime(2026, 12, 5, 9, n, tzinfo=UTC), fingerprint="x", entries=[
+        RoundEntry(finding_id="f1", title="Rollout", status=RoundClass.NEW if n == 1 else RoundClass.SUPPRESSED)])
+        for n in range(1, 8)]
+    panel = RoundsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(340, 520)
+    panel.set_rounds(rounds)
+    panel.show()
+    qtbot.waitExposed(panel)
+    table = panel.table
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().isVisible(), timeout=TIMEOUT)
+    last = table.rowCount() - 1
+    qtbot.waitUntil(lambda: table.visualRect(table.model().index(last, 0)).bottom() <= table.viewport().height(),
+                    timeout=TIMEOUT)
+    assert table.visualItemRect(table.item(0, 6)).right() <= table.viewport().width()  # the newest round shows
+    assert panel.heading.text().startswith("<b>Round 7</b>")

@@ -99,6 +99,7 @@ class RoundsPanel(QWidget):
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)  # 7 rows in a short window
         table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.setToolTip("Click a round to list what became of each finding in it")
+        table.horizontalScrollBar().rangeChanged.connect(lambda *_: self._fit_table())  # many rounds: a bar
         return table
 
     def _fit_table(self) -> None:
