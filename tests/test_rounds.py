@@ -259,3 +259,13 @@ def test_a_dismissed_finding_raised_again_in_other_words_from_another_passage_me
     assert find_duplicate([open_card], elsewhere) is None  # the looser match is for what the PM dismissed only
     rnd = next_round([first_round([card], V1, "f1")], [card], [card], [elsewhere], text, "f2")
     assert rnd.entries[0].status is RoundClass.SUPPRESSED and "(on another passage)" in rnd.entries[0].reason
+
+
+def test_an_applied_suggestion_no_critic_raises_again_is_fixed_and_stays_accepted():
+    card = _card(ADOPT, "Adoption speed is assumed", V1)
+    accepted = card.model_copy(update={"status": Status.ACCEPTED})  # the PM applied the critic's rewrite
+    text = V1.replace(ADOPT, "Customers will adopt auto-pay rather quickly.")  # still found: rewritten
+    rnd = next_round([first_round([card], V1, "f1")], [accepted], [accepted], [], text, "f2")
+    assert rnd.entries[0].status is RoundClass.FIXED
+    assert rnd.entries[0].reason == "the PM applied its suggestion and no critic raised it again"
+    assert apply_round([accepted], rnd)[0].status is Status.ACCEPTED  # the PM's decision stands

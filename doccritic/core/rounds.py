@@ -6,7 +6,8 @@ open (those whose passage changed too, so a critic judges them on the new words)
 then sorts every earlier finding into one class, with a reason a PM can check that names critics by name:
 
 - **fixed**: a critic said the changes fixed it; or its passage left the draft and no critic raised the
-  problem again; or the PM had resolved it and no critic raised it again; it stays fixed in later rounds;
+  problem again; or the PM had resolved it, or applied its suggestion, and no critic raised it again; it
+  stays fixed in later rounds;
 - **still open**: a critic raised the same problem again (matched by problem as the panel merges cards:
   passage, kind and title or quote similarity), or its passage is unchanged and no critic said it is fixed;
 - **outdated**: its passage was rewritten (still found, but not as it was) and no critic judged it again,
@@ -210,6 +211,8 @@ def _earlier(f: Finding, hits: list[Finding], then: str, text: str, history: Seq
                                           "again", gone=True)
     if f.status is Status.RESOLVED:
         return _Verdict(RoundClass.FIXED, "resolved by the PM and no critic raised it again")
+    if f.status is Status.ACCEPTED and state == "rewritten":  # the edit is the critic's own suggestion
+        return _Verdict(RoundClass.FIXED, "the PM applied its suggestion and no critic raised it again")
     if state == "rewritten":
         return _Verdict(RoundClass.OUTDATED, "its passage was rewritten and no critic judged it again: check it "
                                              "against the new words")
