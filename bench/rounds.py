@@ -39,6 +39,7 @@ class Step:
     answer: dict
     dismiss: dict[str, str] = field(default_factory=dict)  # title -> the PM's reason, after this round
     resolve: tuple[str, ...] = ()  # titles the PM marks done after this round
+    accept: tuple[str, ...] = ()  # titles whose suggestion the PM applies (the next step's text has the edit)
 
 
 @dataclass
@@ -69,6 +70,10 @@ CASES = [
              resolve=(T["B"],)),
         Step(sc.V2.replace(sc.LIFT, "Today 61% are paid on time. " + sc.LIFT), sc.answer(fixed=("@" + T["E"],)))],
         {T["E"]: "fixed", T["B"]: "fixed"}),
+    Case("the PM applied a suggestion, and no critic raises it again", [
+        Step(sc.V1, sc.answer(_it(sc.ADOPT, "challenged_assumption", T["B"])), accept=(T["B"],)),
+        Step(sc.V1.replace("adopt auto-charge quickly", "adopt auto-charge within a month"), sc.answer())],
+        {T["B"]: "fixed"}),
     Case("a lightly edited passage: raised again on the new words, or left unjudged", [
         Step(sc.V1, sc.answer(_it(sc.SUPPORT, "weak_argument", T["F"]),
                               _it(sc.ADOPT, "challenged_assumption", T["B"]))),
@@ -107,6 +112,7 @@ CASES = [
 def run_case(case: Case, cli, api: FakeMessagesAPI, tmp: Path) -> dict[str, str]:
     """The last round's class per title ("absent" for a title that got no card of its own)."""
     from doccritic.core.decisions import dismiss, resolve
+    from doccritic.core.findings import Status
     from doccritic.formats.review_json import dumps, loads
 
     doc, prev = tmp / "prd.md", None
@@ -126,7 +132,9 @@ def run_case(case: Case, cli, api: FakeMessagesAPI, tmp: Path) -> dict[str, str]
             raise RuntimeError(f"{case.name}: round {i + 1} exited {code}")
         review = loads(out.read_text(encoding="utf-8"))
         review.findings = [dismiss(f, step.dismiss[f.title]) if f.title in step.dismiss
-                           else resolve(f) if f.title in step.resolve else f for f in review.findings]
+                           else resolve(f) if f.title in step.resolve
+                           else f.model_copy(update={"status": Status.ACCEPTED}) if f.title in step.accept
+                           else f for f in review.findings]
         out.write_text(dumps(review), encoding="utf-8")
         prev = out
     assert prev is not None
