@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from fakes.messages_api import Reply
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from rounds_scenario import (
@@ -144,8 +144,10 @@ def test_a_scripted_two_round_review_in_the_window(qtbot, window, claude_api, tm
     assert f"{TITLES['A']}: New → Fixed" in panel.changes.toPlainText()
     window.grab().save(str(tmp_path / "rounds-1024.png"))
 
-    window.findings_dock.raise_()
-    window.panel.status.setCurrentText("All statuses")
+    # a fixed finding listed in the round opens its card, though the "Open" filter hid it
+    window.panel.status.setCurrentText("Open")
+    panel.entries.anchorClicked.emit(QUrl(f"finding:{ids['A']}"))
+    assert window.panel.current_id() == ids["A"] and window.panel.status.currentText() == "All statuses"
     window.panel.select(ids["F"], notify=True)
     QTest.qWait(50)  # let the cards lay out before the picture
     window.grab().save(str(tmp_path / "cards-1024.png"))

@@ -41,6 +41,7 @@ COUNTS = ((RoundClass.FIXED, "Fixed", "Fixed since the round before"),
           (RoundClass.SUPPRESSED, "Suppressed", "Dismissed, raised again with no new reason: suppressed, not shown"))
 SHORT = {cls: short for cls, short, _tip in COUNTS} | {RoundClass.DISMISSED: "Dismissed"}
 _NONE = "—"
+ALL_STATUSES = "All statuses"  # the Findings sidebar's status filter that hides nothing
 _SCHEME = "finding"
 
 
@@ -209,7 +210,7 @@ class RoundsController(QObject):
     def __init__(self, host: RoundsHost, window: QMainWindow) -> None:
         """``host`` is what the controller uses; ``window`` (the same object) is where its dock goes."""
         super().__init__(window)
-        self.window = host
+        self.window, self._main = host, window
         self.panel = RoundsPanel()
         self.dock = QDockWidget("Rounds", window)
         self.dock.setObjectName("rounds")
@@ -229,5 +230,13 @@ class RoundsController(QObject):
         self.window.panel.list.doItemsLayout()  # badges and reason lines change the cards' heights
 
     def _show_card(self, finding_id: str) -> None:
-        if self.window.panel.select(finding_id, notify=True):
+        """Open the card. A round lists fixed and suppressed findings, which the usual "open" filter hides:
+        the status filter widens to every status rather than the click doing nothing."""
+        panel = self.window.panel
+        if not panel.select(finding_id, notify=True) and panel.status.currentText() != ALL_STATUSES:
+            panel.status.setCurrentText(ALL_STATUSES)
+            panel.select(finding_id, notify=True)
+        if panel.current_id() == finding_id:
             self.window.findings_dock.raise_()
+        elif (bar := self._main.statusBar()) is not None:
+            bar.showMessage("That finding is hidden by the sidebar's filters.", 4000)
