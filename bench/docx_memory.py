@@ -7,8 +7,9 @@ Run from the repository root:
 For each size it writes a .docx whose word/document.xml is about that many MB of short, varied paragraphs
 (so it compresses like prose, ~8:1), loads it with ``load_document`` in a fresh process and prints the
 peak resident memory (VmHWM) and the time. Goal: at most 1.5 GB at the documented limit
-(``doccritic.formats.ooxml.MAX_XML_BYTES``). With ``--check`` the child also runs the offline checks on the
-document, as ``doccritic check`` does. Exits 0 even when a load fails; 124 on --timeout.
+(``doccritic.formats.ooxml.MAX_XML_BYTES``). With ``--check`` the child runs the command a user runs,
+``doccritic check FILE --format json`` (load, offline checks, the review JSON), in process, and prints its
+peak. Exits 0 even when a load fails; 124 on --timeout.
 """
 
 from __future__ import annotations
@@ -27,18 +28,22 @@ import harness  # bench/harness.py, beside this script
 _PARA = ('<w:p><w:pPr><w:pStyle w:val="Normal"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">'
          "Auto-charge is turned on by default for every {words} </w:t></w:r><w:r><w:t>on launch day.</w:t></w:r></w:p>")
 _CHILD = """
-import sys, time
+import contextlib, io, sys, time
 from pathlib import Path
-from doccritic.formats.loader import load_document
 started = time.perf_counter()
-try:
-    doc = load_document(Path(sys.argv[1]))
-    what = f"{len(doc.blocks):,} paragraphs"
-    if sys.argv[2:] == ["check"]:
-        from doccritic.core.checks import run_checks
-        what += f", checked: {len(run_checks(doc).findings):,} findings"
-except Exception as exc:
-    what = f"refused: {exc}"
+if sys.argv[2:] == ["check"]:  # the command itself, as a user runs it: doccritic check FILE --format json
+    from doccritic import cli
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["check", sys.argv[1], "--format", "json"])
+    what = f"doccritic check exit {code}, {len(out.getvalue()):,} bytes of JSON" + (
+        f": {err.getvalue().strip()}" if code else "")
+else:
+    from doccritic.formats.loader import load_document
+    try:
+        what = f"{len(load_document(Path(sys.argv[1])).blocks):,} paragraphs"
+    except Exception as exc:
+        what = f"refused: {exc}"
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the forked bench, which built the file
 peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")) / 1024
 print(f"{peak:,.0f} MB peak, {time.perf_counter() - started:.1f} s, {what}")
@@ -68,7 +73,7 @@ def write_docx(path: Path, xml_mb: int) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--xml-mb", type=int, nargs="+", default=[20, 60, 90])
-    ap.add_argument("--check", action="store_true", help="also run the offline checks, as doccritic check does")
+    ap.add_argument("--check", action="store_true", help="run `doccritic check FILE --format json` instead of a load")
     harness.add_timeout_option(ap, default=600)
     args = ap.parse_args()
     harness.install_timeout(args.timeout, "bench/docx_memory.py")

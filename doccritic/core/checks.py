@@ -9,14 +9,14 @@ tools like this, so results are de-duplicated per sentence, capped per rule and 
 from __future__ import annotations
 
 import bisect
-import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from doccritic.core.check_hits import Hit, as_finding, stable_id
 from doccritic.core.context import (
     RUN_IN_LABEL,
     conditional,
@@ -125,14 +125,15 @@ def run_checks(
     time (well under a second on a 20 MB file) instead of finishing a run nobody will see."""
     rules = rules or default_rules()
     scan = _Scan(doc)
-    raw: list[Finding] = []
+    hits: list[Hit] = []  # light until the caps pick what is shown (core/check_hits.py)
     for rule in rules.rules:
         if should_stop is not None and should_stop():
             raise ChecksStoppedError("The checks were stopped: the text changed again.")
-        raw.extend(_apply_rule(rule, scan, rules))
-    raw = _dedupe_sentences(raw, scan)
-    raw.extend(_gaps(doc, rules, has_one_way_doors=any(f.kind is Kind.ONE_WAY_DOOR for f in raw)))
-    result = CheckResult(sorted(raw, key=Finding.sort_key)) if not caps else _cap(raw, rules, scan)
+        hits.extend(_apply_rule(rule, scan, rules))
+    hits = _dedupe_sentences(hits, scan)
+    raw: list[Hit | Finding] = [*hits]
+    raw.extend(_gaps(doc, rules, has_one_way_doors=any(f.kind is Kind.ONE_WAY_DOOR for f in hits)))
+    result = CheckResult(sorted(map(as_finding, raw), key=Finding.sort_key)) if not caps else _cap(raw, rules, scan)
     if looks_english(scan.text) is False:
         result.note = NOT_ENGLISH
     return result
@@ -303,8 +304,8 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Finding]:
-    found: list[Finding] = []
+def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Hit]:
+    found: list[Hit] = []
     seen: set[tuple[int, int]] = set()
     verdicts: dict[str, bool] = {}  # sentence -> passes unless/requires: read once per distinct sentence
     occurrences: Counter[str] = Counter()
@@ -365,10 +366,8 @@ def _sentence_passes(rule: Rule, sentence: str) -> bool:
     return all(p.search(sentence) for p in rule.requires)
 
 
-def _finding(
-    rule: Rule, scan: _Scan, quote: str, start: int, end: int, match: str, nth: int, rules: RuleSet
-) -> Finding:
-    severity, rationale = rule.severity, rule.rationale
+def _finding(rule: Rule, scan: _Scan, quote: str, start: int, end: int, match: str, nth: int, rules: RuleSet) -> Hit:
+    severity, where = rule.severity, None
     if rule.kind is Kind.ONE_WAY_DOOR and rule.mitigated_severity is not None:
         section = scan.section(start)
         block = scan.doc.block_at(start)
@@ -376,37 +375,12 @@ def _finding(
             severity = rule.mitigated_severity
         else:
             where = f"The “{section.title}” section" if section else "This paragraph"
-            rationale += f" {where} names no rollback or kill switch, and no pilot or phased rollout covers this step."
-    label = " ".join(match.split())
-    label = label if len(label) <= 60 else label[:57] + "…"
-    return Finding(
-        id=_stable_id(rule.id, quote, nth),
-        source=Source.CHECK,
-        rule=rule.id,
-        kind=rule.kind,
-        subtype=rule.subtype,
-        severity=severity,
-        title=rule.title.replace("{match}", label),
-        quote=quote,
-        start=start,
-        end=end,
-        anchor=Anchor.EXACT,
-        rationale=rationale,
-        suggestion=rule.suggestion,
-        question=rule.question,
-        reversibility=rule.reversibility,
-    )
+    return Hit(rule, quote, start, end, match, nth, severity, where)
 
 
-def _stable_id(rule_id: str, quote: str, nth: int) -> str:
-    """Same finding, same id across runs and unrelated edits, so decisions on it survive re-checks."""
-    digest = hashlib.sha1(f"{rule_id}\0{quote}\0{nth}".encode("utf-8", "surrogatepass")).hexdigest()
-    return f"chk-{digest[:12]}"
-
-
-def _dedupe_sentences(findings: list[Finding], scan: _Scan) -> list[Finding]:
+def _dedupe_sentences(findings: list[Hit], scan: _Scan) -> list[Hit]:
     """One finding per sentence and kind: the most severe, then the first rule in the file."""
-    best: dict[tuple[Kind, int], Finding] = {}
+    best: dict[tuple[Kind, int], Hit] = {}
     for f in findings:
         assert f.start is not None
         block = scan.doc.block_at(f.start)
@@ -449,7 +423,7 @@ def _gap_finding(gap: GapRule, has_one_way_doors: bool) -> Finding:
         severity = gap.escalate_with_one_way_doors
         rationale += " This document contains one-way doors, so the missing plan is a real risk."
     return Finding(
-        id=_stable_id(gap.id, "", 1),
+        id=stable_id(gap.id, "", 1),
         source=Source.CHECK,
         rule=gap.id,
         kind=Kind.OPEN_QUESTION,
@@ -463,14 +437,14 @@ def _gap_finding(gap: GapRule, has_one_way_doors: bool) -> Finding:
     )
 
 
-def _cap(findings: list[Finding], rules: RuleSet, scan: _Scan) -> CheckResult:
+def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckResult:
     """Per rule, the most severe and then the most committing hits, restatements folded in; then the
     overall limit, which the document-level gaps count against too."""
     from doccritic.core.salience import collapse, committed, fold_across_rules, salience
 
     caps = {r.id: r.cap or rules.max_per_rule for r in rules.rules}
     weak = {r.id for r in rules.rules if not r.by_default}
-    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    by_rule: dict[str, list[Any]] = defaultdict(list)  # hits, and the gaps' findings (duck-typed alike)
     rank: dict[str, tuple[int, int, tuple[int, int, int]]] = {}
     hidden: Counter[str] = Counter()
     for f in findings:
@@ -485,7 +459,7 @@ def _cap(findings: list[Finding], rules: RuleSet, scan: _Scan) -> CheckResult:
             continue
         rank[f.id] = (-f.severity.rank, -salience(f.quote, title), f.sort_key())
         by_rule[f.rule or ""].append(f)
-    kept: list[Finding] = []
+    kept: list[Any] = []
     for rule_id, group in by_rule.items():
         group.sort(key=lambda f: rank[f.id])
         limit = caps.get(rule_id, len(group))
@@ -498,7 +472,7 @@ def _cap(findings: list[Finding], rules: RuleSet, scan: _Scan) -> CheckResult:
     placed = fold_across_rules(placed)
     for f in placed[room:]:
         hidden[f.rule or ""] += 1
-    shown = placed[:room] + gaps
+    shown = [as_finding(f) for f in placed[:room] + gaps]
     return CheckResult(sorted(shown, key=Finding.sort_key), +hidden)
 
 

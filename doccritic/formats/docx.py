@@ -33,7 +33,7 @@ from doccritic.core.document import (
     ExistingComment,
     RunSpan,
 )
-from doccritic.formats.ooxml import damaged, open_word
+from doccritic.formats.ooxml import damaged, open_word, release_freed_memory
 from doccritic.formats.register_appendix import DOCX_TAG
 from doccritic.formats.textio import MAX_DOCX_BYTES, read_bytes
 
@@ -63,6 +63,9 @@ _RUN_CONTAINERS = frozenset(
 _COMMENTS_EXTENDED = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
 _HEADING_NAME = re.compile(r"^(?:heading|\w?berschrift)\s*([1-9])$", re.IGNORECASE)
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+#: A file this large (~8 MB of XML) has its freed XML tree given back after loading; a collection costs
+#: more than a small file's whole load.
+_RELEASE_AFTER = 1024 * 1024
 
 
 class TableCell(NamedTuple):
@@ -176,6 +179,11 @@ def load_docx(path: Path) -> Document:
         return _build_document(word, path)
     except Exception as exc:  # a strange file must never show the user a traceback
         raise damaged(name, "its contents are damaged or in a form doccritic cannot read.") from exc
+    finally:
+        big = len(data) > _RELEASE_AFTER
+        del word, data
+        if big:
+            release_freed_memory()
 
 
 class _Builder:
