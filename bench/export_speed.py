@@ -8,9 +8,10 @@ Run from the repository root:
 For each count N it writes a Markdown document of N short paragraphs (and, with ``--source docx``, the
 Word file exported from it), places one critic finding on a phrase of every paragraph, and times one
 export per format. It prints seconds per format (wall clock, and this process's CPU time, which a busy
-shared machine inflates far less) and the ratio to the previous count (linear: the ratio of the counts;
-quadratic: its square). Goal: 50,000 findings in at most 10 s per format, no crash at any
-count. Exits 0 even when an export fails (a measurement, not a gate); 124 when ``--timeout`` ends it.
+shared machine inflates far less) and the ratio of CPU seconds to the previous count's (linear: the ratio
+of the counts; quadratic: its square). Goal, judged on CPU seconds: 50,000 findings in at most 10 s per
+format, no crash at any count. Exits 0 even when an export fails (a measurement, not a gate); 124 when
+``--timeout`` ends it.
 """
 
 from __future__ import annotations
@@ -90,12 +91,12 @@ def main() -> int:
                 except Exception as exc:  # a measurement: report the failure and go on
                     print(f"{fmt:>5} {len(review.findings):>7,} findings: FAILED ({type(exc).__name__}: {exc})")
                     continue
-                ratio = ""
+                ratio = ""  # CPU seconds: a shared machine multiplies wall-clock time by 3-7
                 if fmt in previous:
                     count, seconds = previous[fmt]
-                    ratio = f"  x{took / max(seconds, 1e-6):.1f} for x{n / count:.1f} findings"
-                previous[fmt] = (n, took)
-                goal = "" if n < 50000 else ("  (goal <= 10 s: met)" if took <= 10 else "  (goal <= 10 s: MISSED)")
+                    ratio = f"  CPU x{cpu / max(seconds, 1e-6):.1f} for x{n / count:.1f} findings"
+                previous[fmt] = (n, cpu)
+                goal = "" if n < 50000 else f"  (goal <= 10 s CPU: {'met' if cpu <= 10 else 'MISSED'})"
                 print(f"{fmt:>5} {len(review.findings):>7,} findings: {took:7.2f} s ({cpu:6.2f} s CPU){ratio}{goal}",
                       flush=True)
     print(harness.load_line("end"))

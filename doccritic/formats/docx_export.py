@@ -32,6 +32,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 from xml.sax.saxutils import escape as xml_escape
@@ -388,7 +389,13 @@ def _attr(text: str) -> str:
 
 def _xsd_date(value: datetime) -> str:
     """python-docx's form of ``w:date``: UTC, whole seconds, "Z" (a naive time is taken as local)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _utc_second(int(value.timestamp() // 1))
+
+
+@lru_cache(maxsize=1024)
+def _utc_second(second: int) -> str:
+    """Findings made in one run share their second: strftime once per second, not per comment."""
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _mark_elements(marks: list[_Mark]) -> list[tuple[_Element, _Element, _Element]]:
