@@ -7,6 +7,7 @@ not be written replaced and said nowhere else than in the file itself.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -91,3 +92,25 @@ def test_a_megabyte_finding_title_is_cut_in_the_pdf(tmp_path: Path, capsys: pyte
     assert cli.main(["export", str(path), "-o", str(out)]) == 0, capsys.readouterr().err
     shown = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert 3000 < shown.count("word") < 5000 and "…" in shown
+
+
+@pytest.mark.parametrize("prefix", ["# ", "", "- ", "```\n"])
+def test_a_huge_paragraph_is_drawn_whole_in_paragraphs_qt_lays_out_quickly(tmp_path, qapp, monkeypatch, prefix):
+    """A 5 MB heading took the PDF minutes: Qt lays a paragraph out in more than linear time. The body now
+    draws a long heading, paragraph, list item or code block as several paragraphs, losing no word."""
+    from doccritic.ui import pdf_export
+
+    words = [f"w{i}" for i in range(30_000)]  # ~180 KB in one paragraph
+    text = prefix + " ".join(words) + ("\n```" if prefix.startswith("```") else "") + "\n\nAfter.\n"
+    doc = parse_markdown(text)
+    drawn: list[object] = []
+    monkeypatch.setattr(pdf_export, "_render", lambda r, w, t: drawn.append(r))
+    pdf_export.export_pdf(review_for(doc, [_finding(text, "w100 w101")]), doc, tmp_path / "long.pdf")
+    blocks, block = [], drawn[0].doc.begin()  # type: ignore[attr-defined]
+    while block.isValid():
+        blocks.append(block.text())
+        block = block.next()
+    assert max(len(b) for b in blocks) <= pdf_export.MAX_PARAGRAPH
+    body = " ".join(blocks[2 : blocks.index("Notes")])  # after the eyebrow and the title
+    body = body.replace("\u2060[1]", "").replace("\u2028", " ")
+    assert [w for w in body.split() if re.fullmatch(r"w\d+", w)] == words

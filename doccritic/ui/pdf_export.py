@@ -161,6 +161,7 @@ class _Report:
         # runs in a few dozen formats, and making each one took a sixth of the export.
         self.runs: dict[tuple[int, int, tuple[tuple[Kind, float], ...]], QTextCharFormat] = {}
         self.markers: dict[Kind, QTextCharFormat] = {}
+        self.long = False  # the body block being filled is longer than a paragraph should be
 
     def fmt(self, pt: float = BODY_PT, *, bold: bool = False, italic: bool = False, color: QColor = INK,
             mono: bool = False) -> QTextCharFormat:
@@ -380,6 +381,7 @@ class _Report:
         """The block's characters, tinted by the findings over them, with ``[n]`` after each span."""
         spans = self.block_spans.get(block.start, [])
         bounds = sorted({x for _, a, b in spans for x in (a, b)})
+        self.long = block.end - block.start > MAX_PARAGRAPH
         run, key = "", (0, ())
         for offset, ch, style in _segments(_pieces(self.form, block), bounds):
             here = (style, tuple(n for n, a, b in spans if a <= offset < b))
@@ -412,7 +414,24 @@ class _Report:
         key = (id(base), style, tints)
         if key not in self.runs:
             self.runs[key] = self._run_format(base, style, tints)
+        while self.long and len(text) + self.cur.block().length() > MAX_PARAGRAPH:
+            room = max(MAX_PARAGRAPH - self.cur.block().length(), 0)
+            room = text.rfind(" ", room // 2, room) + 1 or room  # at a word break if there is one
+            self.cur.insertText(text[:room], self.runs[key])
+            text = text[room:]
+            self.continue_block()
         self.cur.insertText(text, self.runs[key])
+
+    def continue_block(self) -> None:
+        """Go on in a new paragraph laid out as this one. Qt lays a paragraph out in more than linear time
+        (a 800 KB heading took 8 s, 5 MB minutes), so a draft's long paragraph is drawn as several."""
+        fmt = self.cur.blockFormat()
+        if self.cur.block().textList() is not None:  # the rest of a list item: indented, without a bullet
+            fmt.setIndent(self.cur.block().textList().format().indent())
+            fmt.clearProperty(QtGui.QTextFormat.Property.ObjectIndex)
+        fmt.setTopMargin(0)
+        fmt.setPageBreakPolicy(QTextBlockFormat.PageBreakFlag.PageBreak_Auto)
+        self.cur.insertBlock(fmt, self.cur.charFormat())
 
     @staticmethod
     def _run_format(base: QTextCharFormat, style: int, tints: tuple[tuple[Kind, float], ...]) -> QTextCharFormat:
