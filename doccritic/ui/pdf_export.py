@@ -211,9 +211,10 @@ class _Report:
         else:
             self.cur.insertText("\u2028", fmt)
 
-    def keep_lines(self) -> None:
-        """Keep the current paragraph's first two lines on one page (a note's title with its first line)."""
-        self.keep.append([self.cur.block().blockNumber(), -1])
+    def keep_lines(self, count: int = 3) -> None:
+        """Keep the current paragraph's first ``count`` lines on one page (a note's title, where it is and
+        the first line of what it says)."""
+        self.keep.append([self.cur.block().blockNumber(), -count])
 
     def page_of(self, position: int) -> int:
         block = self.doc.findBlock(position)
@@ -243,12 +244,12 @@ class _Report:
         for number, last in self.keep if keep is None else keep:
             block = self.doc.findBlockByNumber(number)
             top = layout.blockBoundingRect(block).top()
-            if last < 0:  # its own first two lines (keep_lines)
+            if last < 0:  # its own first -last lines (keep_lines)
                 lines = block.layout()
                 if lines.lineCount() < 2:
                     continue
-                second = top + lines.lineAt(1).y() + 1
-                moved = second // self.page_h > (top + lines.lineAt(0).y() + 1) // self.page_h
+                kept = top + lines.lineAt(min(-last, lines.lineCount()) - 1).y() + 1
+                moved = kept // self.page_h > (top + lines.lineAt(0).y() + 1) // self.page_h
             else:
                 nxt = self.doc.findBlockByNumber(max(last, number + 1))
                 if not nxt.isValid():
