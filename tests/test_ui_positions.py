@@ -363,3 +363,53 @@ def test_typing_a_fence_colours_the_lines_below_it_as_code_and_deleting_it_uncol
     assert code(1) and code(2) and code(3)
     ed.undo()
     assert not code(2) and not code(3)
+
+
+def test_a_long_text_goes_in_by_chunks_and_then_edits_undo_and_highlights_work_as_usual(qtbot, tmp_path: Path,
+                                                                                        monkeypatch):
+    monkeypatch.setattr(DocumentEditor, "LOAD_CHUNK", 300)  # 300 characters stand in for 400,000
+    para = "We will ship to all users in May, said 👩 the team. " * 3
+    text = "# Plan\n\n" + "".join(f"## Part {i}\n\n{para}\n\n" for i in range(12))
+    path = tmp_path / "prd.md"
+    path.write_text(text, encoding="utf-8")
+    win = MainWindow()
+    win.show()
+    chunks = []
+    win.editor.document().contentsChange.connect(lambda *_: chunks.append(win.editor.loading))
+    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
+        win.open_path(path)
+    assert chunks.count(True) > 5  # it went in by chunks, the window's event loop turning in between
+    ed = win.editor
+    assert not ed.loading and not ed.isReadOnly() and not ed.document().isModified()
+    assert ed.toPlainText() == ed.text() == text
+    assert not ed.document().isUndoAvailable()  # nothing to undo into: not half a document
+    assert_in_step(ed)
+    last = text.rindex("ship to all users")
+    put_cursor(ed, last)
+    ed.insertPlainText("🚀 ")
+    assert ed.text() == ed.toPlainText() == text[:last] + "🚀 " + text[last:]
+    assert_in_step(ed)
+    ed.document().undo()
+    assert ed.toPlainText() == text
+    with qtbot.waitSignal(win.checks_applied, timeout=TIMEOUT):
+        win.recheck_now()
+    assert_in_step(ed)
+    ed.document().setModified(False)
+    win.close()
+
+
+def test_opening_another_file_while_a_long_one_goes_in_shows_only_the_other(qtbot, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(DocumentEditor, "LOAD_CHUNK", 200)
+    long, short = tmp_path / "long.md", tmp_path / "short.md"
+    long.write_text("# Long\n\n" + "A paragraph that goes on.\n\n" * 200, encoding="utf-8")
+    short.write_text("# Short\n\nShip it.\n", encoding="utf-8")
+    win = MainWindow()
+    win.show()
+    win.open_path(long)
+    qtbot.waitUntil(lambda: win.editor.loading, timeout=TIMEOUT)
+    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
+        win.open_path(short)
+    assert win.editor.toPlainText() == win.editor.text() == "# Short\n\nShip it.\n"
+    assert win.session.path == short and not win.editor.isReadOnly()
+    win.editor.document().setModified(False)
+    win.close()

@@ -13,6 +13,9 @@ the finding outdated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
@@ -34,6 +37,17 @@ from doccritic.ui.textpos import SpanHistory, TextMirror, Utf16Map, qt_plain
 from doccritic.ui.timers import timer
 
 
+@dataclass
+class _Load:
+    """A long text going into the editor a chunk per event-loop turn (:meth:`DocumentEditor.load_text`)."""
+
+    text: str
+    text_map: Utf16Map
+    at: int  # how much of ``text`` is in
+    done: Callable[[], None]
+    read_only: bool  # the editor's state before
+
+
 class DocumentEditor(QPlainTextEdit):
     """Shows the canonical text; tracks and paints finding spans; reports clicks on them."""
 
@@ -52,6 +66,8 @@ class DocumentEditor(QPlainTextEdit):
         self._incoming: Utf16Map | None = None  # the map of a text setPlainText is putting in
         self._incoming_text: str | None = None  # and that text
         self._mirror: TextMirror | None = TextMirror()  # the current text in Python (None: read it from Qt)
+        self._loading: _Load | None = None
+        self._load_timer = timer(self, 0, self._load_next)
         self.revision = 0  # counts changes: equal revisions, equal text (cheaper than comparing 6 MB)
         self.texts_set = 0  # counts new texts (setPlainText, clear): undo history before one is gone
         self._findings: dict[str, Finding] = {}  # what each highlight shows (kind, status...), not where
@@ -69,11 +85,82 @@ class DocumentEditor(QPlainTextEdit):
         self.document().setModified(False)  # setDocumentMargin() marks the empty document modified
 
     SLICED_BLOCKS = 3000  # a text with more lines than this is coloured after it shows, in slices
+    LOAD_CHUNK = 400_000  # characters: a longer text goes in a chunk per event-loop turn (load_text)
+
+    def load_text(self, text: str, text_map: Utf16Map | None, done: Callable[[], None]) -> None:
+        """Show an opened file's text, then call ``done``. A long text goes in a chunk (cut after a line break)
+        per event-loop turn: Qt's setPlainText of a 1M-word draft held the window ~150 ms in one call.
+        Meanwhile the editor is read-only, :meth:`text` is the whole text, and nothing is coloured; the undo
+        history starts after the last chunk. Signals are blocked as for setPlainText: no re-check follows."""
+        self.cancel_load()
+        cut = _line_end(text, self.LOAD_CHUNK)
+        self.blockSignals(True)
+        try:
+            if cut >= len(text):
+                self.setPlainText(text, text_map)
+            else:
+                full_map = text_map if text_map is not None and text_map.length == len(text) else Utf16Map(text)
+                self._loading = _Load(text, full_map, cut, done, self.isReadOnly())
+                self.setReadOnly(True)
+                self.document().setUndoRedoEnabled(False)
+                self.fold.hidden = 0
+                self.highlighter.frontier = 0  # colours nothing until the whole text is in
+                super().setPlainText(text[:cut])
+                self.document().setModified(False)
+        finally:
+            self.blockSignals(False)
+        if self._loading is None:
+            done()
+        else:
+            self._load_timer.start()
+
+    @property
+    def loading(self) -> bool:
+        """A long text is still going in (:meth:`load_text`)."""
+        return self._loading is not None
+
+    def cancel_load(self) -> None:
+        """Stop putting a long text in (another text replaces it, or the document closes)."""
+        if self._loading is not None:
+            self.setReadOnly(self._loading.read_only)
+            self._loading = None
+            self._load_timer.stop()
+            self.document().setUndoRedoEnabled(True)
+
+    def _load_next(self) -> None:
+        load = self._loading
+        if load is None:
+            return
+        end = _line_end(load.text, load.at + self.LOAD_CHUNK)
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        self.blockSignals(True)
+        try:
+            cursor.insertText(load.text[load.at:end])  # Qt's setPlainText is this very insert, in one go
+            self.document().setModified(False)  # the file's own text: nothing to save or to ask about
+        finally:
+            self.blockSignals(False)
+        load.at = end
+        if end < len(load.text):
+            self._load_timer.start()
+            return
+        self._loading = None
+        self.setReadOnly(load.read_only)  # the caller sets the document's own state in ``done``
+        self.text_map = load.text_map
+        plain = qt_plain(load.text)
+        self._mirror = TextMirror(plain) if plain is not None else None
+        self._history.reset()
+        self.texts_set += 1
+        self.document().setUndoRedoEnabled(True)
+        self.document().setModified(False)
+        self.highlighter.colour_in_slices()
+        load.done()
 
     def setPlainText(self, text: str, text_map: Utf16Map | None = None) -> None:  # noqa: N802 - Qt override
         """Show a new text. Its map is ``text_map`` (an opened file's, built on the worker) or built from ``text``,
         never read back from Qt, and a long text is coloured after it shows, a slice per event-loop turn,
         instead of all at once inside this call."""
+        self.cancel_load()
         self._incoming = text_map if text_map is not None and text_map.length == len(text) else Utf16Map(text)
         self._incoming_text = text
         self.fold.hidden = 0  # the new text's blocks are all shown
@@ -240,6 +327,8 @@ class DocumentEditor(QPlainTextEdit):
     def _on_contents_change(self, position: int, removed: int, added: int) -> None:
         """Move the text map and the model's offsets with an edit; report spans whose text it changed."""
         self.revision += 1
+        if self._loading is not None:
+            return  # a chunk of a text going in: the map and the offsets are the whole text's already
         document = self.document()
         removed = min(removed, self.text_map.qt_length - position)  # Qt counts the final paragraph mark
         added = min(added, document.characterCount() - 1 - position)
@@ -292,6 +381,8 @@ class DocumentEditor(QPlainTextEdit):
     def text(self) -> str:
         """The current text, as ``toPlainText()`` gives it, from the copy kept in step with each edit: reading
         it costs nothing after a keystroke (``toPlainText()`` copies the whole text out of Qt)."""
+        if self._loading is not None:
+            return self._loading.text
         if self._mirror is None:
             self._mirror = TextMirror(self.toPlainText())
         return self._mirror.text()
@@ -368,6 +459,14 @@ class DocumentEditor(QPlainTextEdit):
         self._last_click = (position, ids)
         self.set_active(fid)
         self.finding_clicked.emit(fid)
+
+
+def _line_end(text: str, at: int) -> int:
+    """Where the line holding offset ``at`` ends (after its line break), or the text's length."""
+    if at >= len(text):
+        return len(text)
+    found = text.find("\n", at)
+    return len(text) if found < 0 else found + 1
 
 
 def _has_more_lines(text: str, lines: int) -> bool:

@@ -118,7 +118,8 @@ class FilesController(QObject):
         assert self.session.info is not None
         self.unwatch(path)  # our own write is not an outside change
         try:
-            files.save(self.session.info, self.editor.toPlainText(), path)
+            text = self.editor.text() if self.editor.loading else self.editor.toPlainText()  # Qt's has part of it
+            files.save(self.session.info, text, path)
         except OSError as err:
             reason = (err.strerror or type(err).__name__).lower()
             self.banner.show_message(

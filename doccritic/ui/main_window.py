@@ -294,9 +294,10 @@ class MainWindow(QMainWindow):
         # How to colour it first, so that setPlainText colours each line once.
         self.editor.highlighter.configure(markdown=info.format.value == "markdown",
                                           structure=_line_structure(snap) if info.read_only else {})
-        self.editor.blockSignals(True)
-        self.editor.setPlainText(snap.text, snap.text_map)
-        self.editor.blockSignals(False)
+        self.editor.load_text(snap.text, snap.text_map, lambda: self._text_shown(info, snap, previous))
+
+    def _text_shown(self, info: session.OpenFile, snap: session.Snapshot, previous: Path | None) -> None:
+        """The opened file's text is in the editor (a long one took a few event-loop turns): the rest follows."""
         if info.format.value == "markdown":
             self.editor.fold.fold()  # the metadata block is not what a PM reads first
         self.editor.document().setModified(False)
@@ -350,6 +351,7 @@ class MainWindow(QMainWindow):
         self.references.shutdown()
         self.session.close()
         self.claude.document_closed()
+        self.editor.cancel_load()
         self.editor.set_findings([])
         self.editor.blockSignals(True)
         self.editor.clear()
