@@ -98,7 +98,7 @@ def cmd_debate(args: argparse.Namespace, out: TextIO, err: TextIO | None = None)
         print("doccritic: no API key: set ANTHROPIC_API_KEY, store a key in the app's Settings, "
               "or point --base-url at an endpoint that needs none.", file=err)
         return EXIT_API
-    printer = _Printer(out, err, doc, debate, {p.id: p for p in personas}, args.format, str(args.file))
+    printer = _Printer(out, err, doc, debate, {p.id: p for p in personas}, args.format, str(args.file), context)
     outcome = asyncio.run(_run(connection, doc, printer, summarize=not args.no_summary, redactor=redactor,
                                context=context))
     return _finish(args, printer, outcome)
@@ -261,9 +261,10 @@ class _Printer:
     """Writes the transcript as events arrive: a turn's heading with its first words, then every delta."""
 
     def __init__(self, out: TextIO, err: TextIO, doc: Any, debate: Any, personas: dict[str, Any], fmt: str,
-                 display: str) -> None:
+                 display: str, context: Any = None) -> None:
         self.out, self.err, self.doc, self.debate, self.personas = out, err, doc, debate, personas
         self.fmt, self.display = fmt, display
+        self.context = context  # the references a turn may cite, named in its "cites R1 …" lines
         self.index = 0  # the turn being printed (0: none open)
         self.printed = ""  # what of it is on stdout
         self.headed = False
@@ -335,6 +336,16 @@ class _Printer:
             self.printed += marker
         self.write("\n")
         self.index = 0
+        self.reference_cites(turn)
+
+    def reference_cites(self, turn: Any) -> None:
+        """Under a turn: the reference passages it quotes, with the reference's name and line."""
+        from doccritic.cli_review import reference_line
+
+        lines = [reference_line(c, self.context) for c in getattr(turn, "cites", ())]
+        if lines:
+            self.write("\n" + "".join(f"- {x}\n" for x in lines) if self.fmt == "md"
+                       else "".join(f"    {x}\n" for x in lines))
 
     def done(self, turn: Any) -> None:
         from doccritic.core.debates import TURN_FLAGS

@@ -506,15 +506,19 @@ def context_lines(finding: Finding, context: Any) -> list[str]:
     lines = []
     if finding.challenges_decision:
         lines.append(f"challenges a stated decision: {finding.challenges_decision}")
-    for c in finding.cites:
-        ref = context.get(c.reference) if context is not None else None
-        name = f"{c.reference} {ref.name}" if ref is not None else c.reference
-        where = ""
-        if ref is not None and ref.text and c.placed and c.start is not None:
-            where = f":{ref.text.count(chr(10), 0, c.start) + 1}"
-        quote = " ".join(c.quote.split())
-        lines.append(f"cites {name}{where}: \"{quote}\"" + ("" if c.placed else " (not found in the reference)"))
+    lines += [reference_line(c, context) for c in finding.cites]
     return lines
+
+
+def reference_line(c: Any, context: Any) -> str:
+    """``cites R1 policy.md:12: "…"``: a reference passage a finding or a debate turn relies on, by line."""
+    ref = context.get(c.reference) if context is not None else None
+    name = f"{c.reference} {ref.name}" if ref is not None else c.reference
+    where = ""
+    if ref is not None and ref.text and c.placed and c.start is not None:
+        where = f":{ref.text.count(chr(10), 0, c.start) + 1}"
+    quote = " ".join(c.quote.split())
+    return f"cites {name}{where}: \"{quote}\"" + ("" if c.placed else " (not found in the reference)")
 
 
 def _exit(args: argparse.Namespace, run: PanelRun, err: TextIO, review: Any = None) -> int:

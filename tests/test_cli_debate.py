@@ -254,3 +254,31 @@ def test_an_overloaded_api_is_retried_and_said_on_stderr(api, capsys):
     out, err = capsys.readouterr()
     assert "doccritic: turn 1: API overloaded, retrying in" in err
     assert out.count("--- Turn 1 ") == 1 and turn_text(1, "eng") in out
+
+
+POLICY = "# Payments policy\n\nEvery processor contract needs an exit clause within 90 days.\n"
+RULE = "Every processor contract needs an exit clause within 90 days."
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "json"])
+def test_a_turn_citing_a_reference_lists_the_passage_in_the_transcript(api, capsys, tmp_path, fmt):
+    (tmp_path / "policy.md").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "intent.txt").write_text("Decided: PayFlow, for the fees.\n", encoding="utf-8")
+    api.script(Reply.text(f'The draft says "{QUOTE}" yet our policy says "{RULE}" and the draft has none.'),
+               match=ENG)
+    api.script(Reply.text(turn_text(2, "exec")), match=EXEC)
+    api.script(Reply.json(summary()), match=REFEREE)
+    out_file = tmp_path / "debate.json"
+    code = cli.main(["debate", str(SAMPLE), *PAIR, "--rounds", "1", "--format", fmt, "--reference",
+                     str(tmp_path / "policy.md"), "--intent", str(tmp_path / "intent.txt"), "--out", str(out_file)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    line = f'cites R1 policy.md:3: "{RULE}"'
+    if fmt == "text":
+        assert f"\n    {line}\n" in out and out.index(line) < out.index("--- Turn 2")
+    elif fmt == "md":
+        assert f"\n\n- {line}\n" in out and out.index(line) < out.index("### Turn 2")
+    (c,) = Debate.model_validate(json.loads(out_file.read_text(encoding="utf-8"))).turns[0].cites
+    assert c.reference == "R1" and POLICY[c.start:c.end] == RULE
+    system = next(r.body["system"] for r in requests(api, ENG))
+    assert RULE not in system[0]["text"] and RULE in system[2]["text"] and "PayFlow, for the fees." in system[3]["text"]

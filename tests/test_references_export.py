@@ -104,3 +104,26 @@ def test_importing_into_the_window_restores_them(qtbot, tmp_path):
         assert [r.id for r in win.session.references] == ["R1", "R2"]
     finally:
         win.close()
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "json"])
+def test_a_debate_turns_reference_citation_is_in_every_format_that_holds_debates(fmt, tmp_path):
+    from doccritic.core.debates import Debate, Turn
+
+    review, doc = reviewed()
+    policy = Reference.of("R1", "billing-policy.md", POLICY, fmt="markdown")
+    turn = Turn(index=1, speaker="legal-privacy", side="against", text=f"The policy says “{RULE}” and we do not.",
+                cites=[cite(policy, RULE)])
+    review.debates = [Debate(motion="Opt-out is fine.", pro="staff-engineer", con="legal-privacy",
+                             opener="legal-privacy", rounds=1, turns=[turn]).model_dump(mode="json")]
+    pdf = None
+    if fmt == "pdf":
+        from doccritic.ui.pdf_export import export_pdf as pdf
+    out = export_review(review, doc, fmt, tmp_path / f"out.{fmt}", ExportOptions(names=dict(NAMES)), pdf=pdf)
+    if fmt == "json":
+        (c,) = json.loads(out.read_text())["debates"][0]["turns"][0]["cites"]
+        assert c["reference"] == "R1" and POLICY[c["start"]:c["end"]] == RULE
+        return
+    text = " ".join(said(fmt, out).split())
+    debate = text[text.index("Opt-out is fine."):]  # the debate section, after the findings' notes
+    assert f"Cites R1: “{RULE}”" in debate

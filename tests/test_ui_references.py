@@ -146,3 +146,57 @@ def test_a_viewer_without_a_span_or_with_a_stale_one_still_opens(qtbot, window, 
     viewer.close()
     window.banner.hide()
     assert window.references.open_reference("R7") is None and "no longer attached" in window.banner.label.text()
+
+
+def test_a_debate_turn_citing_a_reference_shows_the_citation_and_opens_the_reference_there(
+        qtbot, window, claude_api, tmp_path):
+    from PySide6.QtCore import QUrl
+
+    from doccritic.ui.debate_dialog import DebateChoice
+
+    (tmp_path / "policy.md").write_text(POLICY, encoding="utf-8")
+    attach(qtbot, window, tmp_path / "policy.md")
+    QTest.keyClicks(window.references.panel.decided, "Opt-out by default: legal signed it off.")
+    qtbot.waitUntil(lambda: window.session.intent is not None and bool(window.session.intent.decided),
+                    timeout=TIMEOUT)
+    door = "Auto-charge ships enabled by default (opt-out) for all existing accounts."
+    claude_api.script(Reply.text(f'The draft says "{door}" but the policy says "{RULE}" Opt-out breaks it.'),
+                      match="You are Staff Engineer. Write turn")
+    claude_api.script(Reply.text(f'Legal signed off "{door}" already.'), match="You are Skeptical Exec. Write turn")
+    claude_api.script(Reply.json({"points": [], "verdict": "Ask legal again."}), match="You are the referee")
+    choice = DebateChoice(motion="Auto-charge should be opt-out.", pro="skeptical-exec", con="staff-engineer",
+                          opener="staff-engineer", rounds=1, turn_words=120, free_positions=False)
+    with qtbot.waitSignal(window.debates.debate_idle, timeout=TIMEOUT):
+        assert window.debates.new_debate(choice=choice)
+    # the request journal: the draft and the instructions first (the cached prefix), then the reference, the intent
+    calls = [r.body for r in claude_api.journal if r.path == "/v1/messages"]
+    assert len(calls) == 3 and all(c["system"] == calls[0]["system"] for c in calls)
+    system = calls[0]["system"]
+    assert "<document>" in system[0]["text"] and RULE not in system[0]["text"] + system[1]["text"]
+    assert RULE in system[2]["text"] and "Opt-out by default: legal signed it off." in system[3]["text"]
+    # the turn carries the citation, anchored exactly in the reference, and the dock shows it on the turn
+    turn = window.debates.current.turns[0]
+    (c,) = turn.cites
+    assert c.reference == "R1" and POLICY[c.start:c.end] == RULE
+    view = window.debates.view
+    assert f"Cites R1 policy.md: “{RULE}” ↗" in view.transcript.toPlainText()
+    # a click opens the reference at the passage
+    with qtbot.waitSignal(window.references.viewer_opened, timeout=TIMEOUT) as opened:
+        view._link(QUrl("ref:1:0"))
+    assert opened.args[0].passage == RULE and opened.args[0].windowTitle() == "R1 · policy.md"
+    opened.args[0].close()
+    # and so does the keyboard: Tab to the link, Enter
+    window.debates.dock.show()
+    window.debates.dock.raise_()
+    view.transcript.setFocus()
+    qtbot.waitUntil(view.transcript.hasFocus, timeout=TIMEOUT)
+    for _ in range(10):
+        if "R1 policy.md" in view.transcript.textCursor().selectedText():
+            break
+        QTest.keyClick(view.transcript, Qt.Key.Key_Tab)
+    assert "R1 policy.md" in view.transcript.textCursor().selectedText()
+    view.grab().save(str(tmp_path / "debate-reference.png"))
+    with qtbot.waitSignal(window.references.viewer_opened, timeout=TIMEOUT) as opened:
+        QTest.keyClick(view.transcript, Qt.Key.Key_Return)
+    assert opened.args[0].passage == RULE
+    opened.args[0].close()

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from doccritic.core.document import DocFormat, Document
-from doccritic.core.findings import Finding, Review, Source, Status
+from doccritic.core.findings import Finding, ReferenceCitation, Review, Source, Status
 from doccritic.core.labels import KIND_LABELS, severity_word, status_word
 from doccritic.core.merge import is_tradeoff
 
@@ -92,13 +92,17 @@ def note_for(finding: Finding, names: Mapping[str, str] | None = None,
         lines.append("Trade-off, the critics disagree on the fix: " + " | ".join(options))
     if finding.challenges_decision:
         lines.append(f"Challenges a stated decision: {finding.challenges_decision}")
-    for c in finding.cites:  # the references are listed, by id, in the appendix
-        lines.append(f"Cites {c.reference}: “{' '.join(c.quote.split())}”"
-                     + ("" if c.placed else " (not found in the reference)"))
+    lines += [cite_line(c) for c in finding.cites]  # the references are listed, by id, in the appendix
     if finding.status is not Status.OPEN:
         lines.append(f"Status: {status_word(finding.status)}.")
     replies = tuple((r.author, r.text) for r in finding.replies)
     return Note(finding, author, short, heading, tuple(lines), replies)
+
+
+def cite_line(c: ReferenceCitation) -> str:
+    """``Cites R1: “…”``: a reference passage a finding or a debate turn relies on, as every export says it (the
+    appendix lists the references by id)."""
+    return f"Cites {c.reference}: “{' '.join(c.quote.split())}”" + ("" if c.placed else " (not found in the reference)")
 
 
 def exported_findings(review: Review, *, include_dismissed: bool = False, include_checks: bool = True

@@ -29,9 +29,9 @@ from pydantic import ValidationError
 from doccritic import paths
 from doccritic.core.debates import Citation, Debate
 from doccritic.core.document import Document
-from doccritic.core.findings import Finding, Kind, Review
+from doccritic.core.findings import Finding, Kind, ReferenceCitation, Review
 from doccritic.core.labels import KIND_LABELS, KINDS, severity_word
-from doccritic.formats.export_common import Note, exported_findings, note_for, shown_title
+from doccritic.formats.export_common import Note, cite_line, exported_findings, note_for, shown_title
 from doccritic.formats.export_form import export_form
 from doccritic.formats.html_body import BodyWriter, Span
 from doccritic.formats.register_appendix import HTML_STYLE, export_appendix, to_html
@@ -142,7 +142,7 @@ class _Debates:
                 out.append(f'<li class="turn side-{turn.side}" style="--p:{self._color(turn.speaker, d)}">'
                            f'<div class="speaker">{self._who(turn.speaker, d)} · {_SIDE_LABELS[turn.side]} · '
                            f'turn {turn.index}{state}</div><div class="text">{e(turn.text)}</div>'
-                           f"{self._cites(turn.citations, woven)}{failure}</li>")
+                           f"{self._cites(turn.citations, woven)}{_reference_cites(turn.cites)}{failure}</li>")
             out.extend(f'<li class="interjection"><b>PM (moderator):</b> {e(i.text)}</li>' for i in said)
             out.append("</ol>")
             if d.summary:
@@ -157,6 +157,11 @@ class _Debates:
                 out.append("</div>")
             out.append("</section>")
         return "".join(out)
+
+
+def _reference_cites(cites: list[ReferenceCitation]) -> str:
+    """A debate turn's reference passages, worded as a finding's note says them (the appendix names the files)."""
+    return "".join(f'<p class="cites ref-cites">{e(cite_line(c))}</p>' for c in cites)
 
 
 @cache

@@ -35,6 +35,7 @@ class ClaudeSide(QObject):
     """Critics, debates and exports, built late; Claude settings and the persona editor."""
 
     persona_names_changed = Signal(dict)  # persona id -> name, whenever the personas are (re)loaded
+    reference_requested = Signal(object)  # a debate turn's ReferenceCitation: open the reference at the passage
 
     def __init__(self, *, session: ReviewSession, settings: AppSettings, runner: Runner,
                  decisions: DecisionsController, banner: Messages, sidebar: FindingsPanel, review_menu: QMenu,
@@ -49,6 +50,7 @@ class ClaudeSide(QObject):
         self._debates: DebatesController | None = None
         self._exports: ExportsController | None = None
         self._debates_to_show: tuple[list, str] | None = None  # the open document's, until the Debate dock is built
+        self._reference_names: dict[str, str] = {}  # reference id -> file name, for debate turns' citations
         self.fit_docks: Callable[[], None] | None = None  # first run, no saved layout: size the docks once built
         session.saved_debates = self._saved_debates
 
@@ -87,6 +89,8 @@ class ClaudeSide(QObject):
         self.critics_dock.setWidget(critics.panel)
         self._debates = DebatesController(self.session, self, critics, self.settings, self.debate_dock,
                                           self.parent_widget)
+        self._debates.view.reference_clicked.connect(self.reference_requested)
+        self._debates.view.set_reference_names(self._reference_names)
         self._exports = ExportsController(self.session, self, self.runner, self.parent_widget)
         self.model_label.setText(critics.status_text())
         stop = next((a for a in self.review_menu.actions() if a.text() == "&Stop Critics"), None)
@@ -114,6 +118,12 @@ class ClaudeSide(QObject):
     def build_soon(self) -> None:
         """Two event-loop turns from now: the first one paints the document and its checks."""
         QTimer.singleShot(0, lambda: QTimer.singleShot(0, self.build))
+
+    def set_reference_names(self, names: dict[str, str]) -> None:
+        """Reference id -> file name: debate turns name the file they cite (kept until the dock is built)."""
+        self._reference_names = dict(names)
+        if self._debates is not None:
+            self._debates.view.set_reference_names(self._reference_names)
 
     # the open document -----------------------------------------------------------------------
     def document_opened(self, debates: list, text: str) -> None:

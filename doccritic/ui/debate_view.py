@@ -42,6 +42,7 @@ class DebateView(QWidget):
     command_requested = Signal(object, tuple)  # a DebateCommand and its arguments
     add_point_requested = Signal(str)  # summary point id
     citation_clicked = Signal(str, int)  # quote, its offset in the debate's text (or -1)
+    reference_clicked = Signal(object)  # a turn's ReferenceCitation: open the reference at the passage
     new_requested = Signal()
     debate_chosen = Signal(int)  # index into the document's saved debates
 
@@ -49,6 +50,7 @@ class DebateView(QWidget):
         super().__init__(parent)
         self.debate: Debate | None = None
         self.personas: dict[str, Any] = {}
+        self.reference_names: dict[str, str] = {}  # reference id -> file name, for a turn's "Cites R1 policy.md"
         self.running = False
         self.idle_reason = ""
         self._live: tuple[int, str] | None = None  # the turn being written and its speaker
@@ -174,6 +176,12 @@ class DebateView(QWidget):
 
     def _link_style(self) -> str:
         return f"a {{ color: {readable(self.palette().color(QPalette.ColorRole.Link), self._base()).name()}; }}"
+
+    def set_reference_names(self, names: dict[str, str]) -> None:
+        """Reference id -> file name (the References dock changed): a turn's citations name the file."""
+        self.reference_names = dict(names)
+        if self.debate is not None and self._live is None:
+            self._render()
 
     def _update_controls(self) -> None:
         d = self.debate
@@ -307,6 +315,10 @@ class DebateView(QWidget):
         for k, c in enumerate(turn.citations):
             quoted = html.escape(c.quote)
             body = body.replace(quoted, f"<a href='cite:{turn.index}:{k}'>{quoted}</a>", 1)
+        for k, r in enumerate(turn.cites):  # a reference's words in the turn open the reference, not the draft
+            quoted = html.escape(r.quote)
+            if r.placed and quoted and "<a " not in body.split(quoted, 1)[0].rsplit("</a>", 1)[-1]:
+                body = body.replace(quoted, f"<a href='ref:{turn.index}:{k}'>{quoted}</a>", 1)
         body = body.replace("\n\n", "</p><p>").replace("\n", "<br>")
         marks = {"stopped": "stopped by you", "interrupted": f"interrupted: {turn.failure or 'failed'}"}
         mark = marks.get(turn.status, "")
@@ -315,7 +327,22 @@ class DebateView(QWidget):
         if turn.flags:  # the discipline the turn broke, said on the turn: the reader weighs it accordingly
             said = "; ".join(TURN_FLAGS.get(f, f) for f in turn.flags)
             badge += f"<p style='color:{alert}'>⚑ {_italic(said)}</p>"
-        return f"{self._head(turn.index, turn.speaker)}<p>{body}</p>{badge}"
+        return f"{self._head(turn.index, turn.speaker)}<p>{body}</p>{self._reference_cites(turn)}{badge}"
+
+    def _reference_cites(self, turn: Turn) -> str:
+        """The reference passages the turn quotes, one link each (Tab reaches them, Enter opens the reference
+        at the passage, as a card's "Cites R1" line does)."""
+        lines = []
+        for k, c in enumerate(turn.cites):
+            name = self.reference_names.get(c.reference, "")
+            label = html.escape(f"{c.reference} {name}".strip())
+            quote = " ".join(c.quote.split())
+            quote = html.escape(quote if len(quote) <= 120 else quote[:117] + "…")
+            missing = "" if c.placed else " (not found in the reference)"
+            lines.append(f"Cites <a href='ref:{turn.index}:{k}'>{label}: “{quote}” ↗</a>{missing}")
+        if not lines:
+            return ""
+        return f"<p style='margin-left:12px; color:{self._muted()}'>" + "<br>".join(lines) + "</p>"
 
     def _note(self, text: str) -> str:
         return (f"<p style='margin-left:16px; color:{self._muted()}'><b>You (moderator):</b> "
@@ -401,6 +428,11 @@ class DebateView(QWidget):
             if turn is not None and k < len(turn.citations):
                 c = turn.citations[k]
                 self.citation_clicked.emit(c.quote, c.start if c.start is not None else -1)
+        elif kind == "ref":
+            index, k = (int(x) for x in rest.split(":"))
+            turn = next((t for t in d.turns if t.index == index), None)
+            if turn is not None and k < len(turn.cites):
+                self.reference_clicked.emit(turn.cites[k])
         elif kind == "clash" and (summary := self._shown_summary()) is not None:
             k, i = (int(x) for x in rest.split(":"))
             if k < len(summary.clashes) and i < len(summary.clashes[k].citations):

@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
             critics_dock=self.critics_dock, debate_dock=self.debate_dock, model_label=self.model_label,
             status=self.show_status, parent=self)
         self.claude.persona_names_changed.connect(self.references.set_persona_names)
+        self.claude.reference_requested.connect(self.references.open_citation)  # a debate turn's "Cites R1"
         self.session.changed.connect(self._update_status)
         self.session.checked.connect(self._show_checks)
         self.session.save_failed.connect(lambda message: self.show_status(f"Could not save the review: {message}",

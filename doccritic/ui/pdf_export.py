@@ -33,7 +33,14 @@ from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.fileio import atomic_write_bytes
 from doccritic.core.findings import Finding, Kind, Review, Severity, Source, Status
 from doccritic.core.labels import KIND_LABELS, KINDS, severity_word
-from doccritic.formats.export_common import CHECKS_AUTHOR, exported_findings, note_for, rendered_inline, shown_title
+from doccritic.formats.export_common import (
+    CHECKS_AUTHOR,
+    cite_line,
+    exported_findings,
+    note_for,
+    rendered_inline,
+    shown_title,
+)
 from doccritic.formats.export_form import BOLD, CODE, ITALIC, LINK, STRIKE, ExportForm, export_form
 from doccritic.formats.register_appendix import export_appendix
 from doccritic.ui.pdf_register import add_register
@@ -568,6 +575,8 @@ def _debates(r: _Report, debates: list[Debate], names: Mapping[str, str], pages:
                 r.para(part.strip(), r.fmt(10), left=14, after=3)
             r.para(turn.failure, r.fmt(9, italic=True, color=RED), left=14, after=3) if turn.failure else None
             cites(turn.citations)
+            for c in turn.cites:  # reference passages, worded as a finding's note says them
+                r.para(cite_line(c), r.fmt(8.5, italic=True, color=MUTED), left=14, after=3)
         if d.summary:
             r.para("Referee summary", r.fmt(12, bold=True), before=10, after=3, keep=True)
             if d.summary.verdict:

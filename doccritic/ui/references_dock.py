@@ -60,8 +60,11 @@ class ReferencesController(QObject):
     def _show(self) -> None:
         self.panel.show_references(self.session.references)
         self.panel.show_intent(self.session.intent)
+        names = {r.id: r.name for r in self.session.references}
         if (cards := getattr(self.window, "panel", None)) is not None:  # the Findings sidebar's "Cites R1 name"
-            cards.set_reference_names({r.id: r.name for r in self.session.references})
+            cards.set_reference_names(names)
+        if (claude := getattr(self.window, "claude", None)) is not None:  # debate turns' "Cites R1 name"
+            claude.set_reference_names(names)
 
     def set_persona_names(self, names: dict[str, str]) -> None:
         self.panel.set_persona_names(names)
