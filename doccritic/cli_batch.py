@@ -67,12 +67,13 @@ class Job:
     settings: Any
     connection: Any
     redactors: list[Any]
+    contexts: list[Any]  # per document: the references and intent (ReviewContext)
     written: dict[int, Path] = field(default_factory=dict)
     failed_docs: set[int] = field(default_factory=set)
 
 
 def cmd_review_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from doccritic.cli_review import connection_for, pick_personas, settings_for
+    from doccritic.cli_review import connection_for, context_for, pick_personas, settings_for
     from doccritic.core import settings as app_settings
     from doccritic.core.personas import load_personas
     from doccritic.core.redaction import load_redactor
@@ -94,6 +95,9 @@ def cmd_review_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         guard_document(f)  # a never-send mark stops the whole batch before anything leaves
     saved = app_settings.load().claude
     personas = pick_personas(load_personas(), args.personas or (",".join(saved.panel) if saved.panel else None), err)
+    # the same references and intent for every document; a bad file (or one that is a document of the batch)
+    # stops here, before anything is sent
+    contexts = [context_for(args, d, [p.id for p in personas]) for d in docs]
     connection = connection_for(args, saved)
     guard_endpoint(connection, args.local_only, saved)
     redactors = [load_redactor(f.name) for f in files]
@@ -103,7 +107,7 @@ def cmd_review_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_API
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise DoccriticError(f"With --batch, --out names a folder: {args.out} is a file.", ErrorKind.INVALID)
-    job = Job(files, docs, personas, settings_for(args, saved), connection, redactors)
+    job = Job(files, docs, personas, settings_for(args, saved), connection, redactors, contexts)
     return asyncio.run(_run(args, job, out, err))
 
 
@@ -119,6 +123,10 @@ def _resumable_files(args: argparse.Namespace, err: TextIO) -> list[Path]:
             continue
         if meta.get("files"):
             print(f"doccritic: batch: resuming {meta.get('batch_id')} ({len(meta['files'])} document(s))", file=err)
+            if not (args.reference or args.reference_for or args.intent):  # the batch's own, so its requests match
+                args.reference = [Path(f) for f in meta.get("reference") or []]
+                args.reference_for = list(meta.get("reference_for") or [])
+                args.intent = Path(meta["intent"]) if meta.get("intent") else None
             return [Path(f) for f in meta["files"]]
     raise DoccriticError("No kept batch to resume (each is forgotten once its results have been read).",
                          ErrorKind.NOT_FOUND)
@@ -138,9 +146,10 @@ async def _run(args: argparse.Namespace, job: Job, out: TextIO, err: TextIO) -> 
     client = job.connection.client()
     recorders = [SendRecorder(job.connection, d, "critic", redactor=r) for d, r in zip(job.docs, job.redactors,
                                                                                       strict=True)]
-    items = [BatchDocument(d, job.personas, r, raised=check_findings(d), on_sent=rec)
-             for d, r, rec in zip(job.docs, job.redactors, recorders, strict=True)]
-    meta = {"files": [str(f) for f in job.files], "documents": {str(f): _sha(f) for f in job.files}}
+    items = [BatchDocument(d, job.personas, r, raised=check_findings(d), on_sent=rec, context=c)
+             for d, r, rec, c in zip(job.docs, job.redactors, recorders, job.contexts, strict=True)]
+    meta = {"files": [str(f) for f in job.files], "documents": {str(f): _sha(f) for f in job.files},
+            **_context_meta(args)}
     calls = CallRecorder(job.connection)
     run = BatchRun(client, items, job.settings, state_dir=state_dir(), poll_seconds=args.poll, meta=meta,
                    on_call=calls)
@@ -180,7 +189,7 @@ async def _estimate(args: argparse.Namespace, job: Job, items: list[Any], client
 
     prices = load_prices()
     full = sum([(await estimate(client, i.doc, job.personas, job.settings, prices=prices, redactor=i.redactor,
-                                raised=i.raised)).total for i in items])
+                                raised=i.raised, context=i.context)).total for i in items])
     cost = full * prices.batch
     print(f"doccritic: batch: {len(items)} document(s) x {len(job.personas)} critic(s) on {job.settings.model}: about "
           f"{_dollars(cost)} at the batch price ({prices.batch:.0%} of {_dollars(full)}; results within 24 hours).",
@@ -263,6 +272,9 @@ def _write_document(args: argparse.Namespace, job: Job, index: int, findings: li
 
     file, doc = job.files[index], job.docs[index]
     review = review_for(doc, findings)
+    if context := job.contexts[index]:  # stored with the review, as a streamed one does
+        review.references = [r.stored() for r in context.references]
+        review.intent = context.intent
     review.rounds = compact(first(findings, doc), doc.text)  # round 1: the next `review --previous` builds on it
     review.runs.append(critics_run_record(results, job.settings, None, batch=batch))
     target = review_path(args, file)
@@ -285,11 +297,22 @@ async def _stream_each(args: argparse.Namespace, job: Job, out: TextIO, err: Tex
     for i, doc in enumerate(job.docs):
         print(f"doccritic: {job.files[i].name}: streaming ({i + 1}/{len(job.docs)})", file=err)
         run = await run_panel(job.connection, doc, job.personas, job.settings, None, err, redactor=job.redactors[i],
-                              raised=check_findings(doc))
+                              raised=check_findings(doc), context=job.contexts[i])
         _write_document(args, job, i, run.findings, run.results, out, batch=False)
         if run.stopped_by:
             return EXIT_INTERRUPTED
     return EXIT_API if job.failed_docs else EXIT_OK
+
+
+def _context_meta(args: argparse.Namespace) -> dict[str, Any]:
+    """The reference and intent flags, kept with the batch: ``--resume`` alone sends the same requests again."""
+    refs = [str(Path(p).resolve()) for p in getattr(args, "reference", None) or []]
+    pairs = []
+    for spec in getattr(args, "reference_for", None) or []:
+        pid, _, file = spec.partition("=")
+        pairs.append(f"{pid.strip()}={Path(file.strip()).resolve()}")
+    intent = getattr(args, "intent", None)
+    return {"reference": refs, "reference_for": pairs, "intent": str(Path(intent).resolve()) if intent else None}
 
 
 def _sha(path: Path) -> str:

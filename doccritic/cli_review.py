@@ -133,9 +133,6 @@ def _seconds(text: str) -> float:
 def cmd_review(args: argparse.Namespace, out: TextIO, err: TextIO | None = None) -> int:
     err = err or sys.stderr  # looked up now, not at import: tests and callers may have replaced it
     if args.batch is not None:
-        if args.reference or args.reference_for or args.intent:  # not silently dropped from a paid batch
-            raise DoccriticError("--reference, --reference-for and --intent do not work with --batch yet: review "
-                                 "one FILE at a time to send them.", ErrorKind.INVALID)
         from doccritic.cli_batch import cmd_review_batch
 
         return cmd_review_batch(args, out, err)

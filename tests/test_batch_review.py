@@ -332,3 +332,78 @@ def test_a_batch_is_redacted_before_it_leaves_and_the_review_has_the_real_words(
     assert "annual prepaid" not in json.dumps(create.body) and "[TERM-1]" in json.dumps(create.body)
     (found,) = load(a.with_name("pricing.md.review.json"))["findings"]
     assert found["quote"] == "annual prepaid plans" and DRAFT_A[found["start"]:found["end"]] == "annual prepaid plans"
+
+
+POLICY = "# Pricing policy\n\nCustomers keep a monthly plan for at least one renewal after any price change.\n"
+RULE = "Customers keep a monthly plan for at least one renewal after any price change."
+
+
+def with_context(drafts, tmp_path) -> list[str]:
+    (tmp_path / "refs").mkdir()
+    (tmp_path / "refs" / "policy.md").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "refs" / "dpa.txt").write_text("Processors delete data on request only.\n", encoding="utf-8")
+    (tmp_path / "refs" / "intent.toml").write_text('decided = "Annual plans only: finance needs the cash."\n',
+                                                   encoding="utf-8")
+    return ["--reference", str(tmp_path / "refs" / "policy.md"), "--reference-for",
+            f"skeptical-exec={tmp_path / 'refs' / 'dpa.txt'}", "--intent", str(tmp_path / "refs" / "intent.toml")]
+
+
+def test_a_batch_carries_references_and_intent_after_each_documents_cached_prefix(cli_api, drafts, tmp_path, capsys):
+    a, b = drafts
+    api = cli_api  # scripted here: the pricing critic cites the policy and re-opens the stated decision
+    api.script(Reply.json({"findings": [finding("annual prepaid plans", "No monthly option") | {
+        "reference": {"id": "R1", "quote": RULE}, "challenges_decision": True, "decision": "Annual plans only"}],
+        "verdict": "Risky."}),
+        match=lambda body: "annual prepaid" in json.dumps(body) and "staff-engineer" in json.dumps(body))
+    api.script(Reply.json({"findings": [], "verdict": "Fine."}))
+    code = review_batch(str(a), str(b), *with_context(drafts, tmp_path))
+    _out, err = capsys.readouterr()
+    assert code == 0, err
+    create = next(r for r in batch_requests(api) if r.method == "POST")
+    items = {i["custom_id"]: i["params"] for i in create.body["requests"]}
+    for doc in ("d0", "d1"):
+        staff, exec_ = items[f"{doc}-staff-engineer"], items[f"{doc}-skeptical-exec"]
+        assert staff["system"] == exec_["system"]  # the shared prefix, references and intent: byte-identical
+        draft, _instructions, refs, intent = staff["system"]
+        assert "<document>" in draft["text"] and RULE not in draft["text"]
+        assert RULE in refs["text"] and refs["cache_control"] == {"type": "ephemeral"}
+        assert "Annual plans only: finance needs the cash." in intent["text"]
+        assert "Processors delete" in exec_["messages"][0]["content"][0]["text"]  # the exec's own, in its message
+        assert "Processors delete" not in json.dumps(staff)
+    assert items["d0-staff-engineer"]["system"][1:] == items["d1-staff-engineer"]["system"][1:]
+    review = load(a.with_name("pricing.md.review.json"))
+    assert [(r["id"], r["name"], r["persona"]) for r in review["references"]] == [
+        ("R1", "policy.md", None), ("R2", "dpa.txt", "skeptical-exec")]
+    assert review["intent"]["decided"] == "Annual plans only: finance needs the cash."
+    (found,) = review["findings"]
+    (c,) = found["cites"]
+    assert POLICY[c["start"]:c["end"]] == RULE and found["challenges_decision"] == "Annual plans only"
+    assert load(b.with_name("retention.md.review.json"))["references"][0]["name"] == "policy.md"
+
+
+def test_a_batch_reference_that_is_one_of_its_documents_is_refused_before_sending(api, drafts, capsys):
+    a, b = drafts
+    assert review_batch(str(a), str(b), "--reference", str(b)) == 2
+    assert "Cannot attach retention.md: it is the document under review" in capsys.readouterr().err
+    assert not batch_requests(api)
+
+
+def test_resume_alone_sends_nothing_again_with_the_kept_batchs_references(api, drafts, tmp_path, capsys):
+    a, b = drafts
+    api.batches.hold_after = 1
+    child = start(str(a), str(b), "--poll", "60", *with_context(drafts, tmp_path))
+    try:
+        wait_for(child, "sent, 4 request(s)")
+        child.kill()
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    api.batches.hold_after = None
+    code = cli.main(["review", "--personas", "staff-engineer,skeptical-exec", "--poll", "0.01", "--batch", "--resume"])
+    _out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "resuming, 4 request(s)" in err
+    assert len([r for r in batch_requests(api) if r.method == "POST" and r.path == "/v1/messages/batches"]) == 1
+    assert load(a.with_name("pricing.md.review.json"))["intent"]["decided"].startswith("Annual plans only")

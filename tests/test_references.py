@@ -415,11 +415,3 @@ def test_debaters_and_the_referee_read_the_references_and_a_turn_may_cite_one():
     (ref_cite,) = first.cites
     assert ref_cite.reference == "R1" and POLICY[ref_cite.start:ref_cite.end] == RETENTION
 
-
-def test_references_are_refused_with_batch_rather_than_silently_dropped(cli_api, capsys, tmp_path):
-    draft = tmp_path / "prd.md"
-    draft.write_text(DOC_TEXT, encoding="utf-8")
-    (tmp_path / "retention.md").write_text(POLICY, encoding="utf-8")
-    code = cli.main(["review", "--batch", str(draft), "--reference", str(tmp_path / "retention.md")])
-    assert code == 2 and "do not work with --batch yet" in capsys.readouterr().err
-    assert not cli_api.journal

@@ -3,8 +3,9 @@
 Why a batch, and how it stays safe to leave running:
 
 - **Same requests as a live run.** Each item is ``panel.request_params`` (redacted, with the document's cached
-  prefix first), so the personas of one document share the prefix in the prompt cache as they do live, and a
-  batch review reads like a streamed one: answers go through ``Panel.absorb`` (parse, place, merge, judge).
+  prefix first, then its references and intent), so the personas of one document share the prefix in the
+  prompt cache as they do live, and a batch review reads like a streamed one: answers go through
+  ``Panel.absorb`` (parse, place, merge, judge, anchor reference citations).
 - **Resumable.** The batch id is kept in ``<data>/batches/<key>.json`` as soon as the batch exists, keyed by
   a hash of every request; a later run with the same inputs picks that batch up instead of paying again.
   The file goes once every result has been read.
@@ -41,6 +42,7 @@ from doccritic.claude.schema import answer_text
 from doccritic.core.document import Document
 from doccritic.core.findings import Finding
 from doccritic.core.redaction import Redactor
+from doccritic.core.references import NO_CONTEXT, ReviewContext
 
 SentHook = Callable[[str, str, int, Usage, str], None]  # persona id, model, try, usage, outcome (send log)
 CallHook = Callable[[str, str], None]  # a call that carries no document: kind ("batch_status" …), outcome
@@ -63,6 +65,7 @@ class BatchDocument:
     redactor: Redactor | None = None
     raised: Sequence[Finding] = ()
     on_sent: SentHook | None = None  # this document's send-log recorder
+    context: ReviewContext = NO_CONTEXT  # references and intent, after the document's shared cached prefix
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,7 @@ class BatchRun:
             params = request_params(item.doc, persona, self.settings, self.backend,
                                     model=getattr(persona, "model", None) or self.settings.model,
                                     effort=getattr(persona, "effort", None) or self.settings.effort,
-                                    redactor=item.redactor, raised=item.raised)
+                                    redactor=item.redactor, raised=item.raised, context=item.context)
             redactions[cid] = dict(item.redactor.request_counts) if item.redactor else {}
             requests.append({"custom_id": cid, "params": params})
         return requests, redactions
@@ -367,7 +370,8 @@ class BatchRun:
         if i not in self._panels:
             item = self.docs[i]
             panel = Panel(self.client, item.doc, item.personas, self.settings, prices=self.prices,
-                          backend=self.backend, existing=item.raised, redactor=item.redactor, on_sent=item.on_sent)
+                          backend=self.backend, existing=item.raised, redactor=item.redactor, on_sent=item.on_sent,
+                          context=item.context)
             panel.price_factor = self.prices.batch
             self._panels[i] = panel
         return self._panels[i]
