@@ -415,3 +415,38 @@ def test_debaters_and_the_referee_read_the_references_and_a_turn_may_cite_one():
     (ref_cite,) = first.cites
     assert ref_cite.reference == "R1" and POLICY[ref_cite.start:ref_cite.end] == RETENTION
 
+
+
+def bad_reference(kind: str, tmp_path) -> tuple[str, str]:
+    """A reference file that cannot be used, and what the one sentence says about it."""
+    if kind == "encrypted":
+        return str(encrypted_pdf(text_pdf(tmp_path / "plain.pdf", [RETENTION]), tmp_path / "locked.pdf")), \
+            "Cannot attach locked.pdf: it is password-protected; save an unprotected copy and attach that."
+    if kind == "image-only":
+        return str(image_only_pdf(tmp_path / "scan.pdf")), \
+            "Cannot attach scan.pdf: it has no text layer (a scan or images only)"
+    if kind == "unreadable":
+        (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\n garbage")
+        return str(tmp_path / "broken.pdf"), "Cannot attach broken.pdf: it is damaged or not a PDF."
+    if kind == "200 MB":
+        with (tmp_path / "archive.pdf").open("wb") as fh:
+            fh.truncate(200 * 1024 * 1024)  # sparse: no disk used
+        return str(tmp_path / "archive.pdf"), "Cannot attach archive.pdf: it is 200 MB, over the 50 MB limit"
+    return str(tmp_path / "prd.md"), "Cannot attach prd.md: it is the document under review"
+
+
+@pytest.mark.parametrize("kind", ["unreadable", "encrypted", "image-only", "200 MB", "the draft itself"])
+@pytest.mark.parametrize("command", ["review", "debate"])
+def test_a_bad_reference_stops_the_command_in_one_sentence_and_keeps_the_last_review(cli_api, capsys, tmp_path,
+                                                                                     kind, command):
+    draft = tmp_path / "prd.md"
+    draft.write_text(DOC_TEXT, encoding="utf-8")
+    out_file = tmp_path / "out.json"
+    out_file.write_text('{"kept": true}\n', encoding="utf-8")  # last time's result: nothing may overwrite it
+    path, said = bad_reference(kind, tmp_path)
+    pair = "staff-engineer,legal-privacy"
+    code = cli.main([command, str(draft), "--personas", pair, "--reference", path, "--out", str(out_file)])
+    err = capsys.readouterr().err
+    assert code == 2 and said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert out_file.read_text(encoding="utf-8") == '{"kept": true}\n'
+    assert not [r for r in cli_api.journal if r.path == "/v1/messages"]

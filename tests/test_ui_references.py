@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from fakes.messages_api import Reply
-from pdfs import encrypted_pdf, text_pdf
+from pdfs import encrypted_pdf, image_only_pdf, text_pdf
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -200,3 +200,28 @@ def test_a_debate_turn_citing_a_reference_shows_the_citation_and_opens_the_refer
         QTest.keyClick(view.transcript, Qt.Key.Key_Return)
     assert opened.args[0].passage == RULE
     opened.args[0].close()
+
+
+def test_bad_references_are_refused_in_one_sentence_and_nothing_attached_is_lost(qtbot, window, tmp_path):
+    (tmp_path / "policy.md").write_text(POLICY, encoding="utf-8")
+    attach(qtbot, window, tmp_path / "policy.md")
+    QTest.keyClicks(window.references.panel.decided, "Opt-out by default.")
+    qtbot.waitUntil(lambda: window.session.intent is not None and bool(window.session.intent.decided),
+                    timeout=TIMEOUT)
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\n garbage")
+    refused(qtbot, window, tmp_path / "broken.pdf", "Cannot attach broken.pdf: it is damaged or not a PDF.")
+    refused(qtbot, window, image_only_pdf(tmp_path / "scan.pdf"),
+            "Cannot attach scan.pdf: it has no text layer (a scan or images only)")
+    with (tmp_path / "archive.pdf").open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)  # sparse: refused on its size, never read
+    refused(qtbot, window, tmp_path / "archive.pdf", "Cannot attach archive.pdf: it is 200 MB, over the 50 MB limit")
+    text_pdf(tmp_path / "plain.pdf", ["Processors delete data on request only."])
+    refused(qtbot, window, encrypted_pdf(tmp_path / "plain.pdf", tmp_path / "locked.pdf"), "password-protected")
+    refused(qtbot, window, SAMPLE, "it is the document under review")
+    # several at once: each bad one is its own sentence, the good one still comes
+    window.references.add_files([tmp_path / "broken.pdf", tmp_path / "plain.pdf"])
+    qtbot.waitUntil(lambda: len(window.session.references) == 2, timeout=TIMEOUT)
+    assert [r.name for r in window.session.references] == ["policy.md", "plain.pdf"]
+    assert window.session.intent.decided == "Opt-out by default."
+    assert window.references.panel.decided.toPlainText() == "Opt-out by default."
+    assert window.references.panel.list.topLevelItemCount() == 2
