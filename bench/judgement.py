@@ -1,5 +1,5 @@
 """Judgement figures that scripted critics and debaters can show: duplicate cards, unmarked misquotes, what the
-critics are told, and a debate's discipline and decision (issue #15).
+critics are told, a debate's discipline and decision (issue #15), and the author's intent and references (#17).
 
 Four scripted critics review the synthetic log-retention case through the real engine (`doccritic eval`, live,
 against the loopback Messages API). Between them they raise the same two decisions from different passages,
@@ -10,8 +10,11 @@ already raised (as the app sends them). Then `doccritic debate` runs on the same
 two of which break the debate's discipline (one quotes nothing and concedes the motion in round 1 without
 evidence, one concedes two points), and a referee whose summary has praise, a settled point, a change and
 three clashes: the bench counts the turns flagged, the summary points offered as findings that only praise or
-settle, the clashes ruled with an owner, and what the debate's first turn read from the critics' cache. Run it at two
-commits for a before/after:
+settle, the clashes ruled with an owner, and what the debate's first turn read from the critics' cache. Last,
+`doccritic review` runs with a reference and an intent naming two decisions as settled: three cards re-open
+them (one marked by its critic, two not), four do not, and two cite the reference with loosely quoted words
+(case, spacing, an ellipsis); the bench counts the re-openings marked, the false marks, and the citations that
+land exactly on the passage. Run it at two commits for a before/after:
 
     python bench/judgement.py            # prints the figures
 """
@@ -103,6 +106,7 @@ def main() -> int:
         critics = [r for r in api.journal if r.path == "/v1/messages"]
         told = sum("<already_raised>" in r.text and "[offline check]" in r.text for r in critics)
         debate = _debate(api, cli, corpus / CASE, Path(tmp, "debate.json"))
+        intent = _intent(api, cli, corpus / CASE, Path(tmp))
     cards = [f for f in review["findings"] if f["source"] == "critic"]
     text = review["document"]["text"]
     wrong = [f for f in cards if f["start"] is not None and _differs(f, text)]
@@ -115,6 +119,8 @@ def main() -> int:
     print(f"misquoted cards carrying the 'misquoted' mark: {marked}/{len(wrong)}")
     print(f"critic requests told the offline checks' findings (already raised): {told}/{len(critics)}")
     for line in debate:
+        print(line)
+    for line in intent:
         print(line)
     print(harness.load_line("end"))
     return 0
@@ -194,6 +200,84 @@ def _debate(api: FakeMessagesAPI, cli, case: Path, out: Path) -> list[str]:
             f"debate turn 1 read from the critics' cache: {first.usage['cache_read_input_tokens']} tokens "
             f"(tools and document block {doc_tokens}"
             f"{'' if doc_tokens >= 1024 else ', under the 1,024 the API caches'})"]
+
+
+POLICY = ("# Log retention policy\n\nLogs needed for an open investigation or a legal hold must stay searchable "
+          "for 90 days.\n\nRestores from any archive must be tested quarterly, end to end, before data is deleted.\n")
+HOLD = "Logs needed for an open investigation or a legal hold must stay searchable for 90 days."
+RESTORE = "Restores from any archive must be tested quarterly, end to end, before data is deleted."
+DECIDED = ["Five-year prepaid ColdVault contract: procurement negotiated the lowest tier price.",
+           "Move logs older than 7 days to ColdVault: the hot cluster costs $41,000 a month."]
+REOPENS = {  # card title -> the stated decision it re-opens (ground truth); the other cards re-open none
+    "Five-year prepaid ColdVault contract": DECIDED[0], "Prepaid contract cannot be refunded": DECIDED[0],
+    "Week-old logs leave the search cluster": DECIDED[1]}
+CITED = {"Checksums are not a restore test": RESTORE, "Logs under legal hold deleted on day one": HOLD}
+INTENT_ANSWERS = {  # persona id -> findings: one re-opening marked by its critic, two not; citations quoted loosely
+    "skeptical-exec": [door("We will sign a 5-year prepaid ColdVault contract", "Five-year prepaid ColdVault contract",
+                            challenges_decision=True, decision="Five-year prepaid ColdVault contract")],
+    "legal-privacy": [
+        door("The prepayment buys the lowest tier price and cannot be refunded.",
+             "Prepaid contract cannot be refunded"),
+        door("Delete the hot copies on the day the migration finishes.", "Logs under legal hold deleted on day one",
+             reference={"id": "R1", "quote": "logs needed for an open investigation or a legal hold must stay "
+                        "searchable  for 90 days"})],
+    "staff-engineer": [
+        {"kind": "challenged_assumption", "severity": "major", "title": "Week-old logs leave the search cluster",
+         "quote": "move every application log older than 7 days to ColdVault", "rationale": "Incidents need them."},
+        {"kind": "weak_argument", "severity": "major", "title": "Checksums are not a restore test",
+         "quote": "Verify a sample of 1,000 log files by checksum.", "rationale": "A sample proves little.",
+         "reference": {"id": "R1", "quote": "Restores from any archive must be tested … before data is deleted."}}],
+    "data-scientist": [
+        unplaced("Old-log searches never measured", "Nobody measured how often old logs are searched: query them."),
+        {"kind": "open_question", "severity": "minor", "title": "Who can wait 12 hours for ColdVault?",
+         "quote": "Retrieval from ColdVault takes up to 12 hours.", "rationale": "Incidents.",
+         "reference": {"id": "R9", "quote": "No such reference."}}],
+}
+
+
+def _intent(api: FakeMessagesAPI, cli, case: Path, tmp: Path) -> list[str]:
+    """A scripted review with a reference and the author's intent (issue #17): are the cards that re-open a
+    stated decision marked, are the others left alone, and do citations into the reference land on the passage."""
+    for persona, findings in INTENT_ANSWERS.items():
+        api.script(Reply.json({"findings": findings, "verdict": "Not yet.", "readiness": 4}),
+                   match=f"persona: {persona}")
+    (tmp / "policy.md").write_text(POLICY, encoding="utf-8")
+    (tmp / "intent.txt").write_text("Decided:\n" + "\n".join(f"- {d}" for d in DECIDED) + "\n", encoding="utf-8")
+    out = tmp / "intent-review.json"
+    before = len(api.journal)
+    real = sys.stdout, sys.stderr
+    with Path(os.devnull).open("w") as quiet:
+        sys.stdout = sys.stderr = quiet
+        try:
+            code = cli.main(["review", str(next(case.glob("draft.*"))), "--personas", ",".join(INTENT_ANSWERS),
+                             "--reference", str(tmp / "policy.md"), "--intent", str(tmp / "intent.txt"),
+                             "--out", str(out)])
+        except SystemExit as exc:  # an engine without --reference or --intent (before #17)
+            code = exc.code
+        finally:
+            sys.stdout, sys.stderr = real
+    if code:
+        return [f"intent review failed: exit {code} (no --reference/--intent before #17: count 0 marked, 0 cited)"]
+    review = json.loads(out.read_text(encoding="utf-8"))
+    cards = [f for f in review["findings"] if f["source"] == "critic"]
+    reopening = [f for f in cards if f["title"] in REOPENS]
+    others = [f for f in cards if f["title"] not in REOPENS]
+    marked = sum(bool(f.get("challenges_decision")) for f in reopening)
+    wrong = sum(bool(f.get("challenges_decision")) for f in others)
+    planted = [(f, CITED[f["title"]]) for f in cards if f["title"] in CITED]
+    exact = sum(any(POLICY[c["start"]:c["end"]] == want.rstrip(".")  # the words, not the full stop
+                    for c in f.get("cites", []) if c.get("start") is not None)
+                for f, want in planted)
+    bogus = sum(len(f.get("cites", [])) for f in cards if f["title"] not in CITED)
+    sent = [r.body for r in api.journal[before:] if r.path == "/v1/messages"]
+    after = sum(HOLD in json.dumps(b["system"][2:]) and HOLD not in json.dumps(b["system"][:2]) for b in sent)
+    same = len({json.dumps(b["system"][:2]) for b in sent}) == 1
+    return [f"cards re-opening a stated decision marked 'challenges a stated decision': {marked}/{len(reopening)}",
+            f"cards re-opening no stated decision marked anyway: {wrong}/{len(others)}",
+            f"reference citations anchored exactly on the cited passage: {exact}/{len(planted)}; "
+            f"citations kept to a reference that does not exist: {bogus}",
+            f"critic requests with the reference after the cached draft prefix: {after}/{len(sent)} "
+            f"(prefix byte-identical across critics: {'yes' if same else 'no'})"]
 
 
 def _differs(finding: dict, text: str) -> bool:

@@ -31,7 +31,9 @@ from doccritic.core.references import (
     intent_from_text,
     intent_from_toml,
     next_id,
+    reopened_decision,
     same_text,
+    stated_decisions,
     too_much,
 )
 from doccritic.formats.markdown import parse_markdown
@@ -450,3 +452,58 @@ def test_a_bad_reference_stops_the_command_in_one_sentence_and_keeps_the_last_re
     assert code == 2 and said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert out_file.read_text(encoding="utf-8") == '{"kept": true}\n'
     assert not [r for r in cli_api.journal if r.path == "/v1/messages"]
+
+
+def test_stated_decisions_are_read_one_per_line_with_their_reason():
+    intent = Intent(decided="- Opt-out by default: legal signed it off.\n2. Ship in March — sales needs it\n\n"
+                            "Keep PayFlow because of the fees")
+    assert stated_decisions(intent) == [("Opt-out by default", "legal signed it off."),
+                                        ("Ship in March", "sales needs it"), ("Keep PayFlow", "of the fees")]
+    assert stated_decisions(None) == [] and stated_decisions(Intent(feedback_on="Is it safe?")) == []
+
+
+def test_a_finding_restating_a_decided_passage_re_opens_it_and_one_sharing_a_word_does_not():
+    intent = Intent(decided="- Five-year prepaid ColdVault contract: procurement negotiated the lowest tier price.\n"
+                            "- Move logs older than 7 days to ColdVault: the hot cluster costs $41,000 a month.")
+    head = "Five-year prepaid ColdVault contract"
+    said = "Locked in for five years\nWe will sign a 5-year prepaid ColdVault contract"
+    assert reopened_decision(intent, said) == head
+    # two of the decision's words, and the reason's "lowest tier price": the same decision from another passage
+    assert reopened_decision(intent, "Prepaid contract cannot be refunded\nThe prepayment buys the lowest tier price "
+                                     "and cannot be refunded.") == head
+    assert reopened_decision(intent, "Logs leave search\nmove every application log older than 7 days to ColdVault") \
+        == "Move logs older than 7 days to ColdVault"
+    assert reopened_decision(intent, "Who can wait 12 hours?\nRetrieval from ColdVault takes up to 12 hours.") is None
+    assert reopened_decision(intent, "Logs under legal hold deleted on day one\nDelete the hot copies on the day the "
+                                     "migration finishes.") is None
+    assert reopened_decision(None, head) is None
+
+
+def test_on_the_sample_prd_only_the_check_findings_on_a_decided_passage_are_taken_as_re_opening_it():
+    """Not tuned on: the rule was set on bench/judgement.py's case, then run on the sample PRD's checks."""
+    from conftest import SAMPLE
+    from doccritic.core.checks import run_checks
+    from doccritic.formats.loader import load_document
+
+    intent = Intent(decided="- Exclusive PayFlow agreement for 3 years: the fee cut pays for the migration.\n"
+                            "- Auto-charge opt-out by default: legal signed it off.\n"
+                            "- Delete the legacy templates at cut-over: the Postgres cluster costs too much to keep.")
+    findings = run_checks(load_document(SAMPLE)).findings
+    marked = [(f.quote[:40], d) for f in findings if (d := reopened_decision(intent, f"{f.title}\n{f.quote}"))]
+    assert sorted(marked) == sorted([
+        ("Auto-charge ships enabled by default (op", "Auto-charge opt-out by default"),
+        ("Auto-charge is turned on by default for ", "Auto-charge opt-out by default"),
+        ("All existing reminder templates migrate ", "Delete the legacy templates at cut-over"),
+        ("After cut-over on 2027-02-15, the legacy", "Delete the legacy templates at cut-over"),
+        ("We will sign a 3-year exclusive processi", "Exclusive PayFlow agreement for 3 years")])
+    assert len(findings) > 20  # the other checks' findings re-open nothing
+
+
+def test_a_critic_that_re_opens_a_stated_decision_without_saying_so_is_marked_all_the_same():
+    context = ReviewContext((), Intent(decided="Delete legacy invoices after the migration: storage costs too much."))
+    with FakeMessagesAPI() as api:
+        api.script(Reply.json(answer(item(DELETE), item("We ship to all users on day one."))))
+        _, panel, _ = run_panel(api, [STAFF], context)
+    deleted, ship = panel.results[0].findings
+    assert deleted.challenges_decision == "Delete legacy invoices after the migration"
+    assert ship.challenges_decision is None

@@ -54,7 +54,7 @@ from doccritic.core.findings import Anchor, Finding
 from doccritic.core.merge import find_duplicate, merge, reraised
 from doccritic.core.quotes import differences
 from doccritic.core.redaction import Redactor
-from doccritic.core.references import NO_CONTEXT, ReviewContext, cite
+from doccritic.core.references import NO_CONTEXT, ReviewContext, cite, reopened_decision
 from doccritic.core.rounds import RoundContext
 
 OPTIONAL_PARAMS = ("output_config", "cache_control", "thinking", "effort", "strict", "tool_choice", "tools")
@@ -548,12 +548,15 @@ class Panel:
 
     def _with_context(self, finding: Finding, item: Any) -> Finding:
         """The reference passage anchored in that reference; a "challenges a decision" flag only when the
-        author stated decisions (without an intent there is nothing settled to challenge)."""
+        author stated decisions (without an intent there is nothing settled to challenge), and also when the
+        critic re-opened one without saying so (the finding names the decision's words)."""
         update: dict[str, Any] = {}
         if item.reference is not None and (ref := self.context.get(item.reference.id)) is not None:
             update["cites"] = [cite(ref, item.reference.quote)]  # restored already, with the rest of the item
         if finding.challenges_decision and not self.context.has_intent:
             update["challenges_decision"] = None
+        elif not finding.challenges_decision and self.context.has_intent:  # the critic re-opened it unsaid
+            update["challenges_decision"] = reopened_decision(self.context.intent, f"{finding.title}\n{finding.quote}")
         return finding.model_copy(update=update) if update else finding
 
     def _conclude(self, persona: Any, result: _Critic, fs: FindingStream, state: StreamState,

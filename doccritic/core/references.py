@@ -16,6 +16,7 @@ sending them is :mod:`doccritic.claude.prompts`.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -158,6 +159,58 @@ def too_much(references: Sequence[Reference], adding: Reference | None = None,
     what = f"{adding.name} (~{adding.tokens:,} tokens)" if adding else "the references"
     return (f"Cannot attach {what}: the references would come to ~{total:,} tokens, over the {limit:,}-token "
             "limit; attach the relevant chapter instead.")
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
+_STOP = frozenset(re.findall(r"\w+", "the and for are with this that will from into its our their them they have has"
+                             " had been was were which when then than all any can not but also only each per via"
+                             " after before over under new what who should must would could we us because since"))
+_REASON = re.compile(r":|\s[-–—]\s|\b(?:because|since)\b", re.IGNORECASE)  # "decision: why", "… — why"
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to five letters, plurals folded: "logs"/"log", "prepayment"/"prepaid" meet."""
+    words = (m.group(0).lower() for m in _WORD.finditer(text))
+    return {(w[:-1] if w.endswith("s") and len(w) > 3 else w)[:5] for w in words if w not in _STOP}
+
+
+def stated_decisions(intent: Intent | None) -> list[tuple[str, str]]:
+    """Each decision the intent calls settled, as (the decision, why): one per line or bullet of ``decided``."""
+    if intent is None:
+        return []
+    out = []
+    for line in intent.decided.splitlines():
+        line = line.strip().lstrip("-*•").strip()
+        line = re.sub(r"^\d+[.)]\s*", "", line)
+        if not line:
+            continue
+        m = _REASON.search(line)
+        head, why = (line[:m.start()], line[m.end():]) if m else (line, "")
+        if head.strip():
+            out.append((head.strip().rstrip("."), why.strip()))
+    return out
+
+
+def reopened_decision(intent: Intent | None, text: str) -> str | None:
+    """The stated decision a finding (its title and quote, ``text``) is about, when its critic did not say so.
+
+    A finding re-opens a decision when it names at least two of the decision's own words and either most of
+    them (60%) or, with the reason the author gave, four in all: "Prepaid contract cannot be refunded" on
+    "The prepayment buys the lowest tier price" re-opens "Five-year prepaid ColdVault contract: procurement
+    negotiated the lowest tier price"; a finding that shares one word ("ColdVault") with it does not.
+    """
+    words = _stems(text)
+    best: tuple[float, str] | None = None
+    for head, why in stated_decisions(intent):
+        own = _stems(head)
+        shared = len(own & words)
+        if len(own) < 2 or shared < 2:
+            continue
+        share = shared / len(own)
+        enough = share >= 0.6 or shared + len((_stems(why) - own) & words) >= 4
+        if enough and (best is None or share > best[0]):
+            best = (share, head)
+    return best[1] if best else None
 
 
 _INTENT_KEYS = {"feedback_on": "feedback_on", "feedback": "feedback_on", "decided": "decided",
