@@ -364,13 +364,13 @@ def test_a_batch_carries_references_and_intent_after_each_documents_cached_prefi
     for doc in ("d0", "d1"):
         staff, exec_ = items[f"{doc}-staff-engineer"], items[f"{doc}-skeptical-exec"]
         assert staff["system"] == exec_["system"]  # the shared prefix, references and intent: byte-identical
-        draft, _instructions, refs, intent = staff["system"]
+        draft, _instructions, refs, intent = staff["system"][:4]  # then what the checks raised
         assert "<document>" in draft["text"] and RULE not in draft["text"]
         assert RULE in refs["text"] and refs["cache_control"] == {"type": "ephemeral"}
         assert "Annual plans only: finance needs the cash." in intent["text"]
         assert "Processors delete" in exec_["messages"][0]["content"][0]["text"]  # the exec's own, in its message
         assert "Processors delete" not in json.dumps(staff)
-    assert items["d0-staff-engineer"]["system"][1:] == items["d1-staff-engineer"]["system"][1:]
+    assert items["d0-staff-engineer"]["system"][1:3] == items["d1-staff-engineer"]["system"][1:3]  # same references
     review = load(a.with_name("pricing.md.review.json"))
     assert [(r["id"], r["name"], r["persona"]) for r in review["references"]] == [
         ("R1", "policy.md", None), ("R2", "dpa.txt", "skeptical-exec")]
