@@ -91,7 +91,7 @@ def settle() -> None:
         gc.freeze()
 
 
-def install(parent: QObject) -> MainThreadCollector:
+def install(parent: QObject | None) -> MainThreadCollector:
     """Install once per process (later calls return the first collector)."""
     global _installed
     if _installed is None:

@@ -54,6 +54,7 @@ from doccritic.ui.review_session import ReviewSession
 from doccritic.ui.rounds_view import RoundsController
 from doccritic.ui.runner import Runner
 from doccritic.ui.style import KIND_STYLES
+from doccritic.ui.timers import timer
 from doccritic.ui.widgets import Banner, FindBar, StatusLabel, share_width
 
 if TYPE_CHECKING:
@@ -84,9 +85,8 @@ class MainWindow(QMainWindow):
         self.session = ReviewSession(self.runner, self._open_store(), Journal(), self)
         self.journal_written = self.session.journal_written  # unsaved text reached the crash-recovery journal
         self._pending_ready = False
-        self._recheck_timer = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS, timeout=self.session.recheck)
-        self._journal_timer = QTimer(self, singleShot=True, interval=JOURNAL_INTERVAL_MS,
-                                     timeout=self.session.write_journal)
+        self._recheck_timer = timer(self, RECHECK_DELAY_MS, self.session.recheck)
+        self._journal_timer = timer(self, JOURNAL_INTERVAL_MS, self.session.write_journal)
         self._build_central()
         self._build_docks()
         self.files = FilesController(self.session, self.editor, self.banner, self.settings, self.show_status,

@@ -62,7 +62,7 @@ def system_is_dark() -> bool:
 def apply(name: str) -> None:
     """Apply a theme to the running application."""
     app = QApplication.instance()
-    if app is None:
+    if not isinstance(app, QApplication):  # none yet, or a QCoreApplication (no widgets to style)
         return
     app.setStyle("Fusion")
     dark = name == "dark" or (name == "system" and system_is_dark())

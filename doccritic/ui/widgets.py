@@ -40,8 +40,8 @@ class Banner(QFrame):
         self._buttons: list[QPushButton] = []
         self.hide()
 
-    def show_message(self, text: str, actions: list[tuple[str, Callable[[], None]]] | None = None,
-                     on_dismiss: Callable[[], None] | None = None) -> None:
+    def show_message(self, text: str, actions: list[tuple[str, Callable[[], object]]] | None = None,
+                     on_dismiss: Callable[[], object] | None = None) -> None:
         """Show ``text`` with action buttons (each also closes the banner) and Dismiss."""
         for button in self._buttons:
             button.deleteLater()
