@@ -81,7 +81,9 @@ def carried_context(previous: Previous, given: ReviewContext, args: Any, err: Te
     refs, intent = given.references, given.intent
     carried = []
     if not (args.reference or getattr(args, "reference_for", None)) and previous.references:
-        read, missing = reread(previous.references)
+        from doccritic.formats.references import reread_references
+
+        read, missing = reread_references(previous.references)
         refs = tuple(r for r in read if r.text)
         previous.unread = [r for r in read if not r.text]
         carried.append(f"references {', '.join(f'{r.id} {r.name}' for r in refs)}" if refs else "")
@@ -95,29 +97,6 @@ def carried_context(previous: Previous, given: ReviewContext, args: Any, err: Te
         print(f"doccritic: round {previous.context.number} sends {' and '.join(said)} from {previous.path.name} "
               "(--reference or --intent to change them).", file=err)
     return ReviewContext(tuple(refs), intent)
-
-
-def reread(refs: list[Reference]) -> tuple[list[Reference], list[str]]:
-    """Stored references with their text: kept in the review when small, else read again from their file if it
-    still holds the same words; the names of those that could not be read come back too."""
-    from dataclasses import replace
-
-    from doccritic.core.errors import DoccriticError
-    from doccritic.formats.references import load_reference
-
-    out, missing = [], []
-    for ref in refs:
-        if ref.text is None and ref.path:
-            try:
-                fresh = load_reference(ref.path)
-            except DoccriticError:
-                fresh = None
-            if fresh is not None and fresh.fingerprint == ref.fingerprint:
-                ref = replace(ref, text=fresh.text)
-        if ref.text is None:
-            missing.append(f"{ref.id} {ref.name}")
-        out.append(ref)
-    return out, missing
 
 
 def first(findings: list[Finding], doc: Document) -> list[Round]:

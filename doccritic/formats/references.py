@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from doccritic.core.document import Document
-from doccritic.core.errors import ErrorKind, LoadError
+from doccritic.core.errors import DoccriticError, ErrorKind, LoadError
 from doccritic.core.references import (
     MAX_REFERENCE_BYTES,
     Intent,
@@ -131,6 +131,26 @@ def _unlock(reader: object) -> bool:
 
 
 MAX_INTENT_BYTES = 256 * 1024  # a note, not a document
+
+
+def reread_references(refs: list[Reference]) -> tuple[list[Reference], list[str]]:
+    """Stored references with their text: kept in the review when small, else read again from their file (if
+    it still holds the same words). The names of those that could not be read come back too; they stay listed."""
+    from dataclasses import replace
+
+    out, missing = [], []
+    for ref in refs:
+        if ref.text is None and ref.path:
+            try:
+                fresh = load_reference(ref.path)
+            except DoccriticError:
+                fresh = None
+            if fresh is not None and fresh.fingerprint == ref.fingerprint:
+                ref = replace(ref, text=fresh.text)
+        if ref.text is None:
+            missing.append(f"{ref.id} {ref.name}")
+        out.append(ref)
+    return out, missing
 
 
 def load_intent(path: Path | str) -> Intent:

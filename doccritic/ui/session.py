@@ -23,6 +23,7 @@ from doccritic.core.register_rows import Assumption, Decision
 from doccritic.core.round_records import Round
 from doccritic.core.store import ReviewStore
 from doccritic.formats.loader import load_document
+from doccritic.formats.references import reread_references
 from doccritic.formats.text import parse_text
 from doccritic.formats.textio import atomic_write_text
 from doccritic.ui.textpos import Utf16Map
@@ -98,30 +99,6 @@ def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
             continue
         snap.debates.append(debate if stored.fingerprint_matches else replace_citations(debate, snap.text))
     return warnings
-
-
-def reread_references(refs: list[Reference]) -> tuple[list[Reference], list[str]]:
-    """Stored references with their text: kept in the review when small, else read again from their file (if
-    it still holds the same words). The names of those that could not be read come back too; they stay listed."""
-    out, missing = [], []
-    for ref in refs:
-        if ref.text is None and ref.path:
-            from doccritic.formats.references import load_reference
-
-            try:
-                fresh = load_reference(ref.path)
-            except DoccriticError:
-                fresh = None
-            if fresh is not None and fresh.fingerprint == ref.fingerprint:
-                ref = Reference(**{**_fields(ref), "text": fresh.text})
-        if ref.text is None:
-            missing.append(f"{ref.id} {ref.name}")
-        out.append(ref)
-    return out, missing
-
-
-def _fields(ref: Reference) -> dict:
-    return {name: getattr(ref, name) for name in Reference.__dataclass_fields__}
 
 
 def prepare(path: Path) -> tuple[OpenFile, Snapshot]:
