@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from doccritic.core.context import (
     only_past,
     quoted,
 )
+from doccritic.core.decision_cues import opening_verb
 from doccritic.core.document import Block, BlockKind, Document, Section
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
@@ -169,13 +170,18 @@ class _Scan:
         self._elsewhere: list[tuple[int, int]] | None = None  # spans of `not_decided_here` cues, found once
         self._elsewhere_starts: list[int] = []
 
-    def sentence(self, block: Block, offset: int) -> tuple[int, int]:
-        """[start, end) of the sentence around ``offset``, trimmed of surrounding white space."""
+    def sentences(self, block: Block) -> list[tuple[int, int]]:
+        """The block's sentences, each [start, end) trimmed of surrounding white space (split once)."""
         split = self._sentences.get(block.start)
         if split is None:
             spans = self._split(block)
             split = self._sentences[block.start] = ([a for a, _ in spans], spans)
-        starts, spans = split
+        return split[1]
+
+    def sentence(self, block: Block, offset: int) -> tuple[int, int]:
+        """[start, end) of the sentence around ``offset``, trimmed of surrounding white space."""
+        spans = self.sentences(block)
+        starts = self._sentences[block.start][0]
         i = bisect.bisect_right(starts, offset) - 1
         if i >= 0 and spans[i][0] <= offset < spans[i][1]:
             return spans[i]
@@ -312,39 +318,60 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Hit]:
     in_section: dict[int, bool] = {}  # section start -> its title passes the rule's `sections`
     if rule.sections and not any(_in_sections(rule, scan, s.start, in_section) for s in scan.sections):
         return found  # no section it reads (a file without headings): skip every pattern search
+    for m, opening in _candidates(rule, scan, rules, in_section):
+        block = scan.doc.block_at(m.start())
+        if block is None or block.kind is BlockKind.HEADING or m.end() > block.end:
+            continue
+        if rule.sections and not _in_sections(rule, scan, m.start(), in_section):
+            continue
+        s0, s1 = scan.sentence(block, m.start())
+        if opening and scan.text[s0 : m.start()].strip(_MARKUP):
+            continue
+        start, end = (s0, s1) if rule.quote == "sentence" else (m.start(), m.end())
+        if (start, end) in seen:
+            continue
+        sentence = scan.text[s0:s1]
+        verdict = verdicts.get(sentence)
+        if verdict is None:
+            # a question ("Will this increase resource usage?") claims nothing; a placeholder is still a to-do
+            verdict = verdicts[sentence] = _sentence_passes(rule, sentence) and (
+                rule.subtype == "placeholder" or not is_question(sentence)
+            )
+        if not verdict:
+            continue
+        if rule.kind in _COMMITMENT_KINDS and not_a_commitment(scan, rules, rule.kind, block, s0, m, sentence):
+            continue
+        if rule.kind is Kind.WEAK_ARGUMENT and rule.subtype != "placeholder" and conditional(scan.text, s0, m):
+            continue
+        if rule.subtype != "placeholder" and quoted(scan.text, block, s0, m):
+            continue
+        seen.add((start, end))
+        quote = scan.doc.text[start:end]
+        occurrences[quote] += 1
+        found.append(_finding(rule, scan, quote, start, end, m.group(0), occurrences[quote], rules))
+    return found
+
+
+def _candidates(
+    rule: Rule, scan: _Scan, rules: RuleSet, in_section: dict[int, bool]
+) -> Iterator[tuple[re.Match[str], bool]]:
+    """Where the rule could fire: each pattern's and opening's matches (True: must open its sentence),
+    then, for a rule that reads imperatives, the verb opening each sentence of its sections."""
     for pattern, opening in [(p, False) for p in rule.patterns] + [(p, True) for p in rule.openings]:
         for m in scan.words.finditer(getattr(pattern, "compiled", pattern)):  # not the lazy wrapper per hit
-            block = scan.doc.block_at(m.start())
-            if block is None or block.kind is BlockKind.HEADING or m.end() > block.end:
+            yield m, opening
+    if rule.imperatives and rules.imperative_verbs:
+        for section in scan.sections:
+            if not _in_sections(rule, scan, section.start, in_section):
                 continue
-            if rule.sections and not _in_sections(rule, scan, m.start(), in_section):
-                continue
-            s0, s1 = scan.sentence(block, m.start())
-            if opening and scan.text[s0 : m.start()].strip(_MARKUP):
-                continue
-            start, end = (s0, s1) if rule.quote == "sentence" else (m.start(), m.end())
-            if (start, end) in seen:
-                continue
-            sentence = scan.text[s0:s1]
-            verdict = verdicts.get(sentence)
-            if verdict is None:
-                # a question ("Will this increase resource usage?") claims nothing; a placeholder is still a to-do
-                verdict = verdicts[sentence] = _sentence_passes(rule, sentence) and (
-                    rule.subtype == "placeholder" or not is_question(sentence)
-                )
-            if not verdict:
-                continue
-            if rule.kind in _COMMITMENT_KINDS and not_a_commitment(scan, rules, rule.kind, block, s0, m, sentence):
-                continue
-            if rule.kind is Kind.WEAK_ARGUMENT and rule.subtype != "placeholder" and conditional(scan.text, s0, m):
-                continue
-            if rule.subtype != "placeholder" and quoted(scan.text, block, s0, m):
-                continue
-            seen.add((start, end))
-            quote = scan.doc.text[start:end]
-            occurrences[quote] += 1
-            found.append(_finding(rule, scan, quote, start, end, m.group(0), occurrences[quote], rules))
-    return found
+            own_end = section.children[0].start if section.children else section.end
+            for block in scan.doc.blocks_in(section.start, own_end):
+                if block.kind is BlockKind.HEADING or not block.kind.is_prose:
+                    continue
+                for s0, s1 in scan.sentences(block):
+                    verb = opening_verb(scan.text, s0, s1, rules.imperative_verbs)
+                    if verb is not None:
+                        yield verb, False
 
 
 def _in_sections(rule: Rule, scan: _Scan, offset: int, memo: dict[int, bool]) -> bool:
@@ -440,6 +467,7 @@ def _gap_finding(gap: GapRule, has_one_way_doors: bool) -> Finding:
 def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckResult:
     """Per rule, the most severe and then the most committing hits, restatements folded in; then the
     overall limit, which the document-level gaps count against too."""
+    from doccritic.core.decision_cues import irreversibility
     from doccritic.core.salience import collapse, committed, fold_across_rules, salience
 
     caps = {r.id: r.cap or rules.max_per_rule for r in rules.rules}
@@ -453,11 +481,16 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
         # Precision by design: the default view keeps what the rules are sure of. A door that does not
         # commit its author (no future, imperative, decision or date; a "should" or "could"), or a rule
         # whose cue is weak on its own, waits for --all and is counted as held back.
+        verbs = rules.imperative_verbs
         if f.rule in weak or (f.kind is Kind.ONE_WAY_DOOR and f.start is not None
-                              and not committed(f.quote, title, rules.door_min_commitment)):
+                              and not committed(f.quote, title, rules.door_min_commitment, verbs)):
             hidden[f.rule or ""] += 1
             continue
-        rank[f.id] = (-f.severity.rank, -salience(f.quote, title), f.sort_key())
+        # within a severity: how much the sentence commits its author, and for a door how hard it is to undo
+        weight = salience(f.quote, title, verbs)
+        if f.kind is Kind.ONE_WAY_DOOR and f.start is not None:
+            weight += irreversibility(f.quote, rules.irreversibility)
+        rank[f.id] = (-f.severity.rank, -weight, f.sort_key())
         by_rule[f.rule or ""].append(f)
     kept: list[Any] = []
     for rule_id, group in by_rule.items():

@@ -81,6 +81,9 @@ class Rule:
     cap: int | None = None
     reversibility: Reversibility | None = None
     by_default: bool = True  # False: its findings are shown only with --all (a cue too weak to trust alone)
+    # True: in its sections, a sentence that opens with a verb of settings.imperative_verbs ("Mark the assembly
+    # as Windows-only") or with "We" and one ("We use X") is read as a decision (core/decision_cues.py)
+    imperatives: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,8 @@ class RuleSet:
     # a one-way door whose sentence commits less than this (salience: first-person future, an imperative,
     # "This PEP removes", a date, scope, a decision section; tentative modals count against) waits for --all
     door_min_commitment: int = 1
+    imperative_verbs: frozenset[str] = frozenset()  # base forms: "mark", "scale", "use" (see `Rule.imperatives`)
+    irreversibility: tuple[Pattern, ...] = ()  # what closes the way back; ranks doors within a rule
     source: Path | None = field(default=None, compare=False)
 
 
@@ -147,6 +152,8 @@ def load_rules(path: Path, *, lazy: bool = False) -> RuleSet:
         gap_min_words=int(settings.get("gap_min_words", 300)),
         gap_min_present=int(settings.get("gap_min_present", 3)),
         door_min_commitment=int(settings.get("door_min_commitment", 1)),
+        imperative_verbs=_words(ctx, settings, "imperative_verbs"),
+        irreversibility=ctx.patterns("settings", settings, "irreversibility"),
         source=path,
     )
 
@@ -239,8 +246,8 @@ def _rule(ctx: _Ctx, raw: dict[str, Any]) -> Rule:
     flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
     patterns = ctx.patterns(where, raw, "patterns", flags)
     openings = ctx.patterns(where, raw, "openings", flags)
-    if not patterns and not openings:
-        raise ctx.fail(where, "patterns", "at least one pattern (or opening) is required")
+    if not patterns and not openings and not raw.get("imperatives"):
+        raise ctx.fail(where, "patterns", "at least one pattern (or opening, or imperatives = true) is required")
     quote = raw.get("quote", "match")
     if quote not in ("match", "sentence"):
         raise ctx.fail(where, "quote", "use 'match' or 'sentence'")
@@ -266,7 +273,16 @@ def _rule(ctx: _Ctx, raw: dict[str, Any]) -> Rule:
         cap=int(raw["cap"]) if "cap" in raw else None,
         reversibility=Reversibility(**rev) if isinstance(rev, dict) else None,
         by_default=bool(raw.get("by_default", True)),
+        imperatives=bool(raw.get("imperatives", False)),
     )
+
+
+def _words(ctx: _Ctx, settings: dict[str, Any], key: str) -> frozenset[str]:
+    """A word list written as one string, words separated by white space (lower-cased)."""
+    value = settings.get(key, "")
+    if not isinstance(value, str):
+        raise ctx.fail("settings", key, "a string of words separated by spaces is required")
+    return frozenset(value.lower().split())
 
 
 def _gap(ctx: _Ctx, raw: dict[str, Any]) -> GapRule:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from doccritic.core.decision_cues import opening_verb
 from doccritic.core.findings import Finding, Kind
 from doccritic.core.rules import soft_spaces  # hard-wrapped prose: "This PEP\nproposes" is one phrase
 
@@ -49,7 +50,8 @@ _IMPERATIVE = re.compile(
 _COMMITS, _SCOPE, _SELF = (re.compile(soft_spaces(p.pattern), p.flags) for p in (_COMMITS, _SCOPE, _SELF))
 _TENTATIVE = re.compile(r"\b(?:may|might|could|would|can|perhaps|maybe)\b|\?", re.IGNORECASE)
 _KEY_SECTION = re.compile(
-    r"\b(?:tl;?dr|summary|abstract|overview|decisions?|proposals?|proposed|specification|rollout|requirements)\b",
+    r"\b(?:tl;?dr|summary|abstract|overview|decisions?|proposals?|proposed|specification|rollout|requirements"
+    r"|design|recommendations?|what we(?:\x27ll|’ll| will) do)\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][\w'-]{2,}")
@@ -63,10 +65,13 @@ _SHARED_DOOR = 0.6  # a decision is restated with its subject and few other word
 
 
 @lru_cache(maxsize=4096)  # a long file repeats its sentences: score each distinct one once
-def salience(quote: str, section_title: str | None) -> int:
-    """How strongly a sentence commits its author; higher is shown first within a severity."""
+def salience(quote: str, section_title: str | None, verbs: frozenset[str] = frozenset()) -> int:
+    """How strongly a sentence commits its author; higher is shown first within a severity. ``verbs``:
+    base forms that make an opening imperative a decision in a key section (``settings.imperative_verbs``)."""
     key = bool(section_title and _KEY_SECTION.search(section_title))
-    commits = _COMMITS.search(quote) or _SELF.search(quote) or (key and _IMPERATIVE.match(quote))
+    commits = _COMMITS.search(quote) or _SELF.search(quote) or (
+        key and (_IMPERATIVE.match(quote) or opening_verb(quote, 0, len(quote), verbs))
+    )
     score = 2 * bool(commits) + bool(_SCOPE.search(quote)) + bool(_WHEN.search(quote)) + key
     return score - bool(_TENTATIVE.search(quote))
 
@@ -74,11 +79,11 @@ def salience(quote: str, section_title: str | None) -> int:
 _FUTURE = re.compile(r"\b(?:will|shall)\s+(?:\w+ly\s+)?(?!not\b|never\b|likely\b|probably\b)[a-z]{2,}\b|\w'll\b", re.I)
 
 
-def committed(quote: str, section_title: str | None, minimum: int) -> bool:
+def committed(quote: str, section_title: str | None, minimum: int, verbs: frozenset[str] = frozenset()) -> bool:
     """Whether a door's sentence commits its author enough to be shown by default: salience at least
     ``minimum``, or a plain future ("Marketing will rebrand the product") with no tentative modal. Ranking
     among the shown doors stays with :func:`salience`."""
-    if salience(quote, section_title) >= minimum:
+    if salience(quote, section_title, verbs) >= minimum:
         return True
     return bool(_FUTURE.search(quote)) and not _TENTATIVE.search(quote)
 

@@ -1,0 +1,75 @@
+"""Where a document decides, read by its structure rather than by a phrase list.
+
+A decision record, a design or a proposal states its decision as a list of imperatives ("Mark the assembly
+as only being supported on Windows", "Scale our x86_64 node groups down to zero") or in the first person
+present ("We use GitHub Actions"), under a heading that says it decides. Which verb opens the sentence is
+open-ended, so the test is structural: the first word (after list markers and emphasis) is a base-form
+verb from a word list shipped as data (``settings.imperative_verbs``), and the word after it does not make
+it a noun ("Support for TLS 1.0 is removed", "Use of X is ..."). No part-of-speech tagger: measured against
+the labelled documents, the word list and this one look-ahead were enough, at no start-up cost.
+
+Among the decisions found, the ones that are hard to walk back come first: removal, deprecation, breaking
+changes, migration, public formats and APIs, contracts, prices, deletion, "all", "only", "zero", dates
+(``settings.irreversibility``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from doccritic.core.rules import Pattern
+
+# List bullets and numbers, emphasis, brackets and white space before the first word of a decision.
+_LEAD = re.compile(r"[\s*_>#+\-.\d)(\[\]]*")
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
+# The word after a sentence-opening "verb" that shows it is a noun or an adjective: "Support for X is ...",
+# "Use of Y was ...", "Release notes will ...", "Change is hard".
+_NOUN_NEXT = frozenset(
+    "of is are was were will would can could should may might must has have had does did do for".split()
+)
+_FIRST_PERSON = frozenset(("we", "i"))
+
+
+def opening_verb(text: str, s0: int, s1: int, verbs: frozenset[str]) -> re.Match[str] | None:
+    """The verb that opens the sentence ``text[s0:s1]`` as a decision: an imperative ("**Mark** the assembly
+    as only being supported on Windows", "4. **Scale** our x86_64 node groups down to zero") or the first
+    person present ("We **use** GitHub Actions"). None when the sentence opens otherwise."""
+    lead = _LEAD.match(text, s0, s1)
+    first = _WORD.match(text, lead.end() if lead else s0, s1)
+    if first is None or not first.group(0)[0].isupper():
+        return None
+    word = first
+    if first.group(0).lower() in _FIRST_PERSON:  # "We use X", "We consolidate card processing on PayFlow"
+        word = _WORD.match(text, _skip_space(text, first.end(), s1), s1)
+        if word is None:
+            return None
+    if word.group(0).lower() not in verbs:
+        return None
+    after = word.end()
+    if after < s1 and text[after] in ":'’":  # "Update: ...", "Use's ..."
+        return None
+    following = _WORD.match(text, _skip_space(text, after, s1), s1)
+    if following is not None and following.group(0).lower() in _NOUN_NEXT:
+        return None
+    return word
+
+
+def _skip_space(text: str, pos: int, end: int) -> int:
+    while pos < end and text[pos] in " \t\n*_":
+        pos += 1
+    return pos
+
+
+def irreversibility(quote: str, cues: Sequence[Pattern]) -> int:
+    """How many kinds of way-back-closing cue the sentence carries (at most 2): "remove ... all", "only
+    supported on Windows", "down to zero", "the public API"."""
+    found = 0
+    for cue in cues:
+        if cue.search(quote):
+            found += 1
+            if found == 2:
+                break
+    return found
