@@ -27,9 +27,10 @@ _LEAD = re.compile(r"[\s*_>#+\-.\d)(\[\]]*")
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
 # The word after a sentence-opening "verb" that shows it is a noun or an adjective: "Support for X is ...",
 # "Use of Y was ...", "Release notes will ...", "Change is hard".
-_NOUN_NEXT = frozenset(
-    "of is are was were will would can could should may might must has have had does did do for".split()
-)
+_NOUN_NEXT = frozenset((
+    "of", "is", "are", "was", "were", "will", "would", "can", "could", "should", "may", "might", "must", "has",
+    "have", "had", "does", "did", "do", "for",
+))
 _FIRST_PERSON = frozenset(("we", "i"))
 
 
@@ -41,11 +42,11 @@ def opening_verb(text: str, s0: int, s1: int, verbs: frozenset[str]) -> re.Match
     first = _WORD.match(text, lead.end() if lead else s0, s1)
     if first is None or not first.group(0)[0].isupper():
         return None
-    word = first
+    word: re.Match[str] | None = first
     if first.group(0).lower() in _FIRST_PERSON:  # "We use X", "We consolidate card processing on PayFlow"
         word = _WORD.match(text, _skip_space(text, first.end(), s1), s1)
-        if word is None:
-            return None
+    if word is None:
+        return None
     if word.group(0).lower() not in verbs:
         return None
     after = word.end()
