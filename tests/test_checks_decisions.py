@@ -83,3 +83,15 @@ def test_the_verb_list_is_data_and_a_bad_one_is_named(tmp_path: Path):
     bad.write_text("[settings]\nimperative_verbs = ['use']\n", encoding="utf-8")
     with pytest.raises(RuleError, match="imperative_verbs"):
         load_rules(bad)
+
+
+def test_a_decision_reported_as_taken_in_a_decision_section_is_a_door():
+    md = "# Context\n\nEvents are lost.\n\n## Decision\n\nThe team has decided to adopt Kafka for all event streams.\n"
+    assert doors(md) == ["The team has decided to adopt Kafka for all event streams."]
+
+
+def test_a_state_already_reached_is_history_not_a_door():
+    done = "# Plan\n\nSome apps have already been migrated to AWS and use the cluster there.\n"
+    assert doors(done) == []
+    ahead = "# Plan\n\nAll existing tenants will have been migrated to the new cluster by March 2027.\n"
+    assert doors(ahead)

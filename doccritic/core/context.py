@@ -52,6 +52,9 @@ _ATTRIBUTIVE = re.compile(
     r"\b(?:the|these|those|this|that|its|their|his|her|our|any|a|an|such|all|already|previously|now)\s+$",
     re.IGNORECASE,
 )
+# "some apps have already been migrated", "the data has been deleted": a state reached, not a step still to
+# take ("will have been migrated by Q3" is still a commitment)
+_DONE = re.compile(r"(?<!\bwill\s)\b(?:has|have|had)\s+(?:already\s+)?been\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 from doccritic.core.rules import soft_spaces  # noqa: E402 - "for\nexample" in hard-wrapped prose
 
 _EXAMPLE, _OUT_OF_SCOPE = (re.compile(soft_spaces(p.pattern), p.flags) for p in (_EXAMPLE, _OUT_OF_SCOPE))
@@ -104,7 +107,7 @@ def described(scan: _Scan, sentence_start: int, match: re.Match[str], sentence: 
     if _PAST_ACT.match(match.group(0)) is None:  # a noun ("The deprecation message was added in 3.4.7")
         return scan.only_past(sentence_start, sentence)
     before = text[max(sentence_start, match.start() - 40) : match.start()]
-    if _ATTRIBUTIVE.search(before):
+    if _ATTRIBUTIVE.search(before) or _DONE.search(before):
         return True
     # an active past tense takes its object next ("removed support", "deprecated some APIs"); "enabled by
     # default" and "deprecated in 3.12" are passives or adjectives, and say nothing about the tense

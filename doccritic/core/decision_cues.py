@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def _skip_space(text: str, pos: int, end: int) -> int:
     return pos
 
 
+@lru_cache(maxsize=4096)  # a long file repeats its sentences: read each distinct one once
 def irreversibility(quote: str, cues: Sequence[Pattern]) -> int:
     """How many kinds of way-back-closing cue the sentence carries (at most 2): "remove ... all", "only
     supported on Windows", "down to zero", "the public API"."""
