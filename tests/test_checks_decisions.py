@@ -95,3 +95,16 @@ def test_a_state_already_reached_is_history_not_a_door():
     assert doors(done) == []
     ahead = "# Plan\n\nAll existing tenants will have been migrated to the new cluster by March 2027.\n"
     assert doors(ahead)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["So the default build will not support the legacy runtime out of the box.",
+     "From version 5.0 the XML export will not be supported."],
+)
+def test_withdrawn_support_is_a_door_not_a_negation(sentence: str):
+    assert doors(f"# Plan\n\n## Removal\n\n{sentence}\n") == [sentence]
+
+
+def test_a_negated_door_is_still_not_a_door():
+    assert doors("# Plan\n\n## Removal\n\nThis does not introduce breaking changes to the API.\n") == []

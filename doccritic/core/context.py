@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 _NEGATION = re.compile(
     r"(?:\b(?:not|no|never|cannot|without|avoid\w*|prevent\w*|nor)\b|\wn[\'’]t\b)[^.;:,]*$", re.IGNORECASE
 )
-_INNER_NEGATION = re.compile(r"\b(?:not|no(?! longer\b)|never|without|nor)\b", re.IGNORECASE)  # "no longer" commits
+# "no longer" commits, and so does withdrawn support ("will not support docker", "will not be supported"); read
+# on the match without its last character, hence "suppor"
+_INNER_NEGATION = re.compile(
+    r"\b(?:not(?!\s+(?:be\s+)?suppor)|no(?! longer\b)|never|without|nor)\b", re.IGNORECASE
+)
 _CONDITIONAL = re.compile(r"\s*(?:if|whether|should)\b", re.IGNORECASE)
 _SPECULATIVE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly)\b", re.IGNORECASE)
 # Before the phrase, in its sentence: a condition ("if X is removed, ...") or a worked example.
