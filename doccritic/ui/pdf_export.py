@@ -237,9 +237,18 @@ class _Report:
     def lay_out(self) -> None:
         """Lay the document out for the PDF writer; from here on positions and pages can be read."""
         self.doc.documentLayout().setPaintDevice(self.writer)
+        self.keep_glyphs(0)
         # Lists and tables make Qt create the layout early, measuring for the screen: lay it all out again.
         self.doc.markContentsDirty(0, self.doc.characterCount())
         self.doc.pageCount()
+
+    def keep_glyphs(self, first: int) -> None:
+        """Blocks from number ``first`` keep their shaped glyphs after layout. Qt frees them by default and
+        shapes every line again to draw it: a third of the drawing time (1.1 of 3.2 s at 20,000 findings)."""
+        block = self.doc.findBlockByNumber(max(first, 0))
+        while block.isValid():
+            block.layout().setCacheEnabled(True)
+            block = block.next()
 
     def keep_with_next(self, keep: list[list[int]] | None = None) -> None:
         """Headings and note titles go to the next page rather than end one (Qt has no keep-with-next).
@@ -309,8 +318,9 @@ class _Report:
         split its paragraphs at page ends; each break and split lays out again only this last chunk."""
         if self.chunk is None:
             return
-        self.cur.endEditBlock()
         first, k = self.chunk
+        self.keep_glyphs(first - 1)
+        self.cur.endEditBlock()
         self.chunk = None
         self.keep_with_next(self.keep[k:])
         self.split_at_pages(first - 1)
