@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
 
 if TYPE_CHECKING:
+    from doccritic.core.claims import ClaimTopic
     from doccritic.core.rules import Rule
 
 
@@ -32,7 +33,7 @@ class Hit:
     one-way door's rationale says has no way back (None when it is mitigated or not a door)."""
 
     __slots__ = ("_rationale", "end", "id", "match", "quote", "restated_at", "severity", "source", "start",
-                 "where")
+                 "strength", "topic", "where")
 
     def __init__(self, source: Rule, quote: str, start: int, end: int, match: str, nth: int, severity: Severity,
                  where: str | None) -> None:
@@ -41,6 +42,8 @@ class Hit:
         self.id = stable_id(source.id, quote, nth)
         self.restated_at: list[tuple[int, int]] = []
         self._rationale: str | None = None  # set once folding adds to it
+        self.strength: int | None = None  # a claim's (core/claims.py): ranks it, and decides if it is shown
+        self.topic: ClaimTopic | None = None  # a claim's topic: names the evidence that would settle it
 
     @property
     def kind(self) -> Kind:
@@ -73,6 +76,7 @@ class Hit:
         rule = self.source
         label = " ".join(self.match.split())
         label = label if len(label) <= 60 else label[:57] + "…"
+        topic = self.topic
         return Finding(
             id=self.id,
             source=Source.CHECK,
@@ -80,14 +84,14 @@ class Hit:
             kind=rule.kind,
             subtype=rule.subtype,
             severity=self.severity,
-            title=rule.title.replace("{match}", label),
+            title=rule.title.replace("{match}", label).replace("{topic}", topic.name if topic else "it"),
             quote=self.quote,
             start=self.start,
             end=self.end,
             anchor=Anchor.EXACT,
             rationale=self.rationale,
-            suggestion=rule.suggestion,
-            question=rule.question,
+            suggestion=topic.settle if topic else rule.suggestion,
+            question=topic.question if topic else rule.question,
             reversibility=rule.reversibility,
             restated_at=self.restated_at,
         )

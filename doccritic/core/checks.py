@@ -33,6 +33,7 @@ from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source
 from doccritic.core.language import NOT_ENGLISH, looks_english
 
 if TYPE_CHECKING:  # loaded by the first check run: a window whose first document was checked by the
+    from doccritic.core.claims import ClaimTopic
     from doccritic.core.rules import GapRule, Rule, RuleSet  # start-up helper needs them only later
 
 _INLINE_NOISE = re.compile(
@@ -146,6 +147,7 @@ class _Scan:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.prose: list[Block] = [b for b in doc.blocks if b.kind.is_prose]
+        self._prose_starts = [b.start for b in self.prose]
         parts: list[str] = []
         pos = 0
         for block in self.prose:  # between prose blocks: hard breaks no pattern crosses
@@ -260,6 +262,22 @@ class _Scan:
             self._staged[block.start] = rules.staging.search(self.text, block.start, block.end) is not None
         return self._staged[block.start]
 
+    def following(self, block: Block, end: int) -> str:
+        """The sentence after the one ending at ``end``, as written: in its block, or else the first of the
+        next prose block (a claim's evidence often follows it: "For example, …", a list, a table)."""
+        nxt = end
+        while nxt < block.end and self.text[nxt].isspace():
+            nxt += 1
+        if nxt < block.end:
+            a, b = self.sentence(block, nxt)
+            return self.doc.text[a:b]
+        i = bisect.bisect_right(self._prose_starts, block.start)
+        if i < len(self.prose):
+            after = self.prose[i]
+            a, b = self.sentence(after, after.start)
+            return self.doc.text[a:b] if after.kind is not BlockKind.HEADING else ""
+        return ""
+
     def _split(self, block: Block) -> list[tuple[int, int]]:
         text = self.text[block.start : block.end]
         spans, start = [], 0
@@ -339,17 +357,40 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Hit]:
             )
         if not verdict:
             continue
-        if rule.kind in _COMMITMENT_KINDS and not_a_commitment(scan, rules, rule.kind, block, s0, m, sentence):
+        if rule.kind in _COMMITMENT_KINDS and not_a_commitment(scan, rules, rule.kind, block, s0, m, sentence,
+                                                               main_clause=rule.claim):
             continue
         if rule.kind is Kind.WEAK_ARGUMENT and rule.subtype != "placeholder" and conditional(scan.text, s0, m):
             continue
         if rule.subtype != "placeholder" and quoted(scan.text, block, s0, m):
             continue
+        claim = _claim(scan, rules, block, s0, s1, m.start()) if rule.claim else None
+        if rule.claim and claim is None:
+            continue
         seen.add((start, end))
         quote = scan.doc.text[start:end]
         occurrences[quote] += 1
-        found.append(_finding(rule, scan, quote, start, end, m.group(0), occurrences[quote], rules))
+        hit = _finding(rule, scan, quote, start, end, m.group(0), occurrences[quote], rules)
+        if claim is not None:
+            hit.strength, hit.topic = claim
+        found.append(hit)
     return found
+
+
+def _claim(scan: _Scan, rules: RuleSet, block: Block, s0: int, s1: int, cue: int) -> tuple[int, ClaimTopic] | None:
+    """A cue sentence's strength and topic when it is a load-bearing claim with no evidence beside it (in
+    the sentence as written, links included, or the next one); None otherwise (core/claims.py)."""
+    from doccritic.core.claims import aside, evidenced, strength, topic
+
+    settings, sentence = rules.claims, scan.text[s0:s1]
+    about = topic(settings, sentence)
+    if about is None or aside(sentence, cue - s0):
+        return None
+    section, after = scan.section(s0), scan.following(block, s1)
+    score = strength(settings, sentence, section.title if section else None, after)
+    if score < settings.min_found or evidenced(settings, scan.doc.text[s0:s1], after):
+        return None
+    return score, about
 
 
 def _candidates(
@@ -482,12 +523,15 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
         # commit its author (no future, imperative, decision or date; a "should" or "could"), or a rule
         # whose cue is weak on its own, waits for --all and is counted as held back.
         verbs = rules.imperative_verbs
+        strength = getattr(f, "strength", None)  # a claim's (core/claims.py); None for other hits
         if f.rule in weak or (f.kind is Kind.ONE_WAY_DOOR and f.start is not None
-                              and not committed(f.quote, title, rules.door_min_commitment, verbs)):
+                              and not committed(f.quote, title, rules.door_min_commitment, verbs)) or (
+                strength is not None and strength < rules.claims.min_shown):
             hidden[f.rule or ""] += 1
             continue
-        # within a severity: how much the sentence commits its author, and for a door how hard it is to undo
-        weight = salience(f.quote, title, verbs)
+        # within a severity: how much the sentence commits its author, and for a door how hard it is to undo;
+        # a claim ranks by how load-bearing it is
+        weight = salience(f.quote, title, verbs) if strength is None else strength
         if f.kind is Kind.ONE_WAY_DOOR and f.start is not None:
             weight += irreversibility(f.quote, rules.irreversibility)
         rank[f.id] = (-f.severity.rank, -weight, f.sort_key())

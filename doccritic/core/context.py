@@ -67,13 +67,20 @@ _QUOTE_SCOPE = 3000  # a paragraph longer than this is searched for quotation ma
 
 
 def not_a_commitment(
-    scan: _Scan, rules: RuleSet, kind: Kind, block: Block, s0: int, m: re.Match[str], sentence: str
+    scan: _Scan, rules: RuleSet, kind: Kind, block: Block, s0: int, m: re.Match[str], sentence: str,
+    *, main_clause: bool = False,
 ) -> bool:
     """Context before pattern: other people's words (a blockquote), options turned down, history and
-    examples, conditions and negations are not the author committing to anything."""
+    examples, conditions and negations are not the author committing to anything. With ``main_clause``
+    a condition counts only in the phrase's own clause: "If we need x86 again, we can easily support
+    this" still claims the ease."""
     if block.kind is BlockKind.QUOTE or scan.aside(rules, s0) or scan.labelled_aside(rules, block):
         return True
-    if _CONDITION_BEFORE.search(scan.text, s0, m.start()) or scan.reported(rules, s0, sentence):
+    lo = s0
+    if main_clause:
+        comma = scan.text.rfind(",", s0, m.start())
+        lo = comma + 1 if comma != -1 else s0
+    if _CONDITION_BEFORE.search(scan.text, lo, m.start()) or scan.reported(rules, s0, sentence):
         return True
     # An assumption is often a negative claim ("is not a concern", "won't have an impact"): only a door
     # is undone by a negation.

@@ -15,6 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from doccritic.core.claims import ClaimSettings, ClaimTopic
 from doccritic.core.errors import DoccriticError, ErrorKind
 from doccritic.core.findings import Kind, Reversibility, Severity
 
@@ -84,6 +85,7 @@ class Rule:
     # True: in its sections, a sentence that opens with a verb of settings.imperative_verbs ("Mark the assembly
     # as Windows-only") or with "We" and one ("We use X") is read as a decision (core/decision_cues.py)
     imperatives: bool = False
+    claim: bool = False  # True: a hit is a load-bearing claim only when `[claims]` says so (core/claims.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,7 @@ class RuleSet:
     door_min_commitment: int = 1
     imperative_verbs: frozenset[str] = frozenset()  # base forms: "mark", "scale", "use" (see `Rule.imperatives`)
     irreversibility: tuple[Pattern, ...] = ()  # what closes the way back; ranks doors within a rule
+    claims: ClaimSettings = field(default_factory=ClaimSettings)  # the `[claims]` table (core/claims.py)
     source: Path | None = field(default=None, compare=False)
 
 
@@ -154,6 +157,7 @@ def load_rules(path: Path, *, lazy: bool = False) -> RuleSet:
         door_min_commitment=int(settings.get("door_min_commitment", 1)),
         imperative_verbs=_words(ctx, settings, "imperative_verbs"),
         irreversibility=ctx.patterns("settings", settings, "irreversibility"),
+        claims=_claims(ctx, data.get("claims", {})),
         source=path,
     )
 
@@ -274,6 +278,35 @@ def _rule(ctx: _Ctx, raw: dict[str, Any]) -> Rule:
         reversibility=Reversibility(**rev) if isinstance(rev, dict) else None,
         by_default=bool(raw.get("by_default", True)),
         imperatives=bool(raw.get("imperatives", False)),
+        claim=bool(raw.get("claim", False)),
+    )
+
+
+def _claims(ctx: _Ctx, raw: dict[str, Any]) -> ClaimSettings:
+    """The `[claims]` table: topics with the evidence that settles them, and what makes a claim load-bearing."""
+    if not isinstance(raw, dict):
+        raise ctx.fail("[claims]", "claims", "a table is required")
+    topics = []
+    for item in raw.get("topic", []):
+        name = ctx.text("a [[claims.topic]]", item, "name")
+        where = f"claims topic '{name}'"
+        topics.append(ClaimTopic(name, ctx.union(where, item, "words"), ctx.text(where, item, "settle"),
+                                 ctx.text(where, item, "question")))
+
+    def union(key: str) -> Pattern | None:
+        return ctx.union("[claims]", raw, key) if raw.get(key) else None
+
+    return ClaimSettings(
+        topics=tuple(topics),
+        sections=union("sections"),
+        connectives=union("connectives"),
+        premise=union("premise"),
+        subjects=union("subjects"),
+        modal=union("modal"),
+        status_quo=union("status_quo"),
+        evidence=union("evidence"),
+        min_shown=int(raw.get("min_shown", 5)),
+        min_found=int(raw.get("min_found", 3)),
     )
 
 
