@@ -63,12 +63,15 @@ def test_a_claim_outside_the_argument_waits_for_all():
     [
         "We will need to NAT cluster IPs to ensure we have enough address space.",  # a purpose, not an outcome
         "There will be a refund for data that has been read (which is likely to be useful data).",  # an aside
-        "Currently the proxy mostly affects Windows users.",  # the status quo
         "We would revert it if the change mostly affects Windows users.",  # a condition in the same clause
     ],
 )
 def test_purposes_asides_and_conditions_are_not_claims(sentence: str):
     assert not [f for f in claims(f"# Rationale\n\n{sentence}\n", caps=False) if f.rule == "ca.claim"]
+
+
+def test_the_status_quo_is_not_shown_as_a_claim():
+    assert not claims("# Rationale\n\nCurrently the proxy mostly affects Windows users.\n")
 
 
 def test_a_claim_after_its_condition_is_still_a_claim():
@@ -91,3 +94,33 @@ def test_a_bad_claims_topic_names_the_field(tmp_path: Path):
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(RuleError, match="claims topic 'performance', field 'words'"):
         load_rules(path)
+
+
+def test_a_list_introduced_by_its_evidence_is_backed_item_by_item():
+    """"A recent analysis of real code shows that:" backs each item of the list it introduces."""
+    items = "- Most of the usages are incorrect, so they will introduce bugs.\n- Most owners will fix them easily.\n"
+    backed = f"# Rationale\n\nA recent analysis of real world code shows that:\n\n{items}"
+    assert not [f for f in claims(backed, caps=False) if f.rule == "ca.claim"]
+    bare = f"# Rationale\n\nThis is undesirable for several reasons:\n\n{items}"
+    assert [f for f in claims(bare, caps=False) if f.rule == "ca.claim"]
+
+
+def test_an_example_does_not_back_a_claim_about_most_users():
+    general = "# Rationale\n\nMost developers only switch libraries when they must, e.g. lxml instead of xml.\n"
+    assert [f.rule for f in claims(general)] == ["ca.claim"]
+    specific = "# Rationale\n\nThe new module will reduce bundle sizes, e.g. for the login page.\n"
+    assert not claims(specific, caps=False)
+
+
+def test_the_premise_of_a_conclusion_is_load_bearing():
+    """A generalisation the next sentence concludes from ("Thus, we believe …") is shown by default."""
+    md = ("# Design\n\nThe usages we see on other platforms are typically well supported by other libraries.\n\n"
+          "Thus, we believe it is not worth porting the library.\n")
+    assert [f.rule for f in claims(md) if f.quote.startswith("The usages")] == ["ca.claim"]
+    alone = "# Design\n\nThe usages we see on other platforms are typically well supported by other libraries.\n"
+    assert not claims(alone)
+
+
+def test_a_claim_too_weak_to_show_does_not_hide_the_weak_argument_in_its_sentence():
+    found = run_checks(parse_markdown("# Goals\n\nMost users open the app on a phone.\n")).findings
+    assert [f.rule for f in found] == ["weak.unquantified"]

@@ -132,7 +132,7 @@ def run_checks(
         if should_stop is not None and should_stop():
             raise ChecksStoppedError("The checks were stopped: the text changed again.")
         hits.extend(_apply_rule(rule, scan, rules))
-    hits = _dedupe_sentences(hits, scan)
+    hits = _dedupe_sentences(hits, scan, rules.claims.min_shown)
     raw: list[Hit | Finding] = [*hits]
     raw.extend(_gaps(doc, rules, has_one_way_doors=any(f.kind is Kind.ONE_WAY_DOOR for f in hits)))
     result = CheckResult(sorted(map(as_finding, raw), key=Finding.sort_key)) if not caps else _cap(raw, rules, scan)
@@ -148,6 +148,7 @@ class _Scan:
         self.doc = doc
         self.prose: list[Block] = [b for b in doc.blocks if b.kind.is_prose]
         self._prose_starts = [b.start for b in self.prose]
+        self._lead_in: dict[int, str] = {}  # prose index of a list item -> its list's lead-in sentence
         parts: list[str] = []
         pos = 0
         for block in self.prose:  # between prose blocks: hard breaks no pattern crosses
@@ -278,6 +279,27 @@ class _Scan:
             return self.doc.text[a:b] if after.kind is not BlockKind.HEADING else ""
         return ""
 
+    def lead_in(self, block: Block) -> str:
+        """For a list item, the last sentence of the paragraph that introduces its list ("A recent analysis
+        of real world code shows that:"), as written; "" for other blocks. Found once per list."""
+        if block.kind is not BlockKind.LIST_ITEM:
+            return ""
+        i = bisect.bisect_left(self._prose_starts, block.start)
+        walked = []
+        while i > 0 and i not in self._lead_in and self.prose[i].kind is BlockKind.LIST_ITEM:
+            walked.append(i)
+            i -= 1
+        if i in self._lead_in:
+            text = self._lead_in[i]
+        elif self.prose[i].kind is BlockKind.LIST_ITEM or self.prose[i].kind is BlockKind.HEADING:
+            text = ""
+        else:
+            a, b = self.sentence(self.prose[i], self.prose[i].end - 1)
+            text = self.doc.text[a:b]
+        for j in walked:
+            self._lead_in[j] = text
+        return text
+
     def _split(self, block: Block) -> list[tuple[int, int]]:
         text = self.text[block.start : block.end]
         spans, start = [], 0
@@ -388,7 +410,10 @@ def _claim(scan: _Scan, rules: RuleSet, block: Block, s0: int, s1: int, cue: int
         return None
     section, after = scan.section(s0), scan.following(block, s1)
     score = strength(settings, sentence, section.title if section else None, after)
-    if score < settings.min_found or evidenced(settings, scan.doc.text[s0:s1], after):
+    if score < settings.min_found or evidenced(settings, sentence, scan.doc.text[s0:s1], after):
+        return None
+    lead = scan.lead_in(block)  # "A recent analysis … shows that:" backs every item of its list
+    if lead.rstrip().endswith(":") and evidenced(settings, sentence, lead):
         return None
     return score, about
 
@@ -446,7 +471,7 @@ def _finding(rule: Rule, scan: _Scan, quote: str, start: int, end: int, match: s
     return Hit(rule, quote, start, end, match, nth, severity, where)
 
 
-def _dedupe_sentences(findings: list[Hit], scan: _Scan) -> list[Hit]:
+def _dedupe_sentences(findings: list[Hit], scan: _Scan, min_shown: int) -> list[Hit]:
     """One finding per sentence and kind: the most severe, then the first rule in the file."""
     best: dict[tuple[Kind, int], Hit] = {}
     for f in findings:
@@ -457,7 +482,9 @@ def _dedupe_sentences(findings: list[Hit], scan: _Scan) -> list[Hit]:
             key = (f.kind, f.start)  # every placeholder is its own to-do
         if key not in best or f.severity.rank > best[key].severity.rank:
             best[key] = f
-    challenged = {at for kind, at in best if kind is Kind.CHALLENGED_ASSUMPTION}
+    # a claim too weak to be shown by default (core/claims.py) must not hide the card it would replace
+    challenged = {at for (kind, at), f in best.items() if kind is Kind.CHALLENGED_ASSUMPTION
+                  and (f.strength is None or f.strength >= min_shown)}
     # "The root cause is clear: ..." is one flaw: the assumption card already says it lacks evidence,
     # so a second card on its "is clear" would only restate it.
     return [

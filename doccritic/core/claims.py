@@ -42,10 +42,12 @@ class ClaimSettings:
     sections: Pattern | None = None  # where a document argues for its decision's effects: +2
     connectives: Pattern | None = None  # a conclusion drawn: "so", "therefore", "because": +1
     premise: Pattern | None = None  # the next sentence draws its conclusion from this one ("Thus, we ..."): +2
+    general: Pattern | None = None  # a generalisation over people or usage ("most", "typically"): +1
     subjects: Pattern | None = None  # the change itself is the subject ("This change", "Having a single ..."): +1
     modal: Pattern | None = None  # a forecast or a conditional ("will", "would", "should"): +1
     status_quo: Pattern | None = None  # describes what is, not what the plan claims ("currently", "today"): -2
-    evidence: Pattern | None = None  # a figure, link, citation, data, a test, an example: not unsupported
+    evidence: Pattern | None = None  # a figure, link, citation, data, a test: not unsupported
+    examples: Pattern | None = None  # "for example", "such as": evidence, but not for a generalisation
     min_shown: int = 5  # strength a claim needs to be shown by default
     min_found: int = 3  # below this it is not reported at all, even with --all
 
@@ -62,6 +64,7 @@ def strength(settings: ClaimSettings, sentence: str, section_title: str | None, 
     is the next sentence: when it draws a conclusion ("Thus, we believe …"), this one is its premise."""
     score = _CUE + 2 * _has(settings.sections, section_title or "") + 2 * _has(settings.premise, following)
     score += _has(settings.connectives, sentence) + _has(settings.subjects, sentence) + _has(settings.modal, sentence)
+    score += _has(settings.general, sentence)
     return score - 2 * _has(settings.status_quo, sentence)
 
 
@@ -70,9 +73,12 @@ def topic(settings: ClaimSettings, sentence: str) -> ClaimTopic | None:
     return next((t for t in settings.topics if t.words.search(sentence)), None)
 
 
-def evidenced(settings: ClaimSettings, *texts: str) -> bool:
-    """Whether any of ``texts`` (the sentence as written, links included, and the one after it) offers evidence."""
-    return any(_has(settings.evidence, t) for t in texts)
+def evidenced(settings: ClaimSettings, claim: str, *texts: str) -> bool:
+    """Whether any of ``texts`` (the sentence as written, links included, and the one after it) offers
+    evidence for ``claim``. An example counts, except for a generalisation: one case does not show that
+    "a majority of users" do something."""
+    examples = settings.examples if not _has(settings.general, claim) else None
+    return any(_has(settings.evidence, t) or _has(examples, t) for t in texts)
 
 
 _SENTENCE_TAIL = re.compile(r"[:\s]*$")

@@ -301,10 +301,12 @@ def _claims(ctx: _Ctx, raw: dict[str, Any]) -> ClaimSettings:
         sections=union("sections"),
         connectives=union("connectives"),
         premise=union("premise"),
+        general=union("general"),
         subjects=union("subjects"),
         modal=union("modal"),
         status_quo=union("status_quo"),
         evidence=union("evidence"),
+        examples=union("examples"),
         min_shown=int(raw.get("min_shown", 5)),
         min_found=int(raw.get("min_found", 3)),
     )
