@@ -124,3 +124,17 @@ def test_the_premise_of_a_conclusion_is_load_bearing():
 def test_a_claim_too_weak_to_show_does_not_hide_the_weak_argument_in_its_sentence():
     found = run_checks(parse_markdown("# Goals\n\nMost users open the app on a phone.\n")).findings
     assert [f.rule for f in found] == ["weak.unquantified"]
+
+
+def test_the_next_paragraph_backs_a_claim_only_when_it_opens_with_its_evidence():
+    claim = "# Consequences\n\nHaving a single date library will reduce bundle sizes.\n\n"
+    unrelated = claim + "Graviton instances (e.g. M7g) are cheaper than others.\n"
+    assert [f.rule for f in claims(unrelated, caps=False)] == ["ca.claim"]
+    backed = claim + "For example, the login page shrank from 410 KB to 290 KB.\n"
+    assert not claims(backed, caps=False)
+
+
+def test_an_estimate_without_its_inputs_is_a_forecast():
+    found = claims("# Consequences\n\nWe estimate an annual cost of under £100, a 99% saving.\n")
+    assert [f.rule for f in found] == ["ca.forecast"]
+    assert not claims("# Consequences\n\nWe estimate a cost of £4,000 a year (see the table of licences).\n")

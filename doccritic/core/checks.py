@@ -263,21 +263,21 @@ class _Scan:
             self._staged[block.start] = rules.staging.search(self.text, block.start, block.end) is not None
         return self._staged[block.start]
 
-    def following(self, block: Block, end: int) -> str:
-        """The sentence after the one ending at ``end``, as written: in its block, or else the first of the
-        next prose block (a claim's evidence often follows it: "For example, …", a list, a table)."""
+    def following(self, block: Block, end: int) -> tuple[str, Block | None]:
+        """The sentence after the one ending at ``end``, as written, and the block it opens when it is in
+        the next prose block (None when it is in the same block; "" after a heading or at the end)."""
         nxt = end
         while nxt < block.end and self.text[nxt].isspace():
             nxt += 1
         if nxt < block.end:
             a, b = self.sentence(block, nxt)
-            return self.doc.text[a:b]
+            return self.doc.text[a:b], None
         i = bisect.bisect_right(self._prose_starts, block.start)
-        if i < len(self.prose):
+        if i < len(self.prose) and self.prose[i].kind is not BlockKind.HEADING:
             after = self.prose[i]
             a, b = self.sentence(after, after.start)
-            return self.doc.text[a:b] if after.kind is not BlockKind.HEADING else ""
-        return ""
+            return self.doc.text[a:b], after
+        return "", None
 
     def lead_in(self, block: Block) -> str:
         """For a list item, the last sentence of the paragraph that introduces its list ("A recent analysis
@@ -402,15 +402,18 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Hit]:
 def _claim(scan: _Scan, rules: RuleSet, block: Block, s0: int, s1: int, cue: int) -> tuple[int, ClaimTopic] | None:
     """A cue sentence's strength and topic when it is a load-bearing claim with no evidence beside it (in
     the sentence as written, links included, or the next one); None otherwise (core/claims.py)."""
-    from doccritic.core.claims import aside, evidenced, strength, topic
+    from doccritic.core.claims import aside, backs, evidenced, leads_on, strength, topic
 
     settings, sentence = rules.claims, scan.text[s0:s1]
     about = topic(settings, sentence)
     if about is None or aside(sentence, cue - s0):
         return None
-    section, after = scan.section(s0), scan.following(block, s1)
+    section, (after, beyond) = scan.section(s0), scan.following(block, s1)
     score = strength(settings, sentence, section.title if section else None, after)
-    if score < settings.min_found or evidenced(settings, sentence, scan.doc.text[s0:s1], after):
+    # a new paragraph starts a new point: it backs this claim only when the claim leads on to it (":"), it
+    # is a list or table of details, or it opens with its evidence ("For example, …", "We measured …")
+    backing = after if beyond is None or leads_on(sentence) or backs(settings, after, beyond.kind.value) else ""
+    if score < settings.min_found or evidenced(settings, sentence, scan.doc.text[s0:s1], backing):
         return None
     lead = scan.lead_in(block)  # "A recent analysis … shows that:" backs every item of its list
     if lead.rstrip().endswith(":") and evidenced(settings, sentence, lead):

@@ -48,6 +48,7 @@ class ClaimSettings:
     status_quo: Pattern | None = None  # describes what is, not what the plan claims ("currently", "today"): -2
     evidence: Pattern | None = None  # a figure, link, citation, data, a test: not unsupported
     examples: Pattern | None = None  # "for example", "such as": evidence, but not for a generalisation
+    openers: Pattern | None = None  # how a paragraph that backs the claim before it opens ("For example, …")
     min_shown: int = 5  # strength a claim needs to be shown by default
     min_found: int = 3  # below this it is not reported at all, even with --all
 
@@ -96,3 +97,11 @@ def aside(sentence: str, at: int) -> bool:
     is a remark on the way, not the claim the argument stands on."""
     before = sentence[:at]
     return before.count("(") > before.count(")")
+
+
+def backs(settings: ClaimSettings, first_sentence: str, kind: str) -> bool:
+    """Whether a following paragraph (``kind`` is its block kind) can back the claim before it: a list or a
+    table of details, or a paragraph that opens with its evidence ("For example, …", "We measured …")."""
+    if kind in ("list_item", "table_cell"):
+        return True
+    return settings.openers is not None and settings.openers.match(first_sentence) is not None

@@ -307,6 +307,7 @@ def _claims(ctx: _Ctx, raw: dict[str, Any]) -> ClaimSettings:
         status_quo=union("status_quo"),
         evidence=union("evidence"),
         examples=union("examples"),
+        openers=union("openers"),
         min_shown=int(raw.get("min_shown", 5)),
         min_found=int(raw.get("min_found", 3)),
     )
