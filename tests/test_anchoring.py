@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from doccritic.core import anchoring
+from doccritic.core import anchoring, anchoring_text
 from doccritic.core.anchoring import Placement, anchor_quote, normalize_with_map, reanchor
 from doccritic.core.findings import Anchor, Finding, Kind, Severity, Source, Status
 
@@ -382,16 +382,59 @@ def test_normalize_folds_and_maps_back() -> None:
 _MARKDOWNISH = st.text(alphabet="ab Z1.*_`[]()!#>-|\n\r\t’“”…—ßﬁİ日👩\u200d💻\xa0\u3000\u200b", max_size=60)
 
 
+# Characters whose NFKC or casefold changes length, reorders or composes: marks (U+0345 folds to "ι" and
+# sorts after U+0300), Hangul jamo, halfwidth kana and their voicing mark, ligatures, "ß", "İ", "Å", "Ω".
+_UNICODE_HARD = st.text(
+    alphabet="aEeß ﬁﬃ…İΣς*_\n\u0300\u0301\u0306\u0327\u0338\u0345\u0344\u1100\u1161\u11a8가ｶﾞ\u0228"
+    "\u1fb3\u0390½①\u0149\u0b47\u0b3e\u0f71\u0f72\u0f73Ω\u212bÅ\u1f80\ud800",
+    max_size=16,
+)
+
+
+def _made_from(ch: str, source: str) -> bool:
+    """Whether every part of ``ch`` (after compatibility decomposition) is in the folded ``source``."""
+    src = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", source).casefold())
+    return all(c in src for c in unicodedata.normalize("NFKD", ch))
+
+
 @_FAST
-@given(st.one_of(_MARKDOWNISH, st.text(max_size=60)))
+@given(st.one_of(_MARKDOWNISH, _UNICODE_HARD, st.text(max_size=60)))
+@example("E\u0345\u0300")  # was 'e', U+0300, 'ι' mapped one to one: the 'ι' pointed at the U+0300
+@example("\u0345ﾞ")  # the same reordering, the voicing mark coming from a halfwidth compatibility form
+@example("\u1100\u1161①")  # 'ᄀ' + 'ᅡ' compose as '①' expands: same length, so the map was kept by position
+@example("\u0228\u0306ß")  # 'Ȩ' + U+0306 compose to 'Ḝ' as 'ß' expands to "ss"
 def test_normalize_map_is_monotone_in_range_and_honest(text: str) -> None:
     s, m = normalize_with_map(text)
     assert len(m) == len(s) and "  " not in s
     assert all(0 <= i < len(text) for i in m)
     assert m == sorted(m)
-    for ch, i in zip(s, m, strict=True):
-        if ch.isalnum():  # every letter comes from the character it maps to
-            assert ch in unicodedata.normalize("NFKC", text[i]).casefold()
+    for k, (ch, i) in enumerate(zip(s, m, strict=True)):
+        if ch.isalnum():  # every letter is made of what lies from the character it maps to up to the next one's
+            nxt = next((x for x in m[k:] if x > i), len(text))
+            assert _made_from(ch, text[i:nxt]), (ch, text[i:nxt])
+
+
+@_FAST
+@given(st.one_of(_UNICODE_HARD, st.text(max_size=40)))
+@example("Le cafe\u0301 ﬁnal")
+def test_normalize_is_the_same_for_composed_and_decomposed_text(text: str) -> None:
+    nfc, nfd = unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)
+    assert normalize_with_map(nfc)[0] == normalize_with_map(nfd)[0]
+
+
+def test_quote_from_claude_is_found_exactly_in_a_decomposed_document() -> None:
+    """Text from macOS or a PDF often has "e" + U+0301 where Claude quotes "é": it was left unanchored."""
+    doc = unicodedata.normalize("NFD", "Le café du marché ouvre à huit heures. Ensuite, la réunion.")
+    p = anchor_quote(doc, "café du marché ouvre à huit")
+    assert p.anchor in (Anchor.EXACT, Anchor.NORMALIZED)
+    assert span(doc, p) == unicodedata.normalize("NFD", "café du marché ouvre à huit")
+
+
+def test_starters_that_compose_with_what_precedes_them_are_all_known() -> None:
+    """The table in anchoring_text is what this Python's unicodedata says (a newer Unicode may add pairs)."""
+    pairs = [d.split() for d in map(unicodedata.decomposition, map(chr, range(0x30000))) if d and d[0] != "<"]
+    seconds = {chr(int(p[1], 16)) for p in pairs if len(p) == 2 and not unicodedata.combining(chr(int(p[1], 16)))}
+    assert seconds <= anchoring_text._JOINS_PREVIOUS
 
 
 # -- properties --------------------------------------------------------------------------------------
@@ -590,19 +633,21 @@ def test_edits_outside_a_span_only_shift_it(data: st.DataObject, text: str, inse
 
 
 def test_a_wrong_section_hint_never_moves_a_verbatim_quote_onto_a_look_alike_sentence() -> None:
-    text = ("# Plan\n\n## Rollout\n\nWe will enable auto-charge for 10% of accounts in week 1.\n\n"
-            "## Pricing\n\nNo change.\n\n## Rollout\n\nWe will enable auto-charge for 100% of accounts in week 3.\n")
+    text = (
+        "# Plan\n\n## Rollout\n\nWe will enable auto-charge for 10% of accounts in week 1.\n\n"
+        "## Pricing\n\nNo change.\n\n## Rollout\n\nWe will enable auto-charge for 100% of accounts in week 3.\n"
+    )
     quote = "We will enable auto-charge for 100% of accounts in week 3."
     first_rollout = (text.index("## Rollout"), text.index("## Pricing"))  # the critic named the wrong "Rollout"
     placed = anchor_quote(text, quote, section=first_rollout)
-    assert (placed.anchor, text[placed.start:placed.end]) == (Anchor.EXACT, quote)
+    assert (placed.anchor, text[placed.start : placed.end]) == (Anchor.EXACT, quote)
     repeated = "No change.\n\n" + text  # "No change." twice: the named section picks the one inside it
     pricing = (repeated.index("## Pricing"), repeated.index("## Rollout", repeated.index("## Pricing")))
     inside = anchor_quote(repeated, "No change.", section=pricing)
     assert inside.anchor is Anchor.EXACT and pricing[0] < inside.start < pricing[1]
     misquoted = "We will enable autocharge for 100% of accounts in week 3"  # fuzzy: the better match wins
     fuzzy_elsewhere = anchor_quote(text, misquoted, section=first_rollout)
-    assert text[fuzzy_elsewhere.start:fuzzy_elsewhere.end].startswith("We will enable auto-charge for 100%")
+    assert text[fuzzy_elsewhere.start : fuzzy_elsewhere.end].startswith("We will enable auto-charge for 100%")
 
 
 def test_a_quote_with_outer_whitespace_is_refound_whole_near_its_place() -> None:
@@ -610,4 +655,4 @@ def test_a_quote_with_outer_whitespace_is_refound_whole_near_its_place() -> None
     text, new = "000\r0", "000\r1\r0"
     f = finding(text[3:5], 3, 5)
     g = reanchor(f, text, new)
-    assert new[g.start:g.end] == "\r0"
+    assert new[g.start : g.end] == "\r0"

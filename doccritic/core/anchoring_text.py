@@ -36,7 +36,13 @@ _FOLD = [(c, "'") for c in "‘’‚‛′‹›"] + [(c, '"') for c in "“”
 _FOLD += [(c, " ") for c in "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u1680\u2028\u2029"]  # NFKC did NBSP & co.
 _SPACES = re.compile(r"  +")
 _DASHES = re.compile(r"-+")  # "--", " - " and "-" are one dash: "a — b" comes back as "a--b" or "a-b"
-_ASCII_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
+_NON_ASCII = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")  # with the ASCII letter a mark after it may go with
+# Starters that compose with the character before them (canonical pairs whose second half is not a mark);
+# tests/test_anchoring.py rebuilds this set from unicodedata. Hangul jamo are ranges in _starts_cluster.
+_JOINS_PREVIOUS = frozenset(
+    "\u09be\u09d7\u0b3e\u0b56\u0b57\u0bbe\u0bd7\u0cc2\u0cd5\u0cd6\u0d3e\u0d57\u0dcf\u0ddf\u0fb5\u0fb7\u102e\u1b35"
+    "\U00011127\U0001133e\U00011357\U000114b0\U000114ba\U000114bd\U000115af\U00011930"
+)
 _EDGE_LINE, _LINE_EDGE = re.compile(r"(\S+)[ \t]*\n\s*"), re.compile(r"\s*\n[ \t]*(\S+)$")
 _MARKUP_RUN = re.compile(r"(?:\s*<[^<>`\n]+>(?=`_))?[*_`~]+")  # closing markup, with an RST link's target
 
@@ -67,24 +73,61 @@ def _keep(s: str, m: list[int] | None, drops: list[Span]) -> tuple[str, list[int
 
 
 def _fold(s: str, m: list[int]) -> tuple[str, list[int]]:
-    """NFKC + casefold. Length-preserving runs keep their map; only runs that grow go char by char."""
+    """NFKC + casefold, the same for canonically equivalent texts ("e" + U+0301 and "é" fold alike).
+
+    Runs already in NFKC whose casefold keeps their length keep their map; any other run is folded one
+    cluster (a character with the marks that compose or reorder with it) at a time, each piece mapping to
+    its cluster's first character. Folding such a run whole and keeping its map by position lied: marks
+    reorder (U+0345 after U+0300 becomes an "ι" where the U+0300 was) and compositions can balance
+    expansions ("ᄀ" + "ᅡ" + "ß" is three characters before and after).
+    """
     folded = s.casefold()
     if s.isascii() or (len(folded) == len(s) and unicodedata.is_normalized("NFKC", s)):
         return folded, m
     parts: list[str] = []
     out: list[int] = []
-    for run in _ASCII_RUNS.finditer(s):
+    pos = 0
+    for run in _NON_ASCII.finditer(s):
         a, b = run.span()
-        chunk = unicodedata.normalize("NFKC", run.group()).casefold()
-        if len(chunk) == b - a:
+        parts.append(s[pos:a].lower())  # ASCII: casefold is lower
+        out.extend(m[pos:a])
+        chunk = run.group().casefold()
+        if len(chunk) == b - a and unicodedata.is_normalized("NFKC", run.group()):
             parts.append(chunk)
             out.extend(m[a:b])
-            continue
-        for i in range(a, b):  # "…" -> "...", "ﬁ" -> "fi", "ß" -> "ss": every piece maps to its source
-            piece = unicodedata.normalize("NFKC", s[i]).casefold()
-            parts.append(piece)
-            out.extend([m[i]] * len(piece))
+        else:  # "…" -> "...", "ﬁ" -> "fi", "e" + U+0301 -> "é": every piece maps to its cluster's start
+            _fold_clusters(s[a:b], m[a:b], parts, out)
+        pos = b
+    parts.append(s[pos:].lower())
+    out.extend(m[pos:])
     return "".join(parts), out
+
+
+def _fold_clusters(run: str, m: list[int], parts: list[str], out: list[int]) -> None:
+    """Append ``run`` folded one cluster at a time, and the map: every piece to its cluster's first character."""
+    i, n = 0, len(run)
+    while i < n:
+        j = i + 1
+        while j < n and not _starts_cluster(run[j]):
+            j += 1
+        piece = _fold_char(run[i]) if j == i + 1 else unicodedata.normalize("NFKC", run[i:j]).casefold()
+        parts.append(piece)
+        out.extend([m[i]] * len(piece))
+        i = j
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    return unicodedata.normalize("NFKC", c).casefold()
+
+
+@lru_cache(maxsize=4096)
+def _starts_cluster(c: str) -> bool:
+    """False for a mark, a character NFKC makes a mark (halfwidth "ﾞ"), a Hangul vowel or final
+    consonant, and the second half of the few other canonical pairs (Indic two-part vowels)."""
+    if unicodedata.combining(c) or c in _JOINS_PREVIOUS or "\u1161" <= c <= "\u1175" or "\u11a8" <= c <= "\u11c2":
+        return False
+    return not unicodedata.combining(unicodedata.normalize("NFKC", c)[:1] or " ")
 
 
 def _is_marker(text: str, line: re.Match[str]) -> bool:
