@@ -510,7 +510,7 @@ def context_lines(finding: Finding, context: Any) -> list[str]:
 def reference_line(c: Any, context: Any) -> str:
     """``cites R1 policy.md:12: "…"``: a reference passage a finding or a debate turn relies on, by line."""
     ref = context.get(c.reference) if context is not None else None
-    name = f"{c.reference} {ref.name}" if ref is not None else c.reference
+    name = f"{c.reference} {ref.name}" if ref is not None else c.label
     where = ""
     if ref is not None and ref.text and c.placed and c.start is not None:
         where = f":{ref.text.count(chr(10), 0, c.start) + 1}"

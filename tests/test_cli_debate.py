@@ -279,6 +279,6 @@ def test_a_turn_citing_a_reference_lists_the_passage_in_the_transcript(api, caps
     elif fmt == "md":
         assert f"\n\n- {line}\n" in out and out.index(line) < out.index("### Turn 2")
     (c,) = Debate.model_validate(json.loads(out_file.read_text(encoding="utf-8"))).turns[0].cites
-    assert c.reference == "R1" and POLICY[c.start:c.end] == RULE
+    assert (c.reference, c.name) == ("R1", "policy.md") and POLICY[c.start:c.end] == RULE  # the name, for a reader
     system = next(r.body["system"] for r in requests(api, ENG))
     assert RULE not in system[0]["text"] and RULE in system[2]["text"] and "PayFlow, for the fees." in system[3]["text"]

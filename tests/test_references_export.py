@@ -21,7 +21,7 @@ from doccritic.core.references import Intent, Reference, cite
 from doccritic.formats.export import ExportOptions, export_review
 from doccritic.formats.loader import load_document
 from doccritic.formats.review_import import read_review_file
-from doccritic.formats.review_json import review_for
+from doccritic.formats.review_json import dumps, review_for
 
 POLICY = "# Billing policy\n\nCustomers must opt in before any automatic charge.\n"
 RULE = "Customers must opt in before any automatic charge."
@@ -64,7 +64,7 @@ def test_every_format_lists_references_and_intent_and_shows_citations(fmt, tmp_p
     text = " ".join(said(fmt, out).replace("&amp;", "&").replace("&#x27;", "'").split())
     for words in ("Reference material", "billing-policy.md", "dpa.pdf", "Legal & Privacy Counsel", "Every critic",
                   "Author's intent", "Is the rollout safe?", "Opt-out by default: legal signed it off.",
-                  "Challenges a stated decision: Opt-out by default", f"Cites R1: “{RULE}”"):
+                  "Challenges a stated decision: Opt-out by default", f"Cites R1 billing-policy.md: “{RULE}”"):
         assert words in text, f"{fmt}: {words!r} missing"
 
 
@@ -122,8 +122,44 @@ def test_a_debate_turns_reference_citation_is_in_every_format_that_holds_debates
     out = export_review(review, doc, fmt, tmp_path / f"out.{fmt}", ExportOptions(names=dict(NAMES)), pdf=pdf)
     if fmt == "json":
         (c,) = json.loads(out.read_text())["debates"][0]["turns"][0]["cites"]
-        assert c["reference"] == "R1" and POLICY[c["start"]:c["end"]] == RULE
+        assert (c["reference"], c["name"]) == ("R1", "billing-policy.md") and POLICY[c["start"]:c["end"]] == RULE
         return
     text = " ".join(said(fmt, out).split())
     debate = text[text.index("Opt-out is fine."):]  # the debate section, after the findings' notes
-    assert f"Cites R1: “{RULE}”" in debate
+    assert f"Cites R1 billing-policy.md: “{RULE}”" in debate
+
+
+def _as_older_doccritic_wrote(review) -> str:
+    """The review JSON a version before citations carried names wrote: each cite's keys in that version's order
+    (reference first), and no ``name``."""
+    raw = json.loads(dumps(review))
+    old = [{k: c[k] for k in ("reference", "quote", "start", "end", "anchor")} for c in raw["findings"][0]["cites"]]
+    raw["findings"][0]["cites"] = old
+    for turn in (t for d in raw["debates"] for t in d["turns"]):
+        turn["cites"] = [{k: c[k] for k in ("reference", "quote", "start", "end", "anchor")} for c in turn["cites"]]
+    return json.dumps(raw, indent=2)
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "md"])
+def test_an_older_review_file_still_reads_and_its_exports_name_the_references(fmt, tmp_path):
+    from doccritic.core.debates import Debate, Turn
+
+    review, doc = reviewed()
+    policy = Reference.of("R1", "billing-policy.md", POLICY, fmt="markdown")
+    turn = Turn(index=1, speaker="legal-privacy", side="against", text=f"The policy says “{RULE}”.",
+                cites=[cite(policy, RULE)])
+    review.debates = [Debate(motion="Opt-out is fine.", pro="staff-engineer", con="legal-privacy",
+                             opener="legal-privacy", rounds=1, turns=[turn]).model_dump(mode="json")]
+    old = tmp_path / "old.json"
+    old.write_text(_as_older_doccritic_wrote(review), encoding="utf-8")
+    assert '"name": "billing-policy.md"' not in old.read_text(encoding="utf-8").split('"references"')[0]
+    back = read_review_file(old)
+    (c,) = back.findings[0].cites
+    assert (c.reference, c.name, c.anchor, POLICY[c.start:c.end]) == ("R1", "billing-policy.md", Anchor.EXACT, RULE)
+    assert Debate.model_validate(back.debates[0]).turns[0].cites[0].label == "R1 billing-policy.md"
+    pdf = None
+    if fmt == "pdf":
+        from doccritic.ui.pdf_export import export_pdf as pdf
+    out = export_review(back, doc, fmt, tmp_path / f"out.{fmt}", ExportOptions(names=dict(NAMES)), pdf=pdf)
+    text = " ".join(said(fmt, out).split())
+    assert text.count(f"Cites R1 billing-policy.md: “{RULE}”") == (1 if fmt == "md" else 2)  # Markdown: no debates

@@ -67,9 +67,10 @@ from doccritic.core.debates import (
     SummaryPoint,
     Turn,
     TurnFlag,
+    place_citation,
 )
 from doccritic.core.document import Document
-from doccritic.core.findings import Anchor, Kind, ReferenceCitation, Severity
+from doccritic.core.findings import Kind, ReferenceCitation, Severity
 from doccritic.core.redaction import Redactor
 from doccritic.core.references import NO_CONTEXT, ReviewContext, cite
 
@@ -529,10 +530,7 @@ class DebateSession:
 
     # citations -------------------------------------------------------------------------------
     def place(self, quote: str) -> Citation:
-        where = anchor_quote(self.doc.text, quote)
-        if where.anchor is Anchor.AMBIGUOUS or not where.anchor.placed:
-            return Citation(quote=quote, anchor=where.anchor)
-        return Citation(quote=quote, start=where.start, end=where.end, anchor=where.anchor)
+        return place_citation(self.doc.text, quote)
 
     def cite_references(self, text: str) -> list[ReferenceCitation]:
         """Passages a turn quotes from a shared reference (not from the document): each opens the reference there."""

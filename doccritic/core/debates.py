@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, get_args
 
-from doccritic.core.findings import Anchor, Finding, Kind, ReferenceCitation, Severity, Source, new_id
+from doccritic.core.findings import Anchor, Citation, Finding, Kind, ReferenceCitation, Severity, Source, new_id
 from doccritic.core.records import Record
 
 Side = Literal["for", "against", "free"]
@@ -35,23 +35,6 @@ ADDABLE = ("change", "unresolved")  # summary points that say what the draft sti
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(slots=True, kw_only=True)
-class Citation(Record):
-    """A passage of the document a turn or a summary point quotes, placed like a finding's quote."""
-
-    quote: str
-    start: int | None = None
-    end: int | None = None
-    anchor: Anchor = Anchor.UNANCHORED
-
-    def __post_init__(self) -> None:
-        self.anchor = Anchor(self.anchor)
-
-    @property
-    def placed(self) -> bool:
-        return self.anchor.placed and self.start is not None and self.end is not None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -184,15 +167,21 @@ def point_to_finding(point: SummaryPoint, debate: Debate) -> Finding:
     )
 
 
-def replace_citations(debate: Debate, text: str) -> Debate:
-    """The debate with every cited passage placed again on ``text`` (the document changed since)."""
+def place_citation(text: str, quote: str, hint: int | None = None) -> Citation:
+    """``quote`` placed on the document ``text``; a passage found more than once is not placed."""
     from doccritic.core.anchoring import anchor_quote
 
+    where = anchor_quote(text, quote, hint=hint)
+    if where.anchor is Anchor.AMBIGUOUS or not where.anchor.placed:
+        return Citation(quote=quote, anchor=where.anchor)
+    return Citation(quote=quote, start=where.start, end=where.end, anchor=where.anchor)
+
+
+def replace_citations(debate: Debate, text: str) -> Debate:
+    """The debate with every cited passage placed again on ``text`` (the document changed since)."""
+
     def again(c: Citation) -> Citation:
-        where = anchor_quote(text, c.quote, hint=c.start)
-        if where.anchor is Anchor.AMBIGUOUS or not where.anchor.placed:
-            return Citation(quote=c.quote, anchor=where.anchor)
-        return Citation(quote=c.quote, start=where.start, end=where.end, anchor=where.anchor)
+        return place_citation(text, c.quote, hint=c.start)
 
     copy = debate.model_copy(deep=True)
     for turn in copy.turns:

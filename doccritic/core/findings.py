@@ -121,11 +121,9 @@ class Raise(Record):
 
 
 @dataclass(slots=True, kw_only=True)
-class ReferenceCitation(Record):
-    """A passage of a reference (:mod:`doccritic.core.references`) a finding or debate turn relies on;
-    ``start``/``end`` index the reference's text, so the citation opens the reference at the passage."""
+class Citation(Record):
+    """A passage of the document a debate turn or a summary point quotes, placed like a finding's quote."""
 
-    reference: str  # the Reference id, e.g. "R1"
     quote: str
     start: int | None = None
     end: int | None = None
@@ -137,6 +135,20 @@ class ReferenceCitation(Record):
     @property
     def placed(self) -> bool:
         return self.anchor.placed and self.start is not None and self.end is not None
+
+
+@dataclass(slots=True, kw_only=True)
+class ReferenceCitation(Citation):
+    """A passage of a reference (:mod:`doccritic.core.references`) a finding or debate turn relies on;
+    ``start``/``end`` index the reference's text, so the citation opens the reference at the passage."""
+
+    reference: str  # the Reference id, e.g. "R1": what a program follows to ``references[]``
+    name: str = ""  # that reference's file name when cited, what a reader knows it by ("" in older files)
+
+    @property
+    def label(self) -> str:
+        """``R1 policy.md``: how every view and export names the reference (the id alone in older files)."""
+        return f"{self.reference} {self.name}".strip()
 
 
 def new_id() -> str:
@@ -241,3 +253,18 @@ class Review(Record):
     references: list[Reference] = field(default_factory=list)  # attached material (text only when small)
     intent: Intent | None = None  # the author's note: feedback wanted, decided, constraints
 
+
+    def __post_init__(self) -> None:
+        if self.references:
+            self._name_citations()
+
+    def _name_citations(self) -> None:
+        """Older files cite references by id only: give each citation the name ``references[]`` has for it,
+        so every view and export says "R1 policy.md" rather than a bare "R1"."""
+        names = {r.id: r.name for r in self.references}
+        for c in (c for f in self.findings for c in f.cites):
+            c.name = c.name or names.get(c.reference, "")
+        turns = [t for d in self.debates for t in d.get("turns") or [] if isinstance(t, dict)]  # kept as dumped
+        for c in (c for t in turns for c in t.get("cites") or [] if isinstance(c, dict)):
+            if not c.get("name") and c.get("reference") in names:
+                c["name"] = names[c["reference"]]

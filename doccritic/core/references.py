@@ -133,16 +133,18 @@ def cite(ref: Reference, quote: str) -> ReferenceCitation:
     from doccritic.core.findings import Anchor, ReferenceCitation
 
     quote = quote.strip()
+    unplaced = ReferenceCitation(reference=ref.id, name=ref.name, quote=quote)
     if not quote or not ref.text:
-        return ReferenceCitation(reference=ref.id, quote=quote)
+        return unplaced
     where = anchor_quote(ref.text, quote)
-    if not where.anchor.placed or where.anchor is Anchor.AMBIGUOUS:
+    if where.anchor is Anchor.AMBIGUOUS and where.candidates:
         # a repeated passage still opens the reference at its first occurrence: the text is the same there
-        if where.anchor is Anchor.AMBIGUOUS and where.candidates:
-            start, end = where.candidates[0]
-            return ReferenceCitation(reference=ref.id, quote=quote, start=start, end=end, anchor=Anchor.EXACT)
-        return ReferenceCitation(reference=ref.id, quote=quote)
-    return ReferenceCitation(reference=ref.id, quote=quote, start=where.start, end=where.end, anchor=where.anchor)
+        (start, end), anchor = where.candidates[0], Anchor.EXACT
+    elif where.anchor.placed and where.anchor is not Anchor.AMBIGUOUS:
+        start, end, anchor = where.start, where.end, where.anchor
+    else:
+        return unplaced
+    return ReferenceCitation(reference=ref.id, name=ref.name, quote=quote, start=start, end=end, anchor=anchor)
 
 
 def same_text(a: str, b: str) -> bool:

@@ -92,7 +92,7 @@ def note_for(finding: Finding, names: Mapping[str, str] | None = None,
         lines.append("Trade-off, the critics disagree on the fix: " + " | ".join(options))
     if finding.challenges_decision:
         lines.append(f"Challenges a stated decision: {finding.challenges_decision}")
-    lines += [cite_line(c) for c in finding.cites]  # the references are listed, by id, in the appendix
+    lines += [cite_line(c) for c in finding.cites]  # the appendix lists the references, by id and name
     if finding.status is not Status.OPEN:
         lines.append(f"Status: {status_word(finding.status)}.")
     replies = tuple((r.author, r.text) for r in finding.replies)
@@ -100,9 +100,10 @@ def note_for(finding: Finding, names: Mapping[str, str] | None = None,
 
 
 def cite_line(c: ReferenceCitation) -> str:
-    """``Cites R1: “…”``: a reference passage a finding or a debate turn relies on, as every export says it (the
-    appendix lists the references by id)."""
-    return f"Cites {c.reference}: “{' '.join(c.quote.split())}”" + ("" if c.placed else " (not found in the reference)")
+    """``Cites R1 policy.md: “…”``: a reference passage a finding or a debate turn relies on, as every export
+    says it (the appendix lists the references by id and name)."""
+    quote = " ".join(c.quote.split())
+    return f"Cites {c.label}: “{quote}”" + ("" if c.placed else " (not found in the reference)")
 
 
 def exported_findings(review: Review, *, include_dismissed: bool = False, include_checks: bool = True

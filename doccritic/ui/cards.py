@@ -164,7 +164,7 @@ class CardDelegate(QStyledItemDelegate):
         if f.challenges_decision:
             out.append((f"Challenges a stated decision: {f.challenges_decision}", font, "challenge"))
         for i, c in enumerate(f.cites):
-            name = self.reference_names.get(c.reference, "")
+            name = self.reference_names.get(c.reference) or c.name
             where = "" if c.placed else " (not found in it)"
             out.append((f"Cites {c.reference} {name}{where}: “{_clip(c.quote, False)}” ↗".replace("  ", " "),
                         font, f"cite:{i}"))

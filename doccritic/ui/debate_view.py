@@ -334,7 +334,7 @@ class DebateView(QWidget):
         at the passage, as a card's "Cites R1" line does)."""
         lines = []
         for k, c in enumerate(turn.cites):
-            name = self.reference_names.get(c.reference, "")
+            name = self.reference_names.get(c.reference) or c.name
             label = html.escape(f"{c.reference} {name}".strip())
             quote = " ".join(c.quote.split())
             quote = html.escape(quote if len(quote) <= 120 else quote[:117] + "…")

@@ -291,8 +291,8 @@ class FindingsPanel(QWidget):
                 places.addAction(self._candidate_label(start, end),
                                  lambda s=start, e=end: self.place_requested.emit(fid, s, e))
         for c in finding.cites if finding is not None else []:
-            name = self.delegate.reference_names.get(c.reference, c.reference)
-            menu.addAction(f"Open {c.reference} {name}" + (" at the passage" if c.placed else ""),
+            label = f"{c.reference} {self.delegate.reference_names.get(c.reference) or c.name}".strip()
+            menu.addAction(f"Open {label}" + (" at the passage" if c.placed else ""),
                            partial(self.citation_requested.emit, c))
         menu.addSeparator()
         menu.addAction("Debate this finding…", lambda: self.debate_requested.emit(fid))
