@@ -265,6 +265,6 @@ class Review(Record):
         for c in (c for f in self.findings for c in f.cites):
             c.name = c.name or names.get(c.reference, "")
         turns = [t for d in self.debates for t in d.get("turns") or [] if isinstance(t, dict)]  # kept as dumped
-        for c in (c for t in turns for c in t.get("cites") or [] if isinstance(c, dict)):
-            if not c.get("name") and c.get("reference") in names:
-                c["name"] = names[c["reference"]]
+        for raw in (c for t in turns for c in t.get("cites") or [] if isinstance(c, dict)):
+            if not raw.get("name") and raw.get("reference") in names:
+                raw["name"] = names[raw["reference"]]

@@ -137,6 +137,8 @@ def cite(ref: Reference, quote: str) -> ReferenceCitation:
     if not quote or not ref.text:
         return unplaced
     where = anchor_quote(ref.text, quote)
+    start: int | None
+    end: int | None
     if where.anchor is Anchor.AMBIGUOUS and where.candidates:
         # a repeated passage still opens the reference at its first occurrence: the text is the same there
         (start, end), anchor = where.candidates[0], Anchor.EXACT
