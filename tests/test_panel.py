@@ -183,6 +183,31 @@ def test_a_thinking_critic_is_asked_for_the_tool_not_forced_and_its_call_is_read
     assert of(events, CriticDone)[0].result.status is CriticStatus.DONE
 
 
+@pytest.mark.parametrize("preamble", ["Here is my review.\n\n```json\n", "I read the draft closely. ", ""])
+def test_a_thinking_critic_that_answers_in_text_still_gives_its_findings(preamble):
+    """With thinking the tool cannot be forced, so a critic may write its review as text instead of calling it."""
+    quote = "We ship to all users on day one."
+    fence = "\n```" if "```" in preamble else ""
+    with FakeMessagesAPI() as api:
+        api.script(Reply.text(preamble + json.dumps(answer(item(quote))) + fence, thinking="Weighing it. " * 5))
+        _, _, events, _ = run_panel(api, [STAFF], PanelSettings(adaptive_thinking=True))
+    assert [e.finding.quote for e in of(events, FindingFound)] == [quote]
+    assert of(events, CriticDone)[0].result.status is CriticStatus.DONE
+
+
+def test_a_thinking_critic_that_answers_in_prose_fails_alone_and_says_why():
+    with FakeMessagesAPI() as api:
+        api.script(Reply.text("The rollout is the main risk; I would stage it.", thinking="Hmm. " * 5),
+                   match="persona: staff-engineer")
+        api.script(Reply.json(answer(item("We ship to all users on day one."))), match="persona: skeptical-exec")
+        _, _, events, _ = run_panel(api, [STAFF, EXEC], PanelSettings(adaptive_thinking=True))
+    (failed,) = of(events, CriticFailed)
+    assert failed.persona_id == "staff-engineer" and failed.result.status is CriticStatus.FAILED
+    assert (failed.failure.kind, failed.failure.message) == (
+        FailureKind.MALFORMED, "The critic's answer was not the JSON it was asked for.")
+    assert [e.persona_id for e in of(events, CriticDone)] == ["skeptical-exec"]
+
+
 def test_rate_limit_is_waited_out_and_shown():
     with FakeMessagesAPI() as api:
         api.script(Reply.error(429, "rate_limit_error", "Slow down", headers={"retry-after": "1"}),
