@@ -9,16 +9,15 @@ import shutil
 import pytest
 from fakes.messages_api import Reply
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from ui_rounds import TIMEOUT, ready_for_critics, replace_in_editor
 
 from conftest import SAMPLE
 from doccritic.core.findings import Source, Status
 from doccritic.core.round_records import RoundClass
 from doccritic.ui.main_window import MainWindow
 
-TIMEOUT = 15_000
 TEXT = SAMPLE.read_text(encoding="utf-8")
 QUOTES = [ln.strip("-* ").split(". ")[0] for ln in TEXT.splitlines() if len(ln) > 70 and not ln.startswith("#")][:4]
 
@@ -36,20 +35,7 @@ def answer(*items, fixed=()) -> dict:
 def window(claude_window, tmp_path, qtbot):
     doc = tmp_path / "prd.md"
     shutil.copyfile(SAMPLE, doc)
-    with qtbot.waitSignal(claude_window.document_ready, timeout=TIMEOUT):
-        claude_window.open_path(doc)
-    claude_window.critics.confirm = lambda estimate, chosen, section: True  # the cost dialog has its own test
-    claude_window.critics.panel.set_checked({"staff-engineer"})
-    return claude_window
-
-
-def replace_in_editor(win: MainWindow, old: str, new: str) -> None:
-    text = win.editor.toPlainText()
-    at = text.index(old)
-    cursor = QTextCursor(win.editor.document())
-    cursor.setPosition(win.editor.text_map.to_qt(at))
-    cursor.setPosition(win.editor.text_map.to_qt(at + len(old)), QTextCursor.MoveMode.KeepAnchor)
-    cursor.insertText(new)
+    return ready_for_critics(claude_window, doc, qtbot)
 
 
 def by_title(win: MainWindow) -> dict:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 from fakes.messages_api import Reply
 from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from rounds_scenario import (
     DISMISSED,
@@ -23,6 +22,7 @@ from rounds_scenario import (
     V2,
     key_of,
 )
+from ui_rounds import TIMEOUT, ready_for_critics, type_over
 
 from doccritic.core.decisions import Decision
 from doccritic.core.findings import Source, Status
@@ -30,7 +30,6 @@ from doccritic.core.round_records import RoundClass
 from doccritic.formats.export import ExportOptions
 from doccritic.ui.main_window import MainWindow
 
-TIMEOUT = 15_000
 POLICY = "# Billing policy\n\nInvoices are kept for seven years in the finance archive.\n"
 
 
@@ -38,20 +37,7 @@ POLICY = "# Billing policy\n\nInvoices are kept for seven years in the finance a
 def window(claude_window, tmp_path, qtbot):
     doc = tmp_path / "prd.md"
     doc.write_text(V1, encoding="utf-8")
-    with qtbot.waitSignal(claude_window.document_ready, timeout=TIMEOUT):
-        claude_window.open_path(doc)
-    claude_window.critics.confirm = lambda estimate, chosen, section: True  # the cost dialog has its own test
-    claude_window.critics.panel.set_checked({"staff-engineer"})
-    return claude_window
-
-
-def replace_in_editor(win: MainWindow, old: str, new: str) -> None:
-    text = win.editor.toPlainText()
-    at = text.index(old)
-    cursor = QTextCursor(win.editor.document())
-    cursor.setPosition(win.editor.text_map.to_qt(at))
-    cursor.setPosition(win.editor.text_map.to_qt(at + len(old)), QTextCursor.MoveMode.KeepAnchor)
-    cursor.insertText(new)
+    return ready_for_critics(claude_window, doc, qtbot)
 
 
 def revise(win: MainWindow) -> None:
@@ -61,10 +47,7 @@ def revise(win: MainWindow) -> None:
     old = win.editor.toPlainText()
     for tag, i1, i2, j1, j2 in reversed(difflib.SequenceMatcher(None, old, V2, autojunk=False).get_opcodes()):
         if tag != "equal":
-            cursor = QTextCursor(win.editor.document())
-            cursor.setPosition(win.editor.text_map.to_qt(i1))
-            cursor.setPosition(win.editor.text_map.to_qt(i2), QTextCursor.MoveMode.KeepAnchor)
-            cursor.insertText(V2[j1:j2])
+            type_over(win, i1, i2, V2[j1:j2])
     assert win.editor.toPlainText() == V2
 
 
