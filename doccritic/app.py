@@ -10,6 +10,7 @@ import gc
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
 SCREENSHOT_TIMEOUT_MS = 30_000
 
@@ -48,7 +49,7 @@ def run_gui(
     from doccritic.ui import theme
     from doccritic.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "doccritic"])
+    app = cast(QApplication, QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "doccritic"]))
     app.setApplicationName("doccritic")
     app.setApplicationDisplayName("doccritic")
     app.setDesktopFileName("app.doccritic.Doccritic")  # Wayland matches the window to the .desktop file's icon

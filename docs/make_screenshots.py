@@ -297,7 +297,7 @@ def guide_settings(out: Path, *, keyring_backend: str) -> None:
         wait_for(lambda: dialog.model.count() > 0 and "Listing" not in dialog.model_info.text(), what="models")
         if keyring_backend == "memory":
             dialog.test_connection()
-            wait_for(lambda: dialog.result.text().startswith(("✓", "✗")), what="the connection test")
+            wait_for(lambda: dialog.test_result.text().startswith(("✓", "✗")), what="the connection test")
         dialog.base_url.setText("")
         grab_dialog(dialog, out)
         dialog.reject()

@@ -168,5 +168,5 @@ def test_settings_dialog_test_connection_is_refused_without_sending(qtbot, claud
     dialog.base_url.setText(OFF_MACHINE)
     dialog.local_only.setChecked(True)
     dialog.test_connection()
-    assert "✗ Local-only mode is on" in dialog.result.text()
+    assert "✗ Local-only mode is on" in dialog.test_result.text()
     assert len(claude_api.journal) == before

@@ -152,7 +152,7 @@ def test_settings_dialog_puts_the_key_in_the_keyring_and_nothing_in_settings(qtb
     api.script(Reply.text("pong"))
     with qtbot.waitSignal(window.critics.runner.connection_tested, timeout=TIMEOUT) as tested:
         dialog.test_connection()
-    assert tested.args[0] is True and "answered" in dialog.result.text()
+    assert tested.args[0] is True and "answered" in dialog.test_result.text()
     dialog.budget.setValue(1.5)
     assert not dialog.exact_estimate.isChecked()  # off unless asked: counting sends the document
     dialog.exact_estimate.setChecked(True)

@@ -498,9 +498,9 @@ def test_find_says_when_there_is_no_match_and_replace_all_says_how_many(qtbot, w
     open_doc(qtbot, window, doc)
     bar = window.find_bar
     bar.open(replace=True)
-    bar.find.setText("unicorn")
+    bar.find_field.setText("unicorn")
     assert not bar.find_next() and bar.result.text() == "No match"
-    bar.find.setText("Ship")
+    bar.find_field.setText("Ship")
     assert bar.result.text() == "" and bar.find_next()
     bar.replace.setText("Launch")
     assert bar.replace_all() == 2 and bar.result.text() == "Replaced 2"

@@ -186,21 +186,22 @@ class DebateView(QWidget):
     def _update_controls(self) -> None:
         d = self.debate
         has = d is not None
-        unfinished = has and bool(d.turns) and d.turns[-1].status != "complete"  # stopped or interrupted
-        interrupted = unfinished and d.turns[-1].status == "interrupted"
+        turns = d.turns if d is not None else []
+        unfinished = bool(turns) and turns[-1].status != "complete"  # stopped or interrupted
+        interrupted = unfinished and turns[-1].status == "interrupted"
         paused = self.idle_reason == "paused"
         b, c = self.buttons, DebateCommand
         b[c.PAUSE].setText("Resume" if paused else "Pause")
         b[c.PAUSE].setEnabled(has and (self.running or paused))
         b[c.STOP].setEnabled(self.running)
         b[c.ANOTHER_ROUND].setEnabled(has and not self.running and not interrupted)
-        b[c.REGENERATE_LAST].setEnabled(has and not self.running and bool(d.turns))
-        b[c.RETRY].setVisible(bool(unfinished) and not self.running)
-        b[c.CONTINUE_LAST].setVisible(bool(interrupted) and bool(d.turns[-1].text) and not self.running)
-        b[c.REQUEST_SUMMARY].setEnabled(has and not self.running and bool(d.turns))
+        b[c.REGENERATE_LAST].setEnabled(has and not self.running and bool(turns))
+        b[c.RETRY].setVisible(unfinished and not self.running)
+        b[c.CONTINUE_LAST].setVisible(interrupted and bool(turns[-1].text) and not self.running)
+        b[c.REQUEST_SUMMARY].setEnabled(has and not self.running and bool(turns))
         self.interject.setEnabled(has)
         self.send.setEnabled(has)
-        if not has:
+        if d is None:
             self.motion.setText("No debate on this document yet. Start one from here, from a selection "
                                 "(right-click → Debate this) or from a finding's menu.")
             return
@@ -439,10 +440,10 @@ class DebateView(QWidget):
                 c = summary.clashes[k].citations[i]
                 self.citation_clicked.emit(c.quote, c.start if c.start is not None else -1)
         elif kind == "point" and (summary := self._shown_summary()) is not None:
-            pid, k = rest.rsplit(":", 1)
+            pid, n = rest.rsplit(":", 1)
             point = next((p for p in summary.points if p.id == pid), None)
-            if point is not None and int(k) < len(point.citations):
-                c = point.citations[int(k)]
+            if point is not None and int(n) < len(point.citations):
+                c = point.citations[int(n)]
                 self.citation_clicked.emit(c.quote, c.start if c.start is not None else -1)
 
 

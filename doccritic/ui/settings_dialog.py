@@ -53,9 +53,9 @@ class SettingsDialog(QDialog):
         self._build_key(form)
         self._build_endpoint(form)
         self._build_run(form)
-        self.result = QLabel(wordWrap=True)
-        self.result.setObjectName("testResult")
-        layout.addWidget(self.result)
+        self.test_result = QLabel(wordWrap=True)
+        self.test_result.setObjectName("testResult")
+        layout.addWidget(self.test_result)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -240,16 +240,16 @@ class SettingsDialog(QDialog):
     def test_connection(self) -> None:
         conn = self.connection()
         if (refused := conn.refusal()) is not None:
-            self.result.setText("✗ " + refused)
+            self.test_result.setText("✗ " + refused)
             return
         if conn.needs_key:
-            self.result.setText("Type an API key first (or set an endpoint that needs none).")
+            self.test_result.setText("Type an API key first (or set an endpoint that needs none).")
             return
-        self.result.setText("Testing…")
+        self.test_result.setText("Testing…")
         self.runner.test_connection(conn, self.model_id())
 
     def _tested(self, ok: bool, message: str) -> None:
-        self.result.setText(("✓ " if ok else "✗ ") + message)
+        self.test_result.setText(("✓ " if ok else "✗ ") + message)
 
     def _clear_key(self) -> None:
         clear_api_key()
@@ -261,7 +261,7 @@ class SettingsDialog(QDialog):
             try:
                 set_api_key(typed)
             except KeyStoreError as exc:
-                self.result.setText(str(exc))
+                self.test_result.setText(str(exc))
                 return
             self.key.clear()
         self.settings.update_claude(

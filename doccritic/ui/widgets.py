@@ -75,9 +75,9 @@ class FindBar(QFrame):
         self.editor = editor
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        self.find = QLineEdit(placeholderText="Find", clearButtonEnabled=True)
+        self.find_field = QLineEdit(placeholderText="Find", clearButtonEnabled=True)
         self.replace = QLineEdit(placeholderText="Replace with")
-        self.find.returnPressed.connect(self.find_next)
+        self.find_field.returnPressed.connect(self.find_next)
         buttons = [
             ("Previous", lambda: self.find_next(backward=True)),
             ("Next", self.find_next),
@@ -87,8 +87,8 @@ class FindBar(QFrame):
         ]
         self.result = QLabel()
         self.result.setObjectName("findResult")
-        self.find.textChanged.connect(lambda _: self._say(""))
-        layout.addWidget(self.find, 2)
+        self.find_field.textChanged.connect(lambda _: self._say(""))
+        layout.addWidget(self.find_field, 2)
         layout.addWidget(self.replace, 2)
         layout.addWidget(self.result)
         for title, slot in buttons:
@@ -101,14 +101,14 @@ class FindBar(QFrame):
     def open(self, replace: bool = False) -> None:
         selected = self.editor.textCursor().selectedText()
         if selected and "\u2029" not in selected:
-            self.find.setText(selected)
+            self.find_field.setText(selected)
         self.replace.setVisible(replace or bool(self.replace.text()))
         self.show()
-        self.find.setFocus()
-        self.find.selectAll()
+        self.find_field.setFocus()
+        self.find_field.selectAll()
 
     def find_next(self, backward: bool = False) -> bool:
-        needle = self.find.text()
+        needle = self.find_field.text()
         if not needle:
             return False
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
@@ -125,16 +125,16 @@ class FindBar(QFrame):
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.result.setText(text)
-        self.find.setStyleSheet("QLineEdit { border: 1px solid #c0392b; }" if error else "")
+        self.find_field.setStyleSheet("QLineEdit { border: 1px solid #c0392b; }" if error else "")
 
     def replace_one(self) -> None:
         cursor = self.editor.textCursor()
-        if cursor.hasSelection() and cursor.selectedText().casefold() == self.find.text().casefold():
+        if cursor.hasSelection() and cursor.selectedText().casefold() == self.find_field.text().casefold():
             cursor.insertText(self.replace.text())
         self.find_next()
 
     def replace_all(self) -> int:
-        needle, text = self.find.text(), self.replace.text()
+        needle, text = self.find_field.text(), self.replace.text()
         if not needle or self.editor.isReadOnly():
             return 0
         cursor = self.editor.textCursor()
