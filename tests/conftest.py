@@ -98,11 +98,28 @@ def claude_window(qtbot, claude_api):
         win.open_path(SAMPLE)
     qtbot.waitUntil(lambda: bool(win.critics.personas), timeout=15_000)  # loaded just after the first paint
     yield win
-    # Not qtbot.addWidget: closing a window with unsaved edits asks the user; clear them, then close.
+    close_window(win)
+
+
+def close_window(win) -> None:
+    """Close a test's window. Not qtbot.addWidget: pytest-qt closes those before fixture teardown, and closing
+    a window with unsaved edits asks the user (a modal dialog); so the edits are cleared first."""
     win.editor.document().setModified(False)
     win.close()
     win.runner.wait(5000)
     win.deleteLater()
+
+
+@pytest.fixture
+def main_window(qtbot):
+    """A new review window at a desktop size, shown, with nothing open; closed after the test."""
+    from doccritic.ui.main_window import MainWindow
+
+    win = MainWindow()
+    win.resize(1300, 850)
+    win.show()
+    yield win
+    close_window(win)
 
 
 @pytest.fixture(autouse=True)

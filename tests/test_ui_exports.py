@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, close_window
 from doccritic.core.decisions import Decision
 from doccritic.core.findings import Source, Status
 from doccritic.formats.export import ExportFormat, ExportOptions, format_for
@@ -28,10 +28,7 @@ def window(qtbot, tmp_path):
     with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
         win.open_path(doc)
     yield win
-    win.editor.document().setModified(False)
-    win.close()
-    win.runner.wait(5000)
-    win.deleteLater()
+    close_window(win)
 
 
 def export(qtbot, win: MainWindow, fmt: str, path: Path, **options) -> Path:

@@ -21,15 +21,8 @@ ARABIC = "هذا القرار لا يمكن التراجع عنه بعد الإ�
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    win.resize(1300, 850)
-    win.show()
-    yield win
-    win.editor.document().setModified(False)
-    win.close()
-    win.runner.wait(5000)
-    win.deleteLater()
+def window(main_window):
+    return main_window
 
 
 def open_doc(qtbot, win: MainWindow, path: Path) -> None:

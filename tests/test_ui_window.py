@@ -25,17 +25,8 @@ SIGNAL_TIMEOUT = 15_000
 
 
 @pytest.fixture
-def window(qtbot):
-    # Not qtbot.addWidget: pytest-qt closes those before fixture teardown, and closing a window with
-    # unsaved edits asks the user (a modal dialog) — here we clear the edits first, then close.
-    win = MainWindow()
-    win.resize(1300, 850)
-    win.show()
-    yield win
-    win.editor.document().setModified(False)
-    win.close()
-    win.runner.wait(5000)
-    win.deleteLater()
+def window(main_window):
+    return main_window
 
 
 def open_doc(qtbot, win: MainWindow, path: Path) -> None:
