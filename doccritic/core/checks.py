@@ -75,6 +75,7 @@ _PROCESS_TEMPLATE = re.compile(
 )
 _MARKUP = " \t*_->#+.0123456789)"  # list bullets, numbers and emphasis before an imperative opening
 _CLAUSE_BREAK = re.compile(r"[;:,]\s|\s")
+_IRREVERSIBLE_HEAD = 64  # per rule, the strongest door hits whose irreversibility is read to rank them
 
 
 @dataclass(slots=True)
@@ -559,16 +560,22 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
                 strength is not None and strength < rules.claims.min_shown):
             hidden[f.rule or ""] += 1
             continue
-        # within a severity: how much the sentence commits its author, and for a door how hard it is to undo;
-        # a claim ranks by how load-bearing it is
+        # within a severity: how much the sentence commits its author (irreversibility is added below, on the
+        # strongest door hits); a claim ranks by how load-bearing it is
         weight = salience(f.quote, title, verbs) if strength is None else strength
-        if f.kind is Kind.ONE_WAY_DOOR and f.start is not None:
-            weight += irreversibility(f.quote, rules.irreversibility)
         rank[f.id] = (-f.severity.rank, -weight, f.sort_key())
         by_rule[f.rule or ""].append(f)
     kept: list[Any] = []
     for rule_id, group in by_rule.items():
         group.sort(key=lambda f: rank[f.id])
+        # and for a door how hard it is to undo: read on the strongest hits only (irreversibility adds at most
+        # 2), so a long file with a door on every line stays cheap
+        head = group[:_IRREVERSIBLE_HEAD]
+        for f in head:
+            if f.kind is Kind.ONE_WAY_DOOR and f.start is not None:
+                sev, weight, key = rank[f.id]
+                rank[f.id] = (sev, weight - irreversibility(f.quote, rules.irreversibility), key)
+        group[: len(head)] = sorted(head, key=lambda f: rank[f.id])
         limit = caps.get(rule_id, len(group))
         group = collapse(group, limit)
         kept.extend(group[:limit])

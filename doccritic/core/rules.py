@@ -119,7 +119,8 @@ class RuleSet:
     # "This PEP removes", a date, scope, a decision section; tentative modals count against) waits for --all
     door_min_commitment: int = 1
     imperative_verbs: frozenset[str] = frozenset()  # base forms: "mark", "scale", "use" (see `Rule.imperatives`)
-    irreversibility: tuple[Pattern, ...] = ()  # what closes the way back; ranks doors within a rule
+    # what closes the way back, one named group per kind of cue (k0, k1, ...); ranks doors within a rule
+    irreversibility: Pattern = field(default_factory=lambda: _never())
     claims: ClaimSettings = field(default_factory=ClaimSettings)  # the `[claims]` table (core/claims.py)
     source: Path | None = field(default=None, compare=False)
 
@@ -156,7 +157,7 @@ def load_rules(path: Path, *, lazy: bool = False) -> RuleSet:
         gap_min_present=int(settings.get("gap_min_present", 3)),
         door_min_commitment=int(settings.get("door_min_commitment", 1)),
         imperative_verbs=_words(ctx, settings, "imperative_verbs"),
-        irreversibility=ctx.patterns("settings", settings, "irreversibility"),
+        irreversibility=ctx.union("settings", settings, "irreversibility", named=True),
         claims=_claims(ctx, data.get("claims", {})),
         source=path,
     )
@@ -183,11 +184,13 @@ class _Ctx:
             allowed = ", ".join(e.value for e in enum)
             raise self.fail(where, key, f"'{value}' is not one of {allowed}") from None
 
-    def union(self, where: str, raw: dict[str, Any], key: str) -> Pattern:
+    def union(self, where: str, raw: dict[str, Any], key: str, *, named: bool = False) -> Pattern:
+        """One pattern for a list, read in one pass; ``named``: each part is a group k0, k1, ... so a match
+        says which part it is."""
         parts = self.patterns(where, raw, key)
         if not parts:
             return _never()
-        union = "|".join(f"(?:{p.pattern})" for p in parts)
+        union = "|".join(f"(?P<k{i}>{p.pattern})" if named else f"(?:{p.pattern})" for i, p in enumerate(parts))
         return LazyPattern(union, re.IGNORECASE) if self.lazy else re.compile(union, re.IGNORECASE)
 
     def patterns(self, where: str, raw: dict[str, Any], key: str, flags: int = re.IGNORECASE) -> tuple[Pattern, ...]:
