@@ -11,8 +11,14 @@ A full collection walks every live object: 40-110 ms on the UI thread with a 1M-
 stall left in the pause after typing (the re-check allocates enough to call for one each time). Little of
 this app's garbage is cyclic (reference counting frees the parsed documents), so a full collection waits
 until the user's work has paused for ``IDLE_S`` (:func:`activity` marks keystrokes; no background job is
-running: :func:`work_started`, :func:`work_ended`), and at most ``MAX_WAIT_S``; the young generations are
-collected as before.
+running: :func:`work_started`, :func:`work_ended`), and at most ``MAX_WAIT_S``.
+
+The young generations wait for the work too: a re-check of a 1M-word draft leaves 70,000-85,000 tracked
+objects (its blocks, sections, findings), and each young collection on the way walked them again, 20-55 ms
+inside the pause after typing. When a job ends with that many new objects, they are frozen instead
+(``gc.freeze``: set aside, walked by no collection; reference counting still frees them when the next
+re-check replaces them). Cyclic garbage frozen with them is reclaimed by a deep collection (unfreeze, collect,
+freeze) once the work pauses, at most every ``DEEP_EVERY_S``.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from doccritic.ui.timers import timer
 INTERVAL_MS = 500
 IDLE_S = 2.0  # a full collection waits for a pause this long in typing and background work
 MAX_WAIT_S = 60.0  # but not longer than this after it was due
+FREEZE_AT = 20_000  # new tracked objects a finished job left that are frozen rather than walked young
+DEEP_EVERY_S = 60.0  # frozen cyclic garbage waits at most this long (and a pause) for a deep collection
 _installed: MainThreadCollector | None = None
 _settled = False
 _last_activity = 0.0
@@ -50,6 +58,8 @@ def work_ended() -> None:
     global _working
     _working = max(0, _working - 1)
     activity()
+    if not _working and _installed is not None:
+        _installed.work_done()
 
 
 class MainThreadCollector(QObject):
@@ -57,12 +67,27 @@ class MainThreadCollector(QObject):
         super().__init__(parent)
         self.threshold = gc.get_threshold()
         self._due_since: float | None = None  # when a full collection became due and was put off
+        self._busy_since: float | None = None  # when collections were first put off for background work
+        self._frozen = False  # objects were frozen since the last deep collection
+        self._last_deep = -DEEP_EVERY_S
         gc.disable()
         self.timer = timer(self, interval_ms, self.check, single_shot=False)
         self.timer.start()
 
+    def work_done(self) -> None:
+        """Background work ended: a large result (its objects still young) is frozen instead of walked."""
+        self._busy_since = None
+        if gc.get_count()[0] >= FREEZE_AT:
+            gc.freeze()
+            self._frozen = True
+
     def check(self) -> None:
         """Collect the generations whose counts passed their thresholds, as automatic GC would."""
+        if self._waits_for_work():
+            return
+        if self._frozen and self._idle() and _clock() - self._last_deep >= DEEP_EVERY_S:
+            self._deep()
+            return
         counts, limits = gc.get_count(), self.threshold
         generation = next((g for g in (2, 1, 0) if counts[g] > limits[g]), None)
         if generation == 2 and not self._may_collect_all():
@@ -70,11 +95,31 @@ class MainThreadCollector(QObject):
         if generation is not None:
             gc.collect(generation)
 
+    def _waits_for_work(self) -> bool:
+        """Whether no collection runs now: a background job runs (for at most ``MAX_WAIT_S``)."""
+        if not _working:
+            self._busy_since = None
+            return False
+        now = _clock()
+        if self._busy_since is None:
+            self._busy_since = now
+        return now - self._busy_since < MAX_WAIT_S
+
+    def _idle(self) -> bool:
+        return not _working and _clock() - _last_activity >= IDLE_S
+
+    def _deep(self) -> None:
+        """A full collection that walks the frozen objects too, then sets what survives aside again."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self._frozen, self._last_deep, self._due_since = False, _clock(), None
+
     def _may_collect_all(self) -> bool:
         now = _clock()
         if self._due_since is None:
             self._due_since = now
-        if (not _working and now - _last_activity >= IDLE_S) or now - self._due_since >= MAX_WAIT_S:
+        if self._idle() or now - self._due_since >= MAX_WAIT_S:
             self._due_since = None
             return True
         return False
