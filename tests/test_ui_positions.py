@@ -202,6 +202,28 @@ def test_the_text_the_checks_and_journal_read_is_qts_after_pastes_of_any_separat
     assert ed.text() == ""
 
 
+def test_a_text_read_later_by_a_worker_is_the_text_when_it_was_asked_for(qtbot):
+    """The re-check and the journal join the text on a worker; typing on meanwhile does not change what they read,
+    and the joined text becomes the editor's copy only when nothing was typed since."""
+    ed = DocumentEditor()
+    qtbot.addWidget(ed)
+    ed.setPlainText("First 👩 line.\nSecond line.")
+    cursor = ed.textCursor()
+    cursor.setPosition(6)
+    cursor.insertText("big ")
+    asked, revision, then = ed.text_later(), ed.revision, ed.toPlainText()
+    cursor.insertText("more ")
+    assert asked() == then == "First big 👩 line.\nSecond line."
+    ed.adopt_text(asked(), revision)  # typed on since: not adopted
+    assert ed.text() == ed.toPlainText() == "First big more 👩 line.\nSecond line."
+    cursor.setPosition(0)
+    cursor.insertText("The ")
+    asked, revision = ed.text_later(), ed.revision
+    joined = asked()
+    ed.adopt_text(joined, revision)
+    assert ed.text() is joined and joined == ed.toPlainText()
+
+
 # The property test ----------------------------------------------------------------------------------------
 ALPHABET = st.sampled_from(["a", "b", " ", "\n", "é", "日", "👩", "𠀋", "🚀", "\u200d"])
 SNIPPETS = st.lists(ALPHABET, min_size=1, max_size=6).map("".join)

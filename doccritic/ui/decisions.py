@@ -42,6 +42,12 @@ class EditorText:
     def text(self) -> str:
         return self.editor.text()
 
+    def text_later(self) -> Callable[[], str]:
+        return self.editor.text_later()
+
+    def adopt(self, text: str, revision: int) -> None:
+        self.editor.adopt_text(text, revision)
+
     def is_modified(self) -> bool:
         return self.editor.document().isModified()
 

@@ -387,6 +387,21 @@ class DocumentEditor(QPlainTextEdit):
             self._mirror = TextMirror(self.toPlainText())
         return self._mirror.text()
 
+    def text_later(self) -> Callable[[], str]:
+        """:meth:`text` as it is now, joined when the result is called (on a worker: see ``TextMirror.later``)."""
+        if self._loading is not None:
+            text = self._loading.text
+            return lambda: text
+        if self._mirror is None:
+            self._mirror = TextMirror(self.toPlainText())
+        return self._mirror.later()
+
+    def adopt_text(self, text: str, revision: int) -> None:
+        """``text`` was joined from :meth:`text_later` at ``revision``: when nothing was typed since, it becomes
+        the kept copy (one string for the editor and the snapshot, no second join)."""
+        if revision == self.revision and self._mirror is not None and self._loading is None:
+            self._mirror.adopt(text)
+
     def _exact(self, fid: str) -> Span | None:
         """Where a tracking cursor put a span, in code points of the current text."""
         cursor = self._cursors.get(fid)

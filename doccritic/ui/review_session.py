@@ -37,6 +37,14 @@ class TextSource(Protocol):
 
     def text(self) -> str: ...
 
+    def text_later(self) -> Callable[[], str]:
+        """The current text, for a worker to read: the UI thread does not copy it."""
+        ...
+
+    def adopt(self, text: str, revision: int) -> None:
+        """``text``, read from :meth:`text_later` at ``revision``, is kept if the text has not changed since."""
+        ...
+
     def is_modified(self) -> bool: ...
 
     def revision(self) -> int:
@@ -183,16 +191,26 @@ class ReviewSession(QObject):
         """Run the checks on the current text in the background (``checked`` follows, unless typed on)."""
         if self.info is None or self.info.read_only:
             return
-        text, fmt, path, revision = self.text(), self.info.format, self.info.path, self._revision()
-        self.runner.submit_stoppable("checks", lambda stop: files.recheck(text, fmt, path, should_stop=stop),
+        read, fmt, path, revision = self._text_later(), self.info.format, self.info.path, self._revision()
+        self.runner.submit_stoppable("checks", lambda stop: files.recheck(read(), fmt, path, should_stop=stop),
                                      lambda snap: self._rechecked(snap, revision))
+
+    def _text_later(self) -> Callable[[], str]:
+        if self.text_source is None:
+            text = self.text()
+            return lambda: text
+        return self.text_source.text_later()
 
     def _revision(self) -> int | None:
         return self.text_source.revision() if self.text_source else None
 
     def _rechecked(self, snap: files.Snapshot, revision: int | None = None) -> None:
         # Same revision: same text, without comparing megabytes on the UI thread.
-        if (revision is not None and revision == self._revision()) or snap.text == self.text():
+        if revision is not None and revision == self._revision():
+            if self.text_source is not None:
+                self.text_source.adopt(snap.text, revision)  # the worker joined it: one copy for both
+            self.checked.emit(snap)
+        elif snap.text == self.text():
             self.checked.emit(snap)  # else the user kept typing; the pending re-check brings fresh results
 
     def apply_checks(self, snap: files.Snapshot, show: Callable[[list[Finding]], None]) -> None:
@@ -340,12 +358,12 @@ class ReviewSession(QObject):
         source = self.text_source
         if self.path is None or source is None or not source.is_modified():
             return
-        path, text, seq = self.path, source.text(), next(self._journal_seq)
+        path, read, seq = self.path, source.text_later(), next(self._journal_seq)
 
         def write() -> None:
             with self._journal_lock:
                 if seq > self._journal_written:
-                    self.journal.write(path, text)
+                    self.journal.write(path, read())
                     self._journal_written = seq
 
         self.runner.submit("journal", write, lambda _: self.journal_written.emit())

@@ -143,6 +143,19 @@ class TextMirror:
         if len(self._mid) > self.WINDOW:
             self.text()
 
+    def later(self) -> Callable[[], str]:
+        """The current text, to be joined by whoever calls the result (a worker thread: joining a 1M-word
+        draft's pieces copied 24 MB, 30 ms of the UI thread in each re-check). The pieces are immutable."""
+        base, lo, base_hi, mid = self._base, self._lo, self._base_hi, self._mid
+        if lo == base_hi and not mid:
+            return lambda: base
+        return lambda: "".join((base[:lo], mid, base[base_hi:]))
+
+    def adopt(self, text: str) -> None:
+        """``text`` is the current text (joined elsewhere from :meth:`later`): keep it instead of joining again."""
+        if len(text) == self.length:  # else not this text: keep the pieces
+            self._base, self._lo, self._base_hi, self._mid = text, 0, 0, ""
+
     def text(self) -> str:
         """The current text (the same object until the next edit)."""
         if self._lo != self._base_hi or self._mid:
