@@ -181,6 +181,47 @@ def _parser() -> MarkdownIt:
 _INLINE_SYNTAX = re.compile(r"[\\`*_~\[\]!<&\r\n]")
 
 
+#: Inline syntax other than backticks: content without it holds only text and code spans.
+_OTHER_SYNTAX = re.compile(r"[\\*_~\[\]!<&\r\n]")
+
+
+def _code_spans(content: str) -> list[Token]:
+    """The tokens markdown-it's inline parse gives for content whose only syntax is backticks (CommonMark
+    code spans: a run of backticks closes at the next run of the same length, else it is text; one space
+    is stripped from each end of code that has something else), without running the whole inline parser."""
+    out: list[Token] = []
+    text, pos, n = "", 0, len(content)
+    while (start := content.find("`", pos)) >= 0:
+        end = start + 1
+        while end < n and content[end] == "`":
+            end += 1
+        close, probe = -1, end
+        while (at := content.find("`", probe)) >= 0:
+            probe = at + 1
+            while probe < n and content[probe] == "`":
+                probe += 1
+            if probe - at == end - start:
+                close = at
+                break
+        if close < 0:  # no closer: the backticks are text
+            text += content[pos:end]
+            pos = end
+            continue
+        text += content[pos:start]
+        if text:
+            out.append(Token("text", "", 0, content=text))
+            text = ""
+        code = content[end:close]
+        if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
+            code = code[1:-1]
+        out.append(Token("code_inline", "code", 0, content=code, markup=content[start:end]))
+        pos = close + end - start
+    text += content[pos:]
+    if text:
+        out.append(Token("text", "", 0, content=text))
+    return out
+
+
 def _inline_children(tok: Token, env: dict[str, object]) -> list[Token]:
     """markdown-it's inline tokens of ``tok``, text pieces joined as its ``text_join`` rule does.
 
@@ -190,6 +231,8 @@ def _inline_children(tok: Token, env: dict[str, object]) -> list[Token]:
         return tok.children
     if not _INLINE_SYNTAX.search(tok.content):
         return [Token("text", "", 0, content=tok.content)]
+    if not _OTHER_SYNTAX.search(tok.content):  # code spans only: common in technical drafts
+        return _code_spans(tok.content)
     md = _parser()
     children: list[Token] = []
     md.inline.parse(tok.content, md, env, children)
