@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -33,7 +33,8 @@ from doccritic.core.document import (
     ExistingComment,
     RunSpan,
 )
-from doccritic.formats.ooxml import damaged, open_word, release_freed_memory
+from doccritic.formats.docx_stream import body_pieces, streamed, streamed_xml
+from doccritic.formats.ooxml import damaged, open_word, release_freed_memory, xml_error
 from doccritic.formats.register_appendix import DOCX_TAG
 from doccritic.formats.textio import MAX_DOCX_BYTES, read_bytes
 
@@ -101,7 +102,14 @@ def _walk_blocks(
     parent: _Element, cell: TableCell | None, tables: list[int]
 ) -> Iterator[tuple[_Element, TableCell | None]]:
     """Paragraphs, plus comment-range markers that sit between paragraphs."""
-    for child in _unwrapped(parent, (_P, _TBL, *_MARKS)):
+    return _walk_children(parent.iterchildren(), cell, tables)
+
+
+def _walk_children(
+    children: Iterable[_Element], cell: TableCell | None, tables: list[int]
+) -> Iterator[tuple[_Element, TableCell | None]]:
+    """:func:`_walk_blocks` over some of a container's children (the loader's body comes in pieces)."""
+    for child in _unwrapped_of(children, (_P, _TBL, *_MARKS)):
         if child.tag != _TBL:
             yield child, cell
             continue
@@ -115,7 +123,11 @@ def _walk_blocks(
 def _unwrapped(parent: _Element, tags: tuple[str, ...]) -> Iterator[_Element]:
     """Children with one of ``tags``, looking through the content controls and custom XML that may
     wrap paragraphs, tables, rows and cells."""
-    for child in parent.iterchildren():
+    return _unwrapped_of(parent.iterchildren(), tags)
+
+
+def _unwrapped_of(children: Iterable[_Element], tags: tuple[str, ...]) -> Iterator[_Element]:
+    for child in children:
         if child.tag in tags:
             yield child
         elif child.tag == _SDT:
@@ -174,9 +186,12 @@ def load_docx(path: Path) -> Document:
     """Load a .docx file; any problem with the file becomes a :class:`LoadError` with one sentence."""
     name = path.name or str(path)
     data = read_bytes(path, MAX_DOCX_BYTES)
-    word = open_word(data, name)
+    with streamed():  # the body is parsed a piece at a time by _build_document
+        word = open_word(data, name)
     try:
         return _build_document(word, path)
+    except etree.XMLSyntaxError as exc:  # met while streaming the body: as a whole parse would say
+        raise xml_error(name, str(exc)) from exc
     except Exception as exc:  # a strange file must never show the user a traceback
         raise damaged(name, "its contents are damaged or in a form doccritic cannot read.") from exc
     finally:
@@ -274,20 +289,23 @@ class _Builder:
 
 
 def _build_document(word: Any, path: Path) -> Document:
+    xml = streamed_xml(word)
     body = word.element.find(_BODY)
+    pieces = body_pieces(xml) if xml is not None else [list(body)] if body is not None else []
     styles, default_style = _style_map(_related_xml(word.part, RT.STYLES))
     builder = _Builder(styles, default_style)
     counts: Counter[str] = Counter()
     boxes_with_text = False
-    if body is not None:
-        index = 0
-        for el, cell in _walk_blocks(body, None, [0]):
+    index, tables = 0, [0]
+    for children in pieces:
+        for el, cell in _walk_children(children, None, tables):
             if el.tag == _P:
                 builder.add(index, el, cell)
                 index += 1
             else:  # a start between paragraphs opens at the next text; an end closes at the last
                 builder.mark(el, builder.pos, in_gap=True)
-        for el in body.iter(_INS, _DEL, _MOVE_TO, _MOVE_FROM, _TXBX, *_NOTE_REFS):
+        for el in (el for child in children for el in child.iter(_INS, _DEL, _MOVE_TO, _MOVE_FROM, _TXBX,
+                                                                   *_NOTE_REFS)):
             counts[el.tag] += 1
             if el.tag == _TXBX:
                 boxes_with_text = boxes_with_text or any(t.text for t in el.iter(_T))

@@ -28,8 +28,10 @@ MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 #: A part this large that is also compressed this hard is treated as a zip bomb.
 RATIO_CHECK_MIN_BYTES = 20 * 1024 * 1024
-#: XML (text and layout; images aside) python-docx may parse: it holds ~15 bytes per byte of it, so this
-#: keeps a load near 1.5 GB (bench/docx_memory.py). Real PRDs have well under 5 MB.
+#: XML (text and layout; images aside) a .docx may hold. The loader streams the body (formats/docx_stream.py:
+#: ~6 bytes of memory per byte of XML for the document it builds, where a whole tree took ~14), but an
+#: export from a Word source and `doccritic check`'s findings still grow with it: this keeps both near or
+#: under 1.5 GB (bench/docx_memory.py). Real PRDs have well under 5 MB.
 MAX_XML_BYTES = 96 * 1024 * 1024
 #: More parts than any real document has (each one costs python-docx an object).
 MAX_PARTS = 10_000
@@ -84,12 +86,12 @@ def open_word(data: bytes, name: str) -> Any:
             raise refused(name, "it is not a plain Word document; save it as .docx and try again.") from None
         raise damaged(name, "the file is damaged.") from exc
     except etree.XMLSyntaxError as exc:
-        raise _xml_error(name, str(exc)) from exc
+        raise xml_error(name, str(exc)) from exc
     except Exception as exc:  # python-docx raises KeyError, PackageNotFoundError... for broken packages
         raise damaged(name, "the file is damaged or incomplete.") from exc
 
 
-def _xml_error(name: str, message: str) -> LoadError:
+def xml_error(name: str, message: str) -> LoadError:
     """libxml2's resource limits are not damage: say which one the file met."""
     lower = message.lower()
     if "excessive depth" in lower:
