@@ -304,11 +304,11 @@ def _build_document(word: Any, path: Path) -> Document:
                 index += 1
             else:  # a start between paragraphs opens at the next text; an end closes at the last
                 builder.mark(el, builder.pos, in_gap=True)
-        for el in (el for child in children for el in child.iter(_INS, _DEL, _MOVE_TO, _MOVE_FROM, _TXBX,
-                                                                   *_NOTE_REFS)):
-            counts[el.tag] += 1
-            if el.tag == _TXBX:
-                boxes_with_text = boxes_with_text or any(t.text for t in el.iter(_T))
+        for child in children:
+            for el in child.iter(_INS, _DEL, _MOVE_TO, _MOVE_FROM, _TXBX, *_NOTE_REFS):
+                counts[str(el.tag)] += 1
+                if el.tag == _TXBX:
+                    boxes_with_text = boxes_with_text or any(t.text for t in el.iter(_T))
     return Document(
         text="".join(builder.pieces),
         format=DocFormat.DOCX,

@@ -98,7 +98,7 @@ def body_pieces(xml: bytes) -> Iterator[list[_Element]]:
         yield done
         for child in done:
             body.remove(child)
-    root = events.root  # type: ignore[attr-defined]
+    root = events.root
     body = body if body is not None else root.find(_BODY) if root is not None else None
     if body is not None and len(body):
         yield list(body)
