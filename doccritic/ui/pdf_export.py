@@ -63,6 +63,8 @@ MAX_PARAGRAPH = 20_000
 LONG_PARAGRAPH = 4_000
 #: Notes written between two layouts: each keep-with-next break lays out again the rest of its chunk.
 NOTES_PER_CHUNK = 150
+#: The tallest document Qt lays out, in device pixels (``QFIXED_MAX``): later lines all land on the last one.
+MAX_HEIGHT = 2**23 - 1
 _app: QtGui.QGuiApplication | None = None
 
 
@@ -152,14 +154,8 @@ class _Report:
         # No layout yet: with one attached, Qt lays out again on every insertion (~0.4 ms each, minutes for
         # 50,000 findings). The body is built first and laid out once (lay_out); the notes are then written
         # at its end a chunk at a time, each chunk in one edit block (open_chunk).
-        self.doc = QtGui.QTextDocument()
-        self.doc.setUndoRedoEnabled(False)  # a report is never undone: recording each edit cost time and memory
-        self.doc.setPageSize(QSizeF(self.width, self.page_h))
-        self.doc.setDocumentMargin(0)
-        self.doc.setIndentWidth(14 * U)
-        self.doc.setDefaultFont(self.fmt().font())
-        self.doc.setDefaultTextOption(_make(QtGui.QTextOption,  # long words wrap: nothing past the right edge
-                                            WrapMode=QtGui.QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere))
+        self.doc = self.new_document()
+        self.done: list[QtGui.QTextDocument] = []  # full documents drawn before ``doc`` (see roll_over)
         self.cur = QTextCursor(self.doc)
         self.fresh, self.keep, self.lists = True, [], {}
         self.chunk: tuple[int, int] | None = None  # (first block, first keep) of the chunk being written
@@ -170,6 +166,31 @@ class _Report:
         self.runs: dict[tuple[int, int, tuple[tuple[Kind, float], ...]], QTextCharFormat] = {}
         self.markers: dict[Kind, QTextCharFormat] = {}
         self.long = False  # the body block being filled is longer than a paragraph should be
+
+    def new_document(self) -> QtGui.QTextDocument:
+        doc = QtGui.QTextDocument()
+        doc.setUndoRedoEnabled(False)  # a report is never undone: recording each edit cost time and memory
+        doc.setPageSize(QSizeF(self.width, self.page_h))
+        doc.setDocumentMargin(0)
+        doc.setIndentWidth(14 * U)
+        doc.setDefaultFont(self.fmt().font())
+        doc.setDefaultTextOption(_make(QtGui.QTextOption,  # long words wrap: nothing past the right edge
+                                       WrapMode=QtGui.QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere))
+        return doc
+
+    def full(self) -> bool:
+        """Whether the document is near the height Qt can lay out (``QFIXED_MAX``, 2^23 device pixels:
+        ~2,700 A4 pages at 300 dpi); beyond it Qt stacks every later line on the last one."""
+        return self.doc.pageCount() * self.page_h > MAX_HEIGHT * 0.75
+
+    def roll_over(self) -> None:
+        """Go on in a new document on a new page: the notes of 50,000 findings need ~4,500 pages."""
+        self.done.append(self.doc)
+        self.doc = self.new_document()
+        self.doc.documentLayout().setPaintDevice(self.writer)
+        self.keep_glyphs(0)
+        self.cur = QTextCursor(self.doc)
+        self.fresh, self.keep = True, []
 
     def fmt(self, pt: float = BODY_PT, *, bold: bool = False, italic: bool = False, color: QColor = INK,
             mono: bool = False) -> QTextCharFormat:
@@ -240,7 +261,9 @@ class _Report:
         self.keep_glyphs(0)
         # Lists and tables make Qt create the layout early, measuring for the screen: lay it all out again.
         self.doc.markContentsDirty(0, self.doc.characterCount())
-        self.doc.pageCount()
+        if self.doc.pageCount() * self.page_h > MAX_HEIGHT:
+            raise DoccriticError("The document is too long for a PDF report (over ~2,700 pages); export it as "
+                                 "Word or HTML instead.", ErrorKind.TOO_LARGE)
 
     def keep_glyphs(self, first: int) -> None:
         """Blocks from number ``first`` keep their shaped glyphs after layout. Qt frees them by default and
@@ -324,6 +347,8 @@ class _Report:
         self.chunk = None
         self.keep_with_next(self.keep[k:])
         self.split_at_pages(first - 1)
+        if self.full():
+            self.roll_over()
 
     def next_chunk(self, size: int = 400) -> None:
         """Close the chunk and open the next one once it holds about ``size`` blocks."""
@@ -613,13 +638,15 @@ def _render(r: _Report, writer: QtGui.QPdfWriter, title: str) -> None:
     if not painter.begin(writer):
         raise DoccriticError("Cannot draw the PDF: Qt's PDF writer did not start.", ErrorKind.UNSUPPORTED)
     try:
-        pages, font = r.doc.pageCount(), r.fmt(7.5).font()
-        for i in range(pages):
+        docs = [d for d in (*r.done, r.doc) if d is r.done[0] or not d.isEmpty()] if r.done else [r.doc]
+        pages, font = sum(d.pageCount() for d in docs), r.fmt(7.5).font()
+        sheets = [(d, k) for d in docs for k in range(d.pageCount())]
+        for i, (doc, k) in enumerate(sheets):
             if i:
                 writer.newPage()
             painter.save()
-            painter.translate(0, -i * r.page_h)
-            r.doc.drawContents(painter, QRectF(0, i * r.page_h, r.width, r.page_h))
+            painter.translate(0, -k * r.page_h)
+            doc.drawContents(painter, QRectF(0, k * r.page_h, r.width, r.page_h))
             painter.restore()
             y, top = r.page_h + r.footer * 0.35, Qt.AlignmentFlag.AlignTop
             painter.setPen(LINE)
