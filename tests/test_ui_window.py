@@ -449,6 +449,33 @@ def test_garbage_is_collected_on_the_gui_thread_not_by_workers(qtbot, window):
     assert gc.get_count()[0] <= collector.threshold[0]
 
 
+def test_a_runner_deleted_before_its_result_came_back_does_not_hold_off_collections(qtbot, window):
+    """A window closed while its re-check ran must not leave the collector waiting in every later window."""
+    import gc
+    import threading
+
+    from shiboken6 import Shiboken
+
+    from doccritic.ui import gc_guard
+    from doccritic.ui.runner import Runner
+
+    collector = gc_guard.install(window)
+    release = threading.Event()
+    runner = Runner()
+    runner.submit("checks", lambda: release.wait(5), lambda _result: None)
+    assert runner.busy()
+    release.set()
+    assert runner.wait(5000)
+    Shiboken.delete(runner)  # gone before its queued result reached the UI thread
+    gc.collect()
+    for _ in range(collector.threshold[0] + 10):
+        cycle: list[object] = []
+        cycle.append(cycle)
+    with qtbot.waitSignal(collector.timer.timeout, timeout=2000):
+        pass
+    assert gc.get_count()[0] <= collector.threshold[0]
+
+
 def test_a_full_collection_waits_until_typing_and_background_work_pause(qtbot, window, monkeypatch):
     import gc
     import weakref

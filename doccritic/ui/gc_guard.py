@@ -25,8 +25,11 @@ from __future__ import annotations
 
 import gc
 import time
+import weakref
+from typing import Protocol
 
 from PySide6.QtCore import QObject
+from shiboken6 import Shiboken
 
 from doccritic.ui.timers import timer
 
@@ -38,8 +41,35 @@ DEEP_EVERY_S = 60.0  # frozen cyclic garbage waits at most this long (and a paus
 _installed: MainThreadCollector | None = None
 _settled = False
 _last_activity = 0.0
-_working = 0  # background jobs running (a re-check of a long draft takes seconds)
+_working = 0  # background jobs started by hand (work_started) and not ended yet
 _clock = time.monotonic
+
+
+class WorkSource(Protocol):
+    """Something that runs background jobs (the UI's Runner): busy while one of its jobs has not come back."""
+
+    def busy(self) -> bool: ...
+
+
+# Sources are asked rather than counted: a job whose runner was closed or deleted before its result came back
+# would otherwise leave a count behind that held off every collection for MAX_WAIT_S, in every later window.
+_sources: weakref.WeakSet[WorkSource] = weakref.WeakSet()
+
+
+def watch(source: WorkSource) -> None:
+    """Count ``source``'s jobs as background work while it lives (and, for a Qt object, until it is deleted)."""
+    _sources.add(source)
+
+
+def _busy() -> bool:
+    if _working:
+        return True
+    for source in list(_sources):
+        if isinstance(source, QObject) and not Shiboken.isValid(source):
+            _sources.discard(source)
+        elif source.busy():
+            return True
+    return False
 
 
 def activity() -> None:
@@ -57,8 +87,13 @@ def work_started() -> None:
 def work_ended() -> None:
     global _working
     _working = max(0, _working - 1)
+    job_ended()
+
+
+def job_ended() -> None:
+    """A job of a watched source came back: once nothing else runs, its result is frozen if large."""
     activity()
-    if not _working and _installed is not None:
+    if not _busy() and _installed is not None:
         _installed.work_done()
 
 
@@ -97,7 +132,7 @@ class MainThreadCollector(QObject):
 
     def _waits_for_work(self) -> bool:
         """Whether no collection runs now: a background job runs (for at most ``MAX_WAIT_S``)."""
-        if not _working:
+        if not _busy():
             self._busy_since = None
             return False
         now = _clock()
@@ -106,7 +141,7 @@ class MainThreadCollector(QObject):
         return now - self._busy_since < MAX_WAIT_S
 
     def _idle(self) -> bool:
-        return not _working and _clock() - _last_activity >= IDLE_S
+        return not _busy() and _clock() - _last_activity >= IDLE_S
 
     def _deep(self) -> None:
         """A full collection that walks the frozen objects too, then sets what survives aside again."""

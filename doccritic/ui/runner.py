@@ -60,6 +60,7 @@ class Runner(QObject):
         self._ids = itertools.count(1)
         self._latest: dict[str, int] = {}
         self._jobs: dict[int, tuple[str, _Signals, Callable[[Any], None], Callable[[str], None] | None]] = {}
+        gc_guard.watch(self)  # a full garbage collection waits while a job of this runner is out
 
     def submit(
         self,
@@ -91,7 +92,7 @@ class Runner(QObject):
     def _submit(self, job_id: int, channel: str, fn: Callable[[], Any], on_done: Callable[[Any], None],
                 on_error: Callable[[str], None] | None) -> None:
         return_freed_memory()  # once, before the pool's threads first allocate
-        gc_guard.work_started()  # a full garbage collection waits until the work pauses
+        gc_guard.activity()
         signals = _Signals()
         signals.finished.connect(self._finished)
         signals.failed.connect(self._failed)
@@ -100,19 +101,23 @@ class Runner(QObject):
 
     @Slot(int, object)
     def _finished(self, job_id: int, result: Any) -> None:
-        gc_guard.work_ended()
         channel, _signals, on_done, _ = self._jobs.pop(job_id)
+        gc_guard.job_ended()
         if self._latest.get(channel) == job_id:
             on_done(result)
         self.job_finished.emit(channel, job_id)
 
     @Slot(int, str)
     def _failed(self, job_id: int, message: str) -> None:
-        gc_guard.work_ended()
         channel, _signals, _, on_error = self._jobs.pop(job_id)
+        gc_guard.job_ended()
         if self._latest.get(channel) == job_id and on_error is not None:
             on_error(message)
         self.job_finished.emit(channel, job_id)
+
+    def busy(self) -> bool:
+        """A job was started and its result (or failure) has not come back to the UI thread yet."""
+        return bool(self._jobs)
 
     def cancel(self, channel: str) -> None:
         """Forget a channel's pending job: its result will be dropped."""
