@@ -151,7 +151,7 @@ def test_quotes_rejected_options_and_examples_are_not_the_authors_commitments():
     ("sentence", "rule", "quote"),
     [
         ("This will significantly reduce late payments.", "weak.unquantified", "significantly"),
-        ("Most users open the app on a phone.", "weak.unquantified", "Most users"),
+        ("Integrating the formatter has very significant benefits.", "weak.unquantified", "significant benefits"),
         ("Obviously, customers prefer automation.", "weak.certainty", "Obviously"),
         ("We must improve retention this year.", "weak.metric-no-target", "improve retention"),
         ("Increase on-time payments by 25%.", "weak.metric-no-baseline", "Increase on-time payments by 25%."),

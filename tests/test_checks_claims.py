@@ -122,8 +122,10 @@ def test_the_premise_of_a_conclusion_is_load_bearing():
 
 
 def test_a_claim_too_weak_to_show_does_not_hide_the_weak_argument_in_its_sentence():
-    found = run_checks(parse_markdown("# Goals\n\nMost users open the app on a phone.\n")).findings
+    found = run_checks(parse_markdown("# Goals\n\nThis will significantly reduce bundle sizes.\n")).findings
     assert [f.rule for f in found] == ["weak.unquantified"]
+    assert [f.rule for f in claims("# Goals\n\nThis will significantly reduce bundle sizes.\n", caps=False)] == [
+        "ca.claim"]
 
 
 def test_the_next_paragraph_backs_a_claim_only_when_it_opens_with_its_evidence():
