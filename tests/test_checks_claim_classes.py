@@ -59,3 +59,54 @@ def test_an_unquantified_change_or_gain_is_a_weak_argument(sentence: str, quote:
 )
 def test_colour_and_counts_of_people_are_not_unquantified_claims(sentence: str):
     assert not [f for f in cards(f"# Motivation\n\n{sentence}\n", caps=False) if f.rule == "weak.unquantified"]
+
+
+# --- classes of unsupported claim read by structure ----------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("section", "sentence"),
+    [
+        ("ABI compatibility / Implications on adoption",
+         "This feature does not affect ABI compatibility and has no implications on adoption."),
+        ("Security", "The new header will not affect existing clients."),
+    ],
+)
+def test_no_impact_asserted_on_what_a_reviewer_checks_is_challenged(section: str, sentence: str):
+    assert [f.rule for f in cards(f"# {section}\n\n{sentence}\n")] == ["ca.no-risk"]
+
+
+def test_no_impact_on_a_named_command_is_not_a_dismissed_risk():
+    assert not cards("# Design\n\nThis does not affect `cargo install`.\n", caps=False)
+
+
+def test_ease_forecast_as_the_conclusion_of_a_comparison_is_challenged():
+    md = "# Results\n\nWhat the formatter produces is close to our style. That should make its adoption painless.\n"
+    assert [f.quote for f in cards(md)] == ["That should make its adoption painless."]
+
+
+def test_how_common_a_behaviour_is_among_people_is_a_claim_and_anecdote_is_not_evidence():
+    sentence = ("This will make it harder for developers to debug the production system, but we have found that "
+                "it is not common for developers to make API requests directly.")
+    found = cards(f"# Consequences\n\n{sentence}\n")
+    assert [f.rule for f in found] == ["ca.claim"]
+    assert "usage data" in (found[0].suggestion or "").lower()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Since code is read more often than written, it makes sense to make it easier to read later.",  # a purpose
+        "That makes it difficult for large projects to update in a timely fashion.",  # the problem, conceded
+        "Less common for infra automation in this repo, which can slow support.",  # not about people
+    ],
+)
+def test_purposes_problems_and_rarity_of_things_are_not_ease_or_usage_claims(sentence: str):
+    assert not [f for f in cards(f"# Rationale\n\n{sentence}\n", caps=False) if f.rule == "ca.claim"]
+
+
+def test_the_next_item_of_the_claims_own_list_does_not_back_it():
+    items = ("- Having one library will reduce bundle sizes for every page.\n"
+             "- Allow references that contain an `@` already (e.g. `package@v1.0.0`).\n")
+    assert [f.rule for f in cards(f"# Consequences\n\n{items}", caps=False)] == ["ca.claim"]
+    lead = "# Consequences\n\nHaving one library will reduce bundle sizes:\n\n- e.g. the login page, 410 to 290 KB.\n"
+    assert not cards(lead, caps=False)

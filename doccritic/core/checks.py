@@ -412,8 +412,9 @@ def _claim(scan: _Scan, rules: RuleSet, block: Block, s0: int, s1: int, cue: int
     section, (after, beyond) = scan.section(s0), scan.following(block, s1)
     score = strength(settings, sentence, section.title if section else None, after)
     # a new paragraph starts a new point: it backs this claim only when the claim leads on to it (":"), it
-    # is a list or table of details, or it opens with its evidence ("For example, …", "We measured …")
-    backing = after if beyond is None or leads_on(sentence) or backs(settings, after, beyond.kind.value) else ""
+    # is a list or table of details (not the next item of its own list), or it opens with its evidence
+    backs_it = beyond is None or leads_on(sentence) or backs(settings, after, beyond.kind.value, block.kind.value)
+    backing = after if backs_it else ""
     if score < settings.min_found or evidenced(settings, sentence, scan.doc.text[s0:s1], backing):
         return None
     lead = scan.lead_in(block)  # "A recent analysis … shows that:" backs every item of its list

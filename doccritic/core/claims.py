@@ -99,9 +99,10 @@ def aside(sentence: str, at: int) -> bool:
     return before.count("(") > before.count(")")
 
 
-def backs(settings: ClaimSettings, first_sentence: str, kind: str) -> bool:
-    """Whether a following paragraph (``kind`` is its block kind) can back the claim before it: a list or a
-    table of details, or a paragraph that opens with its evidence ("For example, …", "We measured …")."""
+def backs(settings: ClaimSettings, first_sentence: str, kind: str, claim_kind: str = "paragraph") -> bool:
+    """Whether a following paragraph (``kind`` is its block kind) can back the claim before it (in a block of
+    ``claim_kind``): a list or a table of details, or a paragraph that opens with its evidence ("For example,
+    …", "We measured …"). The next item of the claim's own list is a sibling point, not its details."""
     if kind in ("list_item", "table_cell"):
-        return True
+        return kind != claim_kind
     return settings.openers is not None and settings.openers.match(first_sentence) is not None
