@@ -173,6 +173,10 @@ class _Scan:
         self._reported: dict[int, bool] = {}  # sentence start -> reports rather than commits (see `reported`)
         self._elsewhere: list[tuple[int, int]] | None = None  # spans of `not_decided_here` cues, found once
         self._elsewhere_starts: list[int] = []
+        self._about: frozenset[str] | None = None  # the title's content words (core/salience.py `subject`)
+        self._named_at: list[int] = []  # where the text names one of them, and which
+        self._named: list[str] = []
+        self._states: dict[tuple[int, int], frozenset[str]] = {}  # sentence -> the title words it states
 
     def sentences(self, block: Block) -> list[tuple[int, int]]:
         """The block's sentences, each [start, end) trimmed of surrounding white space (split once)."""
@@ -240,6 +244,36 @@ class _Scan:
                     break
                 i += 1
             verdict = self._reported[s0] = cue or example_or_out_of_scope(sentence)
+        return verdict
+
+    def subject(self) -> frozenset[str]:
+        """The content words of the document's title (core/salience.py `subject`), read once, with every place
+        the text names one of them (found once through the word index)."""
+        if self._about is None:
+            from doccritic.core.salience import subject, subject_pattern
+
+            self._about = subject(self.doc.title, self.doc.text)
+            pattern = subject_pattern(self._about)
+            names = sorted(self._about)
+            found = [(m.start(), names[int((m.lastgroup or "t0")[1:])])
+                     for m in (self.words.finditer(pattern) if pattern is not None else ())]
+            self._named_at, self._named = [a for a, _ in found], [t for _, t in found]
+        return self._about
+
+    def states_subject(self, rules: RuleSet, s0: int, s1: int) -> frozenset[str]:
+        """The title's words the sentence ``[s0, s1)`` states when it states the change the title names
+        (core/salience.py `states_subject`); the title words it names are looked up, not read."""
+        about = self.subject()
+        verdict = self._states.get((s0, s1))
+        if verdict is None:
+            from doccritic.core.salience import states_subject
+
+            i, shared = bisect.bisect_left(self._named_at, s0), set[str]()
+            while i < len(self._named_at) and self._named_at[i] < s1 and len(shared) < 2:
+                shared.add(self._named[i])
+                i += 1
+            verdict = self._states[(s0, s1)] = states_subject(
+                self.doc.text[s0:s1], about, rules.irreversibility, frozenset(shared))
         return verdict
 
     def only_past(self, s0: int, sentence: str) -> bool:
@@ -359,6 +393,8 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Hit]:
     in_section: dict[int, bool] = {}  # section start -> its title passes the rule's `sections`
     if rule.sections and not any(_in_sections(rule, scan, s.start, in_section) for s in scan.sections):
         return found  # no section it reads (a file without headings): skip every pattern search
+    if rule.subject and not scan.subject():
+        return found  # no title to read the document's subject from
     for m, opening in _candidates(rule, scan, rules, in_section):
         block = scan.doc.block_at(m.start())
         if block is None or block.kind is BlockKind.HEADING or m.end() > block.end:
@@ -370,6 +406,8 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Hit]:
             continue
         start, end = (s0, s1) if rule.quote == "sentence" else (m.start(), m.end())
         if (start, end) in seen:
+            continue
+        if rule.subject and not scan.states_subject(rules, s0, s1):  # a lookup, and most hits fail it: first
             continue
         sentence = scan.text[s0:s1]
         verdict = verdicts.get(sentence)
@@ -544,7 +582,13 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
     from doccritic.core.salience import collapse, committed, fold_across_rules, salience
 
     caps = {r.id: r.cap or rules.max_per_rule for r in rules.rules}
+
+    def door_subject(f: Any) -> frozenset[str]:  # the title's words a door states (core/salience.py)
+        if f.kind is not Kind.ONE_WAY_DOOR or f.start is None or f.end is None:
+            return frozenset()
+        return scan.states_subject(rules, f.start, f.end)
     weak = {r.id for r in rules.rules if not r.by_default}
+    fallback = {r.id for r in rules.rules if r.subject}  # shown only when no other door is (see below)
     by_rule: dict[str, list[Any]] = defaultdict(list)  # hits, and the gaps' findings (duck-typed alike)
     rank: dict[str, tuple[int, int, tuple[int, int, int]]] = {}
     hidden: Counter[str] = Counter()
@@ -556,14 +600,22 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
         # whose cue is weak on its own, waits for --all and is counted as held back.
         verbs = rules.imperative_verbs
         strength = getattr(f, "strength", None)  # a claim's (core/claims.py); None for other hits
+        # a door that states the title's own change ("Remove the Gauge instrument" -> "The Gauge instrument will
+        # be removed from the specification") is the document's central decision, whatever its tense or section
+        core = f.kind is Kind.ONE_WAY_DOOR and f.start is not None and f.end is not None and bool(
+            scan.states_subject(rules, f.start, f.end))
+        # a rule that reads the title's change anywhere needs the sentence itself to decide (a future, "is
+        # removed", an imperative in a deciding section), not only to name the subject
+        need = max(rules.door_min_commitment, 2) if f.rule in fallback else rules.door_min_commitment
         if f.rule in weak or (f.kind is Kind.ONE_WAY_DOOR and f.start is not None
-                              and not committed(f.quote, title, rules.door_min_commitment, verbs)) or (
+                              and (f.rule in fallback or not core) and not committed(f.quote, title, need, verbs)) or (
                 strength is not None and strength < rules.claims.min_shown):
             hidden[f.rule or ""] += 1
             continue
-        # within a severity: how much the sentence commits its author (irreversibility is added below, on the
-        # strongest door hits); a claim ranks by how load-bearing it is
-        weight = salience(f.quote, title, verbs) if strength is None else strength
+        # within a severity: how much the sentence commits its author, and for a door whether it states the
+        # document's subject (irreversibility is added below, on the strongest door hits); a claim ranks by
+        # how load-bearing it is
+        weight = salience(f.quote, title, verbs) + 2 * core if strength is None else strength
         rank[f.id] = (-f.severity.rank, -weight, f.sort_key())
         by_rule[f.rule or ""].append(f)
     kept: list[Any] = []
@@ -578,13 +630,20 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
                 rank[f.id] = (sev, weight - irreversibility(f.quote, rules.irreversibility), key)
         group[: len(head)] = sorted(head, key=lambda f: rank[f.id])
         limit = caps.get(rule_id, len(group))
-        group = collapse(group, limit)
+        group = collapse(group, limit, door_subject)
         kept.extend(group[:limit])
         hidden[rule_id] += len(by_rule[rule_id]) - min(limit, len(group))
     gaps = [f for f in kept if f.start is None]
     room = max(rules.max_total - len(gaps), 0)
     placed = sorted((f for f in kept if f.start is not None), key=lambda f: rank[f.id])
     placed = fold_across_rules(placed)
+    if any(f.kind is Kind.ONE_WAY_DOOR and f.rule not in fallback for f in placed):
+        # the title's change read anywhere is a fallback for documents whose door rules found nothing: next to
+        # a door already shown it would mostly restate it
+        for f in placed:
+            if f.rule in fallback:
+                hidden[f.rule or ""] += 1
+        placed = [f for f in placed if f.rule not in fallback]
     for f in placed[room:]:
         hidden[f.rule or ""] += 1
     shown = [as_finding(f) for f in placed[:room] + gaps]

@@ -86,6 +86,9 @@ class Rule:
     # as Windows-only") or with "We" and one ("We use X") is read as a decision (core/decision_cues.py)
     imperatives: bool = False
     claim: bool = False  # True: a hit is a load-bearing claim only when `[claims]` says so (core/claims.py)
+    # True: a hit counts only where its sentence states the document's own subject, the change its title names
+    # ("Remove the Gauge instrument" -> "The Gauge instrument will be removed"; core/salience.py `states_subject`)
+    subject: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +285,7 @@ def _rule(ctx: _Ctx, raw: dict[str, Any]) -> Rule:
         by_default=bool(raw.get("by_default", True)),
         imperatives=bool(raw.get("imperatives", False)),
         claim=bool(raw.get("claim", False)),
+        subject=bool(raw.get("subject", False)),
     )
 
 

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from doccritic.core.decision_cues import opening_verb
+from doccritic.core.decision_cues import irreversibility, opening_verb
 from doccritic.core.findings import Finding, Kind
 from doccritic.core.rules import soft_spaces  # hard-wrapped prose: "This PEP\nproposes" is one phrase
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from doccritic.core.rules import Pattern
 
 _COMMITS = re.compile(
     r"\b(?:we|I)\s+(?:will|shall|are going to|have decided|decided|must|plan to|intend to)\b"
@@ -34,9 +40,9 @@ _WHEN = re.compile(
 )
 # The document speaking of itself: "This EIP deprecates Proof-of-Work", "This PEP is planning removal of ..."
 _SELF = re.compile(
-    r"\bthis (?:PEP|EIP|ERC|RFC|KEP|ADR|proposal|change|document|design|specification|record)\s+(?:\w+ly\s+)?"
-    r"(?:is\s+planning|aims|proposes|introduces|deprecates|removes|replaces|changes|makes|adds|requires|supersedes"
-    r"|modifies|moves|drops|disables|enables|retires|will)\b",
+    r"\bthis (?:(?-i:[A-Z]{2,5})|proposal|change|document|design|specification|record|feature|enhancement)\s+"
+    r"(?:\w+ly\s+)?(?:is\s+planning|aims|proposes|introduces|deprecates|removes|replaces|changes|makes|adds|requires"
+    r"|supersedes|modifies|moves|drops|disables|enables|retires|enforces|adopts|forbids|disallows|breaks|will)\b",
     re.IGNORECASE,
 )
 # An imperative that opens the sentence ("Remove support for TLS 1.0", "Retire the v1 API"): a decision when
@@ -92,24 +98,115 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(w[:5] for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOP)
 
 
-def collapse(group: list[Finding], limit: int) -> list[Finding]:
+# A word, or a dotted or underscored name kept whole ("System.Drawing.Common" is one thing, not three words)
+_TERM = re.compile(r"[A-Za-z][\w'-]*(?:[._][A-Za-z][\w'-]*)+|[A-Za-z][\w'-]{2,}")
+
+
+@lru_cache(maxsize=4096)
+def _terms(text: str) -> frozenset[str]:
+    """Content words as 5-letter stems, a name with dots or underscores whole: what two passages share."""
+    out = set()
+    for m in _TERM.finditer(text):
+        w = m.group(0).lower()
+        if "." in w or "_" in w:
+            out.add(w)
+        elif w not in _STOP:
+            out.add(w[:5])
+    return frozenset(out)
+
+
+# A first heading that names a part, not the document ("Abstract", "Summary"): a PEP's or an RFC's title is
+# then in its header ("Title: Deprecate distutils module").
+_GENERIC_TITLE = re.compile(
+    r"^\W*(?:abstract|summary|introduction|overview|context|motivation|background|title|untitled|heading\s*\d*)\W*$",
+    re.IGNORECASE,
+)
+_TITLE_FIELD = re.compile(r"^:?[Tt]itle:\s*(\S[^\n]*)$", re.MULTILINE)
+# Words a title shares with nearly every sentence of its kind of document: the document type, and the
+# verbs of a decision record's "Use X" / "Make Y" titles (the object says what is decided, not the verb).
+_NOT_SUBJECT = frozenset(w[:5] for w in re.findall(r"\S+", (
+    "pep eip erc rfc kep adr dep otep proposal design decision record document enhancement spec specification "
+    "use using make making support add adding new"
+)))
+
+
+def subject(title: str, text: str = "") -> frozenset[str]:
+    """The content words (5-letter stems) of what the document is about, read from its title: "Remove the
+    Metric API Gauge instrument" -> remov, metri, api, gauge, instr. When the first heading is a part's name
+    ("Abstract"), the header's "Title:" field of ``text`` is read instead; empty when there is neither."""
+    if not title or _GENERIC_TITLE.match(title):
+        m = _TITLE_FIELD.search(text, 0, 3000)
+        title = m.group(1) if m else ""
+    return frozenset(s for s in _terms(title) if s not in _NOT_SUBJECT and not any(c.isdigit() for c in s))
+
+
+def central(quote: str, about: frozenset[str]) -> frozenset[str]:
+    """The title's content words a door's sentence states when it states the document's own subject (two of
+    them, or the only one of a one-word title), else nothing: "The Gauge instrument will be removed from the
+    specification" is the central change of "Remove the Metric API Gauge instrument", and a plan step that
+    names none of them ("We will add endpoints to forms-admin") is not. A header that repeats the title
+    ("Title: Deprecate distutils module") is metadata, not a decision."""
+    if not about or (":" in quote and _TITLE_FIELD.search(quote)):
+        return frozenset()
+    shared = _terms(quote) & about
+    return shared if len(shared) >= min(2, len(about)) else frozenset()
+
+
+def states_subject(quote: str, about: frozenset[str], cues: Pattern, shared: frozenset[str] | None = None
+                   ) -> frozenset[str]:
+    """The title's words a door states when it is the document's central change: it names the subject
+    (:func:`central`), closes a way back (``cues``: removal, breaking, migration, "only", ...) and is not
+    tentative ("We can remove this overhead too" is an aside, not the change). Empty otherwise. ``shared``:
+    the title's words already found in the sentence (through the word index, see :func:`subject_pattern`)."""
+    if not about:
+        return frozenset()
+    if shared is not None and len(shared) < min(2, len(about)):
+        return frozenset()  # the cheap test first: most sentences name no title word at all
+    if _TENTATIVE.search(quote) or not irreversibility(quote, cues):
+        return frozenset()
+    return central(quote, about)
+
+
+@lru_cache(maxsize=64)  # one per title: the word index then reads its leading words once too
+def subject_pattern(about: frozenset[str]) -> re.Pattern[str] | None:
+    """One pattern that finds every word of ``about`` in a text (a 5-letter stem as a prefix, a shorter word or
+    a dotted name whole), each match's lastgroup naming which: a long file's sentences are then tested with a
+    lookup of these places rather than by reading each one (core/checks.py)."""
+    if not about:
+        return None
+    parts = []
+    for i, term in enumerate(sorted(about)):
+        body = re.escape(term) + (r"[\w'-]*" if len(term) == 5 and "." not in term and "_" not in term else r"\b")
+        parts.append(f"(?P<t{i}>{body})")
+    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
+
+
+# a card kept by `collapse`: the finding, its quote lower-cased, its stems, its restatements, its subject words
+_Kept = tuple[Finding, str, frozenset[str], list[Finding], frozenset[str]]
+
+
+def collapse(group: list[Finding], limit: int,
+             subject_of: Callable[[Finding], frozenset[str]] | None = None) -> list[Finding]:
     """Up to ``limit`` findings of one rule, best first, each restatement folded into the finding it
-    repeats (whose rationale then quotes every other place). ``group`` is sorted best first.
+    repeats (whose rationale then quotes every other place). ``group`` is sorted best first. For doors,
+    ``subject_of`` (the title's words a door states, :func:`states_subject`) folds a passage that states the
+    document's central change with no title word beyond a stronger one's ("Step 1: Deprecate in-tree
+    dockershim" after "a deprecation and subsequent removal of dockershim from kubelet").
 
     Each hit is compared with the kept ones only (at most ``limit``), so a long file stays linear."""
     if len(group) < 2 or group[0].subtype == "placeholder":
         return group  # every placeholder is its own to-do
     from rapidfuzz import fuzz  # here, not at the top: a rule with one finding needs none of it
 
-    share = _SHARED_DOOR if group[0].kind is Kind.ONE_WAY_DOOR else _SHARED
-
-    def same(text: str, stems: frozenset[str], k: tuple[Finding, str, frozenset[str], list[Finding]]) -> bool:
+    door = group[0].kind is Kind.ONE_WAY_DOOR
+    share = _SHARED_DOOR if door else _SHARED
+    def same(text: str, stems: frozenset[str], subj: frozenset[str], k: _Kept) -> bool:
         shared = len(stems & k[2])
         return fuzz.token_set_ratio(text, k[1]) >= _RESTATEMENT or (
             shared >= 3 and shared >= share * min(len(stems), len(k[2]))
-        )
+        ) or bool(subj and k[4] and subj <= k[4])
 
-    kept: list[tuple[Finding, str, frozenset[str], list[Finding]]] = []
+    kept: list[_Kept] = []
     seen: dict[str, int | None] = {}  # quote -> the kept card it restates (None: dropped past the cap)
     for f in group:
         if f.quote in seen:  # the same sentence again: same verdict, no comparison
@@ -118,14 +215,15 @@ def collapse(group: list[Finding], limit: int) -> list[Finding]:
                 kept[at][3].append(f)
             continue
         text, stems = f.quote.lower(), _stems(f.quote)
-        at = next((i for i, k in enumerate(kept) if same(text, stems, k)), None)
+        subj = subject_of(f) if door and subject_of is not None else frozenset()
+        at = next((i for i, k in enumerate(kept) if same(text, stems, subj, k)), None)
         if at is not None:
             kept[at][3].append(f)
         elif len(kept) < limit:
             at = len(kept)
-            kept.append((f, text, stems, []))
+            kept.append((f, text, stems, [], subj))
         seen[f.quote] = at
-    for f, _, _, also in kept:
+    for f, _, _, also, _ in kept:
         if also:
             places = "; ".join(f"“{_short(a.quote)}”" for a in also[:_LISTED])
             more = f" and {len(also) - _LISTED} more" if len(also) > _LISTED else ""

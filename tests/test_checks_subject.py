@@ -1,0 +1,99 @@
+"""The document's own subject: the change its title names is its central one-way door, wherever the document
+states it (core/salience.py `subject`, `states_subject`; owd.subject), and a proposal speaking of itself under
+any process's name ("This DEP proposes ...") states its change."""
+
+from __future__ import annotations
+
+from doccritic.core.checks import run_checks
+from doccritic.core.findings import Finding, Kind
+from doccritic.core.salience import central, subject
+from doccritic.formats.markdown import parse_markdown
+
+
+def doors(md: str, *, caps: bool = True) -> list[Finding]:
+    return [f for f in run_checks(parse_markdown(md), caps=caps).findings if f.kind is Kind.ONE_WAY_DOOR]
+
+
+def test_the_change_a_title_names_is_shown_where_the_body_states_it():
+    md = (
+        "# Remove the Widget Batch instrument\n\nThe Stream instrument does what Batch did, via a callback.\n\n"
+        "## Motivation\n\nStream instruments report a snapshot per period.\n\n"
+        "## Internal details\n\nThe Batch instrument will be removed from the specification when Stream ships.\n"
+    )
+    shown = doors(md)
+    assert [f.quote for f in shown] == [
+        "The Batch instrument will be removed from the specification when Stream ships."
+    ]
+    assert shown[0].rule == "owd.subject"
+
+
+def test_the_title_fallback_waits_when_another_door_is_shown():
+    md = (
+        "# Remove the Widget Batch instrument\n\n## Decision\n\nWe will delete all customer records after export.\n\n"
+        "## Internal details\n\nThe Batch instrument will be removed from the specification when Stream ships.\n"
+    )
+    shown = doors(md)
+    assert [f.rule for f in shown] == ["owd.data-deletion"]
+    assert "owd.subject" in {f.rule for f in doors(md, caps=False)}  # still listed with --all
+
+
+def test_a_sentence_that_names_the_title_but_decides_nothing_is_not_a_door():
+    md = (
+        "# Remove the Widget Batch instrument\n\n## Trade-offs\n\n"
+        "The pros of removing the Batch instrument are straightforward:\n\n- less state\n"
+    )
+    assert doors(md) == []
+
+
+def test_a_present_tense_door_is_shown_when_it_states_the_titles_change():
+    body = "\n\n## How\n\nThe compactor performs the job of deleting the series and cleans up tombstone files.\n"
+    assert [f.rule for f in doors("# Series Deletion with Compactor" + body)] == ["owd.data-deletion"]
+    assert doors("# Tombstone storage notes" + body) == []  # the same sentence, not the document's subject
+
+
+def test_passages_restating_the_central_change_fold_into_one_card():
+    md = (
+        "# Removing the shim from the agent\n\n## Summary\n\n"
+        "This proposal deprecates and then removes the shim from the agent in release 30.\n\n"
+        "## Proposal\n\n### Plan\n\n"
+        "Step 1: Deprecate the in-tree shim and decouple the shim from the agent.\n\n"
+        "Step 2: Deprecate the legacy features of the shim in the agent with a timeline.\n"
+    )
+    shown = doors(md)
+    assert [f.quote for f in shown] == [
+        "This proposal deprecates and then removes the shim from the agent in release 30."
+    ]
+    assert len(shown[0].restated_at) == 2
+
+
+def test_a_pep_header_names_the_subject_when_the_first_heading_is_a_part():
+    text = "PEP: 9999\nTitle: Deprecate the frobnicate module\nAuthor: A. Person\n"
+    assert subject("Abstract", text) == frozenset({"depre", "frobn", "modul"})
+    assert not central("Title: Deprecate the frobnicate module", subject("Abstract", text))  # the header itself
+
+
+def test_a_dotted_name_in_the_title_is_one_word():
+    about = subject("Make `System.Drawing.Common` only supported on Windows")
+    assert not central("Any types in `System.Drawing.Common` will be moved to `System.Drawing.Primitives`.", about)
+    assert central("The `System.Drawing.Common` package will throw on anything but Windows.", about)
+
+
+def test_any_process_names_itself_in_its_summary():
+    md = "# DEP 0042: Formatting code with Pretty\n\n## Abstract\n\nThis DEP proposes to enforce formatting with Pretty"
+    assert [f.quote for f in doors(md)] == ["This DEP proposes to enforce formatting with Pretty"]
+
+
+def test_breaking_source_compatibility_is_a_door_shown_by_default():
+    md = (
+        "# Static key paths\n\n## Effect on source compatibility\n\n"
+        "This feature breaks source compatibility for key path expressions after subscript overloads.\n"
+    )
+    assert [f.rule for f in doors(md)] == ["owd.breaking-api"]
+
+
+def test_references_are_other_documents_not_decisions():
+    md = (
+        "# Remove the frobnicate module\n\n## Abstract\n\nNothing here decides yet.\n\n## References\n\n"
+        "- Draft: Remove the frobnicate module, removing the old frobnicate API\n"
+    )
+    assert doors(md, caps=False) == []
