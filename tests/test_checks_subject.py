@@ -97,3 +97,25 @@ def test_references_are_other_documents_not_decisions():
         "- Draft: Remove the frobnicate module, removing the old frobnicate API\n"
     )
     assert doors(md, caps=False) == []
+
+
+def test_a_behaviour_fixed_for_good_is_a_door():
+    md = "# Optional authors\n\n## Detailed design\n\nThe registry index will always return an empty authors list.\n"
+    assert [f.rule for f in doors(md)] == ["owd.irreversible"]
+
+
+def test_a_proposed_solution_stated_in_the_first_person_is_the_proposal():
+    md = (
+        "# Static key paths\n\n## Motivation\n\nUsers ask for it.\n\n## Proposed solution\n\n"
+        "We propose to allow key path expressions to refer to static properties.\n"
+    )
+    assert [f.quote for f in doors(md)] == ["We propose to allow key path expressions to refer to static properties."]
+
+
+def test_an_option_turned_down_or_a_decision_put_off_is_not_the_decision():
+    md = (
+        "# One database\n\n## Decision\n\n"
+        "We considered one instance per app, but we decided against this due to cost.\n\n"
+        "As part of this, we will decide whether to standardise the sync jobs on one language.\n"
+    )
+    assert doors(md) == []
