@@ -119,3 +119,23 @@ def test_an_option_turned_down_or_a_decision_put_off_is_not_the_decision():
         "As part of this, we will decide whether to standardise the sync jobs on one language.\n"
     )
     assert doors(md) == []
+
+
+def test_a_plural_and_a_word_that_only_starts_like_the_documents_kind_are_the_subject():
+    about = subject("DR004: Build our own form designer")
+    assert {"form", "desig"} <= about  # "designer" is the subject; "design" alone would be the document's kind
+    assert central("All forms will be built in the new designer from March.", about)
+
+
+def test_a_further_step_of_a_decision_is_shown_only_when_it_closes_a_way_back():
+    md = (
+        "# Terraform state\n\n## Decision\n\n"
+        "- **Adopt S3 as the canonical Terraform backend** for all workspaces.\n"
+        "- Provision **one bucket per environment**:\n"
+    )
+    assert [f.quote for f in doors(md)] == ["**Adopt S3 as the canonical Terraform backend** for all workspaces."]
+
+
+def test_an_outcome_section_decides():
+    md = "# Queue\n\n## Context\n\nWe need a queue.\n\n## Outcome\n\nWe will run every job through Kafka.\n"
+    assert [f.quote for f in doors(md)] == ["We will run every job through Kafka."]

@@ -589,6 +589,7 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
         return scan.states_subject(rules, f.start, f.end)
     weak = {r.id for r in rules.rules if not r.by_default}
     fallback = {r.id for r in rules.rules if r.subject}  # shown only when no other door is (see below)
+    generic = {r.id for r in rules.rules if r.imperatives}  # any verb in a deciding section (owd.decision)
     by_rule: dict[str, list[Any]] = defaultdict(list)  # hits, and the gaps' findings (duck-typed alike)
     rank: dict[str, tuple[int, int, tuple[int, int, int]]] = {}
     hidden: Counter[str] = Counter()
@@ -630,9 +631,13 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
                 rank[f.id] = (sev, weight - irreversibility(f.quote, rules.irreversibility), key)
         group[: len(head)] = sorted(head, key=lambda f: rank[f.id])
         limit = caps.get(rule_id, len(group))
-        group = collapse(group, limit, door_subject)
-        kept.extend(group[:limit])
-        hidden[rule_id] += len(by_rule[rule_id]) - min(limit, len(group))
+        group = collapse(group, limit, door_subject)[:limit]
+        if rule_id in generic:
+            # a record's first decision is its decision; a further step of it ("Provision one bucket per
+            # environment:") is a door only when it closes a way back
+            group = group[:1] + [f for f in group[1:] if irreversibility(f.quote, rules.irreversibility)]
+        kept.extend(group)
+        hidden[rule_id] += len(by_rule[rule_id]) - len(group)
     gaps = [f for f in kept if f.start is None]
     room = max(rules.max_total - len(gaps), 0)
     placed = sorted((f for f in kept if f.start is not None), key=lambda f: rank[f.id])

@@ -105,14 +105,20 @@ _TERM = re.compile(r"[A-Za-z][\w'-]*(?:[._][A-Za-z][\w'-]*)+|[A-Za-z][\w'-]{2,}"
 @lru_cache(maxsize=4096)
 def _terms(text: str) -> frozenset[str]:
     """Content words as 5-letter stems, a name with dots or underscores whole: what two passages share."""
-    out = set()
-    for m in _TERM.finditer(text):
-        w = m.group(0).lower()
-        if "." in w or "_" in w:
-            out.add(w)
-        elif w not in _STOP:
-            out.add(w[:5])
-    return frozenset(out)
+    return frozenset(t for t in map(_term, _TERM.findall(text)) if t)
+
+
+def _term(word: str) -> str:
+    """A word's stem as :func:`_terms` compares it ("" for a stop word): a plural's "s" dropped first, so
+    "forms" and "form", "files" and "file" are one word; a dotted or underscored name whole."""
+    w = word.lower()
+    if "." in w or "_" in w:
+        return w
+    if w in _STOP:
+        return ""
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    return w[:5]
 
 
 # A first heading that names a part, not the document ("Abstract", "Summary"): a PEP's or an RFC's title is
@@ -124,9 +130,9 @@ _GENERIC_TITLE = re.compile(
 _TITLE_FIELD = re.compile(r"^:?[Tt]itle:\s*(\S[^\n]*)$", re.MULTILINE)
 # Words a title shares with nearly every sentence of its kind of document: the document type, and the
 # verbs of a decision record's "Use X" / "Make Y" titles (the object says what is decided, not the verb).
-_NOT_SUBJECT = frozenset(w[:5] for w in re.findall(r"\S+", (
-    "pep eip erc rfc kep adr dep otep proposal design decision record document enhancement spec specification "
-    "use using make making support add adding new"
+_NOT_SUBJECT = frozenset(re.findall(r"\S+", (  # whole words: "design" is the document's kind, "designer" is not
+    "pep eip erc rfc kep adr dep otep proposal proposals design decision record document enhancement spec "
+    "specification use using make making support supports add adding new"
 )))
 
 
@@ -137,7 +143,8 @@ def subject(title: str, text: str = "") -> frozenset[str]:
     if not title or _GENERIC_TITLE.match(title):
         m = _TITLE_FIELD.search(text, 0, 3000)
         title = m.group(1) if m else ""
-    return frozenset(s for s in _terms(title) if s not in _NOT_SUBJECT and not any(c.isdigit() for c in s))
+    words = (w for w in _TERM.findall(title) if w.lower() not in _NOT_SUBJECT and not any(c.isdigit() for c in w))
+    return frozenset(t for t in map(_term, words) if t)
 
 
 def central(quote: str, about: frozenset[str]) -> frozenset[str]:
@@ -176,7 +183,8 @@ def subject_pattern(about: frozenset[str]) -> re.Pattern[str] | None:
         return None
     parts = []
     for i, term in enumerate(sorted(about)):
-        body = re.escape(term) + (r"[\w'-]*" if len(term) == 5 and "." not in term and "_" not in term else r"\b")
+        name = "." in term or "_" in term
+        body = re.escape(term) + (r"\b" if name else r"[\w'-]*" if len(term) == 5 else r"s?\b")
         parts.append(f"(?P<t{i}>{body})")
     return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
