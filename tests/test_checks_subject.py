@@ -139,3 +139,13 @@ def test_a_further_step_of_a_decision_is_shown_only_when_it_closes_a_way_back():
 def test_an_outcome_section_decides():
     md = "# Queue\n\n## Context\n\nWe need a queue.\n\n## Outcome\n\nWe will run every job through Kafka.\n"
     assert [f.quote for f in doors(md)] == ["We will run every job through Kafka."]
+
+
+def test_the_paragraph_under_the_title_is_the_documents_summary():
+    md = (
+        "# Remove SpanData\n\nRemove and replace SpanData by adding span start and end options.\n\n"
+        "## Motivation\n\nSpanData makes the tracing API large.\n"
+    )
+    assert [f.quote for f in doors(md)] == ["Remove and replace SpanData by adding span start and end options."]
+    flat = "# Notes\n\nRemove and replace SpanData by adding span start and end options.\n"  # no sub-headings
+    assert doors(flat) == []

@@ -202,6 +202,17 @@ class _Scan:
             return self.sections[i]
         return None
 
+    def role(self, offset: int) -> str | None:
+        """The title of the section around ``offset`` as a rule reads it: the paragraphs between the document's
+        title and its first sub-heading are its summary ("# Remove SpanData" then "Remove and replace SpanData
+        by adding span start and end options."), whatever the title says; None outside any section."""
+        section = self.section(offset)
+        if section is None:
+            return None
+        if section is self.sections[0] and section.children and section.level <= 1:
+            return "Summary"  # a top-level heading with sub-headings: the text before them introduces the document
+        return section.title
+
     def aside(self, rules: RuleSet, offset: int) -> bool:
         """Whether ``offset`` sits in a section (or under a parent) that holds no commitments of the
         author's: rejected alternatives, non-goals, history, examples (``settings.not_commitments``)."""
@@ -489,7 +500,8 @@ def _in_sections(rule: Rule, scan: _Scan, offset: int, memo: dict[int, bool]) ->
     if section is None:
         return False
     if section.start not in memo:
-        memo[section.start] = any(p.search(section.title) for p in rule.sections)
+        title = scan.role(section.start)
+        memo[section.start] = any(p.search(title) for p in rule.sections)
     return memo[section.start]
 
 
@@ -594,8 +606,7 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
     rank: dict[str, tuple[int, int, tuple[int, int, int]]] = {}
     hidden: Counter[str] = Counter()
     for f in findings:
-        section = scan.section(f.start) if f.start is not None else None
-        title = section.title if section else None
+        title = scan.role(f.start) if f.start is not None else None
         # Precision by design: the default view keeps what the rules are sure of. A door that does not
         # commit its author (no future, imperative, decision or date; a "should" or "could"), or a rule
         # whose cue is weak on its own, waits for --all and is counted as held back.
