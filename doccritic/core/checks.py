@@ -500,7 +500,7 @@ def _in_sections(rule: Rule, scan: _Scan, offset: int, memo: dict[int, bool]) ->
     if section is None:
         return False
     if section.start not in memo:
-        title = scan.role(section.start)
+        title = scan.role(section.start) or section.title
         memo[section.start] = any(p.search(title) for p in rule.sections)
     return memo[section.start]
 
