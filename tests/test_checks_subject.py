@@ -149,3 +149,11 @@ def test_the_paragraph_under_the_title_is_the_documents_summary():
     assert [f.quote for f in doors(md)] == ["Remove and replace SpanData by adding span start and end options."]
     flat = "# Notes\n\nRemove and replace SpanData by adding span start and end options.\n"  # no sub-headings
     assert doors(flat) == []
+
+
+def test_a_move_the_title_names_is_the_central_change():
+    md = (
+        "# Annual release cycle\n\n## Motivation\n\nReleases are hard to plan.\n\n"
+        "## Details\n\nThe project will move to an annual release cycle for every package.\n"
+    )
+    assert [f.rule for f in doors(md)] == ["owd.subject"]
