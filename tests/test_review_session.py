@@ -38,3 +38,30 @@ def test_a_decision_survives_a_recheck_is_stored_and_comes_back_on_reopening(qtb
     assert restored[door.id].status is Status.DISMISSED
     assert restored[door.id].replies[-1].text == "Dismissed: Legal signed off"
     store.close()
+
+
+def test_a_replaced_snapshot_is_freed_soon_after_not_while_the_new_one_is_shown(qtbot, tmp_path):
+    import gc
+    import weakref
+
+    doc = tmp_path / "draft.md"
+    shutil.copy(SAMPLE, doc)
+    session = ReviewSession(Runner(), None, Journal(tmp_path / "journal"))
+    info, snap = files.open_for_editing(doc)
+    session.load(info, snap)
+    session.apply_checks(snap, lambda findings: None)
+    old = weakref.ref(snap)
+    fresh = files.recheck(snap.text, info.format, info.path)
+    del snap
+    gc.collect()
+    session.apply_checks(fresh, lambda findings: None)
+    assert session.snapshot is fresh and old() is not None  # still held: freeing it is not part of this stall
+    qtbot.waitUntil(lambda: old() is None, timeout=2_000)  # and gone a moment later, with no collection needed
+
+
+def test_a_snapshots_headings_are_its_sections_in_document_order():
+    snap = files.recheck("# A\n\n## B\n\ntext\n\n### C\n\n## D\n\n# E\n", files.DocFormat.MARKDOWN, None)
+    headings = snap.headings
+    assert headings.titles == ["A", "B", "C", "D", "E"] and headings is snap.headings
+    assert [s.level for s in headings.flat] == [1, 2, 3, 2, 1]
+    assert headings.starts == [s.start for s in headings.flat] and headings.roots is snap.doc.sections

@@ -354,6 +354,33 @@ def test_an_outline_heading_still_leads_to_its_heading_after_typing_above_it(qtb
     win.close()
 
 
+def test_a_retitled_heading_is_renamed_in_the_outline_and_the_critics_section_list(qtbot, tmp_path: Path):
+    path = tmp_path / "prd.md"
+    path.write_text("# Plan\n\nIntro.\n\n## Goals\n\nShip it.\n", encoding="utf-8")
+    win = MainWindow()
+    win.show()
+    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
+        win.open_path(path)
+    scope = win.critics.panel.scope
+    win.claude.document_shown()
+    scope.setCurrentIndex(scope.findText("Goals"))
+    goals = win.outline.topLevelItem(0).child(0)
+    put_cursor(win.editor, win.editor.toPlainText().index("Ship"))
+    win.editor.insertPlainText("We ")  # a paragraph: the headings stay as they are
+    with qtbot.waitSignal(win.checks_applied, timeout=TIMEOUT):
+        win.recheck_now()
+    assert win.outline.topLevelItem(0).child(0) is goals and scope.currentText() == "Goals"
+    put_cursor(win.editor, win.editor.toPlainText().index("Goals") + len("Goals"))
+    win.editor.insertPlainText(" and metrics")
+    with qtbot.waitSignal(win.checks_applied, timeout=TIMEOUT):
+        win.recheck_now()
+    renamed = win.outline.topLevelItem(0).child(0)
+    assert renamed.text(0) == "Goals and metrics" and renamed.toolTip(0) == "Goals and metrics"
+    assert [scope.itemText(i) for i in range(1, scope.count())] == ["Plan", "Goals and metrics"]
+    win.editor.document().setModified(False)
+    win.close()
+
+
 def test_a_long_document_is_coloured_to_its_last_heading_after_it_shows(qtbot, monkeypatch):
     monkeypatch.setattr(DocumentEditor, "SLICED_BLOCKS", 20)  # "long" for this test; 3,000 lines in the app
     ed = DocumentEditor()

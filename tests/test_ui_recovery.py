@@ -144,3 +144,20 @@ def test_recovered_changes_are_deleted_only_after_a_worded_confirmation(qtbot, t
         assert again.banner.button("Restore") is None
     finally:
         close_discarding(again)
+
+
+def test_a_journal_written_in_slices_recovers_text_typed_mid_document(qtbot, tmp_path, monkeypatch):
+    from doccritic.ui import review_session
+
+    monkeypatch.setattr(review_session, "JOURNAL_SLICE", 7)  # many slices, cut inside words and the emoji's line
+    doc = tmp_path / "prd.md"
+    doc.write_text("# Plan 🚀\n\n" + "Ship it to \"all\" users.\n\n" * 40, encoding="utf-8")
+    win = open_window(qtbot, doc)
+    cursor = win.editor.textCursor()
+    cursor.setPosition(len(win.editor.toPlainText()) // 2)
+    cursor.insertText("typed 👩‍💻 here\tand\\there")  # the editor keeps it in pieces: base, window, base
+    with qtbot.waitSignal(win.journal_written, timeout=TIMEOUT):
+        win.session.write_journal()
+    entry = win.session.journal.read(doc)
+    assert entry is not None and entry.text == win.editor.toPlainText()
+    close_discarding(win)

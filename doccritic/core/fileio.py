@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -19,6 +20,12 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
 
     Raises :class:`OSError` as is (callers word it for the user); the temp file never outlives a failure.
     """
+    atomic_write_chunks(path, (data,))
+
+
+def atomic_write_chunks(path: Path | str, chunks: Iterable[bytes]) -> None:
+    """:func:`atomic_write_bytes` of the chunks one after the other, each written as it comes (a large text
+    need not be encoded in one piece). An exception from ``chunks`` leaves the old file as it was."""
     real = Path(path).resolve()  # through symlinks: the temp file must sit on the target's file system
     try:
         old: os.stat_result | None = real.stat()
@@ -29,7 +36,8 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         if old is not None:

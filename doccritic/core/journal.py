@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from doccritic import paths
-from doccritic.core.fileio import atomic_write_text
+from doccritic.core.fileio import atomic_write_chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,15 @@ class JournalEntry:
     path: str
     text: str
     at: datetime
+
+
+def _entry(path: str, slices: Iterable[str], at: str) -> Iterator[bytes]:
+    """``json.dumps({"path": path, "text": "".join(slices), "at": at}, ensure_ascii=False)`` in UTF-8, a slice at
+    a time. JSON escapes each character on its own, so escaping slices and joining them is escaping the whole."""
+    yield f'{{"path": {json.dumps(path, ensure_ascii=False)}, "text": "'.encode()
+    for piece in slices:
+        yield json.dumps(piece, ensure_ascii=False)[1:-1].encode()
+    yield f'", "at": {json.dumps(at)}}}'.encode()
 
 
 class Journal:
@@ -34,11 +44,12 @@ class Journal:
         key = str(Path(document).expanduser().resolve())
         return self.directory / f"{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:24]}.json"
 
-    def write(self, document: Path | str, text: str) -> None:
-        """Record unsaved text atomically (a crash mid-write leaves the previous entry intact)."""
+    def write(self, document: Path | str, text: str | Iterable[str]) -> None:
+        """Record unsaved text atomically (a crash mid-write leaves the previous entry intact). ``text`` may
+        come in slices, which are escaped and written one by one: the same file as for the joined text."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        entry = {"path": str(document), "text": text, "at": datetime.now(UTC).isoformat()}
-        atomic_write_text(self._file(document), json.dumps(entry, ensure_ascii=False))
+        slices = (text,) if isinstance(text, str) else text
+        atomic_write_chunks(self._file(document), _entry(str(document), slices, datetime.now(UTC).isoformat()))
 
     def read(self, document: Path | str) -> JournalEntry | None:
         """The journaled text for a document, or None (a damaged entry is ignored, never fatal)."""

@@ -141,7 +141,7 @@ class ClaudeSide(QObject):
         """A (re)checked version is on screen: the Critics dock offers its sections, shows its never-send mark."""
         snap = self.session.snapshot
         if self._critics is not None and snap is not None:
-            self._critics.panel.set_sections([s.title for top in snap.doc.sections for s in top.walk() if s.title])
+            self._critics.panel.set_sections([title for title in snap.headings.titles if title])
             self._critics.privacy.document_shown(snap.doc.path)
 
     def _saved_debates(self, text: str) -> list[dict]:

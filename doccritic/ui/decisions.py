@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 from doccritic.core.decisions import Decision
 from doccritic.core.findings import Finding, Source, Status
 from doccritic.ui import session as files
-from doccritic.ui.textpos import Utf16Map
+from doccritic.ui.textpos import LaterText, Utf16Map
 
 if TYPE_CHECKING:
     from doccritic.core.decisions import TextEdit
@@ -42,7 +42,7 @@ class EditorText:
     def text(self) -> str:
         return self.editor.text()
 
-    def text_later(self) -> Callable[[], str]:
+    def text_later(self) -> LaterText:
         return self.editor.text_later()
 
     def adopt(self, text: str, revision: int) -> None:

@@ -33,7 +33,7 @@ from doccritic.ui.findings_model import FindingsModel, Span
 from doccritic.ui.fold import FrontMatterFold
 from doccritic.ui.highlighter import MarkdownHighlighter
 from doccritic.ui.style import highlight_format, is_dark
-from doccritic.ui.textpos import SpanHistory, TextMirror, Utf16Map, qt_plain
+from doccritic.ui.textpos import LaterText, SpanHistory, TextMirror, Utf16Map, qt_plain
 from doccritic.ui.timers import timer
 
 
@@ -387,11 +387,10 @@ class DocumentEditor(QPlainTextEdit):
             self._mirror = TextMirror(self.toPlainText())
         return self._mirror.text()
 
-    def text_later(self) -> Callable[[], str]:
+    def text_later(self) -> LaterText:
         """:meth:`text` as it is now, joined when the result is called (on a worker: see ``TextMirror.later``)."""
         if self._loading is not None:
-            text = self._loading.text
-            return lambda: text
+            return LaterText.of(self._loading.text)
         if self._mirror is None:
             self._mirror = TextMirror(self.toPlainText())
         return self._mirror.later()

@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
     def _show_checks(self, snap: session.Snapshot) -> None:
         """Show a parsed version's check findings, keeping decisions made on findings that remain."""
         self.decisions.show_checked(snap)
-        self.outline.set_sections(snap.doc.sections)
+        self.outline.set_sections(snap.headings)
         self.claude.document_shown()
         self.checks_applied.emit()
         if self._pending_ready:

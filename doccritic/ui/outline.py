@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from doccritic.core.document import Section
+from doccritic.ui.session import Headings
 
 _INDEX = Qt.ItemDataRole.UserRole + 1  # the heading's place in document order: its offset is in _starts
 
@@ -23,15 +24,16 @@ class OutlineView(QTreeWidget):
         self._starts: list[int] = []  # kept apart from the items: setting 3,000 items' data on every re-check
         self._titles: list[str] = []  # after an edit near the top took ~20 ms at 200k words, on the UI thread
 
-    def set_sections(self, sections: list[Section]) -> None:
-        """Rebuild only when the headings changed, so typing in a paragraph does not flicker the tree."""
-        flat = [s for root in sections for s in root.walk()]
-        signature = tuple((s.id, s.level) for s in flat)
-        self._starts = [s.start for s in flat]
-        if signature == self._signature:
-            self._update_titles(flat)
+    def set_sections(self, sections: list[Section] | Headings) -> None:
+        """Rebuild only when the headings changed, so typing in a paragraph does not flicker the tree.
+        A snapshot's :class:`Headings` (flattened on the worker) spares the UI thread the walk."""
+        headings = sections if isinstance(sections, Headings) else Headings.of(sections)
+        flat = headings.flat
+        self._starts = headings.starts
+        if headings.signature == self._signature:
+            self._update_titles(headings)
             return
-        self._signature, self._titles = signature, [s.title for s in flat]
+        self._signature, self._titles = headings.signature, headings.titles
         self.clear()
         count = iter(range(len(flat)))
 
@@ -42,15 +44,16 @@ class OutlineView(QTreeWidget):
             for child in section.children:
                 add(item, child)
 
-        for root in sections:
+        for root in headings.roots:
             add(self, root)
         self.expandAll()
 
-    def _update_titles(self, flat: list[Section]) -> None:
-        changed = [i for i, (old, s) in enumerate(zip(self._titles, flat, strict=False)) if old != s.title]
-        if not changed:
+    def _update_titles(self, headings: Headings) -> None:
+        titles, old = headings.titles, self._titles
+        self._titles = titles
+        if titles == old:  # one comparison in C: a re-check after typing in a paragraph changes no heading
             return
-        self._titles = [s.title for s in flat]
+        changed = [i for i, (was, now) in enumerate(zip(old, titles, strict=False)) if was != now]
         items = []
         stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount())][::-1]
         while stack:  # pre-order, as ``flat`` is
@@ -60,7 +63,8 @@ class OutlineView(QTreeWidget):
             items.append(item)
             stack.extend(item.child(i) for i in range(item.childCount() - 1, -1, -1))
         for i in changed:
-            items[i].setText(0, _shown(flat[i].title))
+            items[i].setText(0, _shown(titles[i]))
+            items[i].setToolTip(0, titles[i])
 
 
 def _shown(title: str) -> str:

@@ -186,6 +186,7 @@ class PersonaPanel(QWidget):
         self.scope = compact_combo(QComboBox(), 16)
         self.scope.setToolTip("Review the whole document or one section (cheaper, and fits long documents)")
         self.scope.addItem(WHOLE_DOCUMENT)
+        self._section_titles: list[str] = []  # what the scope list offers after "Whole document"
         layout.addWidget(self.scope)
         buttons = QHBoxLayout()
         self.run_button = QPushButton("Run")
@@ -287,6 +288,11 @@ class PersonaPanel(QWidget):
 
     # scope and state -------------------------------------------------------------------------
     def set_sections(self, titles: list[str]) -> None:
+        """The sections a run can be scoped to; unchanged titles (typing in a paragraph) leave the list as it is:
+        refilling it with 10,000 headings took ~5 ms of each re-check at 1M words."""
+        if titles == self._section_titles:
+            return
+        self._section_titles = list(titles)
         current = self.scope.currentText()
         self.scope.blockSignals(True)
         self.scope.clear()

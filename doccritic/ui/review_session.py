@@ -21,6 +21,7 @@ from doccritic.core.references import Intent, Reference, ReviewContext, next_id
 from doccritic.core.round_records import Round
 from doccritic.ui import session as files
 from doccritic.ui.findings_model import FindingsModel
+from doccritic.ui.textpos import LaterText
 from doccritic.ui.timers import timer
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from doccritic.ui.runner import Runner
 
 SAVE_DELAY_MS = 800  # decisions and re-checks are stored this long after the last change
+RETIRE_DELAY_MS = 50  # a replaced snapshot is freed this long after the new one shows: not in the same stall
+JOURNAL_SLICE = 1 << 20  # characters the journal escapes and encodes at a time
 
 
 class TextSource(Protocol):
@@ -37,8 +40,8 @@ class TextSource(Protocol):
 
     def text(self) -> str: ...
 
-    def text_later(self) -> Callable[[], str]:
-        """The current text, for a worker to read: the UI thread does not copy it."""
+    def text_later(self) -> LaterText:
+        """The current text, for a worker to read (whole or in slices): the UI thread does not copy it."""
         ...
 
     def adopt(self, text: str, revision: int) -> None:
@@ -79,6 +82,8 @@ class ReviewSession(QObject):
         self._journal_seq = itertools.count(1)
         self._journal_written = 0
         self._save_timer = timer(self, SAVE_DELAY_MS, self.save_review)
+        self._retired: files.Snapshot | None = None  # the snapshot a re-check replaced, freed soon after
+        self._retire_timer = timer(self, RETIRE_DELAY_MS, self._free_retired)
         self.references: list[Reference] = []  # the open document's reference material, R1, R2… in order
         self.intent: Intent | None = None  # the author's note for the open document
         self._attaching = itertools.count(1)
@@ -195,10 +200,9 @@ class ReviewSession(QObject):
         self.runner.submit_stoppable("checks", lambda stop: files.recheck(read(), fmt, path, should_stop=stop),
                                      lambda snap: self._rechecked(snap, revision))
 
-    def _text_later(self) -> Callable[[], str]:
+    def _text_later(self) -> LaterText:
         if self.text_source is None:
-            text = self.text()
-            return lambda: text
+            return LaterText.of(self.text())
         return self.text_source.text_later()
 
     def _revision(self) -> int | None:
@@ -216,6 +220,9 @@ class ReviewSession(QObject):
     def apply_checks(self, snap: files.Snapshot, show: Callable[[list[Finding]], None]) -> None:
         """A parsed version's check findings replace the old ones, keeping decisions made on findings that
         remain; critic findings stay where their highlights are. ``show`` puts them all on screen."""
+        # The replaced snapshot is freed a moment later, not inside this handler: a 1M-word draft's blocks and
+        # sections take 10-20 ms to free, which added to the rest of showing the checks.
+        self._retire(self.snapshot)
         self.snapshot, self._snapshot_revision = snap, self._revision()  # snap.text is the current text
         kept = []
         for f in snap.checks.findings:
@@ -230,6 +237,14 @@ class ReviewSession(QObject):
         self.changed.emit()
         self.schedule_save()
         self.checks_applied.emit()
+
+    def _retire(self, snap: files.Snapshot | None) -> None:
+        if snap is not None:
+            self._retired = snap
+            self._retire_timer.start()
+
+    def _free_retired(self) -> None:
+        self._retired = None
 
     def merge_cards(self, cards: list[Finding]) -> list[Finding]:
         """New or merged critic cards (offsets into the current text); a decision on a card that another
@@ -358,12 +373,14 @@ class ReviewSession(QObject):
         source = self.text_source
         if self.path is None or source is None or not source.is_modified():
             return
-        path, read, seq = self.path, source.text_later(), next(self._journal_seq)
+        path, later, seq = self.path, source.text_later(), next(self._journal_seq)
 
         def write() -> None:
             with self._journal_lock:
                 if seq > self._journal_written:
-                    self.journal.write(path, read())
+                    # In slices, never joined: one join and one encoding of a 1M-word draft held the GIL, and
+                    # so the window, for tens of milliseconds each.
+                    self.journal.write(path, later.slices(JOURNAL_SLICE))
                     self._journal_written = seq
 
         self.runner.submit("journal", write, lambda _: self.journal_written.emit())

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from doccritic.core.checks import CheckResult, run_checks
 from doccritic.core.debates import Debate, replace_citations
-from doccritic.core.document import DocFormat, Document
+from doccritic.core.document import DocFormat, Document, Section
 from doccritic.core.errors import DoccriticError
 from doccritic.core.findings import Finding, Source
 from doccritic.core.journal import Journal, JournalEntry
@@ -46,6 +46,25 @@ class OpenFile:
         return self.format is DocFormat.DOCX
 
 
+@dataclass(frozen=True)
+class Headings:
+    """A document's headings in document order (pre-order), for the outline and the Critics dock's sections.
+    Built on the worker with the snapshot: walking 10,000 sections on the UI thread in each re-check of a
+    1M-word draft took ~10 ms, and comparing them with the last ones a few more."""
+
+    roots: list[Section]
+    flat: list[Section]
+    signature: tuple[tuple[str, int], ...]  # (id, level) of each heading: the tree's shape
+    titles: list[str]
+    starts: list[int]  # where each heading's section starts (code points)
+
+    @classmethod
+    def of(cls, roots: list[Section]) -> Headings:
+        flat = [s for root in roots for s in root.walk()]
+        return cls(roots, flat, tuple((s.id, s.level) for s in flat), [s.title for s in flat],
+                   [s.start for s in flat])
+
+
 @dataclass
 class Snapshot:
     """A parsed version of the editor's text with its check results (built on a worker thread)."""
@@ -61,6 +80,15 @@ class Snapshot:
     references: list[Reference] = field(default_factory=list)  # the saved reference material, texts read again
     intent: Intent | None = None  # the saved note of the author's intent
     text_map: Utf16Map | None = None  # of ``text``, built on the worker for the editor (an opened file only)
+    _headings: Headings | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def headings(self) -> Headings:
+        """The document's headings flattened (computed once; :func:`recheck` and :func:`prepare` do it on the
+        worker)."""
+        if self._headings is None or self._headings.roots is not self.doc.sections:
+            self._headings = Headings.of(self.doc.sections)
+        return self._headings
 
 
 def restore(store: ReviewStore | None, snap: Snapshot) -> list[str]:
@@ -109,7 +137,9 @@ def prepare(path: Path) -> tuple[OpenFile, Snapshot]:
     if doc.format is not DocFormat.DOCX and "\r" in doc.text:
         doc = parse(doc.text.replace("\r\n", "\n").replace("\r", "\n"), doc.format, path)
     doc.fingerprint, doc.word_count  # noqa: B018 - computed here (a worker, or the start-up helper), not on the UI thread
-    return info, Snapshot(doc, run_checks(doc), doc.text, text_map=Utf16Map(doc.text))
+    snap = Snapshot(doc, run_checks(doc), doc.text, text_map=Utf16Map(doc.text))
+    snap.headings  # noqa: B018 - flattened here, on the worker
+    return info, snap
 
 
 def open_for_editing(
@@ -149,7 +179,9 @@ def recheck(text: str, fmt: DocFormat, path: Path | None,
     """The checks again after an edit; ``should_stop`` lets a newer edit end this run early."""
     doc = parse(text, fmt, path)
     doc.fingerprint, doc.word_count  # noqa: B018 - here on the worker: saving and the status bar need them
-    return Snapshot(doc, run_checks(doc, should_stop=should_stop), text)
+    snap = Snapshot(doc, run_checks(doc, should_stop=should_stop), text)
+    snap.headings  # noqa: B018 - flattened here, on the worker
+    return snap
 
 
 def save(info: OpenFile, text: str, path: Path | None = None) -> Path:
