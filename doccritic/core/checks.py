@@ -279,13 +279,23 @@ class _Scan:
         if verdict is None:
             from doccritic.core.salience import states_subject
 
-            i, shared = bisect.bisect_left(self._named_at, s0), set[str]()
-            while i < len(self._named_at) and self._named_at[i] < s1 and len(shared) < 2:
-                shared.add(self._named[i])
-                i += 1
             verdict = self._states[(s0, s1)] = states_subject(
-                self.doc.text[s0:s1], about, rules.irreversibility, frozenset(shared))
+                self.doc.text[s0:s1], about, rules.irreversibility, self.named_in(s0, s1, 2))
         return verdict
+
+    def named_at(self) -> list[int]:
+        """Every place the text names one of the title's words, in order."""
+        self.subject()
+        return self._named_at
+
+    def named_in(self, s0: int, s1: int, enough: int) -> frozenset[str]:
+        """The title's words named in ``[s0, s1)``, looked up (stops at ``enough``)."""
+        self.subject()
+        i, shared = bisect.bisect_left(self._named_at, s0), set[str]()
+        while i < len(self._named_at) and self._named_at[i] < s1 and len(shared) < enough:
+            shared.add(self._named[i])
+            i += 1
+        return frozenset(shared)
 
     def only_past(self, s0: int, sentence: str) -> bool:
         """Whether the sentence speaks only of the past (read once per distinct sentence)."""
@@ -476,7 +486,12 @@ def _candidates(
     rule: Rule, scan: _Scan, rules: RuleSet, in_section: dict[int, bool]
 ) -> Iterator[tuple[re.Match[str], bool]]:
     """Where the rule could fire: each pattern's and opening's matches (True: must open its sentence),
-    then, for a rule that reads imperatives, the verb opening each sentence of its sections."""
+    then, for a rule that reads imperatives, the verb opening each sentence of its sections. A rule that reads
+    the title's subject tries its patterns only in sentences that name two of the title's words (found once
+    through the word index): its verbs ("change", "become") are too common to look up everywhere."""
+    if rule.subject:
+        yield from _subject_candidates(rule, scan)
+        return
     for pattern, opening in [(p, False) for p in rule.patterns] + [(p, True) for p in rule.openings]:
         for m in scan.words.finditer(getattr(pattern, "compiled", pattern)):  # not the lazy wrapper per hit
             yield m, opening
@@ -492,6 +507,34 @@ def _candidates(
                     verb = opening_verb(scan.text, s0, s1, rules.imperative_verbs)
                     if verb is not None:
                         yield verb, False
+
+
+def _subject_candidates(rule: Rule, scan: _Scan) -> Iterator[tuple[re.Match[str], bool]]:
+    """The rule's pattern matches (found through the word index) in sentences that name at least two of the
+    title's words (the only one, for a one-word title). The paragraph is tested first, by a lookup, so a
+    paragraph is split into sentences only when it names them: "change" and "become" are everywhere."""
+    if not scan.subject():
+        return
+    need = min(2, len(scan.subject()))
+    named: dict[int, bool] = {}  # paragraph or sentence start -> names enough of the title's words
+    yielded: set[int] = set()
+    for pattern in rule.patterns:
+        for m in scan.words.finditer(getattr(pattern, "compiled", pattern)):
+            block = scan.doc.block_at(m.start())
+            if block is None:
+                continue
+            if block.start not in named:
+                named[block.start] = len(scan.named_in(block.start, block.end, need)) >= need
+            if not named[block.start]:
+                continue
+            s0, s1 = scan.sentence(block, m.start())
+            if s0 in yielded:
+                continue  # one match per sentence: the rule quotes the sentence
+            if s0 not in named:
+                named[s0] = len(scan.named_in(s0, s1, need)) >= need
+            if named[s0]:
+                yielded.add(s0)
+                yield m, False
 
 
 def _in_sections(rule: Rule, scan: _Scan, offset: int, memo: dict[int, bool]) -> bool:
@@ -612,37 +655,36 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
         # whose cue is weak on its own, waits for --all and is counted as held back.
         verbs = rules.imperative_verbs
         strength = getattr(f, "strength", None)  # a claim's (core/claims.py); None for other hits
-        # a door that states the title's own change ("Remove the Gauge instrument" -> "The Gauge instrument will
-        # be removed from the specification") is the document's central decision, whatever its tense or section
-        core = f.kind is Kind.ONE_WAY_DOOR and f.start is not None and f.end is not None and bool(
-            scan.states_subject(rules, f.start, f.end))
         # a rule that reads the title's change anywhere needs the sentence itself to decide (a future, "is
-        # removed", an imperative in a deciding section), not only to name the subject
+        # removed", an imperative in a deciding section), not only to name the subject; any other door that
+        # states the title's own change ("Remove the Gauge instrument" -> "The Gauge instrument will be removed
+        # from the specification") is the document's central decision, whatever its tense or section
         need = max(rules.door_min_commitment, 2) if f.rule in fallback else rules.door_min_commitment
         if f.rule in weak or (f.kind is Kind.ONE_WAY_DOOR and f.start is not None
-                              and (f.rule in fallback or not core) and not committed(f.quote, title, need, verbs)) or (
+                              and not committed(f.quote, title, need, verbs)
+                              and (f.rule in fallback or not door_subject(f))) or (
                 strength is not None and strength < rules.claims.min_shown):
             hidden[f.rule or ""] += 1
             continue
-        # within a severity: how much the sentence commits its author, and for a door whether it states the
-        # document's subject (irreversibility is added below, on the strongest door hits); a claim ranks by
-        # how load-bearing it is
-        weight = salience(f.quote, title, verbs) + 2 * core if strength is None else strength
+        # within a severity: how much the sentence commits its author (for a door, irreversibility and the
+        # document's subject are added below, on the strongest hits); a claim ranks by how load-bearing it is
+        weight = salience(f.quote, title, verbs) if strength is None else strength
         rank[f.id] = (-f.severity.rank, -weight, f.sort_key())
         by_rule[f.rule or ""].append(f)
     kept: list[Any] = []
     for rule_id, group in by_rule.items():
         group.sort(key=lambda f: rank[f.id])
-        # and for a door how hard it is to undo: read on the strongest hits only (irreversibility adds at most
-        # 2), so a long file with a door on every line stays cheap
+        # and for a door how hard it is to undo (at most 2) and whether it states the title's change (2): read on
+        # the strongest hits only, so a long file with a door on every line stays cheap
         head = group[:_IRREVERSIBLE_HEAD]
         for f in head:
             if f.kind is Kind.ONE_WAY_DOOR and f.start is not None:
                 sev, weight, key = rank[f.id]
-                rank[f.id] = (sev, weight - irreversibility(f.quote, rules.irreversibility), key)
+                lift = irreversibility(f.quote, rules.irreversibility) + 2 * bool(door_subject(f))
+                rank[f.id] = (sev, weight - lift, key)
         group[: len(head)] = sorted(head, key=lambda f: rank[f.id])
         limit = caps.get(rule_id, len(group))
-        group = collapse(group, limit, door_subject)[:limit]
+        group = collapse(group, limit, _first(door_subject, {f.id for f in head}))[:limit]
         if rule_id in generic:
             # a record's first decision is its decision; a further step of it ("Provision one bucket per
             # environment:") is a door only when it closes a way back
@@ -664,6 +706,11 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
         hidden[f.rule or ""] += 1
     shown = [as_finding(f) for f in placed[:room] + gaps]
     return CheckResult(sorted(shown, key=Finding.sort_key), +hidden)
+
+
+def _first(subject_of: Callable[[Any], frozenset[str]], ids: set[str]) -> Callable[[Any], frozenset[str]]:
+    """``subject_of`` read only for the findings in ``ids`` (a rule's strongest hits), nothing for the rest."""
+    return lambda f: subject_of(f) if f.id in ids else frozenset()
 
 
 def rules_from(path: Path | None) -> RuleSet:
