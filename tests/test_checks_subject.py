@@ -157,3 +157,12 @@ def test_a_move_the_title_names_is_the_central_change():
         "## Details\n\nThe project will move to an annual release cycle for every package.\n"
     )
     assert [f.rule for f in doors(md)] == ["owd.subject"]
+
+
+def test_the_same_frame_with_another_object_is_a_second_decision_not_a_restatement():
+    md = (
+        "# Use GitHub Actions\n\n## Decision\n\n"
+        "We will decommission our Concourse pipelines once the move to the new platform has been completed.\n\n"
+        "We will decommission our management cluster once the move to the new platform has been completed.\n"
+    )
+    assert len(doors(md)) == 2

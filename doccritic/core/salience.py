@@ -210,6 +210,9 @@ def collapse(group: list[Finding], limit: int,
     share = _SHARED_DOOR if door else _SHARED
     def same(text: str, stems: frozenset[str], subj: frozenset[str], k: _Kept) -> bool:
         shared = len(stems & k[2])
+        if door and len(stems - k[2]) >= 2 and len(k[2] - stems) == len(stems - k[2]) and shared >= 4:
+            return False  # the same frame with another object: "decommission our Concourse pipelines once …"
+            # and "decommission our management cluster once …" are two decisions
         return fuzz.token_set_ratio(text, k[1]) >= _RESTATEMENT or (
             shared >= 3 and shared >= share * min(len(stems), len(k[2]))
         ) or bool(subj and k[4] and subj <= k[4])
