@@ -166,3 +166,22 @@ def test_the_same_frame_with_another_object_is_a_second_decision_not_a_restateme
         "We will decommission our management cluster once the move to the new platform has been completed.\n"
     )
     assert len(doors(md)) == 2
+
+
+def test_a_use_case_in_the_motivation_names_the_subject_without_deciding_it():
+    md = (
+        "# Delete series for object storage\n\n## Motivation\n\n"
+        "The user expects their request to accelerate an immediate deletion of the series in object storage.\n"
+    )
+    assert doors(md) == []
+
+
+def test_a_design_document_naming_itself_in_its_summary_states_its_proposal():
+    md = (
+        "# Delete series for object storage\n\n## Summary\n\n"
+        "This design document proposes deletion of series for object storage.\n\n"
+        "## Proposed Approach\n\nWe propose to implement deletions with tombstone files.\n"
+    )
+    assert [f.quote for f in doors(md)] == ["This design document proposes deletion of series for object storage."]
+    alone = "# Tombstones\n\n## Proposed Approach\n\nWe propose to implement deletions with tombstone files.\n"
+    assert [f.quote for f in doors(alone)] == ["We propose to implement deletions with tombstone files."]

@@ -75,6 +75,9 @@ _PROCESS_TEMPLATE = re.compile(
 )
 _MARKUP = " \t*_->#+.0123456789)"  # list bullets, numbers and emphasis before an imperative opening
 _CLAUSE_BREAK = re.compile(r"[;:,]\s|\s")
+# Sections that state the problem, not the change: a use case there ("the user expects ... an immediate deletion
+# of the series") names the title's subject without deciding it
+_MOTIVE = re.compile(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?(?:motivation|problem|use cases?|user stor|why\b)", re.IGNORECASE)
 _IRREVERSIBLE_HEAD = 64  # per rule, the strongest door hits whose irreversibility is read to rank them
 
 
@@ -662,7 +665,7 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
         need = max(rules.door_min_commitment, 2) if f.rule in fallback else rules.door_min_commitment
         if f.rule in weak or (f.kind is Kind.ONE_WAY_DOOR and f.start is not None
                               and not committed(f.quote, title, need, verbs)
-                              and (f.rule in fallback or not door_subject(f))) or (
+                              and (f.rule in fallback or _MOTIVE.search(title or "") or not door_subject(f))) or (
                 strength is not None and strength < rules.claims.min_shown):
             hidden[f.rule or ""] += 1
             continue
