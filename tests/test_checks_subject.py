@@ -1,12 +1,12 @@
 """The document's own subject: the change its title names is its central one-way door, wherever the document
-states it (core/salience.py `subject`, `states_subject`; owd.subject), and a proposal speaking of itself under
+states it (core/subject.py; owd.subject), and a proposal speaking of itself under
 any process's name ("This DEP proposes ...") states its change."""
 
 from __future__ import annotations
 
 from doccritic.core.checks import run_checks
 from doccritic.core.findings import Finding, Kind
-from doccritic.core.salience import central, subject
+from doccritic.core.subject import central, subject
 from doccritic.formats.markdown import parse_markdown
 
 

@@ -35,6 +35,7 @@ from doccritic.core.language import NOT_ENGLISH, looks_english
 if TYPE_CHECKING:  # loaded by the first check run: a window whose first document was checked by the
     from doccritic.core.claims import ClaimTopic
     from doccritic.core.rules import GapRule, Rule, RuleSet  # start-up helper needs them only later
+    from doccritic.core.subject import TitleIndex
 
 _INLINE_NOISE = re.compile(
     r"<!--.*?(?:-->|\Z)"  # HTML comments (template guidance left in)
@@ -176,10 +177,7 @@ class _Scan:
         self._reported: dict[int, bool] = {}  # sentence start -> reports rather than commits (see `reported`)
         self._elsewhere: list[tuple[int, int]] | None = None  # spans of `not_decided_here` cues, found once
         self._elsewhere_starts: list[int] = []
-        self._about: frozenset[str] | None = None  # the title's content words (core/salience.py `subject`)
-        self._named_at: list[int] = []  # where the text names one of them, and which
-        self._named: list[str] = []
-        self._states: dict[tuple[int, int], frozenset[str]] = {}  # sentence -> the title words it states
+        self._titled: TitleIndex | None = None  # the title's words and where they are (core/subject.py)
 
     def sentences(self, block: Block) -> list[tuple[int, int]]:
         """The block's sentences, each [start, end) trimmed of surrounding white space (split once)."""
@@ -260,45 +258,17 @@ class _Scan:
             verdict = self._reported[s0] = cue or example_or_out_of_scope(sentence)
         return verdict
 
-    def subject(self) -> frozenset[str]:
-        """The content words of the document's title (core/salience.py `subject`), read once, with every place
-        the text names one of them (found once through the word index)."""
-        if self._about is None:
-            from doccritic.core.salience import subject, subject_pattern
+    def titled(self) -> TitleIndex:
+        """The title's words and where the text names them (core/subject.py), found on first use."""
+        if self._titled is None:
+            from doccritic.core.subject import TitleIndex
 
-            self._about = subject(self.doc.title, self.doc.text)
-            pattern = subject_pattern(self._about)
-            names = sorted(self._about)
-            found = [(m.start(), names[int((m.lastgroup or "t0")[1:])])
-                     for m in (self.words.finditer(pattern) if pattern is not None else ())]
-            self._named_at, self._named = [a for a, _ in found], [t for _, t in found]
-        return self._about
+            self._titled = TitleIndex(self.doc.title, self.doc.text, self.words)
+        return self._titled
 
     def states_subject(self, rules: RuleSet, s0: int, s1: int) -> frozenset[str]:
-        """The title's words the sentence ``[s0, s1)`` states when it states the change the title names
-        (core/salience.py `states_subject`); the title words it names are looked up, not read."""
-        about = self.subject()
-        verdict = self._states.get((s0, s1))
-        if verdict is None:
-            from doccritic.core.salience import states_subject
-
-            verdict = self._states[(s0, s1)] = states_subject(
-                self.doc.text[s0:s1], about, rules.irreversibility, self.named_in(s0, s1, 2))
-        return verdict
-
-    def named_at(self) -> list[int]:
-        """Every place the text names one of the title's words, in order."""
-        self.subject()
-        return self._named_at
-
-    def named_in(self, s0: int, s1: int, enough: int) -> frozenset[str]:
-        """The title's words named in ``[s0, s1)``, looked up (stops at ``enough``)."""
-        self.subject()
-        i, shared = bisect.bisect_left(self._named_at, s0), set[str]()
-        while i < len(self._named_at) and self._named_at[i] < s1 and len(shared) < enough:
-            shared.add(self._named[i])
-            i += 1
-        return frozenset(shared)
+        """The title's words the sentence ``[s0, s1)`` states when it states the change the title names."""
+        return self.titled().states(self.doc.text[s0:s1], s0, s1, rules.irreversibility)
 
     def only_past(self, s0: int, sentence: str) -> bool:
         """Whether the sentence speaks only of the past (read once per distinct sentence)."""
@@ -417,7 +387,7 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Hit]:
     in_section: dict[int, bool] = {}  # section start -> its title passes the rule's `sections`
     if rule.sections and not any(_in_sections(rule, scan, s.start, in_section) for s in scan.sections):
         return found  # no section it reads (a file without headings): skip every pattern search
-    if rule.subject and not scan.subject():
+    if rule.subject and not scan.titled().about:
         return found  # no title to read the document's subject from
     for m, opening in _candidates(rule, scan, rules, in_section):
         block = scan.doc.block_at(m.start())
@@ -516,9 +486,10 @@ def _subject_candidates(rule: Rule, scan: _Scan) -> Iterator[tuple[re.Match[str]
     """The rule's pattern matches (found through the word index) in sentences that name at least two of the
     title's words (the only one, for a one-word title). The paragraph is tested first, by a lookup, so a
     paragraph is split into sentences only when it names them: "change" and "become" are everywhere."""
-    if not scan.subject():
+    titled = scan.titled()
+    if not titled.about:
         return
-    need = min(2, len(scan.subject()))
+    need = min(2, len(titled.about))
     named: dict[int, bool] = {}  # paragraph or sentence start -> names enough of the title's words
     yielded: set[int] = set()
     for pattern in rule.patterns:
@@ -527,14 +498,14 @@ def _subject_candidates(rule: Rule, scan: _Scan) -> Iterator[tuple[re.Match[str]
             if block is None:
                 continue
             if block.start not in named:
-                named[block.start] = len(scan.named_in(block.start, block.end, need)) >= need
+                named[block.start] = len(titled.named_in(block.start, block.end, need)) >= need
             if not named[block.start]:
                 continue
             s0, s1 = scan.sentence(block, m.start())
             if s0 in yielded:
                 continue  # one match per sentence: the rule quotes the sentence
             if s0 not in named:
-                named[s0] = len(scan.named_in(s0, s1, need)) >= need
+                named[s0] = len(titled.named_in(s0, s1, need)) >= need
             if named[s0]:
                 yielded.add(s0)
                 yield m, False

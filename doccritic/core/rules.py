@@ -87,7 +87,7 @@ class Rule:
     imperatives: bool = False
     claim: bool = False  # True: a hit is a load-bearing claim only when `[claims]` says so (core/claims.py)
     # True: a hit counts only where its sentence states the document's own subject, the change its title names
-    # ("Remove the Gauge instrument" -> "The Gauge instrument will be removed"; core/salience.py `states_subject`)
+    # ("Remove the Gauge instrument" -> "The Gauge instrument will be removed"; core/subject.py `states_subject`)
     subject: bool = False
 
 

@@ -13,14 +13,12 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from doccritic.core.decision_cues import irreversibility, opening_verb
+from doccritic.core.decision_cues import opening_verb
 from doccritic.core.findings import Finding, Kind
 from doccritic.core.rules import soft_spaces  # hard-wrapped prose: "This PEP\nproposes" is one phrase
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from doccritic.core.rules import Pattern
 
 _COMMITS = re.compile(
     r"\b(?:we|I)\s+(?:will|shall|are going to|have decided|decided|must|plan to|intend to)\b"
@@ -54,16 +52,16 @@ _IMPERATIVE = re.compile(
     re.IGNORECASE,
 )
 _COMMITS, _SCOPE, _SELF = (re.compile(soft_spaces(p.pattern), p.flags) for p in (_COMMITS, _SCOPE, _SELF))
-_TENTATIVE = re.compile(r"\b(?:may|might|could|would|can|perhaps|maybe)\b|\?", re.IGNORECASE)
+TENTATIVE = re.compile(r"\b(?:may|might|could|would|can|perhaps|maybe)\b|\?", re.IGNORECASE)
 _KEY_SECTION = re.compile(
     r"\b(?:tl;?dr|summary|abstract|overview|decisions?|proposals?|proposed|specification|rollout|requirements"
     r"|design|recommendations?|what we(?:\x27ll|’ll| will) do)\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][\w'-]{2,}")
-_STOP = frozenset(re.findall(r"\w+", "the and for are with this that will from into its our their them they"))
-_STOP |= frozenset(re.findall(r"\w+", "have has had been was were which when then than all any can not but"))
-_STOP |= frozenset(re.findall(r"\w+", "also only each per via after before over under new"))
+STOP_WORDS = frozenset(re.findall(r"\w+", "the and for are with this that will from into its our their them they"))
+STOP_WORDS |= frozenset(re.findall(r"\w+", "have has had been was were which when then than all any can not but"))
+STOP_WORDS |= frozenset(re.findall(r"\w+", "also only each per via after before over under new"))
 _LISTED = 5  # restatements quoted in a card's rationale; every place stays in `restated_at`
 _RESTATEMENT = 75  # token-set similarity (0-100) above which two quotes state the same decision
 _SHARED = 0.6  # or: this share of the shorter quote's content words appear in the other
@@ -79,7 +77,7 @@ def salience(quote: str, section_title: str | None, verbs: frozenset[str] = froz
         key and (_IMPERATIVE.match(quote) or opening_verb(quote, 0, len(quote), verbs))
     )
     score = 2 * bool(commits) + bool(_SCOPE.search(quote)) + bool(_WHEN.search(quote)) + key
-    return score - bool(_TENTATIVE.search(quote))
+    return score - bool(TENTATIVE.search(quote))
 
 
 _FUTURE = re.compile(r"\b(?:will|shall)\s+(?:\w+ly\s+)?(?!not\b|never\b|likely\b|probably\b)[a-z]{2,}\b|\w'll\b", re.I)
@@ -91,102 +89,11 @@ def committed(quote: str, section_title: str | None, minimum: int, verbs: frozen
     among the shown doors stays with :func:`salience`."""
     if salience(quote, section_title, verbs) >= minimum:
         return True
-    return bool(_FUTURE.search(quote)) and not _TENTATIVE.search(quote)
+    return bool(_FUTURE.search(quote)) and not TENTATIVE.search(quote)
 
 
 def _stems(text: str) -> frozenset[str]:
-    return frozenset(w[:5] for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOP)
-
-
-# A word, or a dotted or underscored name kept whole ("System.Drawing.Common" is one thing, not three words)
-_TERM = re.compile(r"[A-Za-z][\w'-]*(?:[._][A-Za-z][\w'-]*)+|[A-Za-z][\w'-]{2,}")
-
-
-@lru_cache(maxsize=4096)
-def _terms(text: str) -> frozenset[str]:
-    """Content words as 5-letter stems, a name with dots or underscores whole: what two passages share."""
-    return frozenset(t for t in map(_term, _TERM.findall(text)) if t)
-
-
-def _term(word: str) -> str:
-    """A word's stem as :func:`_terms` compares it ("" for a stop word): a plural's "s" dropped first, so
-    "forms" and "form", "files" and "file" are one word; a dotted or underscored name whole."""
-    w = word.lower()
-    if "." in w or "_" in w:
-        return w
-    if w in _STOP:
-        return ""
-    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-        w = w[:-1]
-    return w[:5]
-
-
-# A first heading that names a part, not the document ("Abstract", "Summary"): a PEP's or an RFC's title is
-# then in its header ("Title: Deprecate distutils module").
-_GENERIC_TITLE = re.compile(
-    r"^\W*(?:abstract|summary|introduction|overview|context|motivation|background|title|untitled|heading\s*\d*)\W*$",
-    re.IGNORECASE,
-)
-_TITLE_FIELD = re.compile(r"^:?[Tt]itle:\s*(\S[^\n]*)$", re.MULTILINE)
-# Words a title shares with nearly every sentence of its kind of document: the document type, and the
-# verbs of a decision record's "Use X" / "Make Y" titles (the object says what is decided, not the verb).
-_NOT_SUBJECT = frozenset(re.findall(r"\S+", (  # whole words: "design" is the document's kind, "designer" is not
-    "pep eip erc rfc kep adr dep otep proposal proposals design decision record document enhancement spec "
-    "specification use using make making support supports add adding new"
-)))
-
-
-def subject(title: str, text: str = "") -> frozenset[str]:
-    """The content words (5-letter stems) of what the document is about, read from its title: "Remove the
-    Metric API Gauge instrument" -> remov, metri, api, gauge, instr. When the first heading is a part's name
-    ("Abstract"), the header's "Title:" field of ``text`` is read instead; empty when there is neither."""
-    if not title or _GENERIC_TITLE.match(title):
-        m = _TITLE_FIELD.search(text, 0, 3000)
-        title = m.group(1) if m else ""
-    words = (w for w in _TERM.findall(title) if w.lower() not in _NOT_SUBJECT and not any(c.isdigit() for c in w))
-    return frozenset(t for t in map(_term, words) if t)
-
-
-def central(quote: str, about: frozenset[str]) -> frozenset[str]:
-    """The title's content words a door's sentence states when it states the document's own subject (two of
-    them, or the only one of a one-word title), else nothing: "The Gauge instrument will be removed from the
-    specification" is the central change of "Remove the Metric API Gauge instrument", and a plan step that
-    names none of them ("We will add endpoints to forms-admin") is not. A header that repeats the title
-    ("Title: Deprecate distutils module") is metadata, not a decision."""
-    if not about or (":" in quote and _TITLE_FIELD.search(quote)):
-        return frozenset()
-    shared = _terms(quote) & about
-    return shared if len(shared) >= min(2, len(about)) else frozenset()
-
-
-def states_subject(quote: str, about: frozenset[str], cues: Pattern, shared: frozenset[str] | None = None
-                   ) -> frozenset[str]:
-    """The title's words a door states when it is the document's central change: it names the subject
-    (:func:`central`), closes a way back (``cues``: removal, breaking, migration, "only", ...) and is not
-    tentative ("We can remove this overhead too" is an aside, not the change). Empty otherwise. ``shared``:
-    the title's words already found in the sentence (through the word index, see :func:`subject_pattern`)."""
-    if not about:
-        return frozenset()
-    if shared is not None and len(shared) < min(2, len(about)):
-        return frozenset()  # the cheap test first: most sentences name no title word at all
-    if _TENTATIVE.search(quote) or not irreversibility(quote, cues):
-        return frozenset()
-    return central(quote, about)
-
-
-@lru_cache(maxsize=64)  # one per title: the word index then reads its leading words once too
-def subject_pattern(about: frozenset[str]) -> re.Pattern[str] | None:
-    """One pattern that finds every word of ``about`` in a text (a 5-letter stem as a prefix, a shorter word or
-    a dotted name whole), each match's lastgroup naming which: a long file's sentences are then tested with a
-    lookup of these places rather than by reading each one (core/checks.py)."""
-    if not about:
-        return None
-    parts = []
-    for i, term in enumerate(sorted(about)):
-        name = "." in term or "_" in term
-        body = re.escape(term) + (r"\b" if name else r"[\w'-]*" if len(term) == 5 else r"s?\b")
-        parts.append(f"(?P<t{i}>{body})")
-    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
+    return frozenset(w[:5] for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in STOP_WORDS)
 
 
 # a card kept by `collapse`: the finding, its quote lower-cased, its stems, its restatements, its subject words
@@ -197,7 +104,7 @@ def collapse(group: list[Finding], limit: int,
              subject_of: Callable[[Finding], frozenset[str]] | None = None) -> list[Finding]:
     """Up to ``limit`` findings of one rule, best first, each restatement folded into the finding it
     repeats (whose rationale then quotes every other place). ``group`` is sorted best first. For doors,
-    ``subject_of`` (the title's words a door states, :func:`states_subject`) folds a passage that states the
+    ``subject_of`` (the title's words a door states, core/subject.py) folds a passage that states the
     document's central change with no title word beyond a stronger one's ("Step 1: Deprecate in-tree
     dockershim" after "a deprecation and subsequent removal of dockershim from kubelet").
 
