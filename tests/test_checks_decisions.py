@@ -108,3 +108,15 @@ def test_withdrawn_support_is_a_door_not_a_negation(sentence: str):
 
 def test_a_negated_door_is_still_not_a_door():
     assert doors("# Plan\n\n## Removal\n\nThis does not introduce breaking changes to the API.\n") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "door"),
+    [
+        ("Store Gateway masks the series on processing the tombstone files.", False),  # a component, then its verb
+        ("Use AWS Graviton instances for every compute node.", True),  # a name, then a plural noun
+        ("Use Amazon EKS for running the main cluster.", True),
+    ],
+)
+def test_a_name_that_a_verb_follows_is_a_subject_not_an_imperative(text: str, door: bool):
+    assert bool(doors(f"# Context\n\nSome background.\n\n## Proposed approach\n\n{text}\n")) is door

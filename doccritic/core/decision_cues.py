@@ -55,7 +55,28 @@ def opening_verb(text: str, s0: int, s1: int, verbs: frozenset[str]) -> re.Match
     following = _WORD.match(text, _skip_space(text, after, s1), s1)
     if following is not None and following.group(0).lower() in _NOUN_NEXT:
         return None
+    if following is not None and following.group(0)[0].isupper() and _names_a_subject(text, following, s1):
+        return None
     return word
+
+
+_THIRD_PERSON = re.compile(r"[a-z]+[^s\W]s\b")  # "masks", "uploads", "runs": a verb after its subject
+_DETERMINERS = frozenset(re.findall(r"\w+", "the a an its their our all each every any this that these those"))
+
+
+def _names_a_subject(text: str, name: re.Match[str], end: int) -> bool:
+    """Whether the capitalised words after a sentence's first word are a name that a verb then follows: "Store
+    Gateway masks the series" is a component doing something, not the imperative "store"; "Use Amazon EKS for
+    the cluster", "Use AWS Graviton instances for compute" and "Adopt S3 as the backend" stay imperatives."""
+    pos = name.end()
+    while True:
+        nxt = _WORD.match(text, _skip_space(text, pos, end), end)
+        if nxt is None:
+            return False
+        if not nxt.group(0)[0].isupper():  # "masks the series": a verb and its object; "instances for ...": a noun
+            obj = _WORD.match(text, _skip_space(text, nxt.end(), end), end)
+            return bool(_THIRD_PERSON.fullmatch(nxt.group(0)) and obj and obj.group(0).lower() in _DETERMINERS)
+        pos = nxt.end()
 
 
 def _skip_space(text: str, pos: int, end: int) -> int:
