@@ -185,3 +185,14 @@ def test_a_design_document_naming_itself_in_its_summary_states_its_proposal():
     assert [f.quote for f in doors(md)] == ["This design document proposes deletion of series for object storage."]
     alone = "# Tombstones\n\n## Proposed Approach\n\nWe propose to implement deletions with tombstone files.\n"
     assert [f.quote for f in doors(alone)] == ["We propose to implement deletions with tombstone files."]
+
+
+def test_a_deprecation_period_is_the_way_out_and_support_ceasing_is_the_door():
+    md = (
+        "# Disabling egg uploads\n\n## Removal process\n\n"
+        "During the deprecation period, users will continue to be allowed to upload eggs to new projects.\n\n"
+        "After the deprecation period, support for uploading eggs will cease to exist on the index.\n"
+    )
+    assert [f.quote for f in doors(md)] == [
+        "After the deprecation period, support for uploading eggs will cease to exist on the index."
+    ]
