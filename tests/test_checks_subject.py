@@ -196,3 +196,18 @@ def test_a_deprecation_period_is_the_way_out_and_support_ceasing_is_the_door():
     assert [f.quote for f in doors(md)] == [
         "After the deprecation period, support for uploading eggs will cease to exist on the index."
     ]
+
+
+def test_a_blockquote_that_opens_its_section_is_the_authors_template_answer():
+    template = (
+        "# DR009: Who can access the service\n\n## Context\n\nWe serve central government.\n\n## Decision\n\n"
+        "> We will only let local government users make an account with trial permission.\n"
+    )
+    assert [f.quote for f in doors(template)] == [
+        "We will only let local government users make an account with trial permission."
+    ]
+    quoting = (
+        "# DR010: Who can access the service\n\n## Decision\n\nOn the mailing list, a maintainer wrote:\n\n"
+        "> We will only let local government users make an account with trial permission.\n"
+    )
+    assert doors(quoting) == []  # someone else's words, introduced by the author

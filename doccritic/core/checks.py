@@ -79,6 +79,12 @@ _CLAUSE_BREAK = re.compile(r"[;:,]\s|\s")
 # Sections that state the problem, not the change: a use case there ("the user expects ... an immediate deletion
 # of the series") names the title's subject without deciding it
 _MOTIVE = re.compile(r"^\W*(?:\d+(?:\.\d+)*[.)]?\s+)?(?:motivation|problem|use cases?|user stor|why\b)", re.IGNORECASE)
+# The parts of a decision record whose template prompts in blockquotes ("## Decision" then "> what the team has
+# decided to do"): a blockquote opening one of them is the author's answer
+_RECORD_PART = re.compile(r"\W*(?:status|context|decisions?|consequences?|outcome)\W*$", re.IGNORECASE)
+# A quotation's source named ("said the old vendor", "— Jane", "according to"): someone else's words, wherever
+_ATTRIBUTED = re.compile(r"\b(?:said|says|wrote|writes|asked|replied|according to)\b|[—―]\s*[A-Z]|^\s*--\s*[A-Z]",
+                         re.MULTILINE)
 _IRREVERSIBLE_HEAD = 64  # per rule, the strongest door hits whose irreversibility is read to rank them
 
 
@@ -226,6 +232,19 @@ class _Scan:
                 parent is not None and self.aside(rules, parent.start)
             )
         return self._aside[section.start]
+
+    def quotes_others(self, block: Block) -> bool:
+        """Whether the block is a blockquote of someone else's words. A blockquote that opens a decision record's
+        Decision, Context, Status or Consequences is the author's own answer to a template that prompts in
+        quotes ("## Decision" then "> it was decided that users from local government will only be able to
+        make an account with trial permission"), unless it names its source ("said the old vendor")."""
+        if block.kind is not BlockKind.QUOTE:
+            return False
+        i = bisect.bisect_left(self._prose_starts, block.start)
+        heading = self.prose[i - 1] if i > 0 and self.prose[i - 1].kind is BlockKind.HEADING else None
+        if heading is None or not _RECORD_PART.match(heading.text):
+            return True  # a quote inside a section, or opening a user story or an example: someone's words
+        return _ATTRIBUTED.search(self.text, block.start, block.end) is not None
 
     def labelled_aside(self, rules: RuleSet, block: Block) -> bool:
         """Whether the paragraph opens with a bold run-in label such as "**Option B:**" or "**Rejected

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from doccritic.core.document import Block, BlockKind
+from doccritic.core.document import Block
 from doccritic.core.findings import Kind
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def not_a_commitment(
     examples, conditions and negations are not the author committing to anything. With ``main_clause``
     a condition counts only in the phrase's own clause: "If we need x86 again, we can easily support
     this" still claims the ease."""
-    if block.kind is BlockKind.QUOTE or scan.aside(rules, s0) or scan.labelled_aside(rules, block):
+    if scan.quotes_others(block) or scan.aside(rules, s0) or scan.labelled_aside(rules, block):
         return True
     lo = s0
     if main_clause:
