@@ -120,3 +120,13 @@ def test_a_negated_door_is_still_not_a_door():
 )
 def test_a_name_that_a_verb_follows_is_a_subject_not_an_imperative(text: str, door: bool):
     assert bool(doors(f"# Context\n\nSome background.\n\n## Proposed approach\n\n{text}\n")) is door
+
+
+def test_a_first_person_commitment_in_a_sub_section_of_the_proposal_is_a_door():
+    md = (
+        "# Block insecure HTTP\n\n## Motivation\n\nConnections are inconsistent.\n\n## Proposal\n\n### Objects\n\n"
+        "For such objects, we shall introduce a new boolean field `.spec.insecure`, false by default.\n\n"
+        "### Mechanism\n\nSetting the flag to false will mean every outgoing call uses HTTPS.\n"
+    )
+    # the mechanism's plain future is not a commitment
+    assert doors(md) == ["For such objects, we shall introduce a new boolean field `.spec.insecure`, false by default."]

@@ -537,7 +537,9 @@ def _in_sections(rule: Rule, scan: _Scan, offset: int, memo: dict[int, bool]) ->
         return False
     if section.start not in memo:
         title = scan.role(section.start) or section.title
-        memo[section.start] = any(p.search(title) for p in rule.sections)
+        parent = scan._parent.get(section.start) if rule.nested else None
+        memo[section.start] = any(p.search(title) for p in rule.sections) or (
+            parent is not None and _in_sections(rule, scan, parent.start, memo))
     return memo[section.start]
 
 

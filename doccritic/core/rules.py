@@ -89,6 +89,7 @@ class Rule:
     # True: a hit counts only where its sentence states the document's own subject, the change its title names
     # ("Remove the Gauge instrument" -> "The Gauge instrument will be removed"; core/subject.py `states_subject`)
     subject: bool = False
+    nested: bool = False  # True: `sections` also covers their sub-sections ("Proposal" > "Objects")
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +287,7 @@ def _rule(ctx: _Ctx, raw: dict[str, Any]) -> Rule:
         imperatives=bool(raw.get("imperatives", False)),
         claim=bool(raw.get("claim", False)),
         subject=bool(raw.get("subject", False)),
+        nested=bool(raw.get("nested", False)),
     )
 
 
