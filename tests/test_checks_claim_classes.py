@@ -110,3 +110,16 @@ def test_the_next_item_of_the_claims_own_list_does_not_back_it():
     assert [f.rule for f in cards(f"# Consequences\n\n{items}", caps=False)] == ["ca.claim"]
     lead = "# Consequences\n\nHaving one library will reduce bundle sizes:\n\n- e.g. the login page, 410 to 290 KB.\n"
     assert not cards(lead, caps=False)
+
+
+def test_absence_of_a_problem_is_offered_as_evidence_but_absence_of_news_is_history():
+    assert [f.rule for f in cards("# Security\n\nThe authors are not aware of any impact on security.\n")] == [
+        "ca.no-risk"]
+    assert not cards("# ossaudiodev\n\nThe module hasn't seen any improvements or new features since 2003.\n",
+                     caps=False)
+
+
+def test_a_goal_is_a_verb_still_to_act_not_data_described():
+    assert [f.quote for f in cards("# Goals\n\nImprove retention among new accounts.\n")] == ["Improve retention"]
+    assert not cards("# Usage data\n\nThe bulk of the other types like point and size have reduced usage.\n",
+                     caps=False)
