@@ -72,7 +72,16 @@ def test_colour_and_counts_of_people_are_not_unquantified_claims(sentence: str):
     ],
 )
 def test_no_impact_asserted_on_what_a_reviewer_checks_is_challenged(section: str, sentence: str):
-    assert [f.rule for f in cards(f"# {section}\n\n{sentence}\n")] == ["ca.no-risk"]
+    found = cards(f"# {section}\n\n{sentence}\n")
+    assert [f.rule for f in found] == ["ca.no-impact"]
+    assert "compatibility test" in (found[0].suggestion or "") and found[0].question
+
+
+def test_a_templates_no_impact_answers_are_one_card_by_default():
+    md = ("# Source compatibility\n\nThis is an additive change with no impact on source compatibility.\n\n"
+          "# Effect on ABI stability\n\nThe feature lives in the type checker and has no effect on ABI stability.\n")
+    assert [f.rule for f in cards(md)] == ["ca.no-impact"]
+    assert len(cards(md, caps=False)) == 2
 
 
 def test_no_impact_on_a_named_command_is_not_a_dismissed_risk():
