@@ -132,3 +132,11 @@ def test_a_goal_is_a_verb_still_to_act_not_data_described():
     assert [f.quote for f in cards("# Goals\n\nImprove retention among new accounts.\n")] == ["Improve retention"]
     assert not cards("# Usage data\n\nThe bulk of the other types like point and size have reduced usage.\n",
                      caps=False)
+
+
+def test_uncertainty_admitted_is_not_a_forecast():
+    md = ("# Costs\n\nIt is difficult to predict what the right number of instances would be, so we will "
+          "over-provision at first.\n")
+    assert not [f for f in cards(md, caps=False) if f.rule == "ca.forecast"]
+    assert [f.rule for f in cards("# Costs\n\nWe predict that most teams will move within a month.\n")] == [
+        "ca.forecast"]
