@@ -140,3 +140,10 @@ def test_uncertainty_admitted_is_not_a_forecast():
     assert not [f for f in cards(md, caps=False) if f.rule == "ca.forecast"]
     assert [f.rule for f in cards("# Costs\n\nWe predict that most teams will move within a month.\n")] == [
         "ca.forecast"]
+
+
+def test_a_claim_in_a_relative_clause_is_a_remark_on_the_way():
+    remark = "The best solution is for CI systems to run local proxies, which would speed up their downloads too."
+    assert not [f for f in cards(f"# Rationale\n\n{remark}\n", caps=False) if f.rule == "ca.claim"]
+    conclusion = "Windows uses a legacy encoding, which means this change mostly affects Windows users."
+    assert [f.rule for f in cards(f"# Rationale\n\n{conclusion}\n")] == ["ca.claim"]

@@ -92,11 +92,15 @@ def leads_on(sentence: str) -> bool:
     return tail is not None and ":" in tail.group(0)
 
 
+_RELATIVE = re.compile(r",\s+which\b(?!\s+means\b)[^,;:.()]*$")
+
+
 def aside(sentence: str, at: int) -> bool:
-    """Whether offset ``at`` of the sentence sits inside parentheses: "(which is likely to be useful data)"
-    is a remark on the way, not the claim the argument stands on."""
+    """Whether offset ``at`` of the sentence sits inside parentheses or a relative clause after a comma: "(which
+    is likely to be useful data)", "…run local caching proxies, which would speed up their downloads too" are
+    remarks on the way, not the claim the argument stands on ("…, which means most users …" draws a conclusion)."""
     before = sentence[:at]
-    return before.count("(") > before.count(")")
+    return before.count("(") > before.count(")") or _RELATIVE.search(before) is not None
 
 
 def backs(settings: ClaimSettings, first_sentence: str, kind: str, claim_kind: str = "paragraph") -> bool:
