@@ -1,9 +1,11 @@
 """Every export puts a finding's comment on exactly its words (#21 item 2).
 
-Generated Markdown mixes inline code (with line wraps inside it), links, emphasis and soft line wraps;
-a finding covers a run of whole inline pieces, and the Word comment, the HTML highlight and the
-CriticMarkup highlight must each cover exactly that quote. A wrapped code span once shifted every Word
-comment after it onto the wrong letters.
+Generated Markdown mixes inline code (with line wraps inside it, or a backtick), links (with brackets in
+their text, a title, or by reference), emphasis and soft line wraps; a finding covers a run of whole inline
+pieces, and the Word comment, the HTML highlight, the PDF's tint and the CriticMarkup highlight must each
+cover exactly that quote. A wrapped code span once shifted every Word comment after it onto the wrong
+letters; a link whose text held brackets once got its CriticMarkup inside the link. All four place on the
+export form's one parse (Markdown: its code spans and links are what a highlight widens over).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import docx
+import pytest
 from docx.oxml.ns import qn
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -38,10 +41,18 @@ def _words(draw: st.DrawFn, lo: int = 1, hi: int = 3) -> tuple[str, str]:
 @st.composite
 def _piece(draw: st.DrawFn) -> tuple[str, str]:
     """One inline piece as (Markdown source, text a reader sees)."""
-    kind = draw(st.sampled_from(["word", "word", "code", "em", "strong", "link"]))
+    kind = draw(st.sampled_from(["word", "word", "code", "em", "strong", "link", "code2", "nested", "titled", "ref"]))
     source, shown = _words(draw, 1, 1 if kind == "word" else 3)
     if kind == "code":
         return f"`{source}`", shown
+    if kind == "code2":  # a backtick inside: two of them around
+        return f"``{source} ` x``", f"{shown} ` x"
+    if kind == "nested":  # brackets in a link's text
+        return f"[{source} [x]](https://example.com/n)", f"{shown} [x]"
+    if kind == "titled":  # a title with parentheses
+        return f'[{source}](https://example.com/t "a (b) c")', shown
+    if kind == "ref":  # a reference link, defined after the paragraph
+        return f"[{source}][r]", shown
     if kind == "em":
         return f"*{source}*", shown
     if kind == "strong":
@@ -66,7 +77,7 @@ def _paragraph_and_quote(draw: st.DrawFn) -> tuple[str, int, int, str]:
         shown.append(text)
     i = draw(st.integers(0, len(pieces) - 1))
     j = draw(st.integers(i, len(pieces) - 1))
-    return source + "\n", bounds[i][0], bounds[j][1], " ".join(shown[i : j + 1])
+    return source + "\n\n[r]: https://example.com/r\n", bounds[i][0], bounds[j][1], " ".join(shown[i : j + 1])
 
 
 class _Marks(HTMLParser):
@@ -105,6 +116,7 @@ def _word_comment_text(path: Path) -> str:
 
 
 _ISSUE = "# Notes\n\nRun `go test\n-race` now. Of course it works.\n"
+_NESTED = "# Notes\n\nSee [the [draft] plan](https://example.com/a) now.\n"
 _SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                              HealthCheck.function_scoped_fixture])
 
@@ -113,6 +125,7 @@ _SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Heal
 @given(case=_paragraph_and_quote())
 @example(case=(_ISSUE, _ISSUE.index("now"), _ISSUE.index("now") + 3, "now"))
 @example(case=(_ISSUE, _ISSUE.index("works"), _ISSUE.index("works") + 5, "works"))
+@example(case=(_NESTED, _NESTED.index("[the"), _NESTED.index(" now"), "the [draft] plan"))
 def test_each_export_highlights_exactly_the_quote(case, tmp_path):
     source, start, end, shown = case
     doc = parse_markdown(source, Path("notes.md"))
@@ -176,3 +189,43 @@ def test_the_pdf_tints_exactly_the_quote(case, tmp_path, qapp, monkeypatch):
     monkeypatch.setattr(pdf_export, "_render", lambda r, w, t: (drawn.append(r), real(r, w, t)))
     pdf_export.export_pdf(review_for(doc, [finding]), doc, tmp_path / "notes.pdf")
     assert _pdf_tinted_text(drawn[-1]) == shown
+
+
+_INSIDE = [  # (Markdown, the quote: words inside a link or code span, the construct the Markdown note wraps)
+    ("See [the [draft] plan](https://example.com/a) now.\n", "plan", "[the [draft] plan](https://example.com/a)"),
+    ('See [the plan](https://example.com/a "t (x)") now.\n', "plan", '[the plan](https://example.com/a "t (x)")'),
+    ("See [the plan][r] now.\n\n[r]: https://example.com/r\n", "plan", "[the plan][r]"),
+    ("Run ``go ` test`` now.\n", "test", "``go ` test``"),
+    ("See ![a plan](https://example.com/p.png) and [the\nplan](https://example.com/b) now.\n", "the", None),
+]
+
+
+@pytest.mark.parametrize(("body", "quote", "wrapped"), _INSIDE)
+def test_a_quote_inside_a_link_or_code_span(body, quote, wrapped, tmp_path, qapp, monkeypatch):
+    """Word, HTML and the PDF mark exactly the quoted words inside a link or code span; Markdown cannot put
+    CriticMarkup inside them (it would show in the link's text, or literally in code), so its highlight
+    covers the whole construct as markdown-it reads it: the same parse every other writer places on."""
+    from doccritic.ui import pdf_export
+
+    source = "# Notes\n\n" + body
+    start = source.index(quote, source.index("[") if "[" in source else source.index("`"))
+    if wrapped is None:  # the quote in the second link, after an image whose alt holds the same word
+        start = source.index(quote, source.index("and"))
+        wrapped = source[source.index("[", start - 2) : source.index(")", start) + 1]
+    doc = parse_markdown(source, Path("notes.md"))
+    finding = Finding(kind=Kind.WEAK_ARGUMENT, source=Source.CRITIC, persona="staff-engineer", id="f1",
+                      severity=Severity.MAJOR, title="t", quote=quote, start=start, end=start + len(quote),
+                      anchor=Anchor.EXACT)
+    review = review_for(doc, [finding])
+    assert _word_comment_text(export_docx(review, doc, tmp_path / "notes.docx")) == quote
+    marks = _Marks("f1")
+    marks.feed(export_html(review, doc))
+    assert " ".join(marks.text.split()) == quote
+    drawn: list[object] = []
+    real = pdf_export._render
+    monkeypatch.setattr(pdf_export, "_render", lambda r, w, t: (drawn.append(r), real(r, w, t)))
+    pdf_export.export_pdf(review, doc, tmp_path / "notes.pdf")
+    assert _pdf_tinted_text(drawn[-1]) == quote
+    annotated = export_criticmarkup(review, doc)
+    assert strip_criticmarkup(annotated) == source
+    assert re.findall(r"\{==(.*?)==\}", annotated, re.S) == [wrapped]

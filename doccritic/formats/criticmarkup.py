@@ -44,14 +44,16 @@ both strip functions cut it off first.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from doccritic.core.document import Block, BlockKind, Document
+from doccritic.core.document import Block, BlockKind, DocFormat, Document
 from doccritic.core.findings import Anchor, Finding, Review
 from doccritic.formats.export_common import exported_findings, note_for
+from doccritic.formats.export_form import export_form
 from doccritic.formats.markdown import parse_markdown
 from doccritic.formats.register_appendix import export_appendix, strip_markdown, to_markdown
 from doccritic.formats.text import parse_text
@@ -173,6 +175,7 @@ class _Layout:
         first = doc.blocks[0] if doc.blocks else None
         self.front = first if first and first.kind is BlockKind.FRONT_MATTER and first.start == 0 else None
         self._atomics: dict[int, list[tuple[int, int]]] = {}
+        self._parsed: list[tuple[int, int]] | None = None  # code spans and links as the export form read them
         self.unescaped = False
 
     def place(self, f: Finding) -> _Place:
@@ -230,11 +233,26 @@ class _Layout:
         return max(self.text.rfind("\n", 0, pos), self.text.rfind("\r", 0, pos)) + 1
 
     def atomics(self, block: Block) -> list[tuple[int, int]]:
-        """Inline spans markup must not cut: code spans, links, HTML and comments, entities, escapes."""
+        """Inline spans markup must not cut: code spans, links, HTML and comments, entities, escapes.
+
+        Code spans and links come from the export form, the one Markdown parse the Word, HTML and PDF
+        writers place their comments on (a link's text may hold brackets, its title parentheses, which no
+        regex reads as CommonMark does); the regex adds the lexical ones (entities, escapes, HTML) and is
+        the fallback where the form could not follow the source (inside a quote's continued lines)."""
         if block.start not in self._atomics:
+            parsed = self.parsed()
+            first = bisect.bisect_left(parsed, (block.start, -1))
+            last = bisect.bisect_left(parsed, (block.end, -1))
             self._atomics[block.start] = [(block.start + m.start(), block.start + m.end())
-                                          for m in _ATOMIC.finditer(block.text)]
+                                          for m in _ATOMIC.finditer(block.text)] + parsed[first:last]
         return self._atomics[block.start]
+
+    def parsed(self) -> list[tuple[int, int]]:
+        """The export form's code spans and links (Markdown only; made on first use)."""
+        if self._parsed is None:
+            markdown = self.doc.format is DocFormat.MARKDOWN and ("`" in self.text or "[" in self.text)
+            self._parsed = export_form(self.doc).atoms if markdown else []
+        return self._parsed
 
     def _open_ended(self, block: Block) -> bool:
         """A fence never closed, or HTML running to the end: a paragraph after it would be inside it."""

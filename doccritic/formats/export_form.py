@@ -26,6 +26,7 @@ from functools import cache
 from typing import Literal
 
 from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -115,6 +116,11 @@ class ExportForm:
 
     doc: Document
     blocks: list[FormBlock]
+    #: Source spans of the inline syntax markup must not cut, as markdown-it read it: each code span from its
+    #: opening backticks to its closing ones, each link or image from ``[`` (``![``) to the end of its target
+    #: or reference label. The Markdown writer widens a highlight over them (CriticMarkup inside a link would
+    #: show in the link's text; inside a code span, literally). In source order; nested ones both listed.
+    atoms: list[tuple[int, int]] = field(default_factory=list)
     _runs: list[Run] | None = None
     _starts: list[int] | None = None
 
@@ -165,7 +171,7 @@ def export_form(doc: Document) -> ExportForm:
         builder.plain(doc)
     for block in builder.blocks:
         block.runs = [r for r in block.runs if r.text]
-    return ExportForm(doc, builder.blocks)
+    return ExportForm(doc, builder.blocks, sorted(builder.atoms))
 
 
 @cache
@@ -257,6 +263,7 @@ class _Builder:
         self.line_starts = [0] + [m.end() for m in _BREAK.finditer(text)]  # markdown-it's line numbering
         self.path: list[Container] = []  # quotes, lists and items open at the cursor
         self.env: dict[str, object] = {}  # markdown-it's: the link reference definitions inline parsing reads
+        self.atoms: list[tuple[int, int]] = []  # see ExportForm.atoms
 
     # ---- runs -------------------------------------------------------------------------------------
 
@@ -302,6 +309,7 @@ class _Builder:
         for start, end, shown in spans:
             out.append(Run(shown, start, end, self.text[start:end] == shown, style | CODE, link))
         self.cursor = spans[-1][1] + len(tick) if spans else opening + 2 * len(tick)
+        self.atoms.append((opening, self.cursor))
 
     def skip_past(self, target: str, hi: int, slack: int = 4) -> None:
         """Move the cursor over ``target`` (a link's URL) when it follows within ``slack`` characters."""
@@ -309,6 +317,20 @@ class _Builder:
             pos = self.text.find(target, self.cursor, hi)
             if 0 <= pos <= self.cursor + slack:
                 self.cursor = pos + len(target)
+
+    def link_syntax(self, opened: int, opener: str, hi: int, target: str) -> None:
+        """Move the cursor past a link's (or image's) closing syntax and note the link's whole source span.
+
+        The label closes at the first ``]`` after what was shown of it; then comes an inline target
+        ``(destination "title")``, a reference label ``[ref]``, or nothing (a shortcut reference). Where the
+        source does not read so (a link inside a quote's continued lines), only the target is skipped."""
+        start, close = self.text.find(opener, opened, hi), self.text.find("]", self.cursor, hi)
+        end = _link_end(self.text, close + 1, hi) if 0 <= start < close else None
+        if end is None:
+            self.skip_past(target, hi)
+            return
+        self.atoms.append((start, end))
+        self.cursor = end
 
     def newline(self, out: list[Run], hi: int, shown: str, style: int = 0, link: Link | None = None) -> None:
         """A source line break shown as ``shown`` (a space or a line break), opaque unless identical."""
@@ -398,7 +420,7 @@ class _Builder:
         self.cursor = max(self.cursor, lo)
         depth = {BOLD: 0, ITALIC: 0, STRIKE: 0}
         link: Link | None = None
-        emphasis = 0
+        emphasis, opened = 0, self.cursor  # where the source cursor was when the open link began
         for child in _inline_children(tok, self.env):
             kind = child.type
             style = base | emphasis | (LINK if link else 0)
@@ -414,16 +436,16 @@ class _Builder:
                 emphasis = (BOLD if depth[BOLD] > 0 else 0) | (ITALIC if depth[ITALIC] > 0 else 0) | (
                     STRIKE if depth[STRIKE] > 0 else 0)
             elif kind == "link_open":
-                link = Link(str(child.attrGet("href") or ""))
+                link, opened = Link(str(child.attrGet("href") or "")), self.cursor
             elif kind == "link_close":
                 if child.markup not in ("autolink", "linkify") and link is not None:
-                    self.skip_past(link.href, hi)
+                    self.link_syntax(opened, "[", hi, link.href)
                 link = None
             elif kind == "image":
-                alt = child.content or "image"
+                alt, opened = child.content or "image", self.cursor
                 out.append(Run(f"[image: {alt}]", self.cursor, self.cursor, False, ITALIC | IMAGE))
                 self.skip_past(alt, hi, slack=2)
-                self.skip_past(str(child.attrGet("src") or ""), hi)
+                self.link_syntax(opened, "![", hi, str(child.attrGet("src") or ""))
             elif kind == "html_inline" and _BR_TAG.fullmatch(child.content.strip()):
                 out.append(Run("\n", self.cursor, self.cursor, False))
 
@@ -559,6 +581,33 @@ class _Builder:
 
 _EMPHASIS = {"strong_open": (BOLD, 1), "strong_close": (BOLD, -1), "em_open": (ITALIC, 1),
              "em_close": (ITALIC, -1), "s_open": (STRIKE, 1), "s_close": (STRIKE, -1)}
+
+
+def _link_end(text: str, pos: int, hi: int) -> int | None:
+    """Where a link's syntax after its label's ``]`` (at ``pos - 1``) ends, or None if it does not parse."""
+    if text.startswith("(", pos):
+        at = _skip_space(text, pos + 1, hi)
+        if at < hi and text[at] != ")":
+            dest = parseLinkDestination(text, at, hi)
+            if not dest.ok:
+                return None
+            at = _skip_space(text, dest.pos, hi)
+            if at < hi and text[at] in "\"'(":
+                title = parseLinkTitle(text, at, hi)
+                if not title.ok:
+                    return None
+                at = _skip_space(text, title.pos, hi)
+        return at + 1 if at < hi and text[at] == ")" else None
+    if text.startswith("[", pos):
+        close = text.find("]", pos, hi)
+        return close + 1 if close >= 0 else None
+    return pos
+
+
+def _skip_space(text: str, pos: int, hi: int) -> int:
+    while pos < hi and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
 
 
 def _code_span_lines(text: str, lo: int, hi: int, tick: str, content: str) -> list[tuple[int, int, str]] | None:
