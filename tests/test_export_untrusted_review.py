@@ -90,3 +90,34 @@ def test_the_unchanged_reviewed_file_is_still_used(review_json, tmp_path, capsys
     out = tmp_path / "out.md"
     assert cli.main(["export", str(review_json), "-o", str(out)]) == 0
     assert "{==" in out.read_text(encoding="utf-8")
+
+
+_OPENED: list[str] | None = None  # paths opened while a test listens (an audit hook cannot be removed)
+
+
+def _listen(event: str, args: tuple) -> None:
+    if event == "open" and _OPENED is not None and isinstance(args[0], (str, Path)):
+        _OPENED.append(str(args[0]))
+
+
+def test_the_windows_import_reads_only_the_review_never_the_path_it_names(review_json, tmp_path):
+    """File → Import Review… places a review on the document open in the window (``rebase``, what
+    ``ui.exports.import_file`` calls): the path the review names is never opened, whatever it is."""
+    import sys
+
+    from doccritic.formats.markdown import parse_markdown
+    from doccritic.formats.review_import import rebase
+
+    global _OPENED
+    secret = _secret(tmp_path, "shadow")
+    crafted = _pointing_at(review_json, secret)
+    open_doc = parse_markdown(SAMPLE.read_text(encoding="utf-8"), review_json.with_name("prd.md"))
+    sys.addaudithook(_listen)
+    _OPENED = []
+    try:
+        review, _ = rebase(read_review_file(crafted), open_doc)
+        opened = list(_OPENED)
+    finally:
+        _OPENED = None
+    assert str(secret) not in opened and str(crafted) in opened
+    assert review.document.text == open_doc.text and SECRET not in review.model_dump_json()
