@@ -176,6 +176,7 @@ class _Layout:
         self.front = first if first and first.kind is BlockKind.FRONT_MATTER and first.start == 0 else None
         self._atomics: dict[int, list[tuple[int, int]]] = {}
         self._parsed: list[tuple[int, int]] | None = None  # code spans and links as the export form read them
+        self._starts: list[int] | None = None  # each line's start: after every CR and every LF
         self.unescaped = False
 
     def place(self, f: Finding) -> _Place:
@@ -230,7 +231,12 @@ class _Layout:
             return s, e
 
     def _line_start(self, pos: int) -> int:
-        return max(self.text.rfind("\n", 0, pos), self.text.rfind("\r", 0, pos)) + 1
+        """Where the line holding ``pos`` starts (after the last CR or LF before it). Looked up, not searched
+        for: ``rfind("\\r")`` in a file without one scanned back to its start for every highlight (1.4 of
+        4.4 s at 50,000 findings)."""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in re.finditer(r"[\r\n]", self.text)]
+        return self._starts[bisect.bisect_right(self._starts, pos) - 1]
 
     def atomics(self, block: Block) -> list[tuple[int, int]]:
         """Inline spans markup must not cut: code spans, links, HTML and comments, entities, escapes.
