@@ -314,13 +314,17 @@ def test_the_model_follows_any_edits_undos_and_redos_like_the_pure_rules(qtbot, 
 
 
 # Saving reads the model -----------------------------------------------------------------------------------
-def test_the_saved_review_has_the_passage_where_the_pm_moved_it(qtbot, tmp_path: Path):
+def open_plan(qtbot, win: MainWindow, tmp_path: Path, text: str) -> MainWindow:
+    """``text`` saved as prd.md and opened in ``win`` (the conftest window, closed after the test)."""
     path = tmp_path / "prd.md"
-    path.write_text("# Plan\n\nWe will definitely delight most users.\n", encoding="utf-8")
-    win = MainWindow()
-    win.show()
+    path.write_text(text, encoding="utf-8")
     with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
         win.open_path(path)
+    return win
+
+
+def test_the_saved_review_has_the_passage_where_the_pm_moved_it(qtbot, main_window, tmp_path: Path):
+    win = open_plan(qtbot, main_window, tmp_path, "# Plan\n\nWe will definitely delight most users.\n")
     critic = finding(win.editor.toPlainText(), "definitely delight most users", "critic1")
     win.add_critic_findings([critic], win.editor.text_map)
     put_cursor(win.editor, 0)
@@ -331,17 +335,10 @@ def test_the_saved_review_has_the_passage_where_the_pm_moved_it(qtbot, tmp_path:
     assert review is not None
     saved = next(f for f in review.findings if f.id == "critic1")
     assert review.document.text[saved.start:saved.end] == "definitely delight most users"
-    win.editor.document().setModified(False)
-    win.close()
 
 
-def test_an_outline_heading_still_leads_to_its_heading_after_typing_above_it(qtbot, tmp_path: Path):
-    path = tmp_path / "prd.md"
-    path.write_text("# Plan\n\nIntro.\n\n## Goals\n\nShip it.\n", encoding="utf-8")
-    win = MainWindow()
-    win.show()
-    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
-        win.open_path(path)
+def test_an_outline_heading_still_leads_to_its_heading_after_typing_above_it(qtbot, main_window, tmp_path: Path):
+    win = open_plan(qtbot, main_window, tmp_path, "# Plan\n\nIntro.\n\n## Goals\n\nShip it.\n")
     put_cursor(win.editor, win.editor.toPlainText().index("Intro"))
     win.editor.insertPlainText("🚀 More words first. ")
     with qtbot.waitSignal(win.checks_applied, timeout=TIMEOUT):
@@ -350,17 +347,10 @@ def test_an_outline_heading_still_leads_to_its_heading_after_typing_above_it(qtb
     with qtbot.waitSignal(win.outline.heading_activated, timeout=TIMEOUT) as jumped:
         win.outline.itemClicked.emit(goals, 0)
     assert win.editor.toPlainText()[jumped.args[0]:].startswith("Goals")
-    win.editor.document().setModified(False)
-    win.close()
 
 
-def test_a_retitled_heading_is_renamed_in_the_outline_and_the_critics_section_list(qtbot, tmp_path: Path):
-    path = tmp_path / "prd.md"
-    path.write_text("# Plan\n\nIntro.\n\n## Goals\n\nShip it.\n", encoding="utf-8")
-    win = MainWindow()
-    win.show()
-    with qtbot.waitSignal(win.document_ready, timeout=TIMEOUT):
-        win.open_path(path)
+def test_a_retitled_heading_is_renamed_in_the_outline_and_the_critics_section_list(qtbot, main_window, tmp_path: Path):
+    win = open_plan(qtbot, main_window, tmp_path, "# Plan\n\nIntro.\n\n## Goals\n\nShip it.\n")
     scope = win.critics.panel.scope
     win.claude.document_shown()
     scope.setCurrentIndex(scope.findText("Goals"))
@@ -377,8 +367,6 @@ def test_a_retitled_heading_is_renamed_in_the_outline_and_the_critics_section_li
     renamed = win.outline.topLevelItem(0).child(0)
     assert renamed.text(0) == "Goals and metrics" and renamed.toolTip(0) == "Goals and metrics"
     assert [scope.itemText(i) for i in range(1, scope.count())] == ["Plan", "Goals and metrics"]
-    win.editor.document().setModified(False)
-    win.close()
 
 
 def test_a_long_document_is_coloured_to_its_last_heading_after_it_shows(qtbot, monkeypatch):
