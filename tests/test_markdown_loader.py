@@ -169,3 +169,14 @@ def test_word_count_counts_cjk_characters_as_words():
     assert count_words("We ship in May.") == 4
     assert count_words("私たちは五月に出荷します") == 12  # one per character, as Word counts Japanese
     assert count_words("API 移行 plan") == 4
+
+
+@pytest.mark.parametrize("src", [">a | b\n>--- | ---\n>", ">Intro\n>\n>a | b\n>--- | ---\n> "])
+def test_a_quoted_table_at_the_end_of_a_file_without_a_line_break_opens_and_exports(src: str):
+    """markdown-it-py up to 4.2 (allowed by pyproject) raised IndexError on these: the draft could not open."""
+    from doccritic.formats.export_form import export_form
+
+    doc = parse_markdown(src)
+    assert [b.text for b in doc.blocks if b.kind is BlockKind.TABLE_CELL] == ["a", "b"]
+    tables = [block for block in export_form(doc).blocks if block.kind == "table"]
+    assert [[run.text for cell in row for run in cell.runs] for row in tables[0].rows] == [["a", "b"]]

@@ -31,7 +31,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from doccritic.core.document import Block, BlockKind, DocFormat, Document
-from doccritic.formats.markdown import normalize
+from doccritic.formats.markdown import block_tokens, normalize
 
 BOLD, ITALIC, CODE, LINK, STRIKE, IMAGE = 1, 2, 4, 8, 16, 32
 FormKind = Literal["heading", "paragraph", "code", "table", "front_matter", "rule"]
@@ -359,7 +359,7 @@ class _Builder:
     # ---- Markdown ----------------------------------------------------------------------------------
 
     def markdown(self) -> None:
-        tokens = _parser().parse(self.text, self.env)
+        tokens = block_tokens(_parser(), self.text, self.env)
         lists: list[FormList] = []
         quote, fresh_item, i = 0, False, 0
         while i < len(tokens):
