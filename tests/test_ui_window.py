@@ -478,17 +478,19 @@ def test_a_runner_deleted_before_its_result_came_back_does_not_hold_off_collecti
 
 def test_a_full_collection_waits_until_typing_and_background_work_pause(qtbot, window, monkeypatch):
     import gc
+    import threading
     import weakref
 
     from doccritic.ui import gc_guard
+    from doccritic.ui.runner import Runner
 
     class Node:
         pass
 
     collector, now = gc_guard.install(window), [1000.0]
     monkeypatch.setattr(gc_guard, "_clock", lambda: now[0])
-    monkeypatch.setattr(gc_guard, "_working", 0)
-    for work in (gc_guard.activity, gc_guard.work_started):
+    runner, release = Runner(window), threading.Event()
+    for typing in (True, False):
         gc.collect()
         holder = [Node()]
         holder[0].me = holder[0]  # a cycle: only a collection frees it
@@ -496,15 +498,20 @@ def test_a_full_collection_waits_until_typing_and_background_work_pause(qtbot, w
         for _ in range(collector.threshold[2] + 1):
             gc.collect(1)  # the cycle reaches the oldest generation, and a full collection is due
         del holder
-        work()  # the PM types, or a re-check starts
+        if typing:
+            gc_guard.activity()  # the PM types
+        else:
+            release.clear()
+            runner.submit("checks", lambda: release.wait(5), lambda _result: None)  # a re-check starts
         now[0] += 1.0
         collector.check()
         assert gone() is not None  # not now: the full collection would stall the window
         now[0] += gc_guard.IDLE_S * 5
         collector.check()
-        assert (gone() is None) is (work is gc_guard.activity)  # typing paused; a job still runs
-        if work is gc_guard.work_started:
-            gc_guard.work_ended()
+        assert (gone() is None) is typing  # typing paused; a job still runs
+        if not typing:
+            with qtbot.waitSignal(runner.job_finished, timeout=5000):
+                release.set()
         now[0] += gc_guard.IDLE_S + 0.1
         collector.check()
         assert gone() is None

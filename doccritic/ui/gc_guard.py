@@ -11,7 +11,7 @@ A full collection walks every live object: 40-110 ms on the UI thread with a 1M-
 stall left in the pause after typing (the re-check allocates enough to call for one each time). Little of
 this app's garbage is cyclic (reference counting frees the parsed documents), so a full collection waits
 until the user's work has paused for ``IDLE_S`` (:func:`activity` marks keystrokes; no background job is
-running: :func:`work_started`, :func:`work_ended`), and at most ``MAX_WAIT_S``.
+running: each :func:`watch`-ed Runner is asked), and at most ``MAX_WAIT_S``.
 
 The young generations wait for the work too: a re-check of a 1M-word draft leaves 70,000-85,000 tracked
 objects (its blocks, sections, findings), and each young collection on the way walked them again, 20-55 ms
@@ -41,7 +41,6 @@ DEEP_EVERY_S = 60.0  # frozen cyclic garbage waits at most this long (and a paus
 _installed: MainThreadCollector | None = None
 _settled = False
 _last_activity = 0.0
-_working = 0  # background jobs started by hand (work_started) and not ended yet
 _clock = time.monotonic
 
 
@@ -62,8 +61,6 @@ def watch(source: WorkSource) -> None:
 
 
 def _busy() -> bool:
-    if _working:
-        return True
     for source in list(_sources):
         if isinstance(source, QObject) and not Shiboken.isValid(source):
             _sources.discard(source)
@@ -76,18 +73,6 @@ def activity() -> None:
     """The user typed: a full collection now would be felt."""
     global _last_activity
     _last_activity = _clock()
-
-
-def work_started() -> None:
-    global _working
-    _working += 1
-    activity()
-
-
-def work_ended() -> None:
-    global _working
-    _working = max(0, _working - 1)
-    job_ended()
 
 
 def job_ended() -> None:
