@@ -1,0 +1,45 @@
+"""Challenged assumptions read by their grammar (issue #13, 2026-12-06): each test is a short passage written
+for the test, and the card (or no card) a PM gets for it by default, with the evidence that would settle it."""
+
+from __future__ import annotations
+
+import pytest
+
+from doccritic.core.checks import run_checks
+from doccritic.core.findings import Finding, Kind
+from doccritic.formats.markdown import parse_markdown
+
+
+def cards(md: str, caps: bool = True) -> list[Finding]:
+    return [f for f in run_checks(parse_markdown(md), caps=caps).findings
+            if f.kind in (Kind.CHALLENGED_ASSUMPTION, Kind.WEAK_ARGUMENT)]
+
+
+# --- no harm done to what exists, whatever the noun ---------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The new label would not violate the current schema.",
+        "Turning the cache on will not change any existing dashboards.",
+        "Backward compatibility is preserved.",
+        "Backward compatibility (for example with older agents) is assured.",
+        "The new envelope is fully backwards compatible.",
+    ],
+)
+def test_no_harm_to_what_exists_is_challenged_with_the_test_that_would_settle_it(sentence: str):
+    found = cards(f"# Design\n\nWe add a second header to each request. {sentence}\n")
+    assert [f.rule for f in found] == ["ca.no-impact"]
+    assert found[0].quote == sentence
+    assert "compatibility test" in (found[0].suggestion or "")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Old fields are filled with zeros to ensure the wire format remains backwards compatible.",  # a purpose
+        "The parser does not change the current directory.",  # not "any/the current <what users rely on>"
+    ],
+)
+def test_a_purpose_or_a_plain_fact_is_not_no_impact_asserted(sentence: str):
+    assert not [f for f in cards(f"# Design\n\n{sentence}\n", caps=False) if f.rule == "ca.no-impact"]
