@@ -43,3 +43,30 @@ def test_no_harm_to_what_exists_is_challenged_with_the_test_that_would_settle_it
 )
 def test_a_purpose_or_a_plain_fact_is_not_no_impact_asserted(sentence: str):
     assert not [f for f in cards(f"# Design\n\n{sentence}\n", caps=False) if f.rule == "ca.no-impact"]
+
+
+# --- a risk judged small, even under a condition --------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "If the import is late for the first customer, we think the associated risks are low enough.",
+        "The risk of losing a draft is minimal, since editors save often.",
+        "Editing a page while it is published is a low-risk change.",
+    ],
+)
+def test_a_risk_judged_small_is_challenged_even_under_a_condition(sentence: str):
+    found = cards(f"# Consequences\n\n{sentence}\n")
+    assert [f.rule for f in found] == ["ca.no-risk"]
+    assert "Who checked this" in (found[0].question or "")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We keep the old importer for a month, which is an acceptable risk for a trial.",  # a risk accepted: a decision
+        "If the import is late the risks are low.",  # the condition governs the claim's own clause
+    ],
+)
+def test_a_risk_accepted_or_conditional_in_its_own_clause_is_not_dismissed(sentence: str):
+    assert not [f for f in cards(f"# Consequences\n\n{sentence}\n", caps=False) if f.rule == "ca.no-risk"]

@@ -432,7 +432,7 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Hit]:
         if not verdict:
             continue
         if rule.kind in _COMMITMENT_KINDS and not_a_commitment(scan, rules, rule.kind, block, s0, m, sentence,
-                                                               main_clause=rule.claim):
+                                                               main_clause=rule.claim or rule.main_clause):
             continue
         if rule.kind is Kind.WEAK_ARGUMENT and rule.subtype != "placeholder" and conditional(scan.text, s0, m):
             continue

@@ -90,6 +90,9 @@ class Rule:
     # ("Remove the Gauge instrument" -> "The Gauge instrument will be removed"; core/subject.py `states_subject`)
     subject: bool = False
     nested: bool = False  # True: `sections` also covers their sub-sections ("Proposal" > "Objects")
+    # True: an "if" or "unless" counts only in the hit's own clause, as for a claim: a risk is judged under its
+    # condition ("if we don't have drafts in time, we're comfortable that the risks are low")
+    main_clause: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +291,7 @@ def _rule(ctx: _Ctx, raw: dict[str, Any]) -> Rule:
         claim=bool(raw.get("claim", False)),
         subject=bool(raw.get("subject", False)),
         nested=bool(raw.get("nested", False)),
+        main_clause=bool(raw.get("main_clause", False)),
     )
 
 
