@@ -85,6 +85,7 @@ _RECORD_PART = re.compile(r"\W*(?:status|context|decisions?|consequences?|outcom
 # A quotation's source named ("said the old vendor", "— Jane", "according to"): someone else's words, wherever
 _ATTRIBUTED = re.compile(r"\b(?:said|says|wrote|writes|asked|replied|according to)\b|[—―]\s*[A-Z]|^\s*--\s*[A-Z]",
                          re.MULTILINE)
+_NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)*[.)]?\s+")  # a section's number before its name
 _IRREVERSIBLE_HEAD = 64  # per rule, the strongest door hits whose irreversibility is read to rank them
 
 
@@ -228,10 +229,18 @@ class _Scan:
             return False
         if section.start not in self._aside:
             parent = self._parent.get(section.start)
-            self._aside[section.start] = bool(rules.not_commitments.search(section.title)) or (
-                parent is not None and self.aside(rules, parent.start)
-            )
+            # the document's own title names what it proposes ("RFC-0006 Alternative Suspend Control"), not an
+            # option weighed beside it: only a part's heading makes its text an aside
+            own = not self._is_title(section) and bool(rules.not_commitments.search(section.title))
+            self._aside[section.start] = own or (parent is not None and self.aside(rules, parent.start))
         return self._aside[section.start]
+
+    def _is_title(self, section: Section) -> bool:
+        """Whether ``section`` is the document's title: its first heading, at the top level, naming the document
+        rather than a part of it ("Background", "Abstract")."""
+        from doccritic.core.subject import GENERIC_TITLE
+
+        return section is self.sections[0] and section.level <= 1 and not GENERIC_TITLE.match(section.title)
 
     def quotes_others(self, block: Block) -> bool:
         """Whether the block is a blockquote of someone else's words. A blockquote that opens a decision record's
@@ -536,7 +545,7 @@ def _in_sections(rule: Rule, scan: _Scan, offset: int, memo: dict[int, bool]) ->
     if section is None:
         return False
     if section.start not in memo:
-        title = scan.role(section.start) or section.title
+        title = _NUMBERED.sub("", scan.role(section.start) or section.title)  # "7 How", "2.1 Decision"
         parent = scan._parent.get(section.start) if rule.nested else None
         memo[section.start] = any(p.search(title) for p in rule.sections) or (
             parent is not None and _in_sections(rule, scan, parent.start, memo))

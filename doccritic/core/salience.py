@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 _COMMITS = re.compile(
     r"\b(?:we|I)\s+(?:will|shall|are going to|have decided|decided|must|plan to|intend to)\b"
+    r"|\b(?:we|I)(?:['’]ll|['’](?:re|m)\s+going\s+to)\b"  # "We're going to develop", "We’ll add"
+    r"|\bwe\s+(?:propose|are\s+proposing)\b"  # the authors' own proposal: "We propose a new field in meta.json"
     r"|\b(?:will|shall)\s+(?:be|become|no longer)\b"
     r"|\b(?:is|are)\s+(?:deprecated|removed|deleted|replaced|retired|dropped|turned on|enabled)\b"
     # a plan's decided present: "Reminders move from the free plan to Growth", "Existing cards move to the vault"
@@ -80,7 +82,9 @@ def salience(quote: str, section_title: str | None, verbs: frozenset[str] = froz
     return score - bool(TENTATIVE.search(quote))
 
 
-_FUTURE = re.compile(r"\b(?:will|shall)\s+(?:\w+ly\s+)?(?!not\b|never\b|likely\b|probably\b)[a-z]{2,}\b|\w'll\b", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|shall)\s+(?:\w+ly\s+)?(?!not\b|never\b|likely\b|probably\b)[a-z]{2,}\b|\w['’]ll\b", re.IGNORECASE
+)
 
 
 def committed(quote: str, section_title: str | None, minimum: int, verbs: frozenset[str] = frozenset()) -> bool:

@@ -49,7 +49,7 @@ def _term(word: str) -> str:
 
 # A first heading that names a part, not the document ("Abstract", "Summary"): a PEP's or an RFC's title is
 # then in its header ("Title: Deprecate distutils module").
-_GENERIC_TITLE = re.compile(
+GENERIC_TITLE = re.compile(
     r"^\W*(?:abstract|summary|introduction|overview|context|motivation|background|title|untitled|heading\s*\d*)\W*$",
     re.IGNORECASE,
 )
@@ -66,7 +66,7 @@ def subject(title: str, text: str = "") -> frozenset[str]:
     """The content words (5-letter stems) of what the document is about, read from its title: "Remove the
     Metric API Gauge instrument" -> remov, metri, api, gauge, instr. When the first heading is a part's name
     ("Abstract"), the header's "Title:" field of ``text`` is read instead; empty when there is neither."""
-    if not title or _GENERIC_TITLE.match(title):
+    if not title or GENERIC_TITLE.match(title):
         m = _TITLE_FIELD.search(text, 0, 3000)
         title = m.group(1) if m else ""
     words = (w for w in _TERM.findall(title) if w.lower() not in _NOT_SUBJECT and not any(c.isdigit() for c in w))

@@ -1,0 +1,61 @@
+"""Where a document decides, read by its structure (issue #13, one-way doors on unseen documents): the document's
+own title is never an aside, the option a record proposes is its choice, the first-person future counts when
+contracted, and a numbered "How" section is a design's own section."""
+
+from __future__ import annotations
+
+from doccritic.core.checks import run_checks
+from doccritic.core.findings import Finding, Kind
+from doccritic.formats.markdown import parse_markdown
+
+
+def doors(md: str, *, caps: bool = True) -> list[Finding]:
+    return [f for f in run_checks(parse_markdown(md), caps=caps).findings if f.kind is Kind.ONE_WAY_DOOR]
+
+
+def test_a_title_naming_an_alternative_does_not_make_the_whole_document_an_aside():
+    body = "\n\n## Proposal\n\nReplace the nightly batch export with a streaming feed for all tenants.\n"
+    assert [f.quote for f in doors("# RFC-12 Alternative Export Path" + body)] == [
+        "Replace the nightly batch export with a streaming feed for all tenants."
+    ]
+    # a part of the document named so is still an aside
+    assert doors("# RFC-12 Export Path\n\n## Alternatives" + body.replace("## Proposal", "### Proposal")) == []
+
+
+def test_the_proposed_option_is_the_authors_choice_not_an_option_weighed():
+    md = (
+        "# Ledger storage\n\n## Design\n\nThe ledger keeps its current layout for now.\n\n"
+        "### Proposed Option: one table per tenant\n\nWe will migrate all existing ledgers to one table per tenant.\n\n"
+        "### Option 2: a shared table\n\nWe will migrate all existing ledgers to one shared table.\n"
+    )
+    quotes = [f.quote for f in doors(md, caps=False)]
+    assert "We will migrate all existing ledgers to one table per tenant." in quotes
+    assert "We will migrate all existing ledgers to one shared table." not in quotes
+
+
+def test_a_contracted_first_person_future_decides():
+    for opening in ("We're going to", "We’ll", "We'll"):
+        md = f"# Build our own editor\n\n## Decision\n\n{opening} build our own form editor for the private beta.\n"
+        assert [f.rule for f in doors(md)] == ["owd.decision"], opening
+    md = "# Editors\n\n## Decision\n\nWe’ll decide on the editor after the alpha.\n"
+    assert doors(md, caps=False) == []  # a decision put off, contracted or not
+
+
+def test_a_numbered_how_section_holds_the_authors_commitment():
+    md = (
+        "---\ntitle: Per-queue retry limits\n---\n\n## 1 Why\n\nRetries are global today.\n\n"
+        "## 2 How\n\nWe’ll add a new `retry_limit` field in the queue config.\n"
+    )
+    assert [(f.rule, f.quote) for f in doors(md)] == [
+        ("owd.plan", "We’ll add a new `retry_limit` field in the queue config.")
+    ]
+
+
+def test_external_names_an_outside_party_not_any_thing_called_external():
+    # "external labels" is the feature's name: it must not rank a plan step above the field the plan adds
+    md = (
+        "---\ntitle: Tenant external labels\n---\n\n## How\n\n"
+        "We’ll add a new `labels` field in the hashring config.\n\n"
+        "Once tenants’ external labels are implemented, we’ll handle changes in tenants’ external labels.\n"
+    )
+    assert [f.quote for f in doors(md)] == ["We’ll add a new `labels` field in the hashring config."]
