@@ -59,3 +59,33 @@ def test_external_names_an_outside_party_not_any_thing_called_external():
         "Once tenants’ external labels are implemented, we’ll handle changes in tenants’ external labels.\n"
     )
     assert [f.quote for f in doors(md)] == ["We’ll add a new `labels` field in the hashring config."]
+
+
+def test_the_title_fallback_needs_a_sentence_that_decides_not_a_date_in_an_abstract():
+    # history in the summary: scope words and a year reach the old salience bar without deciding anything
+    md = (
+        "# Remove the Legacy Codec modules\n\n## Abstract\n\n"
+        "The 2009 *Cleanup* proposal removed all legacy codec modules from the toolkit in version 2.0.\n"
+    )
+    assert doors(md) == []
+    decided = md.replace("The 2009 *Cleanup* proposal removed all", "All").replace("from", "will be removed from")
+    assert [f.rule for f in doors(decided)] == ["owd.subject"]  # the same change, decided, is still read
+
+
+def test_changes_as_a_noun_or_a_possessives_move_are_not_the_titles_change():
+    md = (
+        "# Tenant retry labels\n\n## Test plan\n\n"
+        "* We will handle changes in all tenant retry labels correctly.\n"
+        "* The service's move to tenant retry labels is tested separately.\n"
+    )
+    assert [f for f in doors(md, caps=False) if f.rule == "owd.subject"] == []
+
+
+def test_a_deprecation_in_general_is_a_policy_not_a_removal():
+    md = (
+        "# Release support\n\n## Support window\n\n"
+        "Because every release is supported for three years, users have two releases to respond to any deprecation.\n"
+    )
+    assert [f for f in doors(md, caps=False) if f.rule == "owd.deprecation"] == []
+    md = md.replace("to respond to any deprecation", "before we deprecate the old client library")
+    assert [f.rule for f in doors(md, caps=False) if f.rule == "owd.deprecation"] == ["owd.deprecation"]

@@ -25,6 +25,9 @@ RULE_PATTERNS = [p for r in default_rules().rules for p in r.patterns]
         (r"\b(?:public |external )?(?:APIs?|webhooks?)\b", {"public", "external", "api", "webhook"}),
         (r"\b\d+\s+hires\b", set("0123456789")),
         (r"\b[Ll]orem ipsum\b", {"lorem"}),
+        # a lookbehind reads before the match and consumes nothing: the literal after it still leads
+        (r"\b(?<!\bany\s)(?<!\beach\s)deprecat\w*", {"deprecat"}),
+        (r"\b(?=x)deprecat", None),  # a lookahead constrains the match itself: not skipped
         (r"[€$]\s?\d", None),  # not word-anchored: plain finditer is already fast for it
         (r"\b(?:a|.b)", None),
     ],

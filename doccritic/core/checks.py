@@ -638,7 +638,7 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
     """Per rule, the most severe and then the most committing hits, restatements folded in; then the
     overall limit, which the document-level gaps count against too."""
     from doccritic.core.decision_cues import irreversibility
-    from doccritic.core.salience import collapse, committed, fold_across_rules, salience
+    from doccritic.core.salience import collapse, committed, decides, fold_across_rules, salience
 
     caps = {r.id: r.cap or rules.max_per_rule for r in rules.rules}
 
@@ -663,11 +663,14 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
         # removed", an imperative in a deciding section), not only to name the subject; any other door that
         # states the title's own change ("Remove the Gauge instrument" -> "The Gauge instrument will be removed
         # from the specification") is the document's central decision, whatever its tense or section
-        need = max(rules.door_min_commitment, 2) if f.rule in fallback else rules.door_min_commitment
-        if f.rule in weak or (f.kind is Kind.ONE_WAY_DOOR and f.start is not None
-                              and not committed(f.quote, title, need, verbs)
-                              and (f.rule in fallback or _MOTIVE.search(title or "") or not door_subject(f))) or (
-                strength is not None and strength < rules.claims.min_shown):
+        # (salience alone is not enough there: scope words and a date in an Abstract reach it without a decision)
+        if f.rule in fallback:
+            undecided = not decides(f.quote, title, verbs)
+        else:
+            undecided = f.kind is Kind.ONE_WAY_DOOR and f.start is not None and not committed(
+                f.quote, title, rules.door_min_commitment, verbs
+            ) and bool(_MOTIVE.search(title or "") or not door_subject(f))
+        if f.rule in weak or undecided or (strength is not None and strength < rules.claims.min_shown):
             hidden[f.rule or ""] += 1
             continue
         # within a severity: how much the sentence commits its author (for a door, irreversibility and the

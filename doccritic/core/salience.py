@@ -75,11 +75,23 @@ def salience(quote: str, section_title: str | None, verbs: frozenset[str] = froz
     """How strongly a sentence commits its author; higher is shown first within a severity. ``verbs``:
     base forms that make an opening imperative a decision in a key section (``settings.imperative_verbs``)."""
     key = bool(section_title and _KEY_SECTION.search(section_title))
-    commits = _COMMITS.search(quote) or _SELF.search(quote) or (
-        key and (_IMPERATIVE.match(quote) or opening_verb(quote, 0, len(quote), verbs))
-    )
-    score = 2 * bool(commits) + bool(_SCOPE.search(quote)) + bool(_WHEN.search(quote)) + key
+    score = 2 * _decides(quote, key, verbs) + bool(_SCOPE.search(quote)) + bool(_WHEN.search(quote)) + key
     return score - bool(TENTATIVE.search(quote))
+
+
+def _decides(quote: str, key: bool, verbs: frozenset[str]) -> bool:
+    return bool(_COMMITS.search(quote) or _SELF.search(quote) or (
+        key and (_IMPERATIVE.match(quote) or opening_verb(quote, 0, len(quote), verbs))
+    ))
+
+
+def decides(quote: str, section_title: str | None, verbs: frozenset[str] = frozenset()) -> bool:
+    """Whether the sentence itself takes a decision: a first-person or decided future, a decided present ("are
+    removed"), the document speaking of itself, an imperative in a key section; not tentative. Scope words, dates
+    and a summary's heading add to :func:`salience` but decide nothing: "The *Standard Library Reorganization*
+    proposal removed a bunch of modules from Python 3.0" in an Abstract is history."""
+    key = bool(section_title and _KEY_SECTION.search(section_title))
+    return _decides(quote, key, verbs) and not TENTATIVE.search(quote)
 
 
 _FUTURE = re.compile(

@@ -57,6 +57,8 @@ def leading_literals(pattern: Pattern) -> frozenset[str] | None:
 
 def _prefixes(items: list) -> set[str] | None:
     """Literal prefixes of a sequence of parse items (stops at the first non-literal)."""
+    while items and items[0][0] in (_c.ASSERT, _c.ASSERT_NOT) and items[0][1][0] < 0:
+        items = items[1:]  # a lookbehind ("(?<!any )deprecat...") reads before the match and consumes nothing
     if not items:
         return None
     op, av = items[0]
