@@ -70,3 +70,31 @@ def test_a_risk_judged_small_is_challenged_even_under_a_condition(sentence: str)
 )
 def test_a_risk_accepted_or_conditional_in_its_own_clause_is_not_dismissed(sentence: str):
     assert not [f for f in cards(f"# Consequences\n\n{sentence}\n", caps=False) if f.rule == "ca.no-risk"]
+
+
+# --- what most people want, what a community believes, a count estimated ---------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The bulk of our merchant base is not asking for weekly payouts.",
+        "Most of the plugin authors want a stable hook API.",
+        "The community believes that nightly builds are not worth the noise.",
+        "It is widely accepted that tabs confuse new contributors.",
+    ],
+)
+def test_what_a_population_wants_or_believes_is_challenged_with_usage_evidence(sentence: str):
+    found = cards(f"# Rationale\n\n{sentence}\n")
+    assert [f.rule for f in found] == ["ca.behaviour"]
+    assert "research, usage data or experiment" in (found[0].suggestion or "")
+
+
+def test_a_count_of_a_population_is_not_what_it_wants():
+    md = "# Context\n\nThe majority of engineers here are using laptops with ARM processors.\n"
+    assert not [f for f in cards(md, caps=False) if f.rule == "ca.behaviour"]
+
+
+def test_a_count_estimated_without_its_method_is_a_forecast():
+    found = cards("# Consequences\n\nWe estimate there to be 300 paper forms that a simple builder could replace.\n")
+    assert [f.rule for f in found] == ["ca.forecast"]
+    assert "a model with its inputs" in (found[0].suggestion or "")
