@@ -98,3 +98,30 @@ def test_a_count_estimated_without_its_method_is_a_forecast():
     found = cards("# Consequences\n\nWe estimate there to be 300 paper forms that a simple builder could replace.\n")
     assert [f.rule for f in found] == ["ca.forecast"]
     assert "a model with its inputs" in (found[0].suggestion or "")
+
+
+# --- a way back claimed as available ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "If the new queue misbehaves, we can simply switch the workers back to polling.",
+        "We will keep the ability to run the old renderer for customers who need it.",
+    ],
+)
+def test_a_way_back_claimed_by_the_authors_is_challenged(sentence: str):
+    found = cards(f"# Consequences\n\nWe move every worker to the new queue in May. {sentence}\n")
+    assert [f.rule for f in found] == ["ca.way-back"]
+    assert found[0].quote == sentence
+    assert "rehearsal" in (found[0].suggestion or "")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Customers won't always have the option to export their data first.",  # others, not the authors
+        "We can simply switch the workers back to polling, as tested in the March rehearsal.",  # shown
+    ],
+)
+def test_others_options_and_a_rehearsed_way_back_are_not_challenged(sentence: str):
+    assert not [f for f in cards(f"# Consequences\n\n{sentence}\n", caps=False) if f.rule == "ca.way-back"]

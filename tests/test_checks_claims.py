@@ -75,8 +75,11 @@ def test_the_status_quo_is_not_shown_as_a_claim():
 
 
 def test_a_claim_after_its_condition_is_still_a_claim():
-    md = "# Consequences\n\nIf we need x86 again, we can easily support this side by side with the new workloads.\n"
+    md = "# Consequences\n\nIf we need more capacity, one cluster will reduce the maintenance burden for every team.\n"
     assert [f.rule for f in claims(md, caps=False)] == ["ca.claim"]
+    # a way back claimed under its condition is its own class of assumption (tests/test_checks_assumption_grammar.py)
+    md = "# Consequences\n\nIf we need x86 again, we can easily support this side by side with the new workloads.\n"
+    assert [f.rule for f in claims(md, caps=False)] == ["ca.way-back"]
 
 
 def test_only_the_strongest_claim_is_shown_by_default():
