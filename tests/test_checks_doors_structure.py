@@ -89,3 +89,25 @@ def test_a_deprecation_in_general_is_a_policy_not_a_removal():
     assert [f for f in doors(md, caps=False) if f.rule == "owd.deprecation"] == []
     md = md.replace("to respond to any deprecation", "before we deprecate the old client library")
     assert [f.rule for f in doors(md, caps=False) if f.rule == "owd.deprecation"] == ["owd.deprecation"]
+
+
+def test_a_change_the_document_proposes_in_the_passive_is_its_door():
+    md = (
+        "# Widget numbering\n\n## Rationale\n\n### Year-based numbers\n\n"
+        "Year-based numbering is proposed in the form YYYY.N for every widget release.\n\n"
+        "### History\n\nA similar scheme is proposed in RFC 12, and one was proposed by the vendor in 2019.\n"
+    )
+    assert [(f.rule, f.quote) for f in doors(md)] == [
+        ("owd.proposed", "Year-based numbering is proposed in the form YYYY.N for every widget release.")
+    ]
+    # another party's proposal, or one from the past, is not this document's
+    md = "# Widget numbering\n\n## Notes\n\nYear-based numbering is proposed in RFC 12 for every widget release.\n"
+    assert doors(md, caps=False) == []
+
+
+def test_a_default_set_in_the_future_is_a_default_change():
+    md = (
+        "# Client expiry\n\n## Internal details\n\n"
+        "A new expiry setting will be set by default to the release date plus four weeks.\n"
+    )
+    assert [f.rule for f in doors(md)] == ["owd.default-change"]

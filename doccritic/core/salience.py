@@ -24,6 +24,9 @@ _COMMITS = re.compile(
     r"\b(?:we|I)\s+(?:will|shall|are going to|have decided|decided|must|plan to|intend to)\b"
     r"|\b(?:we|I)(?:['’]ll|['’](?:re|m)\s+going\s+to)\b"  # "We're going to develop", "We’ll add"
     r"|\bwe\s+(?:propose|are\s+proposing)\b"  # the authors' own proposal: "We propose a new field in meta.json"
+    # ... and in the passive ("Calendar Versioning is proposed in the form YYYY.N"), not another party's
+    r"|\b(?:is|are)\s+(?:hereby\s+|now\s+|also\s+|therefore\s+)?proposed\b(?!\s+by\b)"
+    r"(?!\s+in\s+(?:(?-i:[A-Z]{2,5})\b|:pep:|\[|another\b|other\b|a\s+separate\b))"
     r"|\b(?:will|shall)\s+(?:be|become|no longer)\b"
     r"|\b(?:is|are)\s+(?:deprecated|removed|deleted|replaced|retired|dropped|turned on|enabled)\b"
     # a plan's decided present: "Reminders move from the free plan to Growth", "Existing cards move to the vault"
