@@ -31,6 +31,18 @@ def test_the_proposed_option_is_the_authors_choice_not_an_option_weighed():
     quotes = [f.quote for f in doors(md, caps=False)]
     assert "We will migrate all existing ledgers to one table per tenant." in quotes
     assert "We will migrate all existing ledgers to one shared table." not in quotes
+    weighed = md.replace("### Proposed Option: one table per tenant", "### Proposed Options")
+    assert doors(weighed, caps=False) == []  # options still being weighed, plural, are not a choice
+
+
+def test_a_table_cell_is_not_an_imperative_decision():
+    md = (
+        "# Common features\n\n## Decision\n\nWe will provide the features needed for six forms in the private beta.\n\n"
+        "| Feature | At start | Later |\n|---|---|---|\n| Save and return | No | Yes |\n| Take payments | No | Yes |\n"
+    )
+    assert [f.quote for f in doors(md, caps=False)] == [
+        "We will provide the features needed for six forms in the private beta."
+    ]
 
 
 def test_a_contracted_first_person_future_decides():

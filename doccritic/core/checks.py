@@ -502,7 +502,8 @@ def _candidates(
                 continue
             own_end = section.children[0].start if section.children else section.end
             for block in scan.doc.blocks_in(section.start, own_end):
-                if block.kind is BlockKind.HEADING or not block.kind.is_prose:
+                # a table cell is a label or a value ("Save and return | No | Yes"), not a sentence that decides
+                if block.kind in (BlockKind.HEADING, BlockKind.TABLE_CELL) or not block.kind.is_prose:
                     continue
                 for s0, s1 in scan.sentences(block):
                     verb = opening_verb(scan.text, s0, s1, rules.imperative_verbs)
