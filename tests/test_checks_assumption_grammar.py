@@ -124,3 +124,19 @@ def test_a_way_back_claimed_by_the_authors_is_challenged(sentence: str):
 )
 def test_others_options_and_a_rehearsed_way_back_are_not_challenged(sentence: str):
     assert not [f for f in cards(f"# Consequences\n\n{sentence}\n", caps=False) if f.rule == "ca.way-back"]
+
+
+# --- weak arguments: a comparison graded without a number, a step with no date -----------------------------
+
+def test_a_comparison_of_value_graded_without_a_number_is_unquantified():
+    found = cards("# Motivation\n\nA short changelog is much more useful than the full commit history.\n")
+    assert [f.quote for f in found if f.rule == "weak.unquantified"] == ["much more useful"]
+
+
+def test_a_step_put_off_until_there_is_time_has_no_date():
+    md = "# Decision\n\nWe ship the export first, then add scheduled exports when we have time.\n"
+    found = [f for f in cards(md) if f.rule == "weak.no-date"]
+    assert [f.quote for f in found] == ["when we have time"]
+    assert "date or a trigger" in (found[0].suggestion or "")
+    assert not [f for f in cards("# Decision\n\nWe add scheduled exports in the May release.\n", caps=False)
+                if f.rule == "weak.no-date"]
