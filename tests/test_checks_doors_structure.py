@@ -123,3 +123,14 @@ def test_a_default_set_in_the_future_is_a_default_change():
         "A new expiry setting will be set by default to the release date plus four weeks.\n"
     )
     assert [f.rule for f in doors(md)] == ["owd.default-change"]
+
+
+def test_a_document_restating_its_titles_change_everywhere_reads_a_bounded_number_of_them():
+    # "# Remove the legacy change" then the change in every sentence: the fallback reads the first few hundred,
+    # so its cost no longer grows with every restatement (3 MB of them took twice as long as without the rule)
+    from doccritic.core.checks import _SUBJECT_SENTENCES
+
+    body = "".join(f"We will rewrite all of the billing engine for tenant {i}.\n\n" for i in range(300))
+    listed = [f for f in doors("# Rewrite the billing engine\n\n" + body, caps=False) if f.rule == "owd.subject"]
+    assert len(listed) == _SUBJECT_SENTENCES
+    assert listed[0].quote == "We will rewrite all of the billing engine for tenant 0."
