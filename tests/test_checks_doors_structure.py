@@ -134,3 +134,14 @@ def test_a_document_restating_its_titles_change_everywhere_reads_a_bounded_numbe
     listed = [f for f in doors("# Rewrite the billing engine\n\n" + body, caps=False) if f.rule == "owd.subject"]
     assert len(listed) == _SUBJECT_SENTENCES
     assert listed[0].quote == "We will rewrite all of the billing engine for tenant 0."
+
+
+def test_an_option_added_to_an_interface_ranks_above_a_step_of_the_plan():
+    md = (
+        "# Faster queries\n\n## How\n\n### Solution\n\n"
+        "For the first step, we propose a logic in the proxy Store API implementation that sorts locally.\n\n"
+        "As the second step we propose adding `without_replica_labels` field to the Store API request.\n"
+    )
+    assert [f.quote for f in doors(md)] == [
+        "As the second step we propose adding `without_replica_labels` field to the Store API request."
+    ]
