@@ -24,7 +24,6 @@ def cards(md: str, caps: bool = True) -> list[Finding]:
         "Turning the cache on will not change any existing dashboards.",
         "Backward compatibility is preserved.",
         "Backward compatibility (for example with older agents) is assured.",
-        "The new envelope is fully backwards compatible.",
     ],
 )
 def test_no_harm_to_what_exists_is_challenged_with_the_test_that_would_settle_it(sentence: str):
