@@ -11,6 +11,7 @@ is a ``QApplication``, so a window opened later in the same process still works.
 from __future__ import annotations
 
 import bisect
+import math
 import os
 import re
 import sys
@@ -57,10 +58,17 @@ CATEGORIES = {"strongest": "Strongest points", "conceded": "Conceded", "unresolv
 NOTE_LABELS = ("Suggestion:", "Question to expect:", "Reversibility:", "Also raised by", "Trade-off", "Status:")
 _BREAKS = re.compile(r"\r\n|[\r\n\u2029]")
 _FENCE = re.compile(r"[ \t]*(?:```|~~~|---|\+\+\+)")
+#: Text Qt may draw without shaping it: Latin, Greek and Cyrillic letters without combining marks,
+#: punctuation, arrows and symbols, line separators. Arabic, Hebrew, Indic, CJK, emoji, a combining accent
+#: or an invisible format character (soft hyphen, joiners, bidi controls) go through HarfBuzz as before.
+_UNSHAPED = re.compile("[\t\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u048a-\u04ff\u1e00-\u1fff"
+                       "\u2010-\u2029\u2030-\u205f\u2070-\u20cf\u2100-\u2bff]*")
 #: Longest note, reply or debate paragraph the report shows (a finding's fields come from a review file).
 MAX_PARAGRAPH = 20_000
 #: A note longer than this goes on in a new paragraph (one paragraph per note keeps the report's blocks few).
 LONG_PARAGRAPH = 4_000
+#: Longest quote a note shows, its place line included (one line on A4): the passage is in the body, tinted.
+QUOTE_CHARS = 104
 #: Notes written between two layouts: each keep-with-next break lays out again the rest of its chunk.
 NOTES_PER_CHUNK = 150
 #: The tallest document Qt lays out, in device pixels (``QFIXED_MAX``): later lines all land on the last one.
@@ -125,10 +133,23 @@ def _segments(pieces: list[tuple[int, str, int, bool]], bounds: list[int]) -> It
 
 @cache
 def _char_format(pt: float, bold: bool, italic: bool, rgba: int, mono: bool) -> QTextCharFormat:
-    """One format per look, made once (a report of 50,000 notes asks for a few dozen looks ~10^5 times)."""
+    """One format per look, made once (a report of 50,000 notes asks for a few dozen looks ~10^5 times).
+
+    Glyph advances are whole device pixels (full hinting; 1/300 inch): Qt's PDF writer puts each glyph with
+    its own offset, and "24" instead of "24.4531250" made the page streams a sixth smaller to write and
+    compress, with no visible change at 300 dpi."""
     return _make(QTextCharFormat, FontFamilies=MONO if mono else SANS, FontPointSize=pt, FontItalic=italic,
                  FontWeight=QFont.Weight.Bold if bold else QFont.Weight.Normal, Foreground=QColor.fromRgba(rgba),
-                 FontFeatures={QFont.Tag("liga"): 0})  # no "ﬁ" glyphs: searching the PDF finds "fi"
+                 FontFeatures={QFont.Tag("liga"): 0},  # no "ﬁ" glyphs: searching the PDF finds "fi"
+                 FontHintingPreference=QFont.HintingPreference.PreferFullHinting)
+
+
+def _unshaped(fmt: QTextCharFormat) -> QTextCharFormat:
+    """``fmt`` for text :data:`_UNSHAPED` matches: Qt maps its characters to glyphs without HarfBuzz (only
+    kerning and ligatures are lost, and ligatures are off). Shaping was a third of laying the report out."""
+    plain = QTextCharFormat(fmt)
+    plain.setFontStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+    return plain
 
 
 @cache
@@ -150,7 +171,10 @@ class _Report:
         self.writer, self.px = writer, writer.resolution() / 72.0  # device pixels per point
         rect = writer.pageLayout().paintRectPixels(writer.resolution())
         self.width, self.footer = float(rect.width()), 22 * self.px
-        self.page_h = rect.height() - self.footer
+        # A whole number of 1/64 pixels: Qt lays pages out in that fixed point (QFixed), and a height it must
+        # round drifted 0.005 px a page from the one the report clips and keeps lines by (14 px by page 2,700:
+        # a note's title left alone at a page's foot, a line drawn hidden on the page before too).
+        self.page_h = math.floor((rect.height() - self.footer) * 64) / 64
         # No layout yet: with one attached, Qt lays out again on every insertion (~0.4 ms each, minutes for
         # 50,000 findings). The body is built first and laid out once (lay_out); the notes are then written
         # at its end a chunk at a time, each chunk in one edit block (open_chunk).
@@ -163,8 +187,10 @@ class _Report:
         self.positions: list[tuple[int, int]] = []  # (source offset, document position) of each run
         # A body run's format by (its base look, style bits, tints over it): 50,000 findings draw ~200,000
         # runs in a few dozen formats, and making each one took a sixth of the export.
-        self.runs: dict[tuple[int, int, tuple[tuple[Kind, float], ...]], QTextCharFormat] = {}
+        self.runs: dict[tuple[int, int, tuple[tuple[Kind, float], ...], bool], QTextCharFormat] = {}
         self.markers: dict[Kind, QTextCharFormat] = {}
+        # id of a note's format -> it and its bold label variant, unshaped and shaped (see make_variants)
+        self.variants: dict[int, tuple[QTextCharFormat, ...]] = {}
         self.long = False  # the body block being filled is longer than a paragraph should be
 
     def new_document(self) -> QtGui.QTextDocument:
@@ -230,11 +256,19 @@ class _Report:
                 self.para(left=14, after=2.5)
             else:
                 text, cut = "\u2028" + text, cut + 1 if cut else 0
+        variants = self.variants.get(id(fmt)) or self.make_variants(fmt)
+        shaped = 0 if _UNSHAPED.fullmatch(text) else 2
         if cut:
-            bold = QTextCharFormat(fmt)
-            bold.setFontWeight(QFont.Weight.Bold)
-            self.cur.insertText(text[:cut], bold)
-        self.cur.insertText(text[cut:], fmt)
+            self.cur.insertText(text[:cut], variants[shaped + 1])
+        self.cur.insertText(text[cut:], variants[shaped])
+
+    def make_variants(self, fmt: QTextCharFormat) -> tuple[QTextCharFormat, ...]:
+        """``fmt`` unshaped, its bold label unshaped, and both shaped; kept (with ``fmt``, so its id stays
+        its own) for the report: the notes write ~250,000 texts in a handful of formats."""
+        bold = QTextCharFormat(fmt)
+        bold.setFontWeight(QFont.Weight.Bold)
+        self.variants[id(fmt)] = variants = (_unshaped(fmt), _unshaped(bold), fmt, bold)
+        return variants
 
     def hold(self) -> None:
         self.keep[-1][1] = self.cur.block().blockNumber()
@@ -454,9 +488,11 @@ class _Report:
 
     def run(self, text: str, base: QTextCharFormat, style: int, numbers: tuple[int, ...]) -> None:
         tints = tuple((f.kind, _tint(f)) for f in (self.by_number[n] for n in numbers))
-        key = (id(base), style, tints)
+        key = (id(base), style, tints, _UNSHAPED.fullmatch(text) is not None)
         if key not in self.runs:
             self.runs[key] = self._run_format(base, style, tints)
+            if key[3]:
+                self.runs[key].setFontStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
         while self.long and len(text) + self.cur.block().length() > MAX_PARAGRAPH:
             room = max(MAX_PARAGRAPH - self.cur.block().length(), 0)
             room = text.rfind(" ", room // 2, room) + 1 or room  # at a word break if there is one
@@ -548,6 +584,7 @@ def _notes(r: _Report, numbered: list[tuple[int, Finding]], where: dict[int, str
                                   r.fmt(10.5, bold=True))  # made once: 50,000 notes made ~250,000 formats
     numbers = {kind: r.fmt(10.5, bold=True, color=_color(kind)) for kind in Kind}
     reply = r.fmt(9.5, color=MUTED)
+    last_place, last_passage = "", None
     for n, f in numbered:
         # One paragraph per note, its title hanging out to the left and each field on a line of its own: a
         # paragraph per field made 50,000 notes four times the blocks Qt lays out, keeps and draws.
@@ -556,17 +593,30 @@ def _notes(r: _Report, numbered: list[tuple[int, Finding]], where: dict[int, str
         r.keep_lines()
         r.text(f"{n}. ", numbers[f.kind])
         r.text(f"{note.author} · {KIND_LABELS[f.kind]} · {severity_word(f.severity)} — {f.title}", title)
-        if where[n]:  # where and the quote share a line: fewer pages
-            r.text(where[n], place, line=True)
-        if f.quote:
-            quote = " ".join(_shown_quote(r.form, f).split())
-            r.text(f"{'  ' if where[n] else ''}“{quote if len(quote) <= 400 else quote[:399] + '…'}”", quoted,
-                   line=not where[n])
+        # What only repeats the note above is left out: the same place, the same passage (its notes follow
+        # each other, under the first one's quote). A report of many findings is mostly notes.
+        shown_place, last_place = ("" if where[n] == last_place else where[n]), where[n]
+        passage = (f.start, f.end, f.quote) if f.placed else None
+        same_passage, last_passage = passage is not None and passage == last_passage, passage
+        if shown_place:  # where and the quote share a line: fewer pages
+            r.text(shown_place, place, line=True)
+        if f.quote and not same_passage:
+            quote = _clipped(" ".join(_shown_quote(r.form, f).split()), max(48, QUOTE_CHARS - len(shown_place)))
+            r.text(f"{'  ' if shown_place else ''}“{quote}”", quoted, line=not shown_place)
         for text in note.lines:  # each written with its line break: a third fewer calls into Qt
             r.text(text, body, line=True)
         for author, text in note.replies:
             r.text(f"↳ {author}: {text}", reply, label=f"↳ {author}: ", line=True)
         r.next_chunk(NOTES_PER_CHUNK)
+
+
+def _clipped(quote: str, limit: int = QUOTE_CHARS) -> str:
+    """``quote`` in at most ``limit`` characters, cut at a word with "…" (the body shows it whole)."""
+    if len(quote) <= limit:
+        return quote
+    head = quote[: limit - 1]
+    cut = head.rfind(" ", limit // 2)
+    return (head[:cut] if cut > 0 else head).rstrip(" ,;:") + "…"
 
 
 def _shown_quote(form: ExportForm, f: Finding) -> str:
@@ -646,7 +696,9 @@ def _render(r: _Report, writer: QtGui.QPdfWriter, title: str) -> None:
                 writer.newPage()
             painter.save()
             painter.translate(0, -k * r.page_h)
-            doc.drawContents(painter, QRectF(0, k * r.page_h, r.width, r.page_h))
+            # A hair inside the page: Qt also draws a line that only touches the clip (one starting exactly
+            # where the next page starts), hidden yet found by search and copy on both pages.
+            doc.drawContents(painter, QRectF(0, k * r.page_h + 0.01, r.width, r.page_h - 0.02))
             painter.restore()
             y, top = r.page_h + r.footer * 0.35, Qt.AlignmentFlag.AlignTop
             painter.setPen(LINE)
