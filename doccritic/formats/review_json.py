@@ -7,9 +7,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-from pydantic_core import PydanticSerializationError
-
 from doccritic.core.document import Document
 from doccritic.core.errors import ErrorKind, LoadError
 from doccritic.core.findings import SCHEMA_ID, DocumentInfo, Finding, Review
@@ -29,6 +26,8 @@ def review_for(doc: Document, findings: list[Finding]) -> Review:
 
 
 def dumps(review: Review) -> str:
+    from pydantic_core import PydanticSerializationError  # here: the window's first paint needs review_for only
+
     try:
         return review.model_dump_json(indent=2) + "\n"
     except PydanticSerializationError:  # a lone surrogate in the document's text: written as a JSON escape
@@ -54,6 +53,8 @@ def loads(data: str | bytes, name: str = "review") -> Review:
             ErrorKind.UNSUPPORTED,
         )
     _replace_lone_surrogates(raw, keep=raw.get("document"))
+    from pydantic import ValidationError
+
     try:
         return Review.model_validate(raw)
     except RecursionError:

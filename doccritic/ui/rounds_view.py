@@ -172,8 +172,6 @@ class RoundsPanel(QWidget):
 
     def _compare(self) -> None:
         """The findings whose class differs between the two rounds chosen."""
-        from doccritic.core.rounds import compare
-
         self.changes.clear()
         self.changed = []
         a, b = self.first.currentIndex(), self.second.currentIndex()
@@ -183,6 +181,8 @@ class RoundsPanel(QWidget):
         if a == b:
             self.compare_note.setText("Pick two rounds.")
             return
+        from doccritic.core.rounds import compare  # here: no rounds, nothing to compare (the window's first paint)
+
         ra, rb = self.rounds[a], self.rounds[b]
         self.changed = compare(ra, rb)
         n = len(self.changed)
