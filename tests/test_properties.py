@@ -21,7 +21,7 @@ from doccritic.core.checks import run_checks
 from doccritic.core.document import Block, BlockKind, Document, Section
 from doccritic.core.errors import ErrorKind, LoadError
 from doccritic.core.rules import RuleSet, load_rules
-from doccritic.formats.markdown import _parser, parse_markdown
+from doccritic.formats.markdown import _parser, block_tokens, parse_markdown, top_level_tokens
 from doccritic.formats.text import parse_text
 from doccritic.formats.textio import decode_text
 
@@ -491,6 +491,32 @@ arbitrary_text = st.one_of(
 @example("> \t- \t`a`")
 def test_parse_markdown_arbitrary_text(text: str) -> None:
     assert_document(parse_markdown(text), text, parse_markdown)
+
+
+def _same_tokens_streamed(text: str) -> None:
+    """The Markdown loader's tokens, one top-level block at a time, are markdown-it's whole parse."""
+    md = _parser().disable("inline")
+    streamed = [t.as_dict() for block in top_level_tokens(md, text) for t in block]
+    assert streamed == [t.as_dict() for t in block_tokens(md, text)]
+
+
+@_SLOW
+@given(markdown_documents())
+def test_markdown_tokens_streamed_are_the_whole_parse(text: str) -> None:
+    _same_tokens_streamed(text)
+
+
+for _text in _EXAMPLES:
+    test_markdown_tokens_streamed_are_the_whole_parse = example(_text)(
+        test_markdown_tokens_streamed_are_the_whole_parse)
+
+
+@_FAST
+@given(arbitrary_text)
+@example("- a\n\n- b\n\n  c\n\n1. d\n2. e\n\n> f\n\n> g\n")
+def test_markdown_tokens_streamed_on_arbitrary_text(text: str) -> None:
+    with contextlib.suppress(IndexError):  # markdown-it-py up to 4.2 on a few texts (parse_markdown retries)
+        _same_tokens_streamed(text)
 
 
 @_FAST
