@@ -139,3 +139,10 @@ def test_a_step_put_off_until_there_is_time_has_no_date():
     assert "date or a trigger" in (found[0].suggestion or "")
     assert not [f for f in cards("# Decision\n\nWe add scheduled exports in the May release.\n", caps=False)
                 if f.rule == "weak.no-date"]
+
+
+def test_evidence_alluded_to_but_not_shown_is_challenged():
+    md = "# Motivation\n\nThere are reports of customers exporting every invoice by hand each month.\n"
+    found = cards(md)
+    assert [f.rule for f in found] == ["ca.behaviour"]
+    assert "with its sample" in (found[0].suggestion or "")
