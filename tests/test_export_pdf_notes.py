@@ -142,3 +142,30 @@ def test_pages_are_cut_where_qt_lays_them_out(size: str) -> None:
     r = pdf_export._Report(pdf_export._writer(QBuffer(), "t", size))
     assert r.page_h * 64 == int(r.page_h * 64)
     assert r.doc.pageSize().height() == r.page_h
+
+
+def test_no_line_is_drawn_outside_its_page(qapp: object, tmp_path: Path) -> None:
+    """Qt draws every line of a paragraph that touches a page, the clip only hides them: a paragraph running
+    onto the next page is split there, and no text lies outside a page's text area (where search and copy
+    would still find it) — on main, 154 words of the sample were, mostly a note's last line before a break."""
+    import html
+    import re
+    import subprocess
+
+    from PySide6.QtCore import QBuffer
+    from test_export_pdf import NAMES, _tool, sample_review
+
+    review, doc = sample_review()
+    out = export_pdf(review, doc, tmp_path / "sample.pdf", names=NAMES)
+    r = pdf_export._Report(pdf_export._writer(QBuffer(), "t", "A4"))
+    top = 16 / 25.4 * 72  # the page layout's top margin, in points
+    bottom = top + r.page_h / r.px
+    boxes = subprocess.run([_tool("pdftotext"), "-bbox", str(out), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    outside = []
+    for n, page in enumerate(boxes.split("<page ")[1:], 1):
+        words = [(float(y0), float(y1), html.unescape(w)) for y0, y1, w in
+                 re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page)]
+        footer = max(y0 for y0, _, w in words if w == "Page")
+        outside += [(n, w) for y0, y1, w in words if abs(y0 - footer) > 1 and (y0 < top - 1 or y1 > bottom + 1)]
+    assert not outside, outside[:10]

@@ -358,8 +358,14 @@ class _Report:
                 fmt.setIndent(block.textList().format().indent())
                 fmt.clearProperty(QtGui.QTextFormat.Property.ObjectIndex)
             fmt.setTopMargin(0)
+            fmt.setTextIndent(0)  # a note's title hangs out to the left, the rest of it does not
             fmt.setPageBreakPolicy(QTextBlockFormat.PageBreakFlag.PageBreak_Auto)
             cursor.setPosition(at)
+            if at > block.position() and self.doc.characterAt(at - 1) == "\u2028":
+                # the line break becomes the block break: left in, it ends the first part with an empty
+                # line on the next page, and Qt draws a block on every page it touches (hidden, searchable)
+                cursor.setPosition(at - 1, QTextCursor.MoveMode.KeepAnchor)
+                cursor.removeSelectedText()
             cursor.insertBlock(fmt)
         cursor.endEditBlock()
 
