@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from doccritic.core.document import DocFormat, Document
 from doccritic.core.findings import Finding, ReferenceCitation, Review, Source, Status
@@ -35,6 +36,7 @@ class Note:
         return "\n".join((self.heading, *self.lines))
 
 
+@lru_cache(maxsize=256)  # asked once per note: 50,000 notes from a handful of personas
 def initials_of(name: str) -> str:
     """"Staff Engineer" -> "SE", "Legal & Privacy Counsel" -> "LPC", "PM" -> "PM", "Priya" -> "P"."""
     words = name.replace("&", " ").split()

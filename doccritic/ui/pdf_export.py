@@ -234,10 +234,10 @@ class _Report:
                           indent)
         if self.fresh:
             self.cur.setBlockFormat(b)
-            self.cur.setBlockCharFormat(self.fmt())
+            self.cur.setBlockCharFormat(self.look())
             self.fresh = False
         else:
-            self.cur.insertBlock(b, self.fmt())  # list bullets take the block's format, never the last run's
+            self.cur.insertBlock(b, self.look())  # list bullets take the block's format, never the last run's
         if keep:  # keep this block on one page with the next one (or with the one ``hold`` marks)
             self.keep.append([self.cur.block().blockNumber(), 0])
         if text:
@@ -343,12 +343,16 @@ class _Report:
         in one edit, from the end (each edit would otherwise lay out the rest of the document again)."""
         layout, block = self.doc.documentLayout(), self.doc.findBlockByNumber(first)
         cuts: list[tuple[QtGui.QTextBlock, int]] = []
+        page_h = self.page_h
         while block.isValid():
-            top, lines = layout.blockBoundingRect(block).top(), block.layout()
-            page = [(top + lines.lineAt(i).y() + 1) // self.page_h for i in range(lines.lineCount())]
-            cut = next((i for i in range(1, len(page)) if page[i] != page[0]), None)
-            if cut is not None:
-                cuts.append((block, block.position() + lines.lineAt(cut).textStart()))
+            lines = block.layout()
+            count = lines.lineCount()
+            if count > 1:  # lines only go down: a block is on one page when its first and last lines are
+                top = layout.blockBoundingRect(block).top()
+                first = (top + lines.lineAt(0).y() + 1) // page_h
+                if (top + lines.lineAt(count - 1).y() + 1) // page_h != first:
+                    cut = next(i for i in range(1, count) if (top + lines.lineAt(i).y() + 1) // page_h != first)
+                    cuts.append((block, block.position() + lines.lineAt(cut).textStart()))
             block = block.next()
         cursor = QTextCursor(self.doc)
         cursor.beginEditBlock()
@@ -465,17 +469,17 @@ class _Report:
         spans = self.block_spans.get(block.start, [])
         bounds = sorted({x for _, a, b in spans for x in (a, b)})
         self.long = block.end - block.start > MAX_PARAGRAPH
-        run, key = "", (0, ())
+        run, key, pending, positions = "", (0, ()), self.pending, self.positions
         for offset, ch, style in _segments(_pieces(self.form, block), bounds):
-            here = (style, tuple(n for n, a, b in spans if a <= offset < b))
-            due = bool(self.pending) and self.pending[0][2] <= offset
+            here = (style, tuple(n for n, a, b in spans if a <= offset < b) if spans else ())
+            due = bool(pending) and pending[0][2] <= offset
             if (here != key or due) and run:
                 self.run(run, base, *key)
                 run = ""
             if due:
                 self.flush(offset)
             if not run:
-                self.positions.append((offset, self.cur.position()))
+                positions.append((offset, self.cur.position()))
             run, key = run + ch, here
         if run:
             self.run(run, base, *key)
@@ -696,7 +700,7 @@ def _render(r: _Report, writer: QtGui.QPdfWriter, title: str) -> None:
     try:
         docs = [d for d in (*r.done, r.doc) if d is r.done[0] or not d.isEmpty()] if r.done else [r.doc]
         pages, font = sum(d.pageCount() for d in docs), r.fmt(7.5).font()
-        sheets = [(d, k) for d in docs for k in range(d.pageCount())]
+        sheets, label = [(d, k) for d in docs for k in range(d.pageCount())], ""
         for i, (doc, k) in enumerate(sheets):
             if i:
                 writer.newPage()
@@ -712,8 +716,10 @@ def _render(r: _Report, writer: QtGui.QPdfWriter, title: str) -> None:
             painter.setPen(MUTED)
             painter.setFont(font)
             box = QRectF(0, y + 3 * r.px, r.width, r.footer * 0.6)
-            painter.drawText(box, top | Qt.AlignmentFlag.AlignLeft, painter.fontMetrics().elidedText(
-                f"{title} · doccritic review", Qt.TextElideMode.ElideRight, round(r.width * 0.7)))
+            if not i:  # elided once, not on each of 5,000 pages
+                label = painter.fontMetrics().elidedText(f"{title} · doccritic review", Qt.TextElideMode.ElideRight,
+                                                         round(r.width * 0.7))
+            painter.drawText(box, top | Qt.AlignmentFlag.AlignLeft, label)
             painter.drawText(box, top | Qt.AlignmentFlag.AlignRight, f"Page {i + 1} of {pages}")
     finally:
         painter.end()
