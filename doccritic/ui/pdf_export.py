@@ -349,9 +349,9 @@ class _Report:
             count = lines.lineCount()
             if count > 1:  # lines only go down: a block is on one page when its first and last lines are
                 top = layout.blockBoundingRect(block).top()
-                first = (top + lines.lineAt(0).y() + 1) // page_h
-                if (top + lines.lineAt(count - 1).y() + 1) // page_h != first:
-                    cut = next(i for i in range(1, count) if (top + lines.lineAt(i).y() + 1) // page_h != first)
+                page = (top + lines.lineAt(0).y() + 1) // page_h
+                if (top + lines.lineAt(count - 1).y() + 1) // page_h != page:
+                    cut = next(i for i in range(1, count) if (top + lines.lineAt(i).y() + 1) // page_h != page)
                     cuts.append((block, block.position() + lines.lineAt(cut).textStart()))
             block = block.next()
         cursor = QTextCursor(self.doc)
