@@ -33,3 +33,4 @@ _PIECES = st.sampled_from(["The ", "tHe ", "AND ", "should", " of", "To", "x1_",
 def test_the_guess_is_the_one_made_letter_by_letter(text: str) -> None:
     assert looks_english(text) == _by_each_letter(text)
     assert looks_english(text * 3) == _by_each_letter(text * 3)
+
