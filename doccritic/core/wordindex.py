@@ -186,8 +186,10 @@ class WordIndex:
         found = self._long_cache.get(prefix)
         if found is None:
             bucket = self._buckets.get(prefix[:_KEY], array("i"))
+            whole = self._pieces[0] if len(self._pieces) == 1 else None  # no emoji: one piece, no lookup
             found = self._long_cache[prefix] = (
                 bucket if len(prefix) == _KEY
+                else array("i", (pos for pos in bucket if whole.startswith(prefix, pos))) if whole is not None
                 else array("i", (pos for pos in bucket if self._starts_with(prefix, pos))))
         return found
 
