@@ -146,3 +146,23 @@ def test_evidence_alluded_to_but_not_shown_is_challenged():
     found = cards(md)
     assert [f.rule for f in found] == ["ca.behaviour"]
     assert "with its sample" in (found[0].suggestion or "")
+
+
+# --- a user story speaks for a persona, not the authors ---------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "- As a user, when I open the editor, I can easily switch back to the old layout from the menu.",
+        "- As an admin, I will retain the ability to export every project.",
+        "As a reviewer, I want every comment to show who wrote it, and most reviewers will want this.",
+    ],
+)
+def test_a_user_story_is_not_the_authors_claim(story: str):
+    md = f"# Decision\n\nWe will ship the new layout to every workspace in May.\n\n## User stories\n\n{story}\n"
+    assert not cards(md, caps=False)
+
+
+def test_the_authors_own_way_back_is_still_challenged():
+    md = "# Decision\n\nWe will ship the new layout in May. If it fails, we can easily switch back to the old one.\n"
+    assert [f.rule for f in cards(md)] == ["ca.way-back"]
