@@ -156,6 +156,7 @@ def test_evidence_alluded_to_but_not_shown_is_challenged():
         "- As a user, when I open the editor, I can easily switch back to the old layout from the menu.",
         "- As an admin, I will retain the ability to export every project.",
         "As a reviewer, I want every comment to show who wrote it, and most reviewers will want this.",
+        "- As a user, when I am in the editor, I can easily move back and forth within the UI using the menu.",
     ],
 )
 def test_a_user_story_is_not_the_authors_claim(story: str):
