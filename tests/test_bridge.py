@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fakes.messages_api import FakeMessagesAPI, Reply
+from PySide6.QtCore import Qt
 from test_debate import DOC, ENG_TURN, EXEC_TURN, PERSONAS, REFEREE, script_debate, summary, turn_text
 from test_panel import DOC_TEXT, EXEC, STAFF, answer, item
 
@@ -102,3 +103,22 @@ def test_an_unknown_command_is_refused_where_it_is_sent_and_the_debate_goes_on(q
     bridge.debate_command(debate_id, DebateCommand.STOP)
     qtbot.waitUntil(lambda: bool(idle), timeout=TIMEOUT)
     assert idle[0].reason == "stopped"  # what was refused did not take the debate down with it
+
+
+def test_a_command_sent_the_instant_a_debate_goes_idle_runs_the_turn_it_asks_for(qtbot, bridge, api):
+    """The PM can press Regenerate the moment the debate stops: the command reaches the engine while the pass
+    that just ended is still closing, and must start another pass, not be swallowed by the one closing."""
+    script_debate(api, rounds=2)
+    api.script(Reply.json(summary()), match=REFEREE)
+    idle: list = []
+    debate_id = bridge.start_debate(connect(api), DOC, debate(rounds=1), PERSONAS)
+
+    def on_event(_id, event):  # called on the engine's thread: the command lands inside the closing pass
+        if isinstance(event, DebateIdle):
+            idle.append(event)
+            if len(idle) == 1:
+                bridge.debate_command(debate_id, DebateCommand.REGENERATE_LAST)
+
+    bridge.debate_event.connect(on_event, Qt.ConnectionType.DirectConnection)
+    qtbot.waitUntil(lambda: len(idle) == 2, timeout=TIMEOUT)
+    assert idle[1].reason == "finished" and idle[1].debate.turns[1].text == turn_text(4, "exec")

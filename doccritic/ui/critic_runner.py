@@ -28,7 +28,7 @@ from doccritic.claude.audit import SendRecorder
 from doccritic.claude.client import Connection
 from doccritic.claude.commands import DebateCommand, PanelCommand
 from doccritic.claude.config import Backend, PanelSettings
-from doccritic.claude.events import frozen_copy
+from doccritic.claude.events import DebateIdle, frozen_copy
 from doccritic.claude.failures import classify
 from doccritic.core.document import Document
 from doccritic.core.findings import Finding
@@ -228,13 +228,18 @@ class CriticRunner(QObject):
     async def _debate_pass(self, debate_id: int, session: _Session) -> None:
         import asyncio
 
-        session.task = asyncio.current_task()
+        this = session.task = asyncio.current_task()
         try:
             async for event in session.engine.events():
+                if isinstance(event, DebateIdle):
+                    # The pass is over once it says so, though its generator is still closing: a command that
+                    # arrives from here on (the PM pressing Regenerate at once) must start the next pass.
+                    session.task = None
                 if self._current(debate_id, session):
                     self.debate_event.emit(debate_id, event)
         finally:
-            session.task = None
+            if session.task is this:
+                session.task = None
 
     def warm_up(self) -> None:
         """Import the SDK on the engine thread while the PM is reading, not when they press Run: importing
