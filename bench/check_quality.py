@@ -45,6 +45,7 @@ from doccritic.formats.loader import load_document
 ROOT = Path(__file__).resolve().parent.parent
 SPLITS = ("tune", "held_out", "fresh", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6")
 UNSEEN = ("fresh", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6")  # run only when named with --split
+STILL_UNSEEN = ("sealed6",)  # not yet measured: --show-missed never lists its misses
 
 
 @dataclass
@@ -247,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verify", action="store_true", help="only check that every labelled passage is found")
     ap.add_argument("--show-false", action="store_true", help="list every false finding, for review")
     ap.add_argument("--show-missed", action="store_true",
-                    help="list the labelled issues of the tuning set that no default finding reached")
+                    help="list the labelled issues of the spent sets that no default finding reached")
     harness.add_timeout_option(ap, default=300)
     args = ap.parse_args(argv)
     wanted = set(args.split.split(",")) if args.split else set()
@@ -296,10 +297,13 @@ def main(argv: list[str] | None = None) -> int:
         for split in SPLITS:
             for line in totals[(split, "default")].false:
                 print(f"  [{split}] {line}")
-    if args.show_missed:  # the tuning set only: reading the held-out misses would be tuning on them
-        print("\nLabelled issues of the tuning set missed by default:")
-        for line in totals[("tune", "default")].missed:
-            print(f"  {line}")
+    if args.show_missed:  # the spent sets only: reading an unseen set's misses would be tuning on it
+        print("\nLabelled issues of the spent sets missed by default:")
+        for split in SPLITS:
+            if split in STILL_UNSEEN:
+                continue
+            for line in totals[(split, "default")].missed:
+                print(f"  [{split}] {line}")
     if args.before:
         _compare(args.before, args, rows)
     print(harness.load_line("end"))

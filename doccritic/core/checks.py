@@ -179,6 +179,7 @@ class _Scan:
         self.sections, self._section_starts = flat, [s.start for s in flat]
         self._parent = {c.start: s for s in flat for c in s.children}
         self._aside: dict[int, bool] = {}  # section start -> not the author's commitments (see `aside`)
+        self._aside_claims: dict[int, bool] = {}  # the same, as the assumption rules read it
         self._escape: dict[int, bool] = {}  # section start (or block start when headingless) -> has a way back
         self._staged: dict[int, bool] = {}
         self._labelled: dict[int, bool] = {}  # paragraph start -> opens with a bold "Option ...:" label
@@ -223,19 +224,24 @@ class _Scan:
             return "Summary"  # a top-level heading with sub-headings: the text before them introduces the document
         return section.title
 
-    def aside(self, rules: RuleSet, offset: int) -> bool:
+    def aside(self, rules: RuleSet, offset: int, *, claims: bool = False) -> bool:
         """Whether ``offset`` sits in a section (or under a parent) that holds no commitments of the
-        author's: rejected alternatives, non-goals, history, examples (``settings.not_commitments``)."""
+        author's: rejected alternatives, non-goals, history, examples (``settings.not_commitments``). With
+        ``claims`` (an assumption rule asking), a section whose title matches ``settings.claims_read_in``
+        ("Background", "FAQ") is read: it commits to nothing, but it states the premises the decision rests on."""
         section = self.section(offset)
         if section is None:
             return False
-        if section.start not in self._aside:
+        memo = self._aside_claims if claims else self._aside
+        if section.start not in memo:
             parent = self._parent.get(section.start)
             # the document's own title names what it proposes ("RFC-0006 Alternative Suspend Control"), not an
             # option weighed beside it: only a part's heading makes its text an aside
             own = not self._is_title(section) and bool(rules.not_commitments.search(section.title))
-            self._aside[section.start] = own or (parent is not None and self.aside(rules, parent.start))
-        return self._aside[section.start]
+            if own and claims and rules.claims_read_in.search(section.title):
+                own = False
+            memo[section.start] = own or (parent is not None and self.aside(rules, parent.start, claims=claims))
+        return memo[section.start]
 
     def _is_title(self, section: Section) -> bool:
         """Whether ``section`` is the document's title: its first heading, at the top level, naming the document

@@ -74,7 +74,8 @@ def not_a_commitment(
     examples, conditions and negations are not the author committing to anything. With ``main_clause``
     a condition counts only in the phrase's own clause: "If we need x86 again, we can easily support
     this" still claims the ease."""
-    if scan.quotes_others(block) or scan.aside(rules, s0) or scan.labelled_aside(rules, block):
+    claims = kind is Kind.CHALLENGED_ASSUMPTION
+    if scan.quotes_others(block) or scan.aside(rules, s0, claims=claims) or scan.labelled_aside(rules, block):
         return True
     lo = s0
     if main_clause:

@@ -116,6 +116,9 @@ class RuleSet:
     mitigations: Pattern
     staging: Pattern
     not_commitments: Pattern = field(default_factory=lambda: _never())
+    # of those, the sections that still carry the authors' own argument ("Background", "FAQ"): read by the
+    # assumption rules, not by the door rules
+    claims_read_in: Pattern = field(default_factory=lambda: _never())
     not_decided_here: tuple[Pattern, ...] = ()  # each looked up through the word index, once per document
     max_per_rule: int = 3
     max_total: int = 30
@@ -156,6 +159,7 @@ def load_rules(path: Path, *, lazy: bool = False) -> RuleSet:
         mitigations=mitigations,
         staging=staging,
         not_commitments=ctx.union("settings", settings, "not_commitments"),
+        claims_read_in=ctx.union("settings", settings, "claims_read_in"),
         not_decided_here=ctx.patterns("settings", settings, "not_decided_here"),
         max_per_rule=int(settings.get("max_per_rule", 3)),
         max_total=int(settings.get("max_total", 30)),

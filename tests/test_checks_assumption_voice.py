@@ -1,0 +1,65 @@
+"""Challenged assumptions in the authors' own voice (issue #13, 2026-12-06, second night session): each test is a
+short passage written for the test, and the card (or no card) a PM gets for it by default."""
+
+from __future__ import annotations
+
+import pytest
+
+from doccritic.core.checks import run_checks
+from doccritic.core.findings import Finding, Kind
+from doccritic.formats.markdown import parse_markdown
+
+
+def cards(md: str, caps: bool = True) -> list[Finding]:
+    return [f for f in run_checks(parse_markdown(md), caps=caps).findings
+            if f.kind in (Kind.CHALLENGED_ASSUMPTION, Kind.WEAK_ARGUMENT)]
+
+
+# --- a Background or FAQ section states the premises: the assumption rules read it, the door rules do not -------
+
+@pytest.mark.parametrize("heading", ["Background", "FAQ"])
+def test_a_forecast_in_the_background_or_faq_is_challenged(heading: str):
+    md = (f"# Pin the toolchain\n\n## Summary\n\nWe pin the toolchain per module.\n\n## {heading}\n\n"
+          "I expect most large projects have similar upgrade pain.\n")
+    found = cards(md)
+    assert [f.rule for f in found] == ["ca.forecast"]
+    assert found[0].quote == "I expect most large projects have similar upgrade pain."
+
+
+def test_a_door_in_the_background_is_still_history_not_a_commitment():
+    md = ("# Pin the toolchain\n\n## Summary\n\nWe pin the toolchain per module.\n\n## Background\n\n"
+          "We will remove the old release branch for all users.\n")
+    doors = [f for f in run_checks(parse_markdown(md), caps=False).findings if f.kind is Kind.ONE_WAY_DOOR]
+    assert not [f for f in doors if "release branch" in f.quote]
+
+
+def test_rejected_alternatives_stay_unread_by_the_assumption_rules():
+    md = ("# Pin the toolchain\n\n## Summary\n\nWe pin the toolchain per module.\n\n## Alternatives\n\n"
+          "I expect most large projects have similar upgrade pain.\n")
+    assert not cards(md, caps=False)
+
+
+# --- whose expectation: the authors', not what others believe ----------------------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We (the platform team) believe the hosted UI will meet most needs with few workarounds.",
+        "In most cases we do not anticipate bad query results from the old escaping.",
+    ],
+)
+def test_the_authors_expectation_is_a_forecast(sentence: str):
+    found = cards(f"# Design\n\n{sentence}\n")
+    assert [f.rule for f in found] == ["ca.forecast"]
+    assert "evidence behind it" in (found[0].suggestion or "")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We can also take the build plugin as evidence that people expect that line to select the toolchain.",
+        "Many people believe the version line selects the toolchain, so we make it do so.",
+    ],
+)
+def test_what_others_expect_is_not_the_authors_forecast(sentence: str):
+    assert not [f for f in cards(f"# Design\n\n{sentence}\n", caps=False) if f.rule == "ca.forecast"]
