@@ -63,3 +63,35 @@ def test_the_authors_expectation_is_a_forecast(sentence: str):
 )
 def test_what_others_expect_is_not_the_authors_forecast(sentence: str):
     assert not [f for f in cards(f"# Design\n\n{sentence}\n", caps=False) if f.rule == "ca.forecast"]
+
+
+# --- a cost to others conceded where the document weighs its costs, without its size -------------------------------
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Users will need to change their deployment patterns.",
+        "This may require some code changes in some instances.",
+        "The number of affected users may be large.",
+        "There will be some initial confusion with stable users as to why the 21.03 release was delayed.",
+    ],
+)
+def test_a_cost_to_others_without_its_size_is_a_weak_argument(sentence: str):
+    found = cards(f"# Move images to one registry\n\n## Consequences\n\n{sentence}\n")
+    assert [f.rule for f in found] == ["weak.unsized-cost"]
+    assert found[0].quote == sentence
+    assert "how many" in (found[0].suggestion or "").lower()
+
+
+@pytest.mark.parametrize(
+    "md",
+    [
+        # sized: a count of those affected
+        "# Move images\n\n## Consequences\n\nAbout 40 teams will need to change their deployment patterns.\n",
+        "# Move images\n\n## Consequences\n\nThis may require some code changes in 12 services.\n",
+        # not where costs are weighed: a README's note describes, it does not weigh
+        "# Install\n\n## Building\n\nOther compilers may require some code changes.\n",
+    ],
+)
+def test_a_sized_cost_or_one_outside_the_costs_is_not_flagged(md: str):
+    assert not [f for f in cards(md, caps=False) if f.rule == "weak.unsized-cost"]
