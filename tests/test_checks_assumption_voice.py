@@ -95,3 +95,39 @@ def test_a_cost_to_others_without_its_size_is_a_weak_argument(sentence: str):
 )
 def test_a_sized_cost_or_one_outside_the_costs_is_not_flagged(md: str):
     assert not [f for f in cards(md, caps=False) if f.rule == "weak.unsized-cost"]
+
+
+# --- acceptable, or safe, on a premise given as settled -------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "As the compactor is an offline component, it is acceptable to read from object storage on every pass.",
+        "Since regex queries on metric names are relatively rare, we feel this is an acceptable approach.",
+        "Most of these uploads are unused and can be safely removed.",
+    ],
+)
+def test_a_verdict_resting_on_an_unchecked_premise_is_challenged(sentence: str):
+    found = cards(f"# Design\n\nWe read blocks lazily. {sentence}\n")
+    assert [f.rule for f in found] == ["ca.acceptable"]
+    assert found[0].quote == sentence
+    assert "premise" in (found[0].suggestion or "")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We keep the old importer for a month, which is an acceptable risk for a trial.",  # accepted, no premise
+        "If an administrator knows no metric uses the old prefix, it can be safely skipped.",  # a condition
+        "We feel this is an acceptable size since the minified stylesheet is 200kb.",  # the premise measured
+        "As mentioned in the timer's documentation, it is acceptable to end the timer early.",  # a reference
+        "Since the keys leak, plain text storage is not acceptable.",  # rejected, not accepted
+    ],
+)
+def test_an_accepted_trade_off_a_condition_or_a_measured_premise_is_not_challenged(sentence: str):
+    assert not [f for f in cards(f"# Design\n\n{sentence}\n", caps=False) if f.rule == "ca.acceptable"]
+
+
+def test_ample_time_is_asserted_like_plenty_of_time():
+    found = cards("# Release schedule\n\nBoth desktops release in September, which allows ample time to package.\n")
+    assert [f.rule for f in found] == ["ca.no-risk"]
