@@ -131,3 +131,9 @@ def test_an_accepted_trade_off_a_condition_or_a_measured_premise_is_not_challeng
 def test_ample_time_is_asserted_like_plenty_of_time():
     found = cards("# Release schedule\n\nBoth desktops release in September, which allows ample time to package.\n")
     assert [f.rule for f in found] == ["ca.no-risk"]
+
+
+def test_the_cons_of_an_option_turned_down_are_not_this_decisions_costs():
+    md = ("# Move images to one registry\n\n## Alternatives\n\n### Option B: run our own registry\n\n#### Cons\n\n"
+          "Users will need to change their deployment patterns.\n")
+    assert not [f for f in cards(md, caps=False) if f.rule == "weak.unsized-cost"]

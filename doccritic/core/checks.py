@@ -453,6 +453,8 @@ def _apply_rule(rule: Rule, scan: _Scan, rules: RuleSet) -> list[Hit]:
             continue
         if rule.kind is Kind.WEAK_ARGUMENT and rule.subtype != "placeholder" and conditional(scan.text, s0, m):
             continue
+        if rule.skip_asides and (scan.aside(rules, s0, claims=True) or scan.labelled_aside(rules, block)):
+            continue
         if rule.subtype != "placeholder" and quoted(scan.text, block, s0, m):
             continue
         claim = _claim(scan, rules, block, s0, s1, m.start()) if rule.claim else None

@@ -93,6 +93,9 @@ class Rule:
     # True: an "if" or "unless" counts only in the hit's own clause, as for a claim: a risk is judged under its
     # condition ("if we don't have drafts in time, we're comfortable that the risks are low")
     main_clause: bool = False
+    # True (a weak-argument rule): not read where the authors weigh what they do not choose (settings.not_commitments:
+    # a rejected option's "Cons", alternatives, history); the assumption and door rules skip those sections anyway
+    skip_asides: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +299,7 @@ def _rule(ctx: _Ctx, raw: dict[str, Any]) -> Rule:
         subject=bool(raw.get("subject", False)),
         nested=bool(raw.get("nested", False)),
         main_clause=bool(raw.get("main_clause", False)),
+        skip_asides=bool(raw.get("skip_asides", False)),
     )
 
 
