@@ -137,3 +137,8 @@ def test_the_cons_of_an_option_turned_down_are_not_this_decisions_costs():
     md = ("# Move images to one registry\n\n## Alternatives\n\n### Option B: run our own registry\n\n#### Cons\n\n"
           "Users will need to change their deployment patterns.\n")
     assert not [f for f in cards(md, caps=False) if f.rule == "weak.unsized-cost"]
+
+
+def test_what_others_expect_is_not_a_forecast_across_a_line_break():
+    md = "# Design\n\nWe can take the build plugin as evidence that people\nexpect that line to pick the toolchain.\n"
+    assert not [f for f in cards(md, caps=False) if f.rule == "ca.forecast"]
