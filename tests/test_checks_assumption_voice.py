@@ -142,3 +142,8 @@ def test_the_cons_of_an_option_turned_down_are_not_this_decisions_costs():
 def test_what_others_expect_is_not_a_forecast_across_a_line_break():
     md = "# Design\n\nWe can take the build plugin as evidence that people\nexpect that line to pick the toolchain.\n"
     assert not [f for f in cards(md, caps=False) if f.rule == "ca.forecast"]
+
+
+def test_work_on_the_authors_own_system_is_not_a_cost_to_others():
+    md = "# Move images\n\n## Consequences\n\nThis will require some changes to our build pipeline.\n"
+    assert not [f for f in cards(md, caps=False) if f.rule == "weak.unsized-cost"]
