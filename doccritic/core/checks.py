@@ -654,7 +654,7 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
     """Per rule, the most severe and then the most committing hits, restatements folded in; then the
     overall limit, which the document-level gaps count against too."""
     from doccritic.core.decision_cues import irreversibility
-    from doccritic.core.salience import collapse, committed, decides, fold_across_rules, salience
+    from doccritic.core.salience import collapse, committed, decides, fold_across_rules, future_change, salience
 
     caps = {r.id: r.cap or rules.max_per_rule for r in rules.rules}
 
@@ -663,7 +663,8 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
             return frozenset()
         return scan.states_subject(rules, f.start, f.end)
     weak = {r.id for r in rules.rules if not r.by_default}
-    fallback = {r.id for r in rules.rules if r.subject}  # shown only when no other door is (see below)
+    # shown only when no other door is (see below); each with its verbs of change
+    fallback = {r.id: r.patterns for r in rules.rules if r.subject}
     generic = {r.id for r in rules.rules if r.imperatives}  # any verb in a deciding section (owd.decision)
     by_rule: dict[str, list[Any]] = defaultdict(list)  # hits, and the gaps' findings (duck-typed alike)
     rank: dict[str, tuple[int, int, tuple[int, int, int]]] = {}
@@ -680,8 +681,8 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
         # states the title's own change ("Remove the Gauge instrument" -> "The Gauge instrument will be removed
         # from the specification") is the document's central decision, whatever its tense or section
         # (salience alone is not enough there: scope words and a date in an Abstract reach it without a decision)
-        if f.rule in fallback:
-            undecided = not decides(f.quote, title, verbs)
+        if f.rule in fallback:  # ... or a plain future whose own clause names the change ("The CLI will delete ...")
+            undecided = not (decides(f.quote, title, verbs) or future_change(f.quote, fallback[f.rule]))
         else:
             undecided = f.kind is Kind.ONE_WAY_DOOR and f.start is not None and not committed(
                 f.quote, title, rules.door_min_commitment, verbs

@@ -18,7 +18,9 @@ from doccritic.core.findings import Finding, Kind
 from doccritic.core.rules import soft_spaces  # hard-wrapped prose: "This PEP\nproposes" is one phrase
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
+
+    from doccritic.core.rules import Pattern
 
 _COMMITS = re.compile(
     r"\b(?:we|I)\s+(?:will|shall|are going to|have decided|decided|must|plan to|intend to)\b"
@@ -109,6 +111,32 @@ def committed(quote: str, section_title: str | None, minimum: int, verbs: frozen
     if salience(quote, section_title, verbs) >= minimum:
         return True
     return bool(_FUTURE.search(quote)) and not TENTATIVE.search(quote)
+
+
+# Where a future's own clause ends: "will identify and/or delete unused CDK assets, resulting in smaller buckets"
+_CLAUSE_END = re.compile(r"[,;:()]|\s(?:because|since|so that|which|resulting|while|whereas|than)\b", re.IGNORECASE)
+# A verb the future governs: the one after "will" (or "will" and an adverb), or one coordinated with it
+_GOVERNED = re.compile(r"(?:\b(?:will|shall)\s+(?:\w+ly\s+)?|\b(?:and|or|and/or)\s+)([a-z]{3,})\b", re.IGNORECASE)
+_NOT_BASE = re.compile(r"(?:ion|ions|al|als|ment|ments|ed|ing|s)$")  # a noun or another form: "migrations", "removal"
+
+
+def future_change(quote: str, changes: Sequence[Pattern]) -> bool:
+    """Whether the sentence states a change as a plain future, a verb of change governed by the future in its
+    own clause: "The asset garbage collection CLI will identify and/or delete unused CDK assets", "`cdk gc` will
+    trace all assets ... and delete the assets that were not reached". A product or a tool as the subject decides
+    as firmly as "we will". Not the change named as a noun ("in-place store migrations will take less time than
+    JSON migrations", "the compactor will apply the deletion"), a benefit ("Removing unsupported TLS versions
+    will improve security"), nor anything tentative. ``changes``: the verbs of change (`owd.subject`'s
+    patterns)."""
+    m = _FUTURE.search(quote)
+    if m is None or TENTATIVE.search(quote):
+        return False
+    clause = _CLAUSE_END.split(quote[m.start():], maxsplit=1)[0]
+    for verb in _GOVERNED.finditer(clause):
+        word = verb.group(1)
+        if not _NOT_BASE.search(word.lower()) and any(p.search(word) for p in changes):
+            return True
+    return False
 
 
 def _stems(text: str) -> frozenset[str]:

@@ -1,0 +1,50 @@
+"""One-way doors read by the grammar of the sentence that states them (issue #13): a product or a tool stating the
+title's change in the future ("The asset garbage collection CLI will ... delete unused CDK assets") decides as
+firmly as "we will", and "we first propose" is the authors' proposal as "we propose" is. Each case is what a user
+sees by default in ``doccritic check``."""
+
+from __future__ import annotations
+
+import re
+
+from doccritic.core.checks import run_checks
+from doccritic.core.findings import Finding, Kind
+from doccritic.core.salience import future_change
+from doccritic.formats.markdown import parse_markdown
+
+
+def doors(md: str, *, caps: bool = True) -> list[Finding]:
+    return [f for f in run_checks(parse_markdown(md), caps=caps).findings if f.kind is Kind.ONE_WAY_DOOR]
+
+
+_GC = "# Garbage Collection for Assets\n\n## Summary\n\n{}\n\n## Motivation\n\nBuckets grow without bound.\n"
+
+
+def test_a_tool_stating_the_titles_change_in_the_future_is_shown_by_default():
+    sentence = "The asset garbage collection CLI will identify and/or delete unused CDK assets, resulting in less cost."
+    shown = doors(_GC.format(sentence))
+    assert [(f.rule, f.quote) for f in shown] == [("owd.subject", sentence)]
+
+
+def test_a_verb_of_change_coordinated_with_the_future_counts_too():
+    sentence = "The garbage collection command will trace every asset in use and delete the unused assets."
+    assert [f.quote for f in doors(_GC.format(sentence))] == [sentence]
+
+
+def test_the_change_named_as_a_noun_or_a_benefit_in_the_future_is_not_the_decision():
+    for sentence in (
+        "In practice asset garbage collection will take less time than the deletion by hand.",  # a forecast
+        "Removing unused assets by garbage collection will improve the cost of every bucket.",  # a benefit
+    ):
+        assert doors(_GC.format(sentence)) == [], sentence
+        assert "owd.subject" in {f.rule for f in doors(_GC.format(sentence), caps=False)}  # still with --all
+    assert doors(_GC.format("The asset garbage collection CLI could delete unused assets.")) == []  # tentative
+
+
+def test_future_change_reads_the_futures_own_clause():
+    changes = [re.compile(r"\bdelet\w*", re.IGNORECASE)]
+    assert future_change("The CLI will delete unused assets.", changes)
+    assert future_change("The CLI will list and delete unused assets.", changes)
+    assert not future_change("The CLI will list unused assets, which a user may delete.", changes)  # another clause
+    assert not future_change("The CLI will speed up deletion.", changes)  # the change as a noun
+    assert not future_change("The CLI will not delete assets.", changes)
