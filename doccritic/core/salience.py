@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 _COMMITS = re.compile(
     r"\b(?:we|I)\s+(?:will|shall|are going to|have decided|decided|must|plan to|intend to)\b"
     r"|\b(?:we|I)(?:['’]ll|['’](?:re|m)\s+going\s+to)\b"  # "We're going to develop", "We’ll add"
-    r"|\bwe\s+(?:propose|are\s+proposing)\b"  # the authors' own proposal: "We propose a new field in meta.json"
+    # the authors' own proposal: "We propose a new field in meta.json", "we first propose to bump the version"
+    r"|\bwe\s+(?:(?:also|first|then|now|therefore|thus|hence|hereby|further|instead|\w+ly)\s+)?(?:propose|are\s+proposing)\b"
     # ... and in the passive ("Calendar Versioning is proposed in the form YYYY.N"), not another party's
     r"|\b(?:is|are)\s+(?:hereby\s+|now\s+|also\s+|therefore\s+)?proposed\b(?!\s+by\b)"
     r"(?!\s+in\s+(?:(?-i:[A-Z]{2,5})\b|:pep:|\[|another\b|other\b|a\s+separate\b))"
