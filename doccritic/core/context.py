@@ -33,6 +33,17 @@ _EXAMPLE = re.compile(r"\s*(?:for (?:example|instance)|e\.g\.|say,|imagine)\b", 
 _OUT_OF_SCOPE = re.compile(r"\b(?:out of (?:the )?scope|non-goals?|not in scope)\b", re.IGNORECASE)
 # A sentence that asks ("Is the rollout accompanied by any deprecations?") commits to nothing; markup and
 # closing quotes may follow the question mark.
+# The change as the subject of its own benefit: "Deprecation and removal will make it obvious that issues should be
+# fixed in the setuptools project", "Removing unsupported TLS versions will improve security". The reason for a door
+# is not the door: the decision is stated elsewhere, and this sentence argues for it.
+_BENEFIT = re.compile(
+    r"\W*(?:the\s+)?(?:(?:deprecation|removal|deletion|migration|retirement|replacement)(?:\s+and\s+\w+)?"
+    r"|(?:removing|deprecating|deleting|dropping|retiring|replacing|migrating|switching|moving)\b[^.!?]{0,60}?"
+    r"|this(?:\s+change)?|these\s+changes|doing\s+so)"
+    r"\s+(?:will|should|would)\s+(?:\w+ly\s+)?(?:also\s+)?(?:improve|simplify|ease|help|benefit"
+    r"|make\s+(?:\w+\s+){0,3}?(?:easier|simpler|clearer|obvious|faster|cheaper|safer))\b",
+    re.IGNORECASE,
+)
 _QUESTION = re.compile(r"\?[\s*_\"'”’)\]]*$")
 # "Go 1.17 removed support for that setting": a past-tense act by someone, with nothing in the sentence
 # that is still to happen, is history. "All modules deprecated by this PEP are removed" is not ("are").
@@ -85,7 +96,9 @@ def not_a_commitment(
         return True
     # An assumption is often a negative claim ("is not a concern", "won't have an impact"): only a door
     # is undone by a negation.
-    return kind is Kind.ONE_WAY_DOOR and (hedged(scan.text, s0, m, sentence) or described(scan, s0, m, sentence))
+    return kind is Kind.ONE_WAY_DOOR and (
+        hedged(scan.text, s0, m, sentence) or described(scan, s0, m, sentence) or _BENEFIT.match(sentence) is not None
+    )
 
 
 def conditional(text: str, sentence_start: int, match: re.Match[str]) -> bool:
