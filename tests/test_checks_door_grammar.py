@@ -70,3 +70,19 @@ def test_the_change_as_the_subject_of_its_own_benefit_argues_for_a_door_and_is_n
     # what the change leaves behind is still the door
     sentence = "The deprecation and removal will leave the bridge supporting only the new exporter."
     assert [f.quote for f in doors(md.format(sentence))] == [sentence]
+
+
+def test_a_plan_step_inside_the_design_is_a_door_only_when_it_closes_a_way_back():
+    md = (
+        "# Block series deletion\n\n## Why\n\nDeleted series stay in object storage.\n\n## Proposal\n\n"
+        "### Tombstone file\n\nSo we propose our solution with option 2.\n\n"
+        "{}\n"
+    )
+    door = "We propose a new field in the `meta.json` file called `tombstone_applied`."
+    assert [f.quote for f in doors(md.format(door))] == [door]
+    steps_only = md.format("")
+    assert doors(steps_only) == []
+    assert "owd.plan" in {f.rule for f in doors(steps_only, caps=False)}  # still listed with --all
+    # under the deciding heading itself the authors' plan needs no such cue
+    own = "# Series deletion\n\n## Why\n\nDeleted series stay.\n\n## 7 How\n\nWe will use DynamoDB for the index.\n"
+    assert [f.quote for f in doors(own)] == ["We will use DynamoDB for the index."]

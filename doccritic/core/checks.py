@@ -666,6 +666,7 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
     # shown only when no other door is (see below); each with its verbs of change
     fallback = {r.id: r.patterns for r in rules.rules if r.subject}
     generic = {r.id for r in rules.rules if r.imperatives}  # any verb in a deciding section (owd.decision)
+    stepwise = {r.id: r for r in rules.rules if r.nested}  # reads a design's sub-sections too (owd.plan)
     by_rule: dict[str, list[Any]] = defaultdict(list)  # hits, and the gaps' findings (duck-typed alike)
     rank: dict[str, tuple[int, int, tuple[int, int, int]]] = {}
     hidden: Counter[str] = Counter()
@@ -707,6 +708,12 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
                 lift = irreversibility(f.quote, rules.irreversibility) + 2 * bool(door_subject(f))
                 rank[f.id] = (sev, weight - lift, key)
         group[: len(head)] = sorted(head, key=lambda f: rank[f.id])
+        if rule_id in stepwise:
+            # a design's sub-sections are mostly mechanism: a plan step there ("We propose to do this by expanding
+            # a lookup ..." under "Querying Mixed Blocks", "So we propose our solution with option 2") is a door only
+            # when it closes a way back, so the cap keeps "We propose a new field in the meta.json file" instead
+            group = [f for f in group if _own_section(stepwise[rule_id], scan, f.start)
+                     or irreversibility(f.quote, rules.irreversibility)]
         limit = caps.get(rule_id, len(group))
         group = collapse(group, limit, _first(door_subject, {f.id for f in head}))[:limit]
         if rule_id in generic:
@@ -730,6 +737,13 @@ def _cap(findings: list[Hit | Finding], rules: RuleSet, scan: _Scan) -> CheckRes
         hidden[f.rule or ""] += 1
     shown = [as_finding(f) for f in placed[:room] + gaps]
     return CheckResult(sorted(shown, key=Finding.sort_key), +hidden)
+
+
+def _own_section(rule: Rule, scan: _Scan, offset: int) -> bool:
+    """Whether the section around ``offset`` is one of the rule's by its own title ("Proposal", "7 How"), not only
+    as a sub-section of one ("Proposal" > "Querying Mixed Blocks")."""
+    title = _NUMBERED.sub("", scan.role(offset) or "")
+    return any(p.search(title) for p in rule.sections)
 
 
 def _first(subject_of: Callable[[Any], frozenset[str]], ids: set[str]) -> Callable[[Any], frozenset[str]]:
