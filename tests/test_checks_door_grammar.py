@@ -1,7 +1,8 @@
 """One-way doors read by the grammar of the sentence that states them (issue #13): a product or a tool stating the
 title's change in the future ("The asset garbage collection CLI will ... delete unused CDK assets") decides as
 firmly as "we will"; "we first propose" is the authors' proposal as "we propose" is; and the change as the subject
-of its own benefit ("Removing X will simplify ...") argues for a door without being one. Each case is what a user
+of its own benefit ("Removing X will simplify ...") argues for a door without being one; and a plan step in a
+sub-section of the design is a door only when it closes a way back. Each case is what a user
 sees by default in ``doccritic check`` (the same ``run_checks``)."""
 
 from __future__ import annotations
