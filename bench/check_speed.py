@@ -3,6 +3,7 @@
 Run from the repository root:
 
     /work/venv/bin/python bench/check_speed.py [--words 50000] [--repeat 5] [--shapes] [--scale 1.0]
+        [--only TEXT] [--skip-prd]
 
 It writes a deterministic ~N-word PRD as Markdown and as an equivalent DOCX into a temporary
 directory, then times ``load_document`` and ``run_checks`` on each (median and min over --repeat
@@ -10,8 +11,11 @@ runs, after one untimed warm-up that pays for imports and rule compilation) and 
 with the goals in the spec. ``--shapes`` then times the inputs that once made the checks quadratic
 (issue #13): a 20 MB headingless text of one-way-door sentences, a 10 MB single line without full
 stops, a 0.5 MB one-paragraph DOCX, a 1 MB DOCX of short paragraphs without headings and a
-200k-word PRD; each is loaded and checked once (goal: every check <= 10 s). ``--scale 0.1`` makes
-them ten times smaller, for a quick look. It exits 0 even when a step fails (a measurement, not a gate), except when
+200k-word PRD, and 20 MB of a title's change restated in every paragraph, each sentence a little different
+("# Remove the legacy change" then "We will remove the legacy change for tenant N."); each is loaded and
+checked once (goal: every check <= 10 s). ``--scale 0.1`` makes them ten times smaller, for a quick look;
+``--only title`` runs the shapes whose label or file name contains "title", ``--skip-prd`` skips the
+50k-word timings. It exits 0 even when a step fails (a measurement, not a gate), except when
 ``--timeout`` (default 600 s) ends it: exit 124.
 """
 
@@ -175,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--shapes", action="store_true", help="also time the large pathological inputs")
     ap.add_argument("--scale", type=float, default=1.0, help="size factor for --shapes (default 1.0)")
+    ap.add_argument("--only", default="", metavar="TEXT",
+                    help="with --shapes: only the shapes whose label or file name contains TEXT")
+    ap.add_argument("--skip-prd", action="store_true", help="with --shapes: skip the 50k-word MD/DOCX timings")
     harness.add_timeout_option(ap, default=600)
     args = ap.parse_args(argv)
     harness.install_timeout(args.timeout, "bench/check_speed.py")
@@ -183,7 +190,18 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs"
     )
     print(harness.load_line("start"), flush=True)
-    blocks = build_blocks(args.words, random.Random(42))
+    if not args.skip_prd:
+        time_prd(args.words, args.repeat)
+    if args.shapes:
+        print(harness.load_line("shapes"), flush=True)
+        time_shapes(args.scale, args.only)
+    print(harness.load_line("end"))
+    return 0
+
+
+def time_prd(words: int, repeat: int) -> None:
+    """The ~N-word PRD as Markdown and DOCX: load and check times against the goals."""
+    blocks = build_blocks(words, random.Random(42))
     rows: list[tuple[str, list[float], float | None, str]] = []
     with tempfile.TemporaryDirectory(prefix="doccritic-bench-") as tmp:
         md_path, docx_path = Path(tmp) / "prd.md", Path(tmp) / "prd.docx"
@@ -191,11 +209,11 @@ def main(argv: list[str] | None = None) -> int:
         to_docx(blocks, docx_path)
         print(
             f"Generated {md_path.stat().st_size / 1024:.0f} KiB Markdown, "
-            f"{docx_path.stat().st_size / 1024:.0f} KiB DOCX; repeat={args.repeat}"
+            f"{docx_path.stat().st_size / 1024:.0f} KiB DOCX; repeat={repeat}"
         )
         for label, path, load_goal in (("MD", md_path, 0.3), ("DOCX", docx_path, 1.0)):
-            load_times, doc = timed(partial(load_document, path), args.repeat)
-            check_times, result = timed(partial(run_checks, doc), args.repeat)
+            load_times, doc = timed(partial(load_document, path), repeat)
+            check_times, result = timed(partial(run_checks, doc), repeat)
             uncapped = len(run_checks(doc, caps=False).findings)
             print(
                 f"{label}: {doc.word_count} words, {len(doc.blocks)} blocks; {len(result.findings)} "
@@ -204,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((f"load {label}", load_times, load_goal, f"{doc.word_count} words"))
             rows.append((f"run_checks {label}", check_times, 0.2, f"{len(result.findings)} findings"))
             if label == "MD":
-                plain = _without_word_index(doc, args.repeat)
+                plain = _without_word_index(doc, repeat)
                 rows.append(("  no word index", plain, None, "every pattern scans the whole text"))
                 speedup = statistics.median(plain) / statistics.median(check_times)
     print()
@@ -216,11 +234,6 @@ def main(argv: list[str] | None = None) -> int:
         goal_text = f"{goal:.1f}" if goal else "-"
         print(f"| {name:<15} | {med:>8.3f} | {min(times):>7.3f} | {goal_text:>6} | {ratio:>11} | {work}")
     print(f"\nWord index speed-up on the MD checks, same run: {speedup:.1f}x (median vs median)")
-    if args.shapes:
-        print(harness.load_line("shapes"), flush=True)
-        time_shapes(args.scale)
-    print(harness.load_line("end"))
-    return 0
 
 
 DOORS = [
@@ -233,48 +246,81 @@ DOORS = [
 ]
 
 
-def shape_files(tmp: Path, scale: float, rng: random.Random) -> list[tuple[str, Path]]:
-    """The inputs of issue #13 that made the checks quadratic, written into ``tmp``."""
-    def sentences(size: int) -> str:
-        out, n = [], 0
-        while n < size:
-            s = rng.choice(DOORS + PROSE)
-            out.append(s)
-            n += len(s) + 1
-        return " ".join(out)
+def _sentences(rng: random.Random, size: int) -> str:
+    out, n = [], 0
+    while n < size:
+        s = rng.choice(DOORS + PROSE)
+        out.append(s)
+        n += len(s) + 1
+    return " ".join(out)
 
-    headless = tmp / "headless.txt"
-    headless.write_text(sentences(int(20e6 * scale)), encoding="utf-8")
-    line = tmp / "one-line.txt"
+
+def _headless(path: Path, size: int, rng: random.Random) -> None:
+    path.write_text(_sentences(rng, size), encoding="utf-8")
+
+
+def _one_line(path: Path, size: int, rng: random.Random) -> None:
     words = " ".join(d.rstrip(".") for d in DOORS).split()
     picked, n = [], 0
-    while n < int(10e6 * scale):
+    while n < size:
         picked.append(rng.choice(words))
         n += len(picked[-1]) + 1
-    line.write_text(" ".join(picked), encoding="utf-8")
-    para = tmp / "one-paragraph.docx"
+    path.write_text(" ".join(picked), encoding="utf-8")
+
+
+def _one_paragraph_docx(path: Path, size: int, rng: random.Random) -> None:
     d = docx.Document()
-    d.add_paragraph(sentences(int(0.5e6 * scale)))
-    d.save(str(para))
-    short = tmp / "short-paragraphs.docx"
+    d.add_paragraph(_sentences(rng, size))
+    d.save(str(path))
+
+
+def _short_paragraphs_docx(path: Path, size: int, rng: random.Random) -> None:
     d = docx.Document()
-    for _ in range(int(1e6 * scale) // 80):
+    for _ in range(size // 80):
         d.add_paragraph(rng.choice(DOORS + PROSE))
-    d.save(str(short))
-    prd = tmp / "prd-200k.md"
-    prd.write_text(to_markdown(build_blocks(int(200_000 * scale), rng)), encoding="utf-8")
-    return [("20 MB headingless text", headless), ("10 MB line, no full stops", line),
-            ("0.5 MB one-paragraph DOCX", para), ("1 MB short paragraphs DOCX", short),
-            ("200k-word PRD", prd)]
+    d.save(str(path))
 
 
-def time_shapes(scale: float) -> None:
-    """Load and check each shape once; the goal is the check time (loading is the formats' work)."""
+def _prd(path: Path, size: int, rng: random.Random) -> None:
+    path.write_text(to_markdown(build_blocks(size, rng)), encoding="utf-8")
+
+
+def _title_repeat(path: Path, size: int, rng: random.Random) -> None:
+    """A title's change restated in every paragraph: each sentence is a door that names the title."""
+    out, n, i = ["# Remove the legacy change\n\n"], 0, 0
+    while n < size:
+        out.append(f"We will remove the legacy change for tenant {i}.\n\n")
+        n += len(out[-1])
+        i += 1
+    path.write_text("".join(out), encoding="utf-8")
+
+
+# The inputs of issue #13 that made the checks quadratic: label, file name, builder, size at scale 1
+# (bytes of text, or words for the PRD). Each shape draws from its own random.Random(7).
+SHAPES: list[tuple[str, str, Callable[[Path, int, random.Random], None], int]] = [
+    ("20 MB headingless text", "headless.txt", _headless, 20_000_000),
+    ("10 MB line, no full stops", "one-line.txt", _one_line, 10_000_000),
+    ("0.5 MB one-paragraph DOCX", "one-paragraph.docx", _one_paragraph_docx, 500_000),
+    ("1 MB short paragraphs DOCX", "short-paragraphs.docx", _short_paragraphs_docx, 1_000_000),
+    ("200k-word PRD", "prd-200k.md", _prd, 200_000),
+    ("20 MB title restated in every paragraph", "title-repeat.md", _title_repeat, 20_000_000),
+]
+
+
+def time_shapes(scale: float, only: str = "") -> None:
+    """Load and check each shape once; the goal is the check time (loading is the formats' work).
+
+    ``only``: run just the shapes whose label or file name contains it (case-insensitive).
+    """
     # CPU seconds beside wall seconds: on a shared machine the wall clock measures the neighbours too.
     print(f"\n| shape (scale {scale:g}) | text MB | words | load s | run_checks s | CPU s | goal s | findings |")
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="doccritic-shapes-") as tmp:
-        for label, path in shape_files(Path(tmp), scale, random.Random(7)):
+        for label, name, build, size in SHAPES:
+            if only.lower() not in f"{label} {name}".lower():
+                continue
+            path = Path(tmp) / name
+            build(path, int(size * scale), random.Random(7))
             t0 = time.perf_counter()
             doc = load_document(path)
             t1, c1 = time.perf_counter(), time.process_time()
@@ -283,6 +329,8 @@ def time_shapes(scale: float) -> None:
             print(f"| {label} | {len(doc.text) / 1e6:.1f} | {doc.word_count} | {t1 - t0:.2f} | "
                   f"{t2 - t1:.2f} | {c2 - c1:.2f} | 10 | {len(result.findings)} shown, "
                   f"{result.hidden_total} held back |", flush=True)
+            path.unlink()
+            del doc, result
 
 
 def _without_word_index(doc: Document, repeat: int) -> list[float]:
