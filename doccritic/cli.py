@@ -339,5 +339,6 @@ def _summary(result: CheckResult) -> str:
     )
     line = f"{len(findings)} finding{'s' if len(findings) != 1 else ''} ({by_sev}): {by_kind}."
     if result.hidden_total:
-        line += f" {result.hidden_total} more finding(s) not shown (weaker, or repeats); use --all to see them."
+        least = "At least " if result.unread else ""  # a rule stopped reading (a file stating a door everywhere)
+        line += f" {least}{result.hidden_total} more finding(s) not shown (weaker, or repeats); use --all to see them."
     return line

@@ -6,6 +6,8 @@ import re
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from doccritic.core.checks import ChecksStoppedError, default_rules, run_checks
 from doccritic.core.findings import Kind, Severity
@@ -88,3 +90,44 @@ def test_a_sentence_repeated_thousands_of_times_is_one_card_with_every_place_but
     assert len(doors) == 1 and len(doors[0].restated_at) == 1999
     assert "states this 2000 times" in doors[0].rationale and "and 1994 more" in doors[0].rationale
     assert len(doors[0].rationale) < 2000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["<", "!--", "-->", "`", "]", "(", ")", "http", "s://", "www", ".", "x", " ", "\n",
+                                 "mailto:", ">", "a", "_", "HTTP", "WWW.", "http://x.y", "www.x"]), max_size=30))
+def test_prose_is_blanked_exactly_as_by_the_noise_pattern(parts):
+    """The scan skips the noise pattern on paragraphs without any of its marks: the same text either way."""
+    from doccritic.core.checks import _INLINE_NOISE, _blank, _prose
+
+    text = "".join(parts)
+    assert _prose(text) == _INLINE_NOISE.sub(_blank, text)
+
+
+def test_a_door_stated_in_thousands_of_different_sentences_is_read_up_to_a_bound_and_says_so():
+    # every sentence a little different ("tenant 0", "tenant 1", ...): each once cost the full reading and
+    # ranking, 53 s for 20 MB; the default view now stops reading a rule after _QUOTES_READ passages
+    from doccritic.cli import _summary
+    from doccritic.core.checks import _QUOTES_READ
+
+    n = _QUOTES_READ + 500
+    doc = parse_text("".join(f"We will delete all legacy records of tenant {i} after the cut-over.\n\n"
+                             for i in range(n)))
+    result = run_checks(doc)
+    door = next(f for f in result.findings if f.rule == "owd.data-deletion")
+    assert door.quote == "We will delete all legacy records of tenant 0 after the cut-over."
+    assert result.unread == {"owd.data-deletion"}
+    assert "states this at least 1000 times" in door.rationale
+    assert "At least 999 more finding(s) not shown" in _summary(result)
+    # --all still reads every one
+    assert sum(f.rule == "owd.data-deletion" for f in run_checks(doc, caps=False).findings) == n
+
+
+def test_a_door_repeated_word_for_word_thousands_of_times_is_read_to_the_end():
+    # repeats of one passage are one card's places, not new passages: they do not count against the bound
+    from doccritic.cli import _summary
+    from doccritic.core.checks import _QUOTES_READ
+
+    text = DOOR * (_QUOTES_READ + 10) + "\n\nWe will delete all invoices of closed accounts.\n"
+    result = run_checks(parse_text(text))
+    assert result.unread == frozenset()
+    assert "At least" not in _summary(result)

@@ -65,6 +65,49 @@ def test_index_matches_finditer_on_random_text(parts):
         assert spans(index.finditer(pattern)) == spans(pattern.finditer(text)), (pattern.pattern, text)
 
 
+# the patterns searched once per section or paragraph (a way back, a staged rollout), and the rules' own
+SEARCHED = [getattr(p, "compiled", p) for p in (default_rules().mitigations, default_rules().staging)]
+
+
+def first(m: re.Match[str] | None) -> tuple[int, int] | None:
+    return None if m is None else m.span()
+
+
+@pytest.mark.parametrize(
+    "path", [SAMPLE] + [p for p in corpus_files() if not p.name.startswith("BROKEN")], ids=lambda p: p.name
+)
+def test_index_search_finds_what_search_finds_in_every_section_of_real_documents(path: Path):
+    scan = _Scan(load_document(path))
+    ranges = [(s.start, s.end) for s in scan.sections] + [(b.start, b.end) for b in scan.prose]
+    for pattern in SEARCHED + RULE_PATTERNS[:20]:
+        for lo, hi in ranges:
+            assert first(scan.words.search(pattern, lo, hi)) == first(pattern.search(scan.text, lo, hi)), (
+                pattern.pattern, lo, hi)
+
+
+def test_index_search_reads_a_short_prefix_in_text_order():
+    # "A/B" is looked up by its first letter, whose word starts come from several buckets ("api", "a")
+    text = "api A/B api 10 5% of users"
+    staging = SEARCHED[1]
+    for lo, hi in [(0, 8), (0, len(text)), (8, len(text))]:
+        assert first(WordIndex(text).search(staging, lo, hi)) == first(staging.search(text, lo, hi))
+    assert WordIndex(text).search(staging, 0, 8) is not None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["rollback", "Backups", "pilot", "5 %", "10% of users", "A/B", "a/b",
+                                           "beta", "phases", "restore", "undo", "feature-flags", "of", "İ", "🚀",
+                                           "api", "all", "users", "7", "42% tenants"]),
+                          st.sampled_from([" ", "\n", ". ", "-", ""])), max_size=30),
+       st.integers(0, 400), st.integers(0, 400))
+def test_index_search_matches_search_on_random_text_and_ranges(parts, a, b):
+    text = "".join(w + sep for w, sep in parts)
+    lo, hi = sorted((min(a, len(text)), min(b, len(text))))
+    index = WordIndex(text)
+    for pattern in SEARCHED + RULE_PATTERNS:
+        assert first(index.search(pattern, lo, hi)) == first(pattern.search(text, lo, hi)), (pattern.pattern, text)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(st.sampled_from(list("aΣσς ΟΔΟΣ\n.İ👩\u0345'")), max_size=80))
 def test_a_long_text_is_lower_cased_in_pieces_exactly_as_in_one_go(text):

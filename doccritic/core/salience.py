@@ -149,14 +149,15 @@ _Kept = tuple[Finding, str, frozenset[str], list[Finding], frozenset[str]]
 
 
 def collapse(group: list[Finding], limit: int,
-             subject_of: Callable[[Finding], frozenset[str]] | None = None) -> list[Finding]:
+             subject_of: Callable[[Finding], frozenset[str]] | None = None, *, partial: bool = False) -> list[Finding]:
     """Up to ``limit`` findings of one rule, best first, each restatement folded into the finding it
     repeats (whose rationale then quotes every other place). ``group`` is sorted best first. For doors,
     ``subject_of`` (the title's words a door states, core/subject.py) folds a passage that states the
     document's central change with no title word beyond a stronger one's ("Step 1: Deprecate in-tree
     dockershim" after "a deprecation and subsequent removal of dockershim from kubelet").
 
-    Each hit is compared with the kept ones only (at most ``limit``), so a long file stays linear."""
+    Each hit is compared with the kept ones only (at most ``limit``), so a long file stays linear. ``partial``: the
+    rule stopped reading before the end of the document, so a card counts its places as "at least"."""
     if len(group) < 2 or group[0].subtype == "placeholder":
         return group  # every placeholder is its own to-do
     from rapidfuzz import fuzz  # here, not at the top: a rule with one finding needs none of it
@@ -193,7 +194,8 @@ def collapse(group: list[Finding], limit: int,
         if also:
             places = "; ".join(f"“{_short(a.quote)}”" for a in also[:_LISTED])
             more = f" and {len(also) - _LISTED} more" if len(also) > _LISTED else ""
-            f.rationale += f" The document states this {len(also) + 1} times; also: {places}{more}."
+            times = f"at least {len(also) + 1}" if partial else f"{len(also) + 1}"
+            f.rationale += f" The document states this {times} times; also: {places}{more}."
             f.restated_at = sorted((a.start, a.end) for a in also if a.start is not None and a.end is not None)
     return [k[0] for k in kept]
 

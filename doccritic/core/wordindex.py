@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -177,7 +177,7 @@ class WordIndex:
     def _short(self, prefix: str) -> Sequence[int]:
         """Word starts for a prefix shorter than the bucket key (e.g. a digit), computed once."""
         if prefix not in self._short_cache:
-            self._short_cache[prefix] = array("i", (
+            self._short_cache[prefix] = array("i", sorted(  # in text order, as every bucket is: `search` bisects
                 pos for key, positions in self._buckets.items() if key.startswith(prefix) for pos in positions))
         return self._short_cache[prefix]
 
@@ -187,10 +187,14 @@ class WordIndex:
         if found is None:
             bucket = self._buckets.get(prefix[:_KEY], array("i"))
             whole = self._pieces[0] if len(self._pieces) == 1 else None  # no emoji: one piece, no lookup
-            found = self._long_cache[prefix] = (
-                bucket if len(prefix) == _KEY
-                else array("i", (pos for pos in bucket if whole.startswith(prefix, pos))) if whole is not None
-                else array("i", (pos for pos in bucket if self._starts_with(prefix, pos))))
+            if len(prefix) == _KEY:
+                found = bucket
+            elif whole is not None:  # a C call per word start, no Python frame: a bucket such as "wil" is read
+                # again for each longer prefix the rules start with ("will", "willing", ...)
+                found = array("i", itertools.compress(bucket, map(whole.startswith, itertools.repeat(prefix), bucket)))
+            else:
+                found = array("i", (pos for pos in bucket if self._starts_with(prefix, pos)))
+            self._long_cache[prefix] = found
         return found
 
     def _starts_with(self, prefix: str, pos: int) -> bool:
@@ -216,3 +220,24 @@ class WordIndex:
             if m is not None:
                 last_end = max(m.end(), pos + 1)
                 yield m
+
+    def search(self, pattern: Pattern, pos: int, endpos: int) -> re.Match[str] | None:
+        """Same match as ``pattern.search(text, pos, endpos)``, tried only at the word starts in ``[pos, endpos)``
+        that could begin one: a section without a match costs a lookup per candidate word, not a scan of every
+        character (a 20 MB file without headings is one section, or one paragraph)."""
+        prefixes = leading_literals(pattern)
+        if prefixes is None:
+            return pattern.search(self.text, pos, endpos)
+        best: re.Match[str] | None = None
+        for prefix in prefixes:  # the earliest match over all prefixes' word starts is the first match
+            starts = self._long(prefix) if len(prefix) >= _KEY else self._short(prefix)
+            stop = endpos if best is None else best.start()
+            for i in range(bisect_left(starts, pos), len(starts)):
+                at = starts[i]
+                if at >= stop:
+                    break
+                m = pattern.match(self.text, at, endpos)
+                if m is not None:
+                    best = m
+                    break
+        return best
