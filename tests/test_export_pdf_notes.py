@@ -169,3 +169,45 @@ def test_no_line_is_drawn_outside_its_page(qapp: object, tmp_path: Path) -> None
         footer = max(y0 for y0, _, w in words if w == "Page")
         outside += [(n, w) for y0, y1, w in words if abs(y0 - footer) > 1 and (y0 < top - 1 or y1 > bottom + 1)]
     assert not outside, outside[:10]
+
+
+def test_runs_name_only_installed_font_families_in_the_reports_order() -> None:
+    """Qt walks a run's whole family list each time it lays out or draws the run; the report names only the
+    families installed here (the ones Qt would use anyway), in its order of preference."""
+    from PySide6.QtGui import QFontDatabase
+
+    installed = set(QFontDatabase.families())
+    for mono, wanted in ((False, pdf_export.SANS), (True, pdf_export.MONO)):
+        families = pdf_export._families(mono)
+        assert list(families) == [f for f in wanted if f in installed] or families == (wanted[0],)
+        assert pdf_export._char_format(9.5, False, False, 0xFF000000, mono).fontFamilies() == list(families)
+
+
+def test_a_body_with_lists_tables_and_code_is_laid_out_for_the_pdf_writer(monkeypatch: pytest.MonkeyPatch,
+                                                                           tmp_path: Path) -> None:
+    """The header and body are written in one edit and laid out once when it closes. Lists and tables make Qt
+    create the layout early, for the screen's resolution: every block must still sit where a full layout for
+    the PDF writer puts it (a block measured for the screen would draw at the wrong size and place)."""
+    from test_export_pdf import Spy
+
+    items = "\n".join(f"- item {i} where we ship to all users" for i in range(40))
+    rows = "\n".join(f"| row {i} | ship to all users |" for i in range(40))
+    text = f"# Plan\n\n{items}\n\n| A | B |\n|---|---|\n{rows}\n\n```\ncode line\n```\n\n{LONG}.\n"
+    doc = parse_markdown(text)
+    spy = Spy(monkeypatch)
+    export_pdf(_review(doc, [placed(text, "ship to all users")]), doc, tmp_path / "lists.pdf")
+    report = spy.report.doc  # type: ignore[union-attr]
+    layout = report.documentLayout()
+
+    def tops() -> list[tuple[float, float]]:
+        found, block = [], report.begin()
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            found.append((round(rect.top(), 2), round(rect.height(), 2)))
+            block = block.next()
+        return found
+
+    laid_out = tops()
+    assert layout.paintDevice() is not None and len(laid_out) > 80
+    report.markContentsDirty(0, report.characterCount())  # everything again, for the writer
+    assert tops() == laid_out
