@@ -3,12 +3,13 @@
 Run from the repository root:
 
     QT_QPA_PLATFORM=offscreen /tmp/dev/bin/python bench/export_speed.py [--findings 2000 8000 50000]
-        [--formats md html json docx pdf] [--source md|docx] [--timeout 1200]
+        [--formats md html json docx pdf] [--source md|docx] [--heading-every K] [--timeout 1200]
 
 For each count N it writes a Markdown document of N short paragraphs (and, with ``--source docx``, the
-Word file exported from it), places one critic finding on a phrase of every paragraph, and times one
-export per format. It prints seconds per format (wall clock, and this process's CPU time, which a busy
-shared machine inflates far less) and the ratio of CPU seconds to the previous count's (linear: the ratio
+Word file exported from it; with ``--heading-every K``, a heading before every K-th paragraph, as a long
+draft has), places one critic finding on a phrase of every paragraph, and times one export per format.
+It prints seconds per format (wall clock, and this process's CPU time, which a busy shared machine
+inflates far less) and the ratio of CPU seconds to the previous count's (linear: the ratio
 of the counts; quadratic: its square). Goal, judged on CPU seconds: 50,000 findings in at most 10 s per
 format, no crash at any count. Exits 0 even when an export fails (a measurement, not a gate); 124 when
 ``--timeout`` ends it.
@@ -34,9 +35,11 @@ from doccritic.formats.review_json import review_for
 PHRASE = "ship to all users"
 
 
-def document(n: int, folder: Path) -> Path:
+def document(n: int, folder: Path, heading_every: int = 0) -> Path:
     lines = ["# Rollout plan", ""]
     for i in range(n):
+        if heading_every and i and i % heading_every == 0:
+            lines += [f"## Week {i}", ""]
         style = ("We will {p} in week {i}.", "Then we `{p}` after review {i}.", "The **team** will {p}, see [{i}](#x).")
         lines += [style[i % 3].format(p=PHRASE, i=i), ""]
     path = folder / f"doc-{n}.md"
@@ -59,6 +62,8 @@ def main() -> int:
     ap.add_argument("--findings", type=int, nargs="+", default=[2000, 8000, 50000])
     ap.add_argument("--formats", nargs="+", default=["md", "html", "json", "docx", "pdf"])
     ap.add_argument("--source", choices=["md", "docx"], default="md")
+    ap.add_argument("--heading-every", type=int, default=0, metavar="K",
+                    help="a heading before every K-th paragraph (default: only the title)")
     harness.add_timeout_option(ap, default=1200)
     args = ap.parse_args()
     harness.install_timeout(args.timeout, "bench/export_speed.py")
@@ -75,7 +80,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for n in args.findings:
-            path = document(n, folder)
+            path = document(n, folder, args.heading_every)
             doc = parse_markdown(path.read_text(encoding="utf-8"), path)
             if args.source == "docx":
                 word = folder / f"doc-{n}.docx"

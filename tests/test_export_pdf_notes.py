@@ -185,9 +185,9 @@ def test_runs_name_only_installed_font_families_in_the_reports_order() -> None:
 
 def test_a_body_with_lists_tables_and_code_is_laid_out_for_the_pdf_writer(monkeypatch: pytest.MonkeyPatch,
                                                                            tmp_path: Path) -> None:
-    """The header and body are written in one edit and laid out once when it closes. Lists and tables make Qt
-    create the layout early, for the screen's resolution: every block must still sit where a full layout for
-    the PDF writer puts it (a block measured for the screen would draw at the wrong size and place)."""
+    """The header and body are written in edits, each laid out when it closes. Lists and tables make Qt create
+    a document's layout early (for the screen's resolution, when no writer is set yet): every block must sit
+    where a full layout for the PDF writer puts it (one measured for the screen draws at the wrong size)."""
     from test_export_pdf import Spy
 
     items = "\n".join(f"- item {i} where we ship to all users" for i in range(40))
@@ -221,7 +221,7 @@ def test_every_heading_of_a_long_draft_shares_its_page_with_what_follows(monkeyp
     from test_export_pdf import Spy
 
     lines = []
-    for i in range(900):  # 300 headings, 13 of them where a page would end
+    for i in range(900):  # 300 headings, 13 of them where a page would end (on DejaVu Sans)
         if i % 3 == 0:
             lines += [f"## Section {i // 3}", ""]
         lines += [f"Paragraph {i} says what we do in week {i}." + " And why it matters." * (i * 7 % 11), ""]
