@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import SAMPLE, corpus_files
 from doccritic.core.checks import _Scan, default_rules
-from doccritic.core.wordindex import WordIndex, _lower, leading_literals
+from doccritic.core.wordindex import WordIndex, _lowered_pieces, leading_literals
 from doccritic.formats.loader import load_document
 
 RULE_PATTERNS = [p for r in default_rules().rules for p in r.patterns]
@@ -109,22 +109,13 @@ def test_index_search_matches_search_on_random_text_and_ranges(parts, a, b):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(st.sampled_from(list("aΣσς ΟΔΟΣ\n.İ👩\u0345'")), max_size=80))
-def test_a_long_text_is_lower_cased_in_pieces_exactly_as_in_one_go(text):
-    """Lower-casing a long non-ASCII text a paragraph at a time (CPython's one-go scratch buffer is 12 bytes a
-    character) gives the same string, final sigmas included."""
-    assert _lower(text, chunk=3) == text.lower()
-
-
-@settings(max_examples=200, deadline=None)
 @given(st.text(st.sampled_from(list("aΣσς ΟΔΟΣ\n.İ👩\u0345'é日")), max_size=80))
 def test_the_lower_cased_pieces_are_the_text_lower_cased(text):
     """The index keeps the lower-cased text in pieces (an emoji's line alone: the rest stays narrow); joined, they
-    are what lower-casing it whole gave, each starting where it says."""
-    from doccritic.core.wordindex import _lowered_pieces
-
+    are what lower-casing it whole gives (cut after line breaks, final sigmas included), each starting where it
+    says."""
     starts, pieces = _lowered_pieces(text)
-    whole = _lower(text)
+    whole = text.lower()
     if len(whole) != len(text):
         whole = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     assert "".join(pieces) == whole

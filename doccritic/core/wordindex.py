@@ -109,29 +109,11 @@ def _chars(av: list) -> set[str] | None:
     return out
 
 
-_CHUNK = 1 << 16
-
-
-def _lower(text: str, chunk: int = _CHUNK) -> str:
-    """``text.lower()``, a paragraph at a time for non-ASCII text: CPython lowers such a string through a
-    scratch buffer of 12 bytes a character (75 MB for a 1M-word draft with one emoji). Cut right after a
-    line break, the result is the same: a final sigma's context stops at white space."""
-    if text.isascii() or len(text) <= chunk:
-        return text.lower()
-    parts, start = [], 0
-    while start < len(text):
-        cut = text.find("\n", start + chunk)
-        end = len(text) if cut < 0 else cut + 1
-        parts.append(text[start:end].lower())
-        start = end
-    return "".join(parts)
-
-
 _ASTRAL = re.compile(r"[^\x00-\uffff]")  # a character CPython stores in 4 bytes (an emoji)
 
 
 def _lowered_pieces(text: str) -> tuple[list[int], list[str]]:
-    """``text`` lower-cased (as :func:`_lower`, with the same offsets) in pieces cut after line breaks: each
+    """``text`` lower-cased (as ``text.lower()``, with the same offsets) in pieces cut after line breaks: each
     line that holds an emoji (or another character past U+FFFF), and the runs of lines between them. One emoji
     makes a whole str 4 bytes a character, so a 1M-word draft with emoji here and there, lowered in one
     string, was 24 MB; in pieces it is ~13 MB (#18 item 9). Returns each piece's start offset and the pieces."""
