@@ -309,7 +309,7 @@ class _BlockBuilder:
                 kind=kind,
                 start=start,
                 end=end,
-                text=self.text[start:end],
+                within=self.text,  # the block's text is sliced from it when read: no copy kept
                 level=level,
                 row=cell.get("row"),
                 col=cell.get("col"),

@@ -126,4 +126,4 @@ def _block(text: str, kind: BlockKind, start: int, end: int, level: int = 0) -> 
     chunk = text[start:end]
     lead = len(chunk) - len(chunk.lstrip())
     start, end = start + lead, start + len(chunk.rstrip())
-    return Block(kind, start, end, text[start:end], level=level)
+    return Block(kind, start, end, text, level=level)  # sliced from the text when read
