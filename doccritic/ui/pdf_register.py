@@ -14,6 +14,39 @@ from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextLength
 from doccritic.formats.register_appendix import WIDTHS, Appendix
 
 _CELL_PT = 7.5
+#: Widest share of the table one column's longest word may claim (a long URL breaks rather than squash all).
+_MOST_PER_WORD = 25.0
+
+
+def _fit_words(shares: tuple[int, ...], rows: list[tuple[str, ...]], r: Any,
+               fmt: QtGui.QTextTableFormat) -> list[float]:
+    """Column widths in percent: ``shares`` where each column's longest word fits, else the longest word's
+    width, the other columns sharing the rest in their proportions. With fixed shares a wider font broke
+    words mid-way ("Reversib/ility", "Whitfiel/d" with only DejaVu; "Reversibili/ty" with Noto Sans), and
+    pdftotext and copying from the PDF then read them as two words."""
+    css = r.writer.logicalDpiX() / 96  # Qt scales a table's borders and padding as CSS pixels
+    # Qt takes two borders a column off the table's width, then shares the rest by percentage; a cell's text
+    # has its column's width less its padding and borders
+    border, pad = fmt.border() * css, fmt.cellPadding() * css
+    room = r.width - 2 * border * len(shares)
+    fonts = [QtGui.QFontMetricsF(r.fmt(_CELL_PT, bold=bold).font(), r.writer) for bold in (True, False)]
+    need = [0.0] * len(shares)
+    for row, cells in enumerate(rows):
+        metrics = fonts[row > 0]
+        for col, text in enumerate(cells):
+            widest = max((metrics.horizontalAdvance(w) for w in text.split()), default=0.0)
+            need[col] = max(need[col], min(_MOST_PER_WORD, 100 * (widest + 2 * (pad + border) + 1) / room))
+    if sum(need) >= 100:
+        return [100 * n / sum(need) for n in need]
+    fixed: dict[int, float] = {}
+    while True:  # the columns whose share is too narrow get their word's width; the others share the rest
+        free = [i for i in range(len(shares)) if i not in fixed]
+        rest, weight = 100 - sum(fixed.values()), sum(shares[i] for i in free)
+        widths = {i: shares[i] * rest / weight for i in free}
+        short = [i for i in free if widths[i] < need[i]]
+        if not short:
+            return [fixed.get(i, widths.get(i, 0.0)) for i in range(len(shares))]
+        fixed.update((i, need[i]) for i in short)
 
 
 def add_register(r: Any, appendix: Appendix | None, heading_pt: dict[int, float], line: QtGui.QColor,
@@ -38,7 +71,7 @@ def add_register(r: Any, appendix: Appendix | None, heading_pt: dict[int, float]
         fmt.setHeaderRowCount(1)  # repeated at the top of each page the table runs onto
         fmt.setBottomMargin(8 * unit)
         fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
-        widths = WIDTHS[table.columns]
+        widths = _fit_words(WIDTHS[table.columns], [table.columns, *table.rows], r, fmt)
         fmt.setColumnWidthConstraints([QTextLength(QTextLength.Type.PercentageLength, w) for w in widths])
         grid = r.cur.insertTable(len(table.rows) + 1, len(table.columns), fmt)
         shade = QTextCharFormat()
