@@ -81,7 +81,7 @@ class DebateView(QWidget):
     # building --------------------------------------------------------------------------------
     def _build_top(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.history = compact_combo(QComboBox(), 12)
+        self.history = compact_combo(QComboBox(), 8)  # stretches; 12 held the right docks at 275 px with DejaVu
         self.history.setToolTip("Debates held on this document")
         self.history.activated.connect(self.debate_chosen)
         self.new_button = QPushButton("New debate…")

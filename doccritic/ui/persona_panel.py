@@ -183,7 +183,7 @@ class PersonaPanel(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setUniformItemSizes(False)  # a row with a verdict grows to show it whole
         layout.addWidget(self.list, 1)
-        self.scope = compact_combo(QComboBox(), 16)
+        self.scope = compact_combo(QComboBox(), 12)  # 16 held the left docks at 206 px with only DejaVu
         self.scope.setToolTip("Review the whole document or one section (cheaper, and fits long documents)")
         self.scope.addItem(WHOLE_DOCUMENT)
         self._section_titles: list[str] = []  # what the scope list offers after "Whole document"
