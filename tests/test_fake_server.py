@@ -195,6 +195,34 @@ def test_concurrent_requests_both_write_until_message_start(api: FakeMessagesAPI
     assert later.usage.cache_read_input_tokens > 0 and later.usage.cache_creation_input_tokens == 0
 
 
+def test_a_request_sent_once_message_start_is_read_finds_the_prompt_cached(
+        api: FakeMessagesAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the panel's stagger relies on: the second critic starts when the first one's message_start
+    arrives, and reads the cache. The fake once committed the cache after sending message_start, so a server
+    thread descheduled right after the write (a loaded machine) left the next request a miss."""
+    from fakes import server
+
+    send = server._Handler._chunk
+
+    def slow(self: Any, data: bytes) -> None:
+        send(self, data)
+        if data.startswith(b"event: message_start"):
+            time.sleep(0.3)  # the OS runs the next request's thread first
+
+    monkeypatch.setattr(server._Handler, "_chunk", slow)
+    api.script(Reply.text("ok"))
+
+    async def go() -> anthropic.types.Message:
+        async with client(api) as c:
+            params = {"model": MODEL, "max_tokens": 1000, "messages": USER, "system": cached_system("a")}
+            async with c.messages.stream(**params) as first:
+                async for _ in first:
+                    break  # message_start read
+                return await stream_once(c, system=cached_system("b"))
+
+    assert run(go).usage.cache_read_input_tokens > 0
+
+
 def test_caching_disabled_backend_reports_zeros() -> None:
     with FakeMessagesAPI(caching=False) as api:
         api.script(Reply.text("ok"))

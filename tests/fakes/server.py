@@ -347,9 +347,9 @@ class _Handler(BaseHTTPRequestHandler):
                 elif fault.kind == "truncate":
                     break
             self._pause(event.delay)
+            if event.name == "message_start":  # before it goes out: a client that read it may send the next
+                plan.commit()  # request at once, and that one finds this prompt cached (was after: a flake)
             self._chunk(event.encode())
-            if event.name == "message_start":
-                plan.commit()  # from now on, requests that arrive find this prompt cached
         with contextlib.suppress(_ClientGoneError, _ServerClosingError):  # all content is out: not a cancellation
             self._write(b"0\r\n\r\n")  # the terminating zero-length chunk: a clean end of the body
 
