@@ -86,11 +86,10 @@ def test_text_that_needs_shaping_is_shaped_in_the_body_and_the_notes(script: str
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Latin prose is drawn without HarfBuzz (faster); joined scripts, marks and RTL text still go through it:
     wherever the words are drawn, their glyphs are the ones a shaped layout of them gives."""
-    from PySide6.QtGui import QFont
+    from PySide6.QtGui import QFont, QFontDatabase
 
-    from PySide6.QtGui import QFontDatabase
-
-    if not QFontDatabase.families(getattr(QFontDatabase.WritingSystem, WRITING_SYSTEMS[script])):  # Qt draws boxes, and QRawFont of a box crashes
+    # With no font for the script Qt draws boxes, and QRawFont.familyName() of its box engine segfaults
+    if not QFontDatabase.families(getattr(QFontDatabase.WritingSystem, WRITING_SYSTEMS[script])):
         pytest.skip(f"no installed font has {script} letters (e.g. only DejaVu: install fonts-noto-core)")
     words = SHAPED[script]
     text = f"# Plan\n\nThe rollout: {words}.\n"
