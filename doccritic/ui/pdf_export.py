@@ -332,14 +332,21 @@ class _Report:
         Called between blocks, never right after a heading (the block it keeps with is not written yet)."""
         if self.chunk is None or self.doc.blockCount() - self.chunk[0] < size:
             return
+        _, k = self.end_chunk()
+        del self.keep[k:]
+        self.check_height()
+        self.open_chunk()
+
+    def end_chunk(self) -> tuple[int, int]:
+        """Close the open chunk's edit block (which lays it out) and keep its headings with what follows;
+        returns the chunk's first block and its first heading's index in ``keep``."""
+        assert self.chunk is not None
         first, k = self.chunk
         self.keep_glyphs(first - 1)
         self.cur.endEditBlock()
         self.chunk = None
         self.keep_with_next(self.keep[k:])
-        del self.keep[k:]
-        self.check_height()
-        self.open_chunk()
+        return first, k
 
     def check_height(self) -> None:
         if self.doc.pageCount() * self.page_h > MAX_HEIGHT:
@@ -432,11 +439,7 @@ class _Report:
         split its paragraphs at page ends; each break and split lays out again only this last chunk."""
         if self.chunk is None:
             return
-        first, k = self.chunk
-        self.keep_glyphs(first - 1)
-        self.cur.endEditBlock()
-        self.chunk = None
-        self.keep_with_next(self.keep[k:])
+        first, _ = self.end_chunk()
         self.split_at_pages(first - 1)
         if self.full():
             self.roll_over()
