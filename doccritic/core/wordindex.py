@@ -94,6 +94,57 @@ def _prefixes(items: list) -> set[str] | None:
     return None
 
 
+@lru_cache(maxsize=1024)
+def gap_anchor(pattern: Pattern) -> tuple[int, frozenset[str]] | None:
+    """For a pattern ``\\b<word>\\w*\\b<gap>{0,N}\\b<rest>`` (a word, at most N characters, then a word the rest
+    starts with): N and the lower-cased literals that word must start with. Every match then has a word start
+    with one of them within N characters after the end of its first word, which the word index can look up
+    instead of trying the gap after every first word ("remove ... API": "remove" is common, "API" is rarer).
+    None for any other shape."""
+    if _parser is None or pattern.flags & (re.ASCII | re.LOCALE):
+        return None
+    try:
+        items = list(_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:
+        return None
+    if not items or items[0] != (_c.AT, _c.AT_BOUNDARY):
+        return None
+    i = 1
+    while i < len(items) and _word_literal(items[i]):
+        i += 1
+    if i == 1 or len(items) < i + 5 or items[i][0] is not _c.MAX_REPEAT or items[i + 1] != (_c.AT, _c.AT_BOUNDARY):
+        return None
+    low, high, item = items[i][1]
+    if (low, high, list(item)) != (0, _c.MAXREPEAT, [(_c.IN, [(_c.CATEGORY, _c.CATEGORY_WORD)])]):
+        return None  # not the rest of the word (`\\w*`)
+    gap = items[i + 2]
+    if gap[0] not in (_c.MAX_REPEAT, _c.MIN_REPEAT) or items[i + 3] != (_c.AT, _c.AT_BOUNDARY):
+        return None
+    low, high, item = gap[1]
+    # one character a repeat (a class, a literal, a dot): the gap spans at most `high` characters
+    if low != 0 or high >= _c.MAXREPEAT or len(item) != 1 or item[0][0] not in (_c.IN, _c.LITERAL, _c.NOT_LITERAL, _c.ANY):
+        return None
+    rest = _prefixes(items[i + 4:])
+    if not rest:
+        return None
+    heads = {_WORD.match(p) for p in rest}
+    if not all(heads):
+        return None
+    return int(high), frozenset(h.group(0) for h in heads if h)
+
+
+def _word_literal(item: tuple) -> bool:
+    """Whether a parse item matches only word characters, one literal or a branch/group of literal words."""
+    op, av = item
+    if op is _c.LITERAL:
+        return bool(_WORD.fullmatch(chr(av)))
+    if op is _c.SUBPATTERN:
+        return all(map(_word_literal, av[-1]))
+    if op is _c.BRANCH:
+        return all(branch and all(map(_word_literal, branch)) for branch in av[1])
+    return False
+
+
 def _chars(av: list) -> set[str] | None:
     """Lower-cased characters a character class can match, when it is a small explicit set."""
     out: set[str] = set()
@@ -191,23 +242,46 @@ class WordIndex:
         if prefixes is None:
             yield from pattern.finditer(self.text)
             return
-        runs = [self._long(prefix) if len(prefix) >= _KEY else self._short(prefix) for prefix in prefixes]
-        starts: Sequence[int] = runs[0]
-        if len(runs) > 1:  # each run is in text order: one sort merges them (5x a set and a sort at 1M starts)
-            merged = array("i")
-            for run in runs:
-                merged.extend(run)
-            starts = sorted(merged)  # a start two prefixes share comes twice, side by side
+        starts = self._starts_of(prefixes)
+        gap = gap_anchor(pattern)
+        if gap is not None:
+            limit, heads = gap
+            seconds = self._starts_of(heads)
+            if not seconds:
+                return  # no word the rest could start with: no match anywhere
+            word, text, n = _WORD.match, self.text, len(seconds)
         last_end = 0
         for pos in starts:
             if pos < last_end:
                 continue  # finditer never reports overlapping matches; a start already tried fails again
+            if gap is not None:  # the rest must start within `limit` characters after this word's end
+                j = bisect_right(seconds, pos)
+                if j == n:
+                    return  # no later word for any later start either
+                if seconds[j] - pos > limit:
+                    w = word(text, pos)
+                    end = pos if w is None else w.end()
+                    j = bisect_left(seconds, end, j)
+                    if j == n:
+                        return
+                    if seconds[j] - end > limit:
+                        continue
             m = pattern.match(self.text, pos)
             if m is not None:
                 last_end = max(m.end(), pos + 1)
                 yield m
             else:
                 last_end = pos + 1
+
+    def _starts_of(self, prefixes: frozenset[str]) -> Sequence[int]:
+        """Word starts with any of ``prefixes``, in text order."""
+        runs = [self._long(prefix) if len(prefix) >= _KEY else self._short(prefix) for prefix in prefixes]
+        if len(runs) == 1:
+            return runs[0]
+        merged = array("i")  # each run is in text order: one sort merges them (5x a set and a sort at 1M starts)
+        for run in runs:
+            merged.extend(run)
+        return sorted(merged)  # a start two prefixes share comes twice, side by side
 
     def search(self, pattern: Pattern, pos: int, endpos: int) -> re.Match[str] | None:
         """Same match as ``pattern.search(text, pos, endpos)``, tried only at the word starts in ``[pos, endpos)``
