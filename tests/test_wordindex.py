@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLE, corpus_files
+from doccritic.core import wordindex
 from doccritic.core.checks import _Scan, default_rules
+from doccritic.core.subject import TitleIndex, subject_pattern
 from doccritic.core.wordindex import WordIndex, _lowered_pieces, gap_anchor, leading_literals
 from doccritic.formats.loader import load_document
 
@@ -167,3 +169,44 @@ def test_a_gap_pattern_finds_what_finditer_finds(parts):
     index = WordIndex(text)
     for pattern in GAP_PATTERNS:
         assert spans(index.finditer(pattern)) == spans(pattern.finditer(text)), (pattern.pattern, text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(WORDS | GAP_WORDS, st.sampled_from([" ", "\n", ". ", "-", ""])), max_size=60),
+       st.integers(1, 40))
+def test_word_starts_merged_a_window_at_a_time_are_in_text_order(parts, window):
+    """A pattern with several leading words merges their starts a window of text at a time (so a rule that stops
+    early sorts only what it read): windows of any size, cutting through words, give finditer's matches."""
+    text = "".join(w + sep for w, sep in parts)
+    index = WordIndex(text)
+    saved = wordindex._WINDOW
+    wordindex._WINDOW = window
+    try:
+        for pattern in RULE_PATTERNS:
+            assert spans(index.finditer(pattern)) == spans(pattern.finditer(text)), (pattern.pattern, text)
+    finally:
+        wordindex._WINDOW = saved
+
+
+TITLE_WORDS = st.sampled_from(["legacy", "legacy-change", "changes", "change's", "Remove", "removal", "tenant",
+                               "remove-legacy-change", "the", "we", "will", "API.v2", "api"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(TITLE_WORDS, st.sampled_from([" ", "\n\n", ". ", "-", ""])), min_size=5, max_size=50),
+       st.lists(st.tuples(st.integers(0, 200), st.integers(0, 120), st.integers(1, 3)), min_size=1, max_size=20))
+def test_the_title_words_read_as_far_as_asked_are_those_of_one_full_reading(parts, queries):
+    """The places that name the title's words are read from the word index only as far as a lookup needs; in
+    any order of lookups, each finds what the places listed in one go would give."""
+    text = "".join(w + sep for w, sep in parts)
+    lazy = TitleIndex("Remove the legacy change", text, WordIndex(text))
+    pattern = subject_pattern(lazy.about)
+    names = sorted(lazy.about)
+    found = [(m.start(), names[int((m.lastgroup or "t0")[1:])]) for m in pattern.finditer(text)] if pattern else []
+    for s0, width, enough in queries:
+        s1 = s0 + width
+        shared: set[str] = set()
+        for at, name in found:
+            if s0 <= at < s1 and len(shared) < enough:
+                shared.add(name)
+        assert lazy.named_in(s0, s1, enough) == frozenset(shared), (text, s0, s1)

@@ -20,6 +20,8 @@ from doccritic.core.decision_cues import irreversibility
 from doccritic.core.salience import STOP_WORDS, TENTATIVE
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from doccritic.core.rules import Pattern
     from doccritic.core.wordindex import WordIndex
 
@@ -122,15 +124,28 @@ class TitleIndex:
     def __init__(self, title: str, text: str, words: WordIndex) -> None:
         self.about = subject(title, text)
         pattern = subject_pattern(self.about)
-        names = sorted(self.about)
-        found = [(m.start(), names[int((m.lastgroup or "t0")[1:])])
-                 for m in (words.finditer(pattern) if pattern is not None else ())]
-        self.named_at = [a for a, _ in found]  # where the text names one of the title's words, in order
-        self._named = [t for _, t in found]
+        self._names = sorted(self.about)
+        # where the text names one of the title's words, in order, read from the word index only as far as a
+        # lookup needs: a rule stops after a few hundred sentences, and a 20 MB file restating its title in
+        # every paragraph names them a million times (1.4 s to list them all)
+        self._found: Iterator[re.Match[str]] | None = words.finditer(pattern) if pattern is not None else None
+        self.named_at: list[int] = []
+        self._named: list[str] = []
         self._states: dict[tuple[int, int], frozenset[str]] = {}
+
+    def _read_to(self, end: int) -> None:
+        """List every place that names a title word and starts before ``end`` (and the next one after)."""
+        while self._found is not None and (not self.named_at or self.named_at[-1] < end):
+            m = next(self._found, None)
+            if m is None:
+                self._found = None
+                break
+            self.named_at.append(m.start())
+            self._named.append(self._names[int((m.lastgroup or "t0")[1:])])
 
     def named_in(self, s0: int, s1: int, enough: int) -> frozenset[str]:
         """The title's words named in ``[s0, s1)``, looked up (stops at ``enough``)."""
+        self._read_to(s1)
         i, shared = bisect.bisect_left(self.named_at, s0), set[str]()
         while i < len(self.named_at) and self.named_at[i] < s1 and len(shared) < enough:
             shared.add(self._named[i])

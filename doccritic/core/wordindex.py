@@ -14,7 +14,7 @@ import itertools
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -122,7 +122,8 @@ def gap_anchor(pattern: Pattern) -> tuple[int, frozenset[str]] | None:
         return None
     low, high, item = gap[1]
     # one character a repeat (a class, a literal, a dot): the gap spans at most `high` characters
-    if low != 0 or high >= _c.MAXREPEAT or len(item) != 1 or item[0][0] not in (_c.IN, _c.LITERAL, _c.NOT_LITERAL, _c.ANY):
+    one_char = len(item) == 1 and item[0][0] in (_c.IN, _c.LITERAL, _c.NOT_LITERAL, _c.ANY)
+    if low != 0 or high >= _c.MAXREPEAT or not one_char:
         return None
     rest = _prefixes(items[i + 4:])
     if not rest:
@@ -158,6 +159,9 @@ def _chars(av: list) -> set[str] | None:
         else:
             return None
     return out
+
+
+_WINDOW = 1 << 16  # characters of text whose word starts are merged at a time (`WordIndex._iter_starts`)
 
 
 _ASTRAL = re.compile(r"[^\x00-\uffff]")  # a character CPython stores in 4 bytes (an emoji)
@@ -242,7 +246,7 @@ class WordIndex:
         if prefixes is None:
             yield from pattern.finditer(self.text)
             return
-        starts = self._starts_of(prefixes)
+        starts = self._iter_starts(prefixes)
         gap = gap_anchor(pattern)
         if gap is not None:
             limit, heads = gap
@@ -272,6 +276,28 @@ class WordIndex:
                 yield m
             else:
                 last_end = pos + 1
+
+    def _iter_starts(self, prefixes: frozenset[str]) -> Iterable[int]:
+        """Word starts with any of ``prefixes``, in text order, merged a window of text at a time: a caller that
+        stops early (a rule after its 1,000th passage, the title's words up to a sentence) sorts only what it
+        read, not every "will" and "we" of a 20 MB file. A start two prefixes share comes twice, side by side."""
+        runs = [self._long(prefix) if len(prefix) >= _KEY else self._short(prefix) for prefix in prefixes]
+        if len(runs) == 1:
+            return runs[0]
+        return self._merged(runs)
+
+    def _merged(self, runs: list[Sequence[int]]) -> Iterator[int]:
+        at = [0] * len(runs)
+        lo, n = 0, len(self.text)
+        while lo < n:
+            hi = lo + _WINDOW
+            window = array("i")
+            for k, run in enumerate(runs):
+                j = bisect_left(run, hi, at[k])
+                window.extend(run[at[k]:j])
+                at[k] = j
+            yield from sorted(window)
+            lo = hi
 
     def _starts_of(self, prefixes: frozenset[str]) -> Sequence[int]:
         """Word starts with any of ``prefixes``, in text order."""
