@@ -302,7 +302,7 @@ class _Scan:
         if verdict is None:
             if self._elsewhere is None:
                 found = {(m.start(), m.end()) for p in rules.not_decided_here
-                         for m in self.words.finditer(getattr(p, "compiled", p))}
+                         for m in self.words.finditer(p)}
                 self._elsewhere = sorted(found)
                 self._elsewhere_starts = [a for a, _ in self._elsewhere]
             s1 = s0 + len(sentence)
@@ -536,7 +536,7 @@ def _candidates(
         yield from _subject_candidates(rule, scan)
         return
     for pattern, opening in [(p, False) for p in rule.patterns] + [(p, True) for p in rule.openings]:
-        for m in scan.words.finditer(getattr(pattern, "compiled", pattern)):  # not the lazy wrapper per hit
+        for m in scan.words.finditer(pattern):  # compiled at its first candidate word, if any
             yield m, opening
     if rule.imperatives and rules.imperative_verbs:
         for section in scan.sections:
@@ -565,7 +565,7 @@ def _subject_candidates(rule: Rule, scan: _Scan) -> Iterator[tuple[re.Match[str]
     named: dict[int, bool] = {}  # paragraph or sentence start -> names enough of the title's words
     yielded: set[int] = set()
     for pattern in rule.patterns:
-        for m in scan.words.finditer(getattr(pattern, "compiled", pattern)):
+        for m in scan.words.finditer(pattern):
             block = scan.doc.block_at(m.start())
             if block is None or block.kind is BlockKind.HEADING:
                 continue

@@ -254,7 +254,7 @@ class WordIndex:
             if not seconds:
                 return  # no word the rest could start with: no match anywhere
             word, text, n = _WORD.match, self.text, len(seconds)
-        last_end = 0
+        last_end, match = 0, None
         for pos in starts:
             if pos < last_end:
                 continue  # finditer never reports overlapping matches; a start already tried fails again
@@ -270,7 +270,9 @@ class WordIndex:
                         return
                     if seconds[j] - end > limit:
                         continue
-            m = pattern.match(self.text, pos)
+            if match is None:  # compiled at its first candidate: a lazy rule pattern whose words are absent never is
+                match = getattr(pattern, "compiled", pattern).match
+            m = match(self.text, pos)
             if m is not None:
                 last_end = max(m.end(), pos + 1)
                 yield m
