@@ -6,13 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLE, corpus_files
 from doccritic.core import wordindex
 from doccritic.core.checks import _Scan, default_rules
 from doccritic.core.subject import TitleIndex, subject_pattern
+from doccritic.core import wordindex
 from doccritic.core.wordindex import WordIndex, _lowered_pieces, gap_anchor, leading_literals
 from doccritic.formats.loader import load_document
 
@@ -111,18 +112,38 @@ def test_index_search_matches_search_on_random_text_and_ranges(parts, a, b):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(st.sampled_from(list("aΣσς ΟΔΟΣ\n.İ👩\u0345'é日")), max_size=80))
-def test_the_lower_cased_pieces_are_the_text_lower_cased(text):
-    """The index keeps the lower-cased text in pieces (an emoji's line alone: the rest stays narrow); joined, they
-    are what lower-casing it whole gives (cut after line breaks, final sigmas included), each starting where it
-    says."""
-    starts, pieces = _lowered_pieces(text)
+@given(st.text(st.sampled_from(list("aΣσς ΟΔΟΣ\n.İ👩\u0345'é日")), max_size=80), st.integers(1, 8))
+def test_the_lower_cased_pieces_are_the_text_lower_cased(text, chunk):
+    """The index lowers the text a piece at a time (an emoji's line alone, the rest in runs of lines up to a
+    size); joined, they are what lower-casing it whole gives (cut after line breaks, final sigmas included),
+    each starting where it says."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(wordindex, "_CHUNK", chunk)
+        starts, pieces = map(list, zip(*_lowered_pieces(text), strict=True)) if text else ([], [])
     whole = text.lower()
     if len(whole) != len(text):
         whole = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     assert "".join(pieces) == whole
     assert starts == [sum(map(len, pieces[:i])) for i in range(len(pieces))]
     assert all(p.endswith("\n") for p in pieces[:-1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from(list("aΣσς ΟΔΟΣ\n.İ👩\u0345'é日")), max_size=80),
+       st.sampled_from(["aσσ", "aσς", "οδοσ", "οδος", "aaaa", "σσσσ", "ςaa"]), st.integers(1, 8))
+@example("aΣΣa", "aσς", 8).via("a sigma inside a word, final in the slice")
+@example("ΟΔΟΣ\u0345 ΟΔΟΣa", "οδος", 1).via("final after a case-ignorable mark, then not final")
+def test_word_starts_for_a_long_prefix_are_where_the_lowered_text_has_it(text, prefix, chunk):
+    """No lower-cased copy is kept: a prefix longer than a bucket key is checked on the text itself, and finds
+    the same word starts as the whole text lower-cased would, a final sigma's context included."""
+    whole = text.lower()
+    if len(whole) != len(text):
+        whole = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(wordindex, "_CHUNK", chunk)
+        index = WordIndex(text)
+    expected = [m.start() for m in re.finditer(r"\w+", whole) if whole.startswith(prefix, m.start())]
+    assert list(index._long(prefix)) == expected
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ are identical either way; only the speed differs.
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from array import array
 from bisect import bisect_left, bisect_right
@@ -167,12 +168,27 @@ _WINDOW = 1 << 16  # characters of text whose word starts are merged at a time (
 _ASTRAL = re.compile(r"[^\x00-\uffff]")  # a character CPython stores in 4 bytes (an emoji)
 
 
-def _lowered_pieces(text: str) -> tuple[list[int], list[str]]:
-    """``text`` lower-cased (as ``text.lower()``, with the same offsets) in pieces cut after line breaks: each
-    line that holds an emoji (or another character past U+FFFF), and the runs of lines between them. One emoji
-    makes a whole str 4 bytes a character, so a 1M-word draft with emoji here and there, lowered in one
-    string, was 24 MB; in pieces it is ~13 MB (#18 item 9). Returns each piece's start offset and the pieces."""
+_CHUNK = 1 << 20  # characters lowered at a time while the index is built (cut at the next line break)
+_GROWS = "\u0130"  # the one character whose lower case is longer ("İ" -> "i" and a combining dot)
+_SIGMA = "\u03a3"  # the one character whose lower case depends on its neighbours (a final "ς")
+
+
+def _lower(piece: str, grows: bool) -> str:
+    """``piece`` lower-cased with its offsets kept: when the text holds an "İ", each character alone, as before."""
+    if grows:
+        return "".join(c if len(c.lower()) != 1 else c.lower() for c in piece)
+    return piece.lower()
+
+
+def _lowered_pieces(text: str) -> Iterator[tuple[int, str]]:
+    """``text`` lower-cased (as ``text.lower()``, with the same offsets) a piece at a time, each piece with its
+    start offset, cut after line breaks: each line that holds an emoji (or another character past U+FFFF), and
+    the runs of lines between them, up to ~1M characters each. One emoji makes a whole str 4 bytes a character;
+    a 1M-word draft lowered in one string was 24 MB, kept in pieces 13 MB; one piece at a time, freed as the
+    index is built, ~2 MB (#18 item 9). Lower case never looks past a line break (a final sigma's context ends
+    there), so the pieces are the whole text's lower case."""
     n = len(text)
+    grows = _GROWS in text
     cuts = {0}
     m = None if text.isascii() else _ASTRAL.search(text)
     while m is not None:  # the line around it is a piece of its own
@@ -182,11 +198,14 @@ def _lowered_pieces(text: str) -> tuple[list[int], list[str]]:
         m = _ASTRAL.search(text, end)
     cuts.discard(n)
     starts = sorted(cuts)
-    pieces = [text[a:b].lower() for a, b in itertools.pairwise([*starts, n])]
-    if sum(map(len, pieces)) != n:  # rare letters (e.g. "İ") grow when lower-cased: each one alone, as before
-        pieces = ["".join(c if len(c.lower()) != 1 else c.lower() for c in text[a:b])
-                  for a, b in itertools.pairwise([*starts, n])]
-    return starts, pieces
+    for a, b in itertools.pairwise([*starts, n]):
+        while b - a > _CHUNK:  # a long run of lines: cut it after a line break (a single long line stays whole)
+            cut = text.find("\n", a + _CHUNK, b - 1)
+            if cut < 0:
+                break
+            yield a, _lower(text[a:cut + 1], grows)
+            a = cut + 1
+        yield a, _lower(text[a:b], grows)
 
 
 class WordIndex:
@@ -197,10 +216,11 @@ class WordIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._starts, self._pieces = _lowered_pieces(text)
+        self._grows = _GROWS in text
+        self._sigma = _SIGMA in text
         buckets: dict[str, array[int]] = {}
         get = buckets.get
-        for base, piece in zip(self._starts, self._pieces, strict=True):
+        for base, piece in _lowered_pieces(text):  # no lower-cased copy is kept: `_long` lowers what it reads
             for m in _HEAD.finditer(piece):  # one C-level match per word; the key is its first group
                 key = m[1]
                 bucket = get(key)
@@ -223,22 +243,29 @@ class WordIndex:
         found = self._long_cache.get(prefix)
         if found is None:
             bucket = self._buckets.get(prefix[:_KEY], array("i"))
-            whole = self._pieces[0] if len(self._pieces) == 1 else None  # no emoji: one piece, no lookup
-            if len(prefix) == _KEY:
+            k = len(prefix)
+            if k == _KEY:
                 found = bucket
-            elif whole is not None:  # a C call per word start, no Python frame: a bucket such as "wil" is read
-                # again for each longer prefix the rules start with ("will", "willing", ...)
-                found = array("i", itertools.compress(bucket, map(whole.startswith, itertools.repeat(prefix), bucket)))
+            elif not (self._grows or self._sigma):  # C calls per word start, no Python frame: a bucket such as
+                # "wil" is read again for each longer prefix the rules start with ("will", "willing", ...); a
+                # slice's lower case is the text's there, but for a sigma's (its neighbours) and an "İ"'s
+                ends = map(operator.add, bucket, itertools.repeat(k))
+                heads = map(str.lower, map(self.text.__getitem__, map(slice, bucket, ends)))
+                found = array("i", itertools.compress(bucket, map(prefix.__eq__, heads)))
             else:
                 found = array("i", (pos for pos in bucket if self._starts_with(prefix, pos)))
             self._long_cache[prefix] = found
         return found
 
     def _starts_with(self, prefix: str, pos: int) -> bool:
-        """Whether the lower-cased text has ``prefix`` at ``pos``. A prefix is word characters, so it never runs
-        past the line break that ends a piece, where the text's own ``startswith`` would fail too."""
-        i = bisect_right(self._starts, pos) - 1
-        return self._pieces[i].startswith(prefix, pos - self._starts[i])
+        """Whether the lower-cased text (as `_lowered_pieces` lowers it) has ``prefix`` at ``pos``: the line is
+        lowered when the slice holds a sigma, whose lower case depends on the letters around it."""
+        text, k = self.text, len(prefix)
+        if self._sigma and _SIGMA in text[pos:pos + k] and not self._grows:
+            a = text.rfind("\n", 0, pos) + 1
+            b = text.find("\n", pos)
+            return text[a:len(text) if b < 0 else b].lower().startswith(prefix, pos - a)
+        return _lower(text[pos:pos + k], self._grows) == prefix
 
     def finditer(self, pattern: Pattern) -> Iterator[re.Match[str]]:
         """Same matches as ``pattern.finditer(text)`` for word-anchored patterns, in text order."""
