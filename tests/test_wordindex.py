@@ -13,7 +13,6 @@ from conftest import SAMPLE, corpus_files
 from doccritic.core import wordindex
 from doccritic.core.checks import _Scan, default_rules
 from doccritic.core.subject import TitleIndex, subject_pattern
-from doccritic.core import wordindex
 from doccritic.core.wordindex import WordIndex, _lowered_pieces, gap_anchor, leading_literals
 from doccritic.formats.loader import load_document
 
