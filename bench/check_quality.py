@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPLITS = ("tune", "held_out", "fresh", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed7")
 # run only when named with --split
 UNSEEN = ("fresh", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed7")
-STILL_UNSEEN = ("sealed7",)  # not yet measured: --show-missed never lists its misses
+STILL_UNSEEN: tuple[str, ...] = ()  # not yet measured: --show-missed never lists its misses
 
 
 @dataclass
